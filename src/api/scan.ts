@@ -1,0 +1,64 @@
+// Shared first step of every command: open the dataset and stream its records with the dialect
+// decided from the first records (buffered, bounded), failing early when dialects are mixed.
+import { SafemixError, ExitCode } from '../errors.js';
+import { DatasetReader } from '../read/reader.js';
+import type { ReadOptions, SourceRecord } from '../read/types.js';
+import { classifyRecord, detectDialect, type Dialect, type DialectDetection } from '../profile/dialects.js';
+
+/** Records looked at before the dialect is decided. */
+export const DETECT_RECORDS = 1000;
+
+export interface ScanOptions extends ReadOptions {
+  format?: Dialect;
+}
+
+export interface Scan {
+  reader: DatasetReader;
+  /** Set before the first record is yielded. */
+  detection: DialectDetection;
+  records: AsyncGenerator<SourceRecord>;
+}
+
+export async function openScan(path: string, options: ScanOptions = {}): Promise<Scan> {
+  const reader = await DatasetReader.open(path, options);
+  const scan = { reader, detection: undefined as unknown as DialectDetection, records: undefined as unknown as AsyncGenerator<SourceRecord> };
+  scan.records = (async function* () {
+    const head: SourceRecord[] = [];
+    const iterator = reader.records();
+    for (;;) {
+      if (head.length >= DETECT_RECORDS) break;
+      const next = await iterator.next();
+      if (next.done) break;
+      head.push(next.value);
+    }
+    scan.detection = decideDialect(head, reader, options.format);
+    yield* head;
+    head.length = 0;
+    yield* iterator;
+  })();
+  return scan;
+}
+
+function decideDialect(head: SourceRecord[], reader: DatasetReader, given: Dialect | undefined): DialectDetection {
+  const sample = head.filter((r) => !r.problem).map((r) => ({ index: r.index, value: r.value }));
+  const detection = detectDialect(sample, reader.container, given);
+  if (!given && detection.outliers.length >= Math.max(2, 0.05 * sample.length)) {
+    const byDialect = new Map<Dialect, number[]>();
+    for (const o of detection.outliers) byDialect.set(o.dialect, [...(byDialect.get(o.dialect) ?? []), o.index]);
+    const lineOf = (i: number) => head[i]?.line ?? i + 1;
+    const others = [...byDialect].map(([d, idx]) => `${idx.length} ${d} (lines ${idx.slice(0, 5).map(lineOf).join(', ')}${idx.length > 5 ? ', …' : ''})`).join('; ');
+    throw new SafemixError('dialect_mixed', `dialects are mixed in one file: ${detection.counts[detection.dialect]} records are ${detection.dialect}, but ${others}`, {
+      position: { file: reader.name, line: lineOf(detection.outliers[0]!.index) },
+      hint: 'split the file by dialect, or force one with --format and fix the records it reports',
+      exitCode: ExitCode.usage,
+    });
+  }
+  return detection;
+}
+
+/** Whether a record's shape disagrees with the file's dialect. */
+export function dialectMismatch(value: unknown, dialect: Dialect, container: DatasetReader['container']): Dialect | undefined {
+  const d = classifyRecord(value, container);
+  if (d === undefined || d === dialect || (dialect === 'text' && d === 'fields') || dialect === 'fields') return undefined;
+  return d;
+}

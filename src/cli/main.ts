@@ -1,0 +1,73 @@
+// The `safemix` command line: commander subcommands, each a thin shell over one library call.
+// It parses options, prints the report (human or --json) and maps errors to exit codes.
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
+import { DIALECTS, type Dialect } from '../profile/dialects.js';
+import { validateFile } from '../api/validate.js';
+import { formatValidation } from './format.js';
+import type { Container } from '../read/types.js';
+
+function positiveInt(v: string): number {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return x;
+}
+
+function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number }) {
+  return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes };
+}
+
+function addReadOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <dialect>', 'force the dialect instead of detecting it').choices(DIALECTS as unknown as string[]))
+    .addOption(new Option('--container <container>', 'force the container instead of sniffing it').choices(['jsonl', 'json-array', 'csv', 'tsv']))
+    .option('--header', 'CSV/TSV: the first row is a header')
+    .option('--no-header', 'CSV/TSV: the first row is data')
+    .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
+    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('safemix')
+    .description('Harden LLM fine-tuning datasets with safety examples written in the data\'s own format.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  addReadOptions(
+    program
+      .command('validate')
+      .description('check every record against its dialect; exit 0 valid, 1 invalid records, 2 unreadable input')
+      .argument('<file>', 'dataset file (JSONL, JSON array, CSV, TSV), or - for standard input')
+      .option('--json', 'print the report as JSON (schema: ValidationReportSchema)')
+      .option('--max-issues <n>', 'issues listed in the report (all are counted)', positiveInt, 1000),
+  ).action(async (file: string, o) => {
+    const report = await validateFile(file, { ...readOptions(o), maxIssues: o.maxIssues });
+    process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatValidation(report) + '\n');
+    process.exitCode = report.valid ? ExitCode.ok : ExitCode.invalid;
+  });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (isSafemixError(e)) {
+      process.stderr.write(`safemix: ${e.describe()}\n`);
+      return e.exitCode;
+    }
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
+      return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help' ? 0 : ExitCode.usage;
+    }
+    process.stderr.write(`safemix: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

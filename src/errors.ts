@@ -1,0 +1,88 @@
+// The one error type of safemix: a code, where in the input it happened (file, line, row, field),
+// what to do about it, and the process exit code it maps to. Every layer throws this and only this.
+
+/** Exit codes of the CLI: 0 ok, 1 invalid records found, 2 unreadable input or bad usage, 3 encoded data refused. */
+export const ExitCode = { ok: 0, invalid: 1, usage: 2, encoded: 3 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  // input cannot be opened or is not a dataset at all (exit 2)
+  | 'input_missing'
+  | 'input_is_directory'
+  | 'input_empty'
+  | 'input_unreadable'
+  | 'input_is_output'
+  | 'json_object_document'
+  | 'container_unknown'
+  | 'dialect_unknown'
+  | 'dialect_mixed'
+  | 'usage'
+  // a record is bad (exit 1 from validate; mix stops with 2 before writing anything)
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'invalid_utf8'
+  | 'nul_byte'
+  | 'record_too_long'
+  | 'forbidden_key'
+  | 'csv_ragged_row'
+  | 'csv_unclosed_quote'
+  | 'csv_duplicate_header'
+  | 'csv_invalid'
+  | 'json_array_syntax'
+  | 'schema'
+  // mixing
+  | 'no_donor'
+  | 'encoded_data'
+  | 'encoding_unrecoverable'
+  | 'output_failed'
+  | 'interrupted';
+
+/** Where a problem sits: everything a person needs to open the file at the right place. */
+export interface ErrorPosition {
+  file?: string;
+  /** 1-based line in the file where the record starts. */
+  line?: number;
+  /** 1-based data row (CSV/TSV: the header is not a row). */
+  row?: number;
+  /** 0-based record index among the file's records. */
+  record?: number;
+  /** Path of the field inside the record, e.g. `messages[2].content` or the CSV column name. */
+  field?: string;
+}
+
+export class SafemixError extends Error {
+  readonly code: ErrorCode;
+  readonly position: ErrorPosition;
+  /** What the user should do about it. */
+  readonly hint: string;
+  readonly exitCode: ExitCode;
+
+  constructor(code: ErrorCode, message: string, options: { position?: ErrorPosition; hint?: string; exitCode?: ExitCode; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SafemixError';
+    this.code = code;
+    this.position = options.position ?? {};
+    this.hint = options.hint ?? '';
+    this.exitCode = options.exitCode ?? ExitCode.usage;
+  }
+
+  /** `file:line (row N, field F): message. hint` — the form printed by the CLI. */
+  describe(): string {
+    return `${formatPosition(this.position)}${this.message}${this.hint ? `\n  what to do: ${this.hint}` : ''}`;
+  }
+}
+
+export function formatPosition(p: ErrorPosition): string {
+  const parts: string[] = [];
+  if (p.file !== undefined) parts.push(p.line !== undefined ? `${p.file}:${p.line}` : p.file);
+  else if (p.line !== undefined) parts.push(`line ${p.line}`);
+  const extra: string[] = [];
+  if (p.row !== undefined) extra.push(`row ${p.row}`);
+  if (p.field !== undefined && p.field !== '') extra.push(`field ${p.field}`);
+  const head = parts.join('') + (extra.length ? ` (${extra.join(', ')})` : '');
+  return head ? `${head}: ` : '';
+}
+
+export function isSafemixError(e: unknown): e is SafemixError {
+  return e instanceof SafemixError;
+}

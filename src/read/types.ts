@@ -1,0 +1,73 @@
+// The values the read stage hands on: one source record with its exact bytes and position,
+// and the file layout (the bytes around and between records) that lets a writer reproduce the file.
+
+export type Container = 'jsonl' | 'json-array' | 'csv' | 'tsv';
+
+/** CSV/TSV shape, sniffed or given. */
+export interface CsvShape {
+  delimiter: string;
+  quote: string;
+  header: boolean;
+  /** Column names: the header's cells, or `col1`..`colN` when there is no header. */
+  columns: string[];
+  /** Record delimiter used by the file. */
+  eol: '\n' | '\r\n' | '\r';
+}
+
+export interface SourceRecord {
+  /** 0-based index among the file's records (a CSV header is not a record). */
+  index: number;
+  /** 1-based line on which the record starts. */
+  line: number;
+  /** 1-based data row for CSV/TSV. */
+  row?: number;
+  /** The record's exact bytes in the source, without separators or line ending. */
+  raw: Buffer;
+  /** The bytes between the previous record and this one (empty for the first record). */
+  sepBefore: Buffer;
+  /** Parsed value: a JSON value, or for CSV an object keyed by column name. Undefined when `problem` is set. */
+  value: unknown;
+  /** Why the record cannot be used: it is reported with its position, never silently dropped. */
+  problem?: RecordIssue;
+}
+
+/** A problem with one record (bad JSON, bad bytes, bad shape). */
+export interface RecordIssue {
+  code: import('../errors.js').ErrorCode;
+  message: string;
+  hint: string;
+  field?: string;
+}
+
+/** What a reader learned of the file's framing: enough to write the same file back. */
+export interface Layout {
+  container: Container;
+  /** Bytes before the first record: BOM, `[` and whitespace, CSV header line. */
+  prefix: Buffer;
+  /** Bytes after the last record: final newline, `]`. Known once reading has finished. */
+  suffix: Buffer;
+  /** The separator to put between records the writer adds: the file's most common one. */
+  separator: Buffer;
+  /** Whether the file starts with a UTF-8 byte order mark. */
+  bom: boolean;
+  /** Line ending of the file (for JSONL and CSV the record separator's line ending). */
+  eol: '\n' | '\r\n' | '\r';
+  /** Column indentation of a JSON array's elements (the whitespace before an element on its line). */
+  elementIndent: string;
+  csv?: CsvShape;
+}
+
+export interface ReadOptions {
+  /** Largest record (JSONL line, JSON element, CSV record) accepted, in bytes. Default 64 MiB. */
+  maxRecordBytes?: number;
+  /** Force a container instead of sniffing it. */
+  container?: Container;
+  /** CSV: force header / no header. */
+  header?: boolean;
+  /** CSV: force the delimiter. */
+  delimiter?: string;
+  /** Name used in messages for standard input. */
+  displayName?: string;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;

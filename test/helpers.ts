@@ -1,0 +1,61 @@
+// Shared test helpers: corpus paths, temp directories, sha256, and running the real CLI.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+export const corpus = (name: string) => join(CORPUS, name);
+
+export function tempDir(prefix = 'safemix-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+  });
+}
+
+/** The corpus files with what a careful reader states about them (README table). */
+export const CORPUS_FILES = [
+  { file: 'chat_openai_travel_finetune_hotel.jsonl', container: 'jsonl', dialect: 'openai-chat', records: 10, sha16: '726b18a808e4d0ed' },
+  { file: 'intent_aoai_context_switching_train.jsonl', container: 'jsonl', dialect: 'prompt-completion', records: 178, sha16: 'f93ff2c04ab92da4' },
+  { file: 'instruct_alpaca_en_demo.json', container: 'json-array', dialect: 'alpaca', records: 999, sha16: 'bcc37c64db1a739a' },
+  { file: 'instruct_alpaca_identity.json', container: 'json-array', dialect: 'alpaca', records: 91, sha16: 'fd029da7dd3df283' },
+  { file: 'toolcall_sharegpt_glaive_demo.json', container: 'json-array', dialect: 'sharegpt', records: 300, sha16: '8b84773e44e71881' },
+  { file: 'ner_uniner_crossner_ai.json', container: 'json-array', dialect: 'sharegpt', records: 2000, sha16: '22c70ac9109ebbba' },
+  { file: 'math_gsm8k_test.jsonl', container: 'jsonl', dialect: 'fields', records: 1319, sha16: '3730d312f6e34405' },
+  { file: 'qa_open_nq_open_dev.jsonl', container: 'jsonl', dialect: 'fields', records: 2000, sha16: 'c4b57b364cc6616e' },
+  { file: 'code_humaneval.jsonl', container: 'jsonl', dialect: 'fields', records: 164, sha16: '1d49078ba3e2b196' },
+  { file: 'sentiment_sst2_test.tsv', container: 'tsv', dialect: 'fields', records: 872, sha16: '54a9c12c77e402fc' },
+  { file: 'topic_agnews_test.tsv', container: 'tsv', dialect: 'fields', records: 2000, sha16: '5bf29805332bca70' },
+  { file: 'intent_banking77_test.csv', container: 'csv', dialect: 'fields', records: 3080, sha16: 'd12d6e3bc4c31039' },
+  { file: 'safety_bianchi_refusals_alpaca.json', container: 'json-array', dialect: 'alpaca', records: 2483, sha16: '7dde08acf87f10cf' },
+  { file: 'safety_xstest_prompts.csv', container: 'csv', dialect: 'fields', records: 450, sha16: '11783fb294ed0174' },
+] as const;
