@@ -49,3 +49,83 @@ export const ValidationReportSchema = z.object({
 });
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 export type ValidationError = z.infer<typeof ValidationErrorSchema>;
+
+const TemplateSchema = z.object({
+  slot: z.string(),
+  /** The template with `{slot}` markers. */
+  text: z.string(),
+  prefix: z.string(),
+  suffix: z.string(),
+  /** Share of sampled records (of that slot) that follow it. */
+  coverage: z.number(),
+  constant: z.boolean(),
+});
+
+const PercentilesSchema = z.object({ p10: z.number(), p50: z.number(), p90: z.number(), max: z.number() });
+
+export const AnswerSpaceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('label'), labels: z.array(z.object({ value: z.string(), count: z.number() })), evidence: z.string() }),
+  z.object({ kind: z.literal('choice'), letters: z.array(z.string()), evidence: z.string() }),
+  z.object({ kind: z.literal('number'), evidence: z.string() }),
+  z.object({ kind: z.literal('list'), format: z.enum(['json', 'json-string']), itemsP50: z.number(), evidence: z.string() }),
+  z.object({ kind: z.literal('json'), keys: z.array(z.string()), evidence: z.string() }),
+  z.object({ kind: z.literal('code'), language: z.string(), evidence: z.string() }),
+  z.object({ kind: z.literal('text'), chars: PercentilesSchema, tokens: PercentilesSchema, evidence: z.string() }),
+  z.object({ kind: z.literal('none'), evidence: z.string() }),
+]);
+
+const SlotViewSchema = z.object({ slot: z.string(), role: z.string(), path: z.string() });
+const ScriptSchema = z.object({ script: z.string(), language: z.string(), scripts: z.array(z.object({ script: z.string(), share: z.number() })) });
+
+export const RiskSignalSchema = z.object({
+  id: z.string(),
+  description: z.string(),
+  /** 0-based input indices of sampled records that show it (up to 20). */
+  records: z.array(z.number().int()),
+  share: z.number(),
+  example: z.string(),
+});
+
+export const InspectReportSchema = z.object({
+  file: z.string(),
+  container: ContainerSchema,
+  dialect: DialectSchema,
+  dialectConfidence: z.number(),
+  dialectEvidence: z.string(),
+  records: z.number().int(),
+  unusable: z.number().int(),
+  unusableExamples: z.array(z.object({ line: z.number(), row: z.number().optional(), code: z.string(), message: z.string() })),
+  sample: z.object({ size: z.number().int(), seed: z.string() }),
+  views: z.object({ request: SlotViewSchema, response: SlotViewSchema.optional(), context: z.array(SlotViewSchema) }),
+  fieldRoles: z
+    .array(
+      z.object({
+        field: z.string(),
+        path: z.array(z.union([z.string(), z.number()])),
+        role: z.enum(['id', 'label', 'input', 'context', 'target', 'metadata']),
+        type: z.string(),
+        distinct: z.number(),
+        pattern: z.string().optional(),
+        labels: z.array(z.object({ value: z.string(), count: z.number() })).optional(),
+        evidence: z.string(),
+      }),
+    )
+    .optional(),
+  systemPrompts: z.object({ kind: z.enum(['absent', 'constant', 'variants']), variants: z.array(z.object({ text: z.string(), count: z.number(), share: z.number() })) }),
+  templates: z.array(TemplateSchema),
+  slots: z.array(z.object({ slot: z.string(), role: z.string(), templates: z.array(TemplateSchema.omit({ slot: true })) })),
+  turns: z
+    .object({
+      sequences: z.array(z.object({ roles: z.array(z.string()), count: z.number(), share: z.number() })),
+      constantTurns: z.array(z.object({ slot: z.string(), text: z.string(), coverage: z.number() })),
+      tools: z.object({ names: z.array(z.string()), recordsWithTools: z.number() }),
+      toolTurns: z.number(),
+    })
+    .optional(),
+  answerSpace: AnswerSpaceSchema,
+  language: z.object({ request: ScriptSchema, response: ScriptSchema.optional() }),
+  riskSignals: z.array(RiskSignalSchema),
+  /** Covert-encoding analysis (see the Encoding section of the README). */
+  encoding: z.looseObject({ verdict: z.enum(['none', 'suspicious', 'encoded', 'not-analysed']) }),
+});
+export type InspectReport = z.infer<typeof InspectReportSchema>;

@@ -1,6 +1,6 @@
 // Human-readable rendering of reports for the terminal: one screen, the facts a person needs.
 import { formatPosition } from '../errors.js';
-import type { ValidationReport } from '../api/schemas.js';
+import type { InspectReport, ValidationReport } from '../api/schemas.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -18,5 +18,46 @@ export function formatValidation(r: ValidationReport, shown = 20): string {
     lines.push(`  what to do: ${e.hint}`);
   }
   if (r.errorCount + r.warningCount > shown) lines.push(`… ${n(r.errorCount + r.warningCount - Math.min(shown, r.errors.length))} more (use --json for all${r.truncated ? ', up to --max-issues' : ''})`);
+  return lines.join('\n');
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const clip = (s: string, n = 70) => {
+  const one = JSON.stringify(s);
+  return one.length > n ? one.slice(0, n - 1) + '…"' : one;
+};
+
+export function formatInspect(r: InspectReport): string {
+  const lines: string[] = [];
+  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
+  lines.push(`safemix inspect: ${r.file}`);
+  row('format', `${r.container} · ${r.dialect} (${pct(r.dialectConfidence)}: ${r.dialectEvidence})`);
+  row('records', `${n(r.records)}${r.unusable ? ` (${n(r.unusable)} unusable, first at line ${r.unusableExamples[0]?.line})` : ''}; profiled on ${n(r.sample.size)} sampled (seed ${r.sample.seed})`);
+  const lang = (s: InspectReport['language']['request']) => `${s.script}${s.language !== 'und' ? `/${s.language}` : ''}`;
+  row('request', `${r.views.request.path} (${r.views.request.slot}), ${lang(r.language.request)}`);
+  if (r.views.response) row('response', `${r.views.response.path} (${r.views.response.slot})`);
+  for (const c of r.views.context) row('context', `${c.path}`);
+  if (r.fieldRoles) row('fields', r.fieldRoles.map((f) => `${f.field}=${f.role}${f.pattern ? ` ${f.pattern}` : ''}`).join(', '));
+  const sp = r.systemPrompts;
+  row('system', sp.kind === 'absent' ? 'absent' : sp.kind === 'constant' ? `constant ${clip(sp.variants[0]!.text)}` : `${sp.variants.length} variants, top ${pct(sp.variants[0]!.share)}: ${clip(sp.variants[0]!.text)}`);
+  if (r.turns) {
+    row('turns', r.turns.sequences.slice(0, 3).map((s) => `${s.roles.join('>')} ${pct(s.share)}`).join('; '));
+    for (const c of r.turns.constantTurns) row('', `constant ${c.slot}: ${clip(c.text)}`);
+    if (r.turns.tools.names.length || r.turns.toolTurns) row('tools', `${r.turns.tools.names.length} tools defined (${r.turns.tools.names.slice(0, 4).join(', ')}${r.turns.tools.names.length > 4 ? ', …' : ''}) in ${pct(r.turns.tools.recordsWithTools)} of records; tool turns in ${pct(r.turns.toolTurns)}`);
+  }
+  const shown = r.templates.filter((t) => !t.constant && (t.prefix || t.suffix) && t.coverage >= 0.2).slice(0, 6);
+  row('templates', shown.length ? shown.map((t) => `${t.slot}: ${clip(t.text, 60)} ${pct(t.coverage)}`).join('\n             ') : 'none: free text around the slots');
+  const a = r.answerSpace;
+  const answer =
+    a.kind === 'label' ? `closed label set of ${a.labels.length}: ${a.labels.slice(0, 6).map((l) => `${clip(l.value, 30)} ${l.count}`).join(', ')}${a.labels.length > 6 ? ', …' : ''}`
+    : a.kind === 'text' ? `free text, ${a.chars.p10}–${a.chars.p90} characters (p10–p90), p50 ${a.tokens.p50} tokens`
+    : a.kind === 'code' ? `code (${a.language})`
+    : a.kind === 'list' ? `list (${a.format === 'json' ? 'JSON list' : 'JSON list written as text'}), median ${a.itemsP50} items`
+    : a.kind === 'json' ? `JSON with keys ${a.keys.join(', ')}`
+    : a.kind === 'choice' ? `choice letters ${a.letters.join(', ')}`
+    : a.kind;
+  row('answers', answer);
+  row('risk', r.riskSignals.length ? r.riskSignals.map((s) => `${s.id} in ${pct(s.share)} of sampled records (e.g. record ${s.records.slice(0, 3).join(', ')}: ${clip(s.example, 60)})`).join('\n             ') : 'no obedience, never-refuse or identity-shift instructions found');
+  row('encoding', r.encoding.verdict === 'not-analysed' ? 'not analysed' : String(r.encoding.summary ?? r.encoding.verdict));
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@ import { Command, Option, InvalidArgumentError } from 'commander';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
 import { DIALECTS, type Dialect } from '../profile/dialects.js';
 import { validateFile } from '../api/validate.js';
-import { formatValidation } from './format.js';
+import { inspectFile } from '../api/inspect.js';
+import { formatInspect, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
 
 function positiveInt(v: string): number {
@@ -45,6 +46,21 @@ export function buildProgram(): Command {
     const report = await validateFile(file, { ...readOptions(o), maxIssues: o.maxIssues });
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatValidation(report) + '\n');
     process.exitCode = report.valid ? ExitCode.ok : ExitCode.invalid;
+  });
+
+  addReadOptions(
+    program
+      .command('inspect')
+      .description('infer the prompt structure of a task dataset from a seeded sample')
+      .argument('<file>', 'dataset file, or - for standard input')
+      .option('--sample <n>', 'records in the reservoir sample', positiveInt, 5000)
+      .option('--seed <seed>', 'seed of the sample', 'safemix')
+      .option('--input <field>', 'fields data: the field that holds the request')
+      .option('--target <field>', 'fields data: the field that holds the answer')
+      .option('--json', 'print the profile as JSON (schema: InspectReportSchema)'),
+  ).action(async (file: string, o) => {
+    const report = await inspectFile(file, { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target });
+    process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
   });
 
   return program;

@@ -110,7 +110,7 @@ export function detectDialect(sample: { index: number; value: unknown }[], conta
   const confidence = (counts[dialect] ?? (dialect === 'text' ? bestCount : 0)) / total;
   const outliers = perRecord.filter((r) => r.dialect !== dialect && !(dialect === 'text' && r.dialect === 'fields'));
   const evidence = given
-    ? `given by --format; ${Math.round(confidence * 100)}% of ${perRecord.length} sampled records have ${EVIDENCE[dialect]}`
-    : `${bestCount} of ${perRecord.length} sampled records have ${EVIDENCE[dialect]}`;
+    ? `given by --format; ${Math.round(confidence * 100)}% of the first ${perRecord.length} records have ${EVIDENCE[dialect]}`
+    : `${bestCount} of the first ${perRecord.length} records have ${EVIDENCE[dialect]}`;
   return { dialect, confidence, evidence, counts, outliers };
 }

@@ -1,0 +1,112 @@
+// Roles of the fields of a `fields` dataset (JSON keys, nested paths such as `translation.zh`, or
+// CSV columns): id-like, label-like, input text, context text, target, metadata, each with its
+// evidence. Decided from value statistics and name hints; --input/--target override. Pure.
+import { SafemixError } from '../errors.js';
+import { isLabelLike } from './answer-space.js';
+import type { Path } from './conversation.js';
+
+export type FieldRoleName = 'id' | 'label' | 'input' | 'context' | 'target' | 'metadata';
+
+export interface FieldRole {
+  field: string;
+  path: Path;
+  role: FieldRoleName;
+  type: 'string' | 'number' | 'boolean' | 'list' | 'object' | 'mixed';
+  distinct: number;
+  /** For ids: the value pattern with `{n}` for digits, e.g. `HumanEval/{n}`. */
+  pattern?: string;
+  /** For labels: the label set with counts (top 100). */
+  labels?: { value: string; count: number }[];
+  evidence: string;
+}
+
+const INPUT_NAMES = /^(question|prompt|input|inputs|text|sentence|sentence1|instruction|query|source|src|content|passage|document|problem|utterance|review|tweet|premise|message|request|dialogue|article)$/i;
+const TARGET_NAMES = /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
+const ID_NAMES = /(^id$|_id$|^id_|uuid|^key$|^idx$|^index$)/i;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Field paths of a record: top-level keys, and one level into objects of scalars (`translation.zh`). */
+export function fieldPaths(value: unknown): Path[] {
+  if (!isObj(value)) return [];
+  const out: Path[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (isObj(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')) for (const k2 of Object.keys(v)) out.push([k, k2]);
+    else out.push([k]);
+  }
+  return out;
+}
+
+function typeOf(v: unknown): FieldRole['type'] {
+  if (Array.isArray(v)) return 'list';
+  if (isObj(v)) return 'object';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  return 'string';
+}
+
+function digitPattern(s: string): string {
+  return s.replace(/\d+/g, '{n}');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+}
+
+export function inferFieldRoles(values: unknown[], overrides: { input?: string; target?: string } = {}): FieldRole[] {
+  const paths = new Map<string, Path>();
+  for (const v of values.slice(0, 200)) for (const p of fieldPaths(v)) paths.set(p.join('.'), p);
+  const stats = [...paths].map(([field, path]) => {
+    const vals = values.map((v) => path.reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), v)).filter((v) => v !== undefined && v !== null);
+    const types = new Set(vals.map(typeOf));
+    const type: FieldRole['type'] = types.size === 1 ? [...types][0]! : 'mixed';
+    const strings = vals.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    const distinct = new Set(strings).size;
+    const medLen = median(strings.map((s) => s.length));
+    const spaced = strings.filter((s) => s.includes(' ') || s.includes('\n')).length / (strings.length || 1);
+    return { field, path, vals, strings, type, distinct, medLen, spaced, n: vals.length };
+  });
+  const roles = new Map<string, FieldRole>();
+  for (const s of stats) {
+    const base = { field: s.field, path: s.path, type: s.type, distinct: s.distinct };
+    const patterns = new Set(s.strings.map(digitPattern));
+    const unique = s.distinct === s.n && s.n >= 2;
+    if (unique && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')) {
+      const pattern = patterns.size === 1 ? [...patterns][0] : undefined;
+      roles.set(s.field, { ...base, role: 'id', pattern, evidence: `unique in ${s.n} sampled records${pattern ? `, all of the form ${pattern}` : ''}` });
+      continue;
+    }
+    if ((s.type === 'string' || s.type === 'number' || s.type === 'boolean') && isLabelLike(s.strings)) {
+      const counts = new Map<string, number>();
+      for (const v of s.strings) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const labels = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, 100);
+      roles.set(s.field, { ...base, role: 'label', labels, evidence: `${s.distinct} distinct values in ${s.n} sampled records` });
+      continue;
+    }
+    const texty = s.type === 'list' || (s.type === 'string' && (s.medLen >= 12 || s.spaced >= 0.5));
+    roles.set(s.field, { ...base, role: texty ? 'context' : 'metadata', evidence: texty ? `text, median ${s.medLen} characters` : `short values (median ${s.medLen} characters), not unique, not a small set` });
+  }
+  const order = stats.map((s) => s.field);
+  const candidates = (role: FieldRoleName[]) => order.filter((f) => role.includes(roles.get(f)!.role));
+  // input: an override, a named input field, else the first text field
+  const input = overrides.input ?? candidates(['context']).find((f) => INPUT_NAMES.test(f.split('.').pop()!)) ?? candidates(['context'])[0];
+  // target: an override, a named target field, else the last label, else the last other text field
+  const target =
+    overrides.target ??
+    order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && TARGET_NAMES.test(f.split('.').pop()!)).pop() ??
+    candidates(['label']).pop() ??
+    candidates(['context']).filter((f) => f !== input).pop();
+  const mark = (field: string | undefined, role: FieldRoleName, why: string) => {
+    if (!field) return;
+    const r = roles.get(field);
+    if (!r) return;
+    roles.set(field, { ...r, role, evidence: `${why}; ${r.evidence}` });
+  };
+  mark(input, 'input', overrides.input ? 'given by --input' : INPUT_NAMES.test((input ?? '').split('.').pop()!) ? 'named like an input' : 'first text field');
+  mark(target, 'target', overrides.target ? 'given by --target' : TARGET_NAMES.test((target ?? '').split('.').pop()!) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'last label-like field' : 'last text field');
+  for (const f of [overrides.input, overrides.target])
+    if (f && !roles.has(f)) throw new SafemixError('usage', `no field named "${f}"`, { position: { field: f }, hint: `choose one of: ${order.join(', ')}` });
+  return order.map((f) => roles.get(f)!);
+}

@@ -1,0 +1,208 @@
+// The profile of a task dataset, computed from a bounded sample: which slot holds the request and
+// which the answer, field roles, system prompts, templates, turn structure, answer space, script and
+// risk signals. Pure: it takes parsed sample records and returns plain values; no I/O.
+import type { Container } from '../read/types.js';
+import type { Dialect, DialectDetection } from './dialects.js';
+import { conversationOf, getPath, type Path, type Role } from './conversation.js';
+import { inferTemplates, type Template } from './templates.js';
+import { inferAnswerSpace, type AnswerSpace } from './answer-space.js';
+import { inferFieldRoles, type FieldRole } from './field-roles.js';
+import { detectScript, type ScriptReport } from './script.js';
+import { findRiskSignals, type RiskSignal } from './risk-signals.js';
+
+export interface SampleRecord {
+  index: number;
+  line: number;
+  value: unknown;
+}
+
+/** A slot: one place that holds text in every record (a turn such as `user#1`, or a field). */
+export interface SlotView {
+  slot: string;
+  role: Role | 'field';
+  /** Path of the slot in a typical record, for display (`messages[1].content`). */
+  path: string;
+}
+
+export interface SlotTemplates {
+  slot: string;
+  role: Role | 'field' | 'system';
+  templates: Template[];
+}
+
+export interface Profile {
+  dialect: Dialect;
+  container: Container;
+  dialectConfidence: number;
+  dialectEvidence: string;
+  records: number;
+  sample: { size: number; seed: string };
+  views: { request: SlotView; response?: SlotView; context: SlotView[] };
+  fieldRoles?: FieldRole[];
+  systemPrompts: { kind: 'absent' | 'constant' | 'variants'; variants: { text: string; count: number; share: number }[] };
+  /** Templates of the request and response slots first, then every other slot. */
+  templates: (Template & { slot: string })[];
+  slots: SlotTemplates[];
+  turns?: {
+    sequences: { roles: string[]; count: number; share: number }[];
+    constantTurns: { slot: string; text: string; coverage: number }[];
+    tools: { names: string[]; recordsWithTools: number };
+    toolTurns: number;
+  };
+  answerSpace: AnswerSpace;
+  language: { request: ScriptReport; response?: ScriptReport };
+  riskSignals: RiskSignal[];
+}
+
+export interface ProfileOptions {
+  input?: string;
+  target?: string;
+  seed: string;
+}
+
+function formatPathForDisplay(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+}
+
+/** Slot key of a turn: the field name for instruction and prompt dialects, else role#ordinal. */
+function turnSlot(dialect: Dialect, t: { role: Role; ordinal: number; sourceRole: string }): string {
+  if (dialect === 'alpaca' || dialect === 'prompt-completion') return t.sourceRole;
+  return `${t.role}#${t.ordinal}`;
+}
+
+export function buildProfile(sample: SampleRecord[], records: number, detection: DialectDetection, container: Container, options: ProfileOptions): Profile {
+  const dialect = detection.dialect;
+  const base = {
+    dialect,
+    container,
+    dialectConfidence: detection.confidence,
+    dialectEvidence: detection.evidence,
+    records,
+    sample: { size: sample.length, seed: options.seed },
+  };
+  if (dialect === 'fields' || dialect === 'text') return fieldsProfile(sample, base, options);
+  return conversationProfile(sample, base, dialect);
+}
+
+type Base = Pick<Profile, 'dialect' | 'container' | 'dialectConfidence' | 'dialectEvidence' | 'records' | 'sample'>;
+
+function systemPromptsOf(texts: (string | undefined)[]): Profile['systemPrompts'] {
+  const n = texts.length || 1;
+  const counts = new Map<string, number>();
+  let absent = 0;
+  for (const t of texts) {
+    if (t === undefined || t === '') absent++;
+    else counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const variants = [...counts].map(([text, count]) => ({ text, count, share: count / n })).sort((a, b) => b.count - a.count);
+  if (variants.length === 0) return { kind: 'absent', variants: [] };
+  if (variants.length === 1 && absent === 0) return { kind: 'constant', variants };
+  return { kind: 'variants', variants: variants.slice(0, 10) };
+}
+
+function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialect): Profile {
+  const slotTexts = new Map<string, { role: Role; texts: string[]; path: Path }>();
+  const systems: (string | undefined)[] = [];
+  const sequences = new Map<string, number>();
+  const toolNames = new Set<string>();
+  let withTools = 0;
+  let withToolTurns = 0;
+  const riskInputs: { index: number; texts: string[] }[] = [];
+  for (const r of sample) {
+    const conv = conversationOf(dialect, r.value);
+    if (!conv) continue;
+    systems.push(conv.system?.text);
+    const seq = [...(conv.system ? ['system'] : []), ...conv.turns.map((t) => t.sourceRole)].join(',');
+    sequences.set(seq, (sequences.get(seq) ?? 0) + 1);
+    if (conv.tools.length) withTools++;
+    conv.tools.forEach((t) => toolNames.add(t));
+    if (conv.turns.some((t) => t.role === 'tool' || t.role === 'tool_call')) withToolTurns++;
+    for (const t of conv.turns) {
+      const key = turnSlot(dialect, t);
+      let entry = slotTexts.get(key);
+      if (!entry) slotTexts.set(key, (entry = { role: t.role, texts: [], path: t.path }));
+      entry.texts.push(t.text);
+    }
+    riskInputs.push({ index: r.index, texts: [conv.system?.text ?? '', ...conv.turns.filter((t) => t.role === 'user').map((t) => t.text)] });
+  }
+  const n = sample.length || 1;
+  const slots: SlotTemplates[] = [...slotTexts].map(([slot, e]) => ({
+    slot,
+    role: e.role,
+    // tool calls and results are JSON payloads, not prose templates
+    templates:
+      e.role === 'tool' || e.role === 'tool_call'
+        ? [{ text: `{${e.role}}`, prefix: '', suffix: '', coverage: 1, constant: false }]
+        : inferTemplates(e.texts, e.role === 'user' ? 'request' : e.role === 'assistant' ? 'response' : slot.replace('#', '')),
+  }));
+  const isConstant = (slot: string) => slots.find((s) => s.slot === slot)?.templates[0]?.constant === true;
+  // request: the user slot with the longest texts (the task's input); response: the first varying
+  // assistant slot after it in the commonest turn order
+  const mostTurns = Math.max(0, ...[...slotTexts.values()].filter((e) => e.role === 'user').map((e) => e.texts.length));
+  const userSlots = [...slotTexts].filter(([s, e]) => e.role === 'user' && !isConstant(s) && e.texts.length >= 0.9 * mostTurns);
+  const requestSlot = dialect === 'alpaca' ? 'instruction' : userSlots.sort((a, b) => median(b[1].texts.map((t) => t.length)) - median(a[1].texts.map((t) => t.length)))[0]?.[0] ?? 'user#1';
+  const topSeq = [...sequences].sort((a, b) => b[1] - a[1])[0]?.[0].split(',') ?? [];
+  const orderOfSlots: string[] = [];
+  {
+    const sampleConv = sample.map((r) => conversationOf(dialect, r.value)).find((c) => c && [...(c.system ? ['system'] : []), ...c.turns.map((t) => t.sourceRole)].join(',') === topSeq.join(','));
+    if (sampleConv) for (const t of sampleConv.turns) orderOfSlots.push(turnSlot(dialect, t));
+  }
+  const afterRequest = orderOfSlots.slice(orderOfSlots.indexOf(requestSlot) + 1);
+  const responseSlot =
+    afterRequest.find((s) => (slotTexts.get(s)?.role === 'assistant' || slotTexts.get(s)?.role === 'tool_call') && !isConstant(s)) ??
+    [...slotTexts].filter(([, e]) => e.role === 'assistant').map(([s]) => s).pop();
+  const view = (slot: string): SlotView => ({ slot, role: slotTexts.get(slot)?.role ?? 'user', path: formatPathForDisplay(slotTexts.get(slot)?.path ?? []) });
+  const reqTexts = slotTexts.get(requestSlot)?.texts ?? [];
+  const resTexts = responseSlot ? (slotTexts.get(responseSlot)?.texts ?? []) : [];
+  const ordered = [requestSlot, ...(responseSlot ? [responseSlot] : []), ...slots.map((s) => s.slot).filter((s) => s !== requestSlot && s !== responseSlot)];
+  const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
+  const context: SlotView[] = dialect === 'alpaca' ? [{ slot: 'input', role: 'user', path: 'input' }] : [];
+  return {
+    ...base,
+    views: { request: view(requestSlot), response: responseSlot ? view(responseSlot) : undefined, context },
+    systemPrompts: systemPromptsOf(systems),
+    templates,
+    slots,
+    turns: {
+      sequences: [...sequences].map(([s, count]) => ({ roles: s.split(','), count, share: count / n })).sort((a, b) => b.count - a.count).slice(0, 10),
+      constantTurns: slots.filter((s) => s.templates[0]?.constant && s.slot !== requestSlot).map((s) => ({ slot: s.slot, text: s.templates[0]!.text, coverage: s.templates[0]!.coverage })),
+      tools: { names: [...toolNames].slice(0, 50), recordsWithTools: withTools / n },
+      toolTurns: withToolTurns / n,
+    },
+    answerSpace: inferAnswerSpace(resTexts),
+    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined },
+    riskSignals: findRiskSignals(riskInputs),
+  };
+}
+
+function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptions): Profile {
+  const values = sample.map((r) => r.value);
+  const roles = inferFieldRoles(values, { input: options.input, target: options.target });
+  const input = roles.find((r) => r.role === 'input') ?? roles[0];
+  const target = roles.find((r) => r.role === 'target');
+  const textsOf = (path: Path | undefined) => (path ? values.map((v) => getPath(v, path)).filter((v) => v !== undefined && v !== null) : []);
+  const slots: SlotTemplates[] = roles
+    .filter((r) => r.type === 'string')
+    .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field) }));
+  const ordered = [input?.field, target?.field, ...slots.map((s) => s.slot)].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
+  const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
+  const reqTexts = textsOf(input?.path).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  const resValues = textsOf(target?.path);
+  const view = (r: FieldRole): SlotView => ({ slot: r.field, role: 'field', path: r.field });
+  return {
+    ...base,
+    views: { request: input ? view(input) : { slot: '', role: 'field', path: '' }, response: target ? view(target) : undefined, context: roles.filter((r) => r.role === 'context').map(view) },
+    fieldRoles: roles,
+    systemPrompts: { kind: 'absent', variants: [] },
+    templates,
+    slots,
+    answerSpace: inferAnswerSpace(resValues),
+    language: { request: detectScript(reqTexts), response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined },
+    riskSignals: findRiskSignals(sample.map((r) => ({ index: r.index, texts: input ? [String(getPath(r.value, input.path) ?? '')] : [] }))),
+  };
+}
