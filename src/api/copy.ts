@@ -2,12 +2,12 @@
 // built on, exposed for providers who want an atomic validated copy, and measured by the benchmark.
 // Fails on the first bad record, leaving nothing written.
 import { SafemixError, ExitCode } from '../errors.js';
-import type { SourceRecord } from '../read/types.js';
-import { validateRecord } from '../profile/validate-record.js';
+import type { Container, SourceRecord } from '../read/types.js';
 import type { Dialect } from '../profile/dialects.js';
+import { recordRejection } from './inspect.js';
 import { AtomicFile, assertNotInput } from '../write/atomic-file.js';
 import { RecordSink } from '../write/record-sink.js';
-import { openScan, dialectMismatch, type ScanOptions } from './scan.js';
+import { openScan, type ScanOptions } from './scan.js';
 
 export async function copyDataset(input: string, output: string, options: ScanOptions = {}): Promise<{ records: number; bytes: number; dialect: Dialect }> {
   assertNotInput(output, [input]);
@@ -29,12 +29,12 @@ export async function copyDataset(input: string, output: string, options: ScanOp
 }
 
 /** Throws the record's first problem or first validation error, positioned. */
-export function assertUsable(record: SourceRecord, dialect: Dialect, container: Parameters<typeof dialectMismatch>[2], file: string): void {
-  const position = { file, line: record.line, row: record.row, record: record.index };
-  if (record.problem)
-    throw new SafemixError(record.problem.code, record.problem.message, { position: { ...position, field: record.problem.field }, hint: record.problem.hint, exitCode: ExitCode.invalid });
-  const other = dialectMismatch(record.value, dialect, container);
-  if (other) throw new SafemixError('schema', `this record is ${other}, but the file is ${dialect}`, { position, hint: "convert the record to the file's dialect or move it to its own file", exitCode: ExitCode.invalid });
-  const issue = validateRecord(dialect, record.value).find((i) => i.severity === 'error');
-  if (issue) throw new SafemixError('schema', `[${issue.code}] ${issue.message}`, { position: { ...position, field: issue.field }, hint: issue.hint, exitCode: ExitCode.invalid });
+export function assertUsable(record: SourceRecord, dialect: Dialect, container: Container, file: string): void {
+  const r = recordRejection(record, dialect, container, true);
+  if (r)
+    throw new SafemixError(record.problem?.code ?? 'schema', record.problem ? r.message : `[${r.code}] ${r.message}`, {
+      position: { file, line: r.line, row: r.row, record: r.index, field: r.field || undefined },
+      hint: record.problem?.hint ?? "fix the record (safemix validate lists every problem), or pass --skip-invalid to mix to leave it out and list it in the manifest",
+      exitCode: ExitCode.invalid,
+    });
 }

@@ -3,7 +3,11 @@
 import { openScan, type ScanOptions } from './scan.js';
 import { Reservoir } from '../profile/reservoir.js';
 import { buildProfile, type Profile, type SampleRecord } from '../profile/profile.js';
-import type { SourceRecord } from '../read/types.js';
+import type { Container, SourceRecord } from '../read/types.js';
+import type { Dialect } from '../profile/dialects.js';
+import { validateRecord } from '../profile/validate-record.js';
+import { trailingNumber } from '../generate/render.js';
+import { dialectMismatch } from './scan.js';
 
 export const DEFAULT_SAMPLE = 5000;
 export const DEFAULT_SEED = 'safemix';
@@ -31,20 +35,54 @@ export interface SampledRecord extends SampleRecord {
   raw: Buffer;
 }
 
-export async function sampleDataset(path: string, options: InspectOptions = {}) {
+export interface SampleOptions extends InspectOptions {
+  /** Also apply the dialect checks: records that fail them are unusable (mix never writes them). */
+  validate?: boolean;
+  /** Track the largest trailing number of every top-level field (for new ids). */
+  trackNumbers?: boolean;
+}
+
+/** Why a record cannot be used, with its position; `undefined` when it can. */
+export function recordRejection(r: SourceRecord, dialect: Dialect, container: Container, validate: boolean): Rejection | undefined {
+  const at = { index: r.index, line: r.line, row: r.row };
+  if (r.problem) return { ...at, code: r.problem.code, field: r.problem.field ?? '', message: r.problem.message };
+  if (!validate) return undefined;
+  const other = dialectMismatch(r.value, dialect, container);
+  if (other) return { ...at, code: 'dialect_mismatch', field: '', message: `this record is ${other}, but the file is ${dialect}` };
+  const issue = validateRecord(dialect, r.value).find((i) => i.severity === 'error');
+  return issue ? { ...at, code: issue.code, field: issue.field, message: issue.message } : undefined;
+}
+
+export interface Rejection {
+  index: number;
+  line: number;
+  row?: number;
+  code: string;
+  field: string;
+  message: string;
+}
+
+/** One pass: counts records, keeps a seeded reservoir sample of the usable ones, lists the others. */
+export async function sampleDataset(path: string, options: SampleOptions = {}) {
   const scan = await openScan(path, options);
   const seed = options.seed ?? DEFAULT_SEED;
   const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed);
   let records = 0;
-  let unusable = 0;
-  const unusableExamples: InspectResult['unusableExamples'] = [];
+  const rejected: Rejection[] = [];
+  const idMax = new Map<string, number>();
   let lastProgress = 0;
   for await (const r of scan.records as AsyncGenerator<SourceRecord>) {
     records++;
-    if (r.problem) {
-      unusable++;
-      if (unusableExamples.length < 10) unusableExamples.push({ line: r.line, row: r.row, code: r.problem.code, message: r.problem.message });
+    const rejection = recordRejection(r, scan.detection.dialect, scan.reader.container, options.validate === true);
+    if (rejection) {
+      rejected.push(rejection);
       continue;
+    }
+    if (options.trackNumbers && r.value && typeof r.value === 'object') {
+      for (const [k, v] of Object.entries(r.value)) {
+        const num = typeof v === 'string' && v.length > 64 ? undefined : trailingNumber(v);
+        if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
+      }
     }
     reservoir.offer(() => ({ index: r.index, line: r.line, value: r.value, raw: Buffer.from(r.raw) }));
     if (options.onProgress && records - lastProgress >= 10_000) {
@@ -53,7 +91,8 @@ export async function sampleDataset(path: string, options: InspectOptions = {}) 
     }
   }
   const sample = reservoir.items.sort((a, b) => a.index - b.index);
-  return { scan, sample, records, unusable, unusableExamples, seed };
+  const unusableExamples = rejected.slice(0, 10).map(({ line, row, code, message }) => ({ line, row, code, message }));
+  return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax };
 }
 
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {

@@ -129,3 +129,49 @@ export const InspectReportSchema = z.object({
   encoding: z.looseObject({ verdict: z.enum(['none', 'suspicious', 'encoded', 'not-analysed']) }),
 });
 export type InspectReport = z.infer<typeof InspectReportSchema>;
+
+export const InjectedSchema = z.object({
+  /** 0-based index among the output's data records (a CSV header is not one). */
+  index: z.number().int(),
+  seedId: z.string(),
+  category: z.string(),
+  /** 0-based input index of the donor record whose structure was cloned. */
+  donor: z.number().int(),
+});
+
+export const RejectedSchema = z.object({
+  index: z.number().int(),
+  line: z.number().int(),
+  row: z.number().int().optional(),
+  code: z.string(),
+  field: z.string(),
+  message: z.string(),
+});
+
+export const ManifestSchema = z.object({
+  tool: z.string(),
+  input: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), records: z.number().int() }),
+  output: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), records: z.number().int() }),
+  container: ContainerSchema,
+  dialect: DialectSchema,
+  seed: z.string(),
+  ratio: z.number().nullable(),
+  count: z.number().int(),
+  order: z.enum(['interleave', 'append', 'shuffle']),
+  engine: z.literal('render'),
+  safetySource: z.object({ kind: z.enum(['builtin', 'file']), path: z.string().optional(), requests: z.number().int(), split: z.string() }),
+  profile: z.object({
+    request: z.string(),
+    response: z.string().optional(),
+    systemPrompts: z.string(),
+    templates: z.array(z.object({ slot: z.string(), text: z.string(), coverage: z.number() })),
+    answerSpace: z.string(),
+    sample: z.number().int(),
+  }),
+  notes: z.array(z.string()),
+  userRecords: z.number().int(),
+  injected: z.array(InjectedSchema),
+  rejected: z.array(RejectedSchema),
+  encoding: z.looseObject({ verdict: z.string() }).optional(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;

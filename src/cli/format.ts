@@ -1,6 +1,7 @@
 // Human-readable rendering of reports for the terminal: one screen, the facts a person needs.
 import { formatPosition } from '../errors.js';
 import type { InspectReport, ValidationReport } from '../api/schemas.js';
+import type { MixResult } from '../api/mix.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -59,5 +60,29 @@ export function formatInspect(r: InspectReport): string {
   row('answers', answer);
   row('risk', r.riskSignals.length ? r.riskSignals.map((s) => `${s.id} in ${pct(s.share)} of sampled records (e.g. record ${s.records.slice(0, 3).join(', ')}: ${clip(s.example, 60)})`).join('\n             ') : 'no obedience, never-refuse or identity-shift instructions found');
   row('encoding', r.encoding.verdict === 'not-analysed' ? 'not analysed' : String(r.encoding.summary ?? r.encoding.verdict));
+  return lines.join('\n');
+}
+
+export function formatMix(r: MixResult): string {
+  const m = r.manifest;
+  const lines: string[] = [];
+  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
+  lines.push(`safemix mix: ${m.input.path} → ${m.output.path}`);
+  row('input', `${m.container} · ${m.dialect}, ${n(m.input.records)} records${m.rejected.length ? ` (${n(m.rejected.length)} rejected, listed in the manifest)` : ''}`);
+  const cats = new Map<string, number>();
+  for (const i of m.injected) cats.set(i.category, (cats.get(i.category) ?? 0) + 1);
+  row('added', `${n(m.count)} safety records (${m.ratio === null ? `--count ${m.count}` : `ratio ${m.ratio}`}, seed ${m.seed}, ${m.order}) → ${n(m.output.records)} records`);
+  row('categories', [...cats].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');
+  row('mimics', `request ${m.profile.request}; answers ${m.profile.response ?? '—'} (${m.profile.answerSpace}); system prompt ${m.profile.systemPrompts}`);
+  for (const t of m.profile.templates.slice(0, 3)) row('', `template ${t.slot}: ${JSON.stringify(t.text).slice(0, 70)}`);
+  for (const note of m.notes) row('note', note);
+  if (r.manifestPath) row('manifest', r.manifestPath);
+  if (r.examples.length) {
+    lines.push(`  examples (${r.examples.length} of ${m.count}):`);
+    for (const e of r.examples) {
+      const text = e.text.length > 400 ? e.text.slice(0, 399) + '…' : e.text;
+      lines.push(`    [output record ${e.index}] ${text.replace(/\n/g, '\n      ')}`);
+    }
+  }
   return lines.join('\n');
 }

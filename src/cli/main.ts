@@ -5,7 +5,9 @@ import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
 import { DIALECTS, type Dialect } from '../profile/dialects.js';
 import { validateFile } from '../api/validate.js';
 import { inspectFile } from '../api/inspect.js';
-import { formatInspect, formatValidation } from './format.js';
+import { mixFile } from '../api/mix.js';
+import { progressReporter } from './progress.js';
+import { formatInspect, formatMix, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
 
 function positiveInt(v: string): number {
@@ -26,6 +28,18 @@ function addReadOptions(cmd: Command): Command {
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
     .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
+}
+
+function nonNegativeNumber(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return x;
+}
+
+function nonNegativeInt(v: string): number {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return x;
 }
 
 export function buildProgram(): Command {
@@ -61,6 +75,48 @@ export function buildProgram(): Command {
   ).action(async (file: string, o) => {
     const report = await inspectFile(file, { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target });
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
+  });
+
+  addReadOptions(
+    program
+      .command('mix')
+      .description('add format-mimicking safety examples to a task dataset at an exact ratio')
+      .argument('<file>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input')
+      .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output')
+      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n))', nonNegativeNumber, 0.05)
+      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input)', nonNegativeInt)
+      .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
+      .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
+      .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
+      .option('--no-manifest', 'write no manifest')
+      .option('--sample <n>', 'records sampled for the profile', positiveInt, 5000)
+      .option('--input <field>', 'fields data: the field that holds the request')
+      .option('--target <field>', 'fields data: the field that holds the answer')
+      .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifest) instead of stopping')
+      .option('--safety <file>', 'your own safety source (any supported format) instead of the shipped seeds')
+      .option('--safety-request <field>', 'field of the safety source that holds the request')
+      .option('--safety-response <field>', 'field of the safety source that holds the response (else refusals are generated)')
+      .option('--safety-where <field=value>', 'use only safety records whose field has this value, e.g. label=unsafe')
+      .option('--quiet', 'no summary on standard error'),
+  ).action(async (file: string, o) => {
+    const progress = o.quiet ? undefined : progressReporter();
+    const result = await mixFile(file, {
+      ...readOptions(o),
+      output: o.output,
+      ratio: o.ratio,
+      count: o.count,
+      seed: o.seed,
+      order: o.order,
+      manifest: o.manifest === false ? false : o.manifest,
+      sample: o.sample,
+      input: o.input,
+      target: o.target,
+      skipInvalid: o.skipInvalid,
+      safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
+      onProgress: progress?.update,
+    });
+    progress?.done();
+    if (!o.quiet) process.stderr.write(formatMix(result) + '\n');
   });
 
   return program;

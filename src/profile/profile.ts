@@ -70,7 +70,7 @@ function median(xs: number[]): number {
 }
 
 /** Slot key of a turn: the field name for instruction and prompt dialects, else role#ordinal. */
-function turnSlot(dialect: Dialect, t: { role: Role; ordinal: number; sourceRole: string }): string {
+export function turnSlot(dialect: Dialect, t: { role: Role; ordinal: number; sourceRole: string }): string {
   if (dialect === 'alpaca' || dialect === 'prompt-completion') return t.sourceRole;
   return `${t.role}#${t.ordinal}`;
 }

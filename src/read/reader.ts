@@ -3,6 +3,7 @@
 // learns the file's layout. All parsing rules live in the pure splitters it drives.
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
+import { createHash, type Hash } from 'node:crypto';
 import { SafemixError, ExitCode } from '../errors.js';
 import { checkForbiddenKeys, checkRecordBytes } from './record-checks.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
@@ -83,6 +84,7 @@ export interface DatasetReaderInit {
   containerEvidence: string;
   csv?: CsvShape & { headerEvidence?: string };
   maxRecordBytes: number;
+  hash?: boolean;
 }
 
 /** Streams one pass over a dataset. Open it with `DatasetReader.open`, iterate `records()` once. */
@@ -100,6 +102,7 @@ export class DatasetReader {
   private readonly input: OpenedInput;
   private readonly maxRecordBytes: number;
   private readonly separators = new Map<string, number>();
+  private readonly hash?: Hash;
 
   private constructor(init: DatasetReaderInit) {
     this.input = init.input;
@@ -110,6 +113,7 @@ export class DatasetReader {
     this.containerEvidence = init.containerEvidence;
     this.csv = init.csv;
     this.maxRecordBytes = init.maxRecordBytes;
+    if (init.hash) this.hash = createHash('sha256');
     this.layout = {
       container: init.container,
       prefix: Buffer.alloc(0),
@@ -147,7 +151,7 @@ export class DatasetReader {
         }
       }
     }
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes });
+    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
@@ -170,8 +174,15 @@ export class DatasetReader {
   private async *countBytes(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const c of chunks) {
       this.bytesRead += c.length;
+      this.hash?.update(c);
       yield c;
     }
+  }
+
+  /** Hex sha256 of every byte read; call after `records()` has finished. Needs `hash: true`. */
+  sha256(): string {
+    if (!this.hash) throw new Error('DatasetReader opened without hash: true');
+    return this.hash.copy().digest('hex');
   }
 
   private noteSeparator(sep: Buffer): void {

@@ -68,6 +68,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Name used in messages for standard input. */
   displayName?: string;
+  /** Compute the sha256 of the bytes read (see DatasetReader.sha256). */
+  hash?: boolean;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;

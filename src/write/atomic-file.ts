@@ -2,7 +2,7 @@
 // target. An error, SIGINT or SIGTERM removes the temp file, so no partial output is ever left.
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, realpathSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { SafemixError, ExitCode } from '../errors.js';
 
 const live = new Set<AtomicFile>();
@@ -42,6 +42,7 @@ export class AtomicFile {
   private buffer: Buffer;
   private used = 0;
   bytesWritten = 0;
+  private readonly hash = createHash('sha256');
 
   constructor(target: string, private readonly bufferBytes = 1 << 20) {
     this.target = resolve(target);
@@ -61,6 +62,7 @@ export class AtomicFile {
   write(bytes: Buffer | string): void {
     const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     this.bytesWritten += b.length;
+    this.hash.update(b);
     if (b.length >= this.bufferBytes) {
       this.flush();
       this.writeAll(b);
@@ -79,6 +81,11 @@ export class AtomicFile {
   private writeAll(b: Buffer): void {
     let off = 0;
     while (off < b.length) off += writeSync(this.fd!, b, off, b.length - off);
+  }
+
+  /** Hex sha256 of everything written so far. */
+  sha256(): string {
+    return this.hash.copy().digest('hex');
   }
 
   /** Flushes, fsyncs and renames the temp file onto the target. */

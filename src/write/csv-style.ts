@@ -15,7 +15,7 @@ export function formatCsvRow(cells: string[], style: CsvStyle): string {
 }
 
 /** Reads the quoting habit off sample rows: all-quoted if most rows only match an all-quoted rendering. */
-export function inferCsvStyle(samples: { raw: Buffer; cells: string[] }[], shape: CsvShape): CsvStyle {
+export function inferCsvStyle(samples: { raw: Buffer; cells: string[] }[], shape: Pick<CsvShape, 'delimiter' | 'quote'>): CsvStyle {
   const minimal = { delimiter: shape.delimiter, quote: shape.quote, quoteAll: false };
   const all = { ...minimal, quoteAll: true };
   let votesAll = 0;

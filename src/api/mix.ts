@@ -1,0 +1,270 @@
+// `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
+// pass 2 streams the user's records through unchanged while the blend plan places rendered safety
+// records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { createWriteStream, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import seedrandom from 'seedrandom';
+import { SafemixError, ExitCode } from '../errors.js';
+import type { Container } from '../read/types.js';
+import { buildProfile, type Profile } from '../profile/profile.js';
+import { conversationOf } from '../profile/conversation.js';
+import type { Dialect } from '../profile/dialects.js';
+import { inferJsonStyle, stringifyStyled } from '../write/json-style.js';
+import { inferCsvStyle, formatCsvRow } from '../write/csv-style.js';
+import { AtomicFile, assertNotInput } from '../write/atomic-file.js';
+import { RecordSink, type ByteSink } from '../write/record-sink.js';
+import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
+import { renderSafetyRecord, type RenderContext, type Rendered } from '../generate/render.js';
+import { loadRefusals, trainSeeds, type Seed } from '../generate/seeds.js';
+import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
+import { openScan, type ScanOptions } from './scan.js';
+import { DEFAULT_SEED, recordRejection, sampleDataset, type SampledRecord } from './inspect.js';
+import type { Manifest } from './schemas.js';
+
+export interface MixOptions extends ScanOptions {
+  output: string;
+  /** Safety records per user record (default 0.05). */
+  ratio?: number;
+  /** Exact number of safety records (wins over ratio). */
+  count?: number;
+  seed?: string;
+  order?: BlendOrder;
+  /** Manifest path; default `OUTPUT.manifest.json`; `false` for none. */
+  manifest?: string | false;
+  sample?: number;
+  input?: string;
+  target?: string;
+  /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
+  skipInvalid?: boolean;
+  safety?: SafetySourceOptions;
+  onProgress?: (phase: 'profile' | 'write', bytesRead: number, size: number | undefined) => void;
+}
+
+export interface MixResult {
+  manifest: Manifest;
+  manifestPath?: string;
+  profile: Profile;
+  /** The first rendered records as written, for the summary. */
+  examples: { index: number; text: string }[];
+}
+
+export const TOOL = 'safemix 0.1.0';
+const MAX_DONOR_TRIES = 64;
+
+/** Copies standard input to a temp file so that it can be read twice. */
+async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'safemix-stdin-'));
+  const path = join(dir, 'stdin');
+  await pipeline(process.stdin, createWriteStream(path));
+  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function mixFile(inputPath: string, options: MixOptions): Promise<MixResult> {
+  const spooled = inputPath === '-' ? await spoolStdin() : undefined;
+  try {
+    return await mixPath(spooled?.path ?? inputPath, inputPath === '-' ? '<stdin>' : inputPath, options);
+  } finally {
+    spooled?.cleanup();
+  }
+}
+
+async function mixPath(path: string, displayName: string, options: MixOptions): Promise<MixResult> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const order = options.order ?? 'interleave';
+  if (options.output !== '-') assertNotInput(options.output, [path]);
+  // pass 1: sample, profile, count
+  const pass1 = await sampleDataset(path, {
+    ...options,
+    displayName,
+    hash: true,
+    seed,
+    validate: true,
+    trackNumbers: true,
+    onProgress: options.onProgress && ((b, s) => options.onProgress!('profile', b, s)),
+  });
+  const { scan, sample, records, rejected, idMax } = pass1;
+  const file = scan.reader.name;
+  if (rejected.length && !options.skipInvalid) {
+    const r = rejected[0]!;
+    throw new SafemixError('schema', `${rejected.length} record(s) cannot be used; the first: [${r.code}] ${r.message}`, {
+      position: { file, line: r.line, row: r.row, record: r.index, field: r.field || undefined },
+      hint: 'fix them (safemix validate lists every one), or pass --skip-invalid to leave them out; they are then listed in the manifest',
+      exitCode: ExitCode.invalid,
+    });
+  }
+  const usable = records - rejected.length;
+  const k = injectedCount(usable, { ratio: options.ratio, count: options.count });
+  const dialect = scan.detection.dialect;
+  const container = scan.reader.container;
+  const profile = buildProfile(sample, records, scan.detection, container, { seed, input: options.input, target: options.target });
+  if (k > 0 && sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
+  const layout = scan.reader.layout;
+  const inputSha = scan.reader.sha256();
+  const inputBytes = scan.reader.bytesRead;
+
+  // the safety requests: shipped train split, or the user's own source
+  const safety: Seed[] = options.safety?.path ? await loadSafetySource(options.safety) : trainSeeds();
+  if (k > 0 && safety.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { position: { file: options.safety?.path }, hint: 'check --safety-request and --safety-where' });
+  const seedOrder = shuffled(safety, seedrandom(`seeds:${seed}`));
+  const renderRandom = seedrandom(`render:${seed}`);
+  const donorRandom = seedrandom(`donors:${seed}`);
+  const ctx: RenderContext = { profile, bank: loadRefusals(), idMax, sequences: sequencesOf(sample, dialect) };
+  const serialize = serializerFor(container, sample, layout.elementIndent, scan.reader.csv?.columns ?? [], scan.reader.csv?.delimiter);
+
+  // pass 2: stream the user records through, placing rendered records by the plan
+  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? stdoutSink() : createAtomic(options.output);
+  const injected: Manifest['injected'] = [];
+  const examples: MixResult['examples'] = [];
+  let outputIndex = 0;
+  try {
+    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter });
+    const sink = new RecordSink(out, layout);
+    const plan = new BlendPlan(usable, k, order, seed);
+    const writeInjected = () => {
+      const j = injected.length;
+      const s = seedOrder[j % seedOrder.length]!;
+      const { rendered, donor } = renderWithDonor(ctx, sample, s, j, renderRandom, donorRandom, file);
+      const bytes = serialize(rendered.value);
+      sink.writeGenerated(bytes);
+      injected.push({ index: outputIndex, seedId: s.id, category: s.category, donor: donor.index });
+      if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
+      outputIndex++;
+    };
+    let lastProgress = 0;
+    for await (const record of pass2.records) {
+      if (recordRejection(record, dialect, container, true)) continue; // listed by pass 1
+      while (plan.next()) writeInjected();
+      sink.writeUser(record);
+      outputIndex++;
+      if (options.onProgress && record.index - lastProgress >= 10_000) {
+        lastProgress = record.index;
+        options.onProgress('write', pass2.reader.bytesRead, pass2.reader.size);
+      }
+    }
+    while (injected.length < k) {
+      plan.next();
+      writeInjected();
+    }
+    sink.end(pass2.reader.layout.suffix);
+    const notes = notesFor(profile);
+    const manifest: Manifest = {
+      tool: TOOL,
+      input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
+      output: { path: options.output === '-' ? '<stdout>' : options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
+      container,
+      dialect,
+      seed,
+      ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
+      count: k,
+      order,
+      engine: 'render',
+      safetySource: options.safety?.path ? { kind: 'file', path: options.safety.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: safety.length, split: 'train' },
+      profile: {
+        request: `${profile.views.request.path} (${profile.views.request.slot})`,
+        response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
+        systemPrompts: profile.systemPrompts.kind,
+        templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
+        answerSpace: profile.answerSpace.kind,
+        sample: sample.length,
+      },
+      notes,
+      userRecords: usable,
+      injected,
+      rejected,
+    };
+    const manifestPath = options.manifest === false || (options.output === '-' && !options.manifest) ? undefined : (options.manifest || `${options.output}.manifest.json`);
+    let manifestFile: AtomicFile | undefined;
+    if (manifestPath) {
+      assertNotInput(manifestPath, [path]);
+      manifestFile = new AtomicFile(manifestPath);
+      manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
+    }
+    if (out instanceof AtomicFile) out.commit();
+    manifestFile?.commit();
+    return { manifest, manifestPath, profile, examples };
+  } catch (e) {
+    if (out instanceof AtomicFile) out.abort();
+    throw e;
+  }
+}
+
+function createAtomic(output: string): AtomicFile {
+  mkdirSync(dirname(output), { recursive: true });
+  return new AtomicFile(output);
+}
+
+/** Standard output as the sink (no atomicity is possible there), hashed like a file. */
+function stdoutSink(): ByteSink & { sha256(): string; bytesWritten: number } {
+  const hash = createHash('sha256');
+  const sink = {
+    bytesWritten: 0,
+    write(b: Buffer | string) {
+      const buf = typeof b === 'string' ? Buffer.from(b) : b;
+      sink.bytesWritten += buf.length;
+      hash.update(buf);
+      process.stdout.write(buf);
+    },
+    sha256: () => hash.copy().digest('hex'),
+  };
+  return sink;
+}
+
+function shuffled<T>(xs: T[], random: () => number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+function sequencesOf(sample: SampledRecord[], dialect: Dialect): Set<string> {
+  const out = new Set<string>();
+  for (const r of sample) {
+    const c = conversationOf(dialect, r.value);
+    if (c) out.add([...(c.system ? ['system'] : []), ...c.turns.map((t) => t.sourceRole)].join(','));
+  }
+  return out;
+}
+
+function renderWithDonor(ctx: RenderContext, sample: SampledRecord[], seed: Seed, ordinal: number, random: () => number, donorRandom: () => number, file: string): { rendered: Rendered; donor: SampledRecord } {
+  for (let tries = 0; tries < MAX_DONOR_TRIES; tries++) {
+    const donor = sample[Math.floor(donorRandom() * sample.length)]!;
+    const rendered = renderSafetyRecord(ctx, { donor: donor.value, seed, ordinal, random });
+    if (rendered) return { rendered, donor };
+  }
+  // a last, exhaustive look before giving up
+  for (const donor of sample) {
+    const rendered = renderSafetyRecord(ctx, { donor: donor.value, seed, ordinal, random });
+    if (rendered) return { rendered, donor };
+  }
+  throw new SafemixError('no_donor', `no sampled record has a request slot (${ctx.profile.views.request.slot}) followed by an answer that a refusal can replace`, {
+    position: { file },
+    hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
+  });
+}
+
+/** Serializes rendered values exactly as the user's records are written. */
+function serializerFor(container: Container, sample: SampledRecord[], elementIndent: string, columns: string[], delimiter = ','): (value: unknown) => string {
+  if (container === 'csv' || container === 'tsv') {
+    const cellsOf = (value: unknown) => columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
+    const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter, quote: '"' });
+    return (value) => formatCsvRow(cellsOf(value), style);
+  }
+  const style = inferJsonStyle(sample.slice(0, 200).map((r) => r.raw), elementIndent);
+  return (value) => stringifyStyled(value, style, elementIndent);
+}
+
+function notesFor(profile: Profile): string[] {
+  const notes: string[] = [];
+  const a = profile.answerSpace;
+  if (a.kind === 'label') notes.push(`the answers are a closed label set of ${a.labels.length}; injected records answer with refusal text, so the label space is extended`);
+  if (a.kind === 'number' || a.kind === 'choice') notes.push(`the answers are ${a.kind === 'number' ? 'numbers' : 'choice letters'}; injected records answer with refusal text, so the answer space is extended`);
+  const lang = profile.language.request;
+  if (!(lang.script === 'Latin' && lang.language === 'en') && lang.script !== 'none') notes.push(`the requests are ${lang.script}${lang.language !== 'und' ? `/${lang.language}` : ''} text but the safety seeds are English`);
+  if (profile.riskSignals.length) notes.push(`risk signals in the data: ${profile.riskSignals.map((s) => s.id).join(', ')}`);
+  return notes;
+}
