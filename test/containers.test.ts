@@ -133,3 +133,22 @@ describe('CSV and TSV', () => {
     expect((await readAll(path, { header: true })).records).toHaveLength(1);
   });
 });
+
+describe('record offsets', () => {
+  it('every corpus record sits at its offset in the file', async () => {
+    const { CORPUS_FILES } = await import('./helpers.js');
+    for (const c of CORPUS_FILES) {
+      const bytes = readFileSync(corpus(c.file));
+      const { records } = await readAll(corpus(c.file));
+      for (const r of records) expect(bytes.subarray(r.offset, r.offset + r.raw.length).equals(r.raw), `${c.file} record ${r.index}`).toBe(true);
+    }
+  });
+  it('offsets survive BOMs, CRLF and tiny chunks', () => {
+    const bytes = Buffer.from(`\uFEFF${A}\r\n\r\n${B}\r\n`);
+    const out: LineSlice[] = [];
+    const s = new JsonlSplitter(1 << 20);
+    for (let i = 0; i < bytes.length; i += 3) s.push(bytes.subarray(i, i + 3), out);
+    s.end(out);
+    expect(out.map((o) => bytes.subarray(o.offset, o.offset + o.raw.length).toString())).toEqual([A, B]);
+  });
+});

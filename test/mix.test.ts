@@ -171,3 +171,22 @@ describe('mix determinism and options', () => {
     expect(ok.manifest.output.records).toBe(178 + 2);
   });
 });
+
+describe('mix --order shuffle', () => {
+  it('moves user records too, keeps each exactly once, and is deterministic', async () => {
+    const f = corpus('intent_banking77_test.csv');
+    const a = join(dir, 'shuffle-a.csv');
+    const b = join(dir, 'shuffle-b.csv');
+    const r = await mixFile(f, { output: a, order: 'shuffle', seed: '5' });
+    await mixFile(f, { output: b, order: 'shuffle', seed: '5' });
+    expect(sha256(a)).toBe(sha256(b));
+    const input = await records(f);
+    const output = await records(a);
+    const injectedAt = new Set(r.manifest.injected.map((i) => i.index));
+    const users = output.records.filter((x) => !injectedAt.has(x.index)).map((x) => x.raw.toString());
+    const original = input.records.map((x) => x.raw.toString());
+    expect(users).not.toEqual(original);
+    expect([...users].sort()).toEqual([...original].sort());
+    expect(output.scan.reader.layout.prefix.toString()).toBe('text,category\r\n');
+  });
+});

@@ -1,7 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
-import { createWriteStream, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
@@ -134,14 +134,37 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       outputIndex++;
     };
     let lastProgress = 0;
-    for await (const record of pass2.records) {
-      if (recordRejection(record, dialect, container, true)) continue; // listed by pass 1
-      while (plan.next()) writeInjected();
-      sink.writeUser(record);
-      outputIndex++;
-      if (options.onProgress && record.index - lastProgress >= 10_000) {
-        lastProgress = record.index;
+    const progress = (index: number) => {
+      if (options.onProgress && index - lastProgress >= 10_000) {
+        lastProgress = index;
         options.onProgress('write', pass2.reader.bytesRead, pass2.reader.size);
+      }
+    };
+    if (order === 'shuffle') {
+      // user records move too: keep 16 bytes per record (offset, length), then read them back by position
+      const index = new RecordIndex();
+      for await (const record of pass2.records) {
+        if (!recordRejection(record, dialect, container, true)) index.add(record.offset, record.raw.length);
+        progress(record.index);
+      }
+      const permutation = index.permutation(seedrandom(`shuffle:${seed}`));
+      const fd = openSync(path, 'r');
+      try {
+        for (const i of permutation) {
+          while (plan.next()) writeInjected();
+          sink.writeGenerated(index.read(fd, i));
+          outputIndex++;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } else {
+      for await (const record of pass2.records) {
+        if (recordRejection(record, dialect, container, true)) continue; // listed by pass 1
+        while (plan.next()) writeInjected();
+        sink.writeUser(record);
+        outputIndex++;
+        progress(record.index);
       }
     }
     while (injected.length < k) {
@@ -188,6 +211,47 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   } catch (e) {
     if (out instanceof AtomicFile) out.abort();
     throw e;
+  }
+}
+
+/** Byte positions of the usable records, for --order shuffle: 16 bytes per record. */
+class RecordIndex {
+  private offsets = new Float64Array(1024);
+  private lengths = new Float64Array(1024);
+  size = 0;
+
+  add(offset: number, length: number): void {
+    if (this.size === this.offsets.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.offsets = grow(this.offsets);
+      this.lengths = grow(this.lengths);
+    }
+    this.offsets[this.size] = offset;
+    this.lengths[this.size] = length;
+    this.size++;
+  }
+
+  permutation(random: () => number): Uint32Array {
+    const p = new Uint32Array(this.size);
+    for (let i = 0; i < p.length; i++) p[i] = i;
+    for (let i = p.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = p[i]!;
+      p[i] = p[j]!;
+      p[j] = t;
+    }
+    return p;
+  }
+
+  read(fd: number, i: number): Buffer {
+    const buf = Buffer.allocUnsafe(this.lengths[i]!);
+    let got = 0;
+    while (got < buf.length) got += readSync(fd, buf, got, buf.length - got, this.offsets[i]! + got);
+    return buf;
   }
 }
 

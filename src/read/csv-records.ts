@@ -99,6 +99,7 @@ export async function* csvSlices(
   let fatal: CsvFatal | undefined;
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const sliceStart = consumed;
       let slice: Buffer = window.take(consumed, item.info.bytes);
       consumed = item.info.bytes;
       // leading line breaks are blank lines that csv-parse skipped: they belong to the separator
@@ -110,7 +111,7 @@ export async function* csvSlices(
       const sepBefore = Buffer.concat([pendingSep, slice.subarray(0, lead)]);
       line += countLf(slice.subarray(0, lead));
       const raw = slice.subarray(lead, trail);
-      yield { raw, sepBefore, line, cells: item.record };
+      yield { raw, sepBefore, line, offset: sliceStart + lead, cells: item.record };
       line += countLf(slice.subarray(lead));
       pendingSep = slice.subarray(trail);
       slice = Buffer.alloc(0);

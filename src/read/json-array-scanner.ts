@@ -36,6 +36,9 @@ export class JsonArrayScanner {
   private elementLength = 0;
   private sep: Buffer[] = [];
   private elementLine = 0;
+  private elementOffset = 0;
+  /** Absolute offset of the current chunk's first byte. */
+  private base = 0;
   private line = 1;
   private started = false;
   private skippingTooLong = false;
@@ -61,6 +64,8 @@ export class JsonArrayScanner {
         i = 3;
       }
     }
+    const base = this.base;
+    this.base += chunk.length;
     // `mark` is where the current piece (of separator or element) started inside this chunk.
     let mark = 0;
     const n = chunk.length;
@@ -101,6 +106,7 @@ export class JsonArrayScanner {
             this.sep.push(chunk.subarray(mark, i));
             mark = i;
             this.elementLine = this.line;
+            this.elementOffset = base + i;
             if (this.records === 0) this.elementIndent = indentBefore(Buffer.concat(this.sep));
             if (b === 0x7b || b === 0x5b) {
               this.state = State.InElement;
@@ -231,9 +237,9 @@ export class JsonArrayScanner {
     this.skippedBytes = 0;
     if (this.records === 0) {
       this.prefix = sep;
-      out.push({ raw, sepBefore: EMPTY, line: this.elementLine, tooLong });
+      out.push({ raw, sepBefore: EMPTY, line: this.elementLine, offset: this.elementOffset, tooLong });
     } else {
-      out.push({ raw, sepBefore: sep, line: this.elementLine, tooLong });
+      out.push({ raw, sepBefore: sep, line: this.elementLine, offset: this.elementOffset, tooLong });
     }
     this.records++;
     this.state = State.AfterElement;

@@ -6,6 +6,8 @@ export interface LineSlice {
   raw: Buffer;
   sepBefore: Buffer;
   line: number;
+  /** Absolute byte offset of the record's first byte in the input. */
+  offset: number;
   /** Set when the line exceeded the size limit: raw is empty and the line was skipped. */
   tooLong?: number;
 }
@@ -22,6 +24,9 @@ export class JsonlSplitter {
   /** Bytes between the last record and the next one (its line ending plus blank lines). */
   private pendingSep: Buffer[] = [];
   private lineNo = 0;
+  /** Absolute offset of the current chunk's first byte, and of the line being carried. */
+  private base = 0;
+  private lineStart = 0;
   private skippingLongLine = false;
   private skippedBytes = 0;
   private started = false;
@@ -41,14 +46,20 @@ export class JsonlSplitter {
         this.bom = true;
         this.pendingSep.push(chunk.subarray(0, 3));
         chunk = chunk.subarray(3);
+        this.base = 3;
       }
     }
+    const base = this.base;
+    this.base += chunk.length;
     let start = 0;
     while (start <= chunk.length) {
       const nl = chunk.indexOf(LF, start);
       if (nl < 0) {
         const rest = chunk.subarray(start);
-        if (rest.length) this.appendCarry(rest);
+        if (rest.length) {
+          if (!this.carryLength && !this.skippingLongLine) this.lineStart = base + start;
+          this.appendCarry(rest);
+        }
         return;
       }
       const piece = chunk.subarray(start, nl);
@@ -58,6 +69,7 @@ export class JsonlSplitter {
         line = this.takeCarry();
       } else {
         line = piece;
+        this.lineStart = base + start;
       }
       this.completeLine(line, true, out);
       start = nl + 1;
@@ -136,9 +148,9 @@ export class JsonlSplitter {
     this.pendingSep = [];
     if (this.records === 0) {
       this.prefix = sep;
-      out.push({ raw, sepBefore: EMPTY, line, tooLong });
+        out.push({ raw, sepBefore: EMPTY, line, offset: this.lineStart, tooLong });
     } else {
-      out.push({ raw, sepBefore: sep, line, tooLong });
+      out.push({ raw, sepBefore: sep, line, offset: this.lineStart, tooLong });
     }
     this.records++;
   }

@@ -242,7 +242,7 @@ export class DatasetReader {
   }
 
   private jsonRecord(slice: LineSlice, index: number): SourceRecord {
-    const base = { index, line: slice.line, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
+    const base = { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
     const fail = (problem: RecordIssue): SourceRecord => ({ ...base, problem });
     if (slice.tooLong !== undefined) {
       return fail({
@@ -299,7 +299,7 @@ export class DatasetReader {
       // the BOM, the header and its line ending belong to the prefix
       if (index === 0) this.layout.prefix = Buffer.concat([bom ? BOM : EMPTY, headerBytes, slice.sepBefore]);
       else this.noteSeparator(slice.sepBefore);
-      const record: SourceRecord = { index, line: slice.line, row: index + 1, raw: slice.raw, sepBefore: index === 0 ? Buffer.alloc(0) : slice.sepBefore, value: undefined };
+      const record: SourceRecord = { index, line: slice.line, offset: slice.offset + (bom ? 3 : 0), row: index + 1, raw: slice.raw, sepBefore: index === 0 ? Buffer.alloc(0) : slice.sepBefore, value: undefined };
       index++;
       const bytesProblem = checkRecordBytes(slice.raw);
       if (bytesProblem) {

@@ -21,6 +21,8 @@ export interface SourceRecord {
   line: number;
   /** 1-based data row for CSV/TSV. */
   row?: number;
+  /** Absolute byte offset of the record's first byte in the file. */
+  offset: number;
   /** The record's exact bytes in the source, without separators or line ending. */
   raw: Buffer;
   /** The bytes between the previous record and this one (empty for the first record). */
