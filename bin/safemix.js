@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// The `safemix` command: runs the compiled CLI when the package is built (npm run build),
-// else the TypeScript source through tsx, as in a development checkout.
+// The `safemix` command. In a development checkout (src/ present, tsx installed) it runs the
+// TypeScript source, so it can never run a stale build; an installed package runs dist/.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
-} else {
-  await import('tsx/esm');
-  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+let tsx = false;
+if (existsSync(source)) {
+  try {
+    await import('tsx/esm');
+    tsx = true;
+  } catch {
+    tsx = false;
+  }
 }
+await import(tsx ? source.href : new URL('../dist/src/cli/main.js', import.meta.url).href);

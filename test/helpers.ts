@@ -10,8 +10,9 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 export const corpus = (name: string) => join(CORPUS, name);
 
+/** A fresh directory under the run's temp root (removed after the run; see global-setup.ts). */
 export function tempDir(prefix = 'safemix-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.SAFEMIX_TEST_TMP ?? tmpdir(), prefix));
 }
 
 export function sha256(path: string): string {

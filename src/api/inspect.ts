@@ -84,7 +84,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
         if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
       }
     }
-    reservoir.offer(() => ({ index: r.index, line: r.line, value: r.value, raw: Buffer.from(r.raw) }));
+    reservoir.offer(() => ({ index: r.index, line: r.line, value: r.value, raw: ownCopy(r.raw) }));
     if (options.onProgress && records - lastProgress >= 10_000) {
       lastProgress = records;
       options.onProgress(scan.reader.bytesRead, scan.reader.size);
@@ -99,4 +99,11 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   const { scan, sample, records, unusable, unusableExamples, seed } = await sampleDataset(path, options);
   const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target });
   return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { verdict: 'not-analysed' } };
+}
+
+/** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */
+function ownCopy(b: Buffer): Buffer {
+  const copy = Buffer.alloc(b.length);
+  b.copy(copy);
+  return copy;
 }

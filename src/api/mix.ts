@@ -21,7 +21,7 @@ import { renderSafetyRecord, type RenderContext, type Rendered } from '../genera
 import { loadRefusals, trainSeeds, type Seed } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
-import { DEFAULT_SEED, recordRejection, sampleDataset, type SampledRecord } from './inspect.js';
+import { DEFAULT_SEED, sampleDataset, type SampledRecord } from './inspect.js';
 import type { Manifest } from './schemas.js';
 
 export interface MixOptions extends ScanOptions {
@@ -120,7 +120,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const examples: MixResult['examples'] = [];
   let outputIndex = 0;
   try {
-    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter });
+    // pass 2 copies bytes: pass 1 already parsed, checked and listed every record
+    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false });
+    const rejectedAt = new Set(rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
     const plan = new BlendPlan(usable, k, order, seed);
     const writeInjected = () => {
@@ -144,7 +146,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       // user records move too: keep 16 bytes per record (offset, length), then read them back by position
       const index = new RecordIndex();
       for await (const record of pass2.records) {
-        if (!recordRejection(record, dialect, container, true)) index.add(record.offset, record.raw.length);
+        if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
         progress(record.index);
       }
       const permutation = index.permutation(seedrandom(`shuffle:${seed}`));
@@ -160,7 +162,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       }
     } else {
       for await (const record of pass2.records) {
-        if (recordRejection(record, dialect, container, true)) continue; // listed by pass 1
+        if (rejectedAt.has(record.index)) continue; // listed by pass 1
         while (plan.next()) writeInjected();
         sink.writeUser(record);
         outputIndex++;

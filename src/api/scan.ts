@@ -40,7 +40,7 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
 }
 
 function decideDialect(head: SourceRecord[], reader: DatasetReader, given: Dialect | undefined): DialectDetection {
-  const sample = head.filter((r) => !r.problem).map((r) => ({ index: r.index, value: r.value }));
+  const sample = head.filter((r) => !r.problem && r.value !== undefined).map((r) => ({ index: r.index, value: r.value }));
   const detection = detectDialect(sample, reader.container, given);
   if (!given && detection.outliers.length >= Math.max(2, 0.05 * sample.length)) {
     const byDialect = new Map<Dialect, number[]>();

@@ -2,7 +2,7 @@
 // (templates/refusals.json), loaded and checked with zod. Mixing uses only the `train` split; the
 // `heldout` split is kept for evaluation and never rendered.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 import { z } from 'zod';
 import { SafemixError } from '../errors.js';
 
@@ -38,7 +38,6 @@ export const RefusalBankSchema = z.object({
 });
 export type RefusalBank = z.infer<typeof RefusalBankSchema>;
 
-const packageFile = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
 
 function loadJsonFile(path: string): string {
   try {

@@ -19,23 +19,26 @@ export interface Template {
 const DIGIT = '\u0001';
 const NUMBER = '{number}';
 
-/** Replaces every run of digits with one marker, so `#### 18` and `#### 3` share a shape. */
+/** Replaces every number (a digit run, with inner `,`/`.` and a leading `-`) by one marker, so `#### 18` and `#### 3` share a shape. */
 function shape(s: string): string {
   let out = '';
-  let inDigits = false;
-  for (let i = 0; i < s.length; i++) {
+  let last = 0;
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
     const c = s.charCodeAt(i);
-    // a number is one run: digits with inner separators (1,000 or 3.5)
-    const digit: boolean =
-      (c >= 48 && c <= 57) ||
-      (inDigits && (c === 44 || c === 46) && isDigitAt(s, i + 1)) ||
-      (!inDigits && c === 45 && isDigitAt(s, i + 1) && (i === 0 || /\s/.test(s[i - 1]!)));
-    if (digit) {
-      if (!inDigits) out += DIGIT;
-    } else out += s[i];
-    inDigits = digit;
+    const startsNumber = (c >= 48 && c <= 57) || (c === 45 && isDigitAt(s, i + 1) && (i === 0 || /\s/.test(s[i - 1]!)));
+    if (!startsNumber) {
+      i++;
+      continue;
+    }
+    // flat slices, not a character-by-character concatenation (that builds a rope per text)
+    out += s.slice(last, i) + DIGIT;
+    i++;
+    while (i < n && (isDigitAt(s, i) || ((s.charCodeAt(i) === 44 || s.charCodeAt(i) === 46) && isDigitAt(s, i + 1)))) i++;
+    last = i;
   }
-  return out;
+  return last === 0 ? s : out + s.slice(last);
 }
 
 function isDigitAt(s: string, i: number): boolean {

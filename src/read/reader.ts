@@ -85,6 +85,7 @@ export interface DatasetReaderInit {
   csv?: CsvShape & { headerEvidence?: string };
   maxRecordBytes: number;
   hash?: boolean;
+  parse?: boolean;
 }
 
 /** Streams one pass over a dataset. Open it with `DatasetReader.open`, iterate `records()` once. */
@@ -101,6 +102,7 @@ export class DatasetReader {
   readonly size?: number;
   private readonly input: OpenedInput;
   private readonly maxRecordBytes: number;
+  private readonly parse: boolean;
   private readonly separators = new Map<string, number>();
   private readonly hash?: Hash;
 
@@ -113,6 +115,7 @@ export class DatasetReader {
     this.containerEvidence = init.containerEvidence;
     this.csv = init.csv;
     this.maxRecordBytes = init.maxRecordBytes;
+    this.parse = init.parse ?? true;
     if (init.hash) this.hash = createHash('sha256');
     this.layout = {
       container: init.container,
@@ -151,7 +154,7 @@ export class DatasetReader {
         }
       }
     }
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash });
+    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, parse: options.parse });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
@@ -251,6 +254,7 @@ export class DatasetReader {
         hint: this.container === 'jsonl' ? 'raise --max-record-bytes if the record is genuine; a JSON Lines record must sit on one line' : 'raise --max-record-bytes if the record is genuine',
       });
     }
+    if (!this.parse) return base;
     const bytesProblem = checkRecordBytes(slice.raw);
     if (bytesProblem) return fail(bytesProblem);
     let value: unknown;

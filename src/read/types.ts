@@ -70,6 +70,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Name used in messages for standard input. */
   displayName?: string;
+  /** Parse and check JSON records (default true). A second pass that only copies bytes turns it off. */
+  parse?: boolean;
   /** Compute the sha256 of the bytes read (see DatasetReader.sha256). */
   hash?: boolean;
 }

@@ -1,0 +1,48 @@
+// One benchmark task in its own process, so that its peak RSS is its own. Prints one JSON line:
+// {"task", "seconds", "maxRssMB", "records"}. Run by bench/run.ts; not a test.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { copyDataset } from '../src/api/copy.js';
+import { validateFile } from '../src/api/validate.js';
+import { inspectFile } from '../src/api/inspect.js';
+import { openScan } from '../src/api/scan.js';
+import { mixFile } from '../src/api/mix.js';
+
+const [task, input, output] = process.argv.slice(2) as [string, string, string];
+
+async function readlineBaseline(): Promise<number> {
+  const out = createWriteStream(output);
+  const rl = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    if (!line) continue;
+    JSON.parse(line);
+    n++;
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return n;
+}
+
+const tasks: Record<string, () => Promise<number>> = {
+  'safemix-read': async () => {
+    const scan = await openScan(input);
+    let n = 0;
+    for await (const r of scan.records) if (!r.problem) n++;
+    return n;
+  },
+  'node-readline-baseline': readlineBaseline,
+  'safemix-copy': async () => (await copyDataset(input, output)).records,
+  'safemix-validate': async () => (await validateFile(input)).records,
+  'safemix-inspect': async () => (await inspectFile(input)).records,
+  'safemix-mix': async () => (await mixFile(input, { output, ratio: 0.05, manifest: false })).manifest.output.records,
+};
+
+const run = tasks[task];
+if (!run) throw new Error(`unknown task ${task}`);
+const t0 = process.hrtime.bigint();
+const records = await run();
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+process.stdout.write(JSON.stringify({ task, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, records }) + '\n');
