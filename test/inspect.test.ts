@@ -155,3 +155,15 @@ describe('the inspect CLI', () => {
     expect(bad.stderr).toMatch(/no field named "nope"[\s\S]*choose one of: id, prompt/);
   });
 });
+
+describe('templates on adversarial input', () => {
+  it('long near-identical texts, digit storms and no separators still give a correct answer', async () => {
+    const { inferTemplates } = await import('../src/profile/templates.js');
+    const base = 'a'.repeat(20_000);
+    const texts = Array.from({ length: 2000 }, (_, i) => `${base}${i % 2 ? '?' : '!'}${'9,'.repeat(500)}${i}`);
+    const t = inferTemplates(texts, 'request');
+    expect(t[0]!.coverage).toBeGreaterThan(0);
+    const digits = Array.from({ length: 2000 }, (_, i) => `${'1.2,3'.repeat(2000)}-${i} ->`);
+    expect(inferTemplates(digits, 'request')[0]).toMatchObject({ suffix: ' ->', coverage: 1 });
+  });
+});

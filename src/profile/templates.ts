@@ -97,8 +97,19 @@ const render = (s: string) => s.split(DIGIT).join(NUMBER);
 function wrapOf(texts: string[], slot: string): Omit<Template, 'coverage'> | undefined {
   const shapes = texts.map(shape);
   const shortest = shapes.reduce((a, b) => (a.length <= b.length ? a : b));
-  let prefix = cutPrefix(commonPrefix(shapes), shapes[0]!);
-  let suffix = cutSuffix(commonSuffix(shapes), shapes[0]!);
+  const sharedPrefix = commonPrefix(shapes);
+  let prefix: string;
+  let suffix: string;
+  if (sharedPrefix.length === shortest.length && shapes.every((t) => t.length === shortest.length)) {
+    // every text has the same shape: only numbers vary, and the last number is the slot
+    const j = shortest.lastIndexOf(DIGIT);
+    if (j < 0) return undefined;
+    prefix = shortest.slice(0, j);
+    suffix = shortest.slice(j + 1);
+  } else {
+    prefix = cutPrefix(sharedPrefix, shapes[0]!);
+    suffix = cutSuffix(commonSuffix(shapes), shapes[0]!);
+  }
   if (prefix.length + suffix.length > shortest.length) suffix = suffix.slice(prefix.length + suffix.length - shortest.length);
   // a trailing digit marker in the prefix (or leading in the suffix) is the slot's own number
   while (prefix.endsWith(DIGIT)) prefix = prefix.slice(0, -1);
