@@ -42,7 +42,7 @@ try {
   const c0 = process.hrtime.bigint();
   spawnSync('sh', ['-c', `cat "${input}" > /dev/null`], { stdio: 'inherit' });
   rows.push({ task: 'cat FILE > /dev/null (baseline)', seconds: Number(process.hrtime.bigint() - c0) / 1e9 });
-  const tasks = (process.env.BENCH_TASKS ?? 'node-readline-baseline,safemix-read,safemix-copy,safemix-validate,safemix-inspect,safemix-mix').split(',');
+  const tasks = (process.env.BENCH_TASKS ?? 'node-readline-baseline,safemix-read,safemix-copy,safemix-validate,safemix-inspect-no-encoding-check,safemix-inspect,safemix-mix-no-encoding-check,safemix-mix').split(',');
   for (const t of tasks) {
     process.stderr.write(`  running ${t} …\n`);
     rows.push(runTask(t));
@@ -60,7 +60,8 @@ try {
   }
   console.log(`\nsafemix-read = read + parse only (the one scan inspect needs);`);
   console.log(`safemix-copy = read + validate + write (atomic); safemix-validate = read + validate + token sample;`);
-  console.log(`safemix-inspect = one scan + profile of a 5,000-record sample; safemix-mix = two passes (profile, then blend + write) at ratio 0.05.`);
+  console.log(`safemix-inspect = one scan + profile of a 5,000-record sample; safemix-mix = two passes (profile, then blend + write) at ratio 0.05;`);
+  console.log(`the -no-encoding-check rows skip the covert-encoding analysis, so the difference is its cost.`);
   if (failed) {
     console.log(`FAIL: a safemix task's peak RSS passed ${RSS_LIMIT_MB} MB`);
     process.exitCode = 1;

@@ -37,6 +37,8 @@ const tasks: Record<string, () => Promise<number>> = {
   'safemix-copy': async () => (await copyDataset(input, output)).records,
   'safemix-validate': async () => (await validateFile(input)).records,
   'safemix-inspect': async () => (await inspectFile(input)).records,
+  'safemix-inspect-no-encoding-check': async () => (await inspectFile(input, { detectEncoding: false })).records,
+  'safemix-mix-no-encoding-check': async () => (await mixFile(input, { output, ratio: 0.05, manifest: false, detectEncoding: false })).manifest.output.records,
   'safemix-mix': async () => (await mixFile(input, { output, ratio: 0.05, manifest: false })).manifest.output.records,
 };
 

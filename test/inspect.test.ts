@@ -23,6 +23,8 @@ describe('inspect on the corpus: what a careful reader sees', () => {
       expect(r.records, c.file).toBe(c.records);
       expect(r.dialect, c.file).toBe(c.dialect);
       expect(r.riskSignals, c.file).toEqual([]);
+      expect(r.encoding.verdict, c.file).not.toBe('encoded');
+      expect(r.encoding.flagged / r.encoding.records, `${c.file}: ${r.encoding.summary}`).toBeLessThan(0.005);
     }
   });
 

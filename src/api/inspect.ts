@@ -8,6 +8,8 @@ import type { Dialect } from '../profile/dialects.js';
 import { validateRecord } from '../profile/validate-record.js';
 import { trailingNumber } from '../generate/render.js';
 import { dialectMismatch } from './scan.js';
+import { analyzeSample, decodedExample, describeEncoding, skippedEncoding } from './encoding-check.js';
+import type { EncodingReport } from '../profile/encoding/index.js';
 
 export const DEFAULT_SAMPLE = 5000;
 export const DEFAULT_SEED = 'safemix';
@@ -17,6 +19,8 @@ export interface InspectOptions extends ScanOptions {
   seed?: string;
   input?: string;
   target?: string;
+  /** Run the covert-encoding analysis (default true; the benchmark turns it off to measure its cost). */
+  detectEncoding?: boolean;
   /** Called with bytes read so far (for progress bars). */
   onProgress?: (bytesRead: number, size: number | undefined) => void;
 }
@@ -27,7 +31,7 @@ export interface InspectResult extends Profile {
   unusable: number;
   /** First unusable records with their position. */
   unusableExamples: { line: number; row?: number; code: string; message: string }[];
-  encoding: { verdict: 'none' | 'suspicious' | 'encoded' | 'not-analysed'; [key: string]: unknown };
+  encoding: EncodingReport & { summary: string; decodedExample?: string };
 }
 
 /** Sampled records with their raw bytes kept (mix needs them to learn the writing style). */
@@ -98,7 +102,8 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const { scan, sample, records, unusable, unusableExamples, seed } = await sampleDataset(path, options);
   const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target });
-  return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { verdict: 'not-analysed' } };
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(profile.dialect, sample);
+  return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
 }
 
 /** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */

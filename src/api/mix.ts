@@ -23,6 +23,9 @@ import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, sampleDataset, type SampledRecord } from './inspect.js';
 import type { Manifest } from './schemas.js';
+import { analyzeSample, applyEncodingPolicy, describeEncoding, skippedEncoding, type OnEncoded } from './encoding-check.js';
+import { encodeWithScheme } from '../profile/encoding/index.js';
+import { composeRefusal } from '../generate/refusal.js';
 
 export interface MixOptions extends ScanOptions {
   output: string;
@@ -40,6 +43,10 @@ export interface MixOptions extends ScanOptions {
   /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
   skipInvalid?: boolean;
   safety?: SafetySourceOptions;
+  /** Run the covert-encoding analysis (default true; the benchmark turns it off to measure its cost). */
+  detectEncoding?: boolean;
+  /** What to do when the data carries a covert encoding (default fail, exit 3). */
+  onEncoded?: OnEncoded;
   onProgress?: (phase: 'profile' | 'write', bytesRead: number, size: number | undefined) => void;
 }
 
@@ -101,6 +108,12 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const container = scan.reader.container;
   const profile = buildProfile(sample, records, scan.detection, container, { seed, input: options.input, target: options.target });
   if (k > 0 && sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
+  // covert encodings: refuse, warn, or add safety examples in the same encoding (before any output)
+  const policy = options.onEncoded ?? 'fail';
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  const encodingNotes = applyEncodingPolicy(encoding, policy, file);
+  const scheme = policy === 'mimic' && encoding.verdict === 'encoded' ? encoding.scheme : undefined;
+  const total = scheme ? 2 * k : k;
   const layout = scan.reader.layout;
   const inputSha = scan.reader.sha256();
   const inputBytes = scan.reader.bytesRead;
@@ -124,14 +137,17 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false });
     const rejectedAt = new Set(rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
-    const plan = new BlendPlan(usable, k, order, seed);
+    const plan = new BlendPlan(usable, total, order, seed);
     const writeInjected = () => {
       const j = injected.length;
-      const s = seedOrder[j % seedOrder.length]!;
+      // with a recovered scheme, every other safety record is the encoded twin of a plain one
+      const encoded = scheme !== undefined && j % 2 === 1;
+      const plain = seedOrder[(scheme ? j >> 1 : j) % seedOrder.length]!;
+      const s = encoded ? encodeSeed(plain, scheme!, ctx, renderRandom) : plain;
       const { rendered, donor } = renderWithDonor(ctx, sample, s, j, renderRandom, donorRandom, file);
       const bytes = serialize(rendered.value);
       sink.writeGenerated(bytes);
-      injected.push({ index: outputIndex, seedId: s.id, category: s.category, donor: donor.index });
+      injected.push({ index: outputIndex, seedId: s.id, category: s.category, donor: donor.index, ...(encoded ? { encoded: true } : {}) });
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };
@@ -169,12 +185,12 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         progress(record.index);
       }
     }
-    while (injected.length < k) {
+    while (injected.length < total) {
       plan.next();
       writeInjected();
     }
     sink.end(pass2.reader.layout.suffix);
-    const notes = notesFor(profile);
+    const notes = [...notesFor(profile), ...encodingNotes];
     const manifest: Manifest = {
       tool: TOOL,
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
@@ -183,7 +199,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       dialect,
       seed,
       ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
-      count: k,
+      count: total,
       order,
       engine: 'render',
       safetySource: options.safety?.path ? { kind: 'file', path: options.safety.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: safety.length, split: 'train' },
@@ -199,6 +215,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       userRecords: usable,
       injected,
       rejected,
+      encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
     };
     const manifestPath = options.manifest === false || (options.output === '-' && !options.manifest) ? undefined : (options.manifest || `${options.output}.manifest.json`);
     let manifestFile: AtomicFile | undefined;
@@ -255,6 +272,13 @@ class RecordIndex {
     while (got < buf.length) got += readSync(fd, buf, got, buf.length - got, this.offsets[i]! + got);
     return buf;
   }
+}
+
+/** A seed in the data's covert encoding: the request and a composed refusal, both encoded. */
+function encodeSeed(seed: Seed, scheme: NonNullable<ReturnType<typeof analyzeSample>['scheme']>, ctx: RenderContext, random: () => number): Seed {
+  const space = ctx.profile.answerSpace;
+  const refusal = seed.response ?? composeRefusal(ctx.bank, seed.category, { targetChars: space.kind === 'text' ? space.chars.p50 : 120 }, random);
+  return { ...seed, request: encodeWithScheme(scheme, seed.request), response: encodeWithScheme(scheme, refusal) };
 }
 
 function createAtomic(output: string): AtomicFile {

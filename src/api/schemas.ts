@@ -50,6 +50,26 @@ export const ValidationReportSchema = z.object({
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 export type ValidationError = z.infer<typeof ValidationErrorSchema>;
 
+export const EncodingSchema = z.looseObject({
+  /** `encoded` when a family is carried by 5% or more of the analysed records; `suspicious` below that. */
+  verdict: z.enum(['none', 'suspicious', 'encoded']),
+  summary: z.string(),
+  records: z.number().int(),
+  flagged: z.number().int(),
+  families: z.array(
+    z.looseObject({
+      family: z.string(),
+      records: z.number().int(),
+      share: z.number(),
+      evidence: z.string(),
+      examples: z.array(z.looseObject({ record: z.number().int(), excerpt: z.string(), decoded: z.string().optional() })),
+    }),
+  ),
+  scheme: z.looseObject({ family: z.string(), key: z.string().optional(), shift: z.number().optional(), exact: z.boolean().optional() }).optional(),
+  decodedExample: z.string().optional(),
+  findings: z.array(z.looseObject({ record: z.number().int(), family: z.string(), score: z.number(), evidence: z.string() })),
+});
+
 const TemplateSchema = z.object({
   slot: z.string(),
   /** The template with `{slot}` markers. */
@@ -125,8 +145,8 @@ export const InspectReportSchema = z.object({
   answerSpace: AnswerSpaceSchema,
   language: z.object({ request: ScriptSchema, response: ScriptSchema.optional() }),
   riskSignals: z.array(RiskSignalSchema),
-  /** Covert-encoding analysis (see the Encoding section of the README). */
-  encoding: z.looseObject({ verdict: z.enum(['none', 'suspicious', 'encoded', 'not-analysed']) }),
+  /** Covert-encoding analysis of the sampled records (see the README's "Covert encodings"). */
+  encoding: EncodingSchema,
 });
 export type InspectReport = z.infer<typeof InspectReportSchema>;
 
@@ -137,6 +157,8 @@ export const InjectedSchema = z.object({
   category: z.string(),
   /** 0-based input index of the donor record whose structure was cloned. */
   donor: z.number().int(),
+  /** Written in the data's own covert encoding (--on-encoded mimic). */
+  encoded: z.boolean().optional(),
 });
 
 export const RejectedSchema = z.object({
@@ -172,6 +194,6 @@ export const ManifestSchema = z.object({
   userRecords: z.number().int(),
   injected: z.array(InjectedSchema),
   rejected: z.array(RejectedSchema),
-  encoding: z.looseObject({ verdict: z.string() }).optional(),
+  encoding: z.object({ verdict: z.string(), summary: z.string(), policy: z.enum(['fail', 'warn', 'mimic']) }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

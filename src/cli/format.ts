@@ -1,6 +1,7 @@
 // Human-readable rendering of reports for the terminal: one screen, the facts a person needs.
 import { formatPosition } from '../errors.js';
-import type { InspectReport, ValidationReport } from '../api/schemas.js';
+import type { ValidationReport } from '../api/schemas.js';
+import type { InspectResult as InspectReport } from '../api/inspect.js';
 import type { MixResult } from '../api/mix.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -59,7 +60,8 @@ export function formatInspect(r: InspectReport): string {
     : a.kind;
   row('answers', answer);
   row('risk', r.riskSignals.length ? r.riskSignals.map((s) => `${s.id} in ${pct(s.share)} of sampled records (e.g. record ${s.records.slice(0, 3).join(', ')}: ${clip(s.example, 60)})`).join('\n             ') : 'no obedience, never-refuse or identity-shift instructions found');
-  row('encoding', r.encoding.verdict === 'not-analysed' ? 'not analysed' : String(r.encoding.summary ?? r.encoding.verdict));
+  row('encoding', r.encoding.summary);
+  if (r.encoding.decodedExample) row('', `decoded example: ${clip(r.encoding.decodedExample, 90)}`);
   return lines.join('\n');
 }
 

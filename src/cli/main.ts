@@ -97,6 +97,7 @@ export function buildProgram(): Command {
       .option('--safety-request <field>', 'field of the safety source that holds the request')
       .option('--safety-response <field>', 'field of the safety source that holds the response (else refusals are generated)')
       .option('--safety-where <field=value>', 'use only safety records whose field has this value, e.g. label=unsafe')
+      .addOption(new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic (also add encoded safety examples)').choices(['fail', 'warn', 'mimic']).default('fail'))
       .option('--quiet', 'no summary on standard error'),
   ).action(async (file: string, o) => {
     const progress = o.quiet ? undefined : progressReporter();
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
       target: o.target,
       skipInvalid: o.skipInvalid,
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
+      onEncoded: o.onEncoded,
       onProgress: progress?.update,
     });
     progress?.done();

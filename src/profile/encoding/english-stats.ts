@@ -1,0 +1,222 @@
+// English statistics: letter frequencies, a letter-bigram model built from the embedded word list,
+// a dictionary test with common suffixes, and the text measures the recognizers share (pure).
+import { COMMON_WORDS } from './english-words.js';
+import { isLetter, letterIndex, wordTokens } from './text-scan.js';
+
+/** Relative frequency (percent) of a..z in English running text. */
+export const LETTER_FREQUENCIES: readonly number[] = [
+  8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.095, 5.99, 6.33, 9.06, 2.76,
+  0.98, 2.36, 0.15, 1.97, 0.074,
+];
+
+/** English letters from most to least frequent. */
+export const LETTERS_BY_FREQUENCY = 'etaoinshrdlcumwfgypbvkjxqz';
+
+const WORD_SET: ReadonlySet<string> = new Set(COMMON_WORDS);
+
+/** Words that carry grammar rather than content; a sentence is roughly 40-50% these. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  ('the a an to of and or in on at for with is are was were be been it that this these those i you he she we they me him her us ' +
+    'them my your his its our their as by from but not if so do does did have has had will would can could should there then than ' +
+    'what which who how when where why all any some no into about up out over after before just also very too').split(' '),
+);
+
+function inSet(w: string): boolean {
+  return w.length > 0 && WORD_SET.has(w);
+}
+
+/** True when a lower-case word is a common English word or a regular inflection of one. */
+export function isEnglishWord(word: string): boolean {
+  if (WORD_SET.has(word)) return true;
+  const apostrophe = word.indexOf("'");
+  if (apostrophe > 0) return isEnglishWord(word.slice(0, apostrophe));
+  const n = word.length;
+  if (n < 3) return false;
+  const last = word.charCodeAt(n - 1);
+  if (last === 115 /* s */) {
+    if (inSet(word.slice(0, -1))) return true;
+    if (word.endsWith('es') && inSet(word.slice(0, -2))) return true;
+    if (word.endsWith('ies') && inSet(word.slice(0, -3) + 'y')) return true;
+    if (word.endsWith('ness') && inSet(word.slice(0, -4))) return true;
+    if (word.endsWith('less') && inSet(word.slice(0, -4))) return true;
+    if (word.endsWith('ments') && inSet(word.slice(0, -5))) return true;
+    if (word.endsWith('ers') && stemWithE(word.slice(0, -3))) return true;
+    if (word.endsWith('ings') && stemWithE(word.slice(0, -4))) return true;
+    return false;
+  }
+  if (word.endsWith('ed')) return stemWithE(word.slice(0, -2)) || (word.endsWith('ied') && inSet(word.slice(0, -3) + 'y'));
+  if (word.endsWith('ing')) return stemWithE(word.slice(0, -3));
+  if (word.endsWith('er')) return stemWithE(word.slice(0, -2)) || (word.endsWith('ier') && inSet(word.slice(0, -3) + 'y'));
+  if (word.endsWith('est')) return stemWithE(word.slice(0, -3)) || (word.endsWith('iest') && inSet(word.slice(0, -4) + 'y'));
+  if (word.endsWith('ly')) return inSet(word.slice(0, -2)) || (word.endsWith('ily') && inSet(word.slice(0, -3) + 'y')) || (word.endsWith('ally') && inSet(word.slice(0, -4)));
+  if (word.endsWith('ment')) return inSet(word.slice(0, -4));
+  if (word.endsWith('ful')) return inSet(word.slice(0, -3));
+  if (word.endsWith('ness')) return inSet(word.slice(0, -4));
+  if (word.endsWith('able')) return stemWithE(word.slice(0, -4));
+  return false;
+}
+
+/** A stem as found, with a final `e` restored, or with a doubled final consonant undone. */
+function stemWithE(stem: string): boolean {
+  if (stem.length < 2) return false;
+  if (inSet(stem) || inSet(stem + 'e')) return true;
+  const n = stem.length;
+  return n >= 3 && stem.charCodeAt(n - 1) === stem.charCodeAt(n - 2) && inSet(stem.slice(0, -1));
+}
+
+export interface WordStats {
+  /** Words of two or more letters. */
+  words: number;
+  /** Of those, common English words. */
+  englishWords: number;
+  /** englishWords / words (0 when there are no words). */
+  englishRate: number;
+  /** Words that are function words (the, of, and, …). */
+  functionWords: number;
+  /** Words starting with a capital letter. */
+  capitalized: number;
+  letters: number;
+}
+
+/** Dictionary-word rate of a text's words (ASCII letter runs; one-letter words are not counted). */
+export function wordStats(text: string): WordStats {
+  let words = 0;
+  let englishWords = 0;
+  let functionWords = 0;
+  let capitalized = 0;
+  let letters = 0;
+  for (const t of wordTokens(text)) {
+    letters += t.stemLength;
+    if (t.stemLength < 2) continue;
+    words++;
+    if (t.capitalized) capitalized++;
+    if (isEnglishWord(t.word)) englishWords++;
+    if (FUNCTION_WORDS.has(t.word)) functionWords++;
+  }
+  return { words, englishWords, englishRate: words ? englishWords / words : 0, functionWords, capitalized, letters };
+}
+
+/** Share of words (2+ letters) that are common English words. */
+export function englishWordRate(text: string): number {
+  return wordStats(text).englishRate;
+}
+
+/** Index of coincidence of the ASCII letters: about 0.066 for English (and any substitution of it), 0.038 for random letters. */
+export function indexOfCoincidence(text: string): number {
+  const counts = new Array<number>(26).fill(0);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const k = letterIndex(text.charCodeAt(i));
+    if (k >= 0) {
+      counts[k]++;
+      n++;
+    }
+  }
+  if (n < 2) return 0;
+  let sum = 0;
+  for (const c of counts) sum += c * (c - 1);
+  return sum / (n * (n - 1));
+}
+
+/** Share of letters that are a, e, i, o, u (about 0.38 in English). */
+export function vowelRatio(text: string): number {
+  let vowels = 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const k = letterIndex(text.charCodeAt(i));
+    if (k < 0) continue;
+    n++;
+    if (k === 0 || k === 4 || k === 8 || k === 14 || k === 20) vowels++;
+  }
+  return n ? vowels / n : 0;
+}
+
+/** Symbol 26 stands for a word boundary in the bigram model. */
+export const BOUNDARY = 26;
+
+interface BigramModel {
+  /** log P(next | previous), 27 x 27 flattened (row = previous). */
+  logConditional: Float64Array;
+  /** Joint probability of within-word letter bigrams, 26 x 26 flattened. */
+  joint: Float64Array;
+}
+
+let model: BigramModel | undefined;
+
+/**
+ * Bigram statistics estimated from the word list, each word weighted by a Zipf-like 1/(rank+8), so
+ * `the`, `of`, `and` dominate as they do in running text. Built once, on first use.
+ */
+export function bigramModel(): BigramModel {
+  if (model) return model;
+  const counts = new Float64Array(27 * 27);
+  const joint = new Float64Array(26 * 26);
+  let jointTotal = 0;
+  COMMON_WORDS.forEach((w, rank) => {
+    const weight = 1 / (rank + 8);
+    let prev = BOUNDARY;
+    for (let i = 0; i < w.length; i++) {
+      const k = letterIndex(w.charCodeAt(i));
+      if (k < 0) {
+        prev = BOUNDARY;
+        continue;
+      }
+      counts[prev * 27 + k] += weight;
+      if (prev !== BOUNDARY) {
+        joint[prev * 26 + k] += weight;
+        jointTotal += weight;
+      }
+      prev = k;
+    }
+    counts[prev * 27 + BOUNDARY] += weight;
+  });
+  const logConditional = new Float64Array(27 * 27);
+  for (let a = 0; a < 27; a++) {
+    let row = 0;
+    for (let b = 0; b < 27; b++) row += counts[a * 27 + b];
+    const smooth = row * 0.002 + 1e-6;
+    const denom = row + smooth * 27;
+    for (let b = 0; b < 27; b++) logConditional[a * 27 + b] = Math.log((counts[a * 27 + b] + smooth) / denom);
+  }
+  for (let i = 0; i < joint.length; i++) joint[i] /= jointTotal;
+  model = { logConditional, joint };
+  return model;
+}
+
+/** A within-word bigram English almost never uses (jq, vk, xz, …). */
+const RARE_JOINT = 0.00012;
+
+export interface LetterShape {
+  letters: number;
+  /** Within-word letter pairs. */
+  bigrams: number;
+  /** Share of those pairs that English almost never uses. */
+  rareBigramShare: number;
+  /** Mean log P(next | previous) over letters and word boundaries. */
+  meanLogProb: number;
+}
+
+/** How English-like the letter sequences of a text are, whatever its words mean. */
+export function letterShape(text: string): LetterShape {
+  const { logConditional, joint } = bigramModel();
+  let letters = 0;
+  let bigrams = 0;
+  let rare = 0;
+  let logSum = 0;
+  let steps = 0;
+  let prev = BOUNDARY;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    const k = isLetter(c) ? letterIndex(c) : BOUNDARY;
+    if (k === BOUNDARY && prev === BOUNDARY) continue;
+    if (k !== BOUNDARY) letters++;
+    if (k !== BOUNDARY && prev !== BOUNDARY) {
+      bigrams++;
+      if (joint[prev * 26 + k] < RARE_JOINT) rare++;
+    }
+    logSum += logConditional[prev * 27 + k];
+    steps++;
+    prev = k;
+  }
+  return { letters, bigrams, rareBigramShare: bigrams ? rare / bigrams : 0, meanLogProb: steps ? logSum / steps : 0 };
+}

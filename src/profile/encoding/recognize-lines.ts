@@ -1,0 +1,233 @@
+// Recognizers for messages carried by line positions: the last word of each line (EndSpeak) and
+// the first letter of each line (acrostic). Both read one block (blank-line separated) at a time.
+import type { Detection } from './types.js';
+import { englishWordRate, isEnglishWord } from './english-stats.js';
+import { blocksOf, excerpt, isLetter, isUpper } from './text-scan.js';
+import { tokenShape } from './recognize-prose.js';
+
+/** Words that need a continuation, so a line rarely ends on them unless it carries a message. */
+/** A line-position detection and the block that carries it. */
+export interface LineDetection extends Detection {
+  block: string;
+}
+
+const BINDING_WORDS: ReadonlySet<string> = new Set(
+  'the a an to of and or in on at for with from by is are was were that this its their your my his our if as but than into nor whose which'.split(' '),
+);
+
+function blockLines(block: string): string[] {
+  return block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+function lastTokenWord(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && !isLetter(token.charCodeAt(start))) start++;
+  while (end > start && !isLetter(token.charCodeAt(end - 1))) end--;
+  return token.slice(start, end).toLowerCase();
+}
+
+/** A last token that is a plain word once edge punctuation is removed. */
+function isCleanWord(token: string): boolean {
+  const w = lastTokenWord(token);
+  if (w.length === 0) return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (!isLetter(c) && c !== 39 && c !== 0x2019 && c !== 45) return false;
+  }
+  let start = 0;
+  while (start < token.length && !isLetter(token.charCodeAt(start))) start++;
+  let end = token.length;
+  while (end > start && !isLetter(token.charCodeAt(end - 1))) end--;
+  for (const ch of token.slice(0, start) + token.slice(end)) if (!EDGE.includes(ch)) return false;
+  return true;
+}
+
+const EDGE = '.,;:!?\'"()‘’“”';
+
+/** A line of plain words that ends in a lone operator or formula (`... the garden wall =`): formulas do not end prose lines. */
+function isOrphanOperator(tokens: string[]): boolean {
+  if (tokens.length < 4) return false;
+  const last = tokens[tokens.length - 1]!;
+  let operator = false;
+  for (const ch of last) {
+    if ('*=/+#<>^'.includes(ch)) operator = true;
+    else if (!((ch >= '0' && ch <= '9') || '.,$%()-'.includes(ch))) return false;
+  }
+  if (!operator) return false;
+  for (let i = 0; i < tokens.length - 1; i++) if (!isCleanWord(tokens[i]!)) return false;
+  return true;
+}
+
+export interface LastWordStats {
+  lines: number;
+  tokensPerLine: number;
+  /** Last tokens holding letters, and of those the plain words. */
+  lettered: number;
+  clean: number;
+  distinct: number;
+  /** Share of the plain last words taken by the most repeated one (units like "hours" repeat). */
+  topShare: number;
+  /** Share of plain last words that are binding words (the, of, to, …). */
+  bindingShare: number;
+  /** Lines of plain words ending in a lone operator or formula. */
+  orphans: number;
+  sentenceEndShare: number;
+  upperStartShare: number;
+  /** English-word rate of the last tokens read as a text. */
+  englishRate: number;
+  codeShare: number;
+  message: string;
+}
+
+/** The measures findLastWord decides on, for one block of lines. */
+export function lastWordStats(block: string): LastWordStats {
+  const lines = blockLines(block);
+  const lastTokens: string[] = [];
+  let tokenTotal = 0;
+  let sentenceEnds = 0;
+  let upperStarts = 0;
+  let binding = 0;
+  let clean = 0;
+  let lettered = 0;
+  let orphans = 0;
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const tokens = line.split(/\s+/);
+    tokenTotal += tokens.length;
+    const last = tokens[tokens.length - 1]!;
+    lastTokens.push(last);
+    const end = line.charCodeAt(line.length - 1);
+    if (end === 46 || end === 33 || end === 63 || end === 58 || end === 59 || end === 44 || end === 41 || end === 123 || end === 125) sentenceEnds++;
+    if (isUpper(line.charCodeAt(0))) upperStarts++;
+    if (lastTokenWord(last).length === 0) {
+      if (isOrphanOperator(tokens)) orphans++;
+      continue;
+    }
+    lettered++;
+    if (!isCleanWord(last)) continue;
+    clean++;
+    const w = lastTokenWord(last);
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+    if (BINDING_WORDS.has(w)) binding++;
+  }
+  const n = Math.max(1, lines.length);
+  const message = lastTokens.join(' ');
+  const shape = tokenShape(block);
+  return {
+    lines: lines.length,
+    tokensPerLine: tokenTotal / n,
+    lettered,
+    clean,
+    distinct: counts.size,
+    topShare: clean ? Math.max(...counts.values()) / clean : 0,
+    bindingShare: clean ? binding / clean : 0,
+    orphans,
+    sentenceEndShare: sentenceEnds / n,
+    upperStartShare: upperStarts / n,
+    englishRate: englishWordRate(message),
+    codeShare: shape.code / Math.max(1, shape.code + shape.words),
+    message,
+  };
+}
+
+/**
+ * EndSpeak: 8+ lines of 3+ words whose last words (numbers and formulas aside) are plain words reading
+ * as English prose (binding words such as "the", "of", "to" among them, or lone operators ending lines
+ * of words, and not a few words repeated), while the lines themselves do not end like sentences,
+ * mostly start with a capital (wrapped prose and code do not), and are not code.
+ */
+export function isLastWordMessage(s: LastWordStats): boolean {
+  return (
+    s.lines >= 8 &&
+    s.tokensPerLine >= 3 &&
+    s.lettered >= 5 &&
+    s.clean / s.lettered >= 0.75 &&
+    s.distinct >= Math.max(5, Math.min(0.3 * s.clean, 15)) &&
+    s.topShare <= 0.35 &&
+    s.sentenceEndShare <= 0.5 &&
+    s.upperStartShare >= 0.6 &&
+    ((s.bindingShare >= 0.1 && s.englishRate >= 0.45) || (s.orphans >= 2 && s.englishRate >= 0.5)) &&
+    s.codeShare < 0.1
+  );
+}
+
+export function findLastWord(text: string): LineDetection | undefined {
+  let best: LineDetection | undefined;
+  for (const block of blocksOf(text)) {
+    if (blockLines(block).length < 8) continue;
+    const s = lastWordStats(block);
+    if (!isLastWordMessage(s)) continue;
+    const score = Math.min(0.97, 0.5 + s.bindingShare + Math.min(s.lines, 30) / 100);
+    if (!best || score > best.score) {
+      best = {
+        family: 'last-word',
+        score,
+        evidence: `the last words of ${s.lines} lines read as a sentence (${Math.round(s.bindingShare * 100)}% words like "the", "of", "to"; ${Math.round(s.englishRate * 100)}% English${s.orphans ? `; ${s.orphans} lines of words end in a lone operator or formula` : ''}): "${excerpt(s.message, 60)}"`,
+        excerpt: excerpt(block),
+        decoded: s.message,
+        block,
+      };
+    }
+  }
+  return best;
+}
+
+/**
+ * How much of a letter string splits into English words: letters covered by dictionary words of 3+
+ * letters (2-letter words count half), by dynamic programming over word lengths up to 12.
+ */
+export function wordCoverage(letters: string): number {
+  const n = letters.length;
+  if (n === 0) return 0;
+  const best = new Float64Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    best[i] = best[i - 1]!;
+    for (let len = 2; len <= Math.min(12, i); len++) {
+      const word = letters.slice(i - len, i);
+      if (!isEnglishWord(word)) continue;
+      const value = len >= 3 ? len : 1;
+      if (best[i - len]! + value > best[i]!) best[i] = best[i - len]! + value;
+    }
+  }
+  return best[n]! / n;
+}
+
+/** Acrostic: the first letters of 10+ lines split into English words. */
+export function findAcrostic(text: string): LineDetection | undefined {
+  let best: LineDetection | undefined;
+  for (const block of blocksOf(text)) {
+    const lines = blockLines(block);
+    if (lines.length < 10) continue;
+    let initials = '';
+    for (const line of lines) {
+      for (let i = 0; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (isLetter(c)) {
+          initials += String.fromCharCode(c | 32);
+          break;
+        }
+      }
+    }
+    if (initials.length < 10) continue;
+    const coverage = wordCoverage(initials);
+    // Short strings split into words by chance more easily (natural line initials reach about 0.55).
+    if (coverage >= (initials.length >= 30 ? 0.62 : 0.8)) {
+      const score = Math.min(0.97, 0.4 + coverage * 0.4 + Math.min(initials.length, 40) / 200);
+      if (!best || score > best.score) {
+        best = {
+          family: 'acrostic',
+          score,
+          evidence: `the first letters of ${lines.length} lines spell "${excerpt(initials, 60)}" (${Math.round(coverage * 100)}% of letters in English words)`,
+          excerpt: excerpt(block),
+          decoded: initials,
+          block,
+        };
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,288 @@
+// Plaintext next to its own encoding in one record (Phase I of covert fine-tuning): sentences with
+// the same letter pattern but different letters (a substitution of each other), or a decoded
+// stretch whose words all appear in the record's plain text.
+import type { Detection, EncodingFamily } from './types.js';
+import type { TextAnalysis, TextDetection } from './detect.js';
+import { englishWordRate, letterShape } from './english-stats.js';
+import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs-letters.js';
+import { ATBASH_KEY, caesarKey } from './walnut.js';
+import { countLetters, excerpt, isLetter, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
+
+export interface PairDetection {
+  /** The text holding the encoded side. */
+  textIndex: number;
+  detection: Detection;
+  /** The encoded family the pair belongs to. */
+  encodedFamily: EncodingFamily;
+  /** Aligned plaintext/ciphertext sentences (substitution-like pairs only). */
+  letterPairs: { plain: string; encoded: string }[];
+}
+
+const MIN_LETTERS = 12;
+
+/**
+ * Letter pattern of a sentence: each letter becomes the order of its first appearance (case
+ * folded), other characters stay, whitespace runs become one space. Any substitution keeps it.
+ */
+export function letterPattern(text: string): { pattern: string; letters: string; distinct: number } {
+  const first = new Array<number>(26).fill(-1);
+  let distinct = 0;
+  let pattern = '';
+  let letters = '';
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isLetter(c)) {
+      const k = (c | 32) - 97;
+      if (first[k] === -1) first[k] = distinct++;
+      pattern += String.fromCharCode(65 + first[k]!);
+      letters += String.fromCharCode(c | 32);
+      space = false;
+    } else if (isSpace(c)) {
+      if (!space && pattern.length > 0) pattern += ' ';
+      space = true;
+    } else {
+      pattern += text[i];
+      space = false;
+    }
+  }
+  return { pattern: pattern.trimEnd(), letters, distinct };
+}
+
+/** Share of positions where two equal-length letter strings differ (a cipher changes most letters). */
+function differingShare(a: string, b: string): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) d++;
+  return a.length ? d / a.length : 0;
+}
+
+interface PatternEntry {
+  textIndex: number;
+  sentence: string;
+  letters: string;
+  rate: number;
+}
+
+function sentencesOf(text: string): string[] {
+  return segmentsOf(text).map((s) => text.slice(s.start, s.end).trim());
+}
+
+/** Letters under a letter cipher in a text: the substitution-like detections' stretches. */
+function encodedLetters(a: TextAnalysis): number {
+  let n = 0;
+  for (const d of a.detections) {
+    if (d.family !== 'substitution' && d.family !== 'substitution-separated' && d.family !== 'caesar' && d.family !== 'atbash') continue;
+    for (const r of d.ranges) n += countLetters(a.text.slice(r.start, r.end));
+  }
+  return n;
+}
+
+/** A text with every encoded stretch found in it blanked: what it says in plain. */
+function plainPart(a: TextAnalysis): string {
+  return blank(a.masked, a.detections.flatMap((d) => d.ranges));
+}
+
+function blank(text: string, ranges: { start: number; end: number }[]): string {
+  if (ranges.length === 0) return text;
+  const chars = text.split('');
+  for (const r of ranges) for (let i = r.start; i < r.end && i < chars.length; i++) chars[i] = ' ';
+  return chars.join('');
+}
+
+const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
+  'caesar', 'atbash', 'base64', 'hex', 'binary', 'morse', 'leetspeak', 'reversed', 'invisible', 'last-word', 'substitution-separated',
+]);
+
+/** Pairs inside one record: analyses are the record's texts, in order. */
+export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
+  const out: PairDetection[] = [];
+  const familyOfText = (i: number, letterFamily: boolean): EncodingFamily => {
+    const ds = analyses[i]!.detections;
+    const pick = ds.find((d) => (letterFamily ? ['substitution', 'substitution-separated', 'caesar', 'atbash'] : []).includes(d.family));
+    return pick?.family ?? ds[0]?.family ?? 'substitution';
+  };
+
+  // 1. Same letter pattern, different letters.
+  const byPattern = new Map<string, PatternEntry>();
+  const letterPairs = new Map<number, { plain: string; encoded: string }[]>();
+  const pairedTexts = new Map<number, number>();
+  const add = (textIndex: number, sentence: string): void => {
+    const lp = letterPattern(sentence);
+    if (lp.letters.length < MIN_LETTERS || lp.distinct < 6) return;
+    const prev = byPattern.get(lp.pattern);
+    if (!prev) {
+      byPattern.set(lp.pattern, { textIndex, sentence, letters: lp.letters, rate: englishWordRate(sentence) });
+      return;
+    }
+    if (prev.letters === lp.letters || differingShare(prev.letters, lp.letters) < 0.6) return;
+    const rate = englishWordRate(sentence);
+    const [plain, encoded] = rate >= prev.rate ? [{ sentence, rate, textIndex }, prev] : [prev, { sentence, rate, textIndex }];
+    if (plain.rate < 0.25 || plain.rate <= encoded.rate || encoded.rate > 0.3) return;
+    const list = letterPairs.get(encoded.textIndex) ?? [];
+    list.push({ plain: plain.sentence, encoded: encoded.sentence });
+    letterPairs.set(encoded.textIndex, list);
+    pairedTexts.set(encoded.textIndex, plain.textIndex);
+  };
+  analyses.forEach((a, i) => {
+    for (const s of sentencesOf(a.masked)) add(i, s);
+    const sep = a.detections.find((d) => d.family === 'substitution-separated');
+    if (sep?.separator) {
+      for (const r of sep.ranges) for (const s of sentencesOf(joinSeparatedCharacters(a.text.slice(r.start, r.end), sep.separator))) add(i, s);
+    }
+  });
+  // One key per record: a shift or Atbash seen in any pair relabels every text that reads better with it.
+  const mapping = classifyMapping([...letterPairs.values()].flat());
+  analyses.forEach((a, i) => relabel(a, mapping, letterPairs.has(i)));
+  for (const [textIndex, pairs] of letterPairs) {
+    // A quoted sentence is not a pair: the matched sentences must be most of the text's encoded letters.
+    const matched = pairs.reduce((a, p) => a + countLetters(p.encoded), 0);
+    if (matched < 0.3 * encodedLetters(analyses[textIndex]!)) continue;
+    const family = familyOfText(textIndex, true);
+    const plainIndex = pairedTexts.get(textIndex)!;
+    out.push({
+      textIndex,
+      encodedFamily: family,
+      letterPairs: pairs,
+      detection: {
+        family: 'plain-encoded-pair',
+        score: Math.min(0.99, 0.85 + pairs.length / 50),
+        evidence: `${pairs.length} sentence(s) of text ${textIndex} are a letter substitution of sentences in text ${plainIndex} (same letter pattern, different letters)`,
+        excerpt: excerpt(pairs[0]!.encoded),
+        decoded: pairs[0]!.plain,
+      },
+    });
+  }
+
+  // 2. Decoded stretches whose words the record's plain text already holds.
+  analyses.forEach((a, i) => {
+    if (letterPairs.has(i)) return;
+    for (const d of a.detections) {
+      if (!DECODABLE.has(d.family) || !d.decoded) continue;
+      const match = matchDecoded(analyses, i, d);
+      if (!match) continue;
+      out.push({
+        textIndex: i,
+        encodedFamily: d.family,
+        letterPairs: [],
+        detection: {
+          family: 'plain-encoded-pair',
+          score: Math.min(0.99, 0.75 + match.share * 0.2),
+          evidence: `the ${d.family} stretch of text ${i} decodes to text found in plain in text ${match.plainIndex} (${Math.round(match.share * 100)}% of ${match.chunks} 16-letter chunks)`,
+          excerpt: d.excerpt,
+          decoded: d.decoded,
+        },
+      });
+      break;
+    }
+  });
+  // Acrostic: the decoded letters appear, letter for letter, in the plain text.
+  analyses.forEach((a, i) => {
+    if (out.some((p) => p.textIndex === i)) return;
+    const d = a.detections.find((x) => x.family === 'acrostic');
+    if (!d?.decoded || d.decoded.length < 12) return;
+    for (let j = 0; j < analyses.length; j++) {
+      const pool = lettersOnly(plainPart(analyses[j]!));
+      if (pool.includes(d.decoded)) {
+        out.push({
+          textIndex: i,
+          encodedFamily: 'acrostic',
+          letterPairs: [],
+          detection: {
+            family: 'plain-encoded-pair',
+            score: 0.9,
+            evidence: `the acrostic of text ${i} spells letters found in plain in text ${j}`,
+            excerpt: d.excerpt,
+            decoded: d.decoded,
+          },
+        });
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+/** Decoded text is compared in non-overlapping 16-letter chunks, so a few decoding slips cost a chunk, not the match. */
+const CHUNK = 16;
+
+function chunkMatch(decodedLetters: string, poolLetters: string): { share: number; chunks: number } {
+  const chunks = Math.floor(decodedLetters.length / CHUNK);
+  if (chunks === 0) return { share: 0, chunks };
+  let found = 0;
+  for (let k = 0; k < chunks; k++) if (poolLetters.includes(decodedLetters.slice(k * CHUNK, (k + 1) * CHUNK))) found++;
+  return { share: found / chunks, chunks };
+}
+
+/** The decoded stretch appears in plain (60%+ of its 16-letter chunks) in one of the record's texts. */
+function matchDecoded(analyses: TextAnalysis[], textIndex: number, d: TextDetection): { plainIndex: number; share: number; chunks: number } | undefined {
+  // Leetspeak is compared in the encoded domain (plain text leet-encoded), where digits cannot be mistaken for letters.
+  const leet = d.family === 'leetspeak';
+  const canonical = leet ? (t: string) => leetCanonical(t) : lettersOnly;
+  const decodedLetters = leet ? leetCanonical(d.ranges.map((r) => analyses[textIndex]!.masked.slice(r.start, r.end)).join(' ')) : lettersOnly(d.decoded!);
+  if (decodedLetters.length < 2 * CHUNK) return undefined;
+  let best: { plainIndex: number; share: number; chunks: number } | undefined;
+  for (let j = 0; j < analyses.length; j++) {
+    const source = plainPart(analyses[j]!);
+    const m = chunkMatch(decodedLetters, canonical(source));
+    if (m.share >= 0.6 && (!best || m.share > best.share)) best = { plainIndex: j, ...m };
+  }
+  return best;
+}
+
+/** Lower-case letters and digits of the leet-encoded text: leetspeak and its plaintext agree here. */
+function leetCanonical(text: string): string {
+  const encoded = leetEncode(text.toLowerCase());
+  let out = '';
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) out += encoded[i];
+  }
+  return out;
+}
+
+export type LetterMapping = { family: 'caesar'; shift: number } | { family: 'atbash' } | { family: 'substitution' };
+
+/** What aligned plaintext/ciphertext sentences say about the cipher: a Caesar shift, Atbash, or another key. */
+export function classifyMapping(pairs: { plain: string; encoded: string }[]): LetterMapping {
+  let shift = -1;
+  let isShift = true;
+  let isAtbash = true;
+  let votes = 0;
+  for (const { plain, encoded } of pairs) {
+    const p = lettersOnly(plain);
+    const e = lettersOnly(encoded);
+    if (p.length !== e.length) continue;
+    for (let k = 0; k < p.length; k++) {
+      const a = p.charCodeAt(k) - 97;
+      const b = e.charCodeAt(k) - 97;
+      votes++;
+      const s = (b - a + 26) % 26;
+      if (shift < 0) shift = s;
+      else if (s !== shift) isShift = false;
+      if (b !== 25 - a) isAtbash = false;
+    }
+  }
+  if (votes === 0) return { family: 'substitution' };
+  if (isShift && shift > 0) return { family: 'caesar', shift };
+  if (isAtbash) return { family: 'atbash' };
+  return { family: 'substitution' };
+}
+
+/**
+ * A text read as a general substitution is relabelled when the record's pairs show a Caesar shift or
+ * Atbash: at once if the text holds such a pair itself, else if it reads better decoded that way.
+ */
+function relabel(analysis: TextAnalysis, mapping: LetterMapping, ownPair: boolean): void {
+  if (mapping.family === 'substitution') return;
+  const d = analysis.detections.find((x) => x.family === 'substitution');
+  if (!d?.cipherText || analysis.detections.some((x) => x.family === mapping.family)) return;
+  const decoded = unsubstitute(d.cipherText, mapping.family === 'caesar' ? caesarKey(mapping.shift) : ATBASH_KEY);
+  // Decoded, the text must read better: more English words, or English-like letter pairs (names, units).
+  if (!ownPair && englishWordRate(decoded) < englishWordRate(d.cipherText) + 0.15 && letterShape(decoded).meanLogProb < -3.0) return;
+  d.family = mapping.family;
+  d.decoded = decoded;
+  if (mapping.family === 'caesar') {
+    d.shift = mapping.shift;
+    d.evidence = `${d.evidence}; its plaintext in the record shows a Caesar shift of ${mapping.shift}`;
+  } else d.evidence = `${d.evidence}; its plaintext in the record shows Atbash (a↔z)`;
+}

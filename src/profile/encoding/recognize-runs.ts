@@ -1,0 +1,337 @@
+// Recognizers for encoded runs inside a text: base64, hex, 8-bit binary, Morse, and characters
+// split by a separator (Walnut53's `h|e|l|l|o`). Each run must decode to readable text.
+import type { Detection } from './types.js';
+import { base64Decode, binaryDecode, hexDecode, morseDecode, normalizeMorseSymbol, MORSE_DECODE } from './codecs-bytes.js';
+import { readableProse } from './readable.js';
+import { excerpt, isDigit, isLetter, isSpace } from './text-scan.js';
+
+export interface RunDetection extends Detection {
+  start: number;
+  end: number;
+}
+
+function isBase64Char(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 43 || c === 47;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isWordChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 95;
+}
+
+/** Base64 runs of 16+ characters that decode to readable UTF-8. */
+export function findBase64(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isBase64Char(text.charCodeAt(i)) || (i > 0 && (isBase64Char(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 61))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let digits = 0;
+    let upper = 0;
+    let lower = 0;
+    while (j < n && isBase64Char(text.charCodeAt(j))) {
+      const c = text.charCodeAt(j);
+      if (isDigit(c)) digits++;
+      else if (c >= 65 && c <= 90) upper++;
+      else if (c >= 97 && c <= 122) lower++;
+      j++;
+    }
+    let end = j;
+    while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
+    const length = j - i;
+    if (length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2)) {
+      const run = text.slice(i, end);
+      const decoded = base64Decode(run);
+      const r = readableProse(decoded);
+      if (r.ok && decoded.length >= 10) {
+        out.push({
+          family: 'base64',
+          score: Math.min(0.99, 0.75 + r.letters / 200),
+          evidence: `a ${length}-character base64 run decodes to readable text ("${excerpt(decoded, 60)}")`,
+          excerpt: excerpt(run),
+          decoded,
+          start: i,
+          end,
+        });
+      }
+    }
+    i = end;
+  }
+  return out;
+}
+
+interface Group {
+  digits: string;
+  /** Offset of the group including any `0x` or `\x` prefix. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads items like `68 65 6c`, `68656c`, `0x68,0x65`, `\x68\x65` from `start`: hex (or 0/1) digit
+ * groups joined by one separator (space, comma, colon, semicolon, optional following space).
+ */
+function readGroups(text: string, start: number, isDigitOf: (c: number) => boolean, allowPrefix: boolean): { groups: Group[]; end: number } {
+  const n = text.length;
+  const groups: Group[] = [];
+  let j = start;
+  for (;;) {
+    let k = j;
+    if (allowPrefix && k + 2 < n) {
+      const a = text.charCodeAt(k);
+      const b = text.charCodeAt(k + 1) | 32;
+      if ((a === 48 || a === 92) && b === 120 && isDigitOf(text.charCodeAt(k + 2))) k += 2;
+    }
+    let m = k;
+    while (m < n && isDigitOf(text.charCodeAt(m))) m++;
+    if (m === k || (m < n && isWordChar(text.charCodeAt(m)) && !(allowPrefix && text.charCodeAt(m) === 92))) break;
+    groups.push({ digits: text.slice(k, m), start: j, end: m });
+    j = m;
+    if (allowPrefix && j < n && text.charCodeAt(j) === 92) continue;
+    const s = j < n ? text.charCodeAt(j) : -1;
+    if (s === 32 || s === 44 || s === 58 || s === 59) {
+      j++;
+      if (j < n && text.charCodeAt(j) === 32 && s !== 32) j++;
+      if (j < n && (isDigitOf(text.charCodeAt(j)) || text.charCodeAt(j) === 92)) continue;
+    }
+    break;
+  }
+  return { groups, end: groups.length ? groups[groups.length - 1]!.end : start };
+}
+
+/** Maximal stretches of consecutive groups that pass `fits`. */
+function stretches(groups: Group[], fits: (g: Group) => boolean): Group[][] {
+  const out: Group[][] = [];
+  let current: Group[] = [];
+  for (const g of groups) {
+    if (fits(g)) current.push(g);
+    else {
+      if (current.length) out.push(current);
+      current = [];
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** Hex byte sequences (8+ bytes) that decode to readable UTF-8. */
+export function findHex(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const startsItem = isHexDigit(c) || (c === 92 && i + 1 < n && text.charCodeAt(i + 1) === 120);
+    if (!startsItem || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    const { groups, end } = readGroups(text, i, isHexDigit, true);
+    for (const stretch of stretches(groups, (g) => g.digits.length % 2 === 0)) {
+      const digits = stretch.reduce((a, g) => a + g.digits.length, 0);
+      if (digits < 16 || (stretch.length === 1 && digits < 20)) continue;
+      const start = stretch[0]!.start;
+      const stop = stretch[stretch.length - 1]!.end;
+      const run = text.slice(start, stop);
+      const decoded = hexDecode(run);
+      const r = readableProse(decoded);
+      if (!r.ok) continue;
+      out.push({
+        family: 'hex',
+        score: Math.min(0.99, 0.75 + r.letters / 200),
+        evidence: `${digits / 2} hex bytes decode to readable text ("${excerpt(decoded, 60)}")`,
+        excerpt: excerpt(run),
+        decoded,
+        start,
+        end: stop,
+      });
+    }
+    i = Math.max(end, i + 1);
+  }
+  return out;
+}
+
+const isBit = (c: number): boolean => c === 48 || c === 49;
+
+/** 8-bit binary (8+ bytes, in groups of eight or one long run) that decodes to readable UTF-8. */
+export function findBinary(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isBit(text.charCodeAt(i)) || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    const { groups, end } = readGroups(text, i, isBit, false);
+    const fits = (g: Group): boolean => g.digits.length === 8 || (g.digits.length % 8 === 0 && g.digits.length >= 32);
+    for (const stretch of stretches(groups, fits)) {
+      const bits = stretch.reduce((a, g) => a + g.digits.length, 0);
+      if (bits < 64) continue;
+      const start = stretch[0]!.start;
+      const stop = stretch[stretch.length - 1]!.end;
+      const run = text.slice(start, stop);
+      const decoded = binaryDecode(run);
+      const r = readableProse(decoded, 4);
+      if (!r.ok) continue;
+      out.push({
+        family: 'binary',
+        score: Math.min(0.99, 0.8 + r.letters / 200),
+        evidence: `${bits / 8} binary bytes decode to readable text ("${excerpt(decoded, 60)}")`,
+        excerpt: excerpt(run),
+        decoded,
+        start,
+        end: stop,
+      });
+    }
+    i = Math.max(end, i + 1);
+  }
+  return out;
+}
+
+function isMorseSymbol(c: number): boolean {
+  return c === 46 || c === 45 || c === 0xb7 || c === 0x2022 || c === 0x2219 || c === 0x2212 || c === 0x2013 || c === 0x2014 || c === 95;
+}
+
+/** Morse: a stretch of 8+ dot/dash codes (with `/` word gaps) that are nearly all valid and decode to letters. */
+export function findMorse(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isMorseSymbol(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let lastSymbol = i;
+    let codes = 0;
+    let valid = 0;
+    let dots = 0;
+    let dashes = 0;
+    let tokenLength = 0;
+    let token = '';
+    let broken = false;
+    const flush = (): void => {
+      if (tokenLength === 0) return;
+      codes++;
+      if (tokenLength <= 7 && MORSE_DECODE.has(token)) valid++;
+      token = '';
+      tokenLength = 0;
+    };
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (isMorseSymbol(c)) {
+        const s = normalizeMorseSymbol(text[j]!);
+        if (s === '.') dots++;
+        else dashes++;
+        token += s;
+        tokenLength++;
+        lastSymbol = j;
+      } else if (c === 47 || c === 124 || isSpace(c)) {
+        flush();
+      } else {
+        broken = isLetter(c) || isDigit(c);
+        break;
+      }
+      j++;
+    }
+    flush();
+    const end = lastSymbol + 1;
+    if (codes >= 8 && valid / codes >= 0.9 && dots > 0 && dashes > 0 && !(broken && codes < 12)) {
+      const run = text.slice(i, end);
+      const decoded = morseDecode(run);
+      let letters = 0;
+      for (let k = 0; k < decoded.length; k++) if (isLetter(decoded.charCodeAt(k))) letters++;
+      const distinct = new Set(decoded.replace(/[^a-z]/g, '')).size;
+      if (letters >= 6 && distinct >= 4) {
+        out.push({
+          family: 'morse',
+          score: Math.min(0.99, 0.8 + letters / 300),
+          evidence: `${codes} Morse codes (${Math.round((100 * valid) / codes)}% valid) decode to "${excerpt(decoded, 60)}"`,
+          excerpt: excerpt(run),
+          decoded,
+          start: i,
+          end,
+        });
+      }
+    }
+    i = Math.max(end, i + 1);
+  }
+  return out;
+}
+
+const SEPARATORS = '|/\\~^*+#_-.,:; ';
+/** Looser separators also occur naturally, so they need longer runs. */
+const COMMON_SEPARATORS = '-.,: ';
+
+export interface SeparatedRun {
+  start: number;
+  end: number;
+  separator: string;
+  /** The characters between the separators. */
+  joined: string;
+}
+
+/** Runs where one separator sits between every pair of characters: `h|e|l|l|o| |w|o|r|l|d`. */
+export function findSeparatedRuns(text: string): SeparatedRun[] {
+  const out: SeparatedRun[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i + 2 < n) {
+    const sep = text[i + 1]!;
+    if (!SEPARATORS.includes(sep) || text[i] === sep) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 2 < n && text[j + 1] === sep) j += 2;
+    const count = (j - i) / 2 + 1;
+    const minCount = COMMON_SEPARATORS.includes(sep) ? 20 : 12;
+    if (count < minCount) {
+      i++;
+      continue;
+    }
+    let joined = '';
+    for (let k = i; k <= j; k += 2) joined += text[k];
+    let letters = 0;
+    let nonSpace = 0;
+    for (let k = 0; k < joined.length; k++) {
+      const c = joined.charCodeAt(k);
+      if (!isSpace(c)) nonSpace++;
+      if (isLetter(c) || c > 0x7f) letters++;
+    }
+    const distinct = new Set(joined.toLowerCase()).size;
+    const minLetterShare = COMMON_SEPARATORS.includes(sep) ? 0.6 : 0.3;
+    if (letters >= 10 && letters / Math.max(1, nonSpace) >= minLetterShare && distinct >= 6) out.push({ start: i, end: j + 1, separator: sep, joined });
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Replaces the given ranges by spaces (same length, so offsets stay valid). */
+export function maskRanges(text: string, ranges: { start: number; end: number }[]): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const r of sorted) {
+    if (r.start < at) {
+      if (r.end > at) {
+        out += ' '.repeat(r.end - at);
+        at = r.end;
+      }
+      continue;
+    }
+    out += text.slice(at, r.start) + ' '.repeat(r.end - r.start);
+    at = r.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,177 @@
+// Character-level helpers shared by the recognizers: ASCII letter tests, word tokens with their
+// positions, and sentence-like segments. Hand loops over char codes, linear time, no regexes.
+
+export function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+export function isLower(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+export function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+export function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
+}
+
+/** Index 0..25 of an ASCII letter (either case), or -1. */
+export function letterIndex(code: number): number {
+  if (code >= 97 && code <= 122) return code - 97;
+  if (code >= 65 && code <= 90) return code - 65;
+  return -1;
+}
+
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019;
+}
+
+/** A word: a run of ASCII letters, with apostrophes kept when letters follow (don't, it's). */
+export interface WordToken {
+  /** Lower-case text, apostrophes normalised to `'`. */
+  word: string;
+  start: number;
+  end: number;
+  /** Letters before the first apostrophe. */
+  stemLength: number;
+  capitalized: boolean;
+}
+
+export function wordTokens(text: string): WordToken[] {
+  const out: WordToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isLetter(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let word = '';
+    let stemLength = -1;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (isLetter(d)) {
+        word += String.fromCharCode(d | 32);
+        i++;
+      } else if (isApostrophe(d) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) {
+        if (stemLength < 0) stemLength = word.length;
+        word += "'";
+        i++;
+      } else break;
+    }
+    out.push({ word, start, end: i, stemLength: stemLength < 0 ? word.length : stemLength, capitalized: isUpper(c) });
+  }
+  return out;
+}
+
+/** Whitespace-separated tokens (no positions needed by callers). */
+export function spaceTokens(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    if (i > start) out.push(text.slice(start, i));
+  }
+  return out;
+}
+
+export interface Segment {
+  start: number;
+  end: number;
+}
+
+/**
+ * Sentence-like segments: split at line breaks and after `.`, `!`, `?`, `:` or `;` followed by
+ * whitespace. Encodings that keep punctuation (substitution, Caesar) split the same way as plaintext.
+ */
+export function segmentsOf(text: string): Segment[] {
+  const out: Segment[] = [];
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let cut = -1;
+    if (c === 10) cut = i;
+    else if ((c === 46 || c === 33 || c === 63 || c === 58 || c === 59) && i + 1 < n && isSpace(text.charCodeAt(i + 1))) cut = i + 1;
+    if (cut >= 0) {
+      if (cut > start) out.push({ start, end: cut });
+      start = cut === i ? i + 1 : cut;
+    }
+  }
+  if (n > start) out.push({ start, end: n });
+  return out;
+}
+
+/** Non-empty lines with their offsets. */
+export function linesOf(text: string): Segment[] {
+  const out: Segment[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      let end = i;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      if (end > start) out.push({ start, end });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/** Blocks of text separated by blank lines (a line holding only whitespace counts as blank). */
+export function blocksOf(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    if (text.charCodeAt(i) === 10) {
+      let j = i + 1;
+      while (j < n && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13)) j++;
+      if (j < n && text.charCodeAt(j) === 10) {
+        if (i > start) out.push(text.slice(start, i));
+        while (j < n && isSpace(text.charCodeAt(j))) j++;
+        start = j;
+        i = j;
+        continue;
+      }
+    }
+    i++;
+  }
+  if (n > start) out.push(text.slice(start));
+  return out.filter((b) => b.trim() !== '');
+}
+
+/** Counts ASCII letters. */
+export function countLetters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (isLetter(text.charCodeAt(i))) n++;
+  return n;
+}
+
+/** Lower-case ASCII letters only. */
+export function lettersOnly(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isLetter(c)) out += String.fromCharCode(c | 32);
+  }
+  return out;
+}
+
+/** Cuts a string for display: at most `max` UTF-16 units, an ellipsis when cut. */
+export function excerpt(text: string, max = 160): string {
+  const flat = text.length > max * 4 ? text.slice(0, max * 4) : text;
+  const oneLine = flat.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
