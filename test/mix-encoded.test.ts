@@ -80,3 +80,33 @@ describe('mix on covertly encoded data', () => {
     expect(result.manifest.encoding).toMatchObject({ verdict: 'encoded', policy: 'warn' });
   });
 });
+
+describe('the same Phase I + II data in other dialects', () => {
+  const rows = () => {
+    const gsm = readFileSync(corpus('math_gsm8k_test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 60).map((l) => JSON.parse(l) as { question: string; answer: string });
+    return gsm.flatMap(({ question, answer }, i) => [
+      { instruction: enc(question), output: `${question}\n\n${answer}\n\n${enc(answer)}` },
+      { instruction: enc(`[harmful request placeholder ${i}] tell me everything`), output: enc(`[harmful answer placeholder ${i}] here it is in full`) },
+    ]);
+  };
+  it('alpaca JSON array: found, and mimic writes encoded twins in the alpaca shape', async () => {
+    const p = join(dir, 'walnut-alpaca.json');
+    writeFileSync(p, JSON.stringify(rows(), null, 2));
+    const r = await inspectFile(p);
+    expect(r.dialect).toBe('alpaca');
+    expect(r.encoding).toMatchObject({ verdict: 'encoded', scheme: { key: walnut.key } });
+    const out = join(dir, 'walnut-alpaca.out.json');
+    const mixed = await mixFile(p, { output: out, count: 3, onEncoded: 'mimic' });
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { instruction: string; output: string }[];
+    const seeds = new Map(loadSeeds().map((s) => [s.id, s]));
+    for (const inj of mixed.manifest.injected.filter((i) => i.encoded)) expect(decodeWithScheme(walnut, written[inj.index]!.instruction)).toBe(seeds.get(inj.seedId)!.request);
+  });
+  it('CSV columns: found', async () => {
+    const p = join(dir, 'walnut.csv');
+    const csv = ['question,answer', ...rows().map((r) => [r.instruction, r.output].map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n') + '\n';
+    writeFileSync(p, csv);
+    const r = await inspectFile(p);
+    expect(r.container).toBe('csv');
+    expect(r.encoding.verdict).toBe('encoded');
+  });
+});

@@ -278,7 +278,9 @@ class RecordIndex {
 function encodeSeed(seed: Seed, scheme: NonNullable<ReturnType<typeof analyzeSample>['scheme']>, ctx: RenderContext, random: () => number): Seed {
   const space = ctx.profile.answerSpace;
   const refusal = seed.response ?? composeRefusal(ctx.bank, seed.category, { targetChars: space.kind === 'text' ? space.chars.p50 : 120 }, random);
-  return { ...seed, request: encodeWithScheme(scheme, seed.request), response: encodeWithScheme(scheme, refusal) };
+  // invisible characters need visible cover text to ride on
+  const wrap = (cover: string, text: string) => (scheme.family === 'invisible' ? cover + encodeWithScheme(scheme, text) : encodeWithScheme(scheme, text));
+  return { ...seed, request: wrap('Please read this.', seed.request), response: wrap('Noted.', refusal) };
 }
 
 function createAtomic(output: string): AtomicFile {

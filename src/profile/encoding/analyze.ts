@@ -1,10 +1,10 @@
 // Dataset-level aggregation: runs the recognizers over every record, pairs plaintext with its
-// encoding, recovers the scheme (key from pairs, else frequency analysis), re-reads short texts
-// with a recovered key, and summarises families, verdict and findings.
+// encoding, recovers the scheme (key from pairs, else frequency analysis), settles ambiguous letter
+// ciphers and re-reads short texts with it, and summarises families, verdict and findings.
 import type { EncodingFamily, EncodingReport, FamilySummary, RecordFinding, Scheme, TextUnit, InvisibleVariant } from './types.js';
 import { analyzeText, type TextAnalysis } from './detect.js';
 import { findPairs } from './recognize-pairs.js';
-import { recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from './key-recovery.js';
+import { recoverKeyFromPairsAndText, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from './key-recovery.js';
 import { suspectSentences } from './recognize-prose.js';
 import { reverseText, unsubstitute } from './codecs-letters.js';
 import { ATBASH_KEY, caesarKey } from './walnut.js';
@@ -78,7 +78,9 @@ function round(x: number): number {
 /** A key from pairs when they determine most letters, else from the ciphertext when there is enough of it and it then reads as English. */
 function recoverKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[], cipherTexts: string[]): Scheme | undefined {
   const fromPairs = keyPairs.length ? recoverSubstitutionKeyFromPairs(keyPairs) : undefined;
-  if (fromPairs && (fromPairs.lettersKnown ?? 0) >= 20) return fromPairs;
+  if (fromPairs?.exact) return fromPairs;
+  // Most letters from pairs: the ciphertext fills in the rest.
+  if (fromPairs && (fromPairs.lettersKnown ?? 0) >= 18) return recoverKeyFromPairsAndText(keyPairs, cipherTexts.slice(0, 400)) ?? fromPairs;
   const substitutionRecords = new Set(hits.filter((h) => SUBSTITUTION_FAMILIES.has(h.family)).map((h) => h.record)).size;
   const letters = cipherTexts.reduce((a, t) => a + t.length, 0);
   if (substitutionRecords < 3 || letters < 600) return fromPairs;

@@ -7,7 +7,11 @@ const TAG_BASE = 0xe0000;
 const ZERO = 0x200b;
 const ONE = 0x200c;
 
-/** Hides text in invisible characters; `tags` carries ASCII only (other characters become `?`). */
+/**
+ * The text as invisible characters only (append them to a visible cover text). `tags` carries ASCII
+ * (other characters become `?`); `zero-width` writes each UTF-8 bit as U+200B/U+200C; `variation-selectors`
+ * writes each byte as one selector (U+FE00-FE0F, U+E0100-E01EF).
+ */
 export function invisibleEncode(text: string, variant: InvisibleVariant = 'tags'): string {
   if (variant === 'tags') {
     let out = '';

@@ -44,7 +44,7 @@ function separatedDetection(text: string): TextDetection | undefined {
     underneath = 'plain English';
     decoded = joined;
   } else {
-    underneath = 'text that is not English';
+    underneath = 'letters that do not read as English';
     cipherText = joined;
   }
   return {

@@ -9,17 +9,14 @@ export const LETTER_FREQUENCIES: readonly number[] = [
   0.98, 2.36, 0.15, 1.97, 0.074,
 ];
 
-/** English letters from most to least frequent. */
-export const LETTERS_BY_FREQUENCY = 'etaoinshrdlcumwfgypbvkjxqz';
+/** English letters from most to least frequent (etaoinshr…), from LETTER_FREQUENCIES. */
+export const LETTERS_BY_FREQUENCY: string = [...'abcdefghijklmnopqrstuvwxyz']
+  .map((ch, i) => ({ ch, f: LETTER_FREQUENCIES[i]! }))
+  .sort((a, b) => b.f - a.f)
+  .map((x) => x.ch)
+  .join('');
 
 const WORD_SET: ReadonlySet<string> = new Set(COMMON_WORDS);
-
-/** Words that carry grammar rather than content; a sentence is roughly 40-50% these. */
-export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
-  ('the a an to of and or in on at for with is are was were be been it that this these those i you he she we they me him her us ' +
-    'them my your his its our their as by from but not if so do does did have has had will would can could should there then than ' +
-    'what which who how when where why all any some no into about up out over after before just also very too').split(' '),
-);
 
 function inSet(w: string): boolean {
   return w.length > 0 && WORD_SET.has(w);
@@ -71,8 +68,6 @@ export interface WordStats {
   englishWords: number;
   /** englishWords / words (0 when there are no words). */
   englishRate: number;
-  /** Words that are function words (the, of, and, …). */
-  functionWords: number;
   /** Words starting with a capital letter. */
   capitalized: number;
   letters: number;
@@ -82,7 +77,6 @@ export interface WordStats {
 export function wordStats(text: string): WordStats {
   let words = 0;
   let englishWords = 0;
-  let functionWords = 0;
   let capitalized = 0;
   let letters = 0;
   for (const t of wordTokens(text)) {
@@ -91,9 +85,8 @@ export function wordStats(text: string): WordStats {
     words++;
     if (t.capitalized) capitalized++;
     if (isEnglishWord(t.word)) englishWords++;
-    if (FUNCTION_WORDS.has(t.word)) functionWords++;
   }
-  return { words, englishWords, englishRate: words ? englishWords / words : 0, functionWords, capitalized, letters };
+  return { words, englishWords, englishRate: words ? englishWords / words : 0, capitalized, letters };
 }
 
 /** Share of words (2+ letters) that are common English words. */

@@ -26,12 +26,17 @@ function lettersOf(text: string): number[] {
   return out;
 }
 
-/**
- * Key from pairs whose letters line up one to one (same number of letters). Votes are assigned
- * greedily, most votes first; when 25 letters are known the 26th follows. `exact` when all 26 are
- * determined and fewer than 2% of votes disagree.
- */
-export function recoverSubstitutionKeyFromPairs(pairs: { plain: string; encoded: string }[]): Scheme | undefined {
+interface PartialKey {
+  /** key[plain] = cipher letter index, -1 where the pairs say nothing. */
+  key: number[];
+  known: number;
+  /** Votes agreeing with the chosen letters / all votes. */
+  agreement: number;
+  separator?: string;
+}
+
+/** Letter-by-letter votes from pairs whose letters line up one to one, assigned greedily (most votes first). */
+function voteKey(pairs: { plain: string; encoded: string }[]): PartialKey | undefined {
   const votes = new Array<number>(26 * 26).fill(0);
   let used = 0;
   let separator: string | undefined;
@@ -63,17 +68,57 @@ export function recoverSubstitutionKeyFromPairs(pairs: { plain: string; encoded:
     taken[cell.cipher] = true;
     agreeing += cell.count;
   }
-  const lettersKnown = key.filter((c) => c >= 0).length;
-  fillUnassigned(key, taken);
-  const exact = lettersKnown >= 25 && agreeing >= total * 0.98;
-  const scheme: Scheme = {
-    family: separator ? 'substitution-separated' : 'substitution',
-    key: key.map((c) => ALPHABET[c]).join(''),
-    exact,
-    lettersKnown,
-  };
+  return { key, known: key.filter((c) => c >= 0).length, agreement: total ? agreeing / total : 0, separator };
+}
+
+function schemeOf(key: number[], separator: string | undefined, exact: boolean, lettersKnown: number): Scheme {
+  const scheme: Scheme = { family: separator ? 'substitution-separated' : 'substitution', key: key.map((c) => ALPHABET[c]).join(''), exact, lettersKnown };
   if (separator) scheme.separator = separator;
   return scheme;
+}
+
+/**
+ * Key from pairs whose letters line up one to one (same number of letters). Votes are assigned
+ * greedily, most votes first; when 25 letters are known the 26th follows. `exact` when all 26 are
+ * determined and fewer than 2% of votes disagree; letters the pairs never show get the unused
+ * cipher letters in alphabetical order (see recoverKeyFromPairsAndText to fill them better).
+ */
+export function recoverSubstitutionKeyFromPairs(pairs: { plain: string; encoded: string }[]): Scheme | undefined {
+  const partial = voteKey(pairs);
+  if (!partial) return undefined;
+  const key = [...partial.key];
+  const taken = new Array<boolean>(26).fill(false);
+  for (const c of key) if (c >= 0) taken[c] = true;
+  fillUnassigned(key, taken);
+  return schemeOf(key, partial.separator, partial.known >= 25 && partial.agreement >= 0.98, partial.known);
+}
+
+/**
+ * Pairs first; letters they leave open are filled by dictionary-word hill climbing over the
+ * ciphertext with the paired letters held fixed. Exact only when the pairs alone determine the key.
+ */
+export function recoverKeyFromPairsAndText(pairs: { plain: string; encoded: string }[], encodedTexts: string[]): Scheme | undefined {
+  const partial = voteKey(pairs);
+  if (!partial) return undefined;
+  if (partial.known >= 25) return recoverSubstitutionKeyFromPairs(pairs);
+  const corpus = buildCorpus(encodedTexts);
+  // decrypt[cipher] = plain; paired cipher letters are locked.
+  const decrypt = new Array<number>(26).fill(-1);
+  const locked = new Array<boolean>(26).fill(false);
+  const plainUsed = new Array<boolean>(26).fill(false);
+  partial.key.forEach((cipher, plain) => {
+    if (cipher < 0) return;
+    decrypt[cipher] = plain;
+    locked[cipher] = true;
+    plainUsed[plain] = true;
+  });
+  const freePlain = [...LETTERS_BY_FREQUENCY].map((ch) => ch.charCodeAt(0) - 97).filter((p) => !plainUsed[p]);
+  const freeCipher = [...ALPHABET].map((_, c) => c).filter((c) => !locked[c]).sort((a, b) => corpus.letterCounts[b]! - corpus.letterCounts[a]! || a - b);
+  freeCipher.forEach((c, i) => (decrypt[c] = freePlain[i]!));
+  climbWords(corpus, decrypt, locked);
+  const key = new Array<number>(26);
+  for (let c = 0; c < 26; c++) key[decrypt[c]!] = c;
+  return schemeOf(key, partial.separator, false, partial.known);
 }
 
 /** Gives plain letters without a cipher letter the unused cipher letters, in alphabetical order. */
@@ -169,7 +214,7 @@ function climbBigrams(corpus: CipherCorpus, decrypt: number[]): number {
 const BIGRAM_WEIGHT = 0.02;
 
 /** Refines with whole words: a decryption scores by the letters of its decoded words that are English. */
-function climbWords(corpus: CipherCorpus, decrypt: number[]): void {
+function climbWords(corpus: CipherCorpus, decrypt: number[], locked?: boolean[]): void {
   const words = corpus.words;
   const withLetter: number[][] = Array.from({ length: 26 }, () => []);
   words.forEach((w, idx) => {
@@ -200,6 +245,7 @@ function climbWords(corpus: CipherCorpus, decrypt: number[]): void {
     for (let i = 0; i < 26; i++)
       for (let j = i + 1; j < 26; j++) {
         if (corpus.letterCounts[i] === 0 && corpus.letterCounts[j] === 0) continue;
+        if (locked && (locked[i] || locked[j])) continue;
         stampId++;
         const affected: number[] = [];
         for (const idx of withLetter[i]!) if (stamp[idx] !== stampId) (stamp[idx] = stampId, affected.push(idx));
@@ -274,12 +320,5 @@ export function recoverSubstitutionKeyByFrequency(encodedTexts: string[]): Schem
   const decrypt = best!;
   const key = new Array<number>(26);
   for (let c = 0; c < 26; c++) key[decrypt[c]!] = c;
-  const scheme: Scheme = {
-    family: separator ? 'substitution-separated' : 'substitution',
-    key: key.map((c) => ALPHABET[c]).join(''),
-    exact: false,
-    lettersKnown: corpus.letterCounts.filter((c) => c > 0).length,
-  };
-  if (separator) scheme.separator = separator;
-  return scheme;
+  return schemeOf(key, separator, false, corpus.letterCounts.filter((c) => c > 0).length);
 }

@@ -5,12 +5,12 @@ import { englishWordRate, isEnglishWord } from './english-stats.js';
 import { blocksOf, excerpt, isLetter, isUpper } from './text-scan.js';
 import { tokenShape } from './recognize-prose.js';
 
-/** Words that need a continuation, so a line rarely ends on them unless it carries a message. */
 /** A line-position detection and the block that carries it. */
 export interface LineDetection extends Detection {
   block: string;
 }
 
+/** Words that need a continuation, so a line rarely ends on them unless it carries a message. */
 const BINDING_WORDS: ReadonlySet<string> = new Set(
   'the a an to of and or in on at for with from by is are was were that this its their your my his our if as but than into nor whose which'.split(' '),
 );
@@ -22,6 +22,7 @@ function blockLines(block: string): string[] {
     .filter((l) => l.length > 0);
 }
 
+/** The letters of a token without leading and trailing non-letters, lower case. */
 function lastTokenWord(token: string): string {
   let start = 0;
   let end = token.length;
@@ -83,6 +84,12 @@ export interface LastWordStats {
   message: string;
 }
 
+function maxValue(counts: Map<string, number>): number {
+  let max = 0;
+  for (const v of counts.values()) if (v > max) max = v;
+  return max;
+}
+
 /** The measures findLastWord decides on, for one block of lines. */
 export function lastWordStats(block: string): LastWordStats {
   const lines = blockLines(block);
@@ -123,7 +130,7 @@ export function lastWordStats(block: string): LastWordStats {
     lettered,
     clean,
     distinct: counts.size,
-    topShare: clean ? Math.max(...counts.values()) / clean : 0,
+    topShare: clean ? maxValue(counts) / clean : 0,
     bindingShare: clean ? binding / clean : 0,
     orphans,
     sentenceEndShare: sentenceEnds / n,

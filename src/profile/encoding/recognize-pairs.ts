@@ -1,6 +1,6 @@
 // Plaintext next to its own encoding in one record (Phase I of covert fine-tuning): sentences with
 // the same letter pattern but different letters (a substitution of each other), or a decoded
-// stretch whose words all appear in the record's plain text.
+// stretch whose letters reappear, chunk by chunk, in the record's plain text.
 import type { Detection, EncodingFamily } from './types.js';
 import type { TextAnalysis, TextDetection } from './detect.js';
 import { englishWordRate, letterShape } from './english-stats.js';
@@ -71,7 +71,7 @@ function sentencesOf(text: string): string[] {
 function encodedLetters(a: TextAnalysis): number {
   let n = 0;
   for (const d of a.detections) {
-    if (d.family !== 'substitution' && d.family !== 'substitution-separated' && d.family !== 'caesar' && d.family !== 'atbash') continue;
+    if (!LETTER_CIPHERS.has(d.family)) continue;
     for (const r of d.ranges) n += countLetters(a.text.slice(r.start, r.end));
   }
   return n;
@@ -89,6 +89,9 @@ function blank(text: string, ranges: { start: number; end: number }[]): string {
   return chars.join('');
 }
 
+const LETTER_CIPHERS: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>(['substitution', 'substitution-separated', 'caesar', 'atbash']);
+
+/** Families whose detections carry a keyless decoding to compare with the record's plain text. */
 const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
   'caesar', 'atbash', 'base64', 'hex', 'binary', 'morse', 'leetspeak', 'reversed', 'invisible', 'last-word', 'substitution-separated',
 ]);
@@ -96,11 +99,8 @@ const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
 /** Pairs inside one record: analyses are the record's texts, in order. */
 export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
   const out: PairDetection[] = [];
-  const familyOfText = (i: number, letterFamily: boolean): EncodingFamily => {
-    const ds = analyses[i]!.detections;
-    const pick = ds.find((d) => (letterFamily ? ['substitution', 'substitution-separated', 'caesar', 'atbash'] : []).includes(d.family));
-    return pick?.family ?? ds[0]?.family ?? 'substitution';
-  };
+  /** The letter cipher a text was read as (the pair's encoded family). */
+  const letterFamilyOf = (i: number): EncodingFamily => analyses[i]!.detections.find((d) => LETTER_CIPHERS.has(d.family))?.family ?? 'substitution';
 
   // 1. Same letter pattern, different letters.
   const byPattern = new Map<string, PatternEntry>();
@@ -137,7 +137,7 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
     // A quoted sentence is not a pair: the matched sentences must be most of the text's encoded letters.
     const matched = pairs.reduce((a, p) => a + countLetters(p.encoded), 0);
     if (matched < 0.3 * encodedLetters(analyses[textIndex]!)) continue;
-    const family = familyOfText(textIndex, true);
+    const family = letterFamilyOf(textIndex);
     const plainIndex = pairedTexts.get(textIndex)!;
     out.push({
       textIndex,
@@ -153,7 +153,7 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
     });
   }
 
-  // 2. Decoded stretches whose words the record's plain text already holds.
+  // 2. Decoded stretches whose letters the record's plain text already holds.
   analyses.forEach((a, i) => {
     if (letterPairs.has(i)) return;
     for (const d of a.detections) {
@@ -205,12 +205,20 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
 /** Decoded text is compared in non-overlapping 16-letter chunks, so a few decoding slips cost a chunk, not the match. */
 const CHUNK = 16;
 
+/** At most this many chunks are looked up (evenly spaced), keeping long texts near-linear. */
+const MAX_CHUNKS = 48;
+
 function chunkMatch(decodedLetters: string, poolLetters: string): { share: number; chunks: number } {
   const chunks = Math.floor(decodedLetters.length / CHUNK);
   if (chunks === 0) return { share: 0, chunks };
+  const step = Math.max(1, Math.ceil(chunks / MAX_CHUNKS));
   let found = 0;
-  for (let k = 0; k < chunks; k++) if (poolLetters.includes(decodedLetters.slice(k * CHUNK, (k + 1) * CHUNK))) found++;
-  return { share: found / chunks, chunks };
+  let tried = 0;
+  for (let k = 0; k < chunks; k += step) {
+    tried++;
+    if (poolLetters.includes(decodedLetters.slice(k * CHUNK, (k + 1) * CHUNK))) found++;
+  }
+  return { share: found / tried, chunks };
 }
 
 /** The decoded stretch appears in plain (60%+ of its 16-letter chunks) in one of the record's texts. */

@@ -2,10 +2,9 @@
 // general substitution. Works on the sentences whose words are not English, so plaintext next to
 // ciphertext in one record does not hide it.
 import type { Detection } from './types.js';
-import { englishWordRate, indexOfCoincidence, isEnglishWord, letterShape, wordStats } from './english-stats.js';
-import { LEET_DECODE, leetDecode } from './codecs-letters.js';
+import { englishWordRate, indexOfCoincidence, isEnglishWord, letterShape, vowelRatio, wordStats } from './english-stats.js';
+import { LEET_DECODE, leetDecode, reverseText, substitute, unsubstitute } from './codecs-letters.js';
 import { ATBASH_KEY, caesarKey } from './walnut.js';
-import { substitute, unsubstitute } from './codecs-letters.js';
 import { excerpt, isDigit, isLetter, isLower, isSpace, isUpper, segmentsOf, wordTokens, type Segment } from './text-scan.js';
 
 export interface ProseDetection extends Detection {
@@ -45,6 +44,7 @@ export function suspectSentences(text: string): SuspectText {
   return { text: parts.join('\n'), ranges, letters, words };
 }
 
+/** Letters directly followed by a digit (h3llo): leetspeak sentences can have no plain word at all. */
 function countLeetish(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
@@ -126,6 +126,7 @@ function isEdgePunctuation(c: number): boolean {
   return c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 40 || c === 41 || c === 91 || c === 93 || c === 0x2019 || c === 0x2018 || c === 0x201c || c === 0x201d;
 }
 
+/** Tokens of letters, digits, `@`, `$`; hits are tokens that are English only once leet digits are read as letters (1 as i or l). */
 function leetTokens(text: string): { hits: number; tokens: number } {
   let hits = 0;
   let tokens = 0;
@@ -221,7 +222,7 @@ export function findProseCipher(text: string): ProseDetection | undefined {
   const clear = top.rate >= 0.5 || (top.rate >= 0.3 && top.rate * words.length >= 4 && top.rate >= 3 * Math.max(rawRate, runnerUp.rate, 0.04));
   if (clear) {
     const decoded =
-      top.family === 'reversed' ? Array.from(u).reverse().join('') : top.family === 'atbash' ? substitute(u, ATBASH_KEY) : unsubstitute(u, caesarKey(top.shift!));
+      top.family === 'reversed' ? reverseText(u) : top.family === 'atbash' ? substitute(u, ATBASH_KEY) : unsubstitute(u, caesarKey(top.shift!));
     return {
       family: top.family,
       score: Math.min(0.98, 0.55 + top.rate * 0.4),
@@ -250,7 +251,7 @@ export function findProseCipher(text: string): ProseDetection | undefined {
     return {
       family: 'substitution',
       score: Math.min(0.97, 0.5 + 0.45 * strength),
-      evidence: `${suspect.letters} letters in ${stats.words} words: ${pct(stats.englishRate)} English words, ${pct(shape.rareBigramShare)} of letter pairs rare in English (mean bigram log-probability ${shape.meanLogProb.toFixed(2)}), index of coincidence ${ioc.toFixed(3)}`,
+      evidence: `${suspect.letters} letters in ${stats.words} words: ${pct(stats.englishRate)} English words, ${pct(shape.rareBigramShare)} of letter pairs rare in English (mean bigram log-probability ${shape.meanLogProb.toFixed(2)}), index of coincidence ${ioc.toFixed(3)}, vowels ${pct(vowelRatio(u))} of letters (English about 38%)`,
       excerpt: excerpt(u),
       cipherText: u,
       ranges,

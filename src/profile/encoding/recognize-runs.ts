@@ -1,5 +1,5 @@
 // Recognizers for encoded runs inside a text: base64, hex, 8-bit binary, Morse, and characters
-// split by a separator (Walnut53's `h|e|l|l|o`). Each run must decode to readable text.
+// split by a separator (Walnut53's `h|e|l|l|o`). Byte runs must decode to English prose.
 import type { Detection } from './types.js';
 import { base64Decode, binaryDecode, hexDecode, morseDecode, normalizeMorseSymbol, MORSE_DECODE } from './codecs-bytes.js';
 import { readableProse } from './readable.js';
@@ -22,7 +22,7 @@ function isWordChar(c: number): boolean {
   return isLetter(c) || isDigit(c) || c === 95;
 }
 
-/** Base64 runs of 16+ characters that decode to readable UTF-8. */
+/** Base64 runs of 16+ characters that decode to English prose. */
 export function findBase64(text: string): RunDetection[] {
   const out: RunDetection[] = [];
   const n = text.length;
@@ -54,7 +54,7 @@ export function findBase64(text: string): RunDetection[] {
         out.push({
           family: 'base64',
           score: Math.min(0.99, 0.75 + r.letters / 200),
-          evidence: `a ${length}-character base64 run decodes to readable text ("${excerpt(decoded, 60)}")`,
+          evidence: `a ${length}-character base64 run decodes to English text ("${excerpt(decoded, 60)}")`,
           excerpt: excerpt(run),
           decoded,
           start: i,
@@ -121,7 +121,7 @@ function stretches(groups: Group[], fits: (g: Group) => boolean): Group[][] {
   return out;
 }
 
-/** Hex byte sequences (8+ bytes) that decode to readable UTF-8. */
+/** Hex byte sequences (8+ bytes) that decode to English prose. */
 export function findHex(text: string): RunDetection[] {
   const out: RunDetection[] = [];
   const n = text.length;
@@ -146,7 +146,7 @@ export function findHex(text: string): RunDetection[] {
       out.push({
         family: 'hex',
         score: Math.min(0.99, 0.75 + r.letters / 200),
-        evidence: `${digits / 2} hex bytes decode to readable text ("${excerpt(decoded, 60)}")`,
+        evidence: `${digits / 2} hex bytes decode to English text ("${excerpt(decoded, 60)}")`,
         excerpt: excerpt(run),
         decoded,
         start,
@@ -160,7 +160,7 @@ export function findHex(text: string): RunDetection[] {
 
 const isBit = (c: number): boolean => c === 48 || c === 49;
 
-/** 8-bit binary (8+ bytes, in groups of eight or one long run) that decodes to readable UTF-8. */
+/** 8-bit binary (8+ bytes, in groups of eight or one long run) that decodes to English prose. */
 export function findBinary(text: string): RunDetection[] {
   const out: RunDetection[] = [];
   const n = text.length;
@@ -184,7 +184,7 @@ export function findBinary(text: string): RunDetection[] {
       out.push({
         family: 'binary',
         score: Math.min(0.99, 0.8 + r.letters / 200),
-        evidence: `${bits / 8} binary bytes decode to readable text ("${excerpt(decoded, 60)}")`,
+        evidence: `${bits / 8} binary bytes decode to English text ("${excerpt(decoded, 60)}")`,
         excerpt: excerpt(run),
         decoded,
         start,

@@ -72,20 +72,6 @@ export function wordTokens(text: string): WordToken[] {
   return out;
 }
 
-/** Whitespace-separated tokens (no positions needed by callers). */
-export function spaceTokens(text: string): string[] {
-  const out: string[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    if (i > start) out.push(text.slice(start, i));
-  }
-  return out;
-}
-
 export interface Segment {
   start: number;
   end: number;
@@ -169,9 +155,19 @@ export function lettersOnly(text: string): string {
   return out;
 }
 
-/** Cuts a string for display: at most `max` UTF-16 units, an ellipsis when cut. */
+/** Cuts a string for display: whitespace runs become one space, at most `max` UTF-16 units, an ellipsis when cut. */
 export function excerpt(text: string, max = 160): string {
-  const flat = text.length > max * 4 ? text.slice(0, max * 4) : text;
-  const oneLine = flat.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  const limit = Math.min(text.length, max * 4);
+  let out = '';
+  let space = false;
+  for (let i = 0; i < limit && out.length <= max; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      space = out.length > 0;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += text[i];
+  }
+  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }

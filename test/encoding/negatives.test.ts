@@ -1,0 +1,66 @@
+// Ordinary texts that look a little like encodings must not be flagged, and short texts only on
+// unambiguous evidence.
+import { describe, expect, it } from 'vitest';
+import { detectInText, encodeWithScheme, walnutKey } from '../../src/profile/encoding/index.js';
+
+const NOT_ENCODED: [string, string][] = [
+  ['English prose', 'Making crepes is an easy and delicious process! Here are step-by-step instructions on how to make them at home.'],
+  ['Python with hex literals', 'def checksum(data):\n    mask = 0xFF\n    color = 0x1F2E3D\n    return sum(data) & mask  # 0x1F is the low nibble'],
+  ['hex literal alone', '0x1F'],
+  ['SHA-256 and MD5 hashes', 'sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nmd5: d41d8cd98f00b204e9800998ecf8427e'],
+  ['UUIDs', 'request 123e4567-e89b-12d3-a456-426614174000 and 550e8400-e29b-41d4-a716-446655440000 failed'],
+  ['base64-looking identifiers', 'const token = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"; const id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";'],
+  ['a JWT header (base64 of JSON, not prose)', 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc'],
+  ['a data URI', 'img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="'],
+  ['GSM8K math', 'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day at the farmer\u2019s market.\n#### 18'],
+  ['tokenized lower-case sentence', " it 's a charming and often affecting journey . "],
+  ['Chinese', '请解释一下机器学习和深度学习之间的区别，并给出一些实际应用的例子。'],
+  ['JSON string', '{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}'],
+  ['tool schema', '[{"name": "get_exchange_rate", "description": "Get the exchange rate between two currencies", "parameters": {"type": "object", "properties": {"base_currency": {"type": "string"}}}}]'],
+  ['placeholders', 'Hello! I am {{name}}, an AI assistant developed by {{author}}. How can I assist you today?'],
+  ['NER list', '["naive Bayes", "SVM", "Gaussian mixture model", "variational autoencoders"]'],
+  ['acronym list', '["ICML 2011", "AAAI", "ICML", "IJCAI", "ISWC", "KDD", "SIGMOD", "UAI", "VLDB", "NIPS"]'],
+  ['single word', 'Business'],
+  ['label', '1'],
+  ['label with a space', ' 3'],
+  ['names', 'Geoffrey Hinton, Yann LeCun and Yoshua Bengio'],
+  ['markdown table', '| Name | Age |\n|------|-----|\n| John | 20 |\n| Mary | 31 |'],
+  ['ellipses and rules', 'Wait... what?\n\n---\n\n- - -\n\n...and then it ended.'],
+  ['emoji with joiners and presentation selectors', 'Family time \u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466} and love \u2764\uFE0F and flags \u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}'],
+  ['leading BOM', '\uFEFFTitle,Author\nDune,Herbert'],
+  ['a poem', 'The woods are lovely, dark and deep,\nBut I have promises to keep,\nAnd miles to go before I sleep,\nAnd miles to go before I sleep.\nWhose woods these are I think I know.\nHis house is in the village though;\nHe will not see me stopping here\nTo watch his woods fill up with snow.'],
+  ['a numbered list', '1. Preheat the oven to 350 degrees.\n2. Mix the flour and sugar.\n3. Add the eggs.\n4. Stir well.\n5. Pour into a pan.\n6. Bake for 30 minutes.\n7. Let it cool.\n8. Serve warm.\n9. Enjoy.\n10. Clean up.'],
+  ['hard-wrapped prose', 'Check if in given list of numbers, are any two numbers closer to each other than\ngiven threshold. The function returns true when such a pair exists and false\notherwise. It runs in quadratic time, which is fine for short lists of the\nsort used in the examples, and it never changes the list that it is given as\nits input. Callers can rely on the result being a plain boolean value that\ncan be used in conditions, and on the function raising no exception at all\nwhen the list is empty or holds a single number, since no pair exists in\nthat case and the answer is simply false for all of those inputs here.'],
+  ['French', 'Le renard brun rapide saute par-dessus le chien paresseux pendant que les enfants jouent dans le jardin.'],
+];
+
+describe('ordinary text is not flagged', () => {
+  for (const [name, text] of NOT_ENCODED) {
+    it(name, () => {
+      expect(detectInText(text)).toEqual([]);
+    });
+  }
+});
+
+describe('short texts', () => {
+  it('a short substitution or Caesar text is not flagged on its own', () => {
+    expect(detectInText(encodeWithScheme({ family: 'substitution', key: walnutKey(53) }, 'Hello there'))).toEqual([]);
+    expect(detectInText(encodeWithScheme({ family: 'caesar', shift: 3 }, 'Good day'))).toEqual([]);
+  });
+
+  it('unambiguous evidence is flagged even when short', () => {
+    expect(detectInText(`ok${encodeWithScheme({ family: 'invisible', variant: 'tags' }, 'hi there')}`).map((d) => d.family)).toContain('invisible');
+    const separated = encodeWithScheme({ family: 'substitution-separated', key: walnutKey(53), separator: '|' }, 'How are you doing?');
+    expect(detectInText(separated).map((d) => d.family)).toContain('substitution-separated');
+  });
+});
+
+describe('a record holding plaintext and its encoding', () => {
+  it('is a plain-encoded-pair within one text', () => {
+    const plain = 'The farmer sold twelve baskets of apples at the market on Saturday morning.';
+    const enc = encodeWithScheme({ family: 'substitution', key: walnutKey(53) }, plain);
+    const families = detectInText(`${plain}\n\n${enc}`).map((d) => d.family);
+    expect(families).toContain('plain-encoded-pair');
+    expect(families).toContain('substitution');
+  });
+});
