@@ -21,13 +21,17 @@ export const ValidationErrorSchema = z.object({
   hint: z.string(),
 });
 
-export const ValidationReportSchema = z.object({
+/** What every report says of the file first: where it is, its container and dialect, its size. */
+const DatasetSummarySchema = z.object({
   file: z.string(),
   container: ContainerSchema,
   dialect: DialectSchema,
   dialectConfidence: z.number(),
   dialectEvidence: z.string(),
   records: z.number().int(),
+});
+
+export const ValidationReportSchema = DatasetSummarySchema.extend({
   validRecords: z.number().int(),
   /** Every error and warning, up to `maxIssues`; `errorCount`/`warningCount` count them all. */
   errors: z.array(ValidationErrorSchema),
@@ -106,13 +110,7 @@ export const RiskSignalSchema = z.object({
   example: z.string(),
 });
 
-export const InspectReportSchema = z.object({
-  file: z.string(),
-  container: ContainerSchema,
-  dialect: DialectSchema,
-  dialectConfidence: z.number(),
-  dialectEvidence: z.string(),
-  records: z.number().int(),
+export const InspectReportSchema = DatasetSummarySchema.extend({
   unusable: z.number().int(),
   unusableExamples: z.array(z.object({ line: z.number(), row: z.number().optional(), code: z.string(), message: z.string() })),
   sample: z.object({ size: z.number().int(), seed: z.string() }),
