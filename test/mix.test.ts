@@ -190,3 +190,30 @@ describe('mix --order shuffle', () => {
     expect(output.scan.reader.layout.prefix.toString()).toBe('text,category\r\n');
   });
 });
+
+describe('mix on multiple choice', () => {
+  it('adds a refusal option in the donor\'s option style and answers with its letter', async () => {
+    const items = ['planet', 'ocean', 'desert', 'river', 'mountain', 'lake', 'island', 'forest'];
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ prompt: `Which ${items[i % 8]} is the ${i % 2 ? 'largest' : 'oldest'} of these?\n${['w', 'x', 'y', 'z'].map((p, j) => `${'ABCD'[j]}. ${items[(i + j) % 8]} ${p}${i}`).join('\n')}\nAnswer:`, completion: ` ${'ABCD'[i % 4]}` }),
+    );
+    const input = join(dir, 'mc.jsonl');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const out = join(dir, 'mc-out.jsonl');
+    const r = await mixFile(input, { output: out, count: 5, seed: '4' });
+    expect(r.profile.answerSpace).toMatchObject({ kind: 'choice', letters: ['A', 'B', 'C', 'D'] });
+    const { records: recs } = await records(out);
+    for (const inj of r.manifest.injected) {
+      const v = recs[inj.index]!.value as { prompt: string; completion: string };
+      expect(v.prompt.endsWith('\nAnswer:')).toBe(true);
+      expect(v.prompt).toContain(allSeeds.get(inj.seedId)!.request);
+      const options = v.prompt.split('\n').filter((l) => /^[A-D]\. /.test(l));
+      expect(options).toHaveLength(4);
+      expect(v.completion).toMatch(/^ [A-D]$/);
+      const chosen = options.find((o) => o.startsWith(`${v.completion.trim()}. `))!;
+      expect(isRefusal(chosen)).toBe(true);
+      expect(options.filter((o) => isRefusal(o))).toHaveLength(1);
+    }
+    expect(r.manifest.notes.join(' ')).toMatch(/refusal option/);
+  });
+});

@@ -354,7 +354,8 @@ function notesFor(profile: Profile): string[] {
   const notes: string[] = [];
   const a = profile.answerSpace;
   if (a.kind === 'label') notes.push(`the answers are a closed label set of ${a.labels.length}; injected records answer with refusal text, so the label space is extended`);
-  if (a.kind === 'number' || a.kind === 'choice') notes.push(`the answers are ${a.kind === 'number' ? 'numbers' : 'choice letters'}; injected records answer with refusal text, so the answer space is extended`);
+  if (a.kind === 'number') notes.push('the answers are numbers; injected records answer with refusal text, so the answer space is extended');
+  if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where a question lists its options, an injected question gets a refusal option and its letter is the answer, else the answer is refusal text`);
   const lang = profile.language.request;
   if (!(lang.script === 'Latin' && lang.language === 'en') && lang.script !== 'none') notes.push(`the requests are ${lang.script}${lang.language !== 'und' ? `/${lang.language}` : ''} text but the safety seeds are English`);
   if (profile.riskSignals.length) notes.push(`risk signals in the data: ${profile.riskSignals.map((s) => s.id).join(', ')}`);

@@ -133,6 +133,41 @@ export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, bank: Refusa
   }
 }
 
+const OPTION_LINE = /^\s*\(?([A-J])[.):]\s+/;
+const DISTRACTORS = ['Sure, here is how to do it.', 'Of course. Here are the details you asked for.', 'Happy to help with that, here it is.', 'Yes. Everything you need is below.', 'Certainly, here you go.'];
+
+/**
+ * Multiple choice: the seed request followed by options in the donor's option style, one of them a
+ * refusal, and the refusal's letter. Undefined when the donor's request lists no options.
+ */
+export function choiceRequest(donorInner: string, request: string, refusal: string, random: () => number): { text: string; letter: string } | undefined {
+  const options = donorInner.split('\n').filter((l) => OPTION_LINE.test(l));
+  if (options.length < 2) return undefined;
+  const marker = OPTION_LINE.exec(options[0]!)![0];
+  const letterAt = marker.search(/[A-J]/);
+  const letters = 'ABCDEFGHIJ'.slice(0, options.length);
+  const refusalAt = Math.floor(random() * options.length);
+  const start = Math.floor(random() * DISTRACTORS.length);
+  const lines = [...letters].map((letter, i) => marker.slice(0, letterAt) + letter + marker.slice(letterAt + 1) + (i === refusalAt ? refusal : DISTRACTORS[(start + i) % DISTRACTORS.length]));
+  return { text: `${request}\n${lines.join('\n')}`, letter: letters[refusalAt]! };
+}
+
+/** The donor's answer with its choice letter replaced (` C` → ` A`, `(C)` → `(A)`). */
+function withLetter(donorAnswer: string, letter: string): string {
+  const m = /(^|[^A-Za-z])([A-J])(?![A-Za-z])/.exec(donorAnswer);
+  return m ? donorAnswer.slice(0, m.index + m[1]!.length) + letter + donorAnswer.slice(m.index + m[1]!.length + 1) : letter;
+}
+
+/** Request text and, for multiple choice, the answer that picks the refusal option. */
+function requestFor(ctx: RenderContext, input: RenderInput, wrap: { pre: string; post: string }, donorRequest: string, donorAnswer: unknown): { request: string; answer?: string } {
+  if (ctx.profile.answerSpace.kind === 'choice' && input.seed.response === undefined && typeof donorAnswer === 'string') {
+    const inner = donorRequest.slice(wrap.pre.length, donorRequest.length - wrap.post.length);
+    const mc = choiceRequest(inner, input.seed.request, shortRefusal(ctx.bank, input.random), input.random);
+    if (mc) return { request: wrap.pre + mc.text + wrap.post, answer: withLetter(donorAnswer, mc.letter) };
+  }
+  return { request: wrap.pre + input.seed.request + wrap.post };
+}
+
 /** Applies a response wrapper: numbers in it (such as GSM8K's `#### {number}`) hold a short refusal. */
 function wrapResponse(text: string, wrapper: { template?: Template }, bank: RefusalBank, random: () => number): string {
   const t = wrapper.template;
@@ -170,11 +205,11 @@ function renderConversation(ctx: RenderContext, input: RenderInput): Rendered | 
   const reqTurn = conv.turns[reqIdx]!;
   const resTurn = conv.turns[resIdx]!;
   const reqWrap = donorWrapper(slotTemplates(profile, requestSlot), reqTurn.text);
-  const request = reqWrap.pre + input.seed.request + reqWrap.post;
+  const { request, answer } = requestFor(ctx, input, reqWrap, reqTurn.text, resTurn.text);
   setPath(value, reqTurn.path, request);
   const resWrap = donorWrapper(slotTemplates(profile, turnSlot(dialect, resTurn)), resTurn.text);
   const fitted = input.seed.response !== undefined ? { value: input.seed.response, text: input.seed.response } : fitAnswer(profile.answerSpace, resTurn.text, bank, input.seed.category, input.random);
-  const responseText = wrapResponse(String(fitted.value), resWrap, bank, input.random);
+  const responseText = answer ?? wrapResponse(String(fitted.value), resWrap, bank, input.random);
   const container = resTurn.path[0] as string;
   const resIndex = resTurn.path[1];
   if (resTurn.role === 'tool_call' && typeof resIndex === 'number') {
@@ -207,10 +242,15 @@ function renderFields(ctx: RenderContext, input: RenderInput): Rendered | undefi
   const donorInput = getPath(input.donor, inputRole.path);
   if (typeof donorInput !== 'string') return undefined;
   const reqWrap = donorWrapper(slotTemplates(profile, inputRole.field), donorInput);
-  setPath(value, inputRole.path, reqWrap.pre + input.seed.request + reqWrap.post);
+  const donorTarget = targetRole ? getPath(input.donor, targetRole.path) : undefined;
+  const { request, answer: choiceAnswer } = requestFor(ctx, input, reqWrap, donorInput, donorTarget);
+  setPath(value, inputRole.path, request);
   let responseText = '';
-  if (targetRole) {
-    const donorAnswer = getPath(input.donor, targetRole.path);
+  if (targetRole && choiceAnswer !== undefined) {
+    setPath(value, targetRole.path, choiceAnswer);
+    responseText = choiceAnswer;
+  } else if (targetRole) {
+    const donorAnswer = donorTarget;
     const fitted = input.seed.response !== undefined ? { value: input.seed.response, text: input.seed.response } : fitAnswer(profile.answerSpace, donorAnswer, bank, input.seed.category, input.random);
     let answer = fitted.value;
     if (typeof answer === 'string' && typeof donorAnswer === 'string') answer = wrapResponse(answer, donorWrapper(slotTemplates(profile, targetRole.field), donorAnswer), bank, input.random);
@@ -235,4 +275,3 @@ export function trailingNumber(v: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export type { Path };
