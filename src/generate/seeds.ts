@@ -47,12 +47,13 @@ function loadJsonFile(path: string): string {
   }
 }
 
-let seedsCache: Seed[] | undefined;
-let bankCache: RefusalBank | undefined;
+const seedsCache = new Map<string, Seed[]>();
+const bankCache = new Map<string, RefusalBank>();
 
 /** All shipped seeds (both splits). */
 export function loadSeeds(path = packageFile('data/seeds/requests.jsonl')): Seed[] {
-  if (seedsCache && path === packageFile('data/seeds/requests.jsonl')) return seedsCache;
+  const cached = seedsCache.get(path);
+  if (cached) return cached;
   const seeds = loadJsonFile(path)
     .split('\n')
     .filter((l) => l.trim())
@@ -61,7 +62,7 @@ export function loadSeeds(path = packageFile('data/seeds/requests.jsonl')): Seed
       if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: 'fix the seed file' });
       return r.data;
     });
-  seedsCache = seeds;
+  seedsCache.set(path, seeds);
   return seeds;
 }
 
@@ -71,9 +72,10 @@ export function trainSeeds(): Seed[] {
 }
 
 export function loadRefusals(path = packageFile('templates/refusals.json')): RefusalBank {
-  if (bankCache) return bankCache;
+  const cached = bankCache.get(path);
+  if (cached) return cached;
   const r = RefusalBankSchema.safeParse(JSON.parse(loadJsonFile(path)));
   if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the refusal templates' });
-  bankCache = r.data;
+  bankCache.set(path, r.data);
   return r.data;
 }

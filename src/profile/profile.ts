@@ -3,7 +3,7 @@
 // risk signals. Pure: it takes parsed sample records and returns plain values; no I/O.
 import type { Container } from '../read/types.js';
 import type { Dialect, DialectDetection } from './dialects.js';
-import { conversationOf, getPath, type Path, type Role } from './conversation.js';
+import { conversationOf, getPath, type Conversation, type Path, type Role } from './conversation.js';
 import { inferTemplates, type Template } from './templates.js';
 import { inferAnswerSpace, type AnswerSpace } from './answer-space.js';
 import { inferFieldRoles, type FieldRole } from './field-roles.js';
@@ -113,12 +113,14 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
   let withTools = 0;
   let withToolTurns = 0;
   const riskInputs: { index: number; texts: string[] }[] = [];
+  const firstOfSequence = new Map<string, Conversation>();
   for (const r of sample) {
     const conv = conversationOf(dialect, r.value);
     if (!conv) continue;
     systems.push(conv.system?.text);
     const seq = [...(conv.system ? ['system'] : []), ...conv.turns.map((t) => t.sourceRole)].join(',');
     sequences.set(seq, (sequences.get(seq) ?? 0) + 1);
+    if (!firstOfSequence.has(seq)) firstOfSequence.set(seq, conv);
     if (conv.tools.length) withTools++;
     conv.tools.forEach((t) => toolNames.add(t));
     if (conv.turns.some((t) => t.role === 'tool' || t.role === 'tool_call')) withToolTurns++;
@@ -146,12 +148,8 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
   const mostTurns = Math.max(0, ...[...slotTexts.values()].filter((e) => e.role === 'user').map((e) => e.texts.length));
   const userSlots = [...slotTexts].filter(([s, e]) => e.role === 'user' && !isConstant(s) && e.texts.length >= 0.9 * mostTurns);
   const requestSlot = dialect === 'alpaca' ? 'instruction' : userSlots.sort((a, b) => median(b[1].texts.map((t) => t.length)) - median(a[1].texts.map((t) => t.length)))[0]?.[0] ?? 'user#1';
-  const topSeq = [...sequences].sort((a, b) => b[1] - a[1])[0]?.[0].split(',') ?? [];
-  const orderOfSlots: string[] = [];
-  {
-    const sampleConv = sample.map((r) => conversationOf(dialect, r.value)).find((c) => c && [...(c.system ? ['system'] : []), ...c.turns.map((t) => t.sourceRole)].join(',') === topSeq.join(','));
-    if (sampleConv) for (const t of sampleConv.turns) orderOfSlots.push(turnSlot(dialect, t));
-  }
+  const topSeq = [...sequences].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const orderOfSlots = (topSeq === undefined ? [] : firstOfSequence.get(topSeq)!.turns).map((t) => turnSlot(dialect, t));
   const afterRequest = orderOfSlots.slice(orderOfSlots.indexOf(requestSlot) + 1);
   const responseSlot =
     afterRequest.find((s) => (slotTexts.get(s)?.role === 'assistant' || slotTexts.get(s)?.role === 'tool_call') && !isConstant(s)) ??

@@ -22,6 +22,19 @@ function isWordChar(c: number): boolean {
   return isLetter(c) || isDigit(c) || c === 95;
 }
 
+/** The detection of a byte run (hex, binary) that decodes to English prose. */
+function byteRun(family: 'hex' | 'binary', baseScore: number, letters: number, bytes: number, run: string, decoded: string, start: number, end: number): RunDetection {
+  return {
+    family,
+    score: Math.min(0.99, baseScore + letters / 200),
+    evidence: `${bytes} ${family} bytes decode to English text ("${excerpt(decoded, 60)}")`,
+    excerpt: excerpt(run),
+    decoded,
+    start,
+    end,
+  };
+}
+
 /** Base64 runs of 16+ characters that decode to English prose. */
 export function findBase64(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -143,15 +156,7 @@ export function findHex(text: string): RunDetection[] {
       const decoded = hexDecode(run);
       const r = readableProse(decoded);
       if (!r.ok) continue;
-      out.push({
-        family: 'hex',
-        score: Math.min(0.99, 0.75 + r.letters / 200),
-        evidence: `${digits / 2} hex bytes decode to English text ("${excerpt(decoded, 60)}")`,
-        excerpt: excerpt(run),
-        decoded,
-        start,
-        end: stop,
-      });
+      out.push(byteRun('hex', 0.75, r.letters, digits / 2, run, decoded, start, stop));
     }
     i = Math.max(end, i + 1);
   }
@@ -181,15 +186,7 @@ export function findBinary(text: string): RunDetection[] {
       const decoded = binaryDecode(run);
       const r = readableProse(decoded, 4);
       if (!r.ok) continue;
-      out.push({
-        family: 'binary',
-        score: Math.min(0.99, 0.8 + r.letters / 200),
-        evidence: `${bits / 8} binary bytes decode to English text ("${excerpt(decoded, 60)}")`,
-        excerpt: excerpt(run),
-        decoded,
-        start,
-        end: stop,
-      });
+      out.push(byteRun('binary', 0.8, r.letters, bits / 8, run, decoded, start, stop));
     }
     i = Math.max(end, i + 1);
   }
