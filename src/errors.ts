@@ -34,7 +34,11 @@ export type ErrorCode =
   | 'no_donor'
   | 'encoded_data'
   | 'encoding_unrecoverable'
+  | 'input_changed'
+  // writing
   | 'output_failed'
+  | 'output_not_regular'
+  | 'disk_full'
   | 'interrupted';
 
 /** Where a problem sits: everything a person needs to open the file at the right place. */

@@ -11,7 +11,7 @@ describe('atomic output', () => {
     const dir = tempDir();
     const target = join(dir, 'out.jsonl');
     writeFileSync(target, 'old\n');
-    const f = new AtomicFile(target, 16);
+    const f = new AtomicFile(target, { bufferBytes: 16 });
     f.write('new line that is longer than the buffer\n');
     expect(readFileSync(target, 'utf8')).toBe('old\n');
     f.commit();

@@ -90,6 +90,8 @@ const SeedSchema = z
     category: z.enum(CATEGORY_IDS),
     split: z.enum(['train', 'heldout']),
     request: z.string().trim().min(10).max(600),
+    reason: z.string().trim().min(10).max(400),
+    redirect: z.string().trim().min(10).max(400).nullable(),
   })
   .strict();
 type Seed = z.infer<typeof SeedSchema>;
@@ -105,7 +107,7 @@ describe('data/seeds/requests.jsonl', () => {
   it('every line is compact JSON with keys in the fixed order', () => {
     for (const [i, line] of lines.entries()) {
       const s = seeds[i];
-      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, request: s.request });
+      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, request: s.request, reason: s.reason, redirect: s.redirect });
       expect(line, `line ${i + 1}`).toBe(canonical);
     }
   });

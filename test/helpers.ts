@@ -29,9 +29,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d) => out.push(d));
@@ -60,3 +60,29 @@ export const CORPUS_FILES = [
   { file: 'safety_bianchi_refusals_alpaca.json', container: 'json-array', dialect: 'alpaca', records: 2483, sha16: '7dde08acf87f10cf' },
   { file: 'safety_xstest_prompts.csv', container: 'csv', dialect: 'fields', records: 450, sha16: '11783fb294ed0174' },
 ] as const;
+
+/**
+ * Starts the CLI with SAFEMIX_PAUSE_AT=phase and resolves once it says it paused there; the caller
+ * then acts (signals it, changes its input) and resumes it with SIGUSR2 or awaits `done`.
+ */
+export async function startPaused(args: string[], phase: string, options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase } });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d) => out.push(d));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  const paused = new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      if (Buffer.concat(err).toString('utf8').includes(`paused at ${phase}`)) resolve();
+    });
+    void done.then((r) => reject(new Error(`the run ended (exit ${r.code}) before pausing at ${phase}: ${r.stderr}`)));
+  });
+  if (options.stdin !== undefined) child.stdin.end(options.stdin);
+  else child.stdin.end();
+  await paused;
+  return { child, done };
+}

@@ -5,14 +5,15 @@ import { SafemixError, ExitCode } from '../errors.js';
 import type { Container, SourceRecord } from '../read/types.js';
 import type { Dialect } from '../profile/dialects.js';
 import { recordRejection } from './inspect.js';
-import { AtomicFile, assertNotInput } from '../write/atomic-file.js';
+import { AtomicFile, writeError } from '../write/atomic-file.js';
+import { checkTargets } from '../write/targets.js';
 import { RecordSink } from '../write/record-sink.js';
 import { openScan, type ScanOptions } from './scan.js';
 
 export async function copyDataset(input: string, output: string, options: ScanOptions = {}): Promise<{ records: number; bytes: number; dialect: Dialect }> {
-  assertNotInput(output, [input]);
+  const modes = checkTargets({ inputs: [{ path: input, role: 'input' }], outputs: [{ path: output, role: 'output', flag: 'the output' }] });
   const scan = await openScan(input, options);
-  const file = new AtomicFile(output);
+  const file = new AtomicFile(output, { mode: modes.get(output) });
   try {
     const sink = new RecordSink(file, scan.reader.layout);
     for await (const record of scan.records) {
@@ -24,7 +25,7 @@ export async function copyDataset(input: string, output: string, options: ScanOp
     return { records: sink.records, bytes: file.bytesWritten, dialect: scan.detection.dialect };
   } catch (e) {
     file.abort();
-    throw e;
+    throw writeError(e, output);
   }
 }
 

@@ -1,5 +1,6 @@
 // `safemix inspect` as a library call: one streaming pass that counts records and keeps a seeded
 // reservoir sample (memory bounded by the sample size), then the pure profiler on that sample.
+import { pausePoint } from '../write/cleanup.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { Reservoir } from '../profile/reservoir.js';
 import { buildProfile, type Profile, type SampleRecord } from '../profile/profile.js';
@@ -77,6 +78,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   let lastProgress = 0;
   for await (const r of scan.records as AsyncGenerator<SourceRecord>) {
     records++;
+    if (records === 2) await pausePoint('pass1');
     const rejection = recordRejection(r, scan.detection.dialect, scan.reader.container, options.validate === true);
     if (rejection) {
       rejected.push(rejection);

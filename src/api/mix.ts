@@ -1,11 +1,11 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
-import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import type { Container } from '../read/types.js';
@@ -14,7 +14,9 @@ import { conversationOf } from '../profile/conversation.js';
 import type { Dialect } from '../profile/dialects.js';
 import { inferJsonStyle, stringifyStyled } from '../write/json-style.js';
 import { inferCsvStyle, formatCsvRow } from '../write/csv-style.js';
-import { AtomicFile, assertNotInput } from '../write/atomic-file.js';
+import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js';
+import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
+import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { renderSafetyRecord, type RenderContext, type Rendered } from '../generate/render.js';
@@ -61,12 +63,37 @@ export interface MixResult {
 export const TOOL = 'safemix 0.1.0';
 const MAX_DONOR_TRIES = 64;
 
-/** Copies standard input to a temp file so that it can be read twice. */
+/** Copies standard input to a temp file so that it can be read twice; removed on any exit. */
 async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'safemix-stdin-'));
   const path = join(dir, 'stdin');
-  await pipeline(process.stdin, createWriteStream(path));
-  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const unregister = onAbort(remove);
+  const cleanup = () => {
+    unregister();
+    remove();
+  };
+  try {
+    const out = createWriteStream(path);
+    let first = true;
+    await pipeline(
+      process.stdin,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          yield chunk;
+          if (first) {
+            first = false;
+            await pausePoint('stdin-spool');
+          }
+        }
+      },
+      out,
+    );
+  } catch (e) {
+    cleanup();
+    throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, { position: { file: '<stdin>' }, hint: 'check the command that feeds safemix' });
+  }
+  return { path, cleanup };
 }
 
 export async function mixFile(inputPath: string, options: MixOptions): Promise<MixResult> {
@@ -81,7 +108,14 @@ export async function mixFile(inputPath: string, options: MixOptions): Promise<M
 async function mixPath(path: string, displayName: string, options: MixOptions): Promise<MixResult> {
   const seed = options.seed ?? DEFAULT_SEED;
   const order = options.order ?? 'interleave';
-  if (options.output !== '-') assertNotInput(options.output, [path]);
+  // every path this run writes, checked against every path it reads and against each other
+  const manifestPath = manifestPathOf(options);
+  const modes = checkTargets({
+    inputs: [{ path, role: 'input' }, ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : [])],
+    outputs: [{ path: options.output, role: 'output', flag: '-o' }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+  });
+  // the input is read twice: its state now is checked after each pass
+  const before = fingerprint(path);
   // pass 1: sample, profile, count
   const pass1 = await sampleDataset(path, {
     ...options,
@@ -94,6 +128,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   });
   const { scan, sample, records, rejected, idMax } = pass1;
   const file = scan.reader.name;
+  await pausePoint('between-passes');
+  assertUnchanged(path, file, before, 'during the first pass');
   if (rejected.length && !options.skipInvalid) {
     const r = rejected[0]!;
     throw new SafemixError('schema', `${rejected.length} record(s) cannot be used; the first: [${r.code}] ${r.message}`, {
@@ -128,13 +164,21 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const serialize = serializerFor(container, sample, layout.elementIndent, scan.reader.csv?.columns ?? [], scan.reader.csv?.delimiter);
 
   // pass 2: stream the user records through, placing rendered records by the plan
-  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? stdoutSink() : createAtomic(options.output);
+  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? stdoutSink() : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
   const examples: MixResult['examples'] = [];
   let outputIndex = 0;
   try {
     // pass 2 copies bytes: pass 1 already parsed, checked and listed every record
-    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false });
+    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, hash: true });
+    // pass 2 must read exactly what pass 1 read: same records, same bytes
+    let pass2Records = 0;
+    const checkPass2 = (when: string) => {
+      assertUnchanged(path, file, before, when);
+      if (pass2Records !== records) throw inputChanged(file, `the input held ${records} records in the first pass and ${pass2Records} in the second`);
+      if (pass2.reader.sha256() !== inputSha) throw inputChanged(file, 'the input\'s bytes differ between the two passes');
+    };
     const rejectedAt = new Set(rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
     const plan = new BlendPlan(usable, total, order, seed);
@@ -162,22 +206,33 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       // user records move too: keep 16 bytes per record (offset, length), then read them back by position
       const index = new RecordIndex();
       for await (const record of pass2.records) {
+        pass2Records++;
+        if (pass2Records === 2) await pausePoint('pass2');
         if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
         progress(record.index);
       }
+      checkPass2('between the two passes');
       const permutation = index.permutation(seedrandom(`shuffle:${seed}`));
       const fd = openSync(path, 'r');
       try {
-        for (const i of permutation) {
+        for (let p = 0; p < permutation.length; p++) {
           while (plan.next()) writeInjected();
-          sink.writeGenerated(index.read(fd, i));
+          sink.writeGenerated(index.read(fd, permutation[p]!));
           outputIndex++;
+          // the read-back is synchronous: let signals in now and then
+          if ((p & 0x3ff) === 0x3ff || p === 1) {
+            if (p === 1) await pausePoint('shuffle-write');
+            await new Promise((r) => setImmediate(r));
+          }
         }
       } finally {
         closeSync(fd);
       }
+      assertUnchanged(path, file, before, 'while the shuffled records were read back');
     } else {
       for await (const record of pass2.records) {
+        pass2Records++;
+        if (pass2Records === 2) await pausePoint('pass2');
         if (rejectedAt.has(record.index)) continue; // listed by pass 1
         while (plan.next()) writeInjected();
         sink.writeUser(record);
@@ -190,6 +245,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       writeInjected();
     }
     sink.end(pass2.reader.layout.suffix);
+    if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile), ...encodingNotes];
     const manifest: Manifest = {
       tool: TOOL,
@@ -217,20 +273,24 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       rejected,
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
     };
-    const manifestPath = options.manifest === false || (options.output === '-' && !options.manifest) ? undefined : (options.manifest || `${options.output}.manifest.json`);
-    let manifestFile: AtomicFile | undefined;
     if (manifestPath) {
-      assertNotInput(manifestPath, [path]);
-      manifestFile = new AtomicFile(manifestPath);
+      manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
       manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
     }
-    if (out instanceof AtomicFile) out.commit();
-    manifestFile?.commit();
+    // the output and its manifest land together or not at all
+    commitTogether([...(out instanceof AtomicFile ? [out] : []), ...(manifestFile ? [manifestFile] : [])]);
     return { manifest, manifestPath, profile, examples };
   } catch (e) {
     if (out instanceof AtomicFile) out.abort();
-    throw e;
+    manifestFile?.abort();
+    throw writeError(e, options.output);
   }
+}
+
+/** The manifest's path: `--manifest`, else `OUTPUT.manifest.json`; none for `--no-manifest` or stdout. */
+function manifestPathOf(options: MixOptions): string | undefined {
+  if (options.manifest === false || (options.output === '-' && !options.manifest)) return undefined;
+  return options.manifest || `${options.output}.manifest.json`;
 }
 
 /** Byte positions of the usable records, for --order shuffle: 16 bytes per record. */
@@ -281,11 +341,6 @@ function encodeSeed(seed: Seed, scheme: NonNullable<ReturnType<typeof analyzeSam
   // invisible characters need visible cover text to ride on
   const wrap = (cover: string, text: string) => (scheme.family === 'invisible' ? cover + encodeWithScheme(scheme, text) : encodeWithScheme(scheme, text));
   return { ...seed, request: wrap('Please read this.', seed.request), response: wrap('Noted.', refusal) };
-}
-
-function createAtomic(output: string): AtomicFile {
-  mkdirSync(dirname(output), { recursive: true });
-  return new AtomicFile(output);
 }
 
 /** Standard output as the sink (no atomicity is possible there), hashed like a file. */

@@ -7,6 +7,7 @@ import { validateFile } from '../api/validate.js';
 import { inspectFile } from '../api/inspect.js';
 import { mixFile } from '../api/mix.js';
 import { progressReporter } from './progress.js';
+import { holdSignals, runCleanups } from '../write/cleanup.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
 
@@ -126,6 +127,8 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // every phase of every command stops cleanly on SIGINT, SIGTERM and SIGHUP
+  const releaseSignals = holdSignals();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -140,6 +143,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`safemix: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     return 70;
+  } finally {
+    runCleanups();
+    releaseSignals();
   }
 }
 

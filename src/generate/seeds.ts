@@ -25,6 +25,10 @@ export const SeedSchema = z.object({
   category: z.string(),
   split: z.enum(['train', 'heldout']),
   request: z.string().min(1),
+  /** Why this request is refused: one sentence naming only what this request asks for. */
+  reason: z.string().min(1).optional(),
+  /** A safe alternative fitted to this request, or null when none fits. */
+  redirect: z.string().min(1).nullable().optional(),
   /** A response given by a bring-your-own safety source (used instead of a generated refusal). */
   response: z.string().optional(),
 });
