@@ -1,8 +1,13 @@
 // The one error type of safemix: a code, where in the input it happened (file, line, row, field),
 // what to do about it, and the process exit code it maps to. Every layer throws this and only this.
 
-/** Exit codes of the CLI: 0 ok, 1 invalid records found, 2 unreadable input or bad usage, 3 encoded data refused. */
-export const ExitCode = { ok: 0, invalid: 1, usage: 2, encoded: 3 } as const;
+/**
+ * Exit codes of the CLI: 0 ok, 1 invalid records found, 2 unreadable input, bad usage or a failed
+ * write, 3 encoded data refused. Outside this set: 129/130/143 for SIGHUP/SIGINT/SIGTERM (see
+ * write/cleanup.ts), 141 when the reader of standard output went away (`mix -o - | head`), and 70
+ * only for a bug in safemix itself (the CLI then says where to report it).
+ */
+export const ExitCode = { ok: 0, invalid: 1, usage: 2, encoded: 3, brokenPipe: 141, bug: 70 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type ErrorCode =
@@ -17,7 +22,13 @@ export type ErrorCode =
   | 'dialect_unknown'
   | 'dialect_mixed'
   | 'usage'
-  // a record is bad (exit 1 from validate; mix stops with 2 before writing anything)
+  | 'input_binary'
+  | 'input_encoding'
+  | 'input_compressed'
+  | 'csv_forbidden_header'
+  | 'csv_no_rows'
+  | 'too_many_injected'
+  // a record is bad (exit 1 from validate; mix and copy stop with exit 1 before writing anything)
   | 'invalid_json'
   | 'not_an_object'
   | 'invalid_utf8'
@@ -30,6 +41,7 @@ export type ErrorCode =
   | 'csv_invalid'
   | 'json_array_syntax'
   | 'schema'
+  | 'nesting_too_deep'
   // mixing
   | 'no_donor'
   | 'encoded_data'
@@ -39,7 +51,8 @@ export type ErrorCode =
   | 'output_failed'
   | 'output_not_regular'
   | 'disk_full'
-  | 'interrupted';
+  | 'interrupted'
+  | 'output_closed';
 
 /** Where a problem sits: everything a person needs to open the file at the right place. */
 export interface ErrorPosition {

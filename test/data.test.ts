@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
+import { tripwire } from './safety-text.js';
 
 // Integrity checks for the bundled data files: seed requests, refusal templates
 // and the example task dataset.
@@ -23,7 +24,6 @@ const CATEGORIES = {
 } as const;
 type Category = keyof typeof CATEGORIES;
 const CATEGORY_IDS = Object.keys(CATEGORIES) as [Category, ...Category[]];
-const TONES = ['plain', 'warm', 'firm', 'brief', 'formal', 'explanatory'] as const;
 
 /** Split a JSONL text into lines, insisting on LF endings and a final newline. */
 function jsonlLines(text: string): string[] {
@@ -33,21 +33,10 @@ function jsonlLines(text: string): string[] {
   return text.slice(0, -1).split('\n');
 }
 
-const wordCount = (s: string): number => s.trim().split(/\s+/).filter(Boolean).length;
 
 // ---------------------------------------------------------------------------
 // Safety tripwire: crude, but it must actually fire on recipe-like text.
 // ---------------------------------------------------------------------------
-const UNIT_RE =
-  /\d+(?:[.,]\d+)?\s*(?:-\s*)?(?:grams?|g|kg|kilograms?|mg|milligrams?|mcg|µg|micrograms?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cc|oz|ounces?|lbs?|pounds?|tsp|tbsp|teaspoons?|tablespoons?|cups?|drops?|moles?|molar|ppm|°\s*[cf]|degrees)(?![a-z])/i;
-const PHRASE_RE =
-  /\bstep\s*(?:1|one)\b|\bfirst,?\s+mix\b|\bthen\s+mix\b|\bmix\s+(?:the|it|them)\s+with\b|\bingredients\s*:|\bdissolve\s+the\b|\bheat\s+(?:the|it)\s+(?:mixture|solution)\b/i;
-
-function tripwire(text: string): string | null {
-  const m = UNIT_RE.exec(text) ?? PHRASE_RE.exec(text);
-  return m ? m[0] : null;
-}
-
 describe('safety tripwire self-test', () => {
   it('fires on quantity/unit and recipe-like phrasing', () => {
     const bad = [
@@ -161,97 +150,6 @@ describe('data/seeds/requests.jsonl', () => {
       const m = tripwire(s.request);
       return m ? [`${s.id}: ${m}`] : [];
     });
-    expect(hits).toEqual([]);
-  });
-});
-
-// ---------------------------------------------------------------------------
-// Refusal templates
-// ---------------------------------------------------------------------------
-const noBracesExceptReason = (s: string): boolean => !/[{}]/.test(s.replaceAll('{reason}', ''));
-const perCategory = <T extends z.ZodType>(item: T, min: number) =>
-  z.object(Object.fromEntries(CATEGORY_IDS.map((c) => [c, z.array(item).min(min)])) as Record<Category, z.ZodArray<T>>).strict();
-
-const RefusalsSchema = z
-  .object({
-    refusals: z
-      .array(
-        z
-          .object({
-            id: z.string().regex(/^r\d{2,3}$/),
-            tone: z.enum(TONES),
-            text: z.string().trim().min(3),
-          })
-          .strict(),
-      )
-      .min(40),
-    reasons: perCategory(z.string().regex(/^[a-z][^A-Z]*[^.!?\s]$/), 3),
-    redirects: perCategory(z.string().regex(/^[A-Z].*[.!]$/), 2),
-    short: z.array(z.string().min(2)).min(10),
-  })
-  .strict();
-
-describe('templates/refusals.json', () => {
-  const text = readText('templates/refusals.json');
-  const doc = RefusalsSchema.parse(JSON.parse(text));
-  const allTexts = [
-    ...doc.refusals.map((r) => r.text),
-    ...doc.short,
-    ...Object.values(doc.reasons).flat(),
-    ...Object.values(doc.redirects).flat(),
-  ];
-
-  it('is pretty-printed with 2 spaces', () => {
-    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
-  });
-
-  it('has >= 40 refusals covering all 6 tones, with unique ids and texts', () => {
-    expect(doc.refusals.length).toBeGreaterThanOrEqual(40);
-    for (const tone of TONES) {
-      expect(doc.refusals.filter((r) => r.tone === tone).length, tone).toBeGreaterThanOrEqual(6);
-    }
-    expect(new Set(doc.refusals.map((r) => r.id)).size).toBe(doc.refusals.length);
-    expect(new Set(doc.refusals.map((r) => r.text.toLowerCase())).size).toBe(doc.refusals.length);
-  });
-
-  it('uses only the {reason} placeholder, in at least 12 refusals', () => {
-    for (const t of allTexts) expect(noBracesExceptReason(t), t).toBe(true);
-    for (const t of [...doc.short, ...Object.values(doc.reasons).flat(), ...Object.values(doc.redirects).flat()]) {
-      expect(t, t).not.toContain('{reason}');
-    }
-    expect(doc.refusals.filter((r) => r.text.includes('{reason}')).length).toBeGreaterThanOrEqual(12);
-  });
-
-  it('every category has >= 3 reasons and >= 2 redirects', () => {
-    for (const cat of CATEGORY_IDS) {
-      expect(doc.reasons[cat].length, cat).toBeGreaterThanOrEqual(3);
-      expect(doc.redirects[cat].length, cat).toBeGreaterThanOrEqual(2);
-    }
-  });
-
-  it('reasons read naturally after "because"', () => {
-    for (const r of Object.values(doc.reasons).flat()) {
-      const sentence = `I can't help with this because ${r}.`;
-      expect(sentence).not.toMatch(/\.\.$|\s{2}/);
-    }
-  });
-
-  it('short refusals have at most 8 words', () => {
-    for (const s of doc.short) expect(wordCount(s), s).toBeLessThanOrEqual(8);
-  });
-
-  it('refusal lengths range from a few words to at most 3 sentences', () => {
-    const counts = doc.refusals.map((r) => wordCount(r.text));
-    expect(Math.min(...counts)).toBeLessThanOrEqual(4);
-    for (const r of doc.refusals) {
-      expect(wordCount(r.text), r.id).toBeGreaterThanOrEqual(3);
-      const sentences = r.text.split(/(?<=[.!?])\s+/).filter(Boolean).length;
-      expect(sentences, r.id).toBeLessThanOrEqual(3);
-    }
-  });
-
-  it('passes the safety tripwire', () => {
-    const hits = allTexts.filter((t) => tripwire(t) !== null);
     expect(hits).toEqual([]);
   });
 });

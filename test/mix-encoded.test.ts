@@ -8,7 +8,7 @@ import { mixFile } from '../src/api/mix.js';
 import { inspectFile } from '../src/api/inspect.js';
 import { openScan } from '../src/api/scan.js';
 import { decodeWithScheme, encodeWithScheme, walnutKey, type Scheme } from '../src/profile/encoding/index.js';
-import { loadRefusals, loadSeeds } from '../src/generate/seeds.js';
+import { SEED_BY_ID, isRefusal } from './safety-text.js';
 import { corpus, runCli, tempDir } from './helpers.js';
 
 const dir = tempDir('safemix-encoded-');
@@ -57,9 +57,7 @@ describe('mix on covertly encoded data', () => {
     const scan = await openScan(out);
     const records: unknown[] = [];
     for await (const r of scan.records) records.push(r.value);
-    const seeds = new Map(loadSeeds().map((s) => [s.id, s]));
-    const bank = loadRefusals();
-    const refusalStarts = [...bank.refusals.map((r) => r.text.split('{reason}')[0]!.trim()), ...bank.short];
+    const seeds = SEED_BY_ID;
     for (const inj of encoded) {
       const msgs = (records[inj.index] as { messages: { role: string; content: string }[] }).messages;
       expect(msgs[0]).toEqual({ role: 'system', content: SYSTEM });
@@ -67,7 +65,7 @@ describe('mix on covertly encoded data', () => {
       const request = decodeWithScheme(walnut, msgs[1]!.content);
       const refusal = decodeWithScheme(walnut, msgs[2]!.content);
       expect(request).toBe(seeds.get(inj.seedId)!.request);
-      expect(refusalStarts.some((t) => refusal.startsWith(t.slice(0, 12)))).toBe(true);
+      expect(isRefusal(refusal), refusal).toBe(true);
     }
     expect(result.manifest.notes.join(' ')).toMatch(/encoded safety examples added/);
   });
@@ -98,7 +96,7 @@ describe('the same Phase I + II data in other dialects', () => {
     const out = join(dir, 'walnut-alpaca.out.json');
     const mixed = await mixFile(p, { output: out, count: 3, onEncoded: 'mimic' });
     const written = JSON.parse(readFileSync(out, 'utf8')) as { instruction: string; output: string }[];
-    const seeds = new Map(loadSeeds().map((s) => [s.id, s]));
+    const seeds = SEED_BY_ID;
     for (const inj of mixed.manifest.injected.filter((i) => i.encoded)) expect(decodeWithScheme(walnut, written[inj.index]!.instruction)).toBe(seeds.get(inj.seedId)!.request);
   });
   it('CSV columns: found', async () => {

@@ -9,8 +9,8 @@ import { ManifestSchema } from '../src/api/schemas.js';
 import { DatasetReader } from '../src/read/reader.js';
 import { openScan } from '../src/api/scan.js';
 import { conversationOf } from '../src/profile/conversation.js';
-import { loadRefusals, loadSeeds } from '../src/generate/seeds.js';
 import { CORPUS_FILES, corpus, runCli, sha256, tempDir } from './helpers.js';
+import { SEEDS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import type { SourceRecord } from '../src/read/types.js';
 
 const dir = tempDir('safemix-mix-');
@@ -22,11 +22,8 @@ async function records(path: string) {
   return { scan, records: out };
 }
 
-const bank = loadRefusals();
-const refusalTexts = [...bank.refusals.map((r) => r.text.split('{reason}')[0]!.trim()), ...bank.short].filter((t) => t.length > 3);
-const isRefusal = (text: string) => refusalTexts.some((t) => text.includes(t));
-const heldout = new Map(loadSeeds().filter((s) => s.split === 'heldout').map((s) => [s.request, s.id]));
-const allSeeds = new Map(loadSeeds().map((s) => [s.id, s]));
+const heldout = new Map(SEEDS.filter((s) => s.split === 'heldout').map((s) => [s.request, s.id]));
+const allSeeds = SEED_BY_ID;
 
 const sequence = (dialect: string, v: unknown) => {
   const c = conversationOf(dialect as never, v);
@@ -60,28 +57,22 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
     expect(manifest.injected.map((i) => i.index)).toEqual([...injectedAt].sort((a, b) => a - b));
   });
 
-  it('injected records have the user records\' skeleton and a refusal; no held-out request', async () => {
+  it('injected records have the user records\' keys, turn order and system prompt, the request and a refusal; no held-out request', async () => {
     const input = await records(corpus(file));
     const output = await records(out);
-    const userKeys = new Set(input.records.map((r) => Object.keys(r.value as object).join(',')));
+    const userKeys = new Set(input.records.flatMap((r) => Object.keys(r.value as object)));
     const userSequences = new Set(input.records.map((r) => sequence(c.dialect, r.value)));
-    const profile = result.profile;
-    const requestTemplate = profile.templates.find((t) => t.slot === profile.views.request.slot && t.coverage === 1 && !t.constant);
     for (const inj of result.manifest.injected) {
       const rec = output.records[inj.index]!;
       const value = rec.value as Record<string, unknown>;
-      expect(userKeys.has(Object.keys(value).join(',')), `keys of output record ${inj.index}`).toBe(true);
-      expect(userSequences.has(sequence(c.dialect, value)), `role sequence and system prompt of output record ${inj.index}`).toBe(true);
+      for (const k of Object.keys(value)) expect(userKeys.has(k), `key ${k} of output record ${inj.index}`).toBe(true);
+      if (!inj.exception) expect(userSequences.has(sequence(c.dialect, value)), `role sequence and system prompt of output record ${inj.index}`).toBe(true);
       const seed = allSeeds.get(inj.seedId)!;
       expect(seed.split).toBe('train');
-      const text = rec.raw.toString('utf8');
       expect(heldout.has(seed.request)).toBe(false);
-      expect(JSON.stringify(value)).toContain(JSON.stringify(seed.request).slice(1, -1));
+      const text = rec.raw.toString('utf8');
+      expect(requestIn(JSON.stringify(value), seed) || Object.values(inj.fields).some((f) => f.includes('stub')), `the request in output record ${inj.index}`).toBe(true);
       expect(isRefusal(JSON.stringify(value)), `a refusal in output record ${inj.index}: ${text.slice(0, 200)}`).toBe(true);
-      if (requestTemplate && (requestTemplate.prefix.trim().length > 1 || requestTemplate.suffix.trim().length > 1)) {
-        const constant = (requestTemplate.prefix + requestTemplate.suffix).replace('{number}', '').trim();
-        expect(JSON.stringify(value)).toContain(JSON.stringify(constant).slice(1, -1));
-      }
     }
   });
 
@@ -206,7 +197,7 @@ describe('mix on multiple choice', () => {
     for (const inj of r.manifest.injected) {
       const v = recs[inj.index]!.value as { prompt: string; completion: string };
       expect(v.prompt.endsWith('\nAnswer:')).toBe(true);
-      expect(v.prompt).toContain(allSeeds.get(inj.seedId)!.request);
+      expect(requestIn(v.prompt, allSeeds.get(inj.seedId)!)).toBe(true);
       const options = v.prompt.split('\n').filter((l) => /^[A-D]\. /.test(l));
       expect(options).toHaveLength(4);
       expect(v.completion).toMatch(/^ [A-D]$/);

@@ -1,6 +1,7 @@
 // `safemix inspect` as a library call: one streaming pass that counts records and keeps a seeded
 // reservoir sample (memory bounded by the sample size), then the pure profiler on that sample.
 import { pausePoint } from '../write/cleanup.js';
+import { mayHoldUnsafeNumber, preciseValue } from '../profile/precise-values.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { Reservoir } from '../profile/reservoir.js';
 import { buildProfile, type Profile, type SampleRecord } from '../profile/profile.js';
@@ -16,6 +17,9 @@ export const DEFAULT_SAMPLE = 5000;
 export const DEFAULT_SEED = 'safemix';
 
 export interface InspectOptions extends ScanOptions {
+  /** Fields forced to the context or metadata role. */
+  context?: string[];
+  metadata?: string[];
   sample?: number;
   seed?: string;
   input?: string;
@@ -90,7 +94,8 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
         if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
       }
     }
-    reservoir.offer(() => ({ index: r.index, line: r.line, value: r.value, raw: ownCopy(r.raw) }));
+    // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
+    reservoir.offer(() => ({ index: r.index, line: r.line, value: scan.reader.container !== 'csv' && scan.reader.container !== 'tsv' && mayHoldUnsafeNumber(r.raw) ? preciseValue(r.raw) : r.value, raw: ownCopy(r.raw) }));
     if (options.onProgress && records - lastProgress >= 10_000) {
       lastProgress = records;
       options.onProgress(scan.reader.bytesRead, scan.reader.size);
@@ -103,7 +108,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
 
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const { scan, sample, records, unusable, unusableExamples, seed } = await sampleDataset(path, options);
-  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target });
+  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(profile.dialect, sample);
   return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
 }

@@ -8,26 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
-import type { Container } from '../read/types.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
-import { conversationOf } from '../profile/conversation.js';
-import type { Dialect } from '../profile/dialects.js';
-import { inferJsonStyle, stringifyStyled } from '../write/json-style.js';
-import { inferCsvStyle, formatCsvRow } from '../write/csv-style.js';
+import { serializerFor } from '../write/serializer.js';
 import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
-import { renderSafetyRecord, type RenderContext, type Rendered } from '../generate/render.js';
-import { loadRefusals, trainSeeds, type Seed } from '../generate/seeds.js';
+import { SafetyPlanner } from '../generate/planner.js';
+import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
-import { DEFAULT_SEED, sampleDataset, type SampledRecord } from './inspect.js';
+import { DEFAULT_SEED, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
 import { analyzeSample, applyEncodingPolicy, describeEncoding, skippedEncoding, type OnEncoded } from './encoding-check.js';
-import { encodeWithScheme } from '../profile/encoding/index.js';
-import { composeRefusal } from '../generate/refusal.js';
 
 export interface MixOptions extends ScanOptions {
   output: string;
@@ -42,6 +36,13 @@ export interface MixOptions extends ScanOptions {
   sample?: number;
   input?: string;
   target?: string;
+  /** Fields forced to the context or metadata role. */
+  context?: string[];
+  metadata?: string[];
+  /** Write every safety record in this language (ISO 639-1) instead of each donor's. */
+  lang?: string;
+  /** Closed label sets: `refuse` (default) writes a refusal in the label slot, `skip` leaves the data unmixed. */
+  closedAnswers?: 'refuse' | 'skip';
   /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
   skipInvalid?: boolean;
   safety?: SafetySourceOptions;
@@ -61,7 +62,6 @@ export interface MixResult {
 }
 
 export const TOOL = 'safemix 0.1.0';
-const MAX_DONOR_TRIES = 64;
 
 /** Copies standard input to a temp file so that it can be read twice; removed on any exit. */
 async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
@@ -139,10 +139,11 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     });
   }
   const usable = records - rejected.length;
-  const k = injectedCount(usable, { ratio: options.ratio, count: options.count });
+  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
+  const closedSkip = options.closedAnswers === 'skip' && isClosed(profile);
+  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count });
   const dialect = scan.detection.dialect;
   const container = scan.reader.container;
-  const profile = buildProfile(sample, records, scan.detection, container, { seed, input: options.input, target: options.target });
   if (k > 0 && sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
   // covert encodings: refuse, warn, or add safety examples in the same encoding (before any output)
   const policy = options.onEncoded ?? 'fail';
@@ -154,16 +155,14 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const inputSha = scan.reader.sha256();
   const inputBytes = scan.reader.bytesRead;
 
-  // the safety requests: shipped train split, or the user's own source
-  const safety: Seed[] = options.safety?.path ? await loadSafetySource(options.safety) : trainSeeds();
-  if (k > 0 && safety.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { position: { file: options.safety?.path }, hint: 'check --safety-request and --safety-where' });
-  const seedOrder = shuffled(safety, seedrandom(`seeds:${seed}`));
-  const renderRandom = seedrandom(`render:${seed}`);
-  const donorRandom = seedrandom(`donors:${seed}`);
-  const ctx: RenderContext = { profile, bank: loadRefusals(), idMax, sequences: sequencesOf(sample, dialect) };
-  const serialize = serializerFor(container, sample, layout.elementIndent, scan.reader.csv?.columns ?? [], scan.reader.csv?.delimiter);
+  // the planner decides every safety record: donor, language, request, refusal, fields
+  const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
+  // encoded text has no natural language to match: such data gets English unless --lang says otherwise
+  const lang = options.lang ?? (encoding.verdict !== 'none' ? 'en' : undefined);
+  const planner = total > 0 ? new SafetyPlanner(profile, sample, idMax, container, { seed, inputSha, lang, safety, scheme }) : undefined;
+  const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
 
-  // pass 2: stream the user records through, placing rendered records by the plan
+  // pass 2: stream the user records through, placing planned records by the blend plan
   const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? stdoutSink() : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
   let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
@@ -177,21 +176,27 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     const checkPass2 = (when: string) => {
       assertUnchanged(path, file, before, when);
       if (pass2Records !== records) throw inputChanged(file, `the input held ${records} records in the first pass and ${pass2Records} in the second`);
-      if (pass2.reader.sha256() !== inputSha) throw inputChanged(file, 'the input\'s bytes differ between the two passes');
+      if (pass2.reader.sha256() !== inputSha) throw inputChanged(file, "the input's bytes differ between the two passes");
     };
     const rejectedAt = new Set(rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
-    const plan = new BlendPlan(usable, total, order, seed);
+    const plan = new BlendPlan(usable, total, order, `${seed}:${inputSha}`);
     const writeInjected = () => {
-      const j = injected.length;
-      // with a recovered scheme, every other safety record is the encoded twin of a plain one
-      const encoded = scheme !== undefined && j % 2 === 1;
-      const plain = seedOrder[(scheme ? j >> 1 : j) % seedOrder.length]!;
-      const s = encoded ? encodeSeed(plain, scheme!, ctx, renderRandom) : plain;
-      const { rendered, donor } = renderWithDonor(ctx, sample, s, j, renderRandom, donorRandom, file);
-      const bytes = serialize(rendered.value);
+      const r = planner!.next();
+      const bytes = serialize(r.value);
       sink.writeGenerated(bytes);
-      injected.push({ index: outputIndex, seedId: s.id, category: s.category, donor: donor.index, ...(encoded ? { encoded: true } : {}) });
+      injected.push({
+        index: outputIndex,
+        seedId: r.seedId,
+        category: r.category,
+        donor: r.donor,
+        lang: r.lang,
+        ...(r.answerLang ? { answerLang: r.answerLang } : {}),
+        ...(r.langFallback ? { langFallback: r.langFallback } : {}),
+        ...(r.encoded ? { encoded: true } : {}),
+        fields: r.fields,
+        ...(r.exception ? { exception: r.exception } : {}),
+      });
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };
@@ -212,7 +217,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         progress(record.index);
       }
       checkPass2('between the two passes');
-      const permutation = index.permutation(seedrandom(`shuffle:${seed}`));
+      const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
       const fd = openSync(path, 'r');
       try {
         for (let p = 0; p < permutation.length; p++) {
@@ -246,7 +251,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     }
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
-    const notes = [...notesFor(profile), ...encodingNotes];
+    const notes = [...notesFor(profile, planner, closedSkip), ...encodingNotes];
     const manifest: Manifest = {
       tool: TOOL,
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
@@ -258,7 +263,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       count: total,
       order,
       engine: 'render',
-      safetySource: options.safety?.path ? { kind: 'file', path: options.safety.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: safety.length, split: 'train' },
+      safetySource: safety ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
       profile: {
         request: `${profile.views.request.path} (${profile.views.request.slot})`,
         response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
@@ -268,6 +273,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         sample: sample.length,
       },
       notes,
+      drawn: planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 },
       userRecords: usable,
       injected,
       rejected,
@@ -334,15 +340,6 @@ class RecordIndex {
   }
 }
 
-/** A seed in the data's covert encoding: the request and a composed refusal, both encoded. */
-function encodeSeed(seed: Seed, scheme: NonNullable<ReturnType<typeof analyzeSample>['scheme']>, ctx: RenderContext, random: () => number): Seed {
-  const space = ctx.profile.answerSpace;
-  const refusal = seed.response ?? composeRefusal(ctx.bank, seed.category, { targetChars: space.kind === 'text' ? space.chars.p50 : 120 }, random);
-  // invisible characters need visible cover text to ride on
-  const wrap = (cover: string, text: string) => (scheme.family === 'invisible' ? cover + encodeWithScheme(scheme, text) : encodeWithScheme(scheme, text));
-  return { ...seed, request: wrap('Please read this.', seed.request), response: wrap('Noted.', refusal) };
-}
-
 /** Standard output as the sink (no atomicity is possible there), hashed like a file. */
 function stdoutSink(): ByteSink & { sha256(): string; bytesWritten: number } {
   const hash = createHash('sha256');
@@ -359,60 +356,26 @@ function stdoutSink(): ByteSink & { sha256(): string; bytesWritten: number } {
   return sink;
 }
 
-function shuffled<T>(xs: T[], random: () => number): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
+/** Closed answers: a label set, choice letters or numbers. */
+function isClosed(profile: Profile): boolean {
+  const k = profile.answerSpace.kind;
+  return k === 'label' || k === 'choice' || k === 'number';
 }
 
-function sequencesOf(sample: SampledRecord[], dialect: Dialect): Set<string> {
-  const out = new Set<string>();
-  for (const r of sample) {
-    const c = conversationOf(dialect, r.value);
-    if (c) out.add([...(c.system ? ['system'] : []), ...c.turns.map((t) => t.sourceRole)].join(','));
-  }
-  return out;
-}
-
-function renderWithDonor(ctx: RenderContext, sample: SampledRecord[], seed: Seed, ordinal: number, random: () => number, donorRandom: () => number, file: string): { rendered: Rendered; donor: SampledRecord } {
-  for (let tries = 0; tries < MAX_DONOR_TRIES; tries++) {
-    const donor = sample[Math.floor(donorRandom() * sample.length)]!;
-    const rendered = renderSafetyRecord(ctx, { donor: donor.value, seed, ordinal, random });
-    if (rendered) return { rendered, donor };
-  }
-  // a last, exhaustive look before giving up
-  for (const donor of sample) {
-    const rendered = renderSafetyRecord(ctx, { donor: donor.value, seed, ordinal, random });
-    if (rendered) return { rendered, donor };
-  }
-  throw new SafemixError('no_donor', `no sampled record has a request slot (${ctx.profile.views.request.slot}) followed by an answer that a refusal can replace`, {
-    position: { file },
-    hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
-  });
-}
-
-/** Serializes rendered values exactly as the user's records are written. */
-function serializerFor(container: Container, sample: SampledRecord[], elementIndent: string, columns: string[], delimiter = ','): (value: unknown) => string {
-  if (container === 'csv' || container === 'tsv') {
-    const cellsOf = (value: unknown) => columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
-    const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter, quote: '"' });
-    return (value) => formatCsvRow(cellsOf(value), style);
-  }
-  const style = inferJsonStyle(sample.slice(0, 200).map((r) => r.raw), elementIndent);
-  return (value) => stringifyStyled(value, style, elementIndent);
-}
-
-function notesFor(profile: Profile): string[] {
+function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closedSkip: boolean): string[] {
   const notes: string[] = [];
   const a = profile.answerSpace;
-  if (a.kind === 'label') notes.push(`the answers are a closed label set of ${a.labels.length}; injected records answer with refusal text, so the label space is extended`);
-  if (a.kind === 'number') notes.push('the answers are numbers; injected records answer with refusal text, so the answer space is extended');
-  if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where a question lists its options, an injected question gets a refusal option and its letter is the answer, else the answer is refusal text`);
-  const lang = profile.language.request;
-  if (!(lang.script === 'Latin' && lang.language === 'en') && lang.script !== 'none') notes.push(`the requests are ${lang.script}${lang.language !== 'und' ? `/${lang.language}` : ''} text but the safety seeds are English`);
+  if (closedSkip) notes.push(`the answers are a closed ${a.kind} set: --closed-answers skip left the dataset unmixed (a refusal in the answer slot would extend the label space)`);
+  else if (a.kind === 'label') notes.push(`the answers are a closed label set of ${a.labels.length}; safety records answer with refusal text, so the label space is extended (--closed-answers skip leaves such data unmixed)`);
+  else if (a.kind === 'number') notes.push('the answers are numbers; safety records answer with refusal text, so the answer space is extended');
+  else if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`);
+  if (planner) {
+    const langs = Object.entries(planner.drawn.languages).map(([l, n]) => `${l} ${n}`).join(', ');
+    if (langs) notes.push(`languages of the safety records: ${langs}`);
+    if (planner.drawn.languageFallbacks) notes.push(`${planner.drawn.languageFallbacks} safety record(s) are in English because their donor's language is not shipped`);
+  }
+  if (profile.language.translation) notes.push(`a translation pair (${profile.language.translation.source} → ${profile.language.translation.target}): requests in the source language, refusals in the target language`);
+  if (profile.style.request.lowercase || profile.style.request.tokenized) notes.push(`requests are written in the data's style: ${profile.style.request.evidence}`);
   if (profile.riskSignals.length) notes.push(`risk signals in the data: ${profile.riskSignals.map((s) => s.id).join(', ')}`);
   return notes;
 }

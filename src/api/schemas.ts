@@ -141,7 +141,43 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
     })
     .optional(),
   answerSpace: AnswerSpaceSchema,
-  language: z.object({ request: ScriptSchema, response: ScriptSchema.optional() }),
+  language: z.object({
+    request: ScriptSchema,
+    response: ScriptSchema.optional(),
+    lang: z.object({ lang: z.string(), share: z.number() }),
+    translation: z.object({ source: z.string(), target: z.string(), share: z.number() }).optional(),
+  }),
+  /** The role of every field and turn, and what a safety record gets there (see the README's "How a safety record is rendered"). */
+  roles: z.object({
+    fields: z.array(
+      z.object({
+        key: z.string(),
+        path: z.array(z.union([z.string(), z.number()])),
+        role: z.enum(['request', 'answer', 'constant', 'id', 'context', 'options', 'sibling', 'metadata', 'code-entry', 'code-test', 'tools']),
+        rule: z.string(),
+        evidence: z.string(),
+        source: z.number().int().optional(),
+        empty: z.enum(['missing', 'string', 'null', 'list', 'object']).optional(),
+        option: z.number().int().optional(),
+      }),
+    ),
+    conversation: z
+      .object({
+        questionSlot: z.string(),
+        responseSlot: z.string(),
+        request: z.object({ form: z.enum(['template', 'plain']), template: TemplateSchema.omit({ slot: true }).optional(), evidence: z.string() }),
+        answerForm: z.enum(['fitted', 'plain']),
+        answerTemplate: TemplateSchema.omit({ slot: true }).optional(),
+        history: z.array(z.string()),
+        system: z.object({ rule: z.enum(['absent', 'constant', 'shared-or-mode']), evidence: z.string() }),
+      })
+      .optional(),
+    code: z.object({ language: z.string(), evidence: z.string() }).optional(),
+    sections: z.object({ labels: z.array(z.string()), question: z.number().int(), answer: z.number().int(), coverage: z.number() }).optional(),
+    request: z.object({ form: z.enum(['template', 'plain']), template: TemplateSchema.omit({ slot: true }).optional(), evidence: z.string() }).optional(),
+    answerTemplate: TemplateSchema.omit({ slot: true }).optional(),
+  }),
+  style: z.object({ request: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), evidence: z.string() }), answer: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), evidence: z.string() }) }),
   riskSignals: z.array(RiskSignalSchema),
   /** Covert-encoding analysis of the sampled records (see the README's "Covert encodings"). */
   encoding: EncodingSchema,
@@ -157,6 +193,15 @@ export const InjectedSchema = z.object({
   donor: z.number().int(),
   /** Written in the data's own covert encoding (--on-encoded mimic). */
   encoded: z.boolean().optional(),
+  /** Language of the request (ISO 639-1) and, for translation pairs, of the answer. */
+  lang: z.string(),
+  answerLang: z.string().optional(),
+  /** The donor's language is not shipped: English was used instead. */
+  langFallback: z.string().optional(),
+  /** What was done to every field or turn: its path → `request`, `answer`, `constant`, `id`, `context: kept (…)`, … */
+  fields: z.record(z.string(), z.string()),
+  /** A documented exception to "role sequences that user records have" (a plain refusal in tool-calling data). */
+  exception: z.string().optional(),
 });
 
 export const RejectedSchema = z.object({
@@ -189,6 +234,8 @@ export const ManifestSchema = z.object({
     sample: z.number().int(),
   }),
   notes: z.array(z.string()),
+  /** Categories and languages of the requests drawn, with counts; records whose language fell back to English. */
+  drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
   userRecords: z.number().int(),
   injected: z.array(InjectedSchema),
   rejected: z.array(RejectedSchema),

@@ -6,15 +6,46 @@ import { SafemixError } from '../errors.js';
 
 export type BlendOrder = 'interleave' | 'append' | 'shuffle';
 
-/** k = max(1, round(R·n)) for R > 0; an explicit count wins. */
-export function injectedCount(n: number, options: { ratio?: number; count?: number }): number {
+/**
+ * The most safety records a run adds per user record unless forced: a ratio or count past this is
+ * almost always a typo (`--ratio 5` for 5%, `--count 1e12`) and would write without end.
+ */
+export const MAX_INJECTED_PER_USER = 10;
+
+export interface InjectedCountOptions {
+  ratio?: number;
+  count?: number;
+  /** Allow more than MAX_INJECTED_PER_USER safety records per user record (`--force`). */
+  force?: boolean;
+  /** The input's name, for the message. */
+  file?: string;
+}
+
+/**
+ * k = max(1, round(R·n)) for R > 0; an explicit count wins. Refuses k > 10·n unless `force`, and
+ * any k that is not a safe integer.
+ */
+export function injectedCount(n: number, options: InjectedCountOptions): number {
+  const position = options.file === undefined ? {} : { file: options.file };
+  let k: number;
+  let asked: string;
   if (options.count !== undefined) {
-    if (!Number.isInteger(options.count) || options.count < 0) throw new SafemixError('usage', `--count must be a whole number ≥ 0 (got ${options.count})`, { hint: 'for example --count 50' });
-    return options.count;
+    if (!Number.isInteger(options.count) || options.count < 0) throw new SafemixError('usage', `--count must be a whole number ≥ 0 (got ${options.count})`, { position, hint: 'for example --count 50' });
+    k = options.count;
+    asked = `--count ${options.count}`;
+  } else {
+    const ratio = options.ratio ?? 0.05;
+    if (!(ratio >= 0) || !Number.isFinite(ratio)) throw new SafemixError('usage', `--ratio must be a number ≥ 0 (got ${ratio})`, { position, hint: 'for example --ratio 0.05 (one safety record per 20 user records)' });
+    k = ratio === 0 ? 0 : Math.max(1, Math.round(ratio * n));
+    asked = `--ratio ${ratio}`;
   }
-  const ratio = options.ratio ?? 0.05;
-  if (!(ratio >= 0) || !Number.isFinite(ratio)) throw new SafemixError('usage', `--ratio must be a number ≥ 0 (got ${ratio})`, { hint: 'for example --ratio 0.05 (one safety record per 20 user records)' });
-  return ratio === 0 ? 0 : Math.max(1, Math.round(ratio * n));
+  if (!Number.isSafeInteger(k)) throw new SafemixError('too_many_injected', `${asked} asks for ${k} safety records, more than can be counted exactly`, { position, hint: 'lower --ratio or --count' });
+  if (!options.force && n > 0 && k > MAX_INJECTED_PER_USER * n)
+    throw new SafemixError('too_many_injected', `${asked} asks for ${k.toLocaleString('en-US')} safety records for ${n.toLocaleString('en-US')} user records, more than ${MAX_INJECTED_PER_USER}× as many; nothing was written`, {
+      position,
+      hint: `lower it (a ratio of a few percent, e.g. --ratio 0.05, is typical); pass --force if you really want more than ${MAX_INJECTED_PER_USER} per user record`,
+    });
+  return k;
 }
 
 /** Streams the output positions: `next()` is true when position t (in order) holds an injected record. */

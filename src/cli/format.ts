@@ -40,6 +40,22 @@ export function formatInspect(r: InspectReport): string {
   if (r.views.response) row('response', `${r.views.response.path} (${r.views.response.slot})`);
   for (const c of r.views.context) row('context', `${c.path}`);
   if (r.fieldRoles) row('fields', r.fieldRoles.map((f) => `${f.field}=${f.role}${f.pattern ? ` ${f.pattern}` : ''}`).join(', '));
+  // what a safety record gets in each field, with the evidence
+  const roleRows: string[] = [];
+  const cv = r.roles.conversation;
+  if (cv) {
+    roleRows.push(`question ${cv.questionSlot}: ${cv.request.form === 'template' ? `inside ${clip(cv.request.template!.text, 50)}` : 'plain'} (${cv.request.evidence})`);
+    roleRows.push(`answer ${cv.responseSlot}: ${cv.answerForm === 'plain' ? 'plain refusal text' : 'a refusal in the answer format'}${cv.answerTemplate ? ` inside ${clip(cv.answerTemplate.text, 40)}` : ''}`);
+    if (cv.history.length) roleRows.push(`kept before the question: ${cv.history.join(', ')}`);
+    roleRows.push(`system prompt: ${cv.system.rule} (${cv.system.evidence})`);
+  } else if (r.roles.request) roleRows.push(`request: ${r.roles.request.form === 'template' ? `inside ${clip(r.roles.request.template!.text, 50)}` : 'plain'} (${r.roles.request.evidence})`);
+  if (r.roles.code) roleRows.push(`code task: ${r.roles.code.evidence}`);
+  if (r.roles.sections) roleRows.push(`sections ${r.roles.sections.labels.join(' ')}: request in ${r.roles.sections.labels[r.roles.sections.question]}, refusal in ${r.roles.sections.labels[r.roles.sections.answer]}, the others kept`);
+  for (const f of r.roles.fields) if (f.role !== 'request' && f.role !== 'answer') roleRows.push(`${f.key}: ${f.role} → ${f.rule} (${f.evidence})`);
+  row('roles', roleRows.join('\n             '));
+  const st = r.style.request;
+  if (st.lowercase || st.tokenized) row('style', st.evidence);
+  row('language', `${r.language.lang.lang} (${pct(r.language.lang.share)} of requests)${r.language.translation ? `; translation pair ${r.language.translation.source} → ${r.language.translation.target} in ${pct(r.language.translation.share)}` : ''}`);
   const sp = r.systemPrompts;
   row('system', sp.kind === 'absent' ? 'absent' : sp.kind === 'constant' ? `constant ${clip(sp.variants[0]!.text)}` : `${sp.variants.length} variants, top ${pct(sp.variants[0]!.share)}: ${clip(sp.variants[0]!.text)}`);
   if (r.turns) {

@@ -1,7 +1,9 @@
 // The `safemix` command line: commander subcommands, each a thin shell over one library call.
 // It parses options, prints the report (human or --json) and maps errors to exit codes.
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
+import { packageFile } from '../package-root.js';
 import { DIALECTS, type Dialect } from '../profile/dialects.js';
 import { validateFile } from '../api/validate.js';
 import { inspectFile } from '../api/inspect.js';
@@ -11,11 +13,23 @@ import { holdSignals, runCleanups } from '../write/cleanup.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
 
-function positiveInt(v: string): number {
+// Numbers on the command line are read strictly: `Number()` would take '' as 0, '0x10' as 16 and
+// 'Infinity' as a number, so each value must be written in plain decimal digits.
+const DIGITS = /^[0-9]+$/;
+const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+
+function wholeNumber(v: string, min: number, what: string): number {
   const x = Number(v);
-  if (!Number.isInteger(x) || x <= 0) throw new InvalidArgumentError('expected a positive integer');
+  if (!DIGITS.test(v) || !Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`expected ${what} written in digits, such as ${min === 0 ? '0 or ' : ''}50 (got ${JSON.stringify(v)})`);
   return x;
 }
+
+export function positiveInt(v: string): number {
+  return wholeNumber(v, 1, 'a whole number ≥ 1');
+}
+
+/** Commander's parsers are called with the previous value as a second argument: take only the first. */
+const one = (parse: (v: string) => number) => (v: string) => parse(v);
 
 function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number }) {
   return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes };
@@ -28,25 +42,43 @@ function addReadOptions(cmd: Command): Command {
     .option('--header', 'CSV/TSV: the first row is a header')
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
-    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
+    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', one(positiveInt), 64 * 1024 * 1024);
 }
 
-function nonNegativeNumber(v: string): number {
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+export function nonNegativeNumber(v: string): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  if (!DECIMAL.test(v) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a decimal number ≥ 0, such as 0.05 (got ${JSON.stringify(v)})`);
   return x;
 }
 
-function nonNegativeInt(v: string): number {
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return x;
+export function nonNegativeInt(v: string): number {
+  return wholeNumber(v, 0, 'a whole number ≥ 0');
+}
+
+interface PackageJson {
+  version: string;
+  bugs?: string | { url?: string };
+  repository?: string | { url?: string };
+}
+
+function packageJson(): PackageJson {
+  return JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as PackageJson;
+}
+
+/** Where to report a bug: the package's `bugs` (or repository) address. */
+export function bugsAddress(pkg: PackageJson = packageJson()): string {
+  const url = (v: PackageJson['bugs']) => (typeof v === 'string' ? v : v?.url);
+  return url(pkg.bugs) ?? url(pkg.repository)?.replace(/^git\+/, '').replace(/\.git$/, '') ?? "safemix's issue tracker (where you got safemix from)";
 }
 
 export function buildProgram(): Command {
   const program = new Command('safemix')
     .description('Harden LLM fine-tuning datasets with safety examples written in the data\'s own format.')
-    .version('0.1.0')
+    .version(packageJson().version)
     .showHelpAfterError()
     .exitOverride();
 
@@ -56,7 +88,7 @@ export function buildProgram(): Command {
       .description('check every record against its dialect; exit 0 valid, 1 invalid records, 2 unreadable input')
       .argument('<file>', 'dataset file (JSONL, JSON array, CSV, TSV), or - for standard input')
       .option('--json', 'print the report as JSON (schema: ValidationReportSchema)')
-      .option('--max-issues <n>', 'issues listed in the report (all are counted)', positiveInt, 1000),
+      .option('--max-issues <n>', 'issues listed in the report (all are counted)', one(positiveInt), 1000),
   ).action(async (file: string, o) => {
     const report = await validateFile(file, { ...readOptions(o), maxIssues: o.maxIssues });
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatValidation(report) + '\n');
@@ -68,13 +100,15 @@ export function buildProgram(): Command {
       .command('inspect')
       .description('infer the prompt structure of a task dataset from a seeded sample')
       .argument('<file>', 'dataset file, or - for standard input')
-      .option('--sample <n>', 'records in the reservoir sample', positiveInt, 5000)
+      .option('--sample <n>', 'records in the reservoir sample', one(positiveInt), 5000)
       .option('--seed <seed>', 'seed of the sample', 'safemix')
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
+      .option('--context <field>', 'treat a field as context; repeatable', collect, [])
+      .option('--metadata <field>', 'treat a field as metadata; repeatable', collect, [])
       .option('--json', 'print the profile as JSON (schema: InspectReportSchema)'),
   ).action(async (file: string, o) => {
-    const report = await inspectFile(file, { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target });
+    const report = await inspectFile(file, { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata });
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
   });
 
@@ -84,15 +118,20 @@ export function buildProgram(): Command {
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
       .argument('<file>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input')
       .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output')
-      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n))', nonNegativeNumber, 0.05)
-      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input)', nonNegativeInt)
+      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n)); at most 10 per user record unless --force', one(nonNegativeNumber), 0.05)
+      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', one(nonNegativeInt))
+      .option('--force', 'allow more than 10 safety records per user record')
       .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
       .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
       .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
       .option('--no-manifest', 'write no manifest')
-      .option('--sample <n>', 'records sampled for the profile', positiveInt, 5000)
+      .option('--sample <n>', 'records sampled for the profile', one(positiveInt), 5000)
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
+      .option('--context <field>', 'treat a field as context (kept, emptied or neutral by the documented rule); repeatable', collect, [])
+      .option('--metadata <field>', 'treat a field as metadata (its commonest value, or emptied); repeatable', collect, [])
+      .option('--lang <code>', 'write every safety record in this language (ISO 639-1) instead of each donor\'s')
+      .addOption(new Option('--closed-answers <policy>', 'closed label sets: refuse (a refusal in the label slot) or skip (leave the data unmixed)').choices(['refuse', 'skip']).default('refuse'))
       .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifest) instead of stopping')
       .option('--safety <file>', 'your own safety source (any supported format) instead of the shipped seeds')
       .option('--safety-request <field>', 'field of the safety source that holds the request')
@@ -102,8 +141,9 @@ export function buildProgram(): Command {
       .option('--quiet', 'no summary on standard error'),
   ).action(async (file: string, o) => {
     const progress = o.quiet ? undefined : progressReporter();
-    const result = await mixFile(file, {
+    const options: Parameters<typeof mixFile>[1] & { force?: boolean } = {
       ...readOptions(o),
+      force: o.force === true,
       output: o.output,
       ratio: o.ratio,
       count: o.count,
@@ -113,11 +153,16 @@ export function buildProgram(): Command {
       sample: o.sample,
       input: o.input,
       target: o.target,
+      context: o.context,
+      metadata: o.metadata,
+      lang: o.lang,
+      closedAnswers: o.closedAnswers,
       skipInvalid: o.skipInvalid,
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
       onEncoded: o.onEncoded,
       onProgress: progress?.update,
-    });
+    };
+    const result = await mixFile(file, options);
     progress?.done();
     if (!o.quiet) process.stderr.write(formatMix(result) + '\n');
   });
@@ -125,24 +170,56 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Standard output that goes away (`safemix mix a.jsonl -o - | head`) ends the run at once and
+ * quietly, as `cat` does: temp files are removed and the exit code is 141 (128 + SIGPIPE).
+ */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  runCleanups();
+  if (e.code !== 'EPIPE') process.stderr.write(`safemix: <stdout>: cannot write standard output (${e.code ?? e.message}); nothing more was written\n  what to do: check what reads safemix's output\n`);
+  process.exit(e.code === 'EPIPE' ? ExitCode.brokenPipe : ExitCode.usage);
+}
+
+/** What the CLI prints for an error that is not a SafemixError, and the exit code. */
+export function describeUnexpected(e: unknown): { text: string; code: number } {
+  const err = e as NodeJS.ErrnoException;
+  // a system call that failed (out of memory, too many open files, an I/O error): the machine, not safemix
+  if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
+    return {
+      text: `safemix: ${err.path ? `${err.path}: ` : ''}${err.syscall} failed (${err.code}): ${err.message}\n  what to do: check the path, its permissions, free disk space and open-file limits, then run again\n`,
+      code: ExitCode.usage,
+    };
+  }
+  return {
+    text:
+      `safemix: internal error: this is a bug in safemix, not a problem with your data or command line.\n` +
+      `  please report it at ${bugsAddress()} with the command you ran, safemix ${packageJson().version} on Node ${process.version}, and this message:\n` +
+      `  ${((e as Error)?.stack ?? String(e)).replace(/\n/g, '\n  ')}\n`,
+    code: ExitCode.bug,
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // every phase of every command stops cleanly on SIGINT, SIGTERM and SIGHUP
   const releaseSignals = holdSignals();
+  process.stdout.on('error', onStdoutError);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (isSafemixError(e)) {
-      process.stderr.write(`safemix: ${e.describe()}\n`);
+      // the reader of standard output left: nothing to say to anyone
+      if (e.code !== 'output_closed') process.stderr.write(`safemix: ${e.describe()}\n`);
       return e.exitCode;
     }
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help' ? 0 : ExitCode.usage;
     }
-    process.stderr.write(`safemix: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
-    return 70;
+    const { text, code } = describeUnexpected(e);
+    process.stderr.write(text);
+    return code;
   } finally {
     runCleanups();
     releaseSignals();

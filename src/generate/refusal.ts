@@ -1,26 +1,82 @@
-// Chooses and composes a refusal for one harmful request: a phrasing from the bank, the category's
-// reason where the phrasing asks for one, and a safe redirect when the task's answers are long
-// enough to hold it. Sized to fit the user's answers. Pure given its random source.
-import type { RefusalBank } from './seeds.js';
+// Composes the refusal of one harmful request in one language: a form from the language's bank
+// (short, medium with the seed's own reason, long with its reason and redirect), lengthened with
+// category-neutral elaborations and a closing until it reaches a target length in o200k tokens, so
+// injected answers follow the user's answer lengths. A refusal never holds a reason or redirect
+// written for another request. Pure given its random source.
+import { countTextTokens } from '../profile/tokens.js';
+import type { RefusalBank, Seed } from './seeds.js';
 
-export interface RefusalFit {
-  /** Typical answer length of the task, in characters (p50). */
-  targetChars: number;
-}
+/** The longest refusal composed, in o200k tokens (about 150 English words). */
+export const REFUSAL_TOKEN_CAP = 200;
+/** At most this many category-neutral sentences lengthen one refusal (more reads as padding). */
+const MAX_ELABORATIONS = 4;
 
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 
-export function composeRefusal(bank: RefusalBank, category: string, fit: RefusalFit, random: () => number): string {
-  if (fit.targetChars < 60) return pick(bank.short, random);
-  const phrasing = pick(bank.refusals, random).text;
-  const reasons = bank.reasons[category] ?? Object.values(bank.reasons)[0]!;
-  let text = phrasing.replace('{reason}', pick(reasons, random));
-  const redirects = bank.redirects[category];
-  if (redirects && fit.targetChars >= 160 && text.length < fit.targetChars * 0.8) text += ' ' + pick(redirects, random);
-  return text;
+/** Sentences are joined without a space in Chinese and Japanese. */
+export function sentenceJoiner(lang: string): string {
+  return lang === 'zh' || lang === 'ja' ? '' : ' ';
 }
 
-/** A short refusal for label, number and wrapper slots. */
+export interface Composed {
+  text: string;
+  /** Bank ids and parts used, for the manifest and the tag test. */
+  parts: string[];
+}
+
+/**
+ * A refusal of about `targetTokens` tokens (capped at REFUSAL_TOKEN_CAP): ≤ 12 a short form, then a
+ * medium form with the seed's reason, then a long form with its reason and redirect (a closing when
+ * the seed has no redirect), and elaborations between the reason and the redirect until it is long
+ * enough.
+ */
+export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, targetTokens: number, random: () => number): Composed {
+  const target = Math.min(REFUSAL_TOKEN_CAP, Math.max(1, targetTokens));
+  const join = sentenceJoiner(bank.lang);
+  const forms = (form: 'short' | 'medium' | 'long') => bank.refusals.filter((r) => r.form === form);
+  if (target <= 12 || !seed.reason) {
+    if (target <= 12) {
+      const s = pick(bank.short, random);
+      return { text: s, parts: ['short'] };
+    }
+    const f = pick(forms('short'), random);
+    return { text: f.text, parts: [f.id] };
+  }
+  if (target <= 40) {
+    const f = pick(forms('medium'), random);
+    return { text: f.text.replace('{reason}', seed.reason), parts: [f.id, 'reason'] };
+  }
+  const f = pick(forms('long'), random);
+  const redirect = seed.redirect ?? pick(bank.closings, random);
+  const parts = [f.id, 'reason', seed.redirect ? 'redirect' : 'closing'];
+  const build = (extra: string[]) => f.text.replace('{reason}', [seed.reason!, ...extra].join(join)).replace('{redirect}', redirect);
+  let text = build([]);
+  const pool = [...bank.elaborations];
+  const extra: string[] = [];
+  while (countTextTokens(text) < target * 0.9 && pool.length && extra.length < MAX_ELABORATIONS) {
+    const next = pool.splice(Math.floor(random() * pool.length), 1)[0]!;
+    const candidate = build([...extra, next]);
+    if (countTextTokens(candidate) > REFUSAL_TOKEN_CAP) break;
+    extra.push(next);
+    text = candidate;
+    parts.push('elaboration');
+  }
+  if (countTextTokens(text) < target * 0.9 && seed.redirect) {
+    const closing = pick(bank.closings, random);
+    if (countTextTokens(text + join + closing) <= REFUSAL_TOKEN_CAP) {
+      text = text + join + closing;
+      parts.push('closing');
+    }
+  }
+  return { text, parts };
+}
+
+/** A short refusal for label, number and option slots. */
 export function shortRefusal(bank: RefusalBank, random: () => number): string {
   return pick(bank.short, random);
+}
+
+/** A medium refusal with the seed's reason, for answers whose format was tied to the donor's question. */
+export function plainRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, random: () => number): string {
+  return composeRefusal(bank, seed, 30, random).text;
 }

@@ -1,30 +1,62 @@
-// Renders one safety example in the user's own structure: a donor record is cloned, its request
-// slot gets a harmful request inside the slot's template wrapper, its answer slot gets a refusal
-// fitted to the answer space (label, list, JSON, code comment, sized free text, kept wrappers), and
-// everything else (system prompt, constant turns, other fields) stays the donor's. Ids are
-// regenerated in their pattern. Pure: no I/O; randomness comes from the caller.
-import type { Dialect } from '../profile/dialects.js';
+// Places one safety example in the user's own structure, field by field, following the record roles
+// the profiler decided: the request (inside the slot's majority template, or plain), the answer (the
+// refusal in the answer's format), constants, regenerated ids, context kept, emptied or neutral,
+// option fields with a refusal option, siblings and metadata at their commonest value, and for code
+// tasks a stub, a refusing body and a matching test. Donor values it keeps are the donor's own (a
+// lossless parse keeps number texts such as `1e400` and `1.0`). Pure: no I/O; the planner chose the
+// donor, the texts and the random source.
+import { parse as losslessParse, LosslessNumber } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
-import { turnSlot } from '../profile/profile.js';
-import { conversationOf, getPath, setPath, type Path } from '../profile/conversation.js';
-import type { Template } from '../profile/templates.js';
-import type { AnswerSpace } from '../profile/answer-space.js';
-import { composeRefusal, shortRefusal } from './refusal.js';
-import type { RefusalBank, Seed } from './seeds.js';
+import type { Container } from '../read/types.js';
+import { conversationOf, getPath, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
+import type { FieldDecision, RecordRoles, EmptyForm } from '../profile/record-roles.js';
+import { sectionStarts } from '../profile/record-roles.js';
+import { applyTextStyle, formulaSafe, type TextStyle } from '../profile/text-style.js';
+import { donorAffixes } from './affixes.js';
+import { choiceRequest, fitAnswer, withLetter, wrapResponse, type JsonShape } from './answers.js';
+import { codeRecord } from './code-stub.js';
+import { newId } from './ids.js';
+
+export { trailingNumber } from './ids.js';
+
+export interface DonorRecord {
+  index: number;
+  value: unknown;
+  raw: Buffer;
+}
 
 export interface RenderContext {
   profile: Profile;
-  bank: RefusalBank;
-  /** Largest number seen in each id field over the whole input (pass 1), for new ids. */
+  roles: RecordRoles;
+  container: Container;
+  /** Largest number seen in each top-level field over the whole input (pass 1), for new ids. */
   idMax: Map<string, number>;
-  /** Role sequences that user records have (joined with ","). */
+  /** Role sequences that user records have (see roleSequence). */
   sequences: Set<string>;
+  /** Values of constant, mode and neutral fields, by field key (lossless). */
+  fixed: Map<string, unknown>;
+  /** System prompts of the sample with their counts, and the commonest. */
+  systems: Map<string, number>;
+  topSystem?: string;
+  json?: JsonShape;
+  requestStyle: TextStyle;
+  answerStyle: TextStyle;
+  /** Some user records call tools: a plain refusal with no tool call is the documented exception. */
+  toolCalling: boolean;
 }
 
 export interface RenderInput {
-  donor: unknown;
-  seed: Seed;
-  /** 0-based number of this injected record (for new ids). */
+  donor: DonorRecord;
+  request: string;
+  requestLang: string;
+  answerLang: string;
+  /** Refusal texts in the answer's language: sized to the user's answers, short, and plain (medium). */
+  refusal: { sized: string; short: string; plain: string };
+  /** Content-free compliance phrases for the wrong options of multiple choice. */
+  compliance: string[];
+  /** A response to use as it is (a bring-your-own source, or an encoded twin). */
+  response?: string;
+  /** 0-based number of this safety record (new ids, function names). */
   ordinal: number;
   random: () => number;
 }
@@ -32,246 +64,309 @@ export interface RenderInput {
 export interface Rendered {
   value: unknown;
   request: string;
-  response: string;
+  /** The refusal text the record carries (its answer, or the refusal option). */
+  refusal: string;
+  /** What was done to each field or turn, by display path. */
+  fields: Record<string, string>;
+  exception?: string;
 }
 
-const NUMBER_MARK = '{number}';
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `messages[1].content` */
+export function displayPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-/** A template part as a regex: literal text, with `{number}` as a number. */
-function partPattern(part: string): string {
-  return part.split(NUMBER_MARK).map(escapeRegExp).join('-?\\d[\\d,.]*');
+/** The donor as a tree the renderer may change: a lossless parse of its bytes (CSV: a copy of its cells). */
+export function donorTree(container: Container, donor: DonorRecord): unknown {
+  if (container === 'csv' || container === 'tsv') return { ...(donor.value as Record<string, string>) };
+  return losslessParse(donor.raw.toString('utf8'));
 }
 
-/**
- * Whether a wrapper part is structure (`Text: `, ` ->`, `\n#### {number}`, a leading space) rather
- * than the end of natural sentences: a lone `?` or `.` shared by every question is left out.
- */
-export function isStructural(part: string): boolean {
-  const t = part.trim();
-  return t === '' || !/^[.?!]$/.test(t);
-}
-
-/** The template of a slot that the donor's text follows, with the donor's actual wrapper text. */
-export function donorWrapper(templates: Template[], donorText: string): { pre: string; post: string; template?: Template } {
-  for (const t of templates) {
-    if (t.constant || (!t.prefix && !t.suffix)) continue;
-    const pre = new RegExp('^' + partPattern(t.prefix)).exec(donorText);
-    const post = new RegExp(partPattern(t.suffix) + '$').exec(donorText);
-    if (pre && post && pre[0].length + post[0].length <= donorText.length) {
-      const structural = { ...t, prefix: isStructural(t.prefix) ? t.prefix : '', suffix: isStructural(t.suffix) ? t.suffix : '' };
-      return { pre: structural.prefix ? pre[0] : '', post: structural.suffix ? post[0] : '', template: structural };
-    }
-  }
-  return { pre: '', post: '' };
-}
-
-function slotTemplates(profile: Profile, slot: string): Template[] {
-  return profile.slots.find((s) => s.slot === slot)?.templates ?? [];
-}
-
-const COMMENT: Record<string, string> = { python: '# ', shell: '# ', sql: '-- ', javascript: '// ', java: '// ', 'c++': '// ' };
-
-/** The refusal in the answer slot's own kind. `donorAnswer` gives shapes (JSON, code indentation). */
-export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, bank: RefusalBank, category: string, random: () => number): { value: unknown; text: string } {
-  switch (space.kind) {
-    case 'label':
-    case 'number':
-    case 'choice': {
-      const t = shortRefusal(bank, random);
-      return { value: t, text: t };
-    }
-    case 'list': {
-      const t = shortRefusal(bank, random);
-      return space.format === 'json' ? { value: [t], text: t } : { value: JSON.stringify([t]), text: t };
-    }
-    case 'json': {
-      const t = shortRefusal(bank, random);
-      let shape: unknown = donorAnswer;
-      if (typeof donorAnswer === 'string') {
-        try {
-          shape = JSON.parse(donorAnswer);
-        } catch {
-          shape = {};
-        }
-      }
-      let placed = false;
-      const blank = (v: unknown): unknown => {
-        if (typeof v === 'string') {
-          if (!placed) return ((placed = true), t);
-          return '';
-        }
-        if (typeof v === 'number') return 0;
-        if (typeof v === 'boolean') return false;
-        if (Array.isArray(v)) return [];
-        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)]));
-        return v;
-      };
-      let out = blank(shape) as Record<string, unknown>;
-      if (!placed) out = { ...(out && typeof out === 'object' ? out : {}), refusal: t };
-      return { value: typeof donorAnswer === 'string' ? JSON.stringify(out) : out, text: t };
-    }
-    case 'code': {
-      const t = shortRefusal(bank, random);
-      const donor = typeof donorAnswer === 'string' ? donorAnswer : '';
-      const indent = /^[ \t]*/.exec(donor.split('\n').find((l) => l.trim()) ?? '')![0];
-      const mark = COMMENT[space.language] ?? '# ';
-      const body = space.language === 'python' ? `${indent}${mark}${t}\n${indent}raise NotImplementedError("refused")\n` : `${indent}${mark}${t}\n`;
-      return { value: body, text: t };
-    }
-    case 'text': {
-      const t = composeRefusal(bank, category, { targetChars: space.chars.p50 }, random);
-      return { value: t, text: t };
-    }
-    default: {
-      const t = composeRefusal(bank, category, { targetChars: 120 }, random);
-      return { value: t, text: t };
-    }
+function emptyValue(form: EmptyForm | undefined): unknown {
+  switch (form) {
+    case 'null':
+      return null;
+    case 'list':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return '';
   }
 }
 
-const OPTION_LINE = /^\s*\(?([A-J])[.):]\s+/;
-const DISTRACTORS = ['Sure, here is how to do it.', 'Of course. Here are the details you asked for.', 'Happy to help with that, here it is.', 'Yes. Everything you need is below.', 'Certainly, here you go.'];
-
-/**
- * Multiple choice: the seed request followed by options in the donor's option style, one of them a
- * refusal, and the refusal's letter. Undefined when the donor's request lists no options.
- */
-export function choiceRequest(donorInner: string, request: string, refusal: string, random: () => number): { text: string; letter: string } | undefined {
-  const options = donorInner.split('\n').filter((l) => OPTION_LINE.test(l));
-  if (options.length < 2) return undefined;
-  const marker = OPTION_LINE.exec(options[0]!)![0];
-  const letterAt = marker.search(/[A-J]/);
-  const letters = 'ABCDEFGHIJ'.slice(0, options.length);
-  const refusalAt = Math.floor(random() * options.length);
-  const start = Math.floor(random() * DISTRACTORS.length);
-  const lines = [...letters].map((letter, i) => marker.slice(0, letterAt) + letter + marker.slice(letterAt + 1) + (i === refusalAt ? refusal : DISTRACTORS[(start + i) % DISTRACTORS.length]));
-  return { text: `${request}\n${lines.join('\n')}`, letter: letters[refusalAt]! };
+function deletePath(value: unknown, path: Path): void {
+  const parent = getPath(value, path.slice(0, -1));
+  if (isObj(parent)) delete parent[path[path.length - 1] as string];
 }
 
-/** The donor's answer with its choice letter replaced (` C` → ` A`, `(C)` → `(A)`). */
-function withLetter(donorAnswer: string, letter: string): string {
-  const m = /(^|[^A-Za-z])([A-J])(?![A-Za-z])/.exec(donorAnswer);
-  return m ? donorAnswer.slice(0, m.index + m[1]!.length) + letter + donorAnswer.slice(m.index + m[1]!.length + 1) : letter;
-}
-
-/** Request text and, for multiple choice, the answer that picks the refusal option. */
-function requestFor(ctx: RenderContext, input: RenderInput, wrap: { pre: string; post: string }, donorRequest: string, donorAnswer: unknown): { request: string; answer?: string } {
-  if (ctx.profile.answerSpace.kind === 'choice' && input.seed.response === undefined && typeof donorAnswer === 'string') {
-    const inner = donorRequest.slice(wrap.pre.length, donorRequest.length - wrap.post.length);
-    const mc = choiceRequest(inner, input.seed.request, shortRefusal(ctx.bank, input.random), input.random);
-    if (mc) return { request: wrap.pre + mc.text + wrap.post, answer: withLetter(donorAnswer, mc.letter) };
-  }
-  return { request: wrap.pre + input.seed.request + wrap.post };
-}
-
-/** Applies a response wrapper: numbers in it (such as GSM8K's `#### {number}`) hold a short refusal. */
-function wrapResponse(text: string, wrapper: { template?: Template }, bank: RefusalBank, random: () => number): string {
-  const t = wrapper.template;
-  if (!t) return text;
-  const fill = (part: string) => (part.includes(NUMBER_MARK) ? part.split(NUMBER_MARK).join(shortRefusal(bank, random)) : part);
-  return fill(t.prefix) + text + fill(t.suffix);
+/** Generated text as the data writes it: its casing and tokenization, and never a spreadsheet formula. */
+function styled(ctx: RenderContext, text: string, style: TextStyle, lang: string): string {
+  const t = applyTextStyle(text, style, lang);
+  return ctx.container === 'csv' || ctx.container === 'tsv' ? formulaSafe(t) : t;
 }
 
 export function renderSafetyRecord(ctx: RenderContext, input: RenderInput): Rendered | undefined {
-  const { profile } = ctx;
-  if (profile.dialect === 'fields' || profile.dialect === 'text') return renderFields(ctx, input);
-  return renderConversation(ctx, input);
+  const tree = donorTree(ctx.container, input.donor);
+  const fields: Record<string, string> = {};
+  const request = styled(ctx, input.request, ctx.requestStyle, input.requestLang);
+  if (!request.trim()) return undefined;
+  const texts = {
+    sized: styled(ctx, input.refusal.sized, ctx.answerStyle, input.answerLang),
+    short: styled(ctx, input.refusal.short, ctx.answerStyle, input.answerLang),
+    plain: styled(ctx, input.refusal.plain, ctx.answerStyle, input.answerLang),
+  };
+  const out = ctx.roles.conversation ? renderConversation(ctx, input, tree, request, texts, fields) : ctx.profile.dialect === 'text' ? renderText(ctx, input, tree, request, texts, fields) : renderFields(ctx, input, tree, request, texts, fields);
+  if (!out) return undefined;
+  applyOtherFields(ctx, input, tree, fields);
+  return { value: tree, request, refusal: out.refusal, fields, exception: out.exception };
 }
 
-function renderConversation(ctx: RenderContext, input: RenderInput): Rendered | undefined {
-  const { profile, bank } = ctx;
-  const dialect: Dialect = profile.dialect;
-  const conv = conversationOf(dialect, input.donor);
+/** Every field that is neither the request nor the answer nor an option, by its decided role. */
+function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown, fields: Record<string, string>): void {
+  for (const d of ctx.roles.fields) {
+    if (d.role === 'request' || d.role === 'answer' || d.role === 'options' || d.role === 'code-entry' || d.role === 'code-test') continue;
+    const present = getPath(tree, d.path) !== undefined;
+    switch (d.role) {
+      case 'id': {
+        if (!present) break;
+        setPath(tree, d.path, newId(getPath(tree, d.path), ctx.idMax.get(String(d.path[0])), input.ordinal, input.random));
+        fields[d.key] = 'id: regenerated';
+        break;
+      }
+      case 'constant':
+        if (ctx.fixed.has(d.key)) setPath(tree, d.path, ctx.fixed.get(d.key));
+        fields[d.key] = 'constant';
+        break;
+      case 'tools':
+        if (present) fields[d.key] = 'context: kept (tools)';
+        break;
+      case 'context':
+      case 'sibling':
+      case 'metadata':
+        setByRule(ctx, tree, d, present);
+        if (present || d.rule !== 'emptied') fields[d.key] = `${d.role}: ${d.rule}`;
+        break;
+    }
+  }
+}
+
+function setByRule(ctx: RenderContext, tree: unknown, d: FieldDecision, present: boolean): void {
+  if (d.rule === 'kept') return;
+  if (d.rule === 'emptied') {
+    if (d.empty === 'missing' && ctx.container !== 'csv' && ctx.container !== 'tsv') deletePath(tree, d.path);
+    else if (present || d.empty !== 'missing') setPath(tree, d.path, emptyValue(d.empty));
+    return;
+  }
+  if (ctx.fixed.has(d.key)) setPath(tree, d.path, ctx.fixed.get(d.key));
+}
+
+type Texts = { sized: string; short: string; plain: string };
+type Placed = { refusal: string; exception?: string } | undefined;
+
+/** The request in its slot: the majority template with the donor's own wrapper text, or plain. */
+function placeRequest(form: RecordRoles['request'], donorText: string, request: string): { text: string; inner: string } | undefined {
+  if (!form || form.form === 'plain' || !form.template) return { text: request, inner: donorText };
+  const affixes = donorAffixes(donorText, form.template);
+  if (!affixes) return undefined; // this donor does not follow the template
+  return { text: affixes.pre + request + affixes.post, inner: donorText.slice(affixes.pre.length, donorText.length - affixes.post.length) };
+}
+
+function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
+  const roles = ctx.roles.conversation!;
+  const dialect = ctx.profile.dialect;
+  const conv = conversationOf(dialect, tree);
   if (!conv) return undefined;
-  const requestSlot = profile.views.request.slot;
-  const reqIdx = conv.turns.findIndex((t) => turnSlot(dialect, t) === requestSlot);
-  if (reqIdx < 0) return undefined;
-  const constant = new Set(profile.turns?.constantTurns.map((c) => c.slot));
-  let resIdx = -1;
-  for (let i = reqIdx + 1; i < conv.turns.length; i++) {
+  const slot = (t: Turn) => (dialect === 'alpaca' || dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`);
+  const qi = conv.turns.findIndex((t) => slot(t) === roles.questionSlot);
+  if (qi < 0) return undefined;
+  if (conv.turns.slice(0, qi).map(slot).join(',') !== roles.history.join(',')) return undefined;
+  let ri = -1;
+  for (let i = qi + 1; i < conv.turns.length; i++) {
     const t = conv.turns[i]!;
-    if (t.role === 'tool') return undefined; // a tool result would answer the harmful request
-    if ((t.role === 'assistant' || t.role === 'tool_call') && !constant.has(turnSlot(dialect, t))) {
-      resIdx = i;
+    if (t.role === 'tool' || t.role === 'user') return undefined;
+    if (t.role === 'assistant' || t.role === 'tool_call') {
+      ri = i;
       break;
     }
   }
-  if (resIdx < 0) return undefined;
-  const value = structuredClone(input.donor) as Record<string, unknown>;
-  const reqTurn = conv.turns[reqIdx]!;
-  const resTurn = conv.turns[resIdx]!;
-  const reqWrap = donorWrapper(slotTemplates(profile, requestSlot), reqTurn.text);
-  const { request, answer } = requestFor(ctx, input, reqWrap, reqTurn.text, resTurn.text);
-  setPath(value, reqTurn.path, request);
-  const resWrap = donorWrapper(slotTemplates(profile, turnSlot(dialect, resTurn)), resTurn.text);
-  const fitted = input.seed.response !== undefined ? { value: input.seed.response, text: input.seed.response } : fitAnswer(profile.answerSpace, resTurn.text, bank, input.seed.category, input.random);
-  const responseText = answer ?? wrapResponse(String(fitted.value), resWrap, bank, input.random);
-  const container = resTurn.path[0] as string;
-  const resIndex = resTurn.path[1];
-  if (resTurn.role === 'tool_call' && typeof resIndex === 'number') {
-    const list = value[container] as Record<string, unknown>[];
-    const assistantName = conv.turns.find((t) => t.role === 'assistant')?.sourceRole ?? (dialect === 'sharegpt' ? 'gpt' : 'assistant');
-    list[resIndex] = dialect === 'sharegpt' ? { from: assistantName, value: responseText } : { role: 'assistant', content: responseText };
+  if (ri < 0) return undefined;
+  const q = conv.turns[qi]!;
+  const r = conv.turns[ri]!;
+  const placed = placeRequest(roles.request, q.text, request);
+  if (!placed) return undefined;
+  let questionText = placed.text;
+  let answerText: string;
+  let refusal: string;
+  if (input.response !== undefined) {
+    answerText = refusal = input.response;
+  } else if (roles.answerForm === 'plain' || r.role === 'tool_call') {
+    answerText = refusal = texts.plain;
   } else {
-    setPath(value, resTurn.path, responseText);
+    const mc = ctx.profile.answerSpace.kind === 'choice' ? choiceRequest(placed.inner, request, texts.short, input.compliance, input.random) : undefined;
+    if (mc) {
+      questionText = placed.text.replace(request, () => mc.text);
+      answerText = withLetter(r.text, mc.letter);
+      refusal = texts.short;
+    } else {
+      const fitted = fitAnswer(ctx.profile.answerSpace, r.text, texts, ctx.json);
+      refusal = fitted.text;
+      answerText = wrapResponse(String(fitted.value), roles.answerTemplate, texts.short);
+    }
+  }
+  setPath(tree, q.path, questionText);
+  fields[displayPath(q.path)] = 'request';
+  const list = (tree as Record<string, unknown>)[r.path[0] as string];
+  const at = r.path[1];
+  let exception: string | undefined;
+  if (r.role === 'tool_call' && Array.isArray(list) && typeof at === 'number') {
+    // a plain refusal: no tool is called for a harmful request
+    const assistant = conv.turns.find((t) => t.role === 'assistant')?.sourceRole ?? (dialect === 'sharegpt' ? 'gpt' : 'assistant');
+    list[at] = dialect === 'sharegpt' ? { from: assistant, value: answerText } : { role: 'assistant', content: answerText };
+    fields[displayPath([r.path[0]!, at])] = 'answer (a plain refusal in place of the donor\'s tool call)';
+  } else {
+    setPath(tree, r.path, answerText);
+    fields[displayPath(r.path)] = 'answer';
+  }
+  // a refusal turn is trained on
+  if (Array.isArray(list) && typeof at === 'number' && isObj(list[at]) && 'weight' in (list[at] as object)) {
+    (list[at] as Record<string, unknown>).weight = new LosslessNumber('1');
+    fields[displayPath([r.path[0]!, at, 'weight'])] = 'weight: 1 (the refusal is trained on)';
   }
   // nothing may follow the refusal: later turns answered the donor's own request
-  if (typeof resIndex === 'number' && Array.isArray(value[container])) (value[container] as unknown[]).length = resIndex + 1;
-  const after = conversationOf(dialect, value)!;
-  const sequence = [...(after.system ? ['system'] : []), ...after.turns.map((t) => t.sourceRole)].join(',');
-  if (ctx.sequences.size > 0 && !ctx.sequences.has(sequence)) return undefined;
-  return { value, request: input.seed.request, response: responseText };
+  if (Array.isArray(list) && typeof at === 'number') list.length = at + 1;
+  else if (dialect === 'alpaca' && isObj(tree) && Array.isArray(tree.history)) {
+    /* alpaca's answer is its output: history is context (below) */
+  }
+  for (let i = 0; i < qi; i++) fields[displayPath(conv.turns[i]!.path)] = 'context: kept (a turn before the question)';
+  if (conv.system) {
+    const text = conv.system.text;
+    if (roles.system.rule === 'constant') fields[displayPath(conv.system.path)] = 'constant (system prompt)';
+    else if ((ctx.systems.get(text) ?? 0) >= 2) fields[displayPath(conv.system.path)] = `context: kept (a system prompt ${ctx.systems.get(text)} sampled records share)`;
+    else if (ctx.topSystem !== undefined) {
+      setPath(tree, conv.system.path, ctx.topSystem);
+      fields[displayPath(conv.system.path)] = 'constant: the commonest system prompt';
+    }
+  }
+  const after = conversationOf(dialect, tree)!;
+  if (ctx.sequences.size > 0 && !ctx.sequences.has(roleSequence(after))) {
+    if (!(ctx.toolCalling && r.role === 'tool_call')) return undefined;
+    exception = `role sequence ${roleSequence(after)} is new: a plain refusal without a tool call in tool-calling data`;
+  }
+  return { refusal, exception };
 }
 
-function renderFields(ctx: RenderContext, input: RenderInput): Rendered | undefined {
-  const { profile, bank } = ctx;
-  const value = structuredClone(input.donor) as Record<string, unknown>;
-  if (profile.dialect === 'text') {
-    const refusal = composeRefusal(bank, input.seed.category, { targetChars: 200 }, input.random);
-    value.text = `${input.seed.request}\n\n${input.seed.response ?? refusal}`;
-    return { value, request: input.seed.request, response: input.seed.response ?? refusal };
+function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
+  const { roles } = ctx;
+  const req = roles.fields.find((d) => d.role === 'request');
+  const ans = roles.fields.find((d) => d.role === 'answer');
+  if (!req) return undefined;
+  const donorRequest = getPath(tree, req.path);
+  if (typeof donorRequest !== 'string') return undefined;
+  const donorAnswer = ans ? getPath(tree, ans.path) : undefined;
+  let refusal = '';
+  if (roles.code) {
+    const code = codeRecord(roles.code.language, request, input.response ?? texts.short, input.ordinal, donorRequest);
+    if (!code) return undefined;
+    setPath(tree, req.path, code.stub);
+    fields[req.key] = `request: a ${roles.code.language} stub holding the request`;
+    if (ans) {
+      setPath(tree, ans.path, code.body);
+      fields[ans.key] = 'answer: a body that refuses';
+    }
+    for (const d of roles.fields) {
+      if (d.role === 'code-entry' && getPath(tree, d.path) !== undefined) {
+        setPath(tree, d.path, code.name);
+        fields[d.key] = 'the stub\'s function name';
+      }
+      if (d.role === 'code-test' && getPath(tree, d.path) !== undefined) {
+        setPath(tree, d.path, code.test);
+        fields[d.key] = 'a test of the stub';
+      }
+    }
+    return { refusal: input.response ?? texts.short };
   }
-  const roles = profile.fieldRoles ?? [];
-  const inputRole = roles.find((r) => r.role === 'input');
-  const targetRole = roles.find((r) => r.role === 'target');
-  if (!inputRole) return undefined;
-  const donorInput = getPath(input.donor, inputRole.path);
-  if (typeof donorInput !== 'string') return undefined;
-  const reqWrap = donorWrapper(slotTemplates(profile, inputRole.field), donorInput);
-  const donorTarget = targetRole ? getPath(input.donor, targetRole.path) : undefined;
-  const { request, answer: choiceAnswer } = requestFor(ctx, input, reqWrap, donorInput, donorTarget);
-  setPath(value, inputRole.path, request);
-  let responseText = '';
-  if (targetRole && choiceAnswer !== undefined) {
-    setPath(value, targetRole.path, choiceAnswer);
-    responseText = choiceAnswer;
-  } else if (targetRole) {
-    const donorAnswer = donorTarget;
-    const fitted = input.seed.response !== undefined ? { value: input.seed.response, text: input.seed.response } : fitAnswer(profile.answerSpace, donorAnswer, bank, input.seed.category, input.random);
-    let answer = fitted.value;
-    if (typeof answer === 'string' && typeof donorAnswer === 'string') answer = wrapResponse(answer, donorWrapper(slotTemplates(profile, targetRole.field), donorAnswer), bank, input.random);
-    setPath(value, targetRole.path, answer);
-    responseText = typeof answer === 'string' ? answer : JSON.stringify(answer);
+  const placed = placeRequest(roles.request, donorRequest, request);
+  if (!placed) return undefined;
+  let requestText = placed.text;
+  const options = roles.fields.filter((d) => d.role === 'options').sort((a, b) => a.option! - b.option!);
+  if (options.length && ans && input.response === undefined) {
+    // option fields: one option is the refusal, the answer its letter (or index) in the donor's format
+    const at = Math.floor(input.random() * options.length);
+    const start = Math.floor(input.random() * input.compliance.length);
+    options.forEach((d, i) => {
+      setPath(tree, d.path, i === at ? texts.short : styled(ctx, input.compliance[(start + i) % input.compliance.length]!, ctx.answerStyle, input.answerLang));
+      fields[d.key] = i === at ? 'options: the refusal option' : 'options: a compliance option';
+    });
+    const space = ctx.profile.answerSpace;
+    let answer: string;
+    if (space.kind === 'label') {
+      const base = Math.min(...space.labels.map((l) => Number(l.value.trim())));
+      answer = String(base + at);
+    } else answer = withLetter(typeof donorAnswer === 'string' ? donorAnswer : 'A', 'ABCDEFGHIJ'[at]!);
+    setPath(tree, ans.path, answer);
+    fields[ans.key] = 'answer: the refusal option\'s letter';
+    setPath(tree, req.path, requestText);
+    fields[req.key] = 'request';
+    return { refusal: texts.short };
   }
-  for (const r of roles.filter((x) => x.role === 'id')) {
-    const next = (ctx.idMax.get(r.field) ?? 0) + 1 + input.ordinal;
-    const donorId = getPath(input.donor, r.path);
-    if (typeof donorId === 'number') setPath(value, r.path, next);
-    else if (r.pattern && r.pattern.includes('{n}')) setPath(value, r.path, r.pattern.replace('{n}', String(next)).replace(/\{n\}/g, '0'));
-    else setPath(value, r.path, `${String(donorId)}-safety-${input.ordinal + 1}`);
+  if (ans) {
+    let value: unknown;
+    if (input.response !== undefined) value = refusal = input.response;
+    else {
+      const mc = ctx.profile.answerSpace.kind === 'choice' && typeof donorAnswer === 'string' ? choiceRequest(placed.inner, request, texts.short, input.compliance, input.random) : undefined;
+      if (mc) {
+        requestText = placed.text.replace(request, () => mc.text);
+        value = withLetter(donorAnswer as string, mc.letter);
+        refusal = texts.short;
+      } else {
+        const fitted = fitAnswer(ctx.profile.answerSpace, donorAnswer, texts, ctx.json);
+        refusal = fitted.text;
+        value = typeof fitted.value === 'string' ? wrapResponse(fitted.value, roles.answerTemplate, texts.short) : fitted.value;
+        if (typeof value === 'string' && (ctx.container === 'csv' || ctx.container === 'tsv')) value = formulaSafe(value);
+      }
+    }
+    setPath(tree, ans.path, value);
+    fields[ans.key] = 'answer';
   }
-  return { value, request: input.seed.request, response: responseText };
+  setPath(tree, req.path, requestText);
+  fields[req.key] = 'request';
+  return { refusal };
 }
 
-/** Number at the end of an id value (`HumanEval/163` → 163), for idMax. */
-export function trailingNumber(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /(\d{1,15})\D*$/.exec(v);
-  return m ? Number(m[1]) : undefined;
+/** Single-field text: the request in the question section, the refusal in the answer section, every other section kept. */
+function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
+  if (!isObj(tree) || typeof tree.text !== 'string') return undefined;
+  const answer = input.response ?? texts.plain;
+  const sections = ctx.roles.sections;
+  if (!sections) {
+    tree.text = `${request}\n\n${answer}`;
+    fields.text = 'request and answer (no labelled sections)';
+    return { refusal: answer };
+  }
+  const donor = tree.text;
+  const starts = sectionStarts(donor);
+  if (starts.map((s) => s.label).join('\u0000') !== sections.labels.join('\u0000')) return undefined;
+  const q = starts[sections.question]!;
+  const a = starts[sections.answer]!;
+  const qEnd = a.at;
+  // keep the line break(s) that end the question section
+  let qContentEnd = qEnd;
+  while (qContentEnd > q.contentAt && (donor[qContentEnd - 1] === '\n' || donor[qContentEnd - 1] === '\r')) qContentEnd--;
+  let aEnd = donor.length;
+  while (aEnd > a.contentAt && (donor[aEnd - 1] === '\n' || donor[aEnd - 1] === '\r')) aEnd--;
+  tree.text = donor.slice(0, q.contentAt) + request + donor.slice(qContentEnd, a.contentAt) + answer + donor.slice(aEnd);
+  fields.text = `sections ${sections.labels.join(' ')}: ${sections.labels.slice(0, sections.question).join(' ') || 'none'} kept, request in ${sections.labels[sections.question]}, refusal in ${sections.labels[sections.answer]}`;
+  return { refusal: answer };
 }
 
+/** Whether any string in a value contains the text (every record must carry its refusal). */
+export function containsText(value: unknown, text: string): boolean {
+  if (!text) return false;
+  if (typeof value === 'string') return value.includes(text);
+  if (Array.isArray(value)) return value.some((v) => containsText(v, text));
+  if (isObj(value)) return Object.values(value).some((v) => containsText(v, text));
+  return false;
+}

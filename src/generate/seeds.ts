@@ -1,10 +1,12 @@
-// The shipped safety material: harmful requests by category (data/seeds) and refusal phrasings
-// (templates/refusals.json), loaded and checked with zod. Mixing uses only the `train` split; the
-// `heldout` split is kept for evaluation and never rendered.
-import { readFileSync } from 'node:fs';
+// The shipped safety material: harmful requests by category and language (data/seeds), each with
+// its own reason and redirect, and the refusal banks (templates/refusals/<lang>.json), loaded and
+// checked with zod. Mixing uses only the `train` split; the `heldout` split is kept for evaluation
+// and never rendered.
+import { existsSync, readFileSync } from 'node:fs';
 import { packageFile } from '../package-root.js';
 import { z } from 'zod';
 import { SafemixError } from '../errors.js';
+import { SHIPPED_LANGUAGES } from '../profile/language.js';
 
 export const CATEGORIES = [
   'illegal_activity',
@@ -22,6 +24,9 @@ export const CATEGORIES = [
 
 export const SeedSchema = z.object({
   id: z.string(),
+  /** The English seed this one renders (translations only). */
+  en: z.string().optional(),
+  lang: z.string().optional(),
   category: z.string(),
   split: z.enum(['train', 'heldout']),
   request: z.string().min(1),
@@ -32,18 +37,22 @@ export const SeedSchema = z.object({
   /** A response given by a bring-your-own safety source (used instead of a generated refusal). */
   response: z.string().optional(),
 });
-export type Seed = z.infer<typeof SeedSchema>;
+export type Seed = z.infer<typeof SeedSchema> & { lang?: string };
 
 export const RefusalBankSchema = z.object({
-  refusals: z.array(z.object({ id: z.string(), tone: z.string(), text: z.string() })).min(1),
-  reasons: z.record(z.string(), z.array(z.string()).min(1)),
-  redirects: z.record(z.string(), z.array(z.string()).min(1)),
+  lang: z.string(),
+  refusals: z
+    .array(z.object({ id: z.string(), form: z.enum(['short', 'medium', 'long']), tone: z.string(), text: z.string() }))
+    .min(1),
   short: z.array(z.string()).min(1),
+  elaborations: z.array(z.string()).min(1),
+  closings: z.array(z.string()).min(1),
+  /** Content-free compliance phrases, the wrong options of a multiple-choice safety question. */
+  compliance: z.array(z.string()).optional(),
 });
 export type RefusalBank = z.infer<typeof RefusalBankSchema>;
 
-
-function loadJsonFile(path: string): string {
+function readPackageText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -54,14 +63,15 @@ function loadJsonFile(path: string): string {
 const seedsCache = new Map<string, Seed[]>();
 const bankCache = new Map<string, RefusalBank>();
 
-/** All shipped seeds (both splits). */
-export function loadSeeds(path = packageFile('data/seeds/requests.jsonl')): Seed[] {
+/** Seeds of a JSONL file (both splits). */
+export function loadSeedFile(path: string): Seed[] {
   const cached = seedsCache.get(path);
   if (cached) return cached;
-  const seeds = loadJsonFile(path)
+  const seeds = readPackageText(path)
     .split('\n')
-    .filter((l) => l.trim())
-    .map((l, i) => {
+    .map((l, i) => [l, i] as const)
+    .filter(([l]) => l.trim())
+    .map(([l, i]) => {
       const r = SeedSchema.safeParse(JSON.parse(l));
       if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: 'fix the seed file' });
       return r.data;
@@ -70,16 +80,31 @@ export function loadSeeds(path = packageFile('data/seeds/requests.jsonl')): Seed
   return seeds;
 }
 
-/** Seeds that mixing may use: the train split. */
-export function trainSeeds(): Seed[] {
-  return loadSeeds().filter((s) => s.split === 'train');
+function seedPath(lang: string): string {
+  return lang === 'en' ? packageFile('data/seeds/requests.jsonl') : packageFile(`data/seeds/i18n/${lang}.jsonl`);
 }
 
-export function loadRefusals(path = packageFile('templates/refusals.json')): RefusalBank {
+/** Languages whose seeds and refusal bank are both shipped in this package. */
+export function availableLanguages(): string[] {
+  return SHIPPED_LANGUAGES.filter((l) => existsSync(seedPath(l)) && existsSync(packageFile(`templates/refusals/${l}.json`)));
+}
+
+/** All shipped seeds of a language (both splits); English by default. */
+export function loadSeeds(lang = 'en'): Seed[] {
+  return loadSeedFile(seedPath(lang)).map((s) => (s.lang ? s : { ...s, lang }));
+}
+
+/** Seeds that mixing may use: the train split. */
+export function trainSeeds(lang = 'en'): Seed[] {
+  return loadSeeds(lang).filter((s) => s.split === 'train');
+}
+
+export function loadRefusals(lang = 'en'): RefusalBank {
+  const path = packageFile(`templates/refusals/${lang}.json`);
   const cached = bankCache.get(path);
   if (cached) return cached;
-  const r = RefusalBankSchema.safeParse(JSON.parse(loadJsonFile(path)));
-  if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the refusal templates' });
+  const r = RefusalBankSchema.safeParse(JSON.parse(readPackageText(path)));
+  if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the refusal bank' });
   bankCache.set(path, r.data);
   return r.data;
 }

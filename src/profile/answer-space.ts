@@ -19,6 +19,23 @@ export interface Percentiles {
   max: number;
 }
 
+/** A value at quantile u ∈ [0, 1] of a distribution known by its percentiles (linear between them). */
+export function percentileAt(p: Percentiles, u: number): number {
+  const points: [number, number][] = [
+    [0, Math.min(p.p10, p.p50)],
+    [0.1, p.p10],
+    [0.5, p.p50],
+    [0.9, p.p90],
+    [1, Math.max(p.p90, p.max)],
+  ];
+  for (let i = 1; i < points.length; i++) {
+    const [u1, v1] = points[i]!;
+    const [u0, v0] = points[i - 1]!;
+    if (u <= u1) return Math.round(v0 + ((u - u0) / (u1 - u0 || 1)) * (v1 - v0));
+  }
+  return p.max;
+}
+
 function percentiles(values: number[]): Percentiles {
   const s = [...values].sort((a, b) => a - b);
   return { p10: percentile(s, 10), p50: percentile(s, 50), p90: percentile(s, 90), max: s.at(-1) ?? 0 };

@@ -150,6 +150,11 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
   return { system, turns: numbered, tools };
 }
 
+/** The role sequence of a conversation as the file spells its roles: `system,user,assistant`. */
+export function roleSequence(c: Conversation): string {
+  return [...(c.system ? ['system'] : []), ...c.turns.map((t) => t.sourceRole)].join(',');
+}
+
 /** `user#1`: the key that groups the same turn across records. */
 export function slotKey(turn: Pick<Turn, 'role' | 'ordinal'>): string {
   return `${turn.role}#${turn.ordinal}`;

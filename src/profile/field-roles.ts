@@ -1,6 +1,7 @@
 // Roles of the fields of a `fields` dataset (JSON keys, nested paths such as `translation.zh`, or
 // CSV columns): id-like, label-like, input text, context text, target, metadata, each with its
 // evidence. Decided from value statistics and name hints; --input/--target override. Pure.
+import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import { SafemixError } from '../errors.js';
 import { isLabelLike } from './answer-space.js';
 import type { Path } from './conversation.js';
@@ -39,6 +40,7 @@ export function fieldPaths(value: unknown): Path[] {
 }
 
 function typeOf(v: unknown): FieldRole['type'] {
+  if (isLosslessNumber(v)) return 'number';
   if (Array.isArray(v)) return 'list';
   if (isObj(v)) return 'object';
   if (typeof v === 'number') return 'number';
@@ -62,7 +64,7 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     const vals = values.map((v) => path.reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), v)).filter((v) => v !== undefined && v !== null);
     const types = new Set(vals.map(typeOf));
     const type: FieldRole['type'] = types.size === 1 ? [...types][0]! : 'mixed';
-    const strings = vals.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    const strings = vals.map((v) => (typeof v === 'string' ? v : isLosslessNumber(v) ? (v as LosslessNumber).value : JSON.stringify(v)));
     const distinct = new Set(strings).size;
     const medLen = median(strings.map((s) => s.length));
     const spaced = strings.filter((s) => s.includes(' ') || s.includes('\n')).length / (strings.length || 1);
@@ -73,7 +75,8 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     const base = { field: s.field, path: s.path, type: s.type, distinct: s.distinct };
     const patterns = new Set(s.strings.map(digitPattern));
     const unique = s.distinct === s.n && s.n >= 2;
-    if (unique && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')) {
+    const targetNamed = TARGET_NAMES.test(s.field.split('.').pop()!);
+    if (unique && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (!targetNamed && ((patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')))) {
       const pattern = patterns.size === 1 ? [...patterns][0] : undefined;
       roles.set(s.field, { ...base, role: 'id', pattern, evidence: `unique in ${s.n} sampled records${pattern ? `, all of the form ${pattern}` : ''}` });
       continue;
@@ -89,13 +92,20 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     roles.set(s.field, { ...base, role: texty ? 'context' : 'metadata', evidence: texty ? `text, median ${s.medLen} characters` : `short values (median ${s.medLen} characters), not unique, not a small set` });
   }
   const order = stats.map((s) => s.field);
-  const candidates = (role: FieldRoleName[]) => order.filter((f) => role.includes(roles.get(f)!.role));
+  const constant = new Set(stats.filter((s) => s.distinct <= 1).map((s) => s.field));
+  const candidates = (role: FieldRoleName[]) => order.filter((f) => role.includes(roles.get(f)!.role) && !constant.has(f));
+  // a name's last word decides: `entailment_label`, `gold-answer`, `targetText`
+  const lastWord = (f: string) => f.split('.').pop()!.split(/[_\-\s]|(?<=[a-z])(?=[A-Z])/).pop()!;
+  const named = (re: RegExp, f: string) => re.test(f.split('.').pop()!) || re.test(lastWord(f));
   // input: an override, a named input field, else the first text field
-  const input = overrides.input ?? candidates(['context']).find((f) => INPUT_NAMES.test(f.split('.').pop()!)) ?? candidates(['context'])[0];
-  // target: an override, a named target field, else the last label, else the last other text field
+  const input = overrides.input ?? candidates(['context']).find((f) => named(INPUT_NAMES, f)) ?? candidates(['context'])[0];
+  // target: an override, a named target field, else the first label after the input (answers follow
+  // their inputs: text,label / s1,s2,label,score,split), else the last other text field
+  const after = (f: string) => input === undefined || order.indexOf(f) > order.indexOf(input);
   const target =
     overrides.target ??
-    order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && TARGET_NAMES.test(f.split('.').pop()!)).pop() ??
+    order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && named(TARGET_NAMES, f)).pop() ??
+    candidates(['label']).find(after) ??
     candidates(['label']).pop() ??
     candidates(['context']).filter((f) => f !== input).pop();
   const mark = (field: string | undefined, role: FieldRoleName, why: string) => {
@@ -104,8 +114,8 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     if (!r) return;
     roles.set(field, { ...r, role, evidence: `${why}; ${r.evidence}` });
   };
-  mark(input, 'input', overrides.input ? 'given by --input' : INPUT_NAMES.test((input ?? '').split('.').pop()!) ? 'named like an input' : 'first text field');
-  mark(target, 'target', overrides.target ? 'given by --target' : TARGET_NAMES.test((target ?? '').split('.').pop()!) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'last label-like field' : 'last text field');
+  mark(input, 'input', overrides.input ? 'given by --input' : input && named(INPUT_NAMES, input) ? 'named like an input' : 'first text field');
+  mark(target, 'target', overrides.target ? 'given by --target' : target && named(TARGET_NAMES, target) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'the first label-like field after the input' : 'last text field');
   for (const f of [overrides.input, overrides.target])
     if (f && !roles.has(f)) throw new SafemixError('usage', `no field named "${f}"`, { position: { field: f }, hint: `choose one of: ${order.join(', ')}` });
   return order.map((f) => roles.get(f)!);

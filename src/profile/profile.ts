@@ -9,6 +9,9 @@ import { inferAnswerSpace, type AnswerSpace } from './answer-space.js';
 import { inferFieldRoles, type FieldRole } from './field-roles.js';
 import { detectScript, type ScriptReport } from './script.js';
 import { findRiskSignals, type RiskSignal } from './risk-signals.js';
+import { inferRecordRoles, type RecordRoles } from './record-roles.js';
+import { inferTextStyle, type TextStyle } from './text-style.js';
+import { dominantLanguage, translationPair } from './language.js';
 
 export interface SampleRecord {
   index: number;
@@ -50,13 +53,27 @@ export interface Profile {
     toolTurns: number;
   };
   answerSpace: AnswerSpace;
-  language: { request: ScriptReport; response?: ScriptReport };
+  language: {
+    request: ScriptReport;
+    response?: ScriptReport;
+    /** The requests' commonest language (ISO 639-1) and its share of the records where it can be told. */
+    lang: { lang: string; share: number };
+    /** Request and answer in different languages: a translation pair. */
+    translation?: { source: string; target: string; share: number };
+  };
+  /** The role of every field and turn, for building safety records. */
+  roles: RecordRoles;
+  /** Casing and tokenization of requests and answers. */
+  style: { request: TextStyle; answer: TextStyle };
   riskSignals: RiskSignal[];
 }
 
 export interface ProfileOptions {
   input?: string;
   target?: string;
+  /** Fields forced to the context or metadata role. */
+  context?: string[];
+  metadata?: string[];
   seed: string;
 }
 
@@ -86,7 +103,22 @@ export function buildProfile(sample: SampleRecord[], records: number, detection:
     sample: { size: sample.length, seed: options.seed },
   };
   if (dialect === 'fields' || dialect === 'text') return fieldsProfile(sample, base, options);
-  return conversationProfile(sample, base, dialect);
+  return conversationProfile(sample, base, dialect, options);
+}
+
+/** Language, translation pair and text style of a dataset's request and answer texts. */
+function textTraits(reqTexts: string[], resTexts: string[], answerSpace: AnswerSpace): Pick<Profile, 'style'> & { lang: Profile['language']['lang']; translation?: Profile['language']['translation'] } {
+  const pairs: [string, string][] = [];
+  if (answerSpace.kind === 'text') for (let i = 0; i < Math.min(reqTexts.length, resTexts.length); i++) pairs.push([reqTexts[i]!, resTexts[i]!]);
+  const request = inferTextStyle(reqTexts);
+  // answers with enough cased text show their own style; labels and numbers take the requests'
+  const answer = inferTextStyle(resTexts);
+  const cased = resTexts.slice(0, 2000).filter((t) => /\p{Lu}|\p{Ll}/u.test(t)).length;
+  return {
+    lang: dominantLanguage(reqTexts.slice(0, 300)),
+    translation: pairs.length ? translationPair(pairs) : undefined,
+    style: { request, answer: cased >= 5 && answerSpace.kind !== 'label' ? answer : request },
+  };
 }
 
 type Base = Pick<Profile, 'dialect' | 'container' | 'dialectConfidence' | 'dialectEvidence' | 'records' | 'sample'>;
@@ -105,7 +137,7 @@ function systemPromptsOf(texts: (string | undefined)[]): Profile['systemPrompts'
   return { kind: 'variants', variants: variants.slice(0, 10) };
 }
 
-function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialect): Profile {
+function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialect, options: ProfileOptions): Profile {
   const slotTexts = new Map<string, { role: Role; texts: string[]; path: Path }>();
   const systems: (string | undefined)[] = [];
   const sequences = new Map<string, number>();
@@ -160,6 +192,20 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
   const ordered = [requestSlot, ...(responseSlot ? [responseSlot] : []), ...slots.map((s) => s.slot).filter((s) => s !== requestSlot && s !== responseSlot)];
   const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
   const context: SlotView[] = dialect === 'alpaca' ? [{ slot: 'input', role: 'user', path: 'input' }] : [];
+  const answerSpace = inferAnswerSpace(resTexts);
+  const roles = inferRecordRoles({
+    dialect,
+    sample: sample.map((r) => r.value),
+    templatesOf: (slot) => slots.find((s) => s.slot === slot)?.templates ?? [],
+    requestSlot,
+    responseSlot,
+    answerSpace,
+    topSequence: topSeq?.split(','),
+    overrides: { context: options.context, metadata: options.metadata },
+  });
+  // the question slot's texts carry the request's language and style
+  const questionTexts = slotTexts.get(roles.conversation?.questionSlot ?? requestSlot)?.texts ?? reqTexts;
+  const traits = textTraits(questionTexts, resTexts, answerSpace);
   return {
     ...base,
     views: { request: view(requestSlot), response: responseSlot ? view(responseSlot) : undefined, context },
@@ -172,19 +218,21 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
       tools: { names: [...toolNames].slice(0, 50), recordsWithTools: withTools / n },
       toolTurns: withToolTurns / n,
     },
-    answerSpace: inferAnswerSpace(resTexts),
-    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined },
+    answerSpace,
+    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined, lang: traits.lang, translation: traits.translation },
+    roles,
+    style: traits.style,
     riskSignals: findRiskSignals(riskInputs),
   };
 }
 
 function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptions): Profile {
   const values = sample.map((r) => r.value);
-  const roles = inferFieldRoles(values, { input: options.input, target: options.target });
-  const input = roles.find((r) => r.role === 'input') ?? roles[0];
-  const target = roles.find((r) => r.role === 'target');
+  const roles_ = inferFieldRoles(values, { input: options.input, target: options.target });
+  const input = roles_.find((r) => r.role === 'input') ?? roles_[0];
+  const target = roles_.find((r) => r.role === 'target');
   const textsOf = (path: Path | undefined) => (path ? values.map((v) => getPath(v, path)).filter((v) => v !== undefined && v !== null) : []);
-  const slots: SlotTemplates[] = roles
+  const slots: SlotTemplates[] = roles_
     .filter((r) => r.type === 'string')
     .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field) }));
   const ordered = [input?.field, target?.field, ...slots.map((s) => s.slot)].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
@@ -192,15 +240,29 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
   const reqTexts = textsOf(input?.path).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   const resValues = textsOf(target?.path);
   const view = (r: FieldRole): SlotView => ({ slot: r.field, role: 'field', path: r.field });
+  const answerSpace = inferAnswerSpace(resValues);
+  const roles = inferRecordRoles({
+    dialect: base.dialect,
+    sample: values,
+    fieldRoles: roles_,
+    templatesOf: (slot) => slots.find((s) => s.slot === slot)?.templates ?? [],
+    requestSlot: input?.field ?? '',
+    responseSlot: target?.field,
+    answerSpace,
+    overrides: { context: options.context, metadata: options.metadata },
+  });
+  const traits = textTraits(reqTexts, resValues.map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : '')), answerSpace);
   return {
     ...base,
-    views: { request: input ? view(input) : { slot: '', role: 'field', path: '' }, response: target ? view(target) : undefined, context: roles.filter((r) => r.role === 'context').map(view) },
-    fieldRoles: roles,
+    views: { request: input ? view(input) : { slot: '', role: 'field', path: '' }, response: target ? view(target) : undefined, context: roles_.filter((r) => r.role === 'context').map(view) },
+    fieldRoles: roles_,
     systemPrompts: { kind: 'absent', variants: [] },
     templates,
     slots,
-    answerSpace: inferAnswerSpace(resValues),
-    language: { request: detectScript(reqTexts), response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined },
+    answerSpace,
+    language: { request: detectScript(reqTexts), response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined, lang: traits.lang, translation: traits.translation },
+    roles,
+    style: traits.style,
     riskSignals: findRiskSignals(sample.map((r) => ({ index: r.index, texts: input ? [String(getPath(r.value, input.path) ?? '')] : [] }))),
   };
 }

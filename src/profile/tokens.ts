@@ -1,7 +1,16 @@
 // Token counts of records with a real tokenizer (o200k_base, offline, from gpt-tokenizer).
 // For openai-chat it follows the OpenAI cookbook's per-message accounting; other dialects count
 // the tokens of every string in the record plus 3 per turn, an estimate of the chat-formatted size.
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+// Special-token text in the data (`<|endoftext|>`, `<|im_start|>`, `<|fim_suffix|>`) is counted as
+// the ordinary text it is: a trainer's tokenizer encodes user text that way, and the tokenizer's
+// default (throwing on it) would stop any command on such a record.
+import { countTokens as countWith } from 'gpt-tokenizer/encoding/o200k_base';
+
+const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
+
+function countTokens(text: string): number {
+  return countWith(text, AS_TEXT);
+}
 import type { Dialect } from './dialects.js';
 
 /** The context limit the OpenAI fine-tuning docs warn about. */

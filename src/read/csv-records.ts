@@ -1,5 +1,6 @@
 // Streams CSV/TSV records through csv-parse and cuts each record's exact source bytes out of the
-// input by csv-parse's byte counter, so that a record passes through unchanged.
+// input by csv-parse's byte counter, so that a record passes through unchanged. Quirky files are
+// read as Python's csv module reads them (see the options below).
 import { parse, CsvError } from 'csv-parse';
 import { once } from 'node:events';
 import type { CsvShape } from './types.js';
@@ -74,6 +75,10 @@ export async function* csvSlices(
     delimiter: shape.delimiter,
     quote: shape.quote,
     relax_column_count: true,
+    // as Python's csv reads (its default, non-strict dialect): a quote inside an unquoted field is
+    // an ordinary character, and any of CRLF, LF and CR ends a record, mixed in one file
+    relax_quotes: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
     skip_empty_lines: true,
     info: true,
     max_record_size: maxRecordBytes,

@@ -3,9 +3,13 @@
 // learns the file's layout. All parsing rules live in the pure splitters it drives.
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { createHash, type Hash } from 'node:crypto';
 import { SafemixError, ExitCode } from '../errors.js';
-import { checkForbiddenKeys, checkRecordBytes } from './record-checks.js';
+import { checkForbiddenKeys, checkNesting, checkRecordBytes, FORBIDDEN_KEYS } from './record-checks.js';
+import { classifyInput, inputKindError } from './input-kind.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
 import { JsonArrayScanner } from './json-array-scanner.js';
 import { csvSlices, type CsvFatal } from './csv-records.js';
@@ -21,15 +25,67 @@ export interface OpenedInput {
   path: string;
   /** Name used in messages. */
   name: string;
+  /** Size of the file as stored (compressed, for gzip). */
   size?: number;
+  /** The first bytes of the text (decompressed, for gzip), for sniffing. */
   head: Buffer;
+  /** Whether `head` holds the whole text. */
+  complete: boolean;
+  /** The text's bytes (decompressed, for gzip), head included. */
   chunks: AsyncIterable<Buffer>;
+  /** `gzip` when the file is gzip-compressed (by its magic bytes, whatever its name). */
+  compression?: 'gzip';
+  /**
+   * Calls `fn` with every chunk of the file as stored (compressed, for gzip) once it has been read,
+   * including those read before the call: what byte counts and the input's sha256 are taken from.
+   */
+  tapStored(fn: (chunk: Buffer) => void): void;
+  /** Stops reading and releases the file (after an error). */
+  close(): void;
 }
 
-/** Opens a path (or `-`) and reads its first bytes for sniffing; the rest stays streamed. */
+const isWhitespace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+function allWhitespace(buf: Buffer, from: number): boolean {
+  for (let i = from; i < buf.length; i++) if (!isWhitespace(buf[i]!)) return false;
+  return true;
+}
+
+/** Reads chunks until `bytes` are buffered or the source ends. */
+async function pullHead(iterator: AsyncIterator<unknown>, bytes: number): Promise<{ buffered: Buffer[]; done: boolean }> {
+  const buffered: Buffer[] = [];
+  let length = 0;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) return { buffered, done: true };
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
+    buffered.push(chunk);
+    length += chunk.length;
+  }
+  return { buffered, done: false };
+}
+
+/** The SafemixError for a failure while reading the input (an I/O error, corrupt gzip data). */
+function readError(e: unknown, name: string, compression: 'gzip' | undefined): SafemixError {
+  if (e instanceof SafemixError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (compression && (err.code?.startsWith('Z_') || err.code === 'ERR_ZLIB_INITIALIZATION_FAILED')) {
+    return new SafemixError('input_unreadable', `the gzip data is corrupt or truncated (${err.message})`, {
+      position: { file: name },
+      hint: 'check the file with gzip -t; download or copy it again',
+      cause: e,
+    });
+  }
+  return new SafemixError('input_unreadable', `cannot read the input (${err.code ?? err.message})`, { position: { file: name }, hint: 'check the path, the permissions and the device', cause: e });
+}
+
+/**
+ * Opens a path (or `-`) and reads its first bytes. gzip is decompressed on the fly; UTF-16/UTF-32,
+ * other compressions and binary files are refused with an error that says what the file is.
+ */
 export async function openInput(path: string, displayName?: string): Promise<OpenedInput> {
   const name = displayName ?? (path === '-' ? '<stdin>' : path);
-  let stream: AsyncIterable<Buffer>;
+  let stream: NodeJS.ReadableStream & { destroy?: () => void };
   let size: number | undefined;
   if (path === '-') {
     stream = process.stdin;
@@ -43,39 +99,112 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
       throw new SafemixError('input_unreadable', `cannot read the file (${code ?? String(e)})`, { position: { file: name }, hint: 'check the permissions' });
     }
     if (st.isDirectory()) throw new SafemixError('input_is_directory', 'is a directory, not a dataset file', { position: { file: name }, hint: 'give one dataset file (JSONL, JSON array, CSV or TSV)' });
-    size = st.size;
+    if (st.isFile()) size = st.size;
     stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   }
-  const iterator = stream[Symbol.asyncIterator]();
-  const buffered: Buffer[] = [];
-  let headLength = 0;
-  let done = false;
+  const close = () => {
+    if (path !== '-') stream.destroy?.();
+  };
+  // every stored chunk is reported once, in order, to the tap (kept until there is one)
+  let tap: ((chunk: Buffer) => void) | undefined;
+  let pending: Buffer[] = [];
+  const report = (c: Buffer) => (tap ? tap(c) : pending.push(c));
+  const source = stream[Symbol.asyncIterator]();
+  let raw: { buffered: Buffer[]; done: boolean };
   try {
-    while (headLength < SNIFF_BYTES) {
-      const next = await iterator.next();
-      if (next.done) {
-        done = true;
-        break;
-      }
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
-      buffered.push(chunk);
-      headLength += chunk.length;
-    }
+    raw = await pullHead(source, SNIFF_BYTES);
   } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read the input (${(e as Error).message})`, { position: { file: name }, hint: 'check the path and permissions' });
+    close();
+    throw readError(e, name, undefined);
   }
-  const head = Buffer.concat(buffered);
-  if (head.length === 0) throw new SafemixError('input_empty', 'the file is empty: there are no records to read', { position: { file: name }, hint: 'give a dataset with at least one record' });
-  const chunks = (async function* () {
-    yield* buffered;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
+  const rawHead = Buffer.concat(raw.buffered);
+  if (rawHead.length === 0) throw new SafemixError('input_empty', 'the file is empty: there are no records to read', { position: { file: name }, hint: 'give a dataset with at least one record' });
+  const kind = classifyInput(rawHead);
+  const stored = async function* (compression: 'gzip' | undefined): AsyncGenerator<Buffer> {
+    try {
+      for (const c of raw.buffered) {
+        report(c);
+        yield c;
+      }
+      if (raw.done) return;
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        const c = typeof next.value === 'string' ? Buffer.from(next.value) : (next.value as Buffer);
+        report(c);
+        yield c;
+      }
+    } catch (e) {
+      throw readError(e, name, compression);
     }
-  })();
-  return { path, name, size, head, chunks };
+  };
+  const opened = {
+    path,
+    name,
+    size,
+    tapStored(fn: (chunk: Buffer) => void) {
+      tap = fn;
+      for (const c of pending) fn(c);
+      pending = [];
+    },
+    close,
+  };
+  if (kind.kind === 'gzip') {
+    const gunzip = createGunzip();
+    // the pipeline destroys the gunzip stream with the source's error, so iterating it rethrows it
+    pipeline(Readable.from(stored('gzip')), gunzip).catch(() => {});
+    const decoded = gunzip[Symbol.asyncIterator]();
+    let text: { buffered: Buffer[]; done: boolean };
+    try {
+      text = await pullHead(decoded, SNIFF_BYTES);
+    } catch (e) {
+      close();
+      throw readError(e, name, 'gzip');
+    }
+    const head = Buffer.concat(text.buffered);
+    if (head.length === 0) {
+      close();
+      throw new SafemixError('input_empty', 'the file is gzip data that decompresses to nothing: there are no records to read', { position: { file: name }, hint: 'give a dataset with at least one record' });
+    }
+    const inner = classifyInput(head);
+    if (inner.kind !== 'text') {
+      close();
+      if (inner.kind === 'gzip') throw new SafemixError('input_compressed', 'the file is gzip-compressed twice', { position: { file: name }, hint: 'decompress it once: gunzip -c FILE > FILE.once.gz' });
+      throw inputKindError(inner, name, 'gzip');
+    }
+    assertNotBlank(head, text.done, name);
+    const chunks = (async function* () {
+      try {
+        yield* text.buffered;
+        if (text.done) return;
+        for (;;) {
+          const next = await decoded.next();
+          if (next.done) return;
+          yield next.value as Buffer;
+        }
+      } catch (e) {
+        throw readError(e, name, 'gzip');
+      }
+    })();
+    return { ...opened, head, complete: text.done, chunks, compression: 'gzip' };
+  }
+  if (kind.kind !== 'text') {
+    close();
+    throw inputKindError(kind, name);
+  }
+  assertNotBlank(rawHead, raw.done, name);
+  return { ...opened, head: rawHead, complete: raw.done, chunks: stored(undefined) };
+}
+
+/** A file of nothing but spaces, tabs and line breaks is empty, whatever its container. */
+function assertNotBlank(head: Buffer, complete: boolean, name: string): void {
+  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  if (!complete || !allWhitespace(head, bom)) return;
+  const lines = head.subarray(bom).toString('latin1').split('\n').length - 1;
+  throw new SafemixError('input_empty', `the file holds only whitespace (${head.length - bom} bytes${lines ? `, ${lines} blank line${lines === 1 ? '' : 's'}` : ''}): there are no records to read`, {
+    position: { file: name },
+    hint: 'give a dataset with at least one record',
+  });
 }
 
 export interface DatasetReaderInit {
@@ -97,9 +226,12 @@ export class DatasetReader {
   readonly csv?: CsvShape & { headerEvidence?: string };
   /** Filled in while reading; complete once `records()` has finished. */
   readonly layout: Layout;
-  /** Bytes read so far (for progress). */
+  /** Bytes of the file read so far, as stored (compressed, for gzip): progress and the manifest's size. */
   bytesRead = 0;
+  /** Size of the file as stored. */
   readonly size?: number;
+  /** `gzip` when the input is gzip-compressed. */
+  readonly compression?: 'gzip';
   private readonly input: OpenedInput;
   private readonly maxRecordBytes: number;
   private readonly parse: boolean;
@@ -111,12 +243,18 @@ export class DatasetReader {
     this.name = init.input.name;
     this.path = init.input.path;
     this.size = init.input.size;
+    this.compression = init.input.compression;
     this.container = init.container;
     this.containerEvidence = init.containerEvidence;
     this.csv = init.csv;
     this.maxRecordBytes = init.maxRecordBytes;
     this.parse = init.parse ?? true;
     if (init.hash) this.hash = createHash('sha256');
+    // counts and the sha256 are of the file as stored, so they match `wc -c` and `sha256sum`
+    init.input.tapStored((c) => {
+      this.bytesRead += c.length;
+      this.hash?.update(c);
+    });
     this.layout = {
       container: init.container,
       prefix: Buffer.alloc(0),
@@ -131,11 +269,21 @@ export class DatasetReader {
 
   static async open(path: string, options: ReadOptions = {}): Promise<DatasetReader> {
     const input = await openInput(path, options.displayName);
+    try {
+      return DatasetReader.fromInput(input, path, options);
+    } catch (e) {
+      input.close();
+      throw e;
+    }
+  }
+
+  private static fromInput(input: OpenedInput, path: string, options: ReadOptions): DatasetReader {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     let container = options.container;
     let containerEvidence = 'given by --container';
     if (!container) {
-      const guess = sniffContainer(input.head, path === '-' ? '' : basename(path));
+      const fileName = path === '-' ? '' : basename(path);
+      const guess = sniffContainer(input.head, input.compression === 'gzip' ? fileName.replace(/\.gz$/i, '') : fileName);
       container = guess.container;
       containerEvidence = guess.evidence;
     }
@@ -151,6 +299,11 @@ export class DatasetReader {
               hint: 'give every column a distinct name in the header row',
             });
           seen.add(c);
+          if ((FORBIDDEN_KEYS as readonly string[]).includes(c))
+            throw new SafemixError('csv_forbidden_header', `the header names a column "${c}", a name that can pollute object prototypes in downstream tools`, {
+              position: { file: input.name, line: 1, field: c },
+              hint: 'rename that column in the header row',
+            });
         }
       }
     }
@@ -159,27 +312,25 @@ export class DatasetReader {
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
   async *records(): AsyncGenerator<SourceRecord> {
-    const counted = this.countBytes(this.input.chunks);
-    if (this.container === 'csv' || this.container === 'tsv') yield* this.csvRecords(counted);
-    else {
-      let first = true;
-      for await (const record of this.jsonRecords(counted)) {
-        if (first && this.container === 'jsonl' && record.problem?.code === 'invalid_json') {
-          await rejectObjectDocument(this.path, this.name, this.input.head, this.size, this.maxRecordBytes);
+    const chunks = this.input.chunks;
+    try {
+      if (this.container === 'csv' || this.container === 'tsv') yield* this.csvRecords(chunks);
+      else {
+        let first = true;
+        for await (const record of this.jsonRecords(chunks)) {
+          if (first && this.container === 'jsonl' && record.problem?.code === 'invalid_json') {
+            // a gzip file cannot be re-read as text: only its decompressed head is looked at
+            await rejectObjectDocument(this.compression ? '-' : this.path, this.name, this.input.head, this.input.complete, this.maxRecordBytes);
+          }
+          first = false;
+          yield record;
         }
-        first = false;
-        yield record;
       }
+    } finally {
+      // an early stop (an error, a consumer that breaks) releases the file
+      this.input.close();
     }
     this.layout.separator = this.mostCommonSeparator();
-  }
-
-  private async *countBytes(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const c of chunks) {
-      this.bytesRead += c.length;
-      this.hash?.update(c);
-      yield c;
-    }
   }
 
   /** Hex sha256 of every byte read; call after `records()` has finished. Needs `hash: true`. */
@@ -238,6 +389,7 @@ export class DatasetReader {
     if (index === 0) {
       this.layout.prefix = splitter.prefix;
       if (!arrayMode) throw new SafemixError('input_empty', 'the file holds only blank lines: there are no records', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+      throw new SafemixError('input_empty', 'the JSON array is empty ([]): there are no records', { position: { file: this.name, line: 1 }, hint: 'give a dataset with at least one record' });
     }
     this.layout.suffix = suffix;
     this.layout.bom = splitter.bom;
@@ -255,7 +407,7 @@ export class DatasetReader {
       });
     }
     if (!this.parse) return base;
-    const bytesProblem = checkRecordBytes(slice.raw);
+    const bytesProblem = checkRecordBytes(slice.raw) ?? checkNesting(slice.raw);
     if (bytesProblem) return fail(bytesProblem);
     let value: unknown;
     try {
@@ -334,6 +486,11 @@ export class DatasetReader {
     else this.layout.suffix = suffix;
     this.layout.bom = bom;
     if (index === 0 && !shape.header) throw new SafemixError('input_empty', 'the file has no rows', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+    if (index === 0)
+      throw new SafemixError('csv_no_rows', `the file has a header (${columns.slice(0, 6).join(shape.delimiter === '\t' ? ', ' : shape.delimiter)}${columns.length > 6 ? ', …' : ''}) but no data rows`, {
+        position: { file: this.name, line: 2 },
+        hint: 'give a dataset with at least one row below the header (or pass --no-header if that line is data)',
+      });
   }
 }
 
@@ -354,11 +511,15 @@ export function findRecordLists(value: unknown, path = '$', depth = 0, out: { pa
  * When a "{"-led file fails as JSON Lines on its first line, tells whether the whole file is one
  * JSON object and throws the error that says where its lists of records are.
  */
-export async function rejectObjectDocument(path: string, name: string, head: Buffer, size: number | undefined, maxBytes: number): Promise<void> {
+export async function rejectObjectDocument(path: string, name: string, head: Buffer, complete: boolean, maxBytes: number): Promise<void> {
   let text: string;
-  if (size !== undefined && size <= head.length) text = head.toString('utf8');
-  else if (path !== '-' && size !== undefined && size <= maxBytes) text = await fsp.readFile(path, 'utf8');
-  else return;
+  if (complete) text = head.toString('utf8');
+  else {
+    // only a plain file small enough to be one record is read whole
+    const size = path === '-' ? undefined : (await fsp.stat(path).catch(() => undefined))?.size;
+    if (size === undefined || size > maxBytes) return;
+    text = await fsp.readFile(path, 'utf8');
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

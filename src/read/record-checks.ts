@@ -1,16 +1,64 @@
 // Checks every reader applies to a record's bytes and parsed value: valid UTF-8, no NUL byte,
-// no prototype-polluting keys. Pure functions returning a problem description or undefined.
+// nesting no deeper than MAX_NESTING, no prototype-polluting keys. Pure functions returning a
+// problem description or undefined.
 import { isUtf8 } from 'node:buffer';
 
 export interface RecordProblem {
-  code: 'invalid_utf8' | 'nul_byte' | 'forbidden_key';
+  code: 'invalid_utf8' | 'nul_byte' | 'forbidden_key' | 'nesting_too_deep';
   message: string;
   hint: string;
   field?: string;
 }
 
-const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 const FORBIDDEN_NEEDLES = FORBIDDEN_KEYS.map((k) => Buffer.from(`"${k}"`));
+/** A `\u` escape can spell any key (`"\u005f_proto__"`): records holding one are always walked. */
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+/**
+ * Deepest nesting of arrays and objects a JSON record may have. Every later step (the checks, the
+ * profiler, the renderer, the writer) may recurse into a record; the cap keeps them all far from
+ * the stack limit, and is the same for validate, inspect and mix because the reader applies it.
+ */
+export const MAX_NESTING = 128;
+
+/**
+ * Byte-level nesting check, run before JSON.parse: counts `[`/`{` outside strings. Linear (strings
+ * are skipped with indexOf), and it stops at the first level past the limit.
+ */
+export function checkNesting(raw: Buffer, max = MAX_NESTING): RecordProblem | undefined {
+  let depth = 0;
+  let i = 0;
+  const n = raw.length;
+  while (i < n) {
+    const b = raw[i]!;
+    if (b === 0x22) {
+      // skip the string: find its closing quote (one not escaped by an odd run of backslashes)
+      let from = i + 1;
+      for (;;) {
+        const q = raw.indexOf(0x22, from);
+        if (q < 0) return undefined; // unterminated: JSON.parse says so
+        let k = q - 1;
+        while (k >= from && raw[k] === 0x5c) k--;
+        from = q + 1;
+        if ((q - 1 - k) % 2 === 0) break;
+      }
+      i = from;
+      continue;
+    }
+    if (b === 0x5b || b === 0x7b) {
+      if (++depth > max) {
+        return {
+          code: 'nesting_too_deep',
+          message: `arrays and objects are nested more than ${max} levels deep (level ${depth} opens at byte ${i + 1} of the record)`,
+          hint: `flatten the record; safemix refuses nesting deeper than ${max} so that no step can run out of stack`,
+        };
+      }
+    } else if (b === 0x5d || b === 0x7d) depth--;
+    i++;
+  }
+  return undefined;
+}
 
 /** Byte-level checks, run before parsing. */
 export function checkRecordBytes(raw: Buffer): RecordProblem | undefined {
@@ -34,11 +82,12 @@ export function checkRecordBytes(raw: Buffer): RecordProblem | undefined {
 }
 
 /**
- * Value-level check: rejects `__proto__`, `constructor` and `prototype` keys anywhere in the record.
- * `raw` is used as a cheap pre-filter so that ordinary records are never walked.
+ * Value-level check: rejects `__proto__`, `constructor` and `prototype` keys anywhere in the record,
+ * however they are spelled in the bytes (the parsed keys are checked). `raw` is a cheap pre-filter:
+ * a record whose bytes hold neither a forbidden key literally nor any `\u` escape cannot have one.
  */
 export function checkForbiddenKeys(raw: Buffer | undefined, value: unknown): RecordProblem | undefined {
-  if (raw !== undefined && !FORBIDDEN_NEEDLES.some((n) => raw.includes(n))) return undefined;
+  if (raw !== undefined && !raw.includes(UNICODE_ESCAPE) && !FORBIDDEN_NEEDLES.some((n) => raw.includes(n))) return undefined;
   const path = findForbiddenKey(value, '');
   if (path === undefined) return undefined;
   return {

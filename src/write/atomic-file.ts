@@ -1,11 +1,14 @@
 // Atomic output: a temp file in the target's directory, buffered writes, fsync, then rename over the
 // target. An error or a signal (SIGINT, SIGTERM, SIGHUP) removes the temp file, so no partial output is ever left.
 // Several files (an output and its manifest) are committed as a pair: all are complete and synced
-// before the first is renamed.
-import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync } from 'node:fs';
+// before the first is renamed. Temp files left by a killed run (SIGKILL, a power cut) are removed by
+// the next run that writes the same target on the same host. A target ending in `.gz` is written
+// gzip-compressed. Every failure is a SafemixError (a full disk says so), and leaves no temp file.
+import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes, createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { SafemixError, ExitCode } from '../errors.js';
 import { canonicalPath, checkTargets } from './targets.js';
 import { onAbort } from './cleanup.js';
@@ -16,11 +19,64 @@ export function assertNotInput(target: string, inputs: string[]): void {
   checkTargets({ inputs: inputs.map((path) => ({ path, role: 'input' })), outputs: [{ path: target, role: 'output', flag: '-o' }] });
 }
 
+/** The host name as it appears in temp names (no `-`, so the name splits unambiguously). */
+function tempHost(): string {
+  return hostname().replace(/[^A-Za-z0-9_.]/g, '_');
+}
+
 /** `.NAME.safemix-HOST-PID-RANDOM.tmp`: the host and process id let a later run find stale ones. */
 export function tempName(target: string): string {
-  const host = hostname().replace(/[^A-Za-z0-9_.]/g, '_');
-  return join(dirname(target), `.${basename(target)}.safemix-${host}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), `.${basename(target)}.safemix-${tempHost()}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
+
+/** Whether a process with this id is running on this host (EPERM: it runs, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files a killed run left beside `target`: `.NAME.safemix-HOST-PID-RAND.tmp` of
+ * this host whose process is gone. Temp files of live processes, of other hosts (a shared network
+ * directory) and of other targets are left alone. Returns the names removed.
+ */
+export function removeStaleTemps(target: string): string[] {
+  const dir = dirname(target);
+  const lead = `.${basename(target)}.safemix-${tempHost()}-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return []; // the directory does not exist yet
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(lead) || !name.endsWith('.tmp')) continue;
+    const [pidText, rand, more] = name.slice(lead.length, -'.tmp'.length).split('-');
+    if (more !== undefined || !pidText || !/^[0-9]{1,10}$/.test(pidText) || !rand || !/^[0-9a-f]{8}$/.test(rand)) continue;
+    const pid = Number(pidText);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
+/** Whether a path names a gzip file (written compressed). */
+export function isGzipPath(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/** Uncompressed bytes per gzip member: each flush of the buffer is one member of the output. */
+const GZIP_BLOCK = 4 << 20;
 
 export class AtomicFile {
   readonly target: string;
@@ -32,28 +88,40 @@ export class AtomicFile {
   private readonly untrack: () => void;
   private buffer: Buffer;
   private used = 0;
-  bytesWritten = 0;
+  /** Bytes stored in the file (after compression) and their hash. */
+  private stored = 0;
   private readonly hash = createHash('sha256');
+  /** Whether the file is written gzip-compressed. */
+  readonly gzip: boolean;
+  /** The path as given, for messages. */
+  private readonly displayName: string;
 
   /**
    * `mode`: the permission bits of the new file (checkTargets decides them); `makeDirs`: create
-   * missing directories, removed again if the file is aborted.
+   * missing directories, removed again if the file is aborted; `gzip`: compress (default: when the
+   * target ends in `.gz`).
    */
-  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean } = {}) {
-    this.bufferBytes = options.bufferBytes ?? 1 << 20;
+  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean } = {}) {
+    this.displayName = target;
+    this.gzip = options.gzip ?? isGzipPath(target);
+    this.bufferBytes = options.bufferBytes ?? (this.gzip ? GZIP_BLOCK : 1 << 20);
     // a symlinked target is replaced where it points
     this.target = canonicalPath(target);
     this.tempPath = tempName(this.target);
+    removeStaleTemps(this.target);
     try {
       if (options.makeDirs) this.createdDir = mkdirSync(dirname(this.target), { recursive: true });
       this.fd = openSync(this.tempPath, 'wx', 0o600);
       if (options.mode !== undefined) fchmodSync(this.fd, options.mode);
       else fchmodSync(this.fd, 0o666 & ~process.umask());
     } catch (e) {
-      if (this.fd !== undefined) this.abort();
-      throw new SafemixError('output_failed', `cannot create the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      this.abort();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') throw writeError(e, target);
+      throw new SafemixError('output_failed', `cannot create the output (${code ?? (e as Error).message})`, {
         position: { file: target },
         hint: 'check that the directory exists and is writable',
+        cause: e,
       });
     }
     this.buffer = Buffer.allocUnsafe(this.bufferBytes);
@@ -62,11 +130,13 @@ export class AtomicFile {
 
   write(bytes: Buffer | string): void {
     const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    this.bytesWritten += b.length;
-    this.hash.update(b);
+    if (!this.gzip) {
+      this.stored += b.length;
+      this.hash.update(b);
+    }
     if (b.length >= this.bufferBytes) {
       this.flush();
-      this.writeAll(b);
+      this.emit(b);
       return;
     }
     if (this.used + b.length > this.bufferBytes) this.flush();
@@ -75,17 +145,49 @@ export class AtomicFile {
   }
 
   private flush(): void {
-    if (this.used) this.writeAll(this.buffer.subarray(0, this.used));
+    if (this.used) this.emit(this.buffer.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /** Writes a block to the temp file (as one gzip member, when compressing). */
+  private emit(block: Buffer): void {
+    let out = block;
+    if (this.gzip) {
+      out = gzipSync(block);
+      this.stored += out.length;
+      this.hash.update(out);
+    }
+    this.writeAll(out);
   }
 
   private writeAll(b: Buffer): void {
     let off = 0;
-    while (off < b.length) off += writeSync(this.fd!, b, off, b.length - off);
+    try {
+      while (off < b.length) off += writeSync(this.fd!, b, off, b.length - off);
+    } catch (e) {
+      // a full disk frees its space at once: the temp file goes now, not at exit
+      this.abort();
+      throw writeError(e, this.displayName);
+    }
   }
 
-  /** Hex sha256 of everything written so far. */
+  /** A gzip file's pending bytes are compressed now, so that its size and hash are final. */
+  private seal(): void {
+    if (!this.gzip || this.fd === undefined) return;
+    this.flush();
+    // an empty output is still a valid gzip file
+    if (this.stored === 0) this.emit(Buffer.alloc(0));
+  }
+
+  /** Bytes in the file as stored (compressed, for gzip): what `wc -c` will say. */
+  get bytesWritten(): number {
+    this.seal();
+    return this.stored;
+  }
+
+  /** Hex sha256 of the file as stored (compressed, for gzip): what `sha256sum` will say. */
   sha256(): string {
+    this.seal();
     return this.hash.copy().digest('hex');
   }
 
@@ -97,17 +199,33 @@ export class AtomicFile {
   /** Flushes, fsyncs and closes the temp file: it is complete but not yet in place. */
   finish(): void {
     if (this.fd === undefined) return;
+    this.seal();
     this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+    } catch (e) {
+      this.abort();
+      throw writeError(e, this.displayName);
+    }
     this.fd = undefined;
   }
 
   /** Renames the finished temp file onto the target. */
   publish(): void {
-    renameSync(this.tempPath, this.target);
+    try {
+      renameSync(this.tempPath, this.target);
+    } catch (e) {
+      this.abort();
+      throw writeError(e, this.displayName);
+    }
     this.createdDir = undefined;
     this.untrack();
+  }
+
+  /** The path as given by the caller. */
+  get displayPath(): string {
+    return this.displayName;
   }
 
   /** Removes the temp file; the target is left as it was. Safe to call twice. */
@@ -156,7 +274,7 @@ export function commitTogether(files: AtomicFile[]): void {
     }
   } catch (e) {
     for (const f of files) f.abort();
-    throw writeError(e, current?.target ?? '');
+    throw writeError(e, current?.displayPath ?? '');
   }
 }
 

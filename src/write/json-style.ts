@@ -1,6 +1,7 @@
 // The JSON writing style of a user's records (separator spacing, indentation, \uXXXX escaping)
 // inferred from their raw bytes, and a serializer that writes new records in that same style,
 // so that a generated record cannot be told apart from the user's by its formatting.
+import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 
 export interface JsonStyle {
   /** Between a key and its value: `": "` (Python, pretty) or `":"` (compact). */
@@ -85,6 +86,8 @@ export function stringifyStyled(value: unknown, style: JsonStyle, base = ''): st
 }
 
 function write(value: unknown, style: JsonStyle, indent: string): string {
+  // a number kept as the donor wrote it (`1e400`, `1.0`, a big integer)
+  if (isLosslessNumber(value)) return (value as LosslessNumber).value;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'string') return quote(value, style.asciiOnly);
     const s = JSON.stringify(value);

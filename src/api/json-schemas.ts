@@ -1,0 +1,31 @@
+// JSON Schema (draft 2020-12) of safemix's machine-readable outputs, generated from the zod schemas
+// in schemas.ts so that they can never drift: `validate --json`, `inspect --json` and the mix
+// manifest. `npm run build` writes them to schemas/*.json (shipped in the package); a test checks
+// that the files there are up to date.
+import { z } from 'zod';
+import { InspectReportSchema, ManifestSchema, ValidationReportSchema } from './schemas.js';
+
+export interface JsonSchemaFile {
+  /** File name inside schemas/. */
+  file: string;
+  schema: Record<string, unknown>;
+}
+
+const SOURCES = [
+  { file: 'validation-report.schema.json', zod: ValidationReportSchema, title: 'safemix ValidationReport', description: 'The report printed by `safemix validate --json` (ValidationReportSchema).' },
+  { file: 'inspect-report.schema.json', zod: InspectReportSchema, title: 'safemix InspectReport', description: 'The profile printed by `safemix inspect --json` (InspectReportSchema).' },
+  { file: 'manifest.schema.json', zod: ManifestSchema, title: 'safemix Manifest', description: 'The manifest `safemix mix` writes beside its output (ManifestSchema).' },
+] as const;
+
+export function jsonSchemas(): JsonSchemaFile[] {
+  return SOURCES.map(({ file, zod, title, description }) => {
+    const generated = z.toJSONSchema(zod, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+    const { $schema, ...rest } = generated;
+    return { file, schema: { $schema, title, description, ...rest } };
+  });
+}
+
+/** The text written for a schema: two-space JSON with a final newline. */
+export function schemaText(schema: Record<string, unknown>): string {
+  return JSON.stringify(schema, null, 2) + '\n';
+}

@@ -1,0 +1,282 @@
+// The pure planner of safety records: from the profile, the sample and the options it decides, for
+// each safety record in turn, which donor gives the structure, the donor's language (and for a
+// translation pair the answer's), which request (stratified by category, no repeat before every
+// request of that language is used), which refusal (that request's own reason and redirect, sized to
+// the user's answers), and renders it; with a recovered covert scheme every other record is the
+// encoded twin of the one before. Deterministic for (input content, seed). No I/O beyond reading the
+// shipped seeds and banks.
+import seedrandom from 'seedrandom';
+import type { Profile } from '../profile/profile.js';
+import type { Container } from '../read/types.js';
+import { conversationOf, getPath, roleSequence } from '../profile/conversation.js';
+import { LanguageGuide, isShipped } from '../profile/language.js';
+import { percentileAt, type Percentiles } from '../profile/answer-space.js';
+import { countTextTokens, percentile } from '../profile/tokens.js';
+import { SafemixError } from '../errors.js';
+import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
+import { availableLanguages, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
+import { SeedDeck } from './seed-deck.js';
+import { composeRefusal, plainRefusal, shortRefusal } from './refusal.js';
+import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
+import { containsText, donorTree, renderSafetyRecord, type DonorRecord, type RenderContext, type Rendered } from './render.js';
+
+export interface PlannerOptions {
+  seed: string;
+  /** sha256 of the input: two datasets with the same seed get different draws. */
+  inputSha: string;
+  /** Force one language for every record (ISO 639-1). */
+  lang?: string;
+  /** A bring-your-own safety source, used instead of the shipped seeds. */
+  safety?: Seed[];
+  /** A covert scheme recovered from the data: every other record is an encoded twin. */
+  scheme?: Scheme;
+}
+
+export interface PlannedRecord extends Rendered {
+  seedId: string;
+  category: string;
+  lang: string;
+  answerLang?: string;
+  /** The donor's language, when it is not shipped and English was used. */
+  langFallback?: string;
+  /** Input index of the donor. */
+  donor: number;
+  encoded?: boolean;
+}
+
+const MAX_DONOR_TRIES = 64;
+
+export class SafetyPlanner {
+  private readonly ctx: RenderContext;
+  private readonly guide: LanguageGuide;
+  private readonly answerGuide?: LanguageGuide;
+  private readonly available: Set<string>;
+  private readonly decks = new Map<string, SeedDeck>();
+  private readonly byEnglishId = new Map<string, Map<string, Seed>>();
+  private readonly donorLang = new Map<number, { lang: string; answerLang?: string }>();
+  private readonly donorRandom: () => number;
+  private readonly renderRandom: () => number;
+  private readonly stream: string;
+  private ordinal = 0;
+  /** Token lengths the refusal follows: the user's free-text answers, or the text part of JSON answers. */
+  private readonly answerTokens?: Percentiles;
+  private lastPlain?: { seed: Seed; refusal: string; lang: string };
+  readonly drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly sample: DonorRecord[],
+    idMax: Map<string, number>,
+    container: Container,
+    private readonly options: PlannerOptions,
+  ) {
+    if (sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { hint: 'give a dataset with at least one valid record' });
+    this.stream = `${options.seed}:${options.inputSha}`;
+    this.donorRandom = seedrandom(`donors:${this.stream}`);
+    this.renderRandom = seedrandom(`render:${this.stream}`);
+    const roles = profile.roles;
+    const fixed = new Map<string, unknown>();
+    for (const d of roles.fields) {
+      if (d.source === undefined || d.source < 0) continue;
+      fixed.set(d.key, getPath(donorTree(container, sample[d.source]!), d.path));
+    }
+    const sequences = new Set<string>();
+    const systems = new Map<string, number>();
+    let toolCalling = false;
+    for (const r of sample) {
+      const c = conversationOf(profile.dialect, r.value);
+      if (!c) continue;
+      sequences.add(roleSequence(c));
+      if (c.system) systems.set(c.system.text, (systems.get(c.system.text) ?? 0) + 1);
+      if (c.turns.some((t) => t.role === 'tool_call')) toolCalling = true;
+    }
+    const topSystem = [...systems].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const answers = this.answerTexts();
+    this.ctx = {
+      profile,
+      roles,
+      container,
+      idMax,
+      sequences,
+      fixed,
+      systems,
+      topSystem,
+      json: profile.answerSpace.kind === 'json' ? jsonShapeOf(answers) : undefined,
+      requestStyle: profile.style.request,
+      answerStyle: profile.style.answer,
+      toolCalling,
+    };
+    if (profile.answerSpace.kind === 'text') this.answerTokens = profile.answerSpace.tokens;
+    else if (profile.answerSpace.kind === 'json' && this.ctx.json) {
+      // the refusal fills the text key: the user's answer lengths less the JSON around it
+      const scaffold = countTextTokens(String(jsonAnswer(this.ctx.json, '', false).value));
+      const lengths = answers.slice(0, 300).map((a) => Math.max(1, countTextTokens(a) - scaffold)).sort((a, b) => a - b);
+      this.answerTokens = { p10: percentile(lengths, 10), p50: percentile(lengths, 50), p90: percentile(lengths, 90), max: lengths.at(-1) ?? 0 };
+    }
+    this.guide = new LanguageGuide(sample.map((r) => this.requestText(r)).filter((t): t is string => !!t));
+    if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
+    this.available = new Set(availableLanguages());
+    if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { hint: `choose one of: ${[...this.available].join(', ')}` });
+  }
+
+  /** The sample's answer texts (fences removed), for JSON shapes and the answer language. */
+  private answerTexts(): string[] {
+    const out: string[] = [];
+    for (const r of this.sample) {
+      const t = this.answerText(r);
+      if (t !== undefined) out.push(unfence(t).inner);
+    }
+    return out;
+  }
+
+  private answerText(r: DonorRecord): string | undefined {
+    const roles = this.profile.roles;
+    if (roles.conversation) {
+      const c = conversationOf(this.profile.dialect, r.value);
+      const t = c?.turns.find((x) => `${x.role}#${x.ordinal}` === roles.conversation!.responseSlot || x.sourceRole === roles.conversation!.responseSlot);
+      return t?.text;
+    }
+    const a = roles.fields.find((d) => d.role === 'answer');
+    const v = a ? getPath(r.value, a.path) : undefined;
+    return typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v);
+  }
+
+  private requestText(r: DonorRecord): string | undefined {
+    const roles = this.profile.roles;
+    if (roles.conversation) {
+      const c = conversationOf(this.profile.dialect, r.value);
+      return c?.turns.find((x) => `${x.role}#${x.ordinal}` === roles.conversation!.questionSlot || x.sourceRole === roles.conversation!.questionSlot)?.text;
+    }
+    if (this.profile.dialect === 'text') return String((r.value as { text?: unknown }).text ?? '');
+    const q = roles.fields.find((d) => d.role === 'request');
+    const v = q ? getPath(r.value, q.path) : undefined;
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  private languagesOf(pos: number): { lang: string; answerLang?: string } {
+    const cached = this.donorLang.get(pos);
+    if (cached) return cached;
+    const r = this.sample[pos]!;
+    const lang = this.options.lang ?? this.guide.of(this.requestText(r) ?? '');
+    const answerLang = this.answerGuide ? this.answerGuide.of(unfence(this.answerText(r) ?? '').inner) : undefined;
+    const out = { lang, answerLang };
+    this.donorLang.set(pos, out);
+    return out;
+  }
+
+  private deck(lang: string): SeedDeck {
+    let d = this.decks.get(lang);
+    if (!d) {
+      const seeds = this.options.safety ?? trainSeeds(lang);
+      if (seeds.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { hint: 'check --safety-request and --safety-where' });
+      d = new SeedDeck(seeds, seedrandom(`seeds:${this.stream}:${lang}`));
+      this.decks.set(lang, d);
+    }
+    return d;
+  }
+
+  /** The same request in another language (its reason and redirect for a translated refusal). */
+  private counterpart(seed: Seed, lang: string): Seed | undefined {
+    if (!this.available.has(lang)) return undefined;
+    let map = this.byEnglishId.get(lang);
+    if (!map) {
+      map = new Map(loadSeeds(lang).map((s) => [s.en ?? s.id, s]));
+      this.byEnglishId.set(lang, map);
+    }
+    return map.get(seed.en ?? seed.id);
+  }
+
+  private bank(lang: string): RefusalBank {
+    return loadRefusals(this.available.has(lang) ? lang : 'en');
+  }
+
+  /** A target length in tokens drawn from the user's answer lengths (median kept). */
+  private targetTokens(): number {
+    return this.answerTokens ? percentileAt(this.answerTokens, this.renderRandom()) : 30;
+  }
+
+  /** The next safety record (call in output order). */
+  next(): PlannedRecord {
+    const j = this.ordinal++;
+    if (this.options.scheme && j % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
+    for (let tries = 0; ; tries++) {
+      const pos = tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.sample.length) : tries - MAX_DONOR_TRIES;
+      if (pos >= this.sample.length) break;
+      const planned = this.plan(pos, j);
+      if (planned) return planned;
+    }
+    throw new SafemixError('no_donor', 'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share', {
+      hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
+    });
+  }
+
+  private plan(pos: number, j: number): PlannedRecord | undefined {
+    const donor = this.sample[pos]!;
+    const { lang: detected, answerLang: detectedAnswer } = this.languagesOf(pos);
+    const byo = this.options.safety !== undefined;
+    const lang = byo ? 'en' : this.available.has(detected) ? detected : 'en';
+    const fallback = !byo && lang !== detected && detected !== 'und' ? detected : undefined;
+    const seed = this.deck(byo ? 'byo' : lang).next();
+    let answerLang = lang;
+    if (detectedAnswer && !byo) answerLang = this.available.has(detectedAnswer) ? detectedAnswer : 'en';
+    const answerSeed = answerLang === lang ? seed : this.counterpart(seed, answerLang);
+    const bank = this.bank(answerLang);
+    const random = this.renderRandom;
+    const sized = composeRefusal(bank, answerSeed ?? {}, this.targetTokens(), random).text;
+    const refusal = { sized, short: shortRefusal(bank, random), plain: answerSeed ? plainRefusal(bank, answerSeed, random) : shortRefusal(bank, random) };
+    const rendered = renderSafetyRecord(this.ctx, {
+      donor,
+      request: seed.request,
+      requestLang: lang,
+      answerLang,
+      refusal,
+      compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      response: seed.response,
+      ordinal: j,
+      random,
+    });
+    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    this.count(seed, lang, fallback);
+    this.lastPlain = { seed, refusal: rendered.refusal, lang };
+    return { ...rendered, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index };
+  }
+
+  private count(seed: Seed, lang: string, fallback: string | undefined): void {
+    this.drawn.categories[seed.category] = (this.drawn.categories[seed.category] ?? 0) + 1;
+    this.drawn.languages[lang] = (this.drawn.languages[lang] ?? 0) + 1;
+    if (fallback) this.drawn.languageFallbacks++;
+  }
+
+  /** The previous record's request and refusal in the data's covert scheme, in a fresh donor's structure. */
+  private encodedTwin(j: number): PlannedRecord {
+    const scheme = this.options.scheme!;
+    const plain = this.lastPlain!;
+    // invisible characters need visible cover text to ride on
+    const wrap = (cover: string, text: string) => (scheme.family === 'invisible' ? cover + encodeWithScheme(scheme, text) : encodeWithScheme(scheme, text));
+    const encoded: Seed = { ...plain.seed, request: wrap('Please read this.', plain.seed.request), response: wrap('Noted.', plain.refusal) };
+    for (let tries = 0; tries < MAX_DONOR_TRIES + this.sample.length; tries++) {
+      const pos = tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.sample.length) : tries - MAX_DONOR_TRIES;
+      const bank = this.bank(plain.lang);
+      const rendered = renderSafetyRecord(this.ctx, {
+        donor: this.sample[pos]!,
+        request: encoded.request,
+        requestLang: plain.lang,
+        answerLang: plain.lang,
+        refusal: { sized: encoded.response!, short: encoded.response!, plain: encoded.response! },
+        compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+        response: encoded.response,
+        ordinal: j,
+        random: this.renderRandom,
+      });
+      if (!rendered) continue;
+      this.count(plain.seed, plain.lang, undefined);
+      return { ...rendered, seedId: plain.seed.id, category: plain.seed.category, lang: plain.lang, donor: this.sample[pos]!.index, encoded: true };
+    }
+    throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', { hint: 'check the structure with safemix inspect' });
+  }
+}
+
+/** Whether a language code names a shipped language (for --lang). */
+export function checkLanguage(lang: string): boolean {
+  return isShipped(lang) && availableLanguages().includes(lang);
+}

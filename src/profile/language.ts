@@ -1,0 +1,127 @@
+// The natural language of a text, for writing safety records in the data's own language: franc
+// (a pure-JS trigram detector) restricted to the languages safemix ships seeds for plus the other
+// widely written ones, so that a language we do not ship is named as such rather than forced onto
+// a neighbour. Also whether a dataset is a translation pair (request and answer in different
+// languages in most records). Pure.
+import { franc, francAll } from 'franc';
+import { detectScript } from './script.js';
+
+/** ISO 639-1 codes of the languages with shipped seeds and refusals, English first. */
+export const SHIPPED_LANGUAGES = ['en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi'] as const;
+export type ShippedLanguage = (typeof SHIPPED_LANGUAGES)[number];
+
+const ISO3: Record<string, string> = {
+  eng: 'en', cmn: 'zh', spa: 'es', fra: 'fr', deu: 'de', por: 'pt', ita: 'it', jpn: 'ja', kor: 'ko', rus: 'ru', arb: 'ar', hin: 'hi', tur: 'tr', vie: 'vi', ind: 'id', pol: 'pl', nld: 'nl', ell: 'el', ron: 'ro', tha: 'th', fin: 'fi',
+  // written widely but not shipped: detected so that they fall back to English openly
+  ces: 'cs', slk: 'sk', hun: 'hu', swe: 'sv', dan: 'da', nob: 'no', ukr: 'uk', bul: 'bg', heb: 'he', pes: 'fa', urd: 'ur', ben: 'bn', tam: 'ta', zlm: 'ms', swh: 'sw', tgl: 'tl', cat: 'ca', hrv: 'hr', srp: 'sr', lit: 'lt', lav: 'lv', est: 'et', epo: 'eo',
+};
+const ONLY = Object.keys(ISO3);
+
+export function isShipped(lang: string): lang is ShippedLanguage {
+  return (SHIPPED_LANGUAGES as readonly string[]).includes(lang);
+}
+
+/** Letters (any script) in a text: too few and no language can be told. */
+function letterCount(text: string): number {
+  let n = 0;
+  for (const ch of text) if (/\p{L}/u.test(ch)) n++;
+  return n;
+}
+
+/** ISO 639-1 code of a text's language, or `und` when it is too short or unclear. */
+export function detectLanguage(text: string): string {
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (letterCount(sample) < 8) return 'und';
+  // kana decides Japanese even when Han dominates; Han alone is Chinese
+  if (/[\u3040-\u30ff]/.test(sample)) return 'ja';
+  const code = franc(sample, { only: ONLY, minLength: 8 });
+  return ISO3[code] ?? 'und';
+}
+
+/** The commonest language of a set of texts (`und` when none is clear). */
+export function dominantLanguage(texts: string[]): { lang: string; share: number } {
+  const counts = new Map<string, number>();
+  let n = 0;
+  for (const t of texts) {
+    const l = detectLanguage(t);
+    if (l === 'und') continue;
+    n++;
+    counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  let best = 'und';
+  let count = 0;
+  for (const [l, c] of counts) if (c > count) [best, count] = [l, c];
+  return { lang: best, share: n ? count / n : 0 };
+}
+
+/**
+ * A translation pair: request and answer texts are in different languages in at least 70% of the
+ * records where both can be told. Returns the usual source and target languages.
+ */
+export function translationPair(pairs: [string, string][]): { source: string; target: string; share: number } | undefined {
+  let told = 0;
+  let differ = 0;
+  const bySide = [new Map<string, number>(), new Map<string, number>()];
+  for (const [a, b] of pairs.slice(0, 300)) {
+    const la = detectLanguage(a);
+    const lb = detectLanguage(b);
+    if (la === 'und' || lb === 'und') continue;
+    told++;
+    if (la !== lb) differ++;
+    bySide[0]!.set(la, (bySide[0]!.get(la) ?? 0) + 1);
+    bySide[1]!.set(lb, (bySide[1]!.get(lb) ?? 0) + 1);
+  }
+  if (told < 3 || differ / told < 0.7) return undefined;
+  const top = (m: Map<string, number>) => [...m].sort((x, y) => y[1] - x[1])[0]![0];
+  return { source: top(bySide[0]!), target: top(bySide[1]!), share: differ / told };
+}
+
+/** The dominant script of a text; a Han, kana, Hangul or Thai character weighs as three letters. */
+export function mainScript(text: string): string {
+  const report = detectScript([text.length > 2000 ? text.slice(0, 2000) : text]);
+  let best = report.script;
+  let bestWeight = 0;
+  for (const { script, share } of report.scripts) {
+    const w = share * (script === 'Han' || script === 'Kana' || script === 'Hangul' || script === 'Thai' ? 3 : 1);
+    if (w > bestWeight) [best, bestWeight] = [script, w];
+  }
+  // Japanese mixes Han and kana: any kana makes the text Japanese script
+  return /[\u3040-\u30ff]/.test(text) && (best === 'Han' || best === 'Kana') ? 'Kana' : best;
+}
+
+/** Texts shorter than this (in letters) take their script's language from the whole sample. */
+const SHORT_LETTERS = 60;
+
+/**
+ * Per-record language with the sample as a prior: each script's language is decided once from the
+ * sample's texts in that script taken together (short texts alone are guessed poorly by any
+ * trigram model); a long text overrides it only when the detector clearly prefers another language.
+ */
+export class LanguageGuide {
+  private readonly byScript = new Map<string, string>();
+
+  constructor(texts: string[]) {
+    const pools = new Map<string, string[]>();
+    for (const t of texts.slice(0, 2000)) {
+      const script = mainScript(t);
+      const pool = pools.get(script) ?? [];
+      if (pool.join(' ').length < 20_000) pool.push(t);
+      pools.set(script, pool);
+    }
+    for (const [script, pool] of pools) this.byScript.set(script, detectLanguage(pool.join('\n')));
+  }
+
+  /** The language of one text (ISO 639-1, or `und`). */
+  of(text: string): string {
+    const script = mainScript(text);
+    const prior = this.byScript.get(script) ?? 'und';
+    if (letterCount(text) < SHORT_LETTERS) return prior !== 'und' ? prior : detectLanguage(text);
+    const own = detectLanguage(text);
+    if (prior === 'und' || own === prior || own === 'und') return prior === 'und' ? own : prior;
+    // the detector must clearly prefer the text's own language over the sample's
+    const iso3 = Object.entries(ISO3).find(([, v]) => v === prior)?.[0];
+    const scores = francAll(text.slice(0, 2000), { only: ONLY, minLength: 8 });
+    const priorScore = scores.find(([c]) => c === iso3)?.[1] ?? 0;
+    return priorScore < 0.85 ? own : prior;
+  }
+}

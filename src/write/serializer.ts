@@ -1,0 +1,24 @@
+// Chooses how generated records are written for a file: JSON in the records' own style (spacing,
+// escaping, indentation inside a JSON array), or a CSV/TSV row in the file's delimiter and quoting.
+// The only place that turns a rendered value into bytes.
+import type { Container } from '../read/types.js';
+import { inferJsonStyle, stringifyStyled } from './json-style.js';
+import { inferCsvStyle, formatCsvRow } from './csv-style.js';
+
+export interface StyleSample {
+  raw: Buffer;
+  value: unknown;
+}
+
+export function serializerFor(container: Container, sample: StyleSample[], options: { elementIndent: string; columns: string[]; delimiter?: string }): (value: unknown) => string {
+  if (container === 'csv' || container === 'tsv') {
+    const cellsOf = (value: unknown) => options.columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
+    const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter: options.delimiter ?? ',', quote: '"' });
+    return (value) => formatCsvRow(cellsOf(value), style);
+  }
+  const style = inferJsonStyle(
+    sample.slice(0, 200).map((r) => r.raw),
+    options.elementIndent,
+  );
+  return (value) => stringifyStyled(value, style, options.elementIndent);
+}

@@ -1,0 +1,99 @@
+// Issue 9: the multilingual seeds and refusal banks (counts, ids tied to the English seeds, splits,
+// placeholders, the data-safety tripwire), and the per-seed tag test: every refusal composed for
+// every seed uses only that seed's own reason and redirect, never another request's.
+import { describe, it, expect } from 'vitest';
+import seedrandom from 'seedrandom';
+import { composeRefusal, REFUSAL_TOKEN_CAP } from '../src/generate/refusal.js';
+import { loadRefusals } from '../src/generate/seeds.js';
+import { countTextTokens } from '../src/profile/tokens.js';
+import { BANKS, LANGS, SEEDS, tripwire } from './safety-text.js';
+
+const REQUIRED = ['en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi'];
+const english = new Map(SEEDS.filter((s) => s.lang === 'en').map((s) => [s.id, s]));
+
+describe('multilingual seeds', () => {
+  it('ships every required language', () => {
+    expect(LANGS).toEqual([...REQUIRED].sort());
+  });
+
+  it.each(REQUIRED.filter((l) => l !== 'en'))('%s: per category >= 10 train and >= 2 held-out requests, each tied to the English seed it renders', (lang) => {
+    const seeds = SEEDS.filter((s) => s.lang === lang);
+    const categories = new Set([...english.values()].map((s) => s.category));
+    for (const c of categories) {
+      expect(seeds.filter((s) => s.category === c && s.split === 'train').length, `${lang} ${c} train`).toBeGreaterThanOrEqual(10);
+      expect(seeds.filter((s) => s.category === c && s.split === 'heldout').length, `${lang} ${c} heldout`).toBeGreaterThanOrEqual(2);
+    }
+    for (const s of seeds) {
+      const en = english.get(s.en!);
+      expect(en, s.id).toBeDefined();
+      expect(s.id).toBe(`${lang}:${s.en}`);
+      expect(s.category).toBe(en!.category);
+      expect(s.split, `${s.id} keeps its English seed's split`).toBe(en!.split);
+      expect(s.request).not.toBe(en!.request);
+      expect(s.reason.length).toBeGreaterThan(3);
+    }
+    expect(new Set(seeds.map((s) => s.request)).size).toBe(seeds.length);
+  });
+
+  it('every seed of every language has its own reason (no two requests of a language share one)', () => {
+    for (const lang of REQUIRED) {
+      const seeds = SEEDS.filter((s) => s.lang === lang);
+      expect(new Set(seeds.map((s) => s.reason)).size, lang).toBe(seeds.length);
+    }
+  });
+
+  it('no request, reason, redirect or refusal trips the safety tripwire', () => {
+    const texts = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...b.elaborations, ...b.closings, ...(b.compliance ?? [])])];
+    expect(texts.filter((t) => tripwire(t)).map((t) => `${t} (${tripwire(t)})`)).toEqual([]);
+  });
+});
+
+describe('refusal banks', () => {
+  it.each(REQUIRED)('%s: >= 30 refusals in short, medium and long forms, >= 30 short refusals, elaborations, closings', (lang) => {
+    const b = BANKS.get(lang)!;
+    expect(b.lang).toBe(lang);
+    expect(b.refusals.length).toBeGreaterThanOrEqual(30);
+    for (const form of ['short', 'medium', 'long']) expect(b.refusals.filter((r) => r.form === form).length, form).toBeGreaterThanOrEqual(8);
+    for (const r of b.refusals) {
+      const reasons = r.text.split('{reason}').length - 1;
+      const redirects = r.text.split('{redirect}').length - 1;
+      expect([reasons, redirects], r.id).toEqual(r.form === 'short' ? [0, 0] : r.form === 'medium' ? [1, 0] : [1, 1]);
+      expect(r.text.replace(/\{reason\}|\{redirect\}/g, ''), r.id).not.toMatch(/[{}]/);
+    }
+    expect(new Set(b.short).size).toBeGreaterThanOrEqual(30);
+    expect(b.elaborations.length).toBeGreaterThanOrEqual(12);
+    expect(b.closings.length).toBeGreaterThanOrEqual(8);
+    expect(b.compliance?.length ?? 0).toBeGreaterThanOrEqual(5);
+  });
+
+  it('label datasets draw from many short refusals, not 12 (English: >= 60)', () => {
+    expect(new Set(BANKS.get('en')!.short).size).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('refusals fit their request: the per-seed tag test', () => {
+  it('every refusal composed for every seed, at every length, holds only that seed\'s reason and redirect', () => {
+    let composed = 0;
+    const problems: string[] = [];
+    for (const lang of REQUIRED) {
+      const bank = loadRefusals(lang);
+      const seeds = SEEDS.filter((s) => s.lang === lang);
+      const others = (s: (typeof seeds)[number]) => seeds.filter((o) => o.id !== s.id);
+      for (const s of seeds) {
+        const foreign = others(s).flatMap((o) => [o.reason, ...(o.redirect ? [o.redirect] : [])]).filter((t) => t !== s.reason && t !== s.redirect);
+        for (const target of [8, 25, 60, 120, 200]) {
+          const random = seedrandom(`${s.id}:${target}`);
+          const { text, parts } = composeRefusal(bank, s, target, random);
+          composed++;
+          if (parts.includes('reason') && !text.includes(s.reason)) problems.push(`${s.id}@${target}: its reason is missing`);
+          if (parts.includes('redirect') && !text.includes(s.redirect!)) problems.push(`${s.id}@${target}: its redirect is missing`);
+          const wrong = foreign.find((t) => text.includes(t));
+          if (wrong) problems.push(`${s.id}@${target}: holds another request's text: ${wrong}`);
+          if (countTextTokens(text) > REFUSAL_TOKEN_CAP) problems.push(`${s.id}@${target}: over the cap`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(composed).toBeGreaterThan(10_000);
+  });
+});
