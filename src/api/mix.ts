@@ -41,6 +41,8 @@ export interface MixOptions extends ScanOptions {
   metadata?: string[];
   /** Write every safety record in this language (ISO 639-1) instead of each donor's. */
   lang?: string;
+  /** Allow more than 10 safety records per user record. */
+  force?: boolean;
   /** Closed label sets: `refuse` (default) writes a refusal in the label slot, `skip` leaves the data unmixed. */
   closedAnswers?: 'refuse' | 'skip';
   /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
@@ -141,7 +143,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const usable = records - rejected.length;
   const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
   const closedSkip = options.closedAnswers === 'skip' && isClosed(profile);
-  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count });
+  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
   const dialect = scan.detection.dialect;
   const container = scan.reader.container;
   if (k > 0 && sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
@@ -157,8 +159,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
 
   // the planner decides every safety record: donor, language, request, refusal, fields
   const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
-  // encoded text has no natural language to match: such data gets English unless --lang says otherwise
-  const lang = options.lang ?? (encoding.verdict !== 'none' ? 'en' : undefined);
+  // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
+  const lang = options.lang ?? (scheme ? 'en' : undefined);
   const planner = total > 0 ? new SafetyPlanner(profile, sample, idMax, container, { seed, inputSha, lang, safety, scheme }) : undefined;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
 

@@ -76,13 +76,17 @@ export function translationPair(pairs: [string, string][]): { source: string; ta
   return { source: top(bySide[0]!), target: top(bySide[1]!), share: differ / told };
 }
 
-/** The dominant script of a text; a Han, kana, Hangul or Thai character weighs as three letters. */
+/**
+ * The dominant script of a text. Latin names and terms are common inside text in other scripts (the
+ * reverse is rare), so a Greek, Cyrillic, Arabic, Hebrew or Devanagari letter weighs as two Latin
+ * letters, and a Han, kana, Hangul or Thai character as three.
+ */
 export function mainScript(text: string): string {
   const report = detectScript([text.length > 2000 ? text.slice(0, 2000) : text]);
   let best = report.script;
   let bestWeight = 0;
   for (const { script, share } of report.scripts) {
-    const w = share * (script === 'Han' || script === 'Kana' || script === 'Hangul' || script === 'Thai' ? 3 : 1);
+    const w = share * (script === 'Han' || script === 'Kana' || script === 'Hangul' || script === 'Thai' ? 3 : script === 'Latin' ? 1 : 2);
     if (w > bestWeight) [best, bestWeight] = [script, w];
   }
   // Japanese mixes Han and kana: any kana makes the text Japanese script
@@ -99,21 +103,35 @@ const SHORT_LETTERS = 60;
  */
 export class LanguageGuide {
   private readonly byScript = new Map<string, string>();
+  /** The script most of the sample's texts are written in. */
+  private readonly dominant: string;
 
   constructor(texts: string[]) {
     const pools = new Map<string, string[]>();
+    const counts = new Map<string, number>();
     for (const t of texts.slice(0, 2000)) {
       const script = mainScript(t);
+      counts.set(script, (counts.get(script) ?? 0) + 1);
       const pool = pools.get(script) ?? [];
       if (pool.join(' ').length < 20_000) pool.push(t);
       pools.set(script, pool);
     }
+    this.dominant = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
     for (const [script, pool] of pools) this.byScript.set(script, detectLanguage(pool.join('\n')));
+  }
+
+  /** The script a text is read in: the sample's own script when the text holds a few of its letters (a Greek question about "Tesla Electric Light"). */
+  private scriptOf(text: string): string {
+    const script = mainScript(text);
+    if (script === this.dominant || this.dominant === 'Latin' || this.dominant === 'none') return script;
+    const report = detectScript([text]);
+    const share = report.scripts.find((s) => s.script === this.dominant || (this.dominant === 'Kana' && s.script === 'Han'))?.share ?? 0;
+    return share * letterCount(text) >= 3 ? this.dominant : script;
   }
 
   /** The language of one text (ISO 639-1, or `und`). */
   of(text: string): string {
-    const script = mainScript(text);
+    const script = this.scriptOf(text);
     const prior = this.byScript.get(script) ?? 'und';
     if (letterCount(text) < SHORT_LETTERS) return prior !== 'und' ? prior : detectLanguage(text);
     const own = detectLanguage(text);

@@ -96,7 +96,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const keyOf = (p: Path) => p.join('.');
 
 /** A lone sentence mark that ends (or starts) every text is punctuation, not a wrapper. */
-const isSentenceMark = (part: string) => /^\s*[.?!。？！]\s*$/.test(part) && part.trim().length === 1;
+const isSentenceMark = (part: string) => /^\s*\p{P}\s*$/u.test(part) && [...part.trim()].length === 1;
 
 /** A template applies only when it covers a majority of the slot's texts (sentence marks alone are no template). */
 export function majorityTemplate(templates: Template[]): Template | undefined {
