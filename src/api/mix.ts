@@ -161,7 +161,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
-  const planner = total > 0 ? new SafetyPlanner(profile, sample, idMax, container, { seed, inputSha, lang, safety, scheme }) : undefined;
+  const planner = total > 0 ? new SafetyPlanner(profile, sample, idMax, container, { seed, inputSha, lang, safety, scheme, file }) : undefined;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
 
   // pass 2: stream the user records through, placing planned records by the blend plan

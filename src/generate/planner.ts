@@ -30,6 +30,8 @@ export interface PlannerOptions {
   safety?: Seed[];
   /** A covert scheme recovered from the data: every other record is an encoded twin. */
   scheme?: Scheme;
+  /** The input's name, for messages. */
+  file?: string;
 }
 
 export interface PlannedRecord extends Rendered {
@@ -70,7 +72,7 @@ export class SafetyPlanner {
     container: Container,
     private readonly options: PlannerOptions,
   ) {
-    if (sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { hint: 'give a dataset with at least one valid record' });
+    if (sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file: options.file }, hint: 'give a dataset with at least one valid record' });
     this.stream = `${options.seed}:${options.inputSha}`;
     this.donorRandom = seedrandom(`donors:${this.stream}`);
     this.renderRandom = seedrandom(`render:${this.stream}`);
@@ -116,7 +118,7 @@ export class SafetyPlanner {
     this.guide = new LanguageGuide(sample.map((r) => this.requestText(r)).filter((t): t is string => !!t));
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
     this.available = new Set(availableLanguages());
-    if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { hint: `choose one of: ${[...this.available].join(', ')}` });
+    if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { position: { file: options.file }, hint: `choose one of: ${[...this.available].join(', ')}` });
   }
 
   /** The sample's answer texts (fences removed), for JSON shapes and the answer language. */
@@ -168,7 +170,7 @@ export class SafetyPlanner {
     let d = this.decks.get(lang);
     if (!d) {
       const seeds = this.options.safety ?? trainSeeds(lang);
-      if (seeds.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { hint: 'check --safety-request and --safety-where' });
+      if (seeds.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { position: { file: this.options.file }, hint: 'check --safety-request and --safety-where' });
       d = new SeedDeck(seeds, seedrandom(`seeds:${this.stream}:${lang}`));
       this.decks.set(lang, d);
     }
@@ -206,6 +208,7 @@ export class SafetyPlanner {
       if (planned) return planned;
     }
     throw new SafemixError('no_donor', 'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share', {
+      position: { file: this.options.file },
       hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
     });
   }
@@ -272,7 +275,7 @@ export class SafetyPlanner {
       this.count(plain.seed, plain.lang, undefined);
       return { ...rendered, seedId: plain.seed.id, category: plain.seed.category, lang: plain.lang, donor: this.sample[pos]!.index, encoded: true };
     }
-    throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', { hint: 'check the structure with safemix inspect' });
+    throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', { position: { file: this.options.file }, hint: 'check the structure with safemix inspect' });
   }
 }
 

@@ -358,7 +358,8 @@ function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, reque
   let aEnd = donor.length;
   while (aEnd > a.contentAt && (donor[aEnd - 1] === '\n' || donor[aEnd - 1] === '\r')) aEnd--;
   tree.text = donor.slice(0, q.contentAt) + request + donor.slice(qContentEnd, a.contentAt) + answer + donor.slice(aEnd);
-  fields.text = `sections ${sections.labels.join(' ')}: ${sections.labels.slice(0, sections.question).join(' ') || 'none'} kept, request in ${sections.labels[sections.question]}, refusal in ${sections.labels[sections.answer]}`;
+  const kept = sections.labels.slice(0, sections.question);
+  fields.text = `sections ${sections.labels.join(' ')}: ${kept.length ? `${kept.join(' ')} kept (context); ` : ''}the request in ${sections.labels[sections.question]}; the refusal in ${sections.labels[sections.answer]}`;
   return { refusal: answer };
 }
 
