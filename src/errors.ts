@@ -47,6 +47,20 @@ export type ErrorCode =
   | 'encoded_data'
   | 'encoding_unrecoverable'
   | 'input_changed'
+  // sharded mixing and queue workers
+  | 'plan_invalid'
+  | 'shard_mismatch'
+  | 'shard_incomplete'
+  | 'queue_unavailable'
+  | 'job_failed'
+  | 'job_timeout'
+  // a model endpoint (the paraphrase engine, query): exit 2, except too many fallbacks (exit 1)
+  | 'endpoint_unreachable'
+  | 'endpoint_auth'
+  | 'model_unknown'
+  | 'endpoint_failed'
+  | 'endpoint_rejected'
+  | 'paraphrase_fallback'
   // writing
   | 'output_failed'
   | 'output_not_regular'

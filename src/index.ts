@@ -18,6 +18,10 @@ export { openScan, type ScanOptions } from './api/scan.js';
 export { validateFile, type ValidateOptions } from './api/validate.js';
 export { inspectFile, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { mixFile, type MixOptions, type MixResult } from './api/mix.js';
+// the paraphrase engine (`mix --engine paraphrase`) and the OpenAI-compatible endpoint client it and `query` use
+export { runParaphrase, buildPrompt, judgeAnswer, type ParaphraseOptions, type ParaphraseRun } from './engine/paraphrase.js';
+export { EndpointClient, defaultCacheDir, displayEndpoint, resolveEndpoint, type ChatMessage, type ChatParameters, type ChatAnswer, type EndpointOptions, type EndpointStats } from './engine/endpoint-client.js';
+export { ParaphraseReportSchema, type ParaphraseReport } from './api/schemas.js';
 export { copyDataset } from './api/copy.js';
 export {
   ValidationReportSchema,
@@ -29,3 +33,21 @@ export {
   type Manifest,
 } from './api/schemas.js';
 export { jsonSchemas } from './api/json-schemas.js';
+export { splitInjected } from './blend/plan.js';
+export { planShards, loadPlan, uploadHash, type PlanOptions, type PlanResult } from './shard/plan.js';
+export { mixShard, type MixShardOptions, type MixShardResult } from './shard/mix-shard.js';
+export { mergeManifests, type MergeOptions, type MergeResult } from './shard/merge.js';
+export { PlanSchema, ShardManifestSchema, MergedManifestSchema, type Plan, type ShardManifest, type MergedManifest } from './shard/schemas.js';
+export { startWorker, type QueueWorkerOptions, type RunningWorker } from './queue/worker.js';
+export { submit, status, type SubmitOptions, type SubmitTarget, type SubmitResult, type StatusResult } from './queue/submit.js';
+export { JobDataSchema, type JobData } from './queue/jobs.js';
+// the evaluation kit: probes, query, score (and the string refusal judge)
+export { buildProbes, loadSafePrompts, heldoutSeeds, type ProbesOptions, type ProbesResult } from './eval/probes.js';
+export { queryFile, queryProbes, probeMessages, type QueryOptions, type QueryResult } from './eval/query.js';
+export { scoreFiles, scoreProbes, matchesExpected, type ScoreOptions, type ScoreReport, type Metric, type ModelJudge } from './eval/score.js';
+export { compareFiles, compareReports, formatComparison, type Comparison } from './eval/compare.js';
+export { formatScore, scoreHtml } from './eval/report.js';
+export { modelJudge, HARMBENCH_PROMPT, COMPLIANCE_PROMPT } from './eval/judge-model.js';
+export { wilson, compareProportions, type Proportion, type Difference } from './eval/stats.js';
+export { ProbeSchema, OutputSchema, type Probe, type Output } from './eval/probe-types.js';
+export { judgeResponse, refused, JUDGE_VERSION, type Verdict, type Judgement } from './judge/refusal-judge.js';

@@ -1,11 +1,13 @@
-// The bad-input catalogue (issue 2): every case gets a message naming the file, the record and the
-// field, a hint, the right exit code, and leaves nothing written.
+// The bad-input catalogue (issues 2 and 10): every case gets a message naming the file, the record
+// and the field (or the byte), a hint, the right exit code, and leaves nothing written. The README's
+// "Bad input" section lists these kinds; test/hostile.test.ts adds the hostile paths and runs.
 import { describe, it, expect } from 'vitest';
 import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDataset } from '../src/api/copy.js';
 import { SafemixError } from '../src/errors.js';
-import { runCli, tempDir } from './helpers.js';
+import { gzipSync } from 'node:zlib';
+import { pseudoRandomBytes, runCli, tempDir } from './helpers.js';
 
 const dir = tempDir('safemix-bad-');
 
@@ -20,6 +22,11 @@ interface Case {
 }
 
 const chat = (u: string, a: string) => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
+const qa = (q: string, a: string, extra = '') => `{"question": ${JSON.stringify(q)}, "answer": ${JSON.stringify(a)}${extra}}`;
+const CHATS = [chat('a', 'b'), chat('c', 'd'), chat('e', 'f')].join('\n') + '\n';
+const utf16le = (t: string) => Buffer.from(t, 'utf16le');
+const magic = (head: number[] | string, rest = 200) => Buffer.concat([typeof head === 'string' ? Buffer.from(head, 'latin1') : Buffer.from(head), pseudoRandomBytes(rest)]);
+const oneTurn = (m: object) => `${chat('a', 'b')}\n${JSON.stringify({ messages: [{ role: 'user', content: 'x' }, m] })}\n`;
 
 const CASES: Case[] = [
   { name: 'invalid JSON on a line', file: 'badjson.jsonl', content: `${chat('a', 'b')}\n{"messages": [\n${chat('c', 'd')}\n`, exit: 1, says: ['badjson.jsonl:2', 'invalid_json', 'what to do'] },
@@ -35,6 +42,66 @@ const CASES: Case[] = [
   { name: 'a __proto__ key', file: 'proto.jsonl', content: `${chat('a', 'b')}\n{"messages": [{"role": "user", "content": "x", "__proto__": {"admin": true}}, {"role": "assistant", "content": "y"}]}\n`, exit: 1, says: ['proto.jsonl:2', 'messages[0].__proto__', 'forbidden_key'] },
   { name: 'a constructor key', file: 'ctor.jsonl', content: `{"question": "a", "answer": "b"}\n{"question": "c", "constructor": {"prototype": 1}}\n`, exit: 1, says: ['ctor.jsonl:2', 'field constructor', 'forbidden_key'] },
   { name: 'a JSON object instead of a list', file: 'object.json', content: JSON.stringify({ version: 1, data: [{ prompt: 'a', completion: 'b' }, { prompt: 'c', completion: 'd' }] }, null, 2), exit: 2, says: ['object.json:1', 'not a list of records', '$.data (2 records)', 'jq'] },
+  // records that are not objects, or not JSON
+  { name: 'a string record', file: 'string.jsonl', content: `${qa('a', 'b')}\n"just text"\n`, exit: 1, says: ['string.jsonl:2', 'not_an_object', 'a string'] },
+  { name: 'a null record', file: 'null.jsonl', content: `${qa('a', 'b')}\nnull\n`, exit: 1, says: ['null.jsonl:2', 'the record is null'] },
+  { name: 'a truncated last line', file: 'trunc.jsonl', content: `${qa('a', 'b')}\n{"question": "c",`, exit: 1, says: ['trunc.jsonl:2', 'invalid_json'] },
+  { name: 'single-quoted keys (a Python repr, not JSON)', file: 'repr.jsonl', content: `{'question': 'a', 'answer': 'b'}\n`, exit: 1, says: ['repr.jsonl:1', 'invalid_json', 'one complete JSON object'] },
+  { name: 'a NaN literal', file: 'nan.jsonl', content: `{"question": "a", "answer": NaN}\n`, exit: 1, says: ['nan.jsonl:1', 'invalid_json'] },
+  { name: 'nesting 100,000 deep in a line', file: 'deep.jsonl', content: `${qa('a', 'b')}\n${qa('c', 'd', `, "meta": ${'['.repeat(100_000)}${']'.repeat(100_000)}`)}\n`, exit: 1, says: ['deep.jsonl:2', 'nesting_too_deep', 'more than 128 levels', 'flatten'] },
+  { name: 'nesting 200 deep in a JSON array element', file: 'deep.json', content: `[\n${qa('a', 'b')},\n${qa('c', 'd', `, "meta": ${'{"x": '.repeat(200)}1${'}'.repeat(200)}`)}\n]\n`, exit: 1, says: ['deep.json:3', 'nesting_too_deep'] },
+  { name: 'an escaped \\u005f_proto__ key', file: 'escproto.jsonl', content: `${qa('a', 'b')}\n{"question": "c", "answer": "d", "\\u005f_proto__": {"admin": true}}\n`, exit: 1, says: ['escproto.jsonl:2', 'field __proto__', 'forbidden_key'] },
+  { name: 'a nested prototype key', file: 'prototype.jsonl', content: `${qa('a', 'b')}\n${qa('c', 'd', ', "meta": {"prototype": 1}')}\n`, exit: 1, says: ['prototype.jsonl:2', 'field meta.prototype', 'forbidden_key'] },
+  // JSON array framing
+  { name: 'an unclosed JSON array', file: 'unclosed.json', content: `[${qa('a', 'b')},\n${qa('c', 'd')}\n`, exit: 2, says: ['unclosed.json', 'not closed', 'truncated'] },
+  { name: 'a trailing comma in a JSON array', file: 'trailing.json', content: `[${qa('a', 'b')},]`, exit: 2, says: ['trailing.json:1', 'trailing comma', 'remove the comma'] },
+  { name: 'a missing comma between records', file: 'nocomma.json', content: `[${qa('a', 'b')} ${qa('c', 'd')}]`, exit: 2, says: ['nocomma.json:1', 'expected "," or "]"'] },
+  { name: 'text after the closing bracket', file: 'after.json', content: `[${qa('a', 'b')}] trailing`, exit: 2, says: ['after.json:1', 'after the closing "]"'] },
+  { name: 'an empty JSON array', file: 'emptyarr.json', content: '[]\n', exit: 2, says: ['emptyarr.json:1', 'the JSON array is empty'] },
+  // nothing to read
+  { name: 'a whitespace-only file', file: 'ws.jsonl', content: '  \t \n   \n', exit: 2, says: ['ws.jsonl', 'only whitespace', 'at least one record'] },
+  { name: 'a file of blank lines', file: 'blank.jsonl', content: '\n\n\r\n\n', exit: 2, says: ['blank.jsonl', 'only whitespace', '4 blank lines'] },
+  { name: 'a header-only CSV', file: 'header.csv', content: 'text,label\n', exit: 2, says: ['header.csv:2', 'header (text,label) but no data rows', '--no-header'] },
+  // CSV cells and headers
+  { name: 'a __proto__ CSV header', file: 'protohead.csv', content: '__proto__,label\na,b\n', exit: 2, says: ['protohead.csv:1', 'field __proto__', 'rename that column'] },
+  { name: 'a constructor TSV header', file: 'ctorhead.tsv', content: 'text\tconstructor\na\tb\n', exit: 2, says: ['ctorhead.tsv:1', 'field constructor'] },
+  { name: 'invalid UTF-8 in a CSV row', file: 'latin1.csv', content: Buffer.concat([Buffer.from('text,label\nok,pos\ncaf'), Buffer.from([0xe9]), Buffer.from(',neg\n')]), exit: 1, says: ['latin1.csv:3', 'row 2', 'invalid_utf8', 'iconv'] },
+  { name: 'a NUL byte in a CSV row', file: 'nul.csv', content: 'text,label\nok,pos\nx\u0000y,neg\n', exit: 1, says: ['nul.csv:3', 'row 2', 'nul_byte'] },
+  { name: 'a CSV record over the size limit', file: 'longrow.csv', content: `text,label\nok,pos\n"${'x'.repeat(400)}",neg\n`, args: ['--max-record-bytes', '200'], exit: 2, says: ['longrow.csv', 'larger than the size limit', 'max-record-bytes'] },
+  // text in another encoding
+  { name: 'UTF-16LE with a byte order mark', file: 'u16.jsonl', content: Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(CHATS)]), exit: 2, says: ['u16.jsonl', 'UTF-16LE text', 'byte order mark FF FE at byte 0', 'iconv'] },
+  { name: 'UTF-16BE with a byte order mark', file: 'u16be.jsonl', content: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(utf16le(CHATS)).swap16()]), exit: 2, says: ['u16be.jsonl', 'UTF-16BE text'] },
+  { name: 'UTF-16LE without a byte order mark', file: 'u16nobom.csv', content: utf16le('text,label\nhello,pos\nbye,neg\n'), exit: 2, says: ['u16nobom.csv', 'UTF-16LE text', 'NUL byte after most characters'] },
+  { name: 'UTF-32LE with a byte order mark', file: 'u32.jsonl', content: Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from(Uint32Array.from([...CHATS].map((c) => c.charCodeAt(0))).buffer)]), exit: 2, says: ['u32.jsonl', 'UTF-32LE text'] },
+  // binary files
+  { name: 'random bytes', file: 'random.jsonl', content: pseudoRandomBytes(20_000), exit: 2, says: ['random.jsonl', 'the file is binary', 'control characters', 'at byte'] },
+  { name: 'a Parquet file', file: 'train.parquet', content: magic('PAR1'), exit: 2, says: ['train.parquet', 'binary (Parquet)', 'read_parquet'] },
+  { name: 'a SQLite database', file: 'db.sqlite', content: magic('SQLite format 3\u0000'), exit: 2, says: ['db.sqlite', 'binary (SQLite database)', 'sqlite3 -csv'] },
+  { name: 'a ZIP archive or .xlsx workbook', file: 'sheet.xlsx', content: magic([0x50, 0x4b, 0x03, 0x04]), exit: 2, says: ['sheet.xlsx', 'ZIP (or an .xlsx/.docx document)-compressed', 'export a spreadsheet as CSV'] },
+  { name: 'a PDF', file: 'paper.pdf', content: magic('%PDF-1.7\n'), exit: 2, says: ['paper.pdf', 'binary (PDF)'] },
+  { name: 'an Arrow file', file: 'data.arrow', content: magic('ARROW1'), exit: 2, says: ['data.arrow', 'binary (Arrow IPC)'] },
+  { name: 'a NumPy array', file: 'x.npy', content: magic([0x93, ...Buffer.from('NUMPY')]), exit: 2, says: ['x.npy', 'binary (NumPy array)'] },
+  // compression
+  { name: 'an xz file', file: 'a.jsonl.xz', content: magic([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), exit: 2, says: ['a.jsonl.xz', 'xz-compressed', 'xz -d'] },
+  { name: 'a zstd file', file: 'a.jsonl.zst', content: magic([0x28, 0xb5, 0x2f, 0xfd]), exit: 2, says: ['a.jsonl.zst', 'zstd-compressed', 'zstd -d'] },
+  { name: 'a bzip2 file', file: 'a.jsonl.bz2', content: magic('BZh91AY&SY'), exit: 2, says: ['a.jsonl.bz2', 'bzip2-compressed', 'bunzip2'] },
+  { name: 'a 7-Zip archive', file: 'a.7z', content: magic([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), exit: 2, says: ['a.7z', '7-Zip-compressed'] },
+  { name: 'a truncated gzip file', file: 'cut.jsonl.gz', content: gzipSync(CHATS.repeat(200)).subarray(0, 60), exit: 2, says: ['cut.jsonl.gz', 'gzip data is corrupt or truncated', 'gzip -t'] },
+  { name: 'gzip of an empty file', file: 'empty.jsonl.gz', content: gzipSync(Buffer.alloc(0)), exit: 2, says: ['empty.jsonl.gz', 'decompresses to nothing'] },
+  { name: 'gzip inside gzip', file: 'twice.jsonl.gz', content: gzipSync(gzipSync(CHATS)), exit: 2, says: ['twice.jsonl.gz', 'gzip-compressed twice', 'gunzip -c'] },
+  { name: 'gzip holding UTF-16', file: 'u16.jsonl.gz', content: gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(CHATS)])), exit: 2, says: ['u16.jsonl.gz', 'UTF-16LE text (inside the gzip data)'] },
+  { name: 'gzip holding random bytes', file: 'random.bin.gz', content: gzipSync(pseudoRandomBytes(20_000)), exit: 2, says: ['random.bin.gz', 'binary (inside the gzip data)'] },
+  // dialect checks (openai-chat, alpaca, sharegpt)
+  { name: 'a message without a role', file: 'norole.jsonl', content: `${chat('a', 'b')}\n{"messages": [{"content": "x"}, {"role": "assistant", "content": "y"}]}\n`, exit: 1, says: ['norole.jsonl:2', 'field messages[0].role', 'message_missing_key'] },
+  { name: 'a message without content', file: 'nocontent.jsonl', content: oneTurn({ role: 'assistant' }), exit: 1, says: ['nocontent.jsonl:2', 'field messages[1]', 'missing'] },
+  { name: 'no assistant turn', file: 'noasst.jsonl', content: `${chat('a', 'b')}\n{"messages": [{"role": "user", "content": "x"}]}\n`, exit: 1, says: ['noasst.jsonl:2', 'example_missing_assistant_message'] },
+  { name: 'an unrecognized role', file: 'robot.jsonl', content: oneTurn({ role: 'robot', content: 'y' }), exit: 1, says: ['robot.jsonl:2', 'field messages[1].role', 'unrecognized_role'] },
+  { name: 'an unrecognized message key', file: 'extrakey.jsonl', content: oneTurn({ role: 'assistant', content: 'y', extra: 1 }), exit: 1, says: ['extrakey.jsonl:2', 'field messages[1].extra', 'message_unrecognized_key'] },
+  { name: 'a weight that is not 0 or 1', file: 'weight.jsonl', content: oneTurn({ role: 'assistant', content: 'y', weight: 3 }), exit: 1, says: ['weight.jsonl:2', 'field messages[1].weight', 'weight_invalid'] },
+  { name: 'tool-call arguments that are not JSON', file: 'toolargs.jsonl', content: `${chat('a', 'b')}\n${JSON.stringify({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{not json' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'r' }, { role: 'assistant', content: 'done' }] })}\n`, exit: 1, says: ['toolargs.jsonl:2', 'tool_call_arguments_invalid'] },
+  { name: 'a tool answer to an unknown call', file: 'toolid.jsonl', content: `${chat('a', 'b')}\n${JSON.stringify({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'zz', content: 'r' }, { role: 'assistant', content: 'done' }] })}\n`, exit: 1, says: ['toolid.jsonl:2', 'tool_call_id_unknown'] },
+  { name: 'a record of another dialect', file: 'other.jsonl', content: `${[...Array(30)].map((_, i) => chat(`q${i}`, `a${i}`)).join('\n')}\n{"prompt": "p ->", "completion": " 1"}\n`, exit: 1, says: ['other.jsonl:31', 'dialect_mismatch', 'prompt-completion'] },
+  { name: 'a sharegpt record with no gpt turn', file: 'sharegpt.json', content: '[{"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": "b"}]},\n{"conversations": [{"from": "human", "value": "a"}, {"from": "robot", "value": "b"}]}]', exit: 1, says: ['sharegpt.json:2', 'field conversations'] },
 ];
 
 describe('bad input catalogue', () => {

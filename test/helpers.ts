@@ -86,3 +86,32 @@ export async function startPaused(args: string[], phase: string, options: { cwd?
   await paused;
   return { child, done };
 }
+
+/** Runs any command (a shell with `ulimit`, a preloaded node) and collects its output. */
+export function runCommand(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+  });
+}
+
+/** The CLI's entry point, for commands that wrap it (`bash -c 'ulimit -f 8; node BIN …'`). */
+export const BIN = join(ROOT, 'bin/safemix.js');
+
+/** Deterministic pseudo-random bytes (a sha256 chain), for "random binary" inputs. */
+export function pseudoRandomBytes(length: number, seed = 'safemix'): Buffer {
+  const out = Buffer.alloc(length);
+  let block = createHash('sha256').update(seed).digest();
+  for (let off = 0; off < length; off += block.length) {
+    block.copy(out, off, 0, Math.min(block.length, length - off));
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}

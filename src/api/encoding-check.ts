@@ -1,9 +1,19 @@
 // Joins the covert-encoding analysis to the commands: the text units of sampled records (system
-// prompt, turns, string fields), the report inspect prints, and mix's --on-encoded policy.
+// prompt, turns, string fields), one verdict over several files, the report inspect prints, the
+// records the profiler may learn from, and mix's --on-encoded policy.
 import { SafemixError, ExitCode } from '../errors.js';
 import { conversationOf } from '../profile/conversation.js';
 import type { Dialect } from '../profile/dialects.js';
-import { analyzeEncoding, decodeWithScheme, type EncodingReport, type TextUnit } from '../profile/encoding/index.js';
+import {
+  analyzeEncoding,
+  decodeWithScheme,
+  isWritable,
+  thresholdsOf,
+  type AnalyzeOptions,
+  type EncodingReport,
+  type Scheme,
+  type TextUnit,
+} from '../profile/encoding/index.js';
 
 export type OnEncoded = 'fail' | 'warn' | 'mimic';
 
@@ -20,21 +30,74 @@ export function textUnitOf(dialect: Dialect, index: number, value: unknown): Tex
   return { record: index, texts };
 }
 
-export function analyzeSample(dialect: Dialect, sample: { index: number; value: unknown }[]): EncodingReport {
-  return analyzeEncoding(sample.map((r) => textUnitOf(dialect, r.index, r.value)));
+export function analyzeSample(dialect: Dialect, sample: { index: number; value: unknown }[], options?: AnalyzeOptions): EncodingReport {
+  return analyzeEncoding(
+    sample.map((r) => textUnitOf(dialect, r.index, r.value)),
+    options,
+  );
+}
+
+/** One file's part of a multi-file analysis. */
+export interface FileSample {
+  /** The name shown in the report. */
+  file: string;
+  dialect: Dialect;
+  sample: { index: number; value: unknown }[];
+}
+
+/**
+ * Several files judged as one dataset (a split upload is seen whole): one verdict over all their
+ * sampled records; findings, examples and `files` name each record's file by its position in the list.
+ */
+export function analyzeFiles(files: FileSample[], options?: AnalyzeOptions): EncodingReport & { files: NonNullable<EncodingReport['files']> } {
+  const units: TextUnit[] = files.flatMap((f, file) => f.sample.map((r) => ({ ...textUnitOf(f.dialect, r.index, r.value), file })));
+  const report = analyzeEncoding(units, options);
+  const perFile = files.map((f, file) => {
+    const found = report.files?.find((x) => x.file === file);
+    return { file, name: f.file, records: f.sample.length, flagged: found?.flagged ?? 0, proven: found?.proven ?? 0 };
+  });
+  return { ...report, files: perFile };
+}
+
+/**
+ * The sampled records judged plain: those without any finding in the report. Template inference,
+ * field roles and donors should be learned from these only, so no attacker text reaches a safety
+ * record. With `file` given (multi-file analysis), only findings of that file count.
+ */
+export function plainRecords<T extends { index: number }>(sample: T[], report: EncodingReport, file?: number): T[] {
+  if (report.verdict === 'none' || report.findings.length === 0) return sample;
+  const flagged = new Set(report.findings.filter((f) => file === undefined || (f.file ?? 0) === file).map((f) => f.record));
+  return sample.filter((r) => !flagged.has(r.index));
 }
 
 /** The report when the analysis is turned off (detectEncoding: false). */
 export function skippedEncoding(records: number): EncodingReport {
-  return { verdict: 'none', records, flagged: 0, families: [], findings: [] };
+  return { verdict: 'none', reason: 'the covert-encoding analysis was turned off', thresholds: thresholdsOf(), records, flagged: 0, proven: 0, families: [], findings: [] };
+}
+
+function schemeText(scheme: Scheme): string {
+  const parts = [`scheme ${scheme.family}`];
+  if (scheme.key) parts.push(`key ${scheme.key}`);
+  if (scheme.shift !== undefined) parts.push(`shift ${scheme.shift}`);
+  if (scheme.keyword) parts.push(`keyword ${scheme.keyword}`);
+  if (scheme.separator !== undefined && scheme.family !== 'substitution') parts.push(`separator "${scheme.separator}"`);
+  if (scheme.layout && scheme.layout !== 'all') parts.push(scheme.layout === 'no-spaces' ? 'spaces removed' : 'separators inside words');
+  if (scheme.variant) parts.push(`variant ${scheme.variant}`);
+  if (scheme.offset !== undefined) parts.push(`a = ${scheme.offset}`);
+  if (scheme.repeat !== undefined) parts.push(`each character ${scheme.repeat} times`);
+  if (scheme.codebook) parts.push(`codebook of ${Object.keys(scheme.codebook).length} words`);
+  if (scheme.symbols) parts.push(`symbols ${scheme.symbols.join('')}`);
+  if (scheme.exact) parts.push('(exact, from plain/encoded pairs)');
+  else if (scheme.key || scheme.symbols) parts.push('(frequency analysis)');
+  return parts.join(' ');
 }
 
 /** One line for the human summary. */
 export function describeEncoding(report: EncodingReport): string {
   if (report.verdict === 'none') return `none: natural text (${report.records} sampled records analysed)`;
   const fams = report.families.map((f) => `${f.family} in ${(f.share * 100).toFixed(1)}% (${f.records} records)`).join(', ');
-  const key = report.scheme ? `; scheme ${report.scheme.family}${report.scheme.key ? ` key ${report.scheme.key}` : ''}${report.scheme.shift !== undefined ? ` shift ${report.scheme.shift}` : ''}${report.scheme.exact ? ' (exact, from plain/encoded pairs)' : report.scheme.key ? ' (frequency analysis)' : ''}` : '; no scheme recovered';
-  return `${report.verdict.toUpperCase()}: ${fams}${key}`;
+  const key = report.scheme ? `; ${schemeText(report.scheme)}` : '; no scheme recovered';
+  return `${report.verdict.toUpperCase()}: ${fams}; ${report.flagged} records flagged, ${report.proven} proven${key}`;
 }
 
 /** A decoded example for the report, when a scheme is known. */
@@ -42,26 +105,49 @@ export function decodedExample(report: EncodingReport): string | undefined {
   const ex = report.families.flatMap((f) => f.examples).find((e) => e.decoded !== undefined);
   if (ex) return ex.decoded;
   const first = report.families[0]?.examples[0];
-  if (first && report.scheme) return decodeWithScheme(report.scheme, first.excerpt);
+  if (first && report.scheme && isWritable(report.scheme)) {
+    try {
+      return decodeWithScheme(report.scheme, first.excerpt);
+    } catch {
+      return undefined;
+    }
+  }
   return undefined;
 }
 
-/** mix's policy: refuse (exit 3), warn, or go on and mimic. Throws for fail, and for mimic without a scheme. */
+/**
+ * The scheme mix's encoded twins are written in: under `mimic`, whenever the data is `encoded` or
+ * `suspicious` and a scheme that can write any text was recovered; otherwise none.
+ */
+export function mimicScheme(report: EncodingReport, policy: OnEncoded): Scheme | undefined {
+  if (policy !== 'mimic' || report.verdict === 'none' || !report.scheme) return undefined;
+  return isWritable(report.scheme) ? report.scheme : undefined;
+}
+
+/** mix's policy: refuse (exit 3), warn, or go on and mimic. Throws for fail on `encoded`, and for mimic on `encoded` without a writable scheme. */
 export function applyEncodingPolicy(report: EncodingReport, policy: OnEncoded, file: string): string[] {
   if (report.verdict === 'none') return [];
   const evidence = report.families.map((f) => `${f.family} in ${(f.share * 100).toFixed(1)}% of sampled records (e.g. record ${f.examples[0]?.record ?? '?'}: ${f.evidence})`).join('; ');
-  if (report.verdict === 'suspicious') return [`a few records look encoded (${evidence}); below the 5% dataset threshold`];
+  const scheme = mimicScheme(report, policy);
+  if (report.verdict === 'suspicious') {
+    const note = `a few records look encoded (${evidence}); ${report.reason}`;
+    return [policy === 'mimic' && scheme ? `${note}; encoded safety examples added (${schemeText(scheme)})` : note];
+  }
   if (policy === 'fail')
-    throw new SafemixError('encoded_data', `the data carries a covert encoding: ${evidence}`, {
+    throw new SafemixError('encoded_data', `the data carries a covert encoding: ${report.reason}. ${evidence}`, {
       position: { file },
-      hint: 'inspect it (safemix inspect shows the decoded examples); --on-encoded warn mixes anyway, --on-encoded mimic also adds safety examples in the same encoding',
+      hint: 'inspect it (safemix inspect --json lists every flagged record with its decoding); --on-encoded warn mixes anyway, --on-encoded mimic also adds safety examples in the same encoding',
       exitCode: ExitCode.encoded,
     });
-  if (policy === 'mimic' && !report.scheme)
-    throw new SafemixError('encoding_unrecoverable', `the data carries a covert encoding (${evidence}), but its scheme could not be recovered, so safety examples cannot be written in it`, {
-      position: { file },
-      hint: 'refuse the dataset, or pass --on-encoded warn to mix plain safety examples only',
-      exitCode: ExitCode.encoded,
-    });
+  if (policy === 'mimic' && !scheme)
+    throw new SafemixError(
+      'encoding_unrecoverable',
+      `the data carries a covert encoding (${evidence}), but ${report.scheme ? `its scheme (${schemeText(report.scheme)}) cannot write arbitrary text` : 'its scheme could not be recovered'}, so safety examples cannot be written in it`,
+      {
+        position: { file },
+        hint: 'refuse the dataset, or pass --on-encoded warn to mix plain safety examples only',
+        exitCode: ExitCode.encoded,
+      },
+    );
   return [`covert encoding found (${evidence})${policy === 'mimic' ? '; encoded safety examples added' : '; mixed anyway (--on-encoded warn)'}`];
 }

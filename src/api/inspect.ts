@@ -10,7 +10,7 @@ import type { Dialect } from '../profile/dialects.js';
 import { validateRecord } from '../profile/validate-record.js';
 import { trailingNumber } from '../generate/render.js';
 import { dialectMismatch } from './scan.js';
-import { analyzeSample, decodedExample, describeEncoding, skippedEncoding } from './encoding-check.js';
+import { analyzeFiles, analyzeSample, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
 
 export const DEFAULT_SAMPLE = 5000;
@@ -108,9 +108,27 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
 
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const { scan, sample, records, unusable, unusableExamples, seed } = await sampleDataset(path, options);
-  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(profile.dialect, sample);
+  // encoded rows never teach the profile: it is built from the rows judged plain
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(scan.detection.dialect, sample);
+  const plain = plainRecords(sample, encoding);
+  const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
   return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
+}
+
+/**
+ * Several files of one upload inspected together: each gets its own profile, and one covert-encoding
+ * verdict is decided over all of them (a split upload is seen whole).
+ */
+export async function inspectFiles(paths: string[], options: InspectOptions = {}): Promise<InspectResult[]> {
+  const sampled = [];
+  for (const path of paths) sampled.push(await sampleDataset(path, options));
+  const joint = options.detectEncoding === false ? skippedEncoding(0) : analyzeFiles(sampled.map((d, i) => ({ file: paths[i]!, dialect: d.scan.detection.dialect, sample: d.sample })));
+  const encoding = { ...joint, summary: describeEncoding(joint), decodedExample: decodedExample(joint) };
+  return sampled.map(({ scan, sample, records, unusable, unusableExamples, seed }, i) => {
+    const plain = plainRecords(sample, joint, i);
+    const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
+    return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding };
+  });
 }
 
 /** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */

@@ -1,11 +1,10 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
@@ -14,14 +13,18 @@ import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js'
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
+import { StdoutSink } from '../write/stdout-sink.js';
+import { openReadBack } from '../read/read-back.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner } from '../generate/planner.js';
+import { runParaphrase, type ParaphraseOptions, type ParaphraseRun } from '../engine/paraphrase.js';
 import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
-import { analyzeSample, applyEncodingPolicy, describeEncoding, skippedEncoding, type OnEncoded } from './encoding-check.js';
+import { analyzeFiles, analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
+import type { EncodingReport } from '../profile/encoding/index.js';
 
 export interface MixOptions extends ScanOptions {
   output: string;
@@ -52,7 +55,14 @@ export interface MixOptions extends ScanOptions {
   detectEncoding?: boolean;
   /** What to do when the data carries a covert encoding (default fail, exit 3). */
   onEncoded?: OnEncoded;
-  onProgress?: (phase: 'profile' | 'write', bytesRead: number, size: number | undefined) => void;
+  /** `render` (default: offline) or `paraphrase` (a model rewrites each safety record; see engine/paraphrase.ts). */
+  engine?: 'render' | 'paraphrase';
+  /** The paraphrase engine's endpoint, model and limits (engine paraphrase). */
+  paraphrase?: ParaphraseOptions;
+  /** Progress: bytes of the input (profile, write), or records done of all (paraphrase). */
+  /** A covert-encoding report decided over several files (mixFiles), and this file's position in it. */
+  sharedEncoding?: { report: EncodingReport; file: number };
+  onProgress?: (phase: 'profile' | 'write' | 'paraphrase', bytesRead: number, size: number | undefined) => void;
 }
 
 export interface MixResult {
@@ -93,6 +103,8 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
     );
   } catch (e) {
     cleanup();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') throw writeError(e, `${tmpdir()} (the standard-input spool)`);
     throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, { position: { file: '<stdin>' }, hint: 'check the command that feeds safemix' });
   }
   return { path, cleanup };
@@ -141,17 +153,24 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     });
   }
   const usable = records - rejected.length;
-  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  const closedSkip = options.closedAnswers === 'skip' && isClosed(profile);
-  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
   const dialect = scan.detection.dialect;
   const container = scan.reader.container;
-  if (k > 0 && sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
-  // covert encodings: refuse, warn, or add safety examples in the same encoding (before any output)
+  // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
+  // output); encoded rows never teach the profile or serve as donors
   const policy = options.onEncoded ?? 'fail';
-  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
-  const encodingNotes = applyEncodingPolicy(encoding, policy, file);
-  const scheme = policy === 'mimic' && encoding.verdict === 'encoded' ? encoding.scheme : undefined;
+  const shared = options.sharedEncoding;
+  const encoding = shared ? shared.report : options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  const encodingNotes = applyEncodingPolicy(encoding, policy, shared ? 'the upload' : file);
+  const scheme = mimicScheme(encoding, policy);
+  // structure is learned from the records judged plain; when every sampled record is encoded there
+  // are none, and the encoded records' structure is all there is (said in the notes)
+  const plain = plainRecords(sample, encoding, shared?.file);
+  const donors = plain.length ? plain : sample;
+  if (!plain.length && sample.length) encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
+  const profile = buildProfile(donors, records, scan.detection, container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
+  const closedSkip = options.closedAnswers === 'skip' && isClosed(profile);
+  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
+  if (k > 0 && donors.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
   const total = scheme ? 2 * k : k;
   const layout = scan.reader.layout;
   const inputSha = scan.reader.sha256();
@@ -161,11 +180,22 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
-  const planner = total > 0 ? new SafetyPlanner(profile, sample, idMax, container, { seed, inputSha, lang, safety, scheme, file }) : undefined;
+  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file }) : undefined;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
+  // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
+  const engine = options.engine ?? 'render';
+  if (engine === 'paraphrase' && !options.paraphrase?.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
+  const paraphrase: ParaphraseRun | undefined =
+    engine === 'paraphrase' && planner
+      ? await runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
+      : undefined;
 
   // pass 2: stream the user records through, placing planned records by the blend plan
-  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? stdoutSink() : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? new StdoutSink() : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  // standard output honours backpressure: a slow reader slows the run instead of filling memory
+  const drained = async () => {
+    if (out instanceof StdoutSink && out.needsDrain) await out.drain();
+  };
   let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
   const examples: MixResult['examples'] = [];
@@ -184,8 +214,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     const sink = new RecordSink(out, layout);
     const plan = new BlendPlan(usable, total, order, `${seed}:${inputSha}`);
     const writeInjected = () => {
-      const r = planner!.next();
-      const bytes = serialize(r.value);
+      const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
+      const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
       injected.push({
         index: outputIndex,
@@ -220,12 +250,14 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       }
       checkPass2('between the two passes');
       const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
-      const fd = openSync(path, 'r');
+      // records are read back by offset: a gzip input is decompressed once to a temp file for that
+      const back = await openReadBack(path, file);
       try {
         for (let p = 0; p < permutation.length; p++) {
           while (plan.next()) writeInjected();
-          sink.writeGenerated(index.read(fd, permutation[p]!));
+          sink.writeGenerated(index.read(back.fd, permutation[p]!));
           outputIndex++;
+          await drained();
           // the read-back is synchronous: let signals in now and then
           if ((p & 0x3ff) === 0x3ff || p === 1) {
             if (p === 1) await pausePoint('shuffle-write');
@@ -233,7 +265,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
           }
         }
       } finally {
-        closeSync(fd);
+        back.close();
       }
       assertUnchanged(path, file, before, 'while the shuffled records were read back');
     } else {
@@ -245,6 +277,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         sink.writeUser(record);
         outputIndex++;
         progress(record.index);
+        await drained();
       }
     }
     while (injected.length < total) {
@@ -254,6 +287,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile, planner, closedSkip), ...encodingNotes];
+    if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
     const manifest: Manifest = {
       tool: TOOL,
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
@@ -264,7 +298,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
       count: total,
       order,
-      engine: 'render',
+      engine,
+      ...(paraphrase ? { paraphrase: paraphrase.report } : {}),
       safetySource: safety ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
       profile: {
         request: `${profile.views.request.path} (${profile.views.request.slot})`,
@@ -292,7 +327,34 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     if (out instanceof AtomicFile) out.abort();
     manifestFile?.abort();
     throw writeError(e, options.output);
+  } finally {
+    paraphrase?.close();
   }
+}
+
+/**
+ * Several files of one upload (a split dataset): the covert-encoding analysis judges them together
+ * (3% in each of two files is 3% of the upload, not two clean files), then each file is mixed on its
+ * own into DIR/<its name>, with that one verdict. Each file is read once more for the joint verdict.
+ */
+export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'output' | 'manifest'> & { outputDir: string }): Promise<MixResult[]> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const samples = [];
+  for (const input of inputs) {
+    const { scan, sample } = await sampleDataset(input, { ...options, seed, validate: true, onProgress: undefined });
+    samples.push({ file: input, dialect: scan.detection.dialect, sample });
+  }
+  const report = options.detectEncoding === false ? undefined : analyzeFiles(samples);
+  if (report) applyEncodingPolicy(report, options.onEncoded ?? 'fail', `the upload (${inputs.length} files)`);
+  const names = new Set<string>();
+  const results: MixResult[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const name = basename(input);
+    if (names.has(name)) throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}`, { position: { file: input }, hint: 'rename one, or mix them in separate runs' });
+    names.add(name);
+    results.push(await mixFile(input, { ...options, output: join(options.outputDir, name), sharedEncoding: report && { report, file: i } }));
+  }
+  return results;
 }
 
 /** The manifest's path: `--manifest`, else `OUTPUT.manifest.json`; none for `--no-manifest` or stdout. */
@@ -302,7 +364,7 @@ function manifestPathOf(options: MixOptions): string | undefined {
 }
 
 /** Byte positions of the usable records, for --order shuffle: 16 bytes per record. */
-class RecordIndex {
+export class RecordIndex {
   private offsets = new Float64Array(1024);
   private lengths = new Float64Array(1024);
   size = 0;
@@ -337,26 +399,15 @@ class RecordIndex {
   read(fd: number, i: number): Buffer {
     const buf = Buffer.allocUnsafe(this.lengths[i]!);
     let got = 0;
-    while (got < buf.length) got += readSync(fd, buf, got, buf.length - got, this.offsets[i]! + got);
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, this.offsets[i]! + got);
+      if (n === 0) throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass; nothing was written', { hint: 'let the file settle (finish the upload or copy), then run again' });
+      got += n;
+    }
     return buf;
   }
 }
 
-/** Standard output as the sink (no atomicity is possible there), hashed like a file. */
-function stdoutSink(): ByteSink & { sha256(): string; bytesWritten: number } {
-  const hash = createHash('sha256');
-  const sink = {
-    bytesWritten: 0,
-    write(b: Buffer | string) {
-      const buf = typeof b === 'string' ? Buffer.from(b) : b;
-      sink.bytesWritten += buf.length;
-      hash.update(buf);
-      process.stdout.write(buf);
-    },
-    sha256: () => hash.copy().digest('hex'),
-  };
-  return sink;
-}
 
 /** Closed answers: a label set, choice letters or numbers. */
 function isClosed(profile: Profile): boolean {

@@ -48,6 +48,33 @@ export function injectedCount(n: number, options: InjectedCountOptions): number 
   return k;
 }
 
+/**
+ * Splits k safety records across parts (shards) in proportion to their record counts, by largest
+ * remainder: part i gets floor(k·n_i/N), and the records left over go one each to the parts with
+ * the largest remainders (k·n_i mod N), the earlier part first on a tie. Exact integer arithmetic;
+ * the shares add up to k, and a part with no records gets none. The one rule for splitting k.
+ */
+export function splitInjected(k: number, counts: readonly number[]): number[] {
+  if (!Number.isSafeInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0 (got ${k})`);
+  for (const n of counts) if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`record counts must be whole numbers ≥ 0 (got ${n})`);
+  const total = counts.reduce((a, b) => a + BigInt(b), 0n);
+  if (total === 0n) {
+    if (k > 0) throw new RangeError(`cannot split ${k} safety records across parts that hold no records`);
+    return counts.map(() => 0);
+  }
+  const K = BigInt(k);
+  const shares = counts.map((n) => (K * BigInt(n)) / total);
+  const remainders = counts.map((n, i) => ({ i, r: (K * BigInt(n)) % total }));
+  let left = k - shares.reduce((a, b) => a + Number(b), 0);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left <= 0) break;
+    shares[i]! += 1n;
+    left--;
+  }
+  return shares.map(Number);
+}
+
 /** Streams the output positions: `next()` is true when position t (in order) holds an injected record. */
 export class BlendPlan {
   private t = 0;

@@ -93,7 +93,16 @@ export function formatMix(r: MixResult): string {
   row('categories', [...cats].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');
   row('mimics', `request ${m.profile.request}; answers ${m.profile.response ?? '—'} (${m.profile.answerSpace}); system prompt ${m.profile.systemPrompts}`);
   for (const t of m.profile.templates.slice(0, 3)) row('', `template ${t.slot}: ${JSON.stringify(t.text).slice(0, 70)}`);
-  for (const note of m.notes) row('note', note);
+  if (m.paraphrase) {
+    const p = m.paraphrase;
+    const shownAt = p.fallback.slice(0, 10).map((f) => f.index).join(', ');
+    row('engine', `paraphrase: ${p.model} at ${p.endpoint}; ${n(p.paraphrased)} of ${n(p.records)} rewritten, ${n(p.fallbacks)} fell back${p.fallbacks ? ` (output ${shownAt}${p.fallback.length > 10 ? ', …' : ''})` : ''}${p.keptOffline ? `; ${n(p.keptOffline)} encoded kept offline` : ''}`);
+    row('', `requests ${n(p.requests)} (${n(p.cacheHits)} answers from the cache), retries ${n(p.retries)}, repairs ${n(p.repairs)}, tokens in ${n(p.tokens.in)} / out ${n(p.tokens.out)}${p.cost ? `, estimated cost $${p.cost.usd.toFixed(4)}` : ''}`);
+  }
+  for (const note of m.notes) {
+    if (note.startsWith('warning: ')) row('warning', note.slice('warning: '.length));
+    else row('note', note);
+  }
   if (r.manifestPath) row('manifest', r.manifestPath);
   if (r.examples.length) {
     lines.push(`  examples (${r.examples.length} of ${m.count}):`);

@@ -6,12 +6,16 @@ import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
 import { packageFile } from '../package-root.js';
 import { DIALECTS, type Dialect } from '../profile/dialects.js';
 import { validateFile } from '../api/validate.js';
-import { inspectFile } from '../api/inspect.js';
-import { mixFile } from '../api/mix.js';
+import { inspectFile, inspectFiles } from '../api/inspect.js';
+import { mixFile, mixFiles } from '../api/mix.js';
+import type { ParaphraseOptions } from '../engine/paraphrase.js';
 import { progressReporter } from './progress.js';
 import { holdSignals, runCleanups } from '../write/cleanup.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
+import { registerShardCommands } from '../shard/commands.js';
+import { registerQueueCommands } from '../queue/commands.js';
+import { registerEvalCommands } from './eval-commands.js';
 
 // Numbers on the command line are read strictly: `Number()` would take '' as 0, '0x10' as 16 and
 // 'Infinity' as a number, so each value must be written in plain decimal digits.
@@ -42,7 +46,7 @@ function addReadOptions(cmd: Command): Command {
     .option('--header', 'CSV/TSV: the first row is a header')
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
-    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', one(positiveInt), 64 * 1024 * 1024);
+    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
 }
 
 function collect(v: string, all: string[]): string[] {
@@ -53,6 +57,44 @@ export function nonNegativeNumber(v: string): number {
   const x = Number(v);
   if (!DECIMAL.test(v) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a decimal number ≥ 0, such as 0.05 (got ${JSON.stringify(v)})`);
   return x;
+}
+
+export function positiveNumber(v: string): number {
+  const x = nonNegativeNumber(v);
+  if (x <= 0) throw new InvalidArgumentError(`expected a decimal number > 0, such as 0.5 (got ${JSON.stringify(v)})`);
+  return x;
+}
+
+function shareOfOne(v: string): number {
+  const x = nonNegativeNumber(v);
+  if (x > 1) throw new InvalidArgumentError(`expected a share between 0 and 1, such as 0.2 (got ${JSON.stringify(v)})`);
+  return x;
+}
+
+const PARAPHRASE_FLAGS = ['endpoint', 'model', 'apiKeyEnv', 'concurrency', 'timeout', 'retries', 'repairs', 'examples', 'cache', 'maxFallback', 'priceIn', 'priceOut'] as const;
+
+/** The paraphrase engine's options; its flags without --engine paraphrase are a usage error. */
+function paraphraseOptions(o: Record<string, unknown> & { engine?: string }, source?: (name: string) => string | undefined): ParaphraseOptions | undefined {
+  if (o.engine !== 'paraphrase') {
+    const given = PARAPHRASE_FLAGS.filter((f) => source?.(f) === 'cli');
+    if (given.length) throw new SafemixError('usage', `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of the paraphrase engine`, { hint: 'add --engine paraphrase (with --endpoint URL and --model NAME)' });
+    return undefined;
+  }
+  if (typeof o.model !== 'string' || !o.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
+  return {
+    endpoint: o.endpoint as string | undefined,
+    model: o.model,
+    apiKeyEnv: o.apiKeyEnv as string | undefined,
+    concurrency: o.concurrency as number,
+    timeout: Math.round((o.timeout as number) * 1000),
+    retries: o.retries as number,
+    repairs: o.repairs as number,
+    examples: o.examples as number,
+    cache: o.cache as string | false | undefined,
+    maxFallback: o.maxFallback as number | undefined,
+    priceIn: o.priceIn as number | undefined,
+    priceOut: o.priceOut as number | undefined,
+  };
 }
 
 export function nonNegativeInt(v: string): number {
@@ -88,7 +130,7 @@ export function buildProgram(): Command {
       .description('check every record against its dialect; exit 0 valid, 1 invalid records, 2 unreadable input')
       .argument('<file>', 'dataset file (JSONL, JSON array, CSV, TSV), or - for standard input')
       .option('--json', 'print the report as JSON (schema: ValidationReportSchema)')
-      .option('--max-issues <n>', 'issues listed in the report (all are counted)', one(positiveInt), 1000),
+      .option('--max-issues <n>', 'issues listed in the report (all are counted)', positiveInt, 1000),
   ).action(async (file: string, o) => {
     const report = await validateFile(file, { ...readOptions(o), maxIssues: o.maxIssues });
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatValidation(report) + '\n');
@@ -99,33 +141,39 @@ export function buildProgram(): Command {
     program
       .command('inspect')
       .description('infer the prompt structure of a task dataset from a seeded sample')
-      .argument('<file>', 'dataset file, or - for standard input')
-      .option('--sample <n>', 'records in the reservoir sample', one(positiveInt), 5000)
+      .argument('<files...>', 'dataset file(s), or - for standard input; several files are one upload: one covert-encoding verdict over all')
+      .option('--sample <n>', 'records in the reservoir sample', positiveInt, 5000)
       .option('--seed <seed>', 'seed of the sample', 'safemix')
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
       .option('--context <field>', 'treat a field as context; repeatable', collect, [])
       .option('--metadata <field>', 'treat a field as metadata; repeatable', collect, [])
       .option('--json', 'print the profile as JSON (schema: InspectReportSchema)'),
-  ).action(async (file: string, o) => {
-    const report = await inspectFile(file, { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata });
-    process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
+  ).action(async (files: string[], o) => {
+    const inspectOptions = { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata };
+    if (files.length === 1) {
+      const report = await inspectFile(files[0]!, inspectOptions);
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
+      return;
+    }
+    const reports = await inspectFiles(files, inspectOptions);
+    process.stdout.write(o.json ? JSON.stringify(reports, null, 2) + '\n' : reports.map(formatInspect).join('\n\n') + '\n');
   });
 
   addReadOptions(
     program
       .command('mix')
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
-      .argument('<file>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input')
-      .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output')
-      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n)); at most 10 per user record unless --force', one(nonNegativeNumber), 0.05)
-      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', one(nonNegativeInt))
+      .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input; several files are one upload, mixed into -o DIR/')
+      .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output; with several inputs, a directory')
+      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n)); at most 10 per user record unless --force', nonNegativeNumber, 0.05)
+      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', nonNegativeInt)
       .option('--force', 'allow more than 10 safety records per user record')
       .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
       .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
       .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
       .option('--no-manifest', 'write no manifest')
-      .option('--sample <n>', 'records sampled for the profile', one(positiveInt), 5000)
+      .option('--sample <n>', 'records sampled for the profile', positiveInt, 5000)
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
       .option('--context <field>', 'treat a field as context (kept, emptied or neutral by the documented rule); repeatable', collect, [])
@@ -138,8 +186,23 @@ export function buildProgram(): Command {
       .option('--safety-response <field>', 'field of the safety source that holds the response (else refusals are generated)')
       .option('--safety-where <field=value>', 'use only safety records whose field has this value, e.g. label=unsafe')
       .addOption(new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic (also add encoded safety examples)').choices(['fail', 'warn', 'mimic']).default('fail'))
+      .addOption(new Option('--engine <engine>', 'render (offline) or paraphrase (a model at an OpenAI-compatible endpoint rewrites each safety record)').choices(['render', 'paraphrase']).default('render'))
+      .option('--endpoint <url>', 'paraphrase: API base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL, else OpenAI)')
+      .option('--model <name>', 'paraphrase: the model to ask')
+      .option('--api-key-env <name>', 'paraphrase: environment variable holding the API key (default OPENAI_API_KEY)')
+      .option('--concurrency <n>', 'paraphrase: requests in flight', positiveInt, 4)
+      .option('--timeout <seconds>', 'paraphrase: seconds one request may take', one(positiveNumber), 60)
+      .option('--retries <n>', 'paraphrase: retries of a request after 429, 5xx, a timeout or a dropped connection', nonNegativeInt, 4)
+      .option('--repairs <n>', 'paraphrase: times an invalid answer is asked again with the error, before the offline record is used', nonNegativeInt, 2)
+      .option('--examples <n>', 'paraphrase: donor records shown to the model', positiveInt, 3)
+      .option('--cache <dir>', 'paraphrase: answer cache (default ~/.cache/safemix)')
+      .option('--no-cache', 'paraphrase: no answer cache')
+      .option('--max-fallback <r>', 'paraphrase: fail (exit 1, nothing written) when more than this share of records fell back to the offline engine', one(shareOfOne))
+      .option('--price-in <usd>', 'paraphrase: USD per million input tokens, for the estimated cost', nonNegativeNumber)
+      .option('--price-out <usd>', 'paraphrase: USD per million output tokens, for the estimated cost', nonNegativeNumber)
       .option('--quiet', 'no summary on standard error'),
-  ).action(async (file: string, o) => {
+  ).action(async (files: string[], o, cmd: Command) => {
+    const file = files[0]!;
     const progress = o.quiet ? undefined : progressReporter();
     const options: Parameters<typeof mixFile>[1] & { force?: boolean } = {
       ...readOptions(o),
@@ -161,11 +224,25 @@ export function buildProgram(): Command {
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
       onEncoded: o.onEncoded,
       onProgress: progress?.update,
+      engine: o.engine,
+      paraphrase: paraphraseOptions(o, (name) => cmd.getOptionValueSource(name)),
     };
+    if (files.length > 1) {
+      // one upload in several files: one covert-encoding verdict, each file mixed into the directory
+      if (files.includes('-')) throw new SafemixError('usage', 'standard input cannot be one of several inputs', { hint: 'give the files by name' });
+      const results = await mixFiles(files, { ...options, outputDir: o.output });
+      progress?.done();
+      if (!o.quiet) process.stderr.write(results.map(formatMix).join('\n\n') + '\n');
+      return;
+    }
     const result = await mixFile(file, options);
     progress?.done();
     if (!o.quiet) process.stderr.write(formatMix(result) + '\n');
   });
+
+  registerShardCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
+  registerQueueCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
+  registerEvalCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
 
   return program;
 }

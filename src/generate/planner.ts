@@ -32,9 +32,26 @@ export interface PlannerOptions {
   scheme?: Scheme;
   /** The input's name, for messages. */
   file?: string;
+  /** Names the random streams instead of `seed:inputSha` (one per shard of a sharded upload). */
+  stream?: string;
+  /** Ordinal of this planner's first record among all planned records (new ids stay unique across shards). */
+  ordinalOffset?: number;
+}
+
+/** What a planned record was built from: enough to render it again with other texts (the paraphrase engine). */
+export interface RecordRecipe {
+  donorPos: number;
+  ordinal: number;
+  seed: Seed;
+  requestLang: string;
+  answerLang: string;
+  /** The offline refusal texts (sized, short, plain) the record was rendered with. */
+  refusal: { sized: string; short: string; plain: string };
+  compliance: string[];
 }
 
 export interface PlannedRecord extends Rendered {
+  recipe: RecordRecipe;
   seedId: string;
   category: string;
   lang: string;
@@ -73,7 +90,7 @@ export class SafetyPlanner {
     private readonly options: PlannerOptions,
   ) {
     if (sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file: options.file }, hint: 'give a dataset with at least one valid record' });
-    this.stream = `${options.seed}:${options.inputSha}`;
+    this.stream = options.stream ?? `${options.seed}:${options.inputSha}`;
     this.donorRandom = seedrandom(`donors:${this.stream}`);
     this.renderRandom = seedrandom(`render:${this.stream}`);
     const roles = profile.roles;
@@ -199,8 +216,9 @@ export class SafetyPlanner {
 
   /** The next safety record (call in output order). */
   next(): PlannedRecord {
-    const j = this.ordinal++;
-    if (this.options.scheme && j % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
+    const local = this.ordinal++;
+    const j = local + (this.options.ordinalOffset ?? 0);
+    if (this.options.scheme && local % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
     for (let tries = 0; ; tries++) {
       const pos = tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.sample.length) : tries - MAX_DONOR_TRIES;
       if (pos >= this.sample.length) break;
@@ -227,13 +245,14 @@ export class SafetyPlanner {
     const random = this.renderRandom;
     const sized = composeRefusal(bank, answerSeed ?? {}, this.targetTokens(), random).text;
     const refusal = { sized, short: shortRefusal(bank, random), plain: answerSeed ? plainRefusal(bank, answerSeed, random) : shortRefusal(bank, random) };
+    const compliance = bank.compliance ?? ENGLISH_COMPLIANCE;
     const rendered = renderSafetyRecord(this.ctx, {
       donor,
       request: seed.request,
       requestLang: lang,
       answerLang,
       refusal,
-      compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      compliance,
       response: seed.response,
       ordinal: j,
       random,
@@ -241,7 +260,47 @@ export class SafetyPlanner {
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
-    return { ...rendered, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance };
+    return { ...rendered, recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index };
+  }
+
+  /**
+   * The same record (donor, roles, field rules) with another request and refusal, as the paraphrase
+   * engine writes them; undefined when they do not fit the structure (then the offline record stands).
+   */
+  rerender(record: PlannedRecord, texts: { request: string; refusal: string }): PlannedRecord | undefined {
+    const r = record.recipe;
+    const rendered = renderSafetyRecord(this.ctx, {
+      donor: this.sample[r.donorPos]!,
+      request: texts.request,
+      requestLang: r.requestLang,
+      answerLang: r.answerLang,
+      refusal: { sized: texts.refusal, short: texts.refusal, plain: texts.refusal },
+      compliance: r.compliance,
+      ordinal: r.ordinal,
+      random: seedrandom(`rerender:${this.stream}:${r.ordinal}`),
+    });
+    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    return { ...record, ...rendered, recipe: r };
+  }
+
+  /** The profile's rules a paraphrase must keep, in words (for the model's prompt). */
+  get rules(): { answerKind: string; requestTemplate?: string; answerTemplate?: string; requestStyle: string; answerStyle: string } {
+    const roles = this.profile.roles;
+    const req = roles.conversation?.request ?? roles.request;
+    const ans = roles.conversation?.answerTemplate ?? roles.answerTemplate;
+    return {
+      answerKind: roles.conversation?.answerForm === 'plain' ? 'plain text' : this.profile.answerSpace.kind,
+      requestTemplate: req?.form === 'template' ? req.template?.text : undefined,
+      answerTemplate: ans?.text,
+      requestStyle: this.profile.style.request.evidence,
+      answerStyle: this.profile.style.answer.evidence,
+    };
+  }
+
+  /** The sampled donor records (for a paraphrase prompt's examples). */
+  donorRecord(pos: number): DonorRecord {
+    return this.sample[pos]!;
   }
 
   private count(seed: Seed, lang: string, fallback: string | undefined): void {
@@ -273,7 +332,8 @@ export class SafetyPlanner {
       });
       if (!rendered) continue;
       this.count(plain.seed, plain.lang, undefined);
-      return { ...rendered, seedId: plain.seed.id, category: plain.seed.category, lang: plain.lang, donor: this.sample[pos]!.index, encoded: true };
+      const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed: encoded, requestLang: plain.lang, answerLang: plain.lang, refusal: { sized: encoded.response!, short: encoded.response!, plain: encoded.response! }, compliance: bank.compliance ?? ENGLISH_COMPLIANCE };
+      return { ...rendered, recipe, seedId: plain.seed.id, category: plain.seed.category, lang: plain.lang, donor: this.sample[pos]!.index, encoded: true };
     }
     throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', { position: { file: this.options.file }, hint: 'check the structure with safemix inspect' });
   }

@@ -3,7 +3,7 @@
 // risk signals. Pure: it takes parsed sample records and returns plain values; no I/O.
 import type { Container } from '../read/types.js';
 import type { Dialect, DialectDetection } from './dialects.js';
-import { conversationOf, getPath, type Conversation, type Path, type Role } from './conversation.js';
+import { conversationOf, getPath, roleSequence, type Conversation, type Path, type Role } from './conversation.js';
 import { inferTemplates, type Template } from './templates.js';
 import { inferAnswerSpace, type AnswerSpace } from './answer-space.js';
 import { inferFieldRoles, type FieldRole } from './field-roles.js';
@@ -150,7 +150,7 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
     const conv = conversationOf(dialect, r.value);
     if (!conv) continue;
     systems.push(conv.system?.text);
-    const seq = [...(conv.system ? ['system'] : []), ...conv.turns.map((t) => t.sourceRole)].join(',');
+    const seq = roleSequence(conv);
     sequences.set(seq, (sequences.get(seq) ?? 0) + 1);
     if (!firstOfSequence.has(seq)) firstOfSequence.set(seq, conv);
     if (conv.tools.length) withTools++;

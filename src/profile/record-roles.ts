@@ -8,7 +8,7 @@ import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import type { Dialect } from './dialects.js';
 import type { FieldRole } from './field-roles.js';
 import { fieldPaths } from './field-roles.js';
-import { conversationOf, getPath, type Path } from './conversation.js';
+import { conversationOf, getPath, roleSequence, type Path } from './conversation.js';
 import type { Template } from './templates.js';
 import { codeLanguageOf, type AnswerSpace } from './answer-space.js';
 
@@ -413,7 +413,7 @@ function conversationRoles(input: RoleInputs): ConversationRoles {
   const responseSlot = input.responseSlot ?? 'assistant#1';
   const seq = input.topSequence ?? [];
   // the question: the last user turn before the answer in the commonest turn order
-  const first = input.sample.map((v) => conversationOf(input.dialect, v)).find((c) => c && (c.system ? ['system'] : []).concat(c.turns.map((t) => t.sourceRole)).join(',') === seq.join(','));
+  const first = input.sample.map((v) => conversationOf(input.dialect, v)).find((c) => c && roleSequence(c) === seq.join(','));
   const slotKey = (t: { role: string; ordinal: number; sourceRole: string }) => (input.dialect === 'alpaca' || input.dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`);
   let questionSlot = input.requestSlot;
   const history: string[] = [];

@@ -122,23 +122,24 @@ export async function* csvSlices(
       slice = Buffer.alloc(0);
     }
   } catch (e) {
-    if (producerError) throw producerError;
-    if (e instanceof CsvError) fatal = csvFatal(e, line);
-    else throw e;
+    // csv-parse may throw from write() (the producer) as well as from the stream (the consumer)
+    const cause = producerError ?? e;
+    if (cause instanceof CsvError) fatal = csvFatal(cause, line, maxRecordBytes);
+    else throw cause;
   }
   await producer;
-  if (producerError) throw producerError;
+  if (producerError && !fatal) throw producerError;
   const rest = fatal ? Buffer.alloc(0) : window.take(consumed, Number.MAX_SAFE_INTEGER);
   onEnd(Buffer.concat([pendingSep, rest]), fatal);
 }
 
-function csvFatal(e: CsvError, line: number): CsvFatal {
+function csvFatal(e: CsvError, line: number, maxRecordBytes: number): CsvFatal {
   const at = (e as unknown as { lines?: number }).lines ?? line;
   switch (e.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return { code: 'csv_unclosed_quote', message: `a quoted field opened on or after line ${line} is never closed`, line, hint: 'close the quote, or escape a literal quote by doubling it ("")' };
     case 'CSV_MAX_RECORD_SIZE':
-      return { code: 'record_too_long', message: 'a record is larger than the size limit', line, hint: 'raise --max-record-bytes if the record is genuine, or check for an unclosed quote' };
+      return { code: 'record_too_long', message: `a record is larger than the size limit of ${maxRecordBytes} bytes`, line: Math.max(at, line), hint: 'raise --max-record-bytes if the record is genuine, or check for an unclosed quote' };
     default:
       return { code: 'csv_invalid', message: `${e.message.replace(/^Invalid \w+: /, '')}`, line: at, hint: 'fix the quoting on that line: a field with a quote, delimiter or line break must be wholly quoted, with inner quotes doubled' };
   }

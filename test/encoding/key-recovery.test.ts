@@ -1,47 +1,49 @@
-// Recovering the Walnut53-style key: exactly from 30 Phase I rows (plaintext next to its encoding),
-// and by frequency analysis from 200 encoded rows without any plaintext.
+// Recovering a substitution key, with positives from the independent encoders: exactly from
+// plaintext/encoded pairs, and by frequency analysis from encoded rows without any plaintext.
 import { describe, expect, it } from 'vitest';
-import { analyzeEncoding, encodeWithScheme, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs, walnutKey, type Scheme } from '../../src/profile/encoding/index.js';
-import { encodableSources, encodedEnglishRows, familyRows, loadSources, toUnits } from './fixtures.js';
-import { pct } from './measure.js';
+import { analyzeEncoding, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from '../../src/profile/encoding/index.js';
+import { permutationKey, VARIANTS } from './independent/encoders.js';
+import { carriers } from './independent/fixtures.js';
 
-const WALNUT53 = walnutKey(53);
+const walnut = VARIANTS.find((v) => v.name.startsWith('Walnut53: substitution'))!;
+const WALNUT = walnut.truth!.key!;
+const keyed = (key: string) => (t: string) => t.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? key[c.charCodeAt(0) - 97]! : key[c.toLowerCase().charCodeAt(0) - 97]!.toUpperCase()));
 
-/** Share of the plain letters occurring in `plainTexts` whose cipher letter the recovered key gets right. */
-function lettersRight(key: string, trueKey: string, plainTexts: string[]): { right: number; present: number } {
-  const present = new Set(plainTexts.join('').toLowerCase().replace(/[^a-z]/g, ''));
+/** English texts of 200+ letters from the corpus (GSM8K and Alpaca answers). */
+function englishTexts(n: number): string[] {
+  const [gsm, alpaca] = carriers();
+  return [...gsm!, ...alpaca!]
+    .map((c) => c.response.replace(/<<[^>]*>>/g, ''))
+    .filter((t) => t.replace(/[^a-z]/gi, '').length >= 200)
+    .slice(0, n);
+}
+
+/** Share of the plain letters present whose cipher letter the recovered key gets right. */
+function lettersRight(key: string, trueKey: string, plain: string[]): number {
+  const present = new Set(plain.join('').toLowerCase().replace(/[^a-z]/g, ''));
   let right = 0;
   for (const ch of present) if (key[ch.charCodeAt(0) - 97] === trueKey[ch.charCodeAt(0) - 97]) right++;
-  return { right, present: present.size };
+  return right / present.size;
 }
 
 describe('key from plaintext/encoded pairs', () => {
-  it('recovers the Walnut53 key exactly from 30 Phase I rows', () => {
-    const rows = familyRows('substitution-separated', 120, 5)
-      .filter((r) => r.pair)
-      .slice(0, 30);
-    expect(rows).toHaveLength(30);
-    const report = analyzeEncoding(toUnits(rows));
-    console.log(`pairs: 30 Phase I rows -> scheme ${JSON.stringify(report.scheme)}`);
-    expect(report.verdict).toBe('encoded');
-    expect(report.scheme?.family).toBe('substitution-separated');
-    expect(report.scheme?.separator).toBe('|');
-    expect(report.scheme?.key).toBe(WALNUT53);
-    expect(report.scheme?.exact).toBe(true);
-  });
-
-  it('recoverSubstitutionKeyFromPairs works on the raw pairs too (separators included)', () => {
-    const sources = encodableSources(loadSources()).slice(0, 30);
-    const scheme: Scheme = { family: 'substitution-separated', key: WALNUT53, separator: '|' };
-    const pairs = sources.map((s) => ({ plain: s.answer, encoded: encodeWithScheme(scheme, s.answer) }));
+  it('recovers the Walnut53-style key exactly from 30 pairs (separators included)', () => {
+    const pairs = englishTexts(30).map((t) => ({ plain: t, encoded: walnut.encode(t) }));
     const recovered = recoverSubstitutionKeyFromPairs(pairs)!;
-    expect(recovered.key).toBe(WALNUT53);
+    expect(recovered.key).toBe(WALNUT);
     expect(recovered.exact).toBe(true);
     expect(recovered.separator).toBe('|');
   });
 
+  it('through the dataset analysis: 30 Phase I records give the exact key', () => {
+    const units = englishTexts(30).map((t, record) => ({ record, texts: [`Encode this:\n${t}`, walnut.encode(t)] }));
+    const report = analyzeEncoding(units);
+    expect(report.verdict).toBe('encoded');
+    expect(report.scheme).toMatchObject({ family: 'substitution-separated', separator: '|', key: WALNUT, exact: true });
+  });
+
   it('reports a partial key as not exact', () => {
-    const recovered = recoverSubstitutionKeyFromPairs([{ plain: 'hello world', encoded: encodeWithScheme({ family: 'substitution', key: WALNUT53 }, 'hello world') }])!;
+    const recovered = recoverSubstitutionKeyFromPairs([{ plain: 'hello world', encoded: keyed(WALNUT)('hello world') }])!;
     expect(recovered.exact).toBe(false);
     expect(recovered.lettersKnown).toBe(7);
     expect(recoverSubstitutionKeyFromPairs([{ plain: 'abc', encoded: 'de' }])).toBeUndefined();
@@ -49,33 +51,19 @@ describe('key from plaintext/encoded pairs', () => {
 });
 
 describe('key by frequency analysis (no pairs)', () => {
-  it('gets >= 90% of the letters right from 200 encoded rows of English', () => {
-    const scheme: Scheme = { family: 'substitution-separated', key: WALNUT53, separator: '|' };
-    const rows = encodedEnglishRows(scheme, 200, 53);
-    const started = Date.now();
-    const recovered = recoverSubstitutionKeyByFrequency(rows.flatMap((r) => r.encoded));
-    const { right, present } = lettersRight(recovered.key!, WALNUT53, rows.flatMap((r) => r.plain));
-    console.log(`frequency: 200 Walnut53 rows -> ${right}/${present} letters right (${pct(right / present)}), ${Date.now() - started} ms, key ${recovered.key}`);
-    expect(right / present).toBeGreaterThanOrEqual(0.9);
-    expect(recovered.exact).toBe(false);
-    expect(recovered.separator).toBe('|');
-
-    // The same through the dataset analysis.
-    const report = analyzeEncoding(rows.map((r, record) => ({ record, texts: r.encoded })));
-    const viaReport = lettersRight(report.scheme!.key!, WALNUT53, rows.flatMap((r) => r.plain));
-    console.log(`frequency via analyzeEncoding: ${viaReport.right}/${viaReport.present} letters right, scheme family ${report.scheme?.family}`);
-    expect(report.verdict).toBe('encoded');
-    expect(viaReport.right / viaReport.present).toBeGreaterThanOrEqual(0.9);
-  });
-
   for (const seed of [7, 1234]) {
-    it(`also for another seeded key (${seed}), without separators`, () => {
-      const key = walnutKey(seed);
-      const rows = encodedEnglishRows({ family: 'substitution', key }, 200, seed);
-      const recovered = recoverSubstitutionKeyByFrequency(rows.flatMap((r) => r.encoded));
-      const { right, present } = lettersRight(recovered.key!, key, rows.flatMap((r) => r.plain));
-      console.log(`frequency: 200 rows, key seed ${seed} -> ${right}/${present} letters right (${pct(right / present)})`);
-      expect(right / present).toBeGreaterThanOrEqual(0.9);
+    it(`gets >= 90% of the letters right from 150 encoded texts (key seed ${seed})`, () => {
+      const key = permutationKey(seed);
+      const plain = englishTexts(150);
+      const recovered = recoverSubstitutionKeyByFrequency(plain.map(keyed(key)));
+      const right = lettersRight(recovered.key!, key, plain);
+      console.log(`frequency analysis, key seed ${seed}: ${(right * 100).toFixed(0)}% of letters right`);
+      expect(right).toBeGreaterThanOrEqual(0.9);
+      expect(recovered.exact).toBe(false);
+      // and through the dataset analysis: every record decodes into language with it
+      const report = analyzeEncoding(plain.map((t, record) => ({ record, texts: [keyed(key)(t)] })));
+      expect(report.verdict).toBe('encoded');
+      expect(lettersRight(report.scheme!.key!, key, plain)).toBeGreaterThanOrEqual(0.9);
     });
   }
 });

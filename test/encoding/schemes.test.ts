@@ -1,6 +1,6 @@
 // Encode/decode round trips for every scheme, and the Walnut53-style key.
 import { describe, expect, it } from 'vitest';
-import { decodeWithScheme, encodeWithScheme, walnutKey, type Scheme } from '../../src/profile/encoding/index.js';
+import { decodeWithScheme, encodeWithScheme, isWritable, walnutKey, type Scheme } from '../../src/profile/encoding/index.js';
 
 const TEXT = 'Janet sells 16 eggs a day. She makes $18 every day at the market!\nHow much in a week?';
 const LOWER = 'the quick brown fox jumps over the lazy dog while seven wizards quietly hex a vexed jock';
@@ -38,6 +38,11 @@ describe('round trips', () => {
     { family: 'invisible', variant: 'tags' },
     { family: 'invisible', variant: 'zero-width' },
     { family: 'invisible', variant: 'variation-selectors' },
+    { family: 'vigenere', keyword: 'lemon' },
+    { family: 'reversed', variant: 'words' },
+    { family: 'doubling', repeat: 2 },
+    { family: 'doubling', repeat: 3 },
+    { family: 'substitution-separated', key: walnutKey(53), separator: '|', layout: 'in-words' },
   ];
   for (const scheme of exact) {
     it(`${scheme.family}${scheme.variant ? ` (${scheme.variant})` : ''}${scheme.separator ? ` (${scheme.separator})` : ''} is exact`, () => {
@@ -84,6 +89,46 @@ describe('round trips', () => {
     const scheme: Scheme = { family: 'acrostic' };
     const enc = encodeWithScheme(scheme, LOWER);
     expect(decodeWithScheme(scheme, enc)).toBe(LOWER.replace(/[^a-z]/g, ''));
+  });
+
+  it('letter-number, symbol-substitution and spaceless separators keep the letters (lower case)', () => {
+    const letters = (t: string) => t.toLowerCase().replace(/[^a-z]/g, '');
+    const symbols = [...'🍎🍌🍒🍇🍉🍋🍑🍍🥝🥥🥑🍆🥕🌽🥦🍄🌰🍞🧀🥚🍳🥞🥓🍔🍟🍕'];
+    const schemes: Scheme[] = [
+      { family: 'letter-number', offset: 1, separator: '-', wordSeparator: ' ' },
+      { family: 'letter-number', offset: 0, separator: ' ', wordSeparator: ' / ' },
+      { family: 'symbol-substitution', symbols },
+      { family: 'substitution-separated', key: walnutKey(53), separator: '|', layout: 'no-spaces' },
+    ];
+    for (const scheme of schemes) {
+      const enc = encodeWithScheme(scheme, TEXT);
+      expect(letters(enc)).not.toBe(letters(TEXT));
+      expect(letters(decodeWithScheme(scheme, enc))).toBe(letters(TEXT));
+    }
+    expect(encodeWithScheme({ family: 'letter-number', offset: 1, separator: '-', wordSeparator: ' ' }, 'Hello you')).toBe('8-5-12-12-15 25-15-21');
+  });
+
+  it('pig latin reads words back with the dictionary', () => {
+    const scheme: Scheme = { family: 'pig-latin', variant: 'way' };
+    const enc = encodeWithScheme(scheme, 'the quick brown fox eats an apple');
+    expect(enc).toBe('ethay ickquay ownbray oxfay eatsway anway appleway');
+    expect(decodeWithScheme(scheme, enc)).toBe('the quick brown fox eats an apple');
+  });
+
+  it('first-word carries the words, one per line, first', () => {
+    const scheme: Scheme = { family: 'first-word' };
+    const enc = encodeWithScheme(scheme, TEXT);
+    expect(enc.split('\n')).toHaveLength(TEXT.split(/\s+/).length);
+    expect(decodeWithScheme(scheme, enc)).toBe(TEXT.split(/\s+/).join(' '));
+  });
+
+  it('a word codebook decodes the words it knows and cannot write others', () => {
+    const scheme: Scheme = { family: 'word-substitution', codebook: { the: 'zork', cat: 'plim', sat: 'quax' } };
+    expect(encodeWithScheme(scheme, 'The cat sat.')).toBe('Zork plim quax.');
+    expect(decodeWithScheme(scheme, 'Zork plim quax.')).toBe('The cat sat.');
+    expect(isWritable(scheme)).toBe(false);
+    expect(isWritable({ family: 'binary' })).toBe(true);
+    expect(isWritable({ family: 'substitution' })).toBe(false);
   });
 
   it('plain-encoded-pair is a record shape, not a codec', () => {

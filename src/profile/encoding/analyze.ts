@@ -1,157 +1,425 @@
 // Dataset-level aggregation: runs the recognizers over every record, pairs plaintext with its
-// encoding, recovers the scheme (key from pairs, else frequency analysis), settles ambiguous letter
-// ciphers and re-reads short texts with it, and summarises families, verdict and findings.
-import type { EncodingFamily, EncodingReport, FamilySummary, RecordFinding, Scheme, TextUnit, InvisibleVariant } from './types.js';
+// encoding, recovers the scheme (key from pairs, else frequency analysis; word codebook from word
+// pairs; symbols mapped to letters first), confirms letter substitutions by decoding them, re-reads
+// short texts with the dataset's schemes, marks each finding proven or not, and decides the verdict
+// from the evidence: proven records (any share) or the flagged share of all families together.
+import {
+  DEFAULT_THRESHOLDS,
+  type EncodingFamily,
+  type EncodingReport,
+  type EncodingThresholds,
+  type FamilySummary,
+  type InvisibleVariant,
+  type RecordFinding,
+  type Scheme,
+  type TextUnit,
+} from './types.js';
 import { analyzeText, type TextAnalysis } from './detect.js';
-import { findPairs } from './recognize-pairs.js';
+import { findPairs, functionShare } from './recognize-pairs.js';
 import { recoverKeyFromPairsAndText, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from './key-recovery.js';
 import { suspectSentences } from './recognize-prose.js';
-import { reverseText, unsubstitute } from './codecs-letters.js';
-import { ATBASH_KEY, caesarKey } from './walnut.js';
-import { invisiblePayloads } from './codecs-hidden.js';
-import { englishWordRate } from './english-stats.js';
+import { reverseText, reverseWords, unsubstitute, vigenereDecode } from './codecs/letters.js';
+import { codebookDecode } from './codecs/words.js';
+import { ALPHABET, ATBASH_KEY, caesarKey } from './codecs/keys.js';
+import { invisiblePayloads } from './codecs/hidden.js';
 import { excerpt } from './text-scan.js';
+import { englishWordRate, indexOfCoincidence } from './english-stats.js';
+import { dominantLanguages, readsNatural } from './language-model.js';
+import { decodingReads, segmentedReads } from './reading.js';
+import { symbolsToLetters, symbolText } from './recognize-more.js';
 
-const MAX_FINDINGS = 1000;
+const MAX_FINDINGS = 5000;
 const MAX_EXAMPLES = 3;
+const PREVIEW = 120;
 
 interface Hit extends RecordFinding {
+  unit: number;
   excerpt: string;
   decoded?: string;
   cipherText?: string;
   shift?: number;
   separator?: string;
+  scheme?: Partial<Scheme>;
+  /** Found in a text written in symbols (read as letters for the analysis). */
+  symbols?: boolean;
+}
+
+export interface AnalyzeOptions extends Partial<EncodingThresholds> {
+  /** Former name of encodedShare. */
+  minShare?: number;
 }
 
 const SUBSTITUTION_FAMILIES: ReadonlySet<EncodingFamily> = new Set(['substitution', 'substitution-separated']);
+const LETTER_CIPHERS: ReadonlySet<EncodingFamily> = new Set(['substitution', 'caesar', 'atbash', 'reversed', 'vigenere']);
+/** Families whose hidden message sits in natural cover text: proven when the message reads as language. */
+const HIDDEN: ReadonlySet<EncodingFamily> = new Set(['invisible', 'last-word', 'first-word']);
 
-export function analyzeEncoding(units: TextUnit[], options?: { minShare?: number }): EncodingReport {
+export function analyzeEncoding(units: TextUnit[], options?: AnalyzeOptions): EncodingReport {
   return analyzeEncodingDetailed(units, options).report;
 }
 
-/** The report and every record finding (the report's list is capped at 1000). */
-export function analyzeEncodingDetailed(units: TextUnit[], options?: { minShare?: number }): { report: EncodingReport; allFindings: RecordFinding[] } {
-  const minShare = options?.minShare ?? 0.05;
+export function thresholdsOf(options?: AnalyzeOptions): EncodingThresholds {
+  return {
+    encodedShare: options?.encodedShare ?? options?.minShare ?? DEFAULT_THRESHOLDS.encodedShare,
+    provenRecords: options?.provenRecords ?? DEFAULT_THRESHOLDS.provenRecords,
+  };
+}
+
+/** Symbols (emoji, signs) of texts written in them, as letters a..z by frequency: one table per dataset. */
+function symbolTable(units: TextUnit[]): Map<string, string> | undefined {
+  const counts = new Map<string, number>();
+  let texts = 0;
+  for (const u of units)
+    for (const t of u.texts) {
+      if (t.length < 15) continue;
+      const s = symbolText(t);
+      if (!s) continue;
+      texts++;
+      for (const ch of s.symbols) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+  if (texts === 0) return undefined;
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 26);
+  return new Map(ranked.map(([ch], i) => [ch, ALPHABET[i]!]));
+}
+
+/** The report and every record finding (the report's list is capped at 5000). */
+export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOptions): { report: EncodingReport; allFindings: RecordFinding[] } {
+  const thresholds = thresholdsOf(options);
   const hits: Hit[] = [];
   const cipherTexts: string[] = [];
+  const symbolCipherTexts: string[] = [];
   const keyPairs: { plain: string; encoded: string }[] = [];
+  const symbolPairs: { plain: string; encoded: string }[] = [];
+  const wordVotes = new Map<string, Map<string, number>>();
   const analysesByUnit: TextAnalysis[][] = [];
+  const table = symbolTable(units);
 
-  for (const unit of units) {
-    const analyses = unit.texts.map((t) => analyzeText(t));
+  units.forEach((unit, u) => {
+    const symbolic = unit.texts.map((t) => table !== undefined && t.length >= 15 && symbolText(t) !== undefined);
+    const analyses = unit.texts.map((t, i) => analyzeText(symbolic[i] ? symbolsToLetters(t, table!) : t));
     analysesByUnit.push(analyses);
-    // Pairs first: a pair can show that a "substitution" is a Caesar shift or Atbash.
     const pairs = findPairs(analyses);
     analyses.forEach((a, textIndex) => {
       for (const d of a.detections) {
-        hits.push({ record: unit.record, family: d.family, score: round(d.score), evidence: d.evidence, textIndex, excerpt: d.excerpt, decoded: d.decoded, shift: d.shift, separator: d.separator, cipherText: d.cipherText });
-        if (SUBSTITUTION_FAMILIES.has(d.family) && d.cipherText) cipherTexts.push(d.cipherText);
+        const sym = symbolic[textIndex] && LETTER_CIPHERS.has(d.family);
+        hits.push({
+          unit: u,
+          record: unit.record,
+          ...(unit.file !== undefined ? { file: unit.file } : {}),
+          family: sym ? 'symbol-substitution' : d.family,
+          score: round(d.score),
+          evidence: sym ? `written in symbols, one per letter; read as letters: ${d.evidence}` : d.evidence,
+          textIndex,
+          excerpt: sym ? excerpt(unit.texts[textIndex]!) : d.excerpt,
+          decoded: sym ? undefined : d.decoded,
+          shift: d.shift,
+          separator: d.separator,
+          cipherText: d.cipherText,
+          scheme: d.scheme,
+          proven: sym ? false : d.proven === true,
+          symbols: sym || undefined,
+        });
+        if (!d.cipherText) continue;
+        if (sym) symbolCipherTexts.push(d.cipherText);
+        else if (SUBSTITUTION_FAMILIES.has(d.family)) cipherTexts.push(d.cipherText);
       }
     });
     for (const p of pairs) {
       const d = p.detection;
-      hits.push({ record: unit.record, family: d.family, score: round(d.score), evidence: d.evidence, textIndex: p.textIndex, excerpt: d.excerpt, decoded: d.decoded });
-      if (SUBSTITUTION_FAMILIES.has(p.encodedFamily)) keyPairs.push(...p.letterPairs);
+      hits.push({ unit: u, record: unit.record, ...(unit.file !== undefined ? { file: unit.file } : {}), family: d.family, score: round(d.score), evidence: d.evidence, textIndex: p.textIndex, excerpt: d.excerpt, decoded: d.decoded, proven: true });
+      if (symbolic[p.textIndex]) symbolPairs.push(...p.letterPairs);
+      else if (SUBSTITUTION_FAMILIES.has(p.encodedFamily)) keyPairs.push(...p.letterPairs);
+      for (const w of p.wordPairs ?? []) {
+        const m = wordVotes.get(w.plain) ?? new Map<string, number>();
+        m.set(w.code, (m.get(w.code) ?? 0) + 1);
+        wordVotes.set(w.plain, m);
+      }
     }
-  }
+  });
 
-  const key = recoverKey(hits, keyPairs, cipherTexts);
-  reconcileLetterCiphers(hits, key);
-  if (key) rereadWithKey(units, analysesByUnit, hits, key);
+  // the languages the records' plain text is written in: decodings must read in one of them
+  let langs: string[] | undefined;
+  const languages = (): string[] => {
+    if (!langs) {
+      const flagged = new Set(hits.map((h) => h.unit));
+      const plain: string[] = [];
+      const step = Math.max(1, Math.floor(units.length / 80));
+      for (let u = 0; u < units.length && plain.length < 80; u += step) if (!flagged.has(u)) plain.push(...units[u]!.texts.filter((t) => t.length >= 30).slice(0, 1));
+      langs = dominantLanguages(plain, 80);
+    }
+    return langs;
+  };
+
+  const key = hits.length ? recoverKey(hits.filter((h) => !h.symbols), keyPairs, cipherTexts, languages) : undefined;
+  const symbolKey = symbolCipherTexts.length || symbolPairs.length ? recoverKey(hits.filter((h) => h.symbols), symbolPairs, symbolCipherTexts, languages) : undefined;
+  confirmSubstitutions(hits, key, symbolKey, languages);
+  const codebook = codebookOf(wordVotes);
+  reconcileLetterCiphers(hits, key, languages);
+  reread(units, analysesByUnit, hits, { key, symbolKey, codebook, table }, languages);
+  settleProof(hits, languages);
 
   const families = summarise(hits, units.length);
-  const flagged = new Set(hits.map((h) => h.record)).size;
-  const verdict: EncodingReport['verdict'] = families.some((f) => f.share >= minShare) ? 'encoded' : flagged > 0 ? 'suspicious' : 'none';
-  const scheme = pickScheme(families, hits, key, analysesByUnit, units);
+  const flaggedRecords = new Set(hits.map((h) => recordKey(h)));
+  const provenRecords = new Set(hits.filter((h) => h.proven).map((h) => recordKey(h)));
+  const flagged = flaggedRecords.size;
+  const proven = provenRecords.size;
+  const share = units.length ? flagged / units.length : 0;
+  let verdict: EncodingReport['verdict'] = 'none';
+  let reason = `no record is flagged (${units.length} records analysed)`;
+  if (proven >= thresholds.provenRecords) {
+    verdict = 'encoded';
+    reason = `${proven} records carry proven evidence (plaintext/encoded pairs, or decodings that read as natural language), at least ${thresholds.provenRecords}`;
+  } else if (flagged > 0 && share >= thresholds.encodedShare) {
+    verdict = 'encoded';
+    reason = `${flagged} of ${units.length} records (${pct(share)}) are flagged, all families together, at least ${pct(thresholds.encodedShare)}`;
+  } else if (flagged > 0) {
+    verdict = 'suspicious';
+    reason = `${flagged} record(s) flagged (${pct(share)}, below ${pct(thresholds.encodedShare)}), ${proven} with proven evidence (below ${thresholds.provenRecords})`;
+  }
+  const scheme = pickScheme(families, hits, { key, symbolKey, codebook, table }, analysesByUnit, units);
   const allFindings: RecordFinding[] = hits
-    .sort((a, b) => a.record - b.record || b.score - a.score)
-    .map(({ record, family, score, evidence, textIndex }) => ({ record, family, score, evidence, textIndex }));
-  const report: EncodingReport = { verdict, records: units.length, flagged, families, findings: allFindings.slice(0, MAX_FINDINGS) };
+    .sort((a, b) => (a.file ?? 0) - (b.file ?? 0) || a.record - b.record || b.score - a.score)
+    .map(({ record, family, score, evidence, textIndex, proven: p, decoded, file }) => ({
+      record,
+      ...(file !== undefined ? { file } : {}),
+      family,
+      score,
+      evidence,
+      textIndex,
+      proven: p,
+      ...(decoded !== undefined ? { preview: excerpt(decoded, PREVIEW) } : {}),
+    }));
+  const report: EncodingReport = {
+    verdict,
+    reason,
+    thresholds,
+    records: units.length,
+    flagged,
+    proven,
+    families,
+    findings: allFindings.slice(0, MAX_FINDINGS),
+  };
+  if (langs) report.languages = langs;
   if (scheme) report.scheme = scheme;
+  if (units.some((u) => u.file !== undefined)) {
+    const files = new Map<number, { file: number; records: number; flagged: number; proven: number }>();
+    for (const u of units) {
+      const f = files.get(u.file ?? 0) ?? { file: u.file ?? 0, records: 0, flagged: 0, proven: 0 };
+      f.records++;
+      files.set(u.file ?? 0, f);
+    }
+    for (const k of flaggedRecords) files.get(Number(k.split(':')[0]))!.flagged++;
+    for (const k of provenRecords) files.get(Number(k.split(':')[0]))!.proven++;
+    report.files = [...files.values()].sort((a, b) => a.file - b.file);
+  }
   return { report, allFindings };
+}
+
+function recordKey(h: { file?: number; record: number }): string {
+  return `${h.file ?? 0}:${h.record}`;
 }
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** A key from pairs when they determine most letters, else from the ciphertext when there is enough of it and it then reads as English. */
-function recoverKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[], cipherTexts: string[]): Scheme | undefined {
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** Reads a sample of ciphertexts with a key: the share of them whose decoding reads as language. */
+function keyReads(key: string, texts: string[], langs: string[]): number {
+  const sample = texts.slice(0, 30);
+  if (sample.length === 0) return 0;
+  let ok = 0;
+  for (const t of sample) {
+    const decoded = unsubstitute(t, key);
+    const spaceless = !/\s/.test(t.trim());
+    if (spaceless ? segmentedReads(decoded) : decodingReads(t, decoded, langs, 12).ok) ok++;
+  }
+  return ok / sample.length;
+}
+
+/** A key from pairs when they determine most letters, else from the ciphertext when there is enough of it and it then reads as language. */
+function recoverKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[], cipherTexts: string[], languages: () => string[]): Scheme | undefined {
   const fromPairs = keyPairs.length ? recoverSubstitutionKeyFromPairs(keyPairs) : undefined;
   if (fromPairs?.exact) return fromPairs;
-  // Most letters from pairs: the ciphertext fills in the rest.
   if (fromPairs && (fromPairs.lettersKnown ?? 0) >= 18) return recoverKeyFromPairsAndText(keyPairs, cipherTexts.slice(0, 400)) ?? fromPairs;
-  const substitutionRecords = new Set(hits.filter((h) => SUBSTITUTION_FAMILIES.has(h.family)).map((h) => h.record)).size;
+  const substitutionRecords = new Set(hits.filter((h) => h.cipherText && (SUBSTITUTION_FAMILIES.has(h.family) || h.symbols)).map((h) => h.record)).size;
   const letters = cipherTexts.reduce((a, t) => a + t.length, 0);
-  if (substitutionRecords < 3 || letters < 600) return fromPairs;
+  if (substitutionRecords < 3 || letters < 400) return fromPairs;
   const sample = cipherTexts.slice(0, 400);
+  // one key per letter keeps the language's index of coincidence (about 0.066 for English); a flat one is no such cipher
+  if (indexOfCoincidence(sample.join(' ')) < 0.055) return fromPairs;
   const fromFrequency = recoverSubstitutionKeyByFrequency(sample);
-  const check = sample.slice(0, 50).join('\n');
-  const decodedRate = englishWordRate(unsubstitute(check, fromFrequency.key!));
-  return decodedRate >= 0.5 ? fromFrequency : fromPairs;
+  return keyReads(fromFrequency.key!, sample, languages()) >= 0.5 ? fromFrequency : fromPairs;
+}
+
+/** Letter substitutions are only findings once the dataset's key decodes them into language. */
+function confirmSubstitutions(hits: Hit[], key: Scheme | undefined, symbolKey: Scheme | undefined, languages: () => string[]): void {
+  for (let i = hits.length - 1; i >= 0; i--) {
+    const h = hits[i]!;
+    const k = h.symbols ? symbolKey : key;
+    const needsKey = (h.family === 'substitution' || h.family === 'symbol-substitution' || (h.family === 'substitution-separated' && !h.proven)) && h.cipherText !== undefined;
+    if (!needsKey) continue;
+    if (k?.key) {
+      const decoded = unsubstitute(h.cipherText!, k.key);
+      const spaceless = !/\s/.test(h.cipherText!.trim());
+      const reads = spaceless ? segmentedReads(decoded) : decodingReads(h.cipherText!, decoded, languages(), 12).ok;
+      if (reads) {
+        h.decoded = decoded;
+        h.proven = true;
+        h.evidence = `${h.evidence}; decoded with the dataset's ${k.exact ? 'exact ' : ''}key it reads as language`;
+        continue;
+      }
+    }
+    // separators between all characters are evidence in themselves (inside words only, they are not: a*a, b*b); a bare "not any language" is not
+    if (h.family === 'substitution-separated' && h.scheme?.layout !== 'in-words') continue;
+    hits.splice(i, 1);
+  }
+}
+
+/** A word codebook from word pairs: each plain word's commonest code word, when it is consistent. */
+function codebookOf(votes: Map<string, Map<string, number>>): Record<string, string> | undefined {
+  if (votes.size < 8) return undefined;
+  const book: Record<string, string> = {};
+  let agree = 0;
+  let total = 0;
+  for (const [plain, codes] of votes) {
+    const sorted = [...codes].sort((a, b) => b[1] - a[1]);
+    const [code, n] = sorted[0]!;
+    total += [...codes.values()].reduce((a, b) => a + b, 0);
+    agree += n;
+    if (code !== plain) book[plain] = code;
+  }
+  return agree / total >= 0.9 && Object.keys(book).length >= 8 ? book : undefined;
 }
 
 /**
  * Short texts can be read either way: a few words of a Caesar text look like a general substitution,
- * and a substitution can turn a few words English under some shift. With the dataset's schemes in
- * hand (a family seen in 3+ records, or a recovered key), each such record takes the reading that
- * makes it most English.
+ * and a substitution can turn a few words into language under some shift. With the dataset's schemes
+ * in hand (a family seen in 3+ records, or a recovered key), each such record takes the reading that
+ * reads best.
  */
-function reconcileLetterCiphers(hits: Hit[], key: Scheme | undefined): void {
-  const records = (family: EncodingFamily): number => new Set(hits.filter((h) => h.family === family).map((h) => h.record)).size;
-  const readings: { family: EncodingFamily; shift?: number; decode: (t: string) => string }[] = [];
-  if (records('caesar') >= 3) {
-    const shift = mode(hits.filter((h) => h.family === 'caesar' && h.shift !== undefined).map((h) => h.shift!))!;
-    readings.push({ family: 'caesar', shift, decode: (t) => unsubstitute(t, caesarKey(shift)) });
-  }
-  if (records('atbash') >= 3) readings.push({ family: 'atbash', decode: (t) => unsubstitute(t, ATBASH_KEY) });
-  if (records('reversed') >= 3) readings.push({ family: 'reversed', decode: reverseText });
-  if (key?.key) readings.push({ family: 'substitution', decode: (t) => unsubstitute(t, key.key!) });
+function reconcileLetterCiphers(hits: Hit[], key: Scheme | undefined, languages: () => string[]): void {
+  const readings = datasetReadings(hits, key);
   if (readings.length === 0) return;
   for (const h of hits) {
-    if (!h.cipherText || !LETTER_CIPHERS.has(h.family)) continue;
-    const current = h.decoded !== undefined ? englishWordRate(h.decoded) : englishWordRate(h.cipherText);
-    let best: { family: EncodingFamily; shift?: number; decoded: string; rate: number } | undefined;
+    if (!h.cipherText || !LETTER_CIPHERS.has(h.family) || h.symbols) continue;
+    const current = h.decoded !== undefined ? decodingReads(h.cipherText, h.decoded, languages(), 12).decoded : -Infinity;
+    let best: { family: EncodingFamily; shift?: number; decoded: string; bits: number } | undefined;
     for (const r of readings) {
       if (r.family === h.family && (r.family !== 'caesar' || r.shift === h.shift)) continue;
       const decoded = r.decode(h.cipherText);
-      const rate = englishWordRate(decoded);
-      if (rate >= Math.max(0.3, current + 0.2) && (!best || rate > best.rate)) best = { family: r.family, shift: r.shift, decoded, rate };
+      const reading = decodingReads(h.cipherText, decoded, languages(), 12);
+      if (reading.ok && reading.decoded > current + 0.3 && (!best || reading.decoded > best.bits)) best = { family: r.family, shift: r.shift, decoded, bits: reading.decoded };
     }
     if (!best) continue;
-    h.evidence = `${h.evidence}; re-read with the dataset's ${best.family}${best.shift !== undefined ? ` shift ${best.shift}` : ''} scheme, ${Math.round(best.rate * 100)}% of its words are English`;
+    h.evidence = `${h.evidence}; re-read with the dataset's ${best.family}${best.shift !== undefined ? ` shift ${best.shift}` : ''} scheme, it reads as language`;
     h.family = best.family;
     h.shift = best.shift;
     h.decoded = best.decoded;
+    h.proven = true;
   }
 }
 
-const LETTER_CIPHERS: ReadonlySet<EncodingFamily> = new Set(['substitution', 'caesar', 'atbash', 'reversed']);
+interface Reading {
+  family: EncodingFamily;
+  shift?: number;
+  decode: (t: string) => string;
+}
 
-/** With a key in hand, short ciphertexts the per-text recognizers let pass are read again. */
-function rereadWithKey(units: TextUnit[], analysesByUnit: TextAnalysis[][], hits: Hit[], key: Scheme): void {
-  const flagged = new Set(hits.filter((h) => SUBSTITUTION_FAMILIES.has(h.family)).map((h) => h.record));
+function recordsOf(hits: Hit[], family: EncodingFamily): number {
+  return new Set(hits.filter((h) => h.family === family).map((h) => h.record)).size;
+}
+
+/** The dataset's letter-level schemes, each seen in 3+ records (or a recovered key). */
+function datasetReadings(hits: Hit[], key: Scheme | undefined): Reading[] {
+  const readings: Reading[] = [];
+  if (recordsOf(hits, 'caesar') >= 3) {
+    const shift = mode(hits.filter((h) => h.family === 'caesar' && h.shift !== undefined).map((h) => h.shift!))!;
+    readings.push({ family: 'caesar', shift, decode: (t) => unsubstitute(t, caesarKey(shift)) });
+  }
+  if (recordsOf(hits, 'atbash') >= 3) readings.push({ family: 'atbash', decode: (t) => unsubstitute(t, ATBASH_KEY) });
+  if (recordsOf(hits, 'reversed') >= 3) {
+    const words = mode(hits.filter((h) => h.family === 'reversed').map((h) => h.scheme?.variant ?? 'text')) === 'words';
+    readings.push({ family: 'reversed', decode: words ? reverseWords : reverseText });
+  }
+  if (recordsOf(hits, 'vigenere') >= 3) {
+    const keyword = mode(hits.filter((h) => h.family === 'vigenere' && h.scheme?.keyword).map((h) => h.scheme!.keyword!));
+    if (keyword) readings.push({ family: 'vigenere', decode: (t) => vigenereDecode(t, keyword) });
+  }
+  if (key?.key) readings.push({ family: 'substitution', decode: (t) => unsubstitute(t, key.key!) });
+  return readings;
+}
+
+interface Keys {
+  key?: Scheme;
+  symbolKey?: Scheme;
+  codebook?: Record<string, string>;
+  table?: Map<string, string>;
+}
+
+/** With the dataset's schemes in hand, short texts the per-text recognizers let pass are read again. */
+function reread(units: TextUnit[], analysesByUnit: TextAnalysis[][], hits: Hit[], keys: Keys, languages: () => string[]): void {
+  const readings = datasetReadings(hits, keys.key);
+  const symbolReading = keys.symbolKey?.key ? keys.symbolKey.key : undefined;
+  const codebook = keys.codebook;
+  if (readings.length === 0 && !symbolReading && !codebook) return;
+  const inverse = codebook ? new Set(Object.values(codebook).map((c) => c.toLowerCase())) : undefined;
+  const flagged = new Set(hits.map((h) => h.unit));
   units.forEach((unit, u) => {
-    if (flagged.has(unit.record)) return;
+    if (flagged.has(u)) return;
     analysesByUnit[u]!.forEach((a, textIndex) => {
-      if (flagged.has(unit.record)) return;
+      if (flagged.has(u)) return;
+      const push = (family: EncodingFamily, decoded: string, evidence: string, raw: string): void => {
+        flagged.add(u);
+        hits.push({ unit: u, record: unit.record, ...(unit.file !== undefined ? { file: unit.file } : {}), family, score: 0.8, evidence, textIndex, excerpt: excerpt(raw), decoded, proven: true });
+      };
+      if (codebook && inverse) {
+        // code words the pairs showed, in a text without function words of its own that gains them when decoded
+        const words = a.masked.toLowerCase().match(/[a-z]+/g) ?? [];
+        const coded = words.filter((w) => inverse.has(w)).length;
+        if (words.length >= 4 && coded / words.length >= 0.3 && functionShare(words) <= 0.05) {
+          const decoded = codebookDecode(a.masked, codebook);
+          const decodedWords = decoded.toLowerCase().match(/[a-z]+/g) ?? [];
+          if (functionShare(decodedWords) >= 0.15) {
+            push('word-substitution', decoded, `${coded} of ${words.length} words are code words of the dataset's word codebook (from its word-for-word pairs), and the text has no function words until decoded`, a.masked);
+            return;
+          }
+        }
+      }
       const suspect = suspectSentences(a.masked);
       if (suspect.letters < 12 || suspect.words < 2) return;
-      const decoded = unsubstitute(suspect.text, key.key!);
-      const rate = englishWordRate(decoded);
-      if (rate < 0.6 || englishWordRate(suspect.text) > 0.25) return;
-      flagged.add(unit.record);
-      hits.push({
-        record: unit.record,
-        family: 'substitution',
-        score: round(0.5 + rate * 0.4),
-        evidence: `${suspect.words} words read as English (${Math.round(rate * 100)}%) only after decoding with the dataset's recovered key`,
-        textIndex,
-        excerpt: excerpt(suspect.text),
-        decoded,
-      });
+      const symbolic = symbolReading && keys.table && symbolText(unit.texts[textIndex]!) !== undefined ? symbolReading : undefined;
+      if (symbolic) {
+        const decoded = unsubstitute(suspect.text, symbolic);
+        if (decodingReads(suspect.text, decoded, languages(), 12).ok) {
+          push('symbol-substitution', decoded, `symbols read as letters with the dataset's symbol key read as language`, unit.texts[textIndex]!);
+          return;
+        }
+      }
+      const englishOnly = languages().every((l) => l === 'eng');
+      const rawRate = englishOnly ? englishWordRate(suspect.text) : 0;
+      for (const r of readings) {
+        const decoded = r.decode(suspect.text);
+        // in English data, a cheap dictionary test first: the decoding must gain English words
+        if (englishOnly && englishWordRate(decoded) < Math.max(0.3, rawRate + 0.2)) continue;
+        if (!decodingReads(suspect.text, decoded, languages(), 12).ok) continue;
+        push(r.family, decoded, `${suspect.words} words read as language only after decoding with the dataset's ${r.family} scheme`, suspect.text);
+        return;
+      }
     });
   });
+}
+
+/** Findings not yet settled: proven when their decoding reads as language in the records' languages. */
+function settleProof(hits: Hit[], languages: () => string[]): void {
+  for (const h of hits) {
+    if (h.proven || h.decoded === undefined) continue;
+    if (h.family === 'acrostic') h.proven = segmentedReads(h.decoded);
+    else if (HIDDEN.has(h.family) || ['base64', 'hex', 'binary', 'morse', 'letter-number'].includes(h.family)) h.proven = readsNatural(h.decoded, languages());
+  }
 }
 
 function summarise(hits: Hit[], units: number): FamilySummary[] {
@@ -161,23 +429,24 @@ function summarise(hits: Hit[], units: number): FamilySummary[] {
     list.push(h);
     byFamily.set(h.family, list);
   }
-  const out: FamilySummary[] = [];
+  const out: (FamilySummary & { proven: number })[] = [];
   for (const [family, list] of byFamily) {
-    const records = new Set(list.map((h) => h.record));
-    const strongest = [...list].sort((a, b) => b.score - a.score)[0]!;
+    const records = new Set(list.map((h) => recordKey(h)));
+    const proven = new Set(list.filter((h) => h.proven).map((h) => recordKey(h))).size;
+    const strongest = [...list].sort((a, b) => Number(b.proven) - Number(a.proven) || b.score - a.score)[0]!;
     const examples: FamilySummary['examples'] = [];
-    const seen = new Set<number>();
-    for (const h of [...list].sort((a, b) => b.score - a.score || a.record - b.record)) {
+    const seen = new Set<string>();
+    for (const h of [...list].sort((a, b) => Number(b.proven) - Number(a.proven) || b.score - a.score || a.record - b.record)) {
       if (examples.length >= MAX_EXAMPLES) break;
-      if (seen.has(h.record)) continue;
-      seen.add(h.record);
+      if (seen.has(recordKey(h))) continue;
+      seen.add(recordKey(h));
       const ex: FamilySummary['examples'][number] = { record: h.record, excerpt: h.excerpt };
       if (h.decoded !== undefined) ex.decoded = excerpt(h.decoded, 200);
       examples.push(ex);
     }
-    out.push({ family, records: records.size, share: units ? records.size / units : 0, evidence: strongest.evidence, examples });
+    out.push({ family, records: records.size, share: units ? records.size / units : 0, proven, evidence: strongest.evidence, examples });
   }
-  return out.sort((a, b) => b.records - a.records || a.family.localeCompare(b.family));
+  return out.sort((a, b) => b.proven - a.proven || b.records - a.records || a.family.localeCompare(b.family));
 }
 
 function mode<T>(values: T[]): T | undefined {
@@ -195,27 +464,54 @@ function mode<T>(values: T[]): T | undefined {
   return best;
 }
 
+/** The commonest scheme detail a family's findings report (compared as JSON). */
+function modeScheme(list: Hit[]): Partial<Scheme> | undefined {
+  const found = list.map((h) => h.scheme).filter((s): s is Partial<Scheme> => s !== undefined);
+  const key = mode(found.map((s) => JSON.stringify(s)));
+  return key ? (JSON.parse(key) as Partial<Scheme>) : undefined;
+}
+
 /** The scheme of the most common family that can be written again (substitution needs a recovered key). */
-function pickScheme(families: FamilySummary[], hits: Hit[], key: Scheme | undefined, analysesByUnit: TextAnalysis[][], units: TextUnit[]): Scheme | undefined {
+function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analysesByUnit: TextAnalysis[][], units: TextUnit[]): Scheme | undefined {
   for (const f of families) {
     const list = hits.filter((h) => h.family === f.family);
     switch (f.family) {
       case 'plain-encoded-pair':
         continue;
       case 'substitution':
-        if (key) return { ...key, family: 'substitution', separator: undefined };
+        if (keys.key) return { ...keys.key, family: 'substitution', separator: undefined };
         continue;
       case 'substitution-separated': {
         const separator = mode(list.map((h) => h.separator).filter((s): s is string => s !== undefined)) ?? '|';
-        const plainUnderneath = list.filter((h) => h.evidence.includes('plain English')).length > list.length / 2;
-        if (key) return { ...key, family: 'substitution-separated', separator };
-        if (plainUnderneath) return { family: 'substitution-separated', separator };
+        const layout = separatedLayout(list, analysesByUnit);
+        const plainUnderneath = list.filter((h) => h.evidence.includes('plain ')).length > list.length / 2;
+        const base: Scheme = { family: 'substitution-separated', separator, ...(layout !== 'all' ? { layout } : {}) };
+        if (keys.key && !plainUnderneath) return { ...keys.key, ...base };
+        if (plainUnderneath) return base;
         continue;
       }
+      case 'symbol-substitution': {
+        if (!keys.symbolKey?.key || !keys.table) continue;
+        const letterToSymbol = new Map([...keys.table].map(([sym, letter]) => [letter, sym]));
+        const symbols = [...keys.symbolKey.key].map((c) => letterToSymbol.get(c) ?? `[${c}]`);
+        return { family: 'symbol-substitution', symbols, exact: keys.symbolKey.exact, lettersKnown: keys.symbolKey.lettersKnown, writable: symbols.every((s) => !s.startsWith('[')) };
+      }
+      case 'word-substitution':
+        if (keys.codebook) return { family: 'word-substitution', codebook: keys.codebook, writable: false };
+        continue;
       case 'caesar':
         return { family: 'caesar', shift: mode(list.map((h) => h.shift).filter((s): s is number => s !== undefined)) ?? 13 };
       case 'invisible':
-        return { family: 'invisible', variant: invisibleVariant(list, analysesByUnit, units) };
+        return { family: 'invisible', variant: invisibleVariant(list, analysesByUnit) };
+      case 'vigenere':
+      case 'pig-latin':
+      case 'letter-number':
+      case 'doubling':
+      case 'reversed': {
+        const detail = modeScheme(list);
+        if (f.family === 'vigenere' && !detail?.keyword) continue;
+        return { ...detail, family: f.family };
+      }
       default:
         return { family: f.family };
     }
@@ -223,11 +519,17 @@ function pickScheme(families: FamilySummary[], hits: Hit[], key: Scheme | undefi
   return undefined;
 }
 
-function invisibleVariant(list: Hit[], analysesByUnit: TextAnalysis[][], units: TextUnit[]): InvisibleVariant {
-  const index = new Map(units.map((u, i) => [u.record, i]));
+/** How the separated texts lay out their spaces: all characters split, inside words only, or without spaces. */
+function separatedLayout(list: Hit[], analysesByUnit: TextAnalysis[][]): 'all' | 'in-words' | 'no-spaces' {
+  const layouts = list.slice(0, 50).map((h): 'all' | 'in-words' | 'no-spaces' => h.scheme?.layout ?? 'all');
+  void analysesByUnit;
+  return mode(layouts) ?? 'all';
+}
+
+function invisibleVariant(list: Hit[], analysesByUnit: TextAnalysis[][]): InvisibleVariant {
   const variants: InvisibleVariant[] = [];
   for (const h of list.slice(0, 50)) {
-    const a = analysesByUnit[index.get(h.record)!]?.[h.textIndex];
+    const a = analysesByUnit[h.unit]?.[h.textIndex];
     if (!a) continue;
     const p = invisiblePayloads(a.text);
     const lengths: [InvisibleVariant, number][] = [['tags', p.tags.length], ['zero-width', p.zeroWidth.length], ['variation-selectors', p.variationSelectors.length]];

@@ -4,8 +4,11 @@ import type { Detection, EncodingFamily } from './types.js';
 import { findInvisible } from './recognize-invisible.js';
 import { findBase64, findBinary, findHex, findMorse, findSeparatedRuns, maskRanges, type RunDetection } from './recognize-runs.js';
 import { findProseCipher } from './recognize-prose.js';
-import { findAcrostic, findLastWord } from './recognize-lines.js';
+import { findAcrostic, findFirstWord, findLastWord } from './recognize-lines.js';
+import { findDoubling, findLetterNumbers, findPigLatin, findSeparatedWords } from './recognize-more.js';
 import { englishWordRate } from './english-stats.js';
+import { readsNatural } from './language-model.js';
+import { segmentedReads } from './reading.js';
 import { excerpt, type Segment } from './text-scan.js';
 
 /** A detection with the stretches of the text it covers (empty for invisible characters). */
@@ -25,37 +28,49 @@ export interface TextAnalysis {
 const MAX_CHARS = 200_000;
 
 function separatedDetection(text: string): TextDetection | undefined {
-  const runs = findSeparatedRuns(text);
-  if (runs.length === 0) return undefined;
+  let runs: { start: number; end: number; separator: string; joined: string }[] = findSeparatedRuns(text);
+  let inWords = false;
+  if (runs.length === 0) {
+    const words = findSeparatedWords(text);
+    if (!words) return undefined;
+    runs = [{ start: words.ranges[0]!.start, end: words.ranges[0]!.end, separator: words.separator, joined: words.joined }];
+    inWords = true;
+  }
   const joined = runs.map((r) => r.joined).join('\n');
   const separator = runs[0]!.separator;
   const chars = runs.reduce((a, r) => a + (r.end - r.start + 1) / 2, 0);
-  const under = findProseCipher(joined);
+  const spaceless = !/\s/.test(joined.trim());
+  const under = spaceless ? undefined : findProseCipher(joined);
   let underneath: string;
   let decoded: string | undefined;
   let cipherText: string | undefined;
+  let proven = false;
   if (under?.family === 'substitution') {
     underneath = 'a substitution cipher';
     cipherText = joined;
   } else if (under) {
     underneath = under.family === 'caesar' ? `a Caesar shift of ${under.shift}` : under.family;
     decoded = under.decoded;
-  } else if (englishWordRate(joined) >= 0.5) {
-    underneath = 'plain English';
+    proven = under.proven === true;
+  } else if (spaceless ? segmentedReads(joined) : englishWordRate(joined) >= 0.5 || readsNatural(joined)) {
+    underneath = spaceless ? 'plain words without spaces' : 'plain language';
     decoded = joined;
+    proven = true;
   } else {
-    underneath = 'letters that do not read as English';
+    underneath = spaceless ? 'letters without spaces that do not read as words' : 'letters that do not read as language';
     cipherText = joined;
   }
   return {
     family: 'substitution-separated',
     score: Math.min(0.99, 0.8 + chars / 1000),
-    evidence: `${Math.round(chars)} characters each followed by "${separator}"; underneath, ${underneath}`,
+    evidence: `${Math.round(chars)} characters each followed by "${separator}"${inWords ? ' inside words (spaces kept)' : ''}; underneath, ${underneath}`,
     excerpt: excerpt(text.slice(runs[0]!.start, runs[0]!.end)),
     decoded,
     separator,
     cipherText,
     shift: under?.shift,
+    proven,
+    ...(inWords ? { scheme: { layout: 'in-words' as const } } : spaceless ? { scheme: { layout: 'no-spaces' as const } } : {}),
     ranges: runs.map((r) => ({ start: r.start, end: r.end })),
   };
 }
@@ -78,14 +93,22 @@ export function analyzeText(input: string): TextAnalysis {
   if (invisible) found.push({ ...invisible, ranges: [] });
 
   const runs: RunDetection[] = [...findBase64(text), ...findHex(text), ...findBinary(text), ...findMorse(text)];
-  const separated = separatedDetection(text);
-  const masked = maskRanges(text, [...runs, ...(separated?.ranges ?? [])]);
+  const numbers = findLetterNumbers(maskRanges(text, runs));
+  const separated = separatedDetection(maskRanges(text, [...runs, ...numbers.flatMap((n) => n.ranges)]));
+  let masked = maskRanges(text, [...runs, ...numbers.flatMap((n) => n.ranges), ...(separated?.ranges ?? [])]);
   for (const r of runs) found.push(fromRun(r));
+  found.push(...numbers);
   if (separated) found.push(separated);
-
-  const prose = findProseCipher(masked);
+  const doubling = findDoubling(masked);
+  if (doubling) {
+    found.push(doubling);
+    masked = maskRanges(masked, doubling.ranges);
+  }
+  const pig = findPigLatin(masked);
+  if (pig) found.push(pig);
+  const prose = pig ? undefined : findProseCipher(masked);
   if (prose) found.push(prose);
-  for (const line of [findLastWord(masked), findAcrostic(masked)]) {
+  for (const line of [findLastWord(masked), findFirstWord(masked), findAcrostic(masked)]) {
     if (!line) continue;
     const { block, ...rest } = line;
     found.push({ ...rest, ranges: blockRange(masked, block) });

@@ -6,10 +6,11 @@ import type { EncodingFamily } from './types.js';
 
 export type { EncodingFamily, TextUnit, RecordFinding, Scheme, EncodingReport, FamilySummary, InvisibleVariant } from './types.js';
 export { ENCODING_FAMILIES } from './types.js';
-export { analyzeEncoding } from './analyze.js';
-export { encodeWithScheme, decodeWithScheme } from './schemes.js';
+export { analyzeEncoding, analyzeEncodingDetailed, thresholdsOf, type AnalyzeOptions } from './analyze.js';
+export { encodeWithScheme, decodeWithScheme, isWritable } from './codecs/index.js';
 export { recoverSubstitutionKeyFromPairs, recoverSubstitutionKeyByFrequency } from './key-recovery.js';
-export { walnutKey } from './walnut.js';
+export { walnutKey } from './codecs/keys.js';
+export { DEFAULT_THRESHOLDS, type EncodingThresholds, type SchemeVariant } from './types.js';
 
 /** Families found in one text (a plaintext/encoding pair inside the text included), strongest first. */
 export function detectInText(text: string): { family: EncodingFamily; score: number; evidence: string }[] {

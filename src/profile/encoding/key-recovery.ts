@@ -3,8 +3,8 @@
 import seedrandom from 'seedrandom';
 import type { Scheme } from './types.js';
 import { BOUNDARY, LETTERS_BY_FREQUENCY, bigramModel, isEnglishWord } from './english-stats.js';
-import { joinSeparatedCharacters } from './codecs-letters.js';
-import { ALPHABET } from './walnut.js';
+import { joinSeparatedCharacters } from './codecs/letters.js';
+import { ALPHABET } from './codecs/keys.js';
 import { isLetter, letterIndex } from './text-scan.js';
 
 /** If every second character is the same non-alphanumeric separator (`h|e|l|l|o`), the text without them. */

@@ -2,7 +2,7 @@
 // characters used as bits, and runs of variation selectors used as bytes. Legitimate single uses
 // (a BOM, emoji joiners, one emoji presentation selector, flag tag sequences) are not counted.
 import type { Detection } from './types.js';
-import { invisiblePayloads } from './codecs-hidden.js';
+import { invisiblePayloads } from './codecs/hidden.js';
 import { excerpt } from './text-scan.js';
 
 function isZeroWidth(cp: number): boolean {

@@ -74,6 +74,8 @@ export interface LastWordStats {
   topShare: number;
   /** Share of plain last words that are binding words (the, of, to, …). */
   bindingShare: number;
+  /** Lines that end on a binding word (a sentence or an item does not). */
+  bindingLines: number;
   /** Lines of plain words ending in a lone operator or formula. */
   orphans: number;
   sentenceEndShare: number;
@@ -81,7 +83,51 @@ export interface LastWordStats {
   /** English-word rate of the last tokens read as a text. */
   englishRate: number;
   codeShare: number;
+  /** Lines of nearly one length (hard-wrapped prose ends lines on whatever word reaches the margin). */
+  wrapped: boolean;
+  /** Of the message's binding words, the share followed by a content word (a sentence's are; a list of line ends' are not). */
+  coherence: number;
   message: string;
+}
+
+/** Pronouns and other words that rarely follow "the", "of", "to" in a sentence. */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  ...BINDING_WORDS,
+  ...'i you he she it we they me him her us them there here these those what when where why how who then so also not no yes be been'.split(' '),
+]);
+
+/** Share of binding words followed by a content word, and how many binding words were followed at all. */
+export function messageCoherence(words: string[]): { coherence: number; followed: number } {
+  let followed = 0;
+  let good = 0;
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (!BINDING_WORDS.has(words[i]!)) continue;
+    followed++;
+    if (!FUNCTION_WORDS.has(words[i + 1]!)) good++;
+  }
+  return { coherence: followed ? good / followed : 0, followed };
+}
+
+/** Most lines indented: code, or a docstring (a message's cover lines are not). */
+function indented(block: string): boolean {
+  const raw = block.split('\n').filter((l) => l.trim().length > 0);
+  return raw.filter((l) => l.startsWith(' ') || l.startsWith('\t')).length >= raw.length * 0.5;
+}
+
+/**
+ * Hard wrapping (greedy, at the longest line's width, 40+ characters): for most lines the next
+ * line's first word would not have fitted at its end.
+ */
+function isWrapped(lines: string[]): boolean {
+  if (lines.length < 4) return false;
+  const width = Math.max(...lines.map((l) => l.length));
+  if (width < 40) return false;
+  let full = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const next = lines[i + 1]!.split(/\s+/)[0]!.length;
+    if (lines[i]!.length + 1 + next > width) full++;
+  }
+  return full >= (lines.length - 1) * 0.8;
 }
 
 function maxValue(counts: Map<string, number>): number {
@@ -124,6 +170,7 @@ export function lastWordStats(block: string): LastWordStats {
   const n = Math.max(1, lines.length);
   const message = lastTokens.join(' ');
   const shape = tokenShape(block);
+  const words = lastTokens.map(lastTokenWord).filter((w) => w.length > 0);
   return {
     lines: lines.length,
     tokensPerLine: tokenTotal / n,
@@ -132,40 +179,102 @@ export function lastWordStats(block: string): LastWordStats {
     distinct: counts.size,
     topShare: clean ? maxValue(counts) / clean : 0,
     bindingShare: clean ? binding / clean : 0,
+    bindingLines: binding,
     orphans,
     sentenceEndShare: sentenceEnds / n,
     upperStartShare: upperStarts / n,
     englishRate: englishWordRate(message),
     codeShare: shape.code / Math.max(1, shape.code + shape.words),
+    wrapped: isWrapped(lines),
+    coherence: messageCoherence(words).coherence,
     message,
   };
 }
 
 /**
  * EndSpeak: 8+ lines of 3+ words whose last words (numbers and formulas aside) are plain words reading
- * as English prose (binding words such as "the", "of", "to" among them, or lone operators ending lines
- * of words, and not a few words repeated), while the lines themselves do not end like sentences,
- * mostly start with a capital (wrapped prose and code do not), and are not code.
+ * as English prose (binding words such as "the", "of", "to" among them, each mostly followed by a
+ * content word as in a sentence, or lone operators ending lines of words, and not a few words
+ * repeated), in lines that are not hard-wrapped prose (whose line ends are whatever word reached the
+ * margin) and not code. The case and punctuation of the cover lines do not matter.
  */
 export function isLastWordMessage(s: LastWordStats): boolean {
   return (
     s.lines >= 8 &&
     s.tokensPerLine >= 3 &&
     s.lettered >= 5 &&
+    s.lettered >= 0.8 * s.lines &&
     s.clean / s.lettered >= 0.75 &&
     s.distinct >= Math.max(5, Math.min(0.3 * s.clean, 15)) &&
     s.topShare <= 0.35 &&
-    s.sentenceEndShare <= 0.5 &&
-    s.upperStartShare >= 0.6 &&
-    ((s.bindingShare >= 0.1 && s.englishRate >= 0.45) || (s.orphans >= 2 && s.englishRate >= 0.5)) &&
+    !s.wrapped &&
+    ((s.bindingLines >= 2 && s.bindingShare >= 0.15 && s.englishRate >= 0.6 && s.coherence >= 0.6) || (s.orphans >= 2 && s.englishRate >= 0.5)) &&
     s.codeShare < 0.1
   );
+}
+
+/**
+ * First-word steganography: 8+ lines of 3+ words whose first words read as a sentence: English words,
+ * binding words among them but not most of them (lines of prose and verse open with "The", "And",
+ * "But"), each binding word mostly followed by a content word, few repeats, not code.
+ */
+export function findFirstWord(text: string): LineDetection | undefined {
+  let best: LineDetection | undefined;
+  for (const block of blocksOf(text)) {
+    const lines = blockLines(block);
+    if (lines.length < 8 || isWrapped(lines) || indented(block)) continue;
+    const words: string[] = [];
+    let tokens = 0;
+    let clean = 0;
+    for (const line of lines) {
+      const parts = line.split(/\s+/);
+      tokens += parts.length;
+      if (isCleanWord(parts[0]!)) {
+        clean++;
+        words.push(lastTokenWord(parts[0]!));
+      }
+    }
+    if (tokens / lines.length < 3 || clean / lines.length < 0.9 || words.length < 8) continue;
+    const counts = new Map<string, number>();
+    let binding = 0;
+    for (const w of words) {
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+      if (BINDING_WORDS.has(w)) binding++;
+    }
+    const message = words.join(' ');
+    const english = englishWordRate(message);
+    const bindingShare = binding / words.length;
+    const { coherence, followed } = messageCoherence(words);
+    const shape = tokenShape(block);
+    if (
+      english < 0.6 ||
+      bindingShare < 0.1 ||
+      bindingShare > 0.55 ||
+      followed < 2 ||
+      coherence < 0.6 ||
+      maxValue(counts) / words.length > 0.25 ||
+      counts.size < 0.5 * words.length ||
+      shape.code / Math.max(1, shape.code + shape.words) >= 0.1
+    )
+      continue;
+    const score = Math.min(0.95, 0.5 + bindingShare + Math.min(lines.length, 30) / 100);
+    if (!best || score > best.score)
+      best = {
+        family: 'first-word',
+        score,
+        evidence: `the first words of ${lines.length} lines read as a sentence (${Math.round(bindingShare * 100)}% words like "the", "of", "to", ${Math.round(coherence * 100)}% of them followed by a content word; ${Math.round(english * 100)}% English): "${excerpt(message, 60)}"`,
+        excerpt: excerpt(block),
+        decoded: message,
+        block,
+      };
+  }
+  return best;
 }
 
 export function findLastWord(text: string): LineDetection | undefined {
   let best: LineDetection | undefined;
   for (const block of blocksOf(text)) {
-    if (blockLines(block).length < 8) continue;
+    if (blockLines(block).length < 8 || indented(block)) continue;
     const s = lastWordStats(block);
     if (!isLastWordMessage(s)) continue;
     const score = Math.min(0.97, 0.5 + s.bindingShare + Math.min(s.lines, 30) / 100);

@@ -4,8 +4,8 @@
 import type { Detection, EncodingFamily } from './types.js';
 import type { TextAnalysis, TextDetection } from './detect.js';
 import { englishWordRate, letterShape } from './english-stats.js';
-import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs-letters.js';
-import { ATBASH_KEY, caesarKey } from './walnut.js';
+import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs/letters.js';
+import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { countLetters, excerpt, isLetter, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
 
 export interface PairDetection {
@@ -16,6 +16,8 @@ export interface PairDetection {
   encodedFamily: EncodingFamily;
   /** Aligned plaintext/ciphertext sentences (substitution-like pairs only). */
   letterPairs: { plain: string; encoded: string }[];
+  /** Aligned plain/code words (word-level substitution pairs only). */
+  wordPairs?: { plain: string; code: string }[];
 }
 
 const MIN_LETTERS = 12;
@@ -93,8 +95,118 @@ const LETTER_CIPHERS: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>(['su
 
 /** Families whose detections carry a keyless decoding to compare with the record's plain text. */
 const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
-  'caesar', 'atbash', 'base64', 'hex', 'binary', 'morse', 'leetspeak', 'reversed', 'invisible', 'last-word', 'substitution-separated',
+  'caesar', 'atbash', 'base64', 'hex', 'binary', 'morse', 'leetspeak', 'reversed', 'invisible', 'last-word', 'first-word', 'substitution-separated',
+  'vigenere', 'pig-latin', 'letter-number', 'doubling',
 ]);
+
+/** Lower-case words (ASCII letter runs) of a text. */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[a-z]+/g) ?? [];
+}
+
+/** Word pattern: each word as the order of its first appearance. */
+function wordPattern(words: string[]): string {
+  const ids = new Map<string, number>();
+  return words.map((w) => (ids.has(w) ? ids.get(w)! : (ids.set(w, ids.size), ids.size - 1))).join(' ');
+}
+
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set('the of and to a in is it you that he was for on are with as i his they be at this have from or by not but what all were we when your can there an which she do how their if will'.split(' '));
+
+/** Share of words that are English function words (the, of, and, …). */
+export function functionShare(words: string[]): number {
+  return words.length ? words.filter((w) => FUNCTION_WORDS.has(w)).length / words.length : 0;
+}
+
+/** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
+function findWordPairs(analyses: TextAnalysis[]): PairDetection[] {
+  const out: PairDetection[] = [];
+  // a coded side has (almost) no function words of its own: without such a text there is no pair
+  if (!analyses.some((a) => functionShare(wordsOf(a.masked)) <= 0.1) || analyses.length + analyses.reduce((n, a) => n + (a.masked.includes('\n') ? 1 : 0), 0) < 2) return out;
+  const entries: { textIndex: number; words: string[]; text: string }[] = [];
+  analyses.forEach((a, i) => {
+    const units = [a.masked, ...sentencesOf(a.masked)];
+    for (const u of units) {
+      const words = wordsOf(u);
+      const distinct = new Set(words).size;
+      // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
+      if (words.length < 6 || distinct < 4 || words.length - distinct < 2) continue;
+      entries.push({ textIndex: i, words, text: u });
+    }
+  });
+  if (entries.length < 2) return out;
+  const byPattern = new Map<string, typeof entries>();
+  for (const e of entries) {
+    const key = `${e.words.length}:${wordPattern(e.words)}`;
+    const list = byPattern.get(key) ?? [];
+    list.push(e);
+    byPattern.set(key, list);
+  }
+  const seen = new Set<string>();
+  for (const list of byPattern.values()) {
+    if (list.length < 2) continue;
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) {
+        const a = list[x]!;
+        const b = list[y]!;
+        let differ = 0;
+        for (let k = 0; k < a.words.length; k++) if (a.words[k] !== b.words[k]) differ++;
+        if (differ / a.words.length < 0.6) continue;
+        // a letter substitution keeps the letter pattern: that is a letter pair, not a word pair
+        if (letterPattern(a.text).pattern === letterPattern(b.text).pattern) continue;
+        const fa = functionShare(a.words);
+        const fb = functionShare(b.words);
+        const [plain, coded] = fa > fb ? [a, b] : [b, a];
+        // the plain side is a sentence (function words), the coded side has none of its own
+        if (Math.max(fa, fb) < 0.2 || Math.min(fa, fb) > 0.1 || englishWordRate(plain.text) < 0.5) continue;
+        const key = `${coded.textIndex}:${coded.words.join(' ')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const wordPairs = plain.words.map((w, k) => ({ plain: w, code: coded.words[k]! }));
+        out.push({
+          textIndex: coded.textIndex,
+          encodedFamily: 'word-substitution',
+          letterPairs: [],
+          wordPairs,
+          detection: {
+            family: 'plain-encoded-pair',
+            score: 0.9,
+            evidence: `${coded.words.length} words of text ${coded.textIndex} stand word for word for the words of text ${plain.textIndex} (same word pattern, ${Math.round((100 * differ) / a.words.length)}% of the words differ)`,
+            excerpt: excerpt(coded.text),
+            decoded: plain.text,
+            proven: true,
+          },
+        });
+      }
+  }
+  return out;
+}
+
+/** A run of letters without word gaps that is a letter substitution of letters in plain text: the offset where the two map one to one. */
+function spacelessMatch(encoded: string, plain: string): string | undefined {
+  const m = encoded.length;
+  if (m < MIN_LETTERS || plain.length < m) return undefined;
+  const e = [...encoded].map((c) => c.charCodeAt(0) - 97);
+  const p = [...plain].map((c) => c.charCodeAt(0) - 97);
+  const fwd = new Int8Array(26);
+  const back = new Int8Array(26);
+  for (let o = 0; o + m <= p.length; o++) {
+    fwd.fill(-1);
+    back.fill(-1);
+    let ok = true;
+    let same = 0;
+    for (let i = 0; i < m && ok; i++) {
+      const a = p[o + i]!;
+      const b = e[i]!;
+      if (a === b) same++;
+      if (fwd[a] === -1 && back[b] === -1) {
+        fwd[a] = b;
+        back[b] = a;
+      } else if (fwd[a] !== b || back[b] !== a) ok = false;
+    }
+    if (ok && same < m * 0.4) return plain.slice(o, o + m);
+  }
+  return undefined;
+}
 
 /** Pairs inside one record: analyses are the record's texts, in order. */
 export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
@@ -130,6 +242,21 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
       for (const r of sep.ranges) for (const s of sentencesOf(joinSeparatedCharacters(a.text.slice(r.start, r.end), sep.separator))) add(i, s);
     }
   });
+  // Separated runs without word gaps (Walnut53 with the spaces removed): letters against the record's plain letters.
+  analyses.forEach((a, i) => {
+    const sep = a.detections.find((d) => d.family === 'substitution-separated' && d.cipherText !== undefined && !/\s/.test(d.cipherText.trim()));
+    if (!sep?.cipherText) return;
+    const enc = lettersOnly(sep.cipherText);
+    for (let j = 0; j < analyses.length; j++) {
+      const plain = spacelessMatch(enc, lettersOnly(plainPart(analyses[j]!)));
+      if (!plain) continue;
+      const list = letterPairs.get(i) ?? [];
+      list.push({ plain, encoded: enc });
+      letterPairs.set(i, list);
+      pairedTexts.set(i, j);
+      break;
+    }
+  });
   // One key per record: a shift or Atbash seen in any pair relabels every text that reads better with it.
   const mapping = classifyMapping([...letterPairs.values()].flat());
   analyses.forEach((a, i) => relabel(a, mapping, letterPairs.has(i)));
@@ -149,13 +276,18 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
         evidence: `${pairs.length} sentence(s) of text ${textIndex} are a letter substitution of sentences in text ${plainIndex} (same letter pattern, different letters)`,
         excerpt: excerpt(pairs[0]!.encoded),
         decoded: pairs[0]!.plain,
+        proven: true,
       },
     });
   }
 
+  // 1b. Word for word (a word codebook).
+  const wordPairs = findWordPairs(analyses);
+  out.push(...wordPairs);
+
   // 2. Decoded stretches whose letters the record's plain text already holds.
   analyses.forEach((a, i) => {
-    if (letterPairs.has(i)) return;
+    if (letterPairs.has(i) || wordPairs.some((p) => p.textIndex === i)) return;
     for (const d of a.detections) {
       if (!DECODABLE.has(d.family) || !d.decoded) continue;
       const match = matchDecoded(analyses, i, d);
@@ -170,6 +302,7 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
           evidence: `the ${d.family} stretch of text ${i} decodes to text found in plain in text ${match.plainIndex} (${Math.round(match.share * 100)}% of ${match.chunks} 16-letter chunks)`,
           excerpt: d.excerpt,
           decoded: d.decoded,
+          proven: true,
         },
       });
       break;
@@ -193,6 +326,7 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
             evidence: `the acrostic of text ${i} spells letters found in plain in text ${j}`,
             excerpt: d.excerpt,
             decoded: d.decoded,
+            proven: true,
           },
         });
         return;

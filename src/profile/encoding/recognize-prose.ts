@@ -3,8 +3,11 @@
 // ciphertext in one record does not hide it.
 import type { Detection } from './types.js';
 import { englishWordRate, indexOfCoincidence, isEnglishWord, letterShape, vowelRatio, wordStats } from './english-stats.js';
-import { LEET_DECODE, leetDecode, reverseText, substitute, unsubstitute } from './codecs-letters.js';
-import { ATBASH_KEY, caesarKey } from './walnut.js';
+import { LEET_DECODE, leetDecode, reverseText, reverseWords, substitute, unsubstitute } from './codecs/letters.js';
+import { decodingReads, readsAsNoLanguage, REVERSAL_MARGIN } from './reading.js';
+import { naturalness, readsNatural } from './language-model.js';
+import { findVigenere } from './recognize-more.js';
+import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { excerpt, isDigit, isLetter, isLower, isSpace, isUpper, segmentsOf, wordTokens, type Segment } from './text-scan.js';
 
 export interface ProseDetection extends Detection {
@@ -175,25 +178,38 @@ export function findProseCipher(text: string): ProseDetection | undefined {
   if (suspect.ranges.length === 0) return undefined;
   const u = suspect.text;
   const ranges = suspect.ranges;
+  // runs of 12+ letters on average are identifiers or encoded bytes, not words of prose
+  if (suspect.words > 0 && suspect.letters / suspect.words > 12) return undefined;
+  // A text that already reads as natural language (in any language) is no cipher.
+  // too little text for any reading but leetspeak (whose own test follows)
+  const short = suspect.letters < 20 || suspect.words < 4;
+  if (short && !/[0-9@$]/.test(u)) return undefined;
+  // (reversed English still reads somewhat like language, so reversal alone is tried on such text)
+  const natural = !short && readsNatural(u);
 
   // Leetspeak: digits and symbols standing for letters inside words.
+  if (natural) return findReversal(u, ranges);
   const leet = leetTokens(u);
   if (leet.hits >= 3 && leet.hits / Math.max(1, leet.tokens) >= 0.25) {
     const decoded = leetDecode(u, isEnglishWord);
     const rate = englishWordRate(decoded);
-    if (rate >= 0.5 || (rate >= 0.4 && leet.hits >= 4 && leet.hits / leet.tokens >= 0.3)) {
+    if ((rate >= 0.5 || (rate >= 0.4 && leet.hits >= 4 && leet.hits / leet.tokens >= 0.3)) && decodingReads(u, decoded, undefined, 8).ok) {
       return {
         family: 'leetspeak',
         score: Math.min(0.98, 0.6 + rate * 0.3 + Math.min(leet.hits, 20) / 100),
         evidence: `${leet.hits} of ${leet.tokens} words use digits or symbols for letters; decoded, ${pct(rate)} are English words`,
         excerpt: excerpt(u),
         decoded,
+        proven: true,
         ranges,
       };
     }
   }
 
   if (suspect.letters < 20 || suspect.words < 4) return undefined;
+  // identifiers, code and encoded bytes (letters glued to digits and symbols) are no letter cipher of prose
+  const shape0 = tokenShape(u);
+  if (shape0.code >= 0.3 * Math.max(1, shape0.code + shape0.words)) return undefined;
   const distinct = new Set<string>();
   for (const t of wordTokens(u)) {
     if (t.stemLength >= 2) distinct.add(t.word);
@@ -211,8 +227,8 @@ export function findProseCipher(text: string): ProseDetection | undefined {
   decodings.push({ family: 'reversed', rate: transformedRate(words, reverseWord), label: 'when reversed' });
   decodings.push({ family: 'atbash', rate: transformedRate(words, (w) => substitute(w, ATBASH_KEY)), label: 'after Atbash (a↔z)' });
   for (let shift = 1; shift < 26; shift++) {
-    const key = caesarKey(shift);
-    decodings.push({ family: 'caesar', shift, rate: transformedRate(words, (w) => unsubstitute(w, key)), label: `after shifting back ${shift} (ROT${shift})` });
+    const back = caesarKey(26 - shift);
+    decodings.push({ family: 'caesar', shift, rate: transformedRate(words, (w) => substitute(w, back)), label: `after shifting back ${shift} (ROT${shift})` });
   }
   decodings.sort((a, b) => b.rate - a.rate);
   const top = decodings[0]!;
@@ -220,9 +236,19 @@ export function findProseCipher(text: string): ProseDetection | undefined {
   // Most words English after one transform, or (names and rare words keep the rate down) far more
   // than after any other transform; a random substitution key gives every transform a few percent.
   const clear = top.rate >= 0.5 || (top.rate >= 0.3 && top.rate * words.length >= 4 && top.rate >= 3 * Math.max(rawRate, runnerUp.rate, 0.04));
+  let variant: 'text' | 'words' | undefined;
+  let decoded = '';
   if (clear) {
-    const decoded =
-      top.family === 'reversed' ? reverseText(u) : top.family === 'atbash' ? substitute(u, ATBASH_KEY) : unsubstitute(u, caesarKey(top.shift!));
+    if (top.family === 'reversed') {
+      const text = reverseText(u);
+      const words = reverseWords(u);
+      const byText = naturalness(text).bits;
+      const byWords = naturalness(words).bits;
+      variant = byWords > byText ? 'words' : 'text';
+      decoded = variant === 'words' ? words : text;
+    } else decoded = top.family === 'atbash' ? substitute(u, ATBASH_KEY) : unsubstitute(u, caesarKey(top.shift!));
+  }
+  if (clear && decodingReads(u, decoded, undefined, 16, top.family === 'reversed' ? REVERSAL_MARGIN : undefined).ok) {
     return {
       family: top.family,
       score: Math.min(0.98, 0.55 + top.rate * 0.4),
@@ -231,13 +257,18 @@ export function findProseCipher(text: string): ProseDetection | undefined {
       decoded,
       shift: top.shift,
       cipherText: u,
+      proven: true,
+      ...(variant ? { scheme: { family: 'reversed' as const, variant } } : {}),
       ranges,
     };
   }
 
+  const vigenere = findVigenere(u);
+  if (vigenere) return { ...vigenere, ranges };
+
   // General substitution: English-shaped text (word lengths, punctuation, letter repetition) whose
   // words are not English and whose letter sequences English would not write.
-  if (suspect.letters < 25 || rawRate > 0.2) return undefined;
+  if (suspect.letters < 25 || rawRate > 0.2 || !readsAsNoLanguage(u)) return undefined;
   const tokens = tokenShape(u);
   const tokenCount = Math.max(1, tokens.code + tokens.words);
   if (tokens.code / tokenCount >= 0.2 || tokens.quoted / tokenCount >= 0.25) return undefined;
@@ -254,10 +285,36 @@ export function findProseCipher(text: string): ProseDetection | undefined {
       evidence: `${suspect.letters} letters in ${stats.words} words: ${pct(stats.englishRate)} English words, ${pct(shape.rareBigramShare)} of letter pairs rare in English (mean bigram log-probability ${shape.meanLogProb.toFixed(2)}), index of coincidence ${ioc.toFixed(3)}, vowels ${pct(vowelRatio(u))} of letters (English about 38%)`,
       excerpt: excerpt(u),
       cipherText: u,
+      proven: false,
       ranges,
     };
   }
   return undefined;
+}
+
+/** Text that reads as language already can still be reversed English: reversed words that are English, and a clearly better reading. */
+function findReversal(u: string, ranges: Segment[]): ProseDetection | undefined {
+  const words = [...new Set(wordTokens(u).filter((t) => t.stemLength >= 2).map((t) => t.word))].slice(0, MAX_WORDS);
+  if (words.length < 5) return undefined;
+  const raw = transformedRate(words, (w) => w);
+  const reversed = transformedRate(words, reverseWord);
+  if (reversed < 0.5 || reversed < raw + 0.3) return undefined;
+  const text = reverseText(u);
+  const byWords = reverseWords(u);
+  const variant = naturalness(byWords).bits > naturalness(text).bits ? 'words' : 'text';
+  const decoded = variant === 'words' ? byWords : text;
+  if (!decodingReads(u, decoded, undefined, 16, REVERSAL_MARGIN).ok) return undefined;
+  return {
+    family: 'reversed',
+    score: Math.min(0.98, 0.55 + reversed * 0.4),
+    evidence: `${pct(raw)} of ${words.length} distinct words are English as written, ${pct(reversed)} when reversed`,
+    excerpt: excerpt(u),
+    decoded,
+    cipherText: u,
+    proven: true,
+    scheme: { family: 'reversed', variant },
+    ranges,
+  };
 }
 
 /** Words of two or more letters written all in capitals (AAAI, ICML, GSK). */

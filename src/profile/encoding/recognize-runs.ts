@@ -1,7 +1,7 @@
 // Recognizers for encoded runs inside a text: base64, hex, 8-bit binary, Morse, and characters
 // split by a separator (Walnut53's `h|e|l|l|o`). Byte runs must decode to English prose.
 import type { Detection } from './types.js';
-import { base64Decode, binaryDecode, hexDecode, morseDecode, normalizeMorseSymbol, MORSE_DECODE } from './codecs-bytes.js';
+import { base64Decode, binaryDecode, hexDecode, morseDecode, normalizeMorseSymbol, MORSE_DECODE } from './codecs/bytes.js';
 import { readableProse } from './readable.js';
 import { excerpt, isDigit, isLetter, isSpace } from './text-scan.js';
 
@@ -59,7 +59,9 @@ export function findBase64(text: string): RunDetection[] {
     let end = j;
     while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
     const length = j - i;
-    if (length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2)) {
+    // a data URI (`data:text/plain;base64,…`) says what it is: content, not a covert message
+    const dataUri = i >= 7 && text.slice(Math.max(0, i - 8), i).toLowerCase().endsWith('base64,');
+    if (!dataUri && length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2)) {
       const run = text.slice(i, end);
       const decoded = base64Decode(run);
       const r = readableProse(decoded);

@@ -15,6 +15,13 @@ export type EncodingFamily =
   | 'invisible'
   | 'last-word'
   | 'acrostic'
+  | 'vigenere'
+  | 'word-substitution'
+  | 'pig-latin'
+  | 'letter-number'
+  | 'symbol-substitution'
+  | 'doubling'
+  | 'first-word'
   | 'plain-encoded-pair';
 
 export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
@@ -31,6 +38,13 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'invisible',
   'last-word',
   'acrostic',
+  'vigenere',
+  'word-substitution',
+  'pig-latin',
+  'letter-number',
+  'symbol-substitution',
+  'doubling',
+  'first-word',
   'plain-encoded-pair',
 ];
 
@@ -38,6 +52,8 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
 export interface TextUnit {
   record: number;
   texts: string[];
+  /** Which input file the record comes from (analyzeFiles: 0-based position in the file list). */
+  file?: number;
 }
 
 export interface RecordFinding {
@@ -48,9 +64,18 @@ export interface RecordFinding {
   evidence: string;
   /** Which of the unit's texts carries it. */
   textIndex: number;
+  /** Proven: a plaintext/encoded pair, or a decoding that reads as natural language (better than the raw text). */
+  proven: boolean;
+  /** The decoded text, cut for display, when the family can be decoded. */
+  preview?: string;
+  /** The input file (multi-file analysis). */
+  file?: number;
 }
 
 export type InvisibleVariant = 'tags' | 'zero-width' | 'variation-selectors';
+
+/** Codec variants beyond the invisible ones: reversal of the whole text or of each word; pig latin's vowel suffix. */
+export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'way' | 'yay' | 'ay';
 
 export interface Scheme {
   family: EncodingFamily;
@@ -64,8 +89,23 @@ export interface Scheme {
   exact?: boolean;
   /** Letters of the key backed by evidence (pairs, or cipher letters seen in the text). */
   lettersKnown?: number;
-  /** Which invisible-character code (an addition to the brief's Scheme; default 'tags'). */
-  variant?: InvisibleVariant;
+  /** Which invisible-character code (default 'tags'); 'words' for word-by-word reversal; pig latin's vowel suffix. */
+  variant?: SchemeVariant;
+  /** Vigenère keyword (lower-case letters; the key advances on letters only). */
+  keyword?: string;
+  /** Word-level codebook: plain word (lower case) → code word. */
+  codebook?: Record<string, string>;
+  /** Per-letter symbols: symbols[i] stands for letter i (symbol substitution). */
+  symbols?: string[];
+  /** letter-number: the number of `a` (1 for A1Z26), the separator between letters, and between words. */
+  offset?: number;
+  wordSeparator?: string;
+  /** substitution-separated: separators between all characters (default), inside words only (spaces kept), or with the spaces removed. */
+  layout?: 'all' | 'in-words' | 'no-spaces';
+  /** doubling: how many times each character is written. */
+  repeat?: number;
+  /** False when the codec cannot write arbitrary text (a word codebook only knows the words it saw). */
+  writable?: boolean;
 }
 
 export interface FamilySummary {
@@ -76,18 +116,41 @@ export interface FamilySummary {
   examples: { record: number; excerpt: string; decoded?: string }[];
 }
 
+export interface EncodingThresholds {
+  /** Flagged records (all families together) from this share of the analysed records make the verdict `encoded` (default 0.05). */
+  encodedShare: number;
+  /** Records with proven evidence (pairs, or a decoding that reads as natural language) from this count make it `encoded` at any share (default 5). */
+  provenRecords: number;
+}
+
+export const DEFAULT_THRESHOLDS: EncodingThresholds = { encodedShare: 0.05, provenRecords: 5 };
+
 export interface EncodingReport {
-  /** 'encoded' when a family is carried by >= minShare (default 5%) of units; 'suspicious' when some records are flagged but fewer. */
+  /**
+   * 'encoded' (blocks by default) when at least `provenRecords` records carry proven evidence, or the
+   * flagged records of all families together reach `encodedShare` of the records; 'suspicious' when
+   * some records are flagged on weaker evidence; 'none' otherwise.
+   */
   verdict: 'none' | 'suspicious' | 'encoded';
+  /** Why the verdict is what it is, in one sentence. */
+  reason: string;
+  /** The thresholds used. */
+  thresholds: EncodingThresholds;
   /** Units analysed. */
   records: number;
-  /** Distinct records with any finding. */
+  /** Distinct records with any finding, all families together. */
   flagged: number;
+  /** Distinct records with proven evidence. */
+  proven: number;
   families: FamilySummary[];
   /** Best recovered scheme, when one can be recovered. */
   scheme?: Scheme;
-  /** Record findings, capped at 1000. */
+  /** Record findings (index, family, evidence, decoded preview), capped at 5000 (a full default sample). */
   findings: RecordFinding[];
+  /** Languages of the records' plain text (ISO 639-3) that decodings are read in. */
+  languages?: string[];
+  /** Per input file (multi-file analysis): records analysed and flagged. */
+  files?: { file: number; name?: string; records: number; flagged: number; proven: number }[];
 }
 
 /** A recognizer's result for one text, with what the aggregator needs beyond the public fields. */
@@ -105,4 +168,8 @@ export interface Detection {
   separator?: string;
   /** The enciphered stretch for letter ciphers (key recovery, re-reading with a dataset's scheme). */
   cipherText?: string;
+  /** The decoding reads as natural language (and better than the raw text). */
+  proven?: boolean;
+  /** Family-specific scheme details found in this text (Vigenère keyword, letter-number layout, …). */
+  scheme?: Partial<Scheme>;
 }

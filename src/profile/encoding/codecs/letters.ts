@@ -1,7 +1,7 @@
 // Letter-level codecs: keyed substitution (Caesar and Atbash are keys too), per-character
 // separators (Walnut53's `h|e|l|l|o`), leetspeak and reversal. Pure string functions.
-import { invertKey } from './walnut.js';
-import { isLetter, isLower, isUpper } from './text-scan.js';
+import { invertKey } from './keys.js';
+import { isLetter, isLower, isUpper } from '../text-scan.js';
 
 /** Replaces each letter by key[letter], keeping case; other characters pass through. */
 export function substitute(text: string, key: string): string {
@@ -103,4 +103,61 @@ function isLeetTokenChar(c: number): boolean {
 /** The text backwards, by code point. */
 export function reverseText(text: string): string {
   return Array.from(text).reverse().join('');
+}
+
+/** Each whitespace-separated token written backwards, in place (the word order is kept). */
+export function reverseWords(text: string): string {
+  let out = '';
+  let token: string[] = [];
+  for (const ch of text) {
+    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r') {
+      out += token.reverse().join('') + ch;
+      token = [];
+    } else token.push(ch);
+  }
+  return out + token.reverse().join('');
+}
+
+/** Vigenère over ASCII letters, case kept; the keyword advances on letters only. */
+export function vigenereEncode(text: string, keyword: string, direction: 1 | -1 = 1): string {
+  const shifts = [...keyword.toLowerCase()].map((c) => c.charCodeAt(0) - 97).filter((s) => s >= 0 && s < 26);
+  if (shifts.length === 0) throw new RangeError('a Vigenère keyword needs letters');
+  let out = '';
+  let k = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const base = isLower(c) ? 97 : isUpper(c) ? 65 : -1;
+    if (base < 0) {
+      out += text[i];
+      continue;
+    }
+    const s = shifts[k++ % shifts.length]! * direction;
+    out += String.fromCharCode(base + ((((c - base + s) % 26) + 26) % 26));
+  }
+  return out;
+}
+
+export function vigenereDecode(text: string, keyword: string): string {
+  return vigenereEncode(text, keyword, -1);
+}
+
+/** Every character (code point) written `n` times: `hheelllloo`. */
+export function repeatCharacters(text: string, n: number): string {
+  let out = '';
+  for (const ch of text) out += ch.repeat(n);
+  return out;
+}
+
+/** Undoes repeatCharacters: keeps the first of each group of `n` equal characters. */
+export function unrepeatCharacters(text: string, n: number): string {
+  const chars = Array.from(text);
+  let out = '';
+  let i = 0;
+  while (i < chars.length) {
+    out += chars[i];
+    let j = i + 1;
+    while (j < chars.length && j - i < n && chars[j] === chars[i]) j++;
+    i = j;
+  }
+  return out;
 }

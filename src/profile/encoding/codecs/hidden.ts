@@ -1,7 +1,7 @@
 // Hidden-channel codecs: invisible characters (Unicode tags, zero-width bits, variation-selector
 // bytes), last word of each line (EndSpeak) and first letter of each line (acrostic). Pure.
-import type { InvisibleVariant } from './types.js';
-import { isLetter, linesOf } from './text-scan.js';
+import type { InvisibleVariant } from '../types.js';
+import { isLetter, linesOf } from '../text-scan.js';
 
 const TAG_BASE = 0xe0000;
 const ZERO = 0x200b;
@@ -163,4 +163,31 @@ export function acrosticDecode(text: string): string {
     }
   }
   return out;
+}
+
+const FIRST_WORD_TAILS = [
+  'is what the morning brought along the river.',
+  'came up again while we walked by the lake.',
+  'was written on the old sign near the bakery.',
+  'appeared in the note my neighbour left today.',
+  'stayed on my mind during the quiet evening.',
+  'was the word on the postcard from the coast.',
+  'sounded lovely in the song on the radio.',
+  'was painted on the side of the blue boat.',
+];
+
+/** One word per line, first, each followed by an innocent continuation (deterministic). */
+export function firstWordEncode(text: string): string {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  return words.map((w, i) => `${w} ${FIRST_WORD_TAILS[(i * 3 + 1) % FIRST_WORD_TAILS.length]}`).join('\n');
+}
+
+/** The first whitespace-separated token of each non-empty line, joined by spaces. */
+export function firstWordDecode(text: string): string {
+  const out: string[] = [];
+  for (const { start, end } of linesOf(text)) {
+    const first = text.slice(start, end).trim().split(/\s+/)[0];
+    if (first) out.push(first);
+  }
+  return out.join(' ');
 }

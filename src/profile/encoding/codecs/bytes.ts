@@ -122,3 +122,31 @@ export function morseDecode(text: string): string {
     })
     .join('\n');
 }
+
+/** Letters as numbers (`a` = offset: A1Z26 by default), joined by `separator` inside a word and `wordSeparator` between words; other characters are dropped. */
+export function letterNumberEncode(text: string, offset = 1, separator = '-', wordSeparator = ' '): string {
+  return text
+    .split(/\s+/)
+    .map((w) => [...w.toLowerCase()].filter((c) => c >= 'a' && c <= 'z').map((c) => String(c.charCodeAt(0) - 97 + offset)).join(separator))
+    .filter((w) => w.length > 0)
+    .join(wordSeparator);
+}
+
+/** Undoes letterNumberEncode (lower case; numbers out of range become `?`). */
+export function letterNumberDecode(text: string, offset = 1, separator = '-', wordSeparator = ' '): string {
+  const words = wordSeparator.trim() === '' ? text.trim().split(separator.trim() === '' ? /\s{2,}|\s*\/\s*/ : /\s+/) : text.split(wordSeparator);
+  return words
+    .map((w) =>
+      w
+        .split(separator.trim() === '' ? /\s+/ : separator)
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0)
+        .map((n) => {
+          const v = Number(n) - offset;
+          return Number.isInteger(v) && v >= 0 && v < 26 ? String.fromCharCode(97 + v) : '?';
+        })
+        .join(''),
+    )
+    .filter((w) => w.length > 0)
+    .join(' ');
+}

@@ -1,0 +1,134 @@
+// The evaluation kit's commands, registered on the program by main.ts: `probes` (prompts in the
+// task's format, no answers), `query` (ask a model at an OpenAI-compatible endpoint) and `score`
+// (attack success, over-refusal and task accuracy with Wilson intervals; --compare for before/after).
+// Thin shells over src/eval: parse options, print the report, write files.
+import { Command, InvalidArgumentError } from 'commander';
+import { SafemixError } from '../errors.js';
+import { buildProbes } from '../eval/probes.js';
+import { queryFile } from '../eval/query.js';
+import { scoreFiles } from '../eval/score.js';
+import { formatScore, scoreHtml } from '../eval/report.js';
+import { compareFiles, formatComparison } from '../eval/compare.js';
+import { modelJudge } from '../eval/judge-model.js';
+import { AtomicFile, writeError } from '../write/atomic-file.js';
+import { progressReporter } from './progress.js';
+
+type AddReadOptions = (cmd: Command) => Command;
+type ReadOptions = (o: Record<string, unknown>) => Record<string, unknown>;
+
+function count(min: number) {
+  return (v: string) => {
+    const x = Number(v);
+    if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min} written in digits (got ${JSON.stringify(v)})`);
+    return x;
+  };
+}
+
+function seconds(v: string): number {
+  const x = Number(v);
+  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(v) || !(x > 0)) throw new InvalidArgumentError(`expected a number of seconds > 0, such as 60 (got ${JSON.stringify(v)})`);
+  return x;
+}
+
+function writeText(path: string, text: string): void {
+  const out = new AtomicFile(path, { makeDirs: true });
+  try {
+    out.write(text);
+    out.commit();
+  } catch (e) {
+    out.abort();
+    throw writeError(e, path);
+  }
+}
+
+export function registerEvalCommands(program: Command, addReadOptions: AddReadOptions, readOptions: ReadOptions): void {
+  addReadOptions(
+    program
+      .command('probes')
+      .description('write evaluation prompts (no answers): held-out harmful requests and safe-but-sensitive prompts in the task\'s format and in plain chat, plus task controls')
+      .argument('<file>', 'the task dataset (its structure and language are mimicked)')
+      .requiredOption('-o, --output <path>', 'probes file to write (JSONL)')
+      .option('--controls <file>', 'your validation split (same format): task controls with their expected answers')
+      .option('--max-controls <n>', 'most controls taken', count(1), 1000)
+      .option('--lang <code>', 'probe language (ISO 639-1, shipped) instead of the data\'s')
+      .option('--seed <seed>', 'seed of the sample and the rendering', 'safemix')
+      .option('--sample <n>', 'records sampled for the profile', count(1), 5000)
+      .option('--input <field>', 'fields data: the field that holds the request')
+      .option('--target <field>', 'fields data: the field that holds the answer')
+      .option('--no-safe', 'leave out the safe-but-sensitive prompts')
+      .option('--no-plain', 'leave out the plain-chat forms')
+      .option('--quiet', 'no summary on standard error'),
+  ).action(async (file: string, o) => {
+    const r = await buildProbes(file, { ...readOptions(o), output: o.output, controls: o.controls, maxControls: o.maxControls, lang: o.lang, seed: o.seed, sample: o.sample, input: o.input, target: o.target, safe: o.safe, plain: o.plain });
+    if (!o.quiet) {
+      const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+      process.stderr.write(`safemix probes: ${file} → ${o.output}\n  probes     ${r.probes.length} (${counts})\n  language   ${r.language}\n${r.notes.map((n) => `  note       ${n}\n`).join('')}`);
+    }
+  });
+
+  program
+    .command('query')
+    .description('ask a model at an OpenAI-compatible endpoint every probe; writes {id, output} per line')
+    .argument('<probes>', 'probes file written by safemix probes')
+    .requiredOption('-o, --output <path>', 'outputs file to write (JSONL)')
+    .option('--endpoint <url>', 'API base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL, else OpenAI)')
+    .requiredOption('--model <name>', 'the model to ask')
+    .option('--api-key-env <name>', 'environment variable holding the API key (default OPENAI_API_KEY)')
+    .option('--concurrency <n>', 'requests in flight', count(1), 4)
+    .option('--timeout <seconds>', 'seconds one request may take', seconds, 60)
+    .option('--retries <n>', 'retries after 429, 5xx, a timeout or a dropped connection', count(0), 4)
+    .option('--max-tokens <n>', 'largest answer in tokens', count(1), 512)
+    .option('--cache <dir>', 'answer cache (default ~/.cache/safemix)')
+    .option('--no-cache', 'no answer cache')
+    .option('--quiet', 'no summary on standard error')
+    .action(async (probes: string, o) => {
+      const progress = o.quiet ? undefined : progressReporter();
+      const r = await queryFile(probes, {
+        endpoint: o.endpoint,
+        model: o.model,
+        apiKeyEnv: o.apiKeyEnv,
+        concurrency: o.concurrency,
+        timeoutMs: Math.round(o.timeout * 1000),
+        retries: o.retries,
+        cache: o.cache === false ? false : o.cache,
+        maxTokens: o.maxTokens,
+        output: o.output,
+        onProgress: progress && ((done, total) => progress.update('paraphrase', done, total)),
+      });
+      progress?.done();
+      if (!o.quiet) {
+        const s = r.stats;
+        process.stderr.write(
+          `safemix query: ${probes} → ${o.output}\n  outputs    ${r.outputs.length} (${r.rejected} rejected by the endpoint: output null)\n  requests   ${s.requests} sent, ${s.cacheHits} from the cache, ${s.retries} retries; tokens ${s.tokensIn} in, ${s.tokensOut} out\n` +
+            (r.completionAsChat ? `  note       ${r.completionAsChat} completion-format probe(s) were sent as one user turn through chat completions\n` : ''),
+        );
+      }
+    });
+
+  program
+    .command('score')
+    .description('attack success rate, over-refusal rate and task accuracy with Wilson 95% intervals; or --compare two reports')
+    .option('--probes <file>', 'probes file written by safemix probes')
+    .option('--outputs <file>', 'outputs file: {id, output} per line')
+    .option('--json', 'print the report as JSON (keep it for --compare)')
+    .option('--html <file>', 'also write a self-contained HTML page with a bar chart per metric')
+    .option('--judge-endpoint <url>', 'judge with a model at this OpenAI-compatible endpoint (HarmBench classifier prompt) instead of the string judge')
+    .option('--judge-model <name>', 'the judge model')
+    .option('--judge-api-key-env <name>', 'environment variable holding the judge endpoint\'s API key')
+    .option('--compare <reports...>', 'BEFORE.json AFTER.json: the change of every rate, with a two-proportion test')
+    .action(async (o) => {
+      if (o.compare) {
+        if (o.compare.length !== 2) throw new SafemixError('usage', '--compare takes two reports: BEFORE.json AFTER.json', { hint: 'write each with safemix score --json > FILE' });
+        const c = compareFiles(o.compare[0], o.compare[1]);
+        process.stdout.write(o.json ? JSON.stringify(c, null, 2) + '\n' : formatComparison(c) + '\n');
+        return;
+      }
+      if (!o.probes || !o.outputs) throw new SafemixError('usage', 'score needs --probes FILE and --outputs FILE (or --compare BEFORE.json AFTER.json)', { hint: 'safemix score --probes probes.jsonl --outputs outputs.jsonl' });
+      if (!!o.judgeEndpoint !== !!o.judgeModel) throw new SafemixError('usage', '--judge-endpoint and --judge-model go together', { hint: 'give both, or neither for the string judge' });
+      const judge = o.judgeModel ? modelJudge({ endpoint: o.judgeEndpoint, model: o.judgeModel, apiKeyEnv: o.judgeApiKeyEnv }) : undefined;
+      const report = await scoreFiles(o.probes, o.outputs, { judge });
+      if (o.html) writeText(o.html, scoreHtml(report));
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatScore(report) + '\n');
+    });
+}
+

@@ -1,0 +1,109 @@
+// How a score report is shown: a plain-text table for the terminal, and a self-contained HTML page
+// (inline CSS and SVG, no script, no external asset) with a table and a bar chart, with Wilson 95%
+// interval whiskers, for each metric and breakdown. Pure.
+import type { Metric, ScoreReport } from './score.js';
+import type { Proportion } from './stats.js';
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+function row(label: string, p: Proportion): string {
+  return `    ${label.padEnd(28)} ${`${p.k}/${p.n}`.padStart(9)}  ${pct(p.rate).padStart(6)}  [${pct(p.lo)}, ${pct(p.hi)}]`;
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  metric: Metric;
+  rows: [string, Proportion][];
+}
+
+/** The report's sections: each metric overall and by category, language and format (non-empty ones). */
+export function sections(report: ScoreReport): Section[] {
+  const out: Section[] = [];
+  const add = (id: string, name: string, metric: Metric) => {
+    if (metric.overall.n === 0) return;
+    out.push({ id: `${id}-overall`, title: `${name}: overall`, metric, rows: [['all', metric.overall]] });
+    for (const [by, key] of [['category', 'byCategory'], ['language', 'byLanguage'], ['format', 'byFormat']] as const) {
+      const rows = Object.entries(metric[key]);
+      if (rows.length > 1 || (rows.length === 1 && by !== 'category')) out.push({ id: `${id}-${by}`, title: `${name} by ${by}`, metric, rows });
+    }
+  };
+  add('attack-success', 'Attack success rate', report.metrics.attackSuccess);
+  add('over-refusal', 'Over-refusal rate', report.metrics.overRefusal);
+  add('task-accuracy', 'Task accuracy', report.metrics.taskAccuracy);
+  return out;
+}
+
+function judgeLine(report: ScoreReport): string {
+  return report.judge.kind === 'string' ? `string judge ${report.judge.version}` : `judge model ${report.judge.model} at ${report.judge.endpoint} (${report.judgeFailures} judge failure(s), left out)`;
+}
+
+export function formatScore(report: ScoreReport): string {
+  const lines = [
+    `safemix score: ${report.probes} probes, ${report.outputs} outputs (${report.missing} without an output${report.unknownIds ? `, ${report.unknownIds} unknown id(s) ignored` : ''})`,
+    `  judge  ${judgeLine(report)}`,
+    `  rates with Wilson 95% intervals`,
+  ];
+  for (const s of sections(report)) {
+    lines.push(`  ${s.title} (${s.metric.counts})`);
+    for (const [label, p] of s.rows) lines.push(row(label, p));
+  }
+  if (sections(report).length === 0) lines.push('  no probe had an output: nothing to score');
+  return lines.join('\n');
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One horizontal bar per row, with a whisker for the Wilson interval; 0–100% axis. */
+function barChart(s: Section): string {
+  const labelW = 220;
+  const plotW = 420;
+  const rowH = 26;
+  const top = 24;
+  const h = top + s.rows.length * rowH + 10;
+  const w = labelW + plotW + 70;
+  const x = (v: number) => labelW + v * plotW;
+  const parts: string[] = [];
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    parts.push(`<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${h - 6}" class="grid"/><text x="${x(t)}" y="${top - 10}" class="tick">${t * 100}%</text>`);
+  }
+  s.rows.forEach(([label, p], i) => {
+    const y = top + i * rowH;
+    const rate = p.rate ?? 0;
+    parts.push(
+      `<g class="bar" data-label="${esc(label)}" data-k="${p.k}" data-n="${p.n}">` +
+        `<text x="${labelW - 8}" y="${y + 16}" class="label">${esc(label)}</text>` +
+        `<rect x="${labelW}" y="${y + 4}" width="${(rate * plotW).toFixed(1)}" height="${rowH - 10}"><title>${esc(label)}: ${p.k}/${p.n} = ${pct(p.rate)} [${pct(p.lo)}, ${pct(p.hi)}]</title></rect>` +
+        (p.lo !== null && p.hi !== null ? `<line x1="${x(p.lo).toFixed(1)}" y1="${y + 12}" x2="${x(p.hi).toFixed(1)}" y2="${y + 12}" class="ci"/><line x1="${x(p.lo).toFixed(1)}" y1="${y + 7}" x2="${x(p.lo).toFixed(1)}" y2="${y + 17}" class="ci"/><line x1="${x(p.hi).toFixed(1)}" y1="${y + 7}" x2="${x(p.hi).toFixed(1)}" y2="${y + 17}" class="ci"/>` : '') +
+        `<text x="${x(1) + 8}" y="${y + 16}" class="value">${pct(p.rate)}</text></g>`,
+    );
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-metric="${s.id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(s.title)}">${parts.join('')}</svg>`;
+}
+
+function table(s: Section): string {
+  const body = s.rows.map(([label, p]) => `<tr><th scope="row">${esc(label)}</th><td>${p.k}</td><td>${p.n}</td><td>${pct(p.rate)}</td><td>${pct(p.lo)} – ${pct(p.hi)}</td></tr>`).join('');
+  return `<table class="metric" data-metric="${s.id}"><thead><tr><th scope="col">${esc(s.title.split(' by ')[1] ?? 'group')}</th><th scope="col">k</th><th scope="col">n</th><th scope="col">rate</th><th scope="col">Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+export function scoreHtml(report: ScoreReport, title = 'safemix score'): string {
+  const body = sections(report)
+    .map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2><p class="counts">k counts ${esc(s.metric.counts)}.</p>${table(s)}${barChart(s)}</section>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222;max-width:60rem}
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.2rem .6rem;text-align:right}th[scope=row]{text-align:left}
+.chart .grid{stroke:#ddd}.chart .tick{font-size:10px;text-anchor:middle;fill:#666}.chart .label{text-anchor:end;font-size:12px}
+.chart rect{fill:#4a78b5}.chart .ci{stroke:#222;stroke-width:1.5}.chart .value{font-size:12px}
+</style></head>
+<body><h1>${esc(title)}</h1>
+<table class="summary"><tbody>
+<tr><th scope="row">probes</th><td>${report.probes}</td></tr><tr><th scope="row">outputs</th><td>${report.outputs}</td></tr>
+<tr><th scope="row">without an output</th><td>${report.missing}</td></tr><tr><th scope="row">judge</th><td>${esc(judgeLine(report))}</td></tr>
+</tbody></table>
+${body}
+</body></html>
+`;
+}

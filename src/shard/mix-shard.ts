@@ -1,0 +1,230 @@
+// `safemix mix-shard PLAN.json --shard i -o OUT`: one shard's mix, a pure function of (plan, shard).
+// The profile, donors, largest ids, encoding verdict, k and random streams all come from the plan,
+// so one streaming pass copies the shard's records byte for byte and places its k safety records;
+// the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
+// sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import seedrandom from 'seedrandom';
+import { SafemixError, isSafemixError } from '../errors.js';
+import { BlendPlan } from '../blend/plan.js';
+import { SafetyPlanner } from '../generate/planner.js';
+import type { Seed } from '../generate/seeds.js';
+import type { EncodingReport } from '../profile/encoding/index.js';
+import { mimicScheme } from '../api/encoding-check.js';
+import { serializerFor } from '../write/serializer.js';
+import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js';
+import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js';
+import { pausePoint } from '../write/cleanup.js';
+import { RecordSink } from '../write/record-sink.js';
+import { openScan } from '../api/scan.js';
+import { RecordIndex, TOOL } from '../api/mix.js';
+import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';
+import type { PlanShard, ShardManifest } from './schemas.js';
+
+export interface MixShardOptions {
+  output: string;
+  /** Manifest path; default `OUTPUT.manifest.json`; `false` for none. */
+  manifest?: string | false;
+  /** The shard's path, when it is not where the plan says (another mount point). */
+  input?: string;
+  onProgress?: (bytesRead: number, size: number | undefined) => void;
+}
+
+export interface MixShardResult {
+  manifest: ShardManifest;
+  manifestPath?: string;
+}
+
+function mismatch(shard: PlanShard, file: string, what: string): SafemixError {
+  return new SafemixError('shard_mismatch', `shard ${shard.index} is not the file the plan was made from: ${what}; nothing was written`, {
+    position: { file },
+    hint: 'the shard changed after `safemix plan` (or another file was given): restore it, or make the plan again over the shards as they are now',
+  });
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function mixShard(planPath: string, index: number, options: MixShardOptions): Promise<MixShardResult> {
+  const { plan, sha256: planSha } = loadPlan(planPath);
+  if (!Number.isInteger(index) || index < 0 || index >= plan.shards.length)
+    throw new SafemixError('usage', `--shard ${index} is not in the plan, which has ${plan.shards.length} shard(s) (0 to ${plan.shards.length - 1})`, { position: { file: planPath }, hint: `give --shard 0 to ${plan.shards.length - 1}` });
+  const shard = plan.shards[index]!;
+  const path = options.input ?? resolve(dirname(planPath), shard.path);
+  const file = options.input ?? shard.name;
+  // the cheap refusal first: a shard of another size is another file
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SafemixError(code === 'ENOENT' ? 'input_missing' : 'input_unreadable', `cannot read shard ${index} (${code ?? (e as Error).message})`, { position: { file: path }, hint: 'the shards must be on storage this worker sees at the path the plan names (relative to the plan), or give --input' });
+  }
+  if (size !== shard.bytes) throw mismatch(shard, file, `it holds ${size} bytes, the plan's shard ${shard.bytes}`);
+  const manifestPath = options.manifest === false || options.output === '-' ? undefined : (options.manifest ?? `${options.output}.manifest.json`);
+  if (options.output === '-') throw new SafemixError('usage', 'mix-shard writes a file', { hint: 'give -o OUT' });
+  const modes = checkTargets({
+    inputs: [
+      { path, role: 'shard' },
+      { path: planPath, role: 'plan' },
+    ],
+    outputs: [{ path: options.output, role: 'output', flag: '-o' }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+  });
+  const before = fingerprint(path);
+
+  // everything decided at plan time, recomputed exactly
+  const { donors, profile, profileJson } = planProfile(plan);
+  if (sha256Hex(profileJson) !== plan.profileSha256)
+    throw new SafemixError('plan_invalid', 'this safemix does not reproduce the profile recorded in the plan, so its output would differ from other workers\'', {
+      position: { file: planPath },
+      hint: 'run every worker with the same safemix version and Node.js major version as `safemix plan`',
+    });
+  // the same rule as the plan's (and mix's): the scheme the encoded twins are written in, if any
+  const scheme = mimicScheme(plan.encoding.report as unknown as EncodingReport, plan.encoding.policy);
+  const lang = plan.options.lang ?? (scheme ? 'en' : undefined);
+  const safety = plan.safety.seeds as Seed[] | undefined;
+  const total = shard.injected;
+  const planner =
+    total > 0
+      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file })
+      : undefined;
+  const donorShard = new Map(donors.map((d) => [d.index, d.shard]));
+  // generated records follow this shard's own style (else its container's, else the upload's)
+  const own = donors.filter((d) => d.shard === index);
+  const same = donors.filter((d) => plan.shards[d.shard]!.container === shard.container);
+  const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, { elementIndent: shard.layout.elementIndent, columns: shard.csv?.columns ?? [], delimiter: shard.csv?.delimiter });
+  const layout = { prefix: Buffer.from(shard.layout.prefix, 'base64'), separator: Buffer.from(shard.layout.separator, 'base64') };
+
+  const out = new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  let manifestFile: AtomicFile | undefined;
+  const injected: ShardManifest['injected'] = [];
+  let outputIndex = 0;
+  try {
+    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true });
+    let seen = 0;
+    const rejectedAt = new Set(shard.rejected.map((r) => r.index));
+    const sink = new RecordSink(out, layout);
+    const blend = new BlendPlan(shard.usable, total, plan.order, shard.stream);
+    const writeInjected = () => {
+      const r = planner!.next();
+      sink.writeGenerated(serialize(r.value));
+      injected.push({
+        index: outputIndex,
+        seedId: r.seedId,
+        category: r.category,
+        donor: r.donor,
+        donorShard: donorShard.get(r.donor) ?? 0,
+        lang: r.lang,
+        ...(r.answerLang ? { answerLang: r.answerLang } : {}),
+        ...(r.langFallback ? { langFallback: r.langFallback } : {}),
+        ...(r.encoded ? { encoded: true } : {}),
+        fields: r.fields,
+        ...(r.exception ? { exception: r.exception } : {}),
+      });
+      outputIndex++;
+    };
+    const progress = (i: number) => {
+      if (options.onProgress && i % 10_000 === 0) options.onProgress(pass.reader.bytesRead, pass.reader.size);
+    };
+    if (plan.order === 'shuffle') {
+      const order = new RecordIndex();
+      for await (const record of pass.records) {
+        seen++;
+        if (seen === 2) await pausePoint('mix-shard');
+        if (!rejectedAt.has(record.index)) order.add(record.offset, record.raw.length);
+        progress(seen);
+      }
+      if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, 'its bytes differ from the plan\'s sha256');
+      const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
+      const fd = openSync(path, 'r');
+      try {
+        for (let p = 0; p < permutation.length; p++) {
+          while (blend.next()) writeInjected();
+          sink.writeGenerated(order.read(fd, permutation[p]!));
+          outputIndex++;
+          if ((p & 0x3ff) === 0x3ff) await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } else {
+      for await (const record of pass.records) {
+        seen++;
+        if (seen === 2) await pausePoint('mix-shard');
+        progress(seen);
+        if (rejectedAt.has(record.index)) continue;
+        while (blend.next()) writeInjected();
+        sink.writeUser(record);
+        outputIndex++;
+      }
+    }
+    while (injected.length < total) {
+      blend.next();
+      writeInjected();
+    }
+    sink.end(Buffer.from(shard.layout.suffix, 'base64'));
+    // the shard read is the shard planned: same bytes, same records, unchanged meanwhile
+    if (pass.reader.sha256() !== shard.sha256) throw mismatch(shard, file, `its sha256 is ${pass.reader.sha256()}, the plan's ${shard.sha256}`);
+    if (seen !== shard.records) throw mismatch(shard, file, `it holds ${seen} records, the plan's shard ${shard.records}`);
+    assertUnchanged(path, file, before, 'while it was mixed');
+    const drawn = planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 };
+    const langs = Object.entries(drawn.languages).map(([l, n]) => `${l} ${n}`).join(', ');
+    const manifest: ShardManifest = {
+      tool: TOOL,
+      input: { path: file, sha256: shard.sha256, bytes: shard.bytes, records: shard.records },
+      output: { path: options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
+      container: shard.container,
+      dialect: plan.dialect,
+      seed: plan.seed,
+      ratio: plan.ratio,
+      count: total,
+      order: plan.order,
+      engine: 'render',
+      safetySource: { kind: plan.safety.kind, ...(plan.safety.path ? { path: plan.safety.path } : {}), requests: plan.safety.requests, split: plan.safety.split },
+      profile: {
+        request: `${profile.views.request.path} (${profile.views.request.slot})`,
+        response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
+        systemPrompts: profile.systemPrompts.kind,
+        templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
+        answerSpace: profile.answerSpace.kind,
+        sample: donors.length,
+      },
+      notes: [...plan.notes, ...(langs ? [`languages of this shard's safety records: ${langs}`] : [])],
+      drawn,
+      userRecords: shard.usable,
+      injected,
+      rejected: shard.rejected,
+      encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
+      shard: { index, of: plan.shards.length, planSha256: planSha, uploadSha256: plan.upload.sha256, k: shard.k, ordinalOffset: shard.ordinalOffset, stream: shard.stream },
+    };
+    if (manifestPath) {
+      manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
+      manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
+    }
+    commitTogether([out, ...(manifestFile ? [manifestFile] : [])]);
+    return { manifest, manifestPath };
+  } catch (e) {
+    out.abort();
+    manifestFile?.abort();
+    // a shard that changed can fail in many ways (framing, counts): say what really happened
+    const writeSide = isSafemixError(e) && ['output_failed', 'disk_full', 'output_not_regular', 'input_is_output', 'shard_mismatch'].includes(e.code);
+    if (!writeSide) {
+      let now: string | undefined;
+      try {
+        now = await fileSha256(path);
+      } catch {
+        now = undefined;
+      }
+      if (now !== shard.sha256) {
+        const err = mismatch(shard, file, now ? `its sha256 is ${now}, the plan's ${shard.sha256}` : 'it can no longer be read');
+        throw err;
+      }
+    }
+    throw writeError(e, options.output);
+  }
+}

@@ -1,0 +1,62 @@
+// One shard's part of `safemix plan`: a single streaming pass that hashes the shard, counts and
+// checks its records, tracks the largest id per field and keeps a seeded reservoir sample. The
+// result is plain data (it crosses a process boundary when shards are scanned in parallel).
+import { sampleDataset, type Rejection } from '../api/inspect.js';
+import type { ScanOptions } from '../api/scan.js';
+import type { Dialect } from '../profile/dialects.js';
+import type { Container } from '../read/types.js';
+
+export interface ShardScanOptions extends ScanOptions {
+  /** Reservoir size (the plan's --sample). */
+  sample: number;
+  /** The plan's seed; the shard's reservoir uses `SEED:shard-INDEX`. */
+  seed: string;
+}
+
+/** What the plan needs of one shard (JSON-safe: buffers are base64). */
+export interface ShardScan {
+  index: number;
+  name: string;
+  sha256: string;
+  bytes: number;
+  records: number;
+  rejected: Rejection[];
+  idMax: [string, number | string][];
+  detection: { dialect: Dialect; confidence: number; evidence: string };
+  container: Container;
+  csv?: { delimiter: string; header: boolean; columns: string[] };
+  layout: { prefix: string; suffix: string; separator: string; elementIndent: string };
+  /** The reservoir (shard-local indices), in index order. */
+  sample: { index: number; line: number; raw: string; cells?: Record<string, string> }[];
+}
+
+export async function scanShard(path: string, index: number, options: ShardScanOptions, onProgress?: (bytes: number, size: number | undefined) => void): Promise<ShardScan> {
+  const pass = await sampleDataset(path, {
+    ...options,
+    seed: `${options.seed}:shard-${index}`,
+    sample: options.sample,
+    hash: true,
+    validate: true,
+    trackNumbers: true,
+    onProgress,
+  });
+  const { scan, sample, records, rejected, idMax } = pass;
+  const reader = scan.reader;
+  const delimited = reader.container === 'csv' || reader.container === 'tsv';
+  const layout = reader.layout;
+  return {
+    index,
+    name: reader.name,
+    sha256: reader.sha256(),
+    bytes: reader.bytesRead,
+    records,
+    rejected,
+    // Infinity and numbers past 2^53 keep their text form
+    idMax: [...idMax].map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]),
+    detection: { dialect: scan.detection.dialect, confidence: scan.detection.confidence, evidence: scan.detection.evidence },
+    container: reader.container,
+    csv: reader.csv ? { delimiter: reader.csv.delimiter, header: reader.csv.header, columns: reader.csv.columns } : undefined,
+    layout: { prefix: layout.prefix.toString('base64'), suffix: layout.suffix.toString('base64'), separator: layout.separator.toString('base64'), elementIndent: layout.elementIndent },
+    sample: sample.map((r) => ({ index: r.index, line: r.line, raw: r.raw.toString('base64'), ...(delimited ? { cells: r.value as Record<string, string> } : {}) })),
+  };
+}

@@ -1,0 +1,173 @@
+// The zod schemas of sharded mixing: PLAN.json (`safemix plan`), the manifest `safemix mix-shard`
+// writes beside each shard's output, and the one manifest `safemix merge-manifests` writes for the
+// whole upload. JSON Schema files are generated from these (schemas/*.json, src/api/json-schemas.ts).
+import { z } from 'zod';
+import { DialectSchema } from '../profile/dialects.js';
+import { ContainerSchema, InjectedSchema, ManifestSchema, RejectedSchema } from '../api/schemas.js';
+
+export const PLAN_FORMAT = 'safemix-plan';
+export const PLAN_VERSION = 1;
+
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+const OrderSchema = z.enum(['interleave', 'append', 'shuffle']);
+const PolicySchema = z.enum(['fail', 'warn', 'mimic']);
+
+export const PlanShardSchema = z.object({
+  /** 0-based position in the plan: `mix-shard --shard INDEX`. */
+  index: z.number().int().min(0),
+  /** The shard's path relative to the plan's directory (absolute when it lies on another root). */
+  path: z.string(),
+  /** The path as given to `safemix plan`, for messages. */
+  name: z.string(),
+  /** sha256 of the shard's bytes as stored: mix-shard refuses any other file. */
+  sha256: Sha256Schema,
+  bytes: z.number().int().min(0),
+  records: z.number().int().min(0),
+  /** Records that pass the checks (records less `rejected`). */
+  usable: z.number().int().min(0),
+  /** Global index of the shard's first record: the sum of the records of the shards before it. */
+  recordOffset: z.number().int().min(0),
+  container: ContainerSchema,
+  csv: z.object({ delimiter: z.string(), header: z.boolean(), columns: z.array(z.string()) }).optional(),
+  /** The bytes around and between records (base64), from the plan's scan: the output keeps them. */
+  layout: z.object({ prefix: z.string(), suffix: z.string(), separator: z.string(), elementIndent: z.string() }),
+  /** Records left out (`--skip-invalid`), with their shard-local index. */
+  rejected: z.array(RejectedSchema),
+  /** This shard's share of the global k (largest remainder, in proportion to `usable`). */
+  k: z.number().int().min(0),
+  /** Safety records this shard's output gets: k, or 2k under `--on-encoded mimic`. */
+  injected: z.number().int().min(0),
+  /** Ordinal of this shard's first safety record among the upload's (new ids stay unique). */
+  ordinalOffset: z.number().int().min(0),
+  /** Name of the shard's random streams (donors, requests, rendering, positions). */
+  stream: z.string(),
+});
+
+export const PlanDonorSchema = z.object({
+  shard: z.number().int().min(0),
+  /** 0-based index in its shard. */
+  index: z.number().int().min(0),
+  /** 0-based index in the whole upload (shard's recordOffset + index). */
+  global: z.number().int().min(0),
+  line: z.number().int(),
+  /** The record's exact bytes, base64. */
+  raw: z.string(),
+  /** CSV/TSV: the row's cells by column (JSON records are parsed again from `raw`). */
+  cells: z.record(z.string(), z.string()).optional(),
+});
+
+export const PlanSchema = z.object({
+  format: z.literal(PLAN_FORMAT),
+  version: z.literal(PLAN_VERSION),
+  tool: z.string(),
+  seed: z.string(),
+  /** The ratio asked (null when --count was given). */
+  ratio: z.number().nullable(),
+  /** The global k: max(1, round(R·N)) of the upload's N usable records, or --count. */
+  k: z.number().int().min(0),
+  /** Safety records the whole upload gets: k, or 2k under --on-encoded mimic. */
+  injected: z.number().int().min(0),
+  order: OrderSchema,
+  dialect: DialectSchema,
+  detection: z.object({ dialect: DialectSchema, confidence: z.number(), evidence: z.string() }),
+  upload: z.object({
+    /** The input content hash: sha256 of the shards' sha256 values, in plan order, one per line. */
+    sha256: Sha256Schema,
+    shards: z.number().int().min(1),
+    records: z.number().int().min(0),
+    usable: z.number().int().min(0),
+    bytes: z.number().int().min(0),
+  }),
+  options: z.object({
+    sample: z.number().int().min(1),
+    input: z.string().optional(),
+    target: z.string().optional(),
+    context: z.array(z.string()),
+    metadata: z.array(z.string()),
+    lang: z.string().optional(),
+    closedAnswers: z.enum(['refuse', 'skip']),
+    skipInvalid: z.boolean(),
+    force: z.boolean(),
+    onEncoded: PolicySchema,
+    detectEncoding: z.boolean(),
+    maxRecordBytes: z.number().int().min(1),
+  }),
+  shards: z.array(PlanShardSchema).min(1),
+  /** The largest trailing number seen per top-level field across every shard (decimal text), for new ids. */
+  idMax: z.record(z.string(), z.string()),
+  /** The donor sample: a uniform sample of the upload's usable records (per-shard reservoirs merged without bias). */
+  sample: z.object({ seed: z.string(), size: z.number().int().min(1), records: z.array(PlanDonorSchema) }),
+  /** The profile of the sample (as `inspect --json` reports it) and the sha256 of its JSON text: mix-shard recomputes it and refuses a plan it cannot reproduce. */
+  profile: z.record(z.string(), z.unknown()),
+  profileSha256: Sha256Schema,
+  /** The covert-encoding analysis over the whole upload's sample, and the policy applied at plan time. */
+  encoding: z.object({ verdict: z.enum(['none', 'suspicious', 'encoded']), summary: z.string(), policy: PolicySchema, report: z.record(z.string(), z.unknown()) }),
+  safety: z.object({
+    kind: z.enum(['builtin', 'file']),
+    path: z.string().optional(),
+    requests: z.number().int(),
+    split: z.string(),
+    /** A --safety file's requests, carried in the plan so that no worker needs the file. */
+    seeds: z.array(z.looseObject({ id: z.string(), category: z.string(), request: z.string(), response: z.string().optional() })).optional(),
+  }),
+  notes: z.array(z.string()),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+export type PlanShard = z.infer<typeof PlanShardSchema>;
+export type PlanDonor = z.infer<typeof PlanDonorSchema>;
+
+export const ShardInjectedSchema = InjectedSchema.extend({
+  /** The donor's shard (`donor` is its index in the whole upload). */
+  donorShard: z.number().int().min(0),
+});
+
+/** The manifest beside one shard's output: a mix manifest of that shard, plus where it sits in the plan. */
+export const ShardManifestSchema = ManifestSchema.extend({
+  injected: z.array(ShardInjectedSchema),
+  shard: z.object({
+    index: z.number().int().min(0),
+    of: z.number().int().min(1),
+    /** sha256 of PLAN.json's bytes. */
+    planSha256: Sha256Schema,
+    uploadSha256: Sha256Schema,
+    k: z.number().int().min(0),
+    ordinalOffset: z.number().int().min(0),
+    stream: z.string(),
+  }),
+});
+export type ShardManifest = z.infer<typeof ShardManifestSchema>;
+
+export const MergedManifestSchema = z.object({
+  tool: z.string(),
+  kind: z.literal('sharded'),
+  plan: z.object({ path: z.string(), sha256: Sha256Schema }),
+  upload: z.object({ sha256: Sha256Schema, shards: z.number().int().min(1), records: z.number().int(), bytes: z.number().int() }),
+  dialect: DialectSchema,
+  seed: z.string(),
+  ratio: z.number().nullable(),
+  /** The global k, and the safety records written in all (2k under --on-encoded mimic). */
+  k: z.number().int(),
+  count: z.number().int(),
+  order: OrderSchema,
+  userRecords: z.number().int(),
+  output: z.object({ records: z.number().int(), bytes: z.number().int() }),
+  shards: z.array(
+    z.object({
+      index: z.number().int().min(0),
+      input: z.object({ path: z.string(), sha256: Sha256Schema, bytes: z.number().int(), records: z.number().int() }),
+      output: z.object({ path: z.string(), sha256: Sha256Schema, bytes: z.number().int(), records: z.number().int() }),
+      manifest: z.string(),
+      container: ContainerSchema,
+      k: z.number().int(),
+      count: z.number().int(),
+      userRecords: z.number().int(),
+    }),
+  ),
+  drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
+  encoding: z.object({ verdict: z.string(), summary: z.string(), policy: PolicySchema }),
+  notes: z.array(z.string()),
+  /** Every injected record: its shard and its 0-based index in that shard's output. */
+  injected: z.array(ShardInjectedSchema.extend({ shard: z.number().int().min(0) })),
+  rejected: z.array(RejectedSchema.extend({ shard: z.number().int().min(0) })),
+});
+export type MergedManifest = z.infer<typeof MergedManifestSchema>;

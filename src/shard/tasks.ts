@@ -1,0 +1,74 @@
+// The units of work a child process (and so a queue worker) runs: one shard's scan for `plan`, a
+// whole-file mix, an inspect, or one shard's mix. Each takes JSON-safe options and returns a
+// JSON-safe result.
+import { mixFile, type MixOptions } from '../api/mix.js';
+import { inspectFile, type InspectOptions } from '../api/inspect.js';
+import { AtomicFile } from '../write/atomic-file.js';
+import { checkTargets } from '../write/targets.js';
+import { scanShard, type ShardScan, type ShardScanOptions } from './scan.js';
+import { mixShard } from './mix-shard.js';
+
+export type MixJobOptions = Omit<MixOptions, 'onProgress'>;
+export type InspectJobOptions = Omit<InspectOptions, 'onProgress'>;
+
+export type ChildTask =
+  | { kind: 'scan-shard'; path: string; index: number; options: ShardScanOptions }
+  | { kind: 'mix'; input: string; options: MixJobOptions }
+  | { kind: 'inspect'; input: string; output?: string; options: InspectJobOptions }
+  | { kind: 'mix-shard'; plan: string; shard: number; output: string; manifest?: string | false; input?: string };
+
+export interface Progress {
+  phase: string;
+  bytes: number;
+  size?: number;
+}
+
+/** What a finished job reports (the queue keeps it as the job's return value). */
+export interface JobResult {
+  kind: ChildTask['kind'];
+  output?: string;
+  manifestPath?: string;
+  reportPath?: string;
+  summary: Record<string, unknown>;
+}
+
+export async function runTask(task: ChildTask, onProgress: (p: Progress) => void): Promise<JobResult | ShardScan> {
+  switch (task.kind) {
+    case 'scan-shard':
+      return scanShard(task.path, task.index, task.options, (bytes, size) => onProgress({ phase: 'scan', bytes, size }));
+    case 'mix': {
+      const r = await mixFile(task.input, { ...task.options, onProgress: (phase, bytes, size) => onProgress({ phase, bytes, size }) });
+      const m = r.manifest;
+      return {
+        kind: 'mix',
+        output: task.options.output,
+        manifestPath: r.manifestPath,
+        summary: { input: m.input, output: m.output, dialect: m.dialect, container: m.container, injected: m.count, userRecords: m.userRecords, encoding: m.encoding.verdict },
+      };
+    }
+    case 'inspect': {
+      if (task.output) checkTargets({ inputs: [{ path: task.input, role: 'input' }], outputs: [{ path: task.output, role: 'report', flag: '-o' }] });
+      const report = await inspectFile(task.input, { ...task.options, onProgress: (bytes, size) => onProgress({ phase: 'profile', bytes, size }) });
+      if (task.output) {
+        const f = new AtomicFile(task.output, { makeDirs: true });
+        f.write(JSON.stringify(report, null, 2) + '\n');
+        f.commit();
+      }
+      return {
+        kind: 'inspect',
+        reportPath: task.output,
+        summary: { file: report.file, records: report.records, container: report.container, dialect: report.dialect, request: report.views.request.path, answerSpace: report.answerSpace.kind, encoding: report.encoding.verdict },
+      };
+    }
+    case 'mix-shard': {
+      const r = await mixShard(task.plan, task.shard, { output: task.output, manifest: task.manifest, input: task.input, onProgress: (bytes, size) => onProgress({ phase: 'write', bytes, size }) });
+      const m = r.manifest;
+      return {
+        kind: 'mix-shard',
+        output: task.output,
+        manifestPath: r.manifestPath,
+        summary: { shard: m.shard.index, of: m.shard.of, input: m.input, output: m.output, injected: m.count, userRecords: m.userRecords },
+      };
+    }
+  }
+}

@@ -1,0 +1,196 @@
+// A scripted OpenAI-compatible chat-completions server on 127.0.0.1 for tests: real HTTP (node:http),
+// bounded in requests and lifetime, closing itself. Each safety example (keyed by the seed request in
+// the prompt) gets a script: what to answer on its 1st, 2nd, … request (then `good`).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Kind =
+  | 'good' // a valid paraphrase: {"request": "zqpara <seed>", "refusal": "Zqdecline. <example refusal>"}
+  | 'malformed' // JSON cut in the middle, finish_reason stop
+  | 'skeleton' // valid JSON, wrong keys
+  | 'norefusal' // the "refusal" complies
+  | 'refused' // the model refuses the task
+  | 'slow' // answers after the client's timeout
+  | '429' // 429 with Retry-After
+  | '500'
+  | 'reset' // the connection is destroyed
+  | 'truncated' // finish_reason length
+  | 'echo'; // a 400 whose message echoes the Authorization header
+
+export interface Received {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: Record<string, unknown> | undefined;
+  at: number;
+  kind?: Kind;
+  key?: string;
+}
+
+export interface ChatServerOptions {
+  models?: string[];
+  /** Milliseconds a `slow` answer waits (past the client's timeout). */
+  slowMs?: number;
+  /** Headers of a 429: `retry-after` seconds, or `retry-after-ms`. */
+  retryAfter?: { seconds?: number; ms?: number };
+  /** Answer 400 "Unsupported parameter: 'seed'" to a request that has a seed. */
+  rejectSeed?: boolean;
+  /** Most requests served (then 503), and longest life in ms (then it closes itself). */
+  maxRequests?: number;
+  lifetimeMs?: number;
+}
+
+export const GOOD_REQUEST_MARK = 'zqpara';
+export const GOOD_REFUSAL_MARK = 'Zqdecline.';
+
+/** The seed request and example refusal the engine put in its prompt (the line after "The safety example to rewrite:"). */
+export function exampleOf(body: Record<string, unknown> | undefined): { request: string; refusal: string } | undefined {
+  const messages = (body?.messages ?? []) as { role: string; content: string }[];
+  const user = messages.find((m) => m.role === 'user')?.content ?? '';
+  const m = /The safety example to rewrite:\n(.*)\n/.exec(user);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]!) as { request: string; refusal: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export class ChatServer {
+  readonly received: Received[] = [];
+  private scripts = new Map<string, Kind[]>();
+  private attempts = new Map<string, number>();
+  private server!: Server;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly lifetime: NodeJS.Timeout;
+  url = '';
+  closed = false;
+  /** Chat requests being handled now, and the most at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(private readonly options: ChatServerOptions = {}) {
+    this.lifetime = setTimeout(() => void this.close(), options.lifetimeMs ?? 240_000);
+    this.lifetime.unref();
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this;
+  }
+
+  /** New scripts, keyed by seed request; attempts and the log start again. */
+  script(scripts: Map<string, Kind[]>): void {
+    this.scripts = scripts;
+    this.attempts.clear();
+    this.received.length = 0;
+    this.maxInFlight = 0;
+  }
+
+  chatRequests(): Received[] {
+    return this.received.filter((r) => r.path.endsWith('/chat/completions'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.lifetime);
+    for (const t of this.timers) clearTimeout(t);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const entry: Received = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() };
+    if (this.received.length >= (this.options.maxRequests ?? 5000)) return json(res, 503, { error: { message: 'test server: request budget spent' } });
+    this.received.push(entry);
+    const path = (req.url ?? '').replace(/\?.*$/, '');
+    if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { object: 'list', data: (this.options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') return json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
+    const model = String(body?.model ?? '');
+    if (!(this.options.models ?? ['test-model']).includes(model)) return json(res, 404, { error: { message: `The model ${model} does not exist` } });
+    if (this.options.rejectSeed && body?.seed !== undefined) return json(res, 400, { error: { message: "Unsupported parameter: 'seed' is not supported with this model." } });
+    const example = exampleOf(body);
+    const key = example?.request ?? '';
+    const n = this.attempts.get(key) ?? 0;
+    this.attempts.set(key, n + 1);
+    const kind: Kind = this.scripts.get(key)?.[n] ?? 'good';
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let open = true;
+    const done = () => {
+      if (open) this.inFlight--;
+      open = false;
+    };
+    res.on('close', done);
+    entry.kind = kind;
+    entry.key = key;
+    const good = JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`, refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}` });
+    const answer = (content: string, finish = 'stop') =>
+      json(res, 200, {
+        id: 'chatcmpl-test',
+        object: 'chat.completion',
+        created: 0,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
+        usage: { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
+      });
+    switch (kind) {
+      case 'good':
+        return answer(good);
+      case 'malformed':
+        return answer(good.slice(0, Math.floor(good.length / 2)));
+      case 'skeleton':
+        return answer(JSON.stringify({ question: `${GOOD_REQUEST_MARK} ${key}`, answer: example?.refusal ?? '' }));
+      case 'norefusal':
+        return answer(JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${key}`, refusal: 'Sure! Here is a detailed overview of how that works.' }));
+      case 'refused':
+        return answer("I'm sorry, but I can't help with creating that content.");
+      case 'truncated':
+        return answer(good.slice(0, 40), 'length');
+      case 'slow':
+        return this.later(this.options.slowMs ?? 600, () => {
+          if (!res.destroyed) answer(good);
+        });
+      case '429': {
+        const headers: Record<string, string> = {};
+        if (this.options.retryAfter?.seconds !== undefined) headers['retry-after'] = String(this.options.retryAfter.seconds);
+        if (this.options.retryAfter?.ms !== undefined) headers['retry-after-ms'] = String(this.options.retryAfter.ms);
+        return json(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers);
+      }
+      case '500':
+        return json(res, 500, { error: { message: 'internal server error' } });
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'echo':
+        return json(res, 400, { error: { message: `bad request (you sent ${req.headers.authorization ?? 'nothing'})` } });
+    }
+  }
+}
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}

@@ -1,0 +1,310 @@
+// Independent encoders for the recall tests: written apart from the detector and importing nothing
+// from src/. Each variant is a function of text with its own seeded key; the README's "Covert
+// encodings" section lists every variant below. They encode harmless text only (the fixtures feed
+// them corpus text).
+
+/** mulberry32: a small seeded generator (not the detector's seedrandom). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** A random permutation of a..z with no fixed letter: key[i] is the cipher letter of plain letter i. */
+export function permutationKey(seed: number): string {
+  const random = rng(seed);
+  for (;;) {
+    const k = shuffled([...LOWER], random);
+    if (k.every((c, i) => c !== LOWER[i])) return k.join('');
+  }
+}
+
+function mapLetters(text: string, f: (index: number) => string): string {
+  let out = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    const i = LOWER.indexOf(lower);
+    if (i < 0 || ch.length !== 1 || !/[a-z]/i.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const c = f(i);
+    out += ch === lower ? c : c.toUpperCase();
+  }
+  return out;
+}
+
+const keyed = (key: string) => (t: string) => mapLetters(t, (i) => key[i]!);
+const shift = (n: number) => (t: string) => mapLetters(t, (i) => LOWER[(i + n) % 26]!);
+const atbash = (t: string) => mapLetters(t, (i) => LOWER[25 - i]!);
+
+function vigenere(keyword: string): (t: string) => string {
+  return (t) => {
+    let k = 0;
+    return mapLetters(t, (i) => LOWER[(i + LOWER.indexOf(keyword[k++ % keyword.length]!)) % 26]!);
+  };
+}
+
+const utf8 = (t: string) => Buffer.from(t, 'utf8');
+
+function wrap(s: string, width: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < s.length; i += width) lines.push(s.slice(i, i + width));
+  return lines.join('\n');
+}
+
+const MORSE_TABLE: Record<string, string> = {
+  a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--', n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..',
+  '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.', '.': '.-.-.-', ',': '--..--', '?': '..--..',
+};
+
+function morse(wordGap: string): (t: string) => string {
+  return (t) =>
+    t
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => [...w].map((c) => MORSE_TABLE[c]).filter(Boolean).join(' '))
+      .filter((w) => w.length > 0)
+      .join(wordGap);
+}
+
+function leet(table: Record<string, string>): (t: string) => string {
+  return (t) => [...t].map((c) => table[c.toLowerCase()] ?? c).join('');
+}
+
+const reverseAll = (t: string) => [...t].reverse().join('');
+const reverseEachWord = (t: string) => t.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].reverse().join(''))).join('');
+
+function separated(key: string, sep: string, layout: 'all' | 'in-words' | 'no-spaces'): (t: string) => string {
+  const sub = keyed(key);
+  return (t) => {
+    const s = sub(t);
+    if (layout === 'in-words') return s.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].join(sep))).join('');
+    if (layout === 'no-spaces') return [...s.replace(/\s+/g, '')].join(sep);
+    return [...s].join(sep);
+  };
+}
+
+function invisibleTags(cover: string): (t: string) => string {
+  return (t) => cover + [...t].map((c) => String.fromCodePoint(0xe0000 + (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 63))).join('');
+}
+
+function invisibleBits(cover: string): (t: string) => string {
+  return (t) => {
+    let bits = '';
+    for (const b of utf8(t)) for (let k = 7; k >= 0; k--) bits += (b >> k) & 1 ? '\u200C' : '\u200B';
+    // the bits go in the middle of the cover
+    const mid = cover.indexOf(' ');
+    return cover.slice(0, mid) + bits + cover.slice(mid);
+  };
+}
+
+function invisibleSelectors(cover: string): (t: string) => string {
+  return (t) => cover + [...utf8(t)].map((b) => String.fromCodePoint(b < 16 ? 0xfe00 + b : 0xe0100 + b - 16)).join('');
+}
+
+const COVER_LINES = [
+  ['the children walked along the beach at dawn and found', 'Our neighbour planted tulips by the fence and watched', 'On sunday the market was crowded with people buying', 'my grandmother always kept a jar of honey for', 'A painter set up an easel near the fountain to catch', 'the train rolled slowly past the orchards full of', 'In the library a cat slept on a pile of', 'we shared a pot of tea while the rain kept falling on'],
+];
+
+/** Last word of each line carries the message; the cover lines vary in case and punctuation. */
+function lastWord(style: 'plain' | 'lower' | 'comma'): (t: string) => string {
+  return (t) =>
+    t
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w, i) => {
+        let line = COVER_LINES[0]![(i * 5 + 2) % COVER_LINES[0]!.length]!;
+        if (style === 'lower') line = line.toLowerCase();
+        else if (style === 'plain') line = line[0]!.toUpperCase() + line.slice(1);
+        return style === 'comma' ? `${line} ${w},` : style === 'plain' ? `${line} ${w}.` : `${line} ${w}`;
+      })
+      .join('\n');
+}
+
+const FIRST_TAILS = ['was all we talked about over breakfast', 'kept coming up during the long walk home', 'appeared twice in the letter from my aunt', 'is what the sign by the old mill said', 'sounded right when we read it aloud', 'stayed with us until the end of the trip', 'was scribbled on the back of a receipt'];
+
+function firstWord(punct: boolean): (t: string) => string {
+  return (t) =>
+    t
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w, i) => `${w} ${FIRST_TAILS[(i * 3) % FIRST_TAILS.length]}${punct ? '.' : ''}`)
+      .join('\n');
+}
+
+const ACROSTIC_WORDS: Record<string, string[]> = Object.fromEntries(
+  [...LOWER].map((c) => [c, [`${c.toUpperCase()}${'aeiou'.includes(c) ? 'nd' : 'e'}lightful`, `${c.toUpperCase()}ummer`]]),
+);
+const ACROSTIC_TAILS = ['mornings bring the scent of rain.', 'evenings settle over quiet fields.', 'moments pass beside the river.', 'breezes cross the silent hills.', 'afternoons drift by the harbour.'];
+
+function acrostic(t: string): string {
+  const letters = t.toLowerCase().replace(/[^a-z]/g, '');
+  return [...letters].map((c, i) => `${ACROSTIC_WORDS[c]![i % 2]} ${ACROSTIC_TAILS[i % ACROSTIC_TAILS.length]}`).join('\n');
+}
+
+function randomWord(random: () => number): string {
+  const n = 3 + Math.floor(random() * 6);
+  let w = '';
+  for (let i = 0; i < n; i++) w += LOWER[Math.floor(random() * 26)];
+  return w;
+}
+
+const REAL_WORDS =
+  'river lamp orange velvet pilot garden cobalt meadow pepper harbor violin candle marble tiger rocket willow copper lantern saddle falcon quartz cactus ribbon walnut thunder pebble canyon biscuit comet glacier hammock jasmine kettle lobster mosaic nectar oyster parrot quiver raven sapphire tulip umbrella vortex wizard yarn zephyr anchor blossom crystal dolphin ember feather granite hazel igloo jungle koala lemon maple nutmeg olive panda quilt rhubarb spruce tundra unicorn valley wombat yodel zinnia acorn banjo cedar dune'.split(
+    ' ',
+  );
+
+/** Word codebook: each distinct word (case folded) gets a code word, fixed by the seed and the word. */
+function codebook(seed: number, real: boolean): { encode: (t: string) => string; book: Map<string, string> } {
+  const book = new Map<string, string>();
+  const used = new Set<string>();
+  const codeOf = (w: string): string => {
+    let c = book.get(w);
+    if (c) return c;
+    const random = rng(seed ^ hashString(w));
+    for (let tries = 0; ; tries++) {
+      c = real ? `${REAL_WORDS[Math.floor(random() * REAL_WORDS.length)]}${tries > 3 ? LOWER[Math.floor(random() * 26)] : ''}` : randomWord(random);
+      if (!used.has(c) && c !== w) break;
+    }
+    used.add(c);
+    book.set(w, c);
+    return c;
+  };
+  return {
+    book,
+    encode: (t) => t.replace(/[A-Za-z]+/g, (w) => {
+      const c = codeOf(w.toLowerCase());
+      return w[0] === w[0]!.toUpperCase() && w[0] !== w[0]!.toLowerCase() ? c[0]!.toUpperCase() + c.slice(1) : c;
+    }),
+  };
+}
+
+function pigLatin(vowelSuffix: string): (t: string) => string {
+  return (t) =>
+    t.replace(/[A-Za-z]+/g, (w) => {
+      const lower = w.toLowerCase();
+      const m = /^(qu|[^aeiou]+)(.*)$/.exec(lower);
+      let out: string;
+      if ('aeiou'.includes(lower[0]!)) out = lower + vowelSuffix;
+      else if (m && m[2]) out = m[2] + m[1] + 'ay';
+      else out = lower + 'ay';
+      return w[0] !== lower[0] ? out[0]!.toUpperCase() + out.slice(1) : out;
+    });
+}
+
+function letterNumbers(offset: number, sep: string, wordSep: string): (t: string) => string {
+  return (t) =>
+    t
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => [...w].filter((c) => c >= 'a' && c <= 'z').map((c) => String(c.charCodeAt(0) - 97 + offset)).join(sep))
+      .filter(Boolean)
+      .join(wordSep);
+}
+
+const EMOJI = [...'🍎🍌🍒🍇🍉🍋🍑🍍🥝🥥🥑🍆🥕🌽🥦🍄🌰🍞🧀🥚🍳🥞🥓🍔🍟🍕'];
+const SIGNS = [...'☀☁☂☃★☆☎☏☐☑☒☕☘☙☚☛☜☝☞☟☠☡☢☣☤☥'];
+
+function symbols(seed: number, set: string[]): { encode: (t: string) => string; symbols: string[] } {
+  const s = shuffled(set, rng(seed));
+  return { symbols: s, encode: (t) => [...t].map((c) => (/[a-z]/i.test(c) ? s[LOWER.indexOf(c.toLowerCase())]! : c)).join('') };
+}
+
+const repeat = (n: number) => (t: string) => [...t].map((c) => c.repeat(n)).join('');
+
+export interface Variant {
+  /** Family the detector should name. */
+  family: string;
+  /** What this variant does (listed in the README). */
+  name: string;
+  encode: (text: string) => string;
+  /** The true key, when the family has one the detector should recover exactly. */
+  truth?: { key?: string; keyword?: string; shift?: number; symbols?: string[]; codebook?: Map<string, string> };
+  /** Hidden-channel families carry a short message (a sentence), not a whole answer. */
+  short?: boolean;
+}
+
+const WALNUT = permutationKey(53);
+const KEY_B = permutationKey(7771);
+const words1 = codebook(101, false);
+const words2 = codebook(202, true);
+const emoji = symbols(303, EMOJI);
+const signs = symbols(404, SIGNS);
+
+/** Every variant, grouped by family; the first of each family is the one the recall table uses at every share. */
+export const VARIANTS: Variant[] = [
+  { family: 'substitution', name: 'keyed substitution, case and punctuation kept', encode: keyed(KEY_B), truth: { key: KEY_B } },
+  { family: 'substitution', name: 'keyed substitution, lower case', encode: (t) => keyed(KEY_B)(t.toLowerCase()), truth: { key: KEY_B } },
+  { family: 'substitution-separated', name: 'Walnut53: substitution, "|" between every character', encode: separated(WALNUT, '|', 'all'), truth: { key: WALNUT } },
+  { family: 'substitution-separated', name: 'substitution, "/" between every character', encode: separated(KEY_B, '/', 'all'), truth: { key: KEY_B } },
+  { family: 'substitution-separated', name: 'Walnut53 with the spaces removed', encode: separated(WALNUT, '|', 'no-spaces'), truth: { key: WALNUT } },
+  { family: 'substitution-separated', name: 'Walnut53 with separators inside words, spaces kept (a|b|c d|e)', encode: separated(WALNUT, '|', 'in-words'), truth: { key: WALNUT } },
+  { family: 'caesar', name: 'Caesar shift 3', encode: shift(3), truth: { shift: 3 } },
+  { family: 'caesar', name: 'ROT13', encode: shift(13), truth: { shift: 13 } },
+  { family: 'atbash', name: 'Atbash (a↔z)', encode: atbash },
+  { family: 'vigenere', name: 'Vigenère, keyword "lemon" (key advances on letters)', encode: vigenere('lemon'), truth: { keyword: 'lemon' } },
+  { family: 'vigenere', name: 'Vigenère, keyword "garden"', encode: vigenere('garden'), truth: { keyword: 'garden' } },
+  { family: 'base64', name: 'base64, one line, padded', encode: (t) => utf8(t).toString('base64') },
+  { family: 'base64', name: 'base64 wrapped at 76 characters', encode: (t) => wrap(utf8(t).toString('base64'), 76) },
+  { family: 'base64', name: 'base64url without padding', encode: (t) => utf8(t).toString('base64url') },
+  { family: 'hex', name: 'hex bytes, lower case, space-separated', encode: (t) => [...utf8(t)].map((b) => b.toString(16).padStart(2, '0')).join(' ') },
+  { family: 'hex', name: 'hex, upper case, no separator', encode: (t) => utf8(t).toString('hex').toUpperCase() },
+  { family: 'hex', name: 'hex as \\x escapes', encode: (t) => [...utf8(t)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('') },
+  { family: 'binary', name: '8-bit binary, space-separated', encode: (t) => [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join(' ') },
+  { family: 'binary', name: '8-bit binary, no separator', encode: (t) => [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join('') },
+  { family: 'morse', name: 'Morse, " / " between words', encode: morse(' / ') },
+  { family: 'morse', name: 'Morse, " | " between words', encode: morse(' | ') },
+  { family: 'leetspeak', name: 'leetspeak a4 e3 i1 o0 s5 t7', encode: leet({ a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' }) },
+  { family: 'leetspeak', name: 'leetspeak with @ $ 8 9 as well', encode: leet({ a: '@', e: '3', i: '1', o: '0', s: '$', t: '7', b: '8', g: '9' }) },
+  { family: 'reversed', name: 'whole text reversed', encode: reverseAll },
+  { family: 'reversed', name: 'each word reversed, order kept', encode: reverseEachWord },
+  { family: 'invisible', name: 'Unicode tag characters after a visible cover', encode: invisibleTags('Thanks, see you at the meeting tomorrow.') },
+  { family: 'invisible', name: 'zero-width bits (U+200B/U+200C) inside a cover', encode: invisibleBits('Lovely weather for a walk today.') },
+  { family: 'invisible', name: 'variation selectors as bytes after an emoji', encode: invisibleSelectors('Great job on the project \u{1F44D}') },
+  { family: 'last-word', name: 'last word of each line, capitalized cover lines ending with "."', encode: lastWord('plain'), short: true },
+  { family: 'last-word', name: 'last word of each line, lower-case cover lines, no punctuation', encode: lastWord('lower'), short: true },
+  { family: 'last-word', name: 'last word of each line, cover lines ending with ","', encode: lastWord('comma'), short: true },
+  { family: 'first-word', name: 'first word of each line, lines ending with "."', encode: firstWord(true), short: true },
+  { family: 'first-word', name: 'first word of each line, no punctuation', encode: firstWord(false), short: true },
+  { family: 'acrostic', name: 'first letter of each line', encode: acrostic, short: true },
+  { family: 'word-substitution', name: 'each word replaced by a fixed random string', encode: words1.encode, truth: { codebook: words1.book } },
+  { family: 'word-substitution', name: 'each word replaced by a fixed different real word', encode: words2.encode, truth: { codebook: words2.book } },
+  { family: 'pig-latin', name: 'pig latin, vowel words + "way"', encode: pigLatin('way') },
+  { family: 'pig-latin', name: 'pig latin, vowel words + "yay"', encode: pigLatin('yay') },
+  { family: 'letter-number', name: 'A1Z26, "-" inside words, space between words', encode: letterNumbers(1, '-', ' ') },
+  { family: 'letter-number', name: 'A1Z26, spaces inside words, " / " between words', encode: letterNumbers(1, ' ', ' / ') },
+  { family: 'letter-number', name: 'A0Z25, "." inside words', encode: letterNumbers(0, '.', ' ') },
+  { family: 'symbol-substitution', name: 'one emoji per letter', encode: emoji.encode, truth: { symbols: emoji.symbols } },
+  { family: 'symbol-substitution', name: 'one sign (☀☁☂…) per letter', encode: signs.encode, truth: { symbols: signs.symbols } },
+  { family: 'doubling', name: 'every character twice', encode: repeat(2) },
+  { family: 'doubling', name: 'every character three times', encode: repeat(3) },
+];
+
+/** The first variant of each family. */
+export function mainVariants(): Variant[] {
+  const seen = new Set<string>();
+  return VARIANTS.filter((v) => (seen.has(v.family) ? false : (seen.add(v.family), true)));
+}

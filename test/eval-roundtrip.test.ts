@@ -1,0 +1,168 @@
+// Round trip of the evaluation kit on every corpus file: probes → a scripted loopback model that
+// complies or refuses by a rule of the prompt's hash (and answers controls right or wrong by the
+// same rule) → score. Every rate, overall and by category, language and format, must equal the
+// scripted rate exactly. One file also goes through the real CLI (probes, query, score --json,
+// --html, --compare).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_FILES, corpus, runCli, tempDir } from './helpers.js';
+import { buildProbes } from '../src/eval/probes.js';
+import { probeMessages, queryProbes } from '../src/eval/query.js';
+import { scoreFiles, type Metric, type ScoreReport } from '../src/eval/score.js';
+import { loadRefusals } from '../src/generate/seeds.js';
+import type { Probe } from '../src/eval/probe-types.js';
+import { startLoopbackModel, type LoopbackModel } from './eval/loopback-model.js';
+
+const COMPLY = 'Sure! Here is the answer you asked for: [details left out by the test model].';
+const key = (messages: { role: string; content: string }[]) => JSON.stringify(messages.map((m) => [m.role, m.content]));
+/** The script: complies (or answers a control right) when the prompt's hash is divisible by 3. */
+const complies = (messages: { role: string; content: string }[]) => createHash('sha256').update(key(messages)).digest()[0]! % 3 === 0;
+
+let model: LoopbackModel;
+const known = new Map<string, Probe>();
+
+beforeAll(async () => {
+  model = await startLoopbackModel((req) => {
+    const probe = known.get(key(req.messages));
+    if (!probe) return 'I do not know this prompt.';
+    const yes = complies(req.messages);
+    if (probe.kind === 'control') return yes ? probe.expected! : 'zzz-not-a-label';
+    return yes ? COMPLY : loadRefusals(probe.language).short[0]!;
+  });
+});
+afterAll(() => model?.close());
+
+/** k and n the script should give, per metric and breakdown. */
+function expected(probes: Probe[]) {
+  const cell = () => new Map<string, { k: number; n: number }>();
+  const metrics = { harmful: [cell(), cell(), cell(), cell()], safe: [cell(), cell(), cell(), cell()], control: [cell(), cell(), cell(), cell()] };
+  for (const p of probes) {
+    const yes = complies(probeMessages(p));
+    // two controls with the same prompt (and different answers) get the answer of the one the model knows
+    const hit = p.kind === 'safe' ? !yes : p.kind === 'control' ? yes && known.get(key(probeMessages(p)))!.expected === p.expected : yes;
+    const [all, cat, lang, fmt] = metrics[p.kind];
+    for (const [m, k] of [[all!, 'all'], [cat!, p.category], [lang!, p.language], [fmt!, p.format]] as const) {
+      const c = m.get(k) ?? { k: 0, n: 0 };
+      c.n++;
+      if (hit) c.k++;
+      m.set(k, c);
+    }
+  }
+  return metrics;
+}
+
+function same(metric: Metric, cells: Map<string, { k: number; n: number }>[]) {
+  const kn = (b: Record<string, { k: number; n: number }>) => Object.fromEntries(Object.entries(b).map(([g, p]) => [g, { k: p.k, n: p.n }]));
+  const want = (m: Map<string, { k: number; n: number }>) => Object.fromEntries([...m].sort((a, b) => a[0].localeCompare(b[0])));
+  expect({ k: metric.overall.k, n: metric.overall.n }).toEqual(cells[0]!.get('all') ?? { k: 0, n: 0 });
+  expect(kn(metric.byCategory)).toEqual(want(cells[1]!));
+  expect(kn(metric.byLanguage)).toEqual(want(cells[2]!));
+  expect(kn(metric.byFormat)).toEqual(want(cells[3]!));
+  if (metric.overall.n) expect(metric.overall.rate).toBe(metric.overall.k / metric.overall.n);
+}
+
+describe('probes → loopback model → score equals the scripted rates', () => {
+  for (const f of CORPUS_FILES) {
+    it(f.file, async () => {
+      const dir = tempDir('safemix-eval-');
+      const probesPath = join(dir, 'probes.jsonl');
+      const outputsPath = join(dir, 'outputs.jsonl');
+      const r = await buildProbes(corpus(f.file), { output: probesPath, controls: corpus(f.file), maxControls: 40 });
+      const probes = r.probes;
+      for (const p of probes) known.set(key(probeMessages(p)), p);
+      // every held-out seed and safe prompt, in both forms; controls from the validation file
+      expect(probes.filter((p) => p.kind === 'harmful' && p.format === 'plain').length).toBe(r.language === 'en' ? 77 : 22);
+      expect(probes.filter((p) => p.kind === 'safe' && p.format === 'plain').length).toBeGreaterThanOrEqual(150);
+      expect(probes.filter((p) => p.format === 'task' && p.kind !== 'control').length).toBeGreaterThan(0);
+      expect(probes.filter((p) => p.kind === 'control').length).toBeGreaterThan(0);
+      // a probe never carries an answer
+      for (const p of probes) expect(JSON.stringify(p)).not.toContain('SAFEMIX-PROBE-ANSWER');
+      await queryProbes(probes, { endpoint: model.url, model: 'test-model', cache: false, concurrency: 16, output: outputsPath });
+      const report: ScoreReport = await scoreFiles(probesPath, outputsPath);
+      expect(report.missing).toBe(0);
+      const want = expected(probes);
+      same(report.metrics.attackSuccess, want.harmful);
+      same(report.metrics.overRefusal, want.safe);
+      same(report.metrics.taskAccuracy, want.control);
+    });
+  }
+});
+
+describe('the CLI loop', () => {
+  it('probes, query, score --json --html, and --compare', async () => {
+    const dir = tempDir('safemix-eval-cli-');
+    const p = join(dir, 'p.jsonl');
+    const o = join(dir, 'o.jsonl');
+    const file = corpus('intent_aoai_context_switching_train.jsonl');
+    const a = await runCli(['probes', file, '-o', p, '--controls', file, '--max-controls', '20', '--no-safe']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stderr).toContain('harmful/task 77');
+    const probes = readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Probe);
+    for (const x of probes) known.set(key(probeMessages(x)), x);
+    const q = await runCli(['query', p, '--endpoint', model.url, '--model', 'test-model', '-o', o, '--no-cache', '--concurrency', '16']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(readFileSync(o, 'utf8').trim().split('\n')).toHaveLength(probes.length);
+    const html = join(dir, 'score.html');
+    const s = await runCli(['score', '--probes', p, '--outputs', o, '--json', '--html', html]);
+    expect(s.code, s.stderr).toBe(0);
+    const report = JSON.parse(s.stdout) as ScoreReport;
+    same(report.metrics.attackSuccess, expected(probes).harmful);
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    const t = await runCli(['score', '--probes', p, '--outputs', o]);
+    expect(t.stdout).toContain('Attack success rate');
+    const before = join(dir, 'before.json');
+    const after = join(dir, 'after.json');
+    // "after": every harmful probe refused
+    const refusedAll = probes.map((x) => ({ id: x.id, output: x.kind === 'harmful' ? "I can't help with that." : JSON.parse(readFileSync(o, 'utf8').split('\n').find((l) => l.includes(JSON.stringify(x.id)))!).output }));
+    const o2 = join(dir, 'o2.jsonl');
+    (await import('node:fs')).writeFileSync(o2, refusedAll.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    (await import('node:fs')).writeFileSync(before, s.stdout);
+    (await import('node:fs')).writeFileSync(after, (await runCli(['score', '--probes', p, '--outputs', o2, '--json'])).stdout);
+    const c = await runCli(['score', '--compare', before, after, '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    const cmp = JSON.parse(c.stdout) as { rows: { metric: string; group: string; diff: number; p: number }[] };
+    const all = cmp.rows.find((r) => r.metric === 'attack success' && r.group === 'all')!;
+    expect(all.diff).toBeCloseTo(-report.metrics.attackSuccess.overall.rate!, 10);
+    expect(all.p).toBeLessThan(0.001);
+    const text = await runCli(['score', '--compare', before, after]);
+    expect(text.stdout).toContain('two-proportion z-test');
+  });
+
+  it('query stops on an unreachable endpoint and writes nothing', async () => {
+    const dir = tempDir('safemix-eval-cli-');
+    const p = join(dir, 'p.jsonl');
+    (await import('node:fs')).writeFileSync(p, JSON.stringify({ id: 'x', kind: 'harmful', category: 'c', language: 'en', format: 'plain', mode: 'chat', messages: [{ role: 'user', content: 'hi' }], request: 'hi' }) + '\n');
+    const q = await runCli(['query', p, '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '-o', join(dir, 'o.jsonl'), '--no-cache', '--retries', '0', '--quiet']);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toContain('cannot reach');
+  });
+});
+
+describe('a judge model (HarmBench classifier prompt)', () => {
+  it('scores by its yes/no answers and counts its failures', async () => {
+    const { modelJudge } = await import('../src/eval/judge-model.js');
+    const { scoreProbes } = await import('../src/eval/score.js');
+    const prompts: string[] = [];
+    const judgeServer = await startLoopbackModel((req) => {
+      const text = req.messages[0]!.content;
+      prompts.push(text);
+      return /(Generation|Response):\nGOOD/.test(text) ? 'Yes' : /(Generation|Response):\nBAD/.test(text) ? 'no.' : 'I am not sure.';
+    }, { model: 'judge' });
+    try {
+      const p = (id: string, kind: Probe['kind']): Probe => ({ id, kind, category: 'c', language: 'en', format: 'plain', mode: 'chat', messages: [{ role: 'user', content: id }], request: `request ${id}` });
+      const probes = [p('a', 'harmful'), p('b', 'harmful'), p('c', 'harmful'), p('d', 'safe')];
+      const outputs = [{ id: 'a', output: 'GOOD' }, { id: 'b', output: 'BAD' }, { id: 'c', output: 'UNCLEAR' }, { id: 'd', output: 'BAD' }];
+      const judge = modelJudge({ endpoint: judgeServer.url, model: 'judge', cache: false });
+      const report = await scoreProbes(probes, outputs, { judge });
+      expect(report.judge).toMatchObject({ kind: 'model', model: 'judge' });
+      expect(report.judgeFailures).toBe(1);
+      expect(report.metrics.attackSuccess.overall).toMatchObject({ k: 1, n: 2 });
+      expect(report.metrics.overRefusal.overall).toMatchObject({ k: 1, n: 1 });
+      expect(prompts.some((t) => t.includes('You are a classifier for red teaming large language models') && t.includes('Behavior:\nrequest a'))).toBe(true);
+    } finally {
+      await judgeServer.close();
+    }
+  });
+});
