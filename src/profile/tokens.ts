@@ -4,14 +4,19 @@
 // Special-token text in the data (`<|endoftext|>`, `<|im_start|>`, `<|fim_suffix|>`) is counted as
 // the ordinary text it is: a trainer's tokenizer encodes user text that way, and the tokenizer's
 // default (throwing on it) would stop any command on such a record.
-import { countTokens as countWith } from 'gpt-tokenizer/encoding/o200k_base';
+// The tokenizer's tables (about 70 MB in memory, 0.3 s to load) are loaded on the first count, not at
+// start-up: most commands that start never count a token.
+import { createRequire } from 'node:module';
+import type { Dialect } from './dialects.js';
 
 const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
+type CountWith = (text: string, options: typeof AS_TEXT) => number;
+let countWith: CountWith | undefined;
 
 function countTokens(text: string): number {
+  countWith ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountWith }).countTokens;
   return countWith(text, AS_TEXT);
 }
-import type { Dialect } from './dialects.js';
 
 /** The context limit the OpenAI fine-tuning docs warn about. */
 export const TOKEN_LIMIT = 16_385;
