@@ -820,3 +820,55 @@ describe('item 25: exit 70 only for a bug, and it says where to report it', () =
     expect(source('src/errors.ts')).toContain('mix and copy stop with exit 1');
   });
 });
+
+describe('item 9 and 10: the stdin spool of a killed run is removed by the next run', () => {
+  it('SIGKILL while spooling leaves a spool; the next `mix -` on the same host removes it', async () => {
+    const w = workspace();
+    const { child, done } = await startPaused(['mix', '-', '-o', 'out.jsonl', '--count', '1'], 'stdin-spool', { cwd: w.dir, env: w.env, stdin: DATA });
+    const spools = () => readdirSync(w.tmp).filter((n) => n.startsWith('safemix-stdin-'));
+    expect(spools()).toHaveLength(1);
+    expect(spools()[0]).toContain(`-${child.pid}-`);
+    child.kill('SIGKILL');
+    await done;
+    expect(spools()).toHaveLength(1); // nothing can run on SIGKILL
+    const r = await runCli(['mix', '-', '-o', 'out.jsonl', '--count', '1', '--quiet'], { cwd: w.dir, env: w.env, stdin: DATA });
+    expect(r.code).toBe(0);
+    expect(spools()).toEqual([]);
+  });
+});
+
+describe('item 20: mix -o - honours backpressure', () => {
+  it('a reader that stops reading stalls the second pass instead of filling memory; reading on finishes the output', async () => {
+    const w = workspace();
+    const line = chat(1);
+    const lines = Math.ceil((48 * 1024 * 1024) / (line.length + 1));
+    const big = join(w.dir, 'big.jsonl');
+    writeFileSync(big, (line + '\n').repeat(lines));
+    const size = statSync(big).size;
+    const child = spawn(process.execPath, [BIN, 'mix', big, '-o', '-', '--count', '0', '--quiet'], { cwd: w.dir, env: { ...process.env, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    const readChars = () => Number(/rchar: (\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))![1]);
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024;
+    // wait until the child stops reading: pass 1 has read the file, pass 2 is blocked on the full pipe
+    let last = -1;
+    let still = 0;
+    let peak = 0;
+    for (let i = 0; i < 600 && still < 5; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = readChars();
+      peak = Math.max(peak, rss());
+      still = now === last && now > size ? still + 1 : 0;
+      last = now;
+    }
+    expect(still, 'the child stalled').toBe(5);
+    // pass 2 read only a few MB beyond pass 1: the unread output was not buffered in memory
+    expect(last - size, `pass 2 read ${last - size} bytes before stalling`).toBeLessThan(16 * 1024 * 1024);
+    expect(peak, `peak RSS ${peak}`).toBeLessThan(300 * 1024 * 1024);
+    let received = 0;
+    child.stdout.on('data', (d: Buffer) => (received += d.length));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(received).toBe(size);
+  });
+});

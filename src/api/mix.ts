@@ -1,7 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
-import { createWriteStream, mkdtempSync, readSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -9,7 +9,7 @@ import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { serializerFor } from '../write/serializer.js';
-import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js';
+import { AtomicFile, commitTogether, processAlive, tempHost, writeError } from '../write/atomic-file.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
@@ -77,7 +77,8 @@ export const TOOL = 'safemix 0.1.0';
 
 /** Copies standard input to a temp file so that it can be read twice; removed on any exit. */
 async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'safemix-stdin-'));
+  removeStaleSpools();
+  const dir = mkdtempSync(join(tmpdir(), `safemix-stdin-${tempHost()}-${process.pid}-`));
   const path = join(dir, 'stdin');
   const remove = () => rmSync(dir, { recursive: true, force: true });
   const unregister = onAbort(remove);
@@ -108,6 +109,23 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
     throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, { position: { file: '<stdin>' }, hint: 'check the command that feeds safemix' });
   }
   return { path, cleanup };
+}
+
+/** Spools of dead safemix processes on this host (a SIGKILL leaves one): removed by the next run. */
+function removeStaleSpools(): void {
+  const lead = `safemix-stdin-${tempHost()}-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(lead)) continue;
+    const pid = Number(name.slice(lead.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 export async function mixFile(inputPath: string, options: MixOptions): Promise<MixResult> {

@@ -20,7 +20,7 @@ export function assertNotInput(target: string, inputs: string[]): void {
 }
 
 /** The host name as it appears in temp names (no `-`, so the name splits unambiguously). */
-function tempHost(): string {
+export function tempHost(): string {
   return hostname().replace(/[^A-Za-z0-9_.]/g, '_');
 }
 
@@ -30,7 +30,7 @@ export function tempName(target: string): string {
 }
 
 /** Whether a process with this id is running on this host (EPERM: it runs, as another user). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
