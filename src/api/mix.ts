@@ -16,7 +16,7 @@ import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { openReadBack } from '../read/read-back.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
-import { SafetyPlanner } from '../generate/planner.js';
+import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { runParaphrase, type ParaphraseOptions, type ParaphraseRun } from '../engine/paraphrase.js';
 import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
@@ -235,18 +235,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
       const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
-      injected.push({
-        index: outputIndex,
-        seedId: r.seedId,
-        category: r.category,
-        donor: r.donor,
-        lang: r.lang,
-        ...(r.answerLang ? { answerLang: r.answerLang } : {}),
-        ...(r.langFallback ? { langFallback: r.langFallback } : {}),
-        ...(r.encoded ? { encoded: true } : {}),
-        fields: r.fields,
-        ...(r.exception ? { exception: r.exception } : {}),
-      });
+      injected.push({ index: outputIndex, ...recordEntry(r) });
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };

@@ -65,6 +65,21 @@ export interface PlannedRecord extends Rendered {
 
 const MAX_DONOR_TRIES = 64;
 
+/** What the manifest says of one planned record (its output index is added by whoever writes it). */
+export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'fields' | 'exception'>) {
+  return {
+    seedId: r.seedId,
+    category: r.category,
+    donor: r.donor,
+    lang: r.lang,
+    ...(r.answerLang ? { answerLang: r.answerLang } : {}),
+    ...(r.langFallback ? { langFallback: r.langFallback } : {}),
+    ...(r.encoded ? { encoded: true as const } : {}),
+    fields: r.fields,
+    ...(r.exception ? { exception: r.exception } : {}),
+  };
+}
+
 export class SafetyPlanner {
   private readonly ctx: RenderContext;
   private readonly guide: LanguageGuide;

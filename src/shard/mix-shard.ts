@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, isSafemixError } from '../errors.js';
 import { BlendPlan } from '../blend/plan.js';
-import { SafetyPlanner } from '../generate/planner.js';
+import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import type { Seed } from '../generate/seeds.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
 import { mimicScheme } from '../api/encoding-check.js';
@@ -113,19 +113,8 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     const writeInjected = () => {
       const r = planner!.next();
       sink.writeGenerated(serialize(r.value));
-      injected.push({
-        index: outputIndex,
-        seedId: r.seedId,
-        category: r.category,
-        donor: r.donor,
-        donorShard: donorShard.get(r.donor) ?? 0,
-        lang: r.lang,
-        ...(r.answerLang ? { answerLang: r.answerLang } : {}),
-        ...(r.langFallback ? { langFallback: r.langFallback } : {}),
-        ...(r.encoded ? { encoded: true } : {}),
-        fields: r.fields,
-        ...(r.exception ? { exception: r.exception } : {}),
-      });
+      const { seedId, category, donor, ...rest } = recordEntry(r);
+      injected.push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
       outputIndex++;
     };
     const progress = (i: number) => {
