@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
-import type { PlannedRecord, SafetyPlanner } from '../generate/planner.js';
+import { recordEntry, type PlannedRecord, type SafetyPlanner } from '../generate/planner.js';
 import type { Container } from '../read/types.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import type { ParaphraseReport } from '../api/schemas.js';
@@ -318,19 +318,7 @@ class Spool {
 }
 
 function spooled(r: PlannedRecord, bytes: string, fallback?: string): SpooledRecord {
-  return {
-    bytes,
-    seedId: r.seedId,
-    category: r.category,
-    donor: r.donor,
-    lang: r.lang,
-    ...(r.answerLang ? { answerLang: r.answerLang } : {}),
-    ...(r.langFallback ? { langFallback: r.langFallback } : {}),
-    ...(r.encoded ? { encoded: true } : {}),
-    fields: r.fields,
-    ...(r.exception ? { exception: r.exception } : {}),
-    ...(fallback ? { fallback } : {}),
-  };
+  return { bytes, ...recordEntry(r), ...(fallback ? { fallback } : {}) };
 }
 
 /** Builds the endpoint client from the options (the key is read from the environment there). */
