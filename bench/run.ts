@@ -1,81 +1,178 @@
-// `npm run bench`: generates a ~1 GB openai-chat JSONL (seeded, in a temp directory, never committed),
-// then measures safemix's passes against two baselines in the same run: `cat FILE > /dev/null` and a
-// bare Node readline + JSON.parse + write loop. Reports MB/s and peak RSS; fails if RSS passes 300 MB.
-// BENCH_MB sets the size (default 1024).
+// `npm run bench`: safemix's default command against the plain loops a provider would otherwise run,
+// on generated data (seeded, in a temp directory, never committed), all compiled, each in its own
+// process, measured by the kernel (wall, CPU, peak RSS):
+//   - openai-chat JSONL of BENCH_MB (default 1024) and of 100 MB: `safemix mix IN -o OUT --ratio 0.05`
+//     (validation and the encoding check on, as by default), `inspect`, `mix --order shuffle`, against
+//     a Node loop (readline + JSON.parse + write with backpressure) and a Python loop (json.loads per line);
+//   - a CSV with a multi-line quoted text column of BENCH_CSV_MB (default 300): `mix` against
+//     csv-parse → csv-stringify and Python's csv reader → writer.
+// Prints one table with every ratio (baseline time ÷ safemix time: above 1 means safemix is faster)
+// and the goals of issue 12; exits 1 when a safemix task's peak RSS reaches 200 MB. Python rows are
+// left out when python3 is missing. BENCH_MB=50 is a quick smoke run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateChatJsonl } from './generate.js';
+import { generateChatJsonl, generateCsv } from './generate.js';
 
 const sizeMB = Number(process.env.BENCH_MB ?? 1024);
-const RSS_LIMIT_MB = 300;
+const smallMB = Math.min(100, sizeMB);
+const csvMB = Number(process.env.BENCH_CSV_MB ?? Math.min(300, sizeMB));
+const RSS_LIMIT_MB = 200;
 const dir = mkdtempSync(join(tmpdir(), 'safemix-bench-'));
-const input = join(dir, 'chat.jsonl');
 const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/src/cli/main.js');
+const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
 
-interface Row {
-  task: string;
-  seconds: number;
-  maxRssMB?: number;
-  records?: number;
+interface Measure {
+  wall: number;
+  cpu: number;
+  rssMB: number;
 }
 
-let encodingCheckSeconds: number | undefined;
+// every command runs under python3's rusage wrapper (or /usr/bin/time), so that all figures come from the kernel alike
+const RUSAGE = `
+import resource, subprocess, sys, time, json
+t = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+wall = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"status": r.returncode, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "rssMB": u.ru_maxrss / 1024}))
+`;
 
-function runTask(task: string, args: string[] = []): Row {
-  const r = spawnSync(process.execPath, [join(root, 'dist/bench/tasks.js'), task, input, join(dir, `${task}.out`), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`bench task ${task} failed: ${r.stderr}`);
-  rmSync(join(dir, `${task}.out`), { force: true });
-  const timing = /\{"encodingCheckSeconds".*\}/.exec(r.stderr);
-  if (timing) encodingCheckSeconds = (JSON.parse(timing[0]) as { encodingCheckSeconds: number }).encodingCheckSeconds;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Row;
+function measure(cmd: string[]): Measure {
+  if (python) {
+    const r = spawnSync(python, ['-c', RUSAGE, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const m = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Measure & { status: number };
+    if (r.status !== 0 || m.status !== 0) throw new Error(`bench: ${cmd.join(' ')} failed: ${r.stderr}`);
+    return m;
+  }
+  if (existsSync('/usr/bin/time')) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...cmd], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`bench: ${cmd.join(' ')} failed: ${r.stderr}`);
+    const [e, u, s, m] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    return { wall: e!, cpu: u! + s!, rssMB: m! / 1024 };
+  }
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`bench: ${cmd.join(' ')} failed`);
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
+  return { wall, cpu: NaN, rssMB: NaN };
+}
+
+const NODE_LOOP = `
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+const out = createWriteStream(process.argv[2]);
+const rl = createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity });
+for await (const line of rl) {
+  if (!line) continue;
+  JSON.parse(line);
+  if (!out.write(line + '\\n')) await once(out, 'drain');
+}
+out.end();
+await once(out, 'finish');
+`;
+const NODE_CSV_LOOP = `
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
+const { parse } = require('csv-parse');
+const { stringify } = require('csv-stringify');
+await pipeline(createReadStream(process.argv[1]), parse(), stringify(), createWriteStream(process.argv[2]));
+`;
+const PYTHON_LOOP = `
+import json, sys
+with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as out:
+    for l in f:
+        if l.strip():
+            json.loads(l)
+            out.write(l)
+`;
+const PYTHON_CSV_LOOP = `
+import csv, sys
+with open(sys.argv[1], newline='') as f, open(sys.argv[2], 'w', newline='') as o:
+    w = csv.writer(o)
+    for r in csv.reader(f):
+        w.writerow(r)
+`;
+
+interface Row extends Measure {
+  task: string;
+  input: string;
+  safemix: boolean;
+}
+
+const rows: Row[] = [];
+function run(task: string, input: string, cmd: string[], safemix: boolean): Row {
+  process.stderr.write(`  ${task} on ${input} …\n`);
+  const out = join(dir, 'out');
+  const m = measure(cmd.map((c) => (c === 'OUT' ? out : c)));
+  rmSync(out, { force: true });
+  rmSync(`${out}.manifest.json`, { force: true });
+  const row = { task, input, safemix, ...m };
+  rows.push(row);
+  return row;
 }
 
 try {
-  // tasks run compiled, as an installed safemix does (tsx would add its own memory to every figure)
   process.stderr.write('compiling (tsc) …\n');
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-  process.stderr.write(`generating ~${sizeMB} MB of openai-chat JSONL in ${dir} …\n`);
-  const g0 = Date.now();
-  const records = await generateChatJsonl(input, sizeMB * 1024 * 1024, 'bench');
-  const bytes = statSync(input).size;
-  process.stderr.write(`  ${records} records, ${(bytes / 1e6).toFixed(0)} MB in ${((Date.now() - g0) / 1000).toFixed(1)} s\n`);
-
-  const rows: Row[] = [];
-  const c0 = process.hrtime.bigint();
-  spawnSync('sh', ['-c', `cat "${input}" > /dev/null`], { stdio: 'inherit' });
-  rows.push({ task: 'cat FILE > /dev/null (baseline)', seconds: Number(process.hrtime.bigint() - c0) / 1e9 });
-  const tasks = (process.env.BENCH_TASKS ?? 'node-readline-baseline,safemix-read,safemix-copy,safemix-validate,safemix-inspect-no-encoding-check,safemix-inspect,safemix-mix-no-encoding-check,safemix-mix,safemix-encoding-check').split(',');
-  for (const t of tasks) {
-    process.stderr.write(`  running ${t} …\n`);
-    rows.push(runTask(t));
+  const nodeLoop = join(dir, 'node-loop.mjs');
+  const nodeCsvLoop = join(dir, 'node-csv-loop.mjs');
+  writeFileSync(nodeLoop, NODE_LOOP);
+  writeFileSync(nodeCsvLoop, NODE_CSV_LOOP);
+  const inputs: { name: string; path: string; mb: number; kind: 'jsonl' | 'csv' }[] = [];
+  for (const mb of [...new Set([smallMB, sizeMB])]) inputs.push({ name: `${mb} MB JSONL`, path: join(dir, `chat-${mb}.jsonl`), mb, kind: 'jsonl' });
+  inputs.push({ name: `${csvMB} MB CSV`, path: join(dir, `rows-${csvMB}.csv`), mb: csvMB, kind: 'csv' });
+  const ratios: string[] = [];
+  for (const input of inputs) {
+    process.stderr.write(`generating ${input.name} …\n`);
+    if (input.kind === 'jsonl') await generateChatJsonl(input.path, input.mb * 1024 * 1024, 'bench');
+    else await generateCsv(input.path, input.mb * 1024 * 1024, 'bench');
+    const size = `${input.name} (${(statSync(input.path).size / 1e6).toFixed(0)} MB)`;
+    const mix = run('safemix mix --ratio 0.05', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05'], true);
+    if (input.kind === 'jsonl') {
+      run('safemix inspect', size, [process.execPath, cli, 'inspect', input.path], true);
+      run('safemix mix --order shuffle', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
+      const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
+      ratios.push(`${size}: mix vs Node loop ${(node.wall / mix.wall).toFixed(2)}× wall, ${(node.cpu / mix.cpu).toFixed(2)}× CPU (goal ≥ 1.0×)`);
+      if (python) {
+        const py = run('Python loop (json.loads per line + write)', size, [python, '-c', PYTHON_LOOP, input.path, 'OUT'], false);
+        ratios.push(`${size}: mix vs Python loop ${(py.wall / mix.wall).toFixed(2)}× wall (goal ≥ 1.2×)`);
+      }
+    } else {
+      const node = run('Node csv loop (csv-parse → csv-stringify)', size, [process.execPath, nodeCsvLoop, input.path, 'OUT'], false);
+      ratios.push(`${size}: mix vs Node csv loop ${(node.wall / mix.wall).toFixed(2)}× wall (goal ≥ 1.0×)`);
+      if (python) {
+        const py = run('Python csv loop (reader → writer)', size, [python, '-c', PYTHON_CSV_LOOP, input.path, 'OUT'], false);
+        ratios.push(`${size}: mix vs Python csv loop ${(py.wall / mix.wall).toFixed(2)}× wall (goal ≥ 1.0×)`);
+      }
+    }
+    rmSync(input.path, { force: true });
   }
 
-  const mb = bytes / (1024 * 1024);
-  console.log(`\nsafemix benchmark: ${(bytes / 1e6).toFixed(0)} MB openai-chat JSONL, ${records} records, node ${process.version}`);
-  console.log('| task | seconds | MB/s | peak RSS (MB) |');
-  console.log('|---|---:|---:|---:|');
-  let failed = false;
-  for (const r of rows) {
-    const rss = r.maxRssMB === undefined ? '—' : r.maxRssMB.toFixed(0);
-    if (r.maxRssMB !== undefined && r.task.startsWith('safemix') && r.maxRssMB > RSS_LIMIT_MB) failed = true;
-    console.log(`| ${r.task} | ${r.seconds.toFixed(2)} | ${(mb / r.seconds).toFixed(1)} | ${rss} |`);
-  }
-  console.log(`\nsafemix-read = read + parse only (the one scan inspect needs);`);
-  console.log(`safemix-copy = read + validate + write (atomic); safemix-validate = read + validate + token sample;`);
-  console.log(`safemix-inspect = one scan + profile of a 5,000-record sample; safemix-mix = two passes (profile, then blend + write) at ratio 0.05;`);
-  console.log(`the -no-encoding-check rows skip the covert-encoding analysis, so the difference is its cost.`);
-  const mix = rows.find((r) => r.task === 'safemix-mix');
-  if (encodingCheckSeconds !== undefined && mix) {
-    const share = encodingCheckSeconds / mix.seconds;
-    console.log(`covert-encoding check on the sampled records: ${encodingCheckSeconds.toFixed(2)} s, ${(share * 100).toFixed(1)}% of mix time (goal: under 15%)`);
-  }
-  if (failed) {
-    console.log(`FAIL: a safemix task's peak RSS passed ${RSS_LIMIT_MB} MB`);
+  console.log(`\nsafemix benchmark, node ${process.version}${python ? `, ${spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : ', no python3'}`);
+  console.log('| input | task | wall (s) | CPU (s) | peak RSS (MB) |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.input} | ${r.task} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`);
+  console.log('\nratios (baseline ÷ safemix; above 1: safemix is faster):');
+  for (const r of ratios) console.log(`- ${r}`);
+  const growth = (task: string) => {
+    const small = rows.find((r) => r.task === task && r.input.startsWith(`${smallMB} MB JSONL`));
+    const large = rows.find((r) => r.task === task && r.input.startsWith(`${sizeMB} MB JSONL`));
+    return small && large && small !== large ? `${task}: ${small.rssMB.toFixed(0)} → ${large.rssMB.toFixed(0)} MB (${(large.rssMB - small.rssMB >= 0 ? '+' : '') + (large.rssMB - small.rssMB).toFixed(0)} MB; goal ≤ +20)` : undefined;
+  };
+  const growths = ['safemix mix --ratio 0.05', 'safemix inspect', 'safemix mix --order shuffle'].map(growth).filter(Boolean);
+  if (growths.length) console.log(`\npeak RSS from ${smallMB} MB to ${sizeMB} MB:\n${growths.map((g) => `- ${g}`).join('\n')}`);
+  const over = rows.filter((r) => r.safemix && r.rssMB >= RSS_LIMIT_MB);
+  if (over.length) {
+    console.log(`\nFAIL: peak RSS at or over ${RSS_LIMIT_MB} MB: ${over.map((r) => `${r.task} on ${r.input} (${r.rssMB.toFixed(0)} MB)`).join('; ')}`);
     process.exitCode = 1;
-  } else console.log(`peak RSS of every safemix task under ${RSS_LIMIT_MB} MB`);
+  } else console.log(`\npeak RSS of every safemix task under ${RSS_LIMIT_MB} MB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

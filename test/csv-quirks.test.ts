@@ -53,10 +53,16 @@ describe("quirky CSV/TSV reads as Python's csv", () => {
     }
   }
 
-  it('one known difference: text after a closing quote ("abc"def) is kept as written, where Python drops the quotes', async () => {
-    // Python gives ['abcdef', '1']; the raw bytes pass through unchanged either way
-    const r = await read('a,b\n"abc"def,1\n', ',', 1 << 20);
-    expect(r.rows[1]).toEqual(['"abc"def', '1']);
-    expect(r.bytes.toString('utf8')).toBe('a,b\n"abc"def,1\n');
+  it('text after a closing quote ("abc"def, "a""b"c) is kept without the quotes, as Python reads it', async () => {
+    for (const chunk of [1 << 20, 1]) {
+      const r = await read('a,b\n"abc"def,1\n"a""b"c "d",2\n', ',', chunk);
+      expect(r.rows.slice(1)).toEqual([['abcdef', '1'], ['a"bc "d"', '2']]);
+      expect(r.bytes.toString('utf8')).toBe('a,b\n"abc"def,1\n"a""b"c "d",2\n');
+    }
+  });
+
+  it('one known difference: a quoted field still open at the end of the file is an error (Python takes the rest of the file as the field)', async () => {
+    const r = await read('a,b\nx,"never closed\ny,2\n', ',', 1 << 20);
+    expect(r.fatal).toMatchObject({ code: 'csv_unclosed_quote', line: 2 });
   });
 });

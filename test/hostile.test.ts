@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BIN, ROOT, pseudoRandomBytes, runCli, runCommand, sha256, startPaused, tempDir, type CliResult } from './helpers.js';
 import { injectedCount, MAX_INJECTED_PER_USER } from '../src/blend/plan.js';
-import { removeStaleTemps } from '../src/write/atomic-file.js';
+import { AtomicFile, removeStaleTemps } from '../src/write/atomic-file.js';
 import { StdoutSink } from '../src/write/stdout-sink.js';
 import { inferTemplates } from '../src/profile/templates.js';
 import { countTextTokens } from '../src/profile/tokens.js';
@@ -652,6 +652,21 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
     check();
   });
 
+  it('a large output written by the hashing worker onto a full disk: disk_full, and no temp file left', async (ctx) => {
+    const disk = smallDisk();
+    if (!disk) return ctx.skip(mountReason);
+    const target = join(disk, 'big.jsonl');
+    const out = new AtomicFile(target, { parallelHash: true });
+    const block = Buffer.alloc(256 * 1024, 0x61);
+    // the worker writes behind: the failure surfaces on a later write or at the digest, never silently
+    const fill = () => {
+      for (let i = 0; i < 16; i++) out.write(block);
+      return out.sha256();
+    };
+    expect(fill).toThrow(expect.objectContaining({ code: 'disk_full', exitCode: 2 }));
+    expect(readdirSync(disk)).toEqual([]);
+  });
+
   it('a library copy onto a full disk rejects with disk_full and leaves nothing', async (ctx) => {
     const disk = smallDisk();
     if (!disk) return ctx.skip(mountReason);
@@ -765,7 +780,7 @@ describe('item 20: mix -o - stops quietly when the reader goes away, and honours
     check();
   });
 
-  it('StdoutSink: awaiting drain() keeps at most one buffer queued, however slow the reader', async () => {
+  it('StdoutSink: awaiting drain() keeps at most one block (1 MiB) and one stream buffer queued, however slow the reader', async () => {
     let queuedMax = 0;
     const slow = new Writable({
       highWaterMark: 16 * 1024,
@@ -775,13 +790,18 @@ describe('item 20: mix -o - stops quietly when the reader goes away, and honours
     });
     const sink = new StdoutSink(slow as never);
     const record = Buffer.alloc(1000, 0x61);
-    for (let i = 0; i < 2000; i++) {
+    let writes = 0;
+    slow.on('drain', () => writes++);
+    for (let i = 0; i < 20_000; i++) {
       sink.write(record);
       queuedMax = Math.max(queuedMax, slow.writableLength);
       if (sink.needsDrain) await sink.drain();
     }
-    expect(sink.bytesWritten).toBe(2_000_000);
-    expect(queuedMax).toBeLessThanOrEqual(16 * 1024 + 1000);
+    expect(sink.bytesWritten).toBe(20_000_000);
+    // records go out in blocks: the stream was full (and drained) many times, never holding more than a block
+    expect(writes).toBeGreaterThan(10);
+    expect(queuedMax).toBeGreaterThan(16 * 1024);
+    expect(queuedMax).toBeLessThanOrEqual(1024 * 1024 + 16 * 1024);
     expect(sink.sha256()).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -73,37 +73,55 @@ export interface Rejection {
 
 /** One pass: counts records, keeps a seeded reservoir sample of the usable ones, lists the others. */
 export async function sampleDataset(path: string, options: SampleOptions = {}) {
-  const scan = await openScan(path, options);
+  // every record is checked; only sampled ones need their text decoded (see SourceRecord.approximate)
+  const scan = await openScan(path, { ...options, exactRecords: 0 });
   const seed = options.seed ?? DEFAULT_SEED;
   const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed);
   let records = 0;
   const rejected: Rejection[] = [];
   const idMax = new Map<string, number>();
   let lastProgress = 0;
-  for await (const r of scan.records as AsyncGenerator<SourceRecord>) {
-    records++;
-    if (records === 2) await pausePoint('pass1');
-    const rejection = recordRejection(r, scan.detection.dialect, scan.reader.container, options.validate === true);
-    if (rejection) {
-      rejected.push(rejection);
-      continue;
-    }
-    if (options.trackNumbers && r.value && typeof r.value === 'object') {
-      for (const [k, v] of Object.entries(r.value)) {
-        const num = typeof v === 'string' && v.length > 64 ? undefined : trailingNumber(v);
-        if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
+  const { reader } = scan;
+  const csv = reader.container === 'csv' || reader.container === 'tsv';
+  for await (const batch of scan.batches) {
+    for (const r of batch) {
+      records++;
+      if (records === 2) await pausePoint('pass1');
+      let rejection = recordRejection(r, scan.detection.dialect, reader.container, options.validate === true);
+      // an approximate reading's message may quote text: it is told from the exact value
+      if (rejection && r.approximate) rejection = recordRejection({ ...r, value: reader.exactValue(r), approximate: false }, scan.detection.dialect, reader.container, options.validate === true);
+      if (rejection) {
+        rejected.push(rejection);
+        continue;
       }
+      if (options.trackNumbers && r.value && typeof r.value === 'object') noteNumbers(r.value as Record<string, unknown>, r.approximate === true, idMax);
+      // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
+      reservoir.offer(() => ({ index: r.index, line: r.line, value: !csv && mayHoldUnsafeNumber(r.raw) ? preciseValue(r.raw) : reader.exactValue(r), raw: ownCopy(r.raw) }));
     }
-    // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
-    reservoir.offer(() => ({ index: r.index, line: r.line, value: scan.reader.container !== 'csv' && scan.reader.container !== 'tsv' && mayHoldUnsafeNumber(r.raw) ? preciseValue(r.raw) : r.value, raw: ownCopy(r.raw) }));
     if (options.onProgress && records - lastProgress >= 10_000) {
       lastProgress = records;
-      options.onProgress(scan.reader.bytesRead, scan.reader.size);
+      options.onProgress(reader.bytesRead, reader.size);
     }
   }
   const sample = reservoir.items.sort((a, b) => a.index - b.index);
   const unusableExamples = rejected.slice(0, 10).map(({ line, row, code, message }) => ({ line, row, code, message }));
   return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax };
+}
+
+/** Ids: the largest trailing number of each top-level field (strings of up to 64 characters). */
+function noteNumbers(value: Record<string, unknown>, approximate: boolean, idMax: Map<string, number>): void {
+  for (const k in value) {
+    const v = value[k];
+    let num: number | undefined;
+    if (typeof v !== 'string') num = trailingNumber(v);
+    else if (v.length <= 64) num = trailingNumber(v);
+    // an approximate string counts bytes: its true length may still be 64 characters or fewer
+    else if (approximate && v.length <= 256) {
+      num = trailingNumber(v);
+      if (num !== undefined && Buffer.from(v, 'latin1').toString('utf8').length > 64) num = undefined;
+    }
+    if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
+  }
 }
 
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {

@@ -9,6 +9,7 @@ import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { serializerFor } from '../write/serializer.js';
+import { PARALLEL_MIN_BYTES } from '../sha256.js';
 import { AtomicFile, commitTogether, processAlive, tempHost, writeError } from '../write/atomic-file.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
@@ -209,7 +210,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       : undefined;
 
   // pass 2: stream the user records through, placing planned records by the blend plan
-  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.output === '-' ? new StdoutSink() : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  // a large output is hashed on the worker thread, as the input is
+  const parallelHash = (scan.reader.size ?? 0) >= PARALLEL_MIN_BYTES;
+  const out: ByteSink & { sha256(): string; bytesWritten: number } =
+    options.output === '-' ? new StdoutSink(undefined, parallelHash) : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true, parallelHash });
   // standard output honours backpressure: a slow reader slows the run instead of filling memory
   const drained = async () => {
     if (out instanceof StdoutSink && out.needsDrain) await out.drain();
@@ -249,11 +253,13 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     if (order === 'shuffle') {
       // user records move too: keep 16 bytes per record (offset, length), then read them back by position
       const index = new RecordIndex();
-      for await (const record of pass2.records) {
-        pass2Records++;
-        if (pass2Records === 2) await pausePoint('pass2');
-        if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
-        progress(record.index);
+      for await (const batch of pass2.batches) {
+        for (const record of batch) {
+          pass2Records++;
+          if (pass2Records === 2) await pausePoint('pass2');
+          if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
+        }
+        progress(pass2Records);
       }
       checkPass2('between the two passes');
       const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
@@ -276,14 +282,17 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       }
       assertUnchanged(path, file, before, 'while the shuffled records were read back');
     } else {
-      for await (const record of pass2.records) {
-        pass2Records++;
-        if (pass2Records === 2) await pausePoint('pass2');
-        if (rejectedAt.has(record.index)) continue; // listed by pass 1
-        while (plan.next()) writeInjected();
-        sink.writeUser(record);
-        outputIndex++;
-        progress(record.index);
+      const skips = rejectedAt.size > 0;
+      for await (const batch of pass2.batches) {
+        for (const record of batch) {
+          pass2Records++;
+          if (pass2Records === 2) await pausePoint('pass2');
+          if (skips && rejectedAt.has(record.index)) continue; // listed by pass 1
+          while (plan.next()) writeInjected();
+          sink.writeUser(record);
+          outputIndex++;
+        }
+        progress(pass2Records);
         await drained();
       }
     }

@@ -16,25 +16,39 @@ export interface Scan {
   reader: DatasetReader;
   /** Set before the first record is yielded. */
   detection: DialectDetection;
+  /** The records one by one. Use either this or `batches`, once. */
   records: AsyncGenerator<SourceRecord>;
+  /** The records a read block at a time (see DatasetReader.batches): the fast way through a large file. */
+  batches: AsyncGenerator<SourceRecord[]>;
 }
 
 export async function openScan(path: string, options: ScanOptions = {}): Promise<Scan> {
-  const reader = await DatasetReader.open(path, options);
-  const scan = { reader, detection: undefined as unknown as DialectDetection, records: undefined as unknown as AsyncGenerator<SourceRecord> };
-  scan.records = (async function* () {
+  // the records the dialect is decided on are always read exactly
+  const exactRecords = options.exactRecords === undefined ? undefined : Math.max(options.exactRecords, DETECT_RECORDS);
+  const reader = await DatasetReader.open(path, { ...options, exactRecords });
+  const scan = { reader, detection: undefined as unknown as DialectDetection } as Scan;
+  scan.batches = (async function* () {
     const head: SourceRecord[] = [];
-    const iterator = reader.records();
+    const iterator = reader.batches();
+    let rest: SourceRecord[] = [];
     for (;;) {
-      if (head.length >= DETECT_RECORDS) break;
       const next = await iterator.next();
       if (next.done) break;
-      head.push(next.value);
+      const room = DETECT_RECORDS - head.length;
+      if (next.value.length <= room) head.push(...next.value);
+      else {
+        for (let i = 0; i < room; i++) head.push(next.value[i]!);
+        rest = next.value.slice(room);
+      }
+      if (head.length >= DETECT_RECORDS) break;
     }
     scan.detection = decideDialect(head, reader, options.format);
-    yield* head;
-    head.length = 0;
+    if (rest.length) head.push(...rest);
+    if (head.length) yield head;
     yield* iterator;
+  })();
+  scan.records = (async function* () {
+    for await (const batch of scan.batches) yield* batch;
   })();
   return scan;
 }

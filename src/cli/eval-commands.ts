@@ -4,13 +4,8 @@
 // Thin shells over src/eval: parse options, print the report, write files.
 import { Command, InvalidArgumentError } from 'commander';
 import { SafemixError } from '../errors.js';
-import { buildProbes } from '../eval/probes.js';
-import { queryFile } from '../eval/query.js';
-import { scoreFiles } from '../eval/score.js';
-import { formatScore, scoreHtml } from '../eval/report.js';
-import { compareFiles, formatComparison } from '../eval/compare.js';
-import { modelJudge } from '../eval/judge-model.js';
 import { AtomicFile, writeError } from '../write/atomic-file.js';
+// the eval modules load when an eval command runs, not at every start-up
 import { progressReporter } from './progress.js';
 
 type AddReadOptions = (cmd: Command) => Command;
@@ -59,6 +54,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
       .option('--no-plain', 'leave out the plain-chat forms')
       .option('--quiet', 'no summary on standard error'),
   ).action(async (file: string, o) => {
+    const { buildProbes } = await import('../eval/probes.js');
     const r = await buildProbes(file, { ...readOptions(o), output: o.output, controls: o.controls, maxControls: o.maxControls, lang: o.lang, seed: o.seed, sample: o.sample, input: o.input, target: o.target, safe: o.safe, plain: o.plain });
     if (!o.quiet) {
       const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -83,6 +79,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .option('--quiet', 'no summary on standard error')
     .action(async (probes: string, o) => {
       const progress = o.quiet ? undefined : progressReporter();
+      const { queryFile } = await import('../eval/query.js');
       const r = await queryFile(probes, {
         endpoint: o.endpoint,
         model: o.model,
@@ -119,12 +116,16 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .action(async (o) => {
       if (o.compare) {
         if (o.compare.length !== 2) throw new SafemixError('usage', '--compare takes two reports: BEFORE.json AFTER.json', { hint: 'write each with safemix score --json > FILE' });
+        const { compareFiles, formatComparison } = await import('../eval/compare.js');
         const c = compareFiles(o.compare[0], o.compare[1]);
         process.stdout.write(o.json ? JSON.stringify(c, null, 2) + '\n' : formatComparison(c) + '\n');
         return;
       }
       if (!o.probes || !o.outputs) throw new SafemixError('usage', 'score needs --probes FILE and --outputs FILE (or --compare BEFORE.json AFTER.json)', { hint: 'safemix score --probes probes.jsonl --outputs outputs.jsonl' });
       if (!!o.judgeEndpoint !== !!o.judgeModel) throw new SafemixError('usage', '--judge-endpoint and --judge-model go together', { hint: 'give both, or neither for the string judge' });
+      const { modelJudge } = await import('../eval/judge-model.js');
+      const { scoreFiles } = await import('../eval/score.js');
+      const { formatScore, scoreHtml } = await import('../eval/report.js');
       const judge = o.judgeModel ? modelJudge({ endpoint: o.judgeEndpoint, model: o.judgeModel, apiKeyEnv: o.judgeApiKeyEnv }) : undefined;
       const report = await scoreFiles(o.probes, o.outputs, { judge });
       if (o.html) writeText(o.html, scoreHtml(report));

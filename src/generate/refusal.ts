@@ -50,25 +50,55 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   const redirect = seed.redirect ?? pick(bank.closings, random);
   const parts = [f.id, 'reason', seed.redirect ? 'redirect' : 'closing'];
   const build = (extra: string[]) => f.text.replace('{reason}', [seed.reason!, ...extra].join(join)).replace('{redirect}', redirect);
+  // Token counts add up where the tokenizer's pre-split must cut: between two non-space characters
+  // joined by one space, and before whitespace. There a longer text is counted from the shorter
+  // one's count and the added piece's (memoised); anywhere else it is counted whole.
+  const after = f.text.slice(f.text.indexOf('{reason}') + '{reason}'.length).replace('{redirect}', redirect);
+  const spaced = join === ' ';
+  const cutsAfterReason = after === '' || /^\s/.test(after);
   let text = build([]);
+  let tokens = countMemo(text);
+  let endsCut = !/\s$/.test(seed.reason!);
   const pool = [...bank.elaborations];
   const extra: string[] = [];
-  while (countTextTokens(text) < target * 0.9 && pool.length && extra.length < MAX_ELABORATIONS) {
+  while (tokens < target * 0.9 && pool.length && extra.length < MAX_ELABORATIONS) {
     const next = pool.splice(Math.floor(random() * pool.length), 1)[0]!;
     const candidate = build([...extra, next]);
-    if (countTextTokens(candidate) > REFUSAL_TOKEN_CAP) break;
+    const additive = spaced && cutsAfterReason && endsCut && isCut(next);
+    const candidateTokens = additive ? tokens + countMemo(' ' + next) : countTextTokens(candidate);
+    if (candidateTokens > REFUSAL_TOKEN_CAP) break;
     extra.push(next);
     text = candidate;
+    tokens = candidateTokens;
+    endsCut = !/\s$/.test(next);
     parts.push('elaboration');
   }
-  if (countTextTokens(text) < target * 0.9 && seed.redirect) {
+  if (tokens < target * 0.9 && seed.redirect) {
     const closing = pick(bank.closings, random);
-    if (countTextTokens(text + join + closing) <= REFUSAL_TOKEN_CAP) {
+    const closed = spaced && isCut(closing) && !/\s$/.test(text) ? tokens + countMemo(' ' + closing) : countTextTokens(text + join + closing);
+    if (closed <= REFUSAL_TOKEN_CAP) {
       text = text + join + closing;
       parts.push('closing');
     }
   }
   return { text, parts };
+}
+
+/** A piece that starts and ends with a non-space character. */
+function isCut(piece: string): boolean {
+  return piece.length > 0 && !/^\s|\s$/.test(piece);
+}
+
+/** Token counts of the bank's pieces and of the refusals' bases: a small, bounded memo. */
+const memo = new Map<string, number>();
+function countMemo(text: string): number {
+  let n = memo.get(text);
+  if (n === undefined) {
+    if (memo.size >= 20_000) memo.clear();
+    n = countTextTokens(text);
+    memo.set(text, n);
+  }
+  return n;
 }
 
 /** A short refusal for label, number and option slots. */

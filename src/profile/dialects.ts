@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Container } from '../read/types.js';
 
-export const DIALECTS = ['openai-chat', 'prompt-completion', 'alpaca', 'sharegpt', 'gemini', 'bedrock-converse', 'bedrock-claude', 'text', 'fields'] as const;
-export type Dialect = (typeof DIALECTS)[number];
+import { DIALECTS, type Dialect } from './dialect-names.js';
+export { DIALECTS, type Dialect };
 export const DialectSchema = z.enum(DIALECTS);
 
 const text = z.string();

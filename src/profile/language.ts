@@ -28,8 +28,21 @@ function letterCount(text: string): number {
   return n;
 }
 
+/** Texts already told (the profile and the planner ask about the same sampled texts): bounded. */
+const told = new Map<string, string>();
+
 /** ISO 639-1 code of a text's language, or `und` when it is too short or unclear. */
 export function detectLanguage(text: string): string {
+  let lang = told.get(text);
+  if (lang === undefined) {
+    if (told.size >= 50_000) told.clear();
+    lang = tellLanguage(text);
+    told.set(text, lang);
+  }
+  return lang;
+}
+
+function tellLanguage(text: string): string {
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
   if (letterCount(sample) < 8) return 'und';
   // kana decides Japanese even when Han dominates; Han alone is Chinese

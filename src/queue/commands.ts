@@ -2,9 +2,9 @@
 import { Command } from 'commander';
 import { SafemixError, ExitCode } from '../errors.js';
 import { addMixChoices, intArg, mixChoices, type AddReadOptions, type ReadOptionsOf } from '../shard/commands.js';
-import { DEFAULT_QUEUE } from './connection.js';
-import { startWorker } from './worker.js';
-import { status, submit, type SubmitTarget } from './submit.js';
+import { DEFAULT_QUEUE } from './queue-name.js';
+import type { SubmitTarget } from './submit.js';
+// the queue's modules (bullmq, ioredis) load when a queue command runs, not at every start-up
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -33,6 +33,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .option('--stalled-interval <ms>', 'how often stalled jobs (of dead workers) are looked for', (v) => intArg(100)(v), 30_000)
     .option('--max-stalled <n>', 'times a job may be recovered from a dead worker before it fails', (v) => intArg(1)(v), 3)
     .action(async (o) => {
+      const { startWorker } = await import('./worker.js');
       const w = await startWorker({ redis: o.redis, queue: o.queue, concurrency: o.concurrency, lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled });
       let exitCode = 0;
       let signals = 0;
@@ -84,6 +85,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
       if (!o.output) throw new SafemixError('usage', 'a mix job needs -o OUT', { hint: 'safemix submit FILE -o OUT --redis URL' });
       target = { kind: 'mix', input: file, options: { ...readOptions(o), ...mixChoices(o), output: o.output, ...(o.manifest ? { manifest: o.manifest } : {}) } };
     }
+    const { submit } = await import('./submit.js');
     const result = await submit(target, {
       redis: o.redis,
       queue: o.queue,
@@ -111,6 +113,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .option('--limit <n>', 'jobs listed', (v) => intArg(1)(v), 50)
     .option('--json', 'print as JSON')
     .action(async (o) => {
+      const { status } = await import('./submit.js');
       const s = await status({ redis: o.redis, queue: o.queue, limit: o.limit });
       if (o.json) {
         process.stdout.write(JSON.stringify(s, null, 2) + '\n');

@@ -3,7 +3,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { SafemixError } from '../errors.js';
 
-export const DEFAULT_QUEUE = 'safemix';
+export { DEFAULT_QUEUE } from './queue-name.js';
 
 export function redisOptions(url: string): RedisOptions & { url?: string } {
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true };

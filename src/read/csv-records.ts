@@ -1,13 +1,22 @@
-// Streams CSV/TSV records through csv-parse and cuts each record's exact source bytes out of the
-// input by csv-parse's byte counter, so that a record passes through unchanged. Quirky files are
-// read as Python's csv module reads them (see the options below).
-import { parse, CsvError } from 'csv-parse';
-import { once } from 'node:events';
+// Pure incremental CSV/TSV record scanner: feed byte chunks, get each record back with its exact
+// bytes, the bytes before it, its start line and where each of its fields lies. It reads records as
+// Python's csv module reads them (the default, non-strict excel dialect): any of CRLF, LF and CR ends
+// a record, mixed in one file; a quote opens a quoted field only at the field's start; a quote inside
+// an unquoted field is an ordinary character; text after a closing quote is kept (without the quotes);
+// blank lines are no records. It works on bytes and builds no strings: a record's cells are decoded
+// only when asked for (`cellsOf`), so that a pass that only checks or copies records stays cheap.
+// One difference from Python: a quoted field still open at the end of the file is an error here
+// (Python silently takes the rest of the file as that field).
 import type { CsvShape } from './types.js';
 import type { LineSlice } from './jsonl-splitter.js';
 
 export interface CsvSlice extends LineSlice {
-  cells: string[];
+  /** Number of fields in the record. */
+  fields: number;
+  /** Start and end byte of each field within `raw` (quotes included), as [start0, end0, start1, end1, …]. */
+  bounds: number[];
+  /** The cells as text (decoded as UTF-8 from `raw`). */
+  readonly cells: string[];
 }
 
 export interface CsvFatal {
@@ -17,48 +26,268 @@ export interface CsvFatal {
   hint: string;
 }
 
-/** Holds the input bytes that csv-parse has not yet reported as part of a record. */
-class ByteWindow {
-  private chunks: Buffer[] = [];
-  private start = 0; // absolute offset of chunks[0]
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
+const LF = 0x0a;
+const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
+
+// scanner states, as in CPython's Modules/_csv.c
+const START_RECORD = 0;
+const START_FIELD = 1;
+const IN_FIELD = 2;
+const IN_QUOTED = 3;
+const QUOTE_IN_QUOTED = 4;
+
+class Slice implements CsvSlice {
+  constructor(
+    readonly raw: Buffer,
+    readonly sepBefore: Buffer,
+    readonly line: number,
+    readonly offset: number,
+    readonly fields: number,
+    readonly bounds: number[],
+    private readonly quote: number,
+  ) {}
+  get cells(): string[] {
+    return cellsOf(this.raw, this.bounds, this.quote, 'utf8');
   }
-  /** Bytes [from, to) by absolute offset; drops everything before `to`. */
-  take(from: number, to: number): Buffer {
-    const parts: Buffer[] = [];
-    let offset = this.start;
-    let k = 0;
-    for (; k < this.chunks.length; k++) {
-      const c = this.chunks[k]!;
-      const cEnd = offset + c.length;
-      if (cEnd > from && offset < to) parts.push(c.subarray(Math.max(0, from - offset), Math.min(c.length, to - offset)));
-      if (cEnd > to) break;
-      offset = cEnd;
+}
+
+/** The cells of a record from its bytes and field bounds; `latin1` reads each byte as one character (fast, exact for ASCII). */
+export function cellsOf(raw: Buffer, bounds: number[], quote: number, encoding: 'utf8' | 'latin1'): string[] {
+  const cells: string[] = new Array(bounds.length / 2);
+  for (let f = 0; f < cells.length; f++) cells[f] = cellOf(raw, bounds[2 * f]!, bounds[2 * f + 1]!, quote, encoding);
+  return cells;
+}
+
+function cellOf(raw: Buffer, start: number, end: number, quote: number, encoding: 'utf8' | 'latin1'): string {
+  if (start >= end || raw[start] !== quote) return raw.toString(encoding, start, end);
+  // a quoted field: doubled quotes are one quote; after the closing quote, the rest is literal text
+  let text = '';
+  let i = start + 1;
+  for (;;) {
+    const q = raw.indexOf(quote, i);
+    if (q < 0 || q >= end) return text + raw.toString(encoding, i, end);
+    text += raw.toString(encoding, i, q);
+    if (q + 1 < end && raw[q + 1] === quote) {
+      text += String.fromCharCode(quote);
+      i = q + 2;
+      continue;
     }
-    // drop fully consumed chunks
-    let drop = 0;
-    let s = this.start;
-    while (drop < this.chunks.length && s + this.chunks[drop]!.length <= to) {
-      s += this.chunks[drop]!.length;
-      drop++;
-    }
-    if (drop) {
-      this.chunks.splice(0, drop);
-      this.start = s;
-    }
-    return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts);
+    return text + raw.toString(encoding, q + 1, end);
   }
 }
 
 function countLf(buf: Buffer): number {
   let n = 0;
-  let i = buf.indexOf(0x0a);
+  let i = buf.indexOf(LF);
   while (i >= 0) {
     n++;
-    i = buf.indexOf(0x0a, i + 1);
+    i = buf.indexOf(LF, i + 1);
   }
   return n;
+}
+
+export class CsvScanner {
+  private readonly delimiter: number;
+  private readonly quote: number;
+  private state = START_RECORD;
+  /** Absolute offset of the first byte not yet handed out (the start of the pending separator). */
+  private pendingStart = 0;
+  /** Absolute offset of the record being read (-1 between records). */
+  private recordStart = -1;
+  private fieldStart = 0;
+  private bounds: number[] = [];
+  /** Bytes from `pendingStart` to the end of the previous chunk, copied. */
+  private carry: Buffer[] = [];
+  private carryLength = 0;
+  private base = 0;
+  private line = 1;
+  fatal?: CsvFatal;
+
+  constructor(shape: Pick<CsvShape, 'delimiter' | 'quote'>, private readonly maxRecordBytes: number) {
+    if (Buffer.byteLength(shape.delimiter) !== 1 || Buffer.byteLength(shape.quote) !== 1) throw new Error('the CSV delimiter and quote must be one byte each');
+    this.delimiter = shape.delimiter.charCodeAt(0);
+    this.quote = shape.quote.charCodeAt(0);
+  }
+
+  /** Scans a chunk; complete records are appended to `out`. Stops for good at the first fatal problem. */
+  push(chunk: Buffer, out: CsvSlice[]): void {
+    if (this.fatal) return;
+    const base = this.base;
+    const n = chunk.length;
+    const delimiter = this.delimiter;
+    const quote = this.quote;
+    let state = this.state;
+    let i = 0;
+    while (i < n) {
+      const b = chunk[i]!;
+      switch (state) {
+        case START_RECORD:
+          if (b === LF || b === CR) {
+            i++;
+            continue;
+          }
+          this.recordStart = base + i;
+          this.bounds = [];
+          state = START_FIELD;
+          continue; // the byte opens the first field
+        case START_FIELD:
+          this.fieldStart = base + i;
+          if (b === quote) {
+            state = IN_QUOTED;
+            i++;
+          } else if (b === delimiter) {
+            this.bounds.push(base + i, base + i);
+            i++;
+          } else if (b === LF || b === CR) {
+            this.bounds.push(base + i, base + i);
+            this.endRecord(chunk, i, out);
+            if (this.fatal) return;
+            state = START_RECORD;
+          } else {
+            state = IN_FIELD;
+            i++;
+          }
+          continue;
+        case IN_FIELD: {
+          let j = i;
+          while (j < n) {
+            const c = chunk[j]!;
+            if (c === delimiter || c === LF || c === CR) break;
+            j++;
+          }
+          i = j;
+          if (j === n) continue;
+          this.bounds.push(this.fieldStart, base + j);
+          if (chunk[j] === delimiter) {
+            state = START_FIELD;
+            i++;
+          } else {
+            this.endRecord(chunk, j, out);
+            if (this.fatal) return;
+            state = START_RECORD;
+          }
+          continue;
+        }
+        case IN_QUOTED: {
+          const q = chunk.indexOf(quote, i);
+          if (q < 0) {
+            i = n;
+            continue;
+          }
+          state = QUOTE_IN_QUOTED;
+          i = q + 1;
+          continue;
+        }
+        case QUOTE_IN_QUOTED:
+          if (b === quote) {
+            state = IN_QUOTED;
+            i++;
+          } else if (b === delimiter) {
+            this.bounds.push(this.fieldStart, base + i);
+            state = START_FIELD;
+            i++;
+          } else if (b === LF || b === CR) {
+            this.bounds.push(this.fieldStart, base + i);
+            this.endRecord(chunk, i, out);
+            if (this.fatal) return;
+            state = START_RECORD;
+          } else {
+            // text after a closing quote: part of the field (non-strict)
+            state = IN_FIELD;
+            i++;
+          }
+          continue;
+      }
+    }
+    this.state = state;
+    this.base += n;
+    // keep what is not yet handed out: the pending separator and the record being read
+    const keepFrom = Math.max(0, this.pendingStart - base);
+    if (keepFrom < n) {
+      this.carry.push(Buffer.from(chunk.subarray(keepFrom)));
+      this.carryLength += n - keepFrom;
+    }
+    if (this.recordStart >= 0 && this.base - this.recordStart > this.maxRecordBytes) {
+      this.fatal = {
+        code: 'record_too_long',
+        message: `a record is larger than the size limit of ${this.maxRecordBytes} bytes`,
+        line: this.line + this.lfBetween(this.pendingStart, this.recordStart),
+        hint: 'raise --max-record-bytes if the record is genuine, or check for an unclosed quote',
+      };
+      this.carry = [];
+      this.carryLength = 0;
+    }
+  }
+
+  /** Ends the input: the last record (if unterminated) goes to `out`; returns the bytes after the last record. */
+  end(out: CsvSlice[]): Buffer {
+    if (this.fatal) return EMPTY;
+    if (this.state === IN_QUOTED) {
+      this.fatal = {
+        code: 'csv_unclosed_quote',
+        message: `a quoted field opened on or after line ${this.line + this.lfBetween(this.pendingStart, this.recordStart)} is never closed`,
+        line: this.line + this.lfBetween(this.pendingStart, this.recordStart),
+        hint: 'close the quote, or escape a literal quote by doubling it ("")',
+      };
+      return EMPTY;
+    }
+    if (this.state !== START_RECORD) {
+      this.bounds.push(this.fieldStart, this.base);
+      this.endRecord(EMPTY, 0, out);
+      this.state = START_RECORD;
+    }
+    const rest = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryLength);
+    this.carry = [];
+    this.carryLength = 0;
+    return rest;
+  }
+
+  /** Line feeds in the carried bytes between two absolute offsets (for a fatal problem's line). */
+  private lfBetween(from: number, to: number): number {
+    if (to <= from) return 0;
+    const all = Buffer.concat(this.carry, this.carryLength);
+    return countLf(all.subarray(0, Math.min(all.length, to - from)));
+  }
+
+  /** The record ends before `chunk[at]` (its line ending, or the end of the input). */
+  private endRecord(chunk: Buffer, at: number, out: CsvSlice[]): void {
+    const base = this.base;
+    const end = base + at;
+    // the bytes from the pending separator's start to the record's end, without a copy when they lie in this chunk
+    let span: Buffer;
+    let spanStart: number;
+    if (this.carryLength === 0) {
+      span = chunk;
+      spanStart = base;
+    } else {
+      const keepFrom = Math.max(0, this.pendingStart - base);
+      span = Buffer.concat([...this.carry, chunk.subarray(keepFrom, at)]);
+      spanStart = this.pendingStart;
+      this.carry = [];
+      this.carryLength = 0;
+    }
+    const sepBefore = span.subarray(this.pendingStart - spanStart, this.recordStart - spanStart);
+    const raw = span.subarray(this.recordStart - spanStart, end - spanStart);
+    const recordStart = this.recordStart;
+    const bounds = this.bounds;
+    for (let k = 0; k < bounds.length; k++) bounds[k] = bounds[k]! - recordStart;
+    if (end - recordStart > this.maxRecordBytes && !this.fatal) {
+      this.fatal = {
+        code: 'record_too_long',
+        message: `a record is larger than the size limit of ${this.maxRecordBytes} bytes`,
+        line: this.line + countLf(sepBefore),
+        hint: 'raise --max-record-bytes if the record is genuine, or check for an unclosed quote',
+      };
+      return;
+    }
+    this.line += countLf(sepBefore);
+    out.push(new Slice(raw, sepBefore, this.line, recordStart, bounds.length / 2, bounds, this.quote));
+    this.line += countLf(raw);
+    this.pendingStart = end;
+    this.recordStart = -1;
+    this.bounds = [];
+  }
 }
 
 /**
@@ -71,76 +300,25 @@ export async function* csvSlices(
   maxRecordBytes: number,
   onEnd: (suffix: Buffer, fatal?: CsvFatal) => void,
 ): AsyncGenerator<CsvSlice> {
-  const parser = parse({
-    delimiter: shape.delimiter,
-    quote: shape.quote,
-    relax_column_count: true,
-    // as Python's csv reads (its default, non-strict dialect): a quote inside an unquoted field is
-    // an ordinary character, and any of CRLF, LF and CR ends a record, mixed in one file
-    relax_quotes: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: maxRecordBytes,
-  });
-  const window = new ByteWindow();
-  let producerError: unknown;
-  const producer = (async () => {
-    try {
-      for await (const chunk of chunks) {
-        window.push(chunk);
-        if (!parser.write(chunk)) await once(parser, 'drain');
-      }
-      parser.end();
-    } catch (e) {
-      producerError = e;
-      parser.destroy(e as Error);
-    }
-  })();
-
-  let consumed = 0;
-  let line = 1;
-  let pendingSep: Buffer = Buffer.alloc(0);
-  let fatal: CsvFatal | undefined;
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
-      const sliceStart = consumed;
-      let slice: Buffer = window.take(consumed, item.info.bytes);
-      consumed = item.info.bytes;
-      // leading line breaks are blank lines that csv-parse skipped: they belong to the separator
-      let lead = 0;
-      while (lead < slice.length && (slice[lead] === 0x0a || slice[lead] === 0x0d)) lead++;
-      let trail = slice.length;
-      if (trail > lead && slice[trail - 1] === 0x0a) trail--;
-      if (trail > lead && slice[trail - 1] === 0x0d) trail--;
-      const sepBefore = Buffer.concat([pendingSep, slice.subarray(0, lead)]);
-      line += countLf(slice.subarray(0, lead));
-      const raw = slice.subarray(lead, trail);
-      yield { raw, sepBefore, line, offset: sliceStart + lead, cells: item.record };
-      line += countLf(slice.subarray(lead));
-      pendingSep = slice.subarray(trail);
-      slice = Buffer.alloc(0);
-    }
-  } catch (e) {
-    // csv-parse may throw from write() (the producer) as well as from the stream (the consumer)
-    const cause = producerError ?? e;
-    if (cause instanceof CsvError) fatal = csvFatal(cause, line, maxRecordBytes);
-    else throw cause;
-  }
-  await producer;
-  if (producerError && !fatal) throw producerError;
-  const rest = fatal ? Buffer.alloc(0) : window.take(consumed, Number.MAX_SAFE_INTEGER);
-  onEnd(Buffer.concat([pendingSep, rest]), fatal);
+  for await (const batch of csvBatches(chunks, shape, maxRecordBytes, onEnd)) yield* batch;
 }
 
-function csvFatal(e: CsvError, line: number, maxRecordBytes: number): CsvFatal {
-  const at = (e as unknown as { lines?: number }).lines ?? line;
-  switch (e.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return { code: 'csv_unclosed_quote', message: `a quoted field opened on or after line ${line} is never closed`, line, hint: 'close the quote, or escape a literal quote by doubling it ("")' };
-    case 'CSV_MAX_RECORD_SIZE':
-      return { code: 'record_too_long', message: `a record is larger than the size limit of ${maxRecordBytes} bytes`, line: Math.max(at, line), hint: 'raise --max-record-bytes if the record is genuine, or check for an unclosed quote' };
-    default:
-      return { code: 'csv_invalid', message: `${e.message.replace(/^Invalid \w+: /, '')}`, line: at, hint: 'fix the quoting on that line: a field with a quote, delimiter or line break must be wholly quoted, with inner quotes doubled' };
+/** As csvSlices, a chunk's records at a time. */
+export async function* csvBatches(
+  chunks: AsyncIterable<Buffer>,
+  shape: CsvShape,
+  maxRecordBytes: number,
+  onEnd: (suffix: Buffer, fatal?: CsvFatal) => void,
+): AsyncGenerator<CsvSlice[]> {
+  const scanner = new CsvScanner(shape, maxRecordBytes);
+  for await (const chunk of chunks) {
+    const out: CsvSlice[] = [];
+    scanner.push(chunk, out);
+    if (out.length) yield out;
+    if (scanner.fatal) break;
   }
+  const out: CsvSlice[] = [];
+  const suffix = scanner.end(out);
+  if (out.length) yield out;
+  onEnd(suffix, scanner.fatal);
 }

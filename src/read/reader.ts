@@ -1,22 +1,24 @@
 // The read stage's shell: opens a file or standard input, sniffs the container, and streams
 // SourceRecords (exact bytes, position, parsed value or the problem that stops it) while it
 // learns the file's layout. All parsing rules live in the pure splitters it drives.
-import { createReadStream, promises as fsp } from 'node:fs';
+import { closeSync, openSync, read as readFd, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { createHash, type Hash } from 'node:crypto';
+import { PARALLEL_MIN_BYTES, Sha256 } from '../sha256.js';
 import { SafemixError, ExitCode } from '../errors.js';
-import { checkForbiddenKeys, checkNesting, checkRecordBytes, FORBIDDEN_KEYS } from './record-checks.js';
+import { checkForbiddenKeys, checkNesting, checkRecordBytes, walkRecord, FORBIDDEN_KEYS } from './record-checks.js';
 import { classifyInput, inputKindError } from './input-kind.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
 import { JsonArrayScanner } from './json-array-scanner.js';
-import { csvSlices, type CsvFatal } from './csv-records.js';
+import { csvBatches, cellsOf, CsvScanner, type CsvFatal, type CsvSlice } from './csv-records.js';
 import { sniffContainer, sniffCsvShape, SNIFF_BYTES } from './sniff.js';
 import { DEFAULT_MAX_RECORD_BYTES, type Container, type CsvShape, type Layout, type ReadOptions, type RecordIssue, type SourceRecord } from './types.js';
 
 const CHUNK_BYTES = 1024 * 1024;
+/** Records per batch (see DatasetReader.batches). */
+const BATCH_RECORDS = 256;
 const EMPTY: Buffer = Buffer.alloc(0);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -49,6 +51,49 @@ const isWhitespace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b 
 function allWhitespace(buf: Buffer, from: number): boolean {
   for (let i = from; i < buf.length; i++) if (!isWhitespace(buf[i]!)) return false;
   return true;
+}
+
+/**
+ * A file's bytes in CHUNK_BYTES blocks, the next block read ahead (on the thread pool) while the
+ * current one is used. `destroy` closes the file at once; a read in flight is then discarded.
+ */
+function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destroy: () => void } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { position: { file: name }, hint: 'check the permissions' });
+  }
+  const destroy = () => {
+    if (fd === undefined) return;
+    closeSync(fd);
+    fd = undefined;
+  };
+  const readAt = (position: number): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      if (fd === undefined) return resolve(EMPTY);
+      const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      readFd(fd, buf, 0, CHUNK_BYTES, position, (err, n) => (err ? reject(err) : resolve(buf.subarray(0, n))));
+    });
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let position = 0;
+    let next = readAt(0);
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (chunk.length === 0) return;
+        position += chunk.length;
+        next = readAt(position);
+        // a read still in flight when the consumer stops must not surface as an unhandled rejection
+        next.catch(() => {});
+        yield chunk;
+      }
+    } finally {
+      destroy();
+    }
+  }
+  const iterable = chunks();
+  return Object.assign(iterable, { destroy });
 }
 
 /** Reads chunks until `bytes` are buffered or the source ends. */
@@ -85,7 +130,7 @@ function readError(e: unknown, name: string, compression: 'gzip' | undefined): S
  */
 export async function openInput(path: string, displayName?: string): Promise<OpenedInput> {
   const name = displayName ?? (path === '-' ? '<stdin>' : path);
-  let stream: NodeJS.ReadableStream & { destroy?: () => void };
+  let stream: AsyncIterable<unknown> & { destroy?: () => void };
   let size: number | undefined;
   if (path === '-') {
     stream = process.stdin;
@@ -100,7 +145,7 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
     }
     if (st.isDirectory()) throw new SafemixError('input_is_directory', 'is a directory, not a dataset file', { position: { file: name }, hint: 'give one dataset file (JSONL, JSON array, CSV or TSV)' });
     if (st.isFile()) size = st.size;
-    stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+    stream = fileChunks(path, name);
   }
   const close = () => {
     if (path !== '-') stream.destroy?.();
@@ -215,6 +260,7 @@ export interface DatasetReaderInit {
   maxRecordBytes: number;
   hash?: boolean;
   parse?: boolean;
+  exactRecords?: number;
 }
 
 /** Streams one pass over a dataset. Open it with `DatasetReader.open`, iterate `records()` once. */
@@ -235,8 +281,9 @@ export class DatasetReader {
   private readonly input: OpenedInput;
   private readonly maxRecordBytes: number;
   private readonly parse: boolean;
+  private readonly exactRecords: number;
   private readonly separators = new Map<string, number>();
-  private readonly hash?: Hash;
+  private readonly hash?: Sha256;
 
   private constructor(init: DatasetReaderInit) {
     this.input = init.input;
@@ -249,7 +296,9 @@ export class DatasetReader {
     this.csv = init.csv;
     this.maxRecordBytes = init.maxRecordBytes;
     this.parse = init.parse ?? true;
-    if (init.hash) this.hash = createHash('sha256');
+    this.exactRecords = init.exactRecords ?? Number.POSITIVE_INFINITY;
+    // a large file is hashed on the worker thread, beside the parsing
+    if (init.hash) this.hash = new Sha256((init.input.size ?? 0) >= PARALLEL_MIN_BYTES);
     // counts and the sha256 are of the file as stored, so they match `wc -c` and `sha256sum`
     init.input.tapStored((c) => {
       this.bytesRead += c.length;
@@ -307,23 +356,34 @@ export class DatasetReader {
         }
       }
     }
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, parse: options.parse });
+    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, parse: options.parse, exactRecords: options.exactRecords });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
   async *records(): AsyncGenerator<SourceRecord> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  /**
+   * Streams the records a batch at a time (the records of one read block): the fast way through a
+   * large file, with no per-record await. A batch's `raw` bytes may point into the read block: use
+   * them before asking for the next batch, or copy them.
+   */
+  async *batches(): AsyncGenerator<SourceRecord[]> {
     const chunks = this.input.chunks;
     try {
-      if (this.container === 'csv' || this.container === 'tsv') yield* this.csvRecords(chunks);
+      if (this.container === 'csv' || this.container === 'tsv') yield* this.csvBatches(chunks);
       else {
         let first = true;
-        for await (const record of this.jsonRecords(chunks)) {
-          if (first && this.container === 'jsonl' && record.problem?.code === 'invalid_json') {
-            // a gzip file cannot be re-read as text: only its decompressed head is looked at
-            await rejectObjectDocument(this.compression ? '-' : this.path, this.name, this.input.head, this.input.complete, this.maxRecordBytes);
+        for await (const batch of this.jsonBatches(chunks)) {
+          if (first && batch.length) {
+            first = false;
+            if (this.container === 'jsonl' && batch[0]!.problem?.code === 'invalid_json') {
+              // a gzip file cannot be re-read as text: only its decompressed head is looked at
+              await rejectObjectDocument(this.compression ? '-' : this.path, this.name, this.input.head, this.input.complete, this.maxRecordBytes);
+            }
           }
-          first = false;
-          yield record;
+          yield batch;
         }
       }
     } finally {
@@ -336,7 +396,7 @@ export class DatasetReader {
   /** Hex sha256 of every byte read; call after `records()` has finished. Needs `hash: true`. */
   sha256(): string {
     if (!this.hash) throw new Error('DatasetReader opened without hash: true');
-    return this.hash.copy().digest('hex');
+    return this.hash.digestHex();
   }
 
   private noteSeparator(sep: Buffer): void {
@@ -358,27 +418,34 @@ export class DatasetReader {
     return Buffer.from(this.layout.eol);
   }
 
-  private async *jsonRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord> {
+  private async *jsonBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord[]> {
     const arrayMode = this.container === 'json-array';
     const splitter = arrayMode ? new JsonArrayScanner(this.maxRecordBytes) : new JsonlSplitter(this.maxRecordBytes);
     const out: LineSlice[] = [];
     let index = 0;
-    const self = this;
-    function* drain(): Generator<SourceRecord> {
-      for (const slice of out) {
-        if (index === 0) self.layout.prefix = splitter.prefix;
-        else self.noteSeparator(slice.sepBefore);
-        yield self.jsonRecord(slice, index++);
+    // records are parsed a group at a time: few parsed values are alive at once, so they die young
+    // instead of filling the old generation (a read block holds thousands of short records)
+    function* drain(self: DatasetReader): Generator<SourceRecord[]> {
+      for (let from = 0; from < out.length; from += BATCH_RECORDS) {
+        const to = Math.min(out.length, from + BATCH_RECORDS);
+        const batch: SourceRecord[] = new Array(to - from);
+        for (let i = from; i < to; i++) {
+          const slice = out[i]!;
+          if (index === 0) self.layout.prefix = splitter.prefix;
+          else self.noteSeparator(slice.sepBefore);
+          batch[i - from] = self.jsonRecord(slice, index++);
+        }
+        yield batch;
       }
       out.length = 0;
     }
     for await (const chunk of chunks) {
       splitter.push(chunk, out);
       if (arrayMode && (splitter as JsonArrayScanner).problem) break;
-      yield* drain();
+      yield* drain(this);
     }
     const suffix = arrayMode ? (splitter as JsonArrayScanner).end() : (splitter as JsonlSplitter).end(out);
-    yield* drain();
+    yield* drain(this);
     if (arrayMode) {
       const problem = (splitter as JsonArrayScanner).problem;
       if (problem) {
@@ -407,6 +474,11 @@ export class DatasetReader {
       });
     }
     if (!this.parse) return base;
+    if (index >= this.exactRecords) {
+      // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
+      const value = approximateValue(slice.raw);
+      if (value !== undefined) return { ...base, value, approximate: true };
+    }
     const bytesProblem = checkRecordBytes(slice.raw) ?? checkNesting(slice.raw);
     if (bytesProblem) return fail(bytesProblem);
     let value: unknown;
@@ -424,9 +496,10 @@ export class DatasetReader {
     return { ...base, value };
   }
 
-  private async *csvRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord> {
+  private async *csvBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord[]> {
     const shape = this.csv!;
     const columns = shape.columns;
+    const quote = shape.quote.charCodeAt(0);
     let bom = false;
     let first = true;
     async function* stripBom(): AsyncGenerator<Buffer> {
@@ -446,37 +519,53 @@ export class DatasetReader {
     let index = 0;
     let sawHeader = !shape.header;
     let headerBytes: Buffer = EMPTY;
-    for await (const slice of csvSlices(stripBom(), shape, this.maxRecordBytes, (s, f) => ((suffix = s), (fatal = f)))) {
-      if (!sawHeader) {
-        sawHeader = true;
-        headerBytes = Buffer.concat([slice.sepBefore, slice.raw]);
-        continue;
+    for await (const slices of csvBatches(stripBom(), shape, this.maxRecordBytes, (s, f) => ((suffix = s), (fatal = f)))) {
+      let batch: SourceRecord[] = [];
+      for (const slice of slices) {
+        if (batch.length >= BATCH_RECORDS) {
+          yield batch;
+          batch = [];
+        }
+        if (!sawHeader) {
+          sawHeader = true;
+          headerBytes = Buffer.concat([slice.sepBefore, slice.raw]);
+          continue;
+        }
+        // the BOM, the header and its line ending belong to the prefix
+        if (index === 0) this.layout.prefix = Buffer.concat([bom ? BOM : EMPTY, headerBytes, slice.sepBefore]);
+        else this.noteSeparator(slice.sepBefore);
+        const record: SourceRecord = { index, line: slice.line, offset: slice.offset + (bom ? 3 : 0), row: index + 1, raw: slice.raw, sepBefore: index === 0 ? EMPTY : slice.sepBefore, value: undefined };
+        index++;
+        if (!this.parse) {
+          batch.push(record);
+          continue;
+        }
+        const bytesProblem = checkRecordBytes(slice.raw);
+        if (bytesProblem) {
+          batch.push({ ...record, problem: bytesProblem });
+          continue;
+        }
+        if (slice.fields !== columns.length) {
+          batch.push({
+            ...record,
+            problem: {
+              code: 'csv_ragged_row',
+              message: `the row has ${slice.fields} fields, but ${shape.header ? 'the header has' : 'the first row has'} ${columns.length}`,
+              hint: `give every row ${columns.length} fields; quote any field that contains the delimiter ${JSON.stringify(shape.delimiter)}`,
+            },
+          });
+          continue;
+        }
+        // the column names were checked once, in the header: a row's keys are those names
+        const exact = record.index < this.exactRecords;
+        const cells = cellsOf(slice.raw, slice.bounds, quote, exact ? 'utf8' : 'latin1');
+        const value: Record<string, string> = {};
+        for (let c = 0; c < columns.length; c++) value[columns[c]!] = cells[c]!;
+        record.value = value;
+        if (!exact) record.approximate = true;
+        batch.push(record);
       }
-      // the BOM, the header and its line ending belong to the prefix
-      if (index === 0) this.layout.prefix = Buffer.concat([bom ? BOM : EMPTY, headerBytes, slice.sepBefore]);
-      else this.noteSeparator(slice.sepBefore);
-      const record: SourceRecord = { index, line: slice.line, offset: slice.offset + (bom ? 3 : 0), row: index + 1, raw: slice.raw, sepBefore: index === 0 ? Buffer.alloc(0) : slice.sepBefore, value: undefined };
-      index++;
-      const bytesProblem = checkRecordBytes(slice.raw);
-      if (bytesProblem) {
-        yield { ...record, problem: bytesProblem };
-        continue;
-      }
-      if (slice.cells.length !== columns.length) {
-        yield {
-          ...record,
-          problem: {
-            code: 'csv_ragged_row',
-            message: `the row has ${slice.cells.length} fields, but ${shape.header ? 'the header has' : 'the first row has'} ${columns.length}`,
-            hint: `give every row ${columns.length} fields; quote any field that contains the delimiter ${JSON.stringify(shape.delimiter)}`,
-          },
-        };
-        continue;
-      }
-      const value: Record<string, string> = {};
-      for (let c = 0; c < columns.length; c++) value[columns[c]!] = slice.cells[c]!;
-      const keyProblem = checkForbiddenKeys(undefined, value);
-      yield keyProblem ? { ...record, problem: keyProblem } : { ...record, value };
+      if (batch.length) yield batch;
     }
     if (fatal) {
       const f = fatal as CsvFatal;
@@ -492,6 +581,44 @@ export class DatasetReader {
         hint: 'give a dataset with at least one row below the header (or pass --no-header if that line is data)',
       });
   }
+
+  /**
+   * The exact value of a record read with an approximate one (`record.approximate`): its strings
+   * decoded as UTF-8. Other records' values are returned as they are.
+   */
+  exactValue(record: SourceRecord): unknown {
+    if (!record.approximate) return record.value;
+    if (this.container === 'csv' || this.container === 'tsv') {
+      const shape = this.csv!;
+      const scanner = new CsvScanner(shape, Number.MAX_SAFE_INTEGER);
+      const out: CsvSlice[] = [];
+      scanner.push(record.raw, out);
+      scanner.end(out);
+      const cells = out[0]!.cells;
+      const value: Record<string, string> = {};
+      for (let c = 0; c < shape.columns.length; c++) value[shape.columns[c]!] = cells[c]!;
+      return value;
+    }
+    return JSON.parse(record.raw.toString('utf8'));
+  }
+}
+
+/**
+ * A JSON record's value read for checking: parsed from its bytes as Latin-1 (each byte one
+ * character: the same JSON structure, keys and ASCII text as the UTF-8 reading, since UTF-8 puts no
+ * byte under 0x80 inside a multi-byte character), then walked once for nesting and forbidden keys.
+ * Undefined when any check fails: the caller then reads the record exactly, for the exact message.
+ */
+function approximateValue(raw: Buffer): object | undefined {
+  if (checkRecordBytes(raw)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('latin1'));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return walkRecord(value) ? undefined : value;
 }
 
 /** Paths of arrays of objects inside a JSON document, for the "object, not a list" message. */

@@ -98,6 +98,39 @@ export function checkForbiddenKeys(raw: Buffer | undefined, value: unknown): Rec
   };
 }
 
+/**
+ * One walk over a parsed record: whether it nests deeper than `max` or holds a forbidden key
+ * (`nesting` or `key`), else undefined. It stops at the cap, so it cannot run out of stack.
+ */
+export function walkRecord(value: unknown, max = MAX_NESTING): 'nesting' | 'key' | undefined {
+  return walk(value, 1, max);
+}
+
+function walk(value: unknown, depth: number, max: number): 'nesting' | 'key' | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === 'object') {
+        if (depth + 1 > max) return 'nesting';
+        const found = walk(v, depth + 1, max);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return 'key';
+    const v = record[key];
+    if (v !== null && typeof v === 'object') {
+      if (depth + 1 > max) return 'nesting';
+      const found = walk(v, depth + 1, max);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function findForbiddenKey(value: unknown, path: string): string | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

@@ -31,6 +31,12 @@ export interface SourceRecord {
   value: unknown;
   /** Why the record cannot be used: it is reported with its position, never silently dropped. */
   problem?: RecordIssue;
+  /**
+   * Set when the record was read past `ReadOptions.exactRecords`: `value` has the exact shape, keys,
+   * numbers and ASCII text, but its non-ASCII text is read byte by byte (Latin-1), which is enough to
+   * check the record. `DatasetReader.exactValue` gives the true value.
+   */
+  approximate?: boolean;
 }
 
 /** A problem with one record (bad JSON, bad bytes, bad shape). */
@@ -74,6 +80,12 @@ export interface ReadOptions {
   parse?: boolean;
   /** Compute the sha256 of the bytes read (see DatasetReader.sha256). */
   hash?: boolean;
+  /**
+   * Records from this index on are read with an approximate value (see SourceRecord.approximate):
+   * a pass that checks every record but keeps only a sample saves decoding text it never looks at.
+   * Default: every value exact.
+   */
+  exactRecords?: number;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;

@@ -1,9 +1,7 @@
 // The command line of sharded mixing: `plan`, `mix-shard` and `merge-manifests` (registered on the
 // program by src/cli/main.ts).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { planShards } from './plan.js';
-import { mixShard } from './mix-shard.js';
-import { mergeManifests } from './merge.js';
+// the shard modules load when a shard command runs, not at every start-up
 import { progressReporter } from '../cli/progress.js';
 
 export type AddReadOptions = (cmd: Command) => Command;
@@ -83,6 +81,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
       .option('--quiet', 'no summary on standard error'),
   ).action(async (shards: string[], o) => {
     const progress = o.quiet || o.json ? undefined : progressReporter();
+    const { planShards } = await import('./plan.js');
     const { plan, path, sha256 } = await planShards(shards, {
       ...readOptions(o),
       ...mixChoices(o),
@@ -120,6 +119,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--json', 'print the result (output, manifest, counts) as one JSON line on standard output')
     .option('--quiet', 'no summary on standard error')
     .action(async (planPath: string, o) => {
+      const { mixShard } = await import('./mix-shard.js');
       const { manifest, manifestPath } = await mixShard(planPath, o.shard, { output: o.output, manifest: o.manifest, input: o.input });
       if (o.json) process.stdout.write(JSON.stringify({ shard: manifest.shard.index, output: manifest.output, manifest: manifestPath, injected: manifest.count, userRecords: manifest.userRecords }) + '\n');
       if (!o.quiet && !o.json)
@@ -139,6 +139,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--no-verify', "check the outputs' sizes only, not their sha256")
     .option('--json', 'print the merged manifest on standard output')
     .action(async (planPath: string, outputs: string[], o) => {
+      const { mergeManifests } = await import('./merge.js');
       const { manifest, path } = await mergeManifests(planPath, outputs, { output: o.output, verify: o.verify });
       if (o.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
       else process.stderr.write(`safemix merge-manifests: ${manifest.shards.length} shards complete, ${manifest.count} safety records (k ${manifest.k}) among ${manifest.output.records.toLocaleString('en-US')} records → ${path}\n`);

@@ -7,7 +7,8 @@
 import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { BlockWriteError, Sha256 } from '../sha256.js';
 import { gzipSync } from 'node:zlib';
 import { SafemixError, ExitCode } from '../errors.js';
 import { canonicalPath, checkTargets } from './targets.js';
@@ -90,7 +91,10 @@ export class AtomicFile {
   private used = 0;
   /** Bytes stored in the file (after compression) and their hash. */
   private stored = 0;
-  private readonly hash = createHash('sha256');
+  private hash: Sha256;
+  /** Blocks are written and hashed by the worker thread (large, uncompressed outputs). */
+  private behind = false;
+
   /** Whether the file is written gzip-compressed. */
   readonly gzip: boolean;
   /** The path as given, for messages. */
@@ -101,8 +105,9 @@ export class AtomicFile {
    * missing directories, removed again if the file is aborted; `gzip`: compress (default: when the
    * target ends in `.gz`).
    */
-  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean } = {}) {
+  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean; parallelHash?: boolean } = {}) {
     this.displayName = target;
+    this.hash = new Sha256(false);
     this.gzip = options.gzip ?? isGzipPath(target);
     this.bufferBytes = options.bufferBytes ?? (this.gzip ? GZIP_BLOCK : 1 << 20);
     // a symlinked target is replaced where it points
@@ -125,14 +130,24 @@ export class AtomicFile {
       });
     }
     this.buffer = Buffer.allocUnsafe(this.bufferBytes);
+    if (options.parallelHash && !this.gzip) {
+      this.hash = new Sha256(true, { writeFd: this.fd });
+      this.behind = true;
+    }
     this.untrack = onAbort(() => this.abort());
   }
 
   write(bytes: Buffer | string): void {
     const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    if (!this.gzip) {
+    if (this.behind) {
+      // the worker writes: the bytes are copied into its blocks
+      try {
+        this.hash.update(b);
+      } catch (e) {
+        throw this.failed(e);
+      }
       this.stored += b.length;
-      this.hash.update(b);
+      return;
     }
     if (b.length >= this.bufferBytes) {
       this.flush();
@@ -145,19 +160,24 @@ export class AtomicFile {
   }
 
   private flush(): void {
-    if (this.used) this.emit(this.buffer.subarray(0, this.used));
+    if (!this.used) return;
+    this.emit(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
 
-  /** Writes a block to the temp file (as one gzip member, when compressing). */
+  /** Writes a block to the temp file (as one gzip member, when compressing), and hashes it as stored. */
   private emit(block: Buffer): void {
-    let out = block;
-    if (this.gzip) {
-      out = gzipSync(block);
-      this.stored += out.length;
-      this.hash.update(out);
-    }
+    const out = this.gzip ? gzipSync(block) : block;
     this.writeAll(out);
+    this.stored += out.length;
+    this.hash.update(out);
+  }
+
+  /** A write that failed on the worker thread: the temp file goes now, and the error says why. */
+  private failed(e: unknown): unknown {
+    if (!(e instanceof BlockWriteError)) return e;
+    this.abort();
+    return writeError(Object.assign(new Error(e.message), { code: e.code }), this.displayName);
   }
 
   private writeAll(b: Buffer): void {
@@ -182,13 +202,19 @@ export class AtomicFile {
   /** Bytes in the file as stored (compressed, for gzip): what `wc -c` will say. */
   get bytesWritten(): number {
     this.seal();
+    this.flush();
     return this.stored;
   }
 
   /** Hex sha256 of the file as stored (compressed, for gzip): what `sha256sum` will say. */
   sha256(): string {
     this.seal();
-    return this.hash.copy().digest('hex');
+    this.flush();
+    try {
+      return this.hash.digestHex();
+    } catch (e) {
+      throw this.failed(e);
+    }
   }
 
   /** Flushes, fsyncs and renames the temp file onto the target. */
@@ -201,6 +227,11 @@ export class AtomicFile {
     if (this.fd === undefined) return;
     this.seal();
     this.flush();
+    try {
+      this.hash.settle();
+    } catch (e) {
+      throw this.failed(e);
+    }
     try {
       fsyncSync(this.fd);
       closeSync(this.fd);
@@ -230,6 +261,7 @@ export class AtomicFile {
 
   /** Removes the temp file; the target is left as it was. Safe to call twice. */
   abort(): void {
+    this.hash.close();
     if (this.fd !== undefined) {
       try {
         closeSync(this.fd);

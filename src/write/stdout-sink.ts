@@ -5,7 +5,7 @@
 // the writer awaits `drain()` between records (cheap when nothing is queued), so memory stays at
 // about one buffer however slow the reader is. A reader that closes the pipe (`| head`) turns the
 // next `write` or `drain` into a SafemixError `output_closed` (exit 141, printed by nobody).
-import { createHash } from 'node:crypto';
+import { Sha256 } from '../sha256.js';
 import { SafemixError, ExitCode } from '../errors.js';
 
 export interface StdoutLike {
@@ -25,13 +25,24 @@ export function outputClosed(cause?: unknown): SafemixError {
   });
 }
 
+/** Bytes gathered before one write to the stream: records go out in large blocks, not one by one. */
+const BLOCK_BYTES = 1 << 20;
+
 export class StdoutSink {
   bytesWritten = 0;
-  private readonly hash = createHash('sha256');
+  private readonly hash: Sha256;
   private full = false;
   private failure: NodeJS.ErrnoException | undefined;
+  private block: Buffer;
+  private used = 0;
 
-  constructor(private readonly stream: StdoutLike = process.stdout as unknown as StdoutLike) {
+  /** `parallelHash`: hash on the worker thread (for large outputs). */
+  constructor(
+    private readonly stream: StdoutLike = process.stdout as unknown as StdoutLike,
+    parallelHash = false,
+  ) {
+    this.hash = new Sha256(parallelHash);
+    this.block = this.newBlock();
     // an error on the stream (EPIPE) is kept and thrown from the next write or drain, never left unhandled
     stream.on('error', (e) => {
       this.failure ??= e;
@@ -42,13 +53,38 @@ export class StdoutSink {
     this.check();
     const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     this.bytesWritten += b.length;
+    if (this.used + b.length > this.block.length) this.flush();
+    if (b.length >= this.block.length) {
+      this.send(b);
+      return;
+    }
+    b.copy(this.block, this.used);
+    this.used += b.length;
+  }
+
+  /** Sends the gathered bytes to the stream (called when the block is full, and before waiting). */
+  flush(): void {
+    if (!this.used) return;
+    const out = this.block.subarray(0, this.used);
+    // the stream holds the block until it is written: a fresh one takes its place
+    this.block = this.newBlock();
+    this.used = 0;
+    this.send(out);
+  }
+
+  private send(b: Buffer): void {
     this.hash.update(b);
     if (!this.stream.write(b)) this.full = true;
   }
 
-  /** Hex sha256 of everything written so far. */
+  private newBlock(): Buffer {
+    return Buffer.allocUnsafe(BLOCK_BYTES);
+  }
+
+  /** Hex sha256 of everything written; sends what is gathered, and ends the hash. */
   sha256(): string {
-    return this.hash.copy().digest('hex');
+    this.flush();
+    return this.hash.digestHex();
   }
 
   /** Whether the stream's buffer is full: the writer should `await drain()` before writing more. */
@@ -59,6 +95,7 @@ export class StdoutSink {
   /** Resolves once the stream has room again (at once when it has); rejects when the reader left. */
   async drain(): Promise<void> {
     this.check();
+    this.flush();
     if (!this.full) return;
     await new Promise<void>((resolve, reject) => {
       const done = (e?: unknown) => {

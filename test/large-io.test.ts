@@ -1,0 +1,137 @@
+// Large inputs take the fast paths of issue 12: the input and the output are hashed (and the output
+// written) on a worker thread, records are read in batches, and records past the first thousand are
+// checked from a Latin-1 reading of their bytes. These tests hold those paths to the plain ones: the
+// same bytes out, the manifest's hashes equal to node:crypto's over the files, and the fast reading
+// equal to the exact one on real text in 13 languages.
+import { describe, it, expect } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers.js';
+import { mixFile } from '../src/api/mix.js';
+import { DatasetReader } from '../src/read/reader.js';
+import { PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const MULTI = join(__dirname, '../../shared/corpus-multilingual/questions_xquad_11lang.tsv');
+
+/** Real multilingual questions as chat records, repeated past `bytes`, with a varied id per record. */
+function multilingualChat(bytes: number): Buffer {
+  const rows = readFileSync(MULTI, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const texts = rows.flatMap((r) => r.filter((c) => c.length > 20));
+  expect(texts.length).toBeGreaterThan(100);
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const q = texts[i % texts.length]!;
+    const line = JSON.stringify({ id: `q-${i}`, messages: [{ role: 'user', content: q }, { role: 'assistant', content: texts[(i * 7 + 3) % texts.length]! }] });
+    lines.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+describe('the worker-thread hash', () => {
+  it('equals node:crypto over blocks of every size, across the slot boundaries', () => {
+    const data = Buffer.alloc(5 * 1024 * 1024 + 17);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    const h = new Sha256(true);
+    let off = 0;
+    for (const n of [1, 7, 1 << 20, 3, (1 << 20) - 2, 2 << 20, 999_999]) {
+      h.update(data.subarray(off, Math.min(data.length, off + n)));
+      off = Math.min(data.length, off + n);
+    }
+    h.update(data.subarray(off));
+    expect(h.digestHex()).toBe(sha(data));
+    expect(new Sha256(true).digestHex()).toBe(sha(Buffer.alloc(0)));
+  });
+});
+
+describe('a large input (past the worker threshold) mixes as a small one does', () => {
+  const dir = tempDir('safemix-large-');
+  const input = join(dir, 'big.jsonl');
+  const data = multilingualChat(PARALLEL_MIN_BYTES + 2 * 1024 * 1024);
+  writeFileSync(input, data);
+
+  it('the manifest hashes are those of the files; the same seed gives the same bytes; every user record is there, unchanged', async () => {
+    expect(statSync(input).size).toBeGreaterThanOrEqual(PARALLEL_MIN_BYTES);
+    const a = await mixFile(input, { output: join(dir, 'a.jsonl'), ratio: 0.01, onEncoded: 'warn' });
+    const b = await mixFile(input, { output: join(dir, 'b.jsonl'), ratio: 0.01, onEncoded: 'warn' });
+    const outA = readFileSync(join(dir, 'a.jsonl'));
+    expect(a.manifest.input.sha256).toBe(sha(data));
+    expect(a.manifest.output.sha256).toBe(sha(outA));
+    expect(a.manifest.output.bytes).toBe(outA.length);
+    expect(readFileSync(join(dir, 'b.jsonl')).equals(outA)).toBe(true);
+    expect(b.manifest.output.sha256).toBe(a.manifest.output.sha256);
+    const injected = new Set(a.manifest.injected.map((r) => r.index));
+    const user = outA.toString('utf8').split('\n').filter((l, i) => l && !injected.has(i));
+    expect(user.join('\n') + '\n').toBe(data.toString('utf8'));
+  }, 120_000);
+});
+
+describe('the fast reading (records past the first thousand) checks as the exact reading does', () => {
+  const dir = tempDir('safemix-fast-read-');
+
+  async function readAll(path: string, exactRecords?: number) {
+    const reader = await DatasetReader.open(path, { exactRecords });
+    const out = [];
+    for await (const r of reader.records()) out.push({ r, exact: reader.exactValue(r) });
+    return out;
+  }
+
+  it('on real text in 13 languages: the same shape and ASCII, the exact value on request', async () => {
+    const path = join(dir, 'multi.jsonl');
+    writeFileSync(path, multilingualChat(400_000));
+    const exact = await readAll(path);
+    const fast = await readAll(path, 0);
+    expect(fast.length).toBe(exact.length);
+    let nonAscii = 0;
+    for (let i = 0; i < fast.length; i++) {
+      expect(fast[i]!.r.approximate).toBe(true);
+      expect(fast[i]!.exact).toEqual(exact[i]!.r.value);
+      const v = fast[i]!.r.value as { id: string; messages: { role: string; content: string }[] };
+      const e = exact[i]!.r.value as typeof v;
+      expect(v.id).toBe(e.id);
+      expect(v.messages.map((m) => m.role)).toEqual(e.messages.map((m) => m.role));
+      if (/[^\x00-\x7f]/.test(e.messages[0]!.content)) nonAscii++;
+    }
+    expect(nonAscii).toBeGreaterThan(fast.length / 3);
+  });
+
+  it('every bad record gets the same problem, message and field in both readings', async () => {
+    const path = join(dir, 'bad.jsonl');
+    const lines = [
+      '{"messages": [{"role": "user", "content": "Привет"}]}',
+      '{"messages": [{"role": "user", "content": "x", "__proto__": {"a": 1}}]}',
+      '{"messages": [{"role": "user", "content": "x", "\\u005f_proto__": 1}]}',
+      '{"a": ' + '['.repeat(200) + ']'.repeat(200) + '}',
+      '{"text": "café", "n": 1',
+      '[1, 2]',
+      '"just a string"',
+      '{"text": "a\u0000b"}',
+      '{"ключ": {"constructor": 1}}',
+    ];
+    const bytes = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a])]);
+    writeFileSync(path, bytes);
+    const exact = await readAll(path);
+    const fast = await readAll(path, 0);
+    expect(fast.map((x) => x.r.problem)).toEqual(exact.map((x) => x.r.problem));
+    expect(exact.filter((x) => x.r.problem).map((x) => x.r.problem!.code)).toEqual(['forbidden_key', 'forbidden_key', 'nesting_too_deep', 'invalid_json', 'not_an_object', 'not_an_object', 'nul_byte', 'forbidden_key', 'invalid_utf8']);
+    expect(fast.find((x) => x.r.problem?.code === 'forbidden_key' && x.r.line === 9)!.r.problem!.field).toBe('ключ.constructor');
+  });
+
+  it('CSV: quoted multi-line cells read fast decode to the exact cells', async () => {
+    const path = join(dir, 'rows.csv');
+    const rows = ['id,text,label'];
+    for (let i = 0; i < 1500; i++) rows.push(`${i},"línea ${i}\nzweite ""Zeile"" ${'日本語'.repeat(i % 3)}",${i % 2 ? 'pos' : 'neg'}`);
+    writeFileSync(path, rows.join('\r\n') + '\r\n');
+    const exact = await readAll(path);
+    const fast = await readAll(path, 0);
+    expect(fast.length).toBe(1500);
+    for (let i = 0; i < fast.length; i++) {
+      expect(fast[i]!.r.raw.equals(exact[i]!.r.raw)).toBe(true);
+      expect(fast[i]!.exact).toEqual(exact[i]!.r.value);
+    }
+    expect((fast[1499]!.exact as Record<string, string>).text).toBe('línea 1499\nzweite "Zeile" ' + '日本語'.repeat(1499 % 3));
+  });
+});
