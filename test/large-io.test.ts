@@ -63,6 +63,9 @@ describe('a large input (past the worker threshold) mixes as a small one does', 
     expect(a.manifest.output.bytes).toBe(outA.length);
     expect(readFileSync(join(dir, 'b.jsonl')).equals(outA)).toBe(true);
     expect(b.manifest.output.sha256).toBe(a.manifest.output.sha256);
+    // the manifest is written entry by entry, byte for byte what JSON.stringify gives
+    expect(a.manifest.injected.length).toBeGreaterThan(100);
+    expect(readFileSync(join(dir, 'a.jsonl.manifest.json'), 'utf8')).toBe(JSON.stringify(a.manifest, null, 2) + '\n');
     const injected = new Set(a.manifest.injected.map((r) => r.index));
     const user = outA.toString('utf8').split('\n').filter((l, i) => l && !injected.has(i));
     expect(user.join('\n') + '\n').toBe(data.toString('utf8'));

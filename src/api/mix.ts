@@ -15,6 +15,7 @@ import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../wri
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
+import { Interner, writeManifest } from '../write/manifest-file.js';
 import { openReadBack } from '../read/read-back.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
@@ -220,6 +221,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   };
   let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
+  const fieldMaps = new Interner<Manifest['injected'][number]['fields']>();
   const examples: MixResult['examples'] = [];
   let outputIndex = 0;
   try {
@@ -239,7 +241,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
       const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
-      injected.push({ index: outputIndex, ...recordEntry(r) });
+      const entry = { index: outputIndex, ...recordEntry(r) };
+      entry.fields = fieldMaps.of(entry.fields);
+      injected.push(entry);
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };
@@ -334,7 +338,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
-      manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
+      writeManifest(manifestFile, manifest);
     }
     // the output and its manifest land together or not at all
     commitTogether([...(out instanceof AtomicFile ? [out] : []), ...(manifestFile ? [manifestFile] : [])]);
@@ -379,24 +383,25 @@ function manifestPathOf(options: MixOptions): string | undefined {
   return options.manifest || `${options.output}.manifest.json`;
 }
 
-/** Byte positions of the usable records, for --order shuffle: 16 bytes per record. */
+/**
+ * Byte positions of the usable records, for --order shuffle: 12 bytes per record (offset, length) in
+ * fixed blocks, so the index grows in small steps and is never copied (12 MB for a million records).
+ */
 export class RecordIndex {
-  private offsets = new Float64Array(1024);
-  private lengths = new Float64Array(1024);
+  private static readonly BLOCK = 1 << 16;
+  private offsets: Float64Array[] = [];
+  private lengths: Uint32Array[] = [];
   size = 0;
 
   add(offset: number, length: number): void {
-    if (this.size === this.offsets.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.offsets = grow(this.offsets);
-      this.lengths = grow(this.lengths);
+    const at = this.size & (RecordIndex.BLOCK - 1);
+    if (at === 0) {
+      this.offsets.push(new Float64Array(RecordIndex.BLOCK));
+      this.lengths.push(new Uint32Array(RecordIndex.BLOCK));
     }
-    this.offsets[this.size] = offset;
-    this.lengths[this.size] = length;
+    const block = this.size >>> 16;
+    this.offsets[block]![at] = offset;
+    this.lengths[block]![at] = length;
     this.size++;
   }
 
@@ -413,10 +418,13 @@ export class RecordIndex {
   }
 
   read(fd: number, i: number): Buffer {
-    const buf = Buffer.allocUnsafe(this.lengths[i]!);
+    const block = i >>> 16;
+    const at = i & (RecordIndex.BLOCK - 1);
+    const offset = this.offsets[block]![at]!;
+    const buf = Buffer.allocUnsafe(this.lengths[block]![at]!);
     let got = 0;
     while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, this.offsets[i]! + got);
+      const n = readSync(fd, buf, got, buf.length - got, offset + got);
       if (n === 0) throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass; nothing was written', { hint: 'let the file settle (finish the upload or copy), then run again' });
       got += n;
     }

@@ -3,6 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { writeManifest } from '../write/manifest-file.js';
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
@@ -193,7 +194,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
-      manifestFile.write(JSON.stringify(manifest, null, 2) + '\n');
+      writeManifest(manifestFile, manifest);
     }
     commitTogether([out, ...(manifestFile ? [manifestFile] : [])]);
     return { manifest, manifestPath };
