@@ -81,7 +81,33 @@ export function displayPath(path: Path): string {
 /** The donor as a tree the renderer may change: a lossless parse of its bytes (CSV: a copy of its cells). */
 export function donorTree(container: Container, donor: DonorRecord): unknown {
   if (container === 'csv' || container === 'tsv') return { ...(donor.value as Record<string, string>) };
-  return losslessParse(donor.raw.toString('utf8'));
+  // a donor without numbers is the same tree either way: a copy of its parsed value is much cheaper
+  let numberFree = numberFreeDonors.get(donor);
+  if (numberFree === undefined) {
+    numberFree = !holdsNumber(donor.value);
+    numberFreeDonors.set(donor, numberFree);
+  }
+  return numberFree ? copyTree(donor.value) : losslessParse(donor.raw.toString('utf8'));
+}
+
+const numberFreeDonors = new WeakMap<DonorRecord, boolean>();
+
+function holdsNumber(v: unknown): boolean {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof LosslessNumber) return true;
+  if (Array.isArray(v)) return v.some(holdsNumber);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(holdsNumber);
+  return false;
+}
+
+/** A deep copy of a parsed JSON tree (plain objects, arrays, strings, booleans, null), keys in order. */
+function copyTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyTree);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = copyTree(x);
+    return out;
+  }
+  return v;
 }
 
 function emptyValue(form: EmptyForm | undefined): unknown {

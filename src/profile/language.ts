@@ -28,6 +28,12 @@ function letterCount(text: string): number {
   return n;
 }
 
+/**
+ * Characters of a text the detector reads: its trigram profile is settled well before this (franc's
+ * own examples are sentences), and the time grows with the length.
+ */
+const TOLD_CHARS = 800;
+
 /** Texts already told (the profile and the planner ask about the same sampled texts): bounded. */
 const told = new Map<string, string>();
 
@@ -43,7 +49,7 @@ export function detectLanguage(text: string): string {
 }
 
 function tellLanguage(text: string): string {
-  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  const sample = text.length > TOLD_CHARS ? text.slice(0, TOLD_CHARS) : text;
   if (letterCount(sample) < 8) return 'und';
   // kana decides Japanese even when Han dominates; Han alone is Chinese
   if (/[\u3040-\u30ff]/.test(sample)) return 'ja';
@@ -151,7 +157,7 @@ export class LanguageGuide {
     if (prior === 'und' || own === prior || own === 'und') return prior === 'und' ? own : prior;
     // the detector must clearly prefer the text's own language over the sample's
     const iso3 = Object.entries(ISO3).find(([, v]) => v === prior)?.[0];
-    const scores = francAll(text.slice(0, 2000), { only: ONLY, minLength: 8 });
+    const scores = francAll(text.slice(0, TOLD_CHARS), { only: ONLY, minLength: 8 });
     const priorScore = scores.find(([c]) => c === iso3)?.[1] ?? 0;
     return priorScore < 0.85 ? own : prior;
   }

@@ -10,6 +10,12 @@ export interface ByteSink {
 export class RecordSink {
   private count = 0;
   private started = false;
+  /**
+   * User bytes not yet passed on: a run of records that lie next to each other in one read block is
+   * passed on as one slice of that block (one copy, one hash update) instead of record by record.
+   */
+  private run: Buffer | undefined;
+  private runEnd = 0;
 
   constructor(private readonly out: ByteSink, private readonly layout: Pick<Layout, 'prefix' | 'separator'>) {}
 
@@ -22,26 +28,60 @@ export class RecordSink {
   /** A user record: its bytes unchanged, after the separator that preceded it in the source. */
   writeUser(record: Pick<SourceRecord, 'index' | 'raw' | 'sepBefore'>): void {
     this.start();
-    if (this.count > 0) this.out.write(record.index > 0 ? record.sepBefore : this.layout.separator);
-    this.out.write(record.raw);
+    const raw = record.raw;
+    const sep = this.count > 0 ? (record.index > 0 ? record.sepBefore : this.layout.separator) : undefined;
     this.count++;
+    const run = this.run;
+    // the record follows the run in the same block, its separator being the very bytes between them
+    if (run && raw.buffer === run.buffer && sep && raw.byteOffset === this.runEnd + sep.length && sameBytes(run, this.runEnd, sep)) {
+      this.runEnd = raw.byteOffset + raw.length;
+      return;
+    }
+    this.flushRun();
+    if (sep) this.out.write(sep);
+    this.run = raw;
+    this.runEnd = raw.byteOffset + raw.length;
+  }
+
+  /** Passes the pending run of user bytes on. */
+  private flushRun(): void {
+    const run = this.run;
+    if (!run) return;
+    this.out.write(Buffer.from(run.buffer, run.byteOffset, this.runEnd - run.byteOffset));
+    this.run = undefined;
   }
 
   /** A generated record, already serialized in the file's style. */
   writeGenerated(bytes: Buffer | string): void {
     this.start();
+    this.flushRun();
     if (this.count > 0) this.out.write(this.layout.separator);
     this.out.write(bytes);
     this.count++;
   }
 
+  /** Passes on everything written so far (before the writer waits, or reads another block). */
+  flush(): void {
+    this.flushRun();
+  }
+
   /** Writes the suffix (known only once the input has been read). */
   end(suffix: Buffer): void {
     this.start();
+    this.flushRun();
     this.out.write(suffix);
   }
 
   get records(): number {
     return this.count;
   }
+}
+
+/** Whether `bytes` sit in `block`'s memory right at absolute byte offset `at` of its ArrayBuffer. */
+function sameBytes(block: Buffer, at: number, bytes: Buffer): boolean {
+  const base = at - block.byteOffset;
+  if (base < 0 || base + bytes.length > block.buffer.byteLength - block.byteOffset) return false;
+  const view = new Uint8Array(block.buffer, at, bytes.length);
+  for (let i = 0; i < bytes.length; i++) if (view[i] !== bytes[i]) return false;
+  return true;
 }
