@@ -65,8 +65,8 @@ const NODE_LOOP = `
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-const out = createWriteStream(process.argv[2]);
-const rl = createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity });
+const out = createWriteStream(process.argv[3]);
+const rl = createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Infinity });
 for await (const line of rl) {
   if (!line) continue;
   JSON.parse(line);
@@ -82,7 +82,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
 const { parse } = require('csv-parse');
 const { stringify } = require('csv-stringify');
-await pipeline(createReadStream(process.argv[1]), parse(), stringify(), createWriteStream(process.argv[2]));
+await pipeline(createReadStream(process.argv[2]), parse(), stringify(), createWriteStream(process.argv[3]));
 `;
 const PYTHON_LOOP = `
 import json, sys
@@ -136,6 +136,11 @@ try {
     const size = `${input.name} (${(statSync(input.path).size / 1e6).toFixed(0)} MB)`;
     const mix = run('safemix mix --ratio 0.05', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05'], true);
     if (input.kind === 'jsonl') {
+      const check = spawnSync(process.execPath, [join(root, 'dist/bench/encoding-check.js'), input.path], { encoding: 'utf8' });
+      if (check.status === 0) {
+        const c = JSON.parse(check.stdout.trim()) as { seconds: number; sampled: number };
+        ratios.push(`${size}: the covert-encoding check on ${c.sampled} sampled records took ${c.seconds.toFixed(2)} s, ${((100 * c.seconds) / mix.wall).toFixed(1)}% of mix's time (goal: under 15%)`);
+      }
       run('safemix inspect', size, [process.execPath, cli, 'inspect', input.path], true);
       run('safemix mix --order shuffle', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
       const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
