@@ -138,3 +138,26 @@ describe('the fast reading (records past the first thousand) checks as the exact
     expect((fast[1499]!.exact as Record<string, string>).text).toBe('línea 1499\nzweite "Zeile" ' + '日本語'.repeat(1499 % 3));
   });
 });
+
+describe('the plain-chat shortcut of validation answers as the full check does', () => {
+  const base = () => ({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }, { role: 'assistant', content: 'Hello.' }] });
+  const cases: [string, (r: ReturnType<typeof base>) => unknown, string[]][] = [
+    ['a plain record', (r) => r, []],
+    ['a developer turn', (r) => ((r.messages[0]!.role = 'developer'), r), []],
+    ['weight on the assistant turn', (r) => ({ messages: [...r.messages.slice(0, 2), { ...r.messages[2], weight: 1 }] }), []],
+    ['weight on a user turn', (r) => ({ messages: [r.messages[0], { ...r.messages[1], weight: 0 }, r.messages[2]] }), ['weight_invalid']],
+    ['empty content', (r) => ((r.messages[1]!.content = ''), r), ['missing_content']],
+    ['no assistant turn', (r) => ({ messages: r.messages.slice(0, 2) }), ['example_missing_assistant_message']],
+    ['an unknown role', (r) => ((r.messages[1]!.role = 'customer'), r), ['unrecognized_role']],
+    ['a tool turn with no id', (r) => ({ messages: [...r.messages, { role: 'tool', content: '{}' }] }), ['tool_message_missing_id']],
+    ['an extra top-level key', (r) => ({ ...r, source: 'web' }), ['message_unrecognized_key']],
+    ['an extra message key', (r) => ({ messages: [r.messages[0], { ...r.messages[1], lang: 'en' }, r.messages[2]] }), ['message_unrecognized_key']],
+    ['content parts', (r) => ({ messages: [r.messages[0], { role: 'user', content: [{ type: 'text', text: 'Hi?' }] }, r.messages[2]] }), []],
+  ];
+  for (const [what, make, codes] of cases) {
+    it(what, async () => {
+      const { validateRecord } = await import('../src/profile/validate-record.js');
+      expect(validateRecord('openai-chat', make(base())).map((i) => i.code)).toEqual(codes);
+    });
+  }
+});

@@ -6,7 +6,8 @@ import { parse, isSafeNumber, LosslessNumber } from 'lossless-json';
 /** Whether a record's bytes hold a digit run long enough to be past 2^53. */
 export function mayHoldUnsafeNumber(raw: Buffer): boolean {
   let run = 0;
-  for (const b of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
     run = b >= 0x30 && b <= 0x39 ? run + 1 : 0;
     if (run >= 16) return true;
   }

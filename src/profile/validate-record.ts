@@ -40,7 +40,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function validateRecord(dialect: Dialect, value: unknown): ValidationIssue[] {
-  if (dialect === 'openai-chat') return validateOpenaiChat(value);
+  if (dialect === 'openai-chat') return plainOpenaiChat(value) ? [] : validateOpenaiChat(value);
   const result = dialectSchemas[dialect].safeParse(value);
   if (result.success) return dialect === 'sharegpt' ? validateSharegptRoles(value) : [];
   return result.error.issues.slice(0, 5).map((issue) => ({
@@ -70,6 +70,29 @@ function validateSharegptRoles(value: unknown): ValidationIssue[] {
   if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant'))
     issues.push({ code: 'example_missing_assistant_message', severity: 'error', field: 'conversations', message: 'no gpt turn: nothing to train on', hint: 'add the answer as a {"from": "gpt", "value": ...} turn' });
   return issues;
+}
+
+/**
+ * The common chat record, told without building anything: only "messages", each message only a
+ * system, developer, user or assistant role and non-empty text, and an assistant turn. Such a record
+ * has no issue at all (validateOpenaiChat finds none); anything else is checked in full.
+ */
+function plainOpenaiChat(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const messages = value.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const key in value) if (key !== 'messages') return false;
+  let hasAssistant = false;
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    if (!isObject(m)) return false;
+    for (const key in m) if (key !== 'role' && key !== 'content') return false;
+    const role = m.role;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'developer') return false;
+    if (typeof m.content !== 'string' || m.content.length === 0) return false;
+    if (role === 'assistant') hasAssistant = true;
+  }
+  return hasAssistant;
 }
 
 function validateOpenaiChat(value: unknown): ValidationIssue[] {
