@@ -16,31 +16,50 @@ const SLOT_BYTES = 1 << 20;
 const STALL_MS = 120_000;
 
 // plain JavaScript, evaluated as the worker's script: runs the same under tsx, vitest and the build.
-// ctrl[0]: blocks done so far; ctrl[1]: 1 once the digest is written to `out`; ctrl[2]: 1 once a
-// write failed (its error code is in `error`, and later blocks are hashed but not written).
+// ctrl[0]: blocks done so far, in order (hashed, and written when there is a file); ctrl[1]: 1 once
+// the digest is written to `out`; ctrl[2]: 1 once a write failed (its error code is in `error`, and
+// later blocks are hashed but not written). Writes are positional and go to the thread pool, so a
+// block is written while the next one is hashed; a block counts as done only when every block before
+// it is, so the main thread reuses the oldest block first.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { writeSync } = require('node:fs');
+const { write } = require('node:fs');
 const streams = new Map();
+function done(s, seq) {
+  s.finished.add(seq);
+  while (s.finished.has(s.next)) { s.finished.delete(s.next); s.next++; Atomics.add(s.ctrl, 0, 1); }
+  Atomics.notify(s.ctrl, 0);
+}
+function fail(s, e) {
+  if (Atomics.load(s.ctrl, 2) !== 0) return;
+  s.error.set(Buffer.from(String(e.code || e.message).slice(0, 60)));
+  Atomics.store(s.ctrl, 2, 1);
+}
+function writeAt(s, block, at, then) {
+  if (Atomics.load(s.ctrl, 2) !== 0) return then();
+  write(s.fd, block, 0, block.length, at, (err, n) => {
+    if (err) { fail(s, err); return then(); }
+    if (n < block.length) writeAt(s, block.subarray(n), at + n, then);
+    else then();
+  });
+}
 parentPort.on('message', (m) => {
-  if (m.op === 'open') { streams.set(m.id, { hash: createHash('sha256'), ctrl: new Int32Array(m.ctrl), error: new Uint8Array(m.error), fd: m.fd, slots: m.slots.map((b) => new Uint8Array(b)) }); return; }
+  if (m.op === 'open') { streams.set(m.id, { hash: createHash('sha256'), ctrl: new Int32Array(m.ctrl), error: new Uint8Array(m.error), fd: m.fd, slots: m.slots.map((b) => new Uint8Array(b)), position: 0, seq: 0, next: 0, finished: new Set() }); return; }
   const s = streams.get(m.id);
   if (!s) return;
   if (m.op === 'update') {
     const block = s.slots[m.slot].subarray(0, m.len);
-    if (s.fd !== undefined && Atomics.load(s.ctrl, 2) === 0) {
-      try {
-        let off = 0;
-        while (off < block.length) off += writeSync(s.fd, block, off, block.length - off);
-      } catch (e) {
-        s.error.set(Buffer.from(String(e.code || e.message).slice(0, 60)));
-        Atomics.store(s.ctrl, 2, 1);
-      }
+    const seq = s.seq++;
+    if (s.fd !== undefined) {
+      const at = s.position;
+      s.position += block.length;
+      writeAt(s, block, at, () => done(s, seq));
+      s.hash.update(block);
+    } else {
+      s.hash.update(block);
+      done(s, seq);
     }
-    s.hash.update(block);
-    Atomics.add(s.ctrl, 0, 1);
-    Atomics.notify(s.ctrl, 0);
   } else if (m.op === 'digest') {
     new Uint8Array(m.out).set(s.hash.digest());
     streams.delete(m.id);
