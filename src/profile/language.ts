@@ -32,24 +32,26 @@ function letterCount(text: string): number {
  * Characters of a text the detector reads: its trigram profile is settled well before this (franc's
  * own examples are sentences), and the time grows with the length.
  */
-const TOLD_CHARS = 800;
+const TOLD_CHARS = 400;
+/** A pool of many texts (a whole script's sample) is read further: it is told once. */
+const POOL_CHARS = 2000;
 
 /** Texts already told (the profile and the planner ask about the same sampled texts): bounded. */
 const told = new Map<string, string>();
 
 /** ISO 639-1 code of a text's language, or `und` when it is too short or unclear. */
-export function detectLanguage(text: string): string {
+export function detectLanguage(text: string, chars = TOLD_CHARS): string {
   let lang = told.get(text);
   if (lang === undefined) {
     if (told.size >= 50_000) told.clear();
-    lang = tellLanguage(text);
+    lang = tellLanguage(text, chars);
     told.set(text, lang);
   }
   return lang;
 }
 
-function tellLanguage(text: string): string {
-  const sample = text.length > TOLD_CHARS ? text.slice(0, TOLD_CHARS) : text;
+function tellLanguage(text: string, chars: number): string {
+  const sample = text.length > chars ? text.slice(0, chars) : text;
   if (letterCount(sample) < 8) return 'und';
   // kana decides Japanese even when Han dominates; Han alone is Chinese
   if (/[\u3040-\u30ff]/.test(sample)) return 'ja';
@@ -136,7 +138,7 @@ export class LanguageGuide {
       pools.set(script, pool);
     }
     this.dominant = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
-    for (const [script, pool] of pools) this.byScript.set(script, detectLanguage(pool.join('\n')));
+    for (const [script, pool] of pools) this.byScript.set(script, detectLanguage(pool.join('\n'), POOL_CHARS));
   }
 
   /** The script a text is read in: the sample's own script when the text holds a few of its letters (a Greek question about "Tesla Electric Light"). */

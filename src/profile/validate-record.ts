@@ -41,6 +41,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 export function validateRecord(dialect: Dialect, value: unknown): ValidationIssue[] {
   if (dialect === 'openai-chat') return plainOpenaiChat(value) ? [] : validateOpenaiChat(value);
+  // plain fields: any object is one (what the schema says, without building a parse result per record)
+  if (dialect === 'fields' && isObject(value)) return [];
   const result = dialectSchemas[dialect].safeParse(value);
   if (result.success) return dialect === 'sharegpt' ? validateSharegptRoles(value) : [];
   return result.error.issues.slice(0, 5).map((issue) => ({
