@@ -161,3 +161,49 @@ describe('the plain-chat shortcut of validation answers as the full check does',
     });
   }
 });
+
+describe('the sample is bounded by bytes as well as by count', () => {
+  it('under the bound it is exactly the count-bounded sample; over it, uniform, deterministic, within the bound', async () => {
+    const { Reservoir } = await import('../src/profile/reservoir.js');
+    const run = (maxBytes: number | undefined, sizes: number[]) => {
+      const r = new Reservoir<{ i: number; bytes: number }>(50, 'seed', maxBytes === undefined ? undefined : { maxBytes, bytesOf: (x) => x.bytes });
+      sizes.forEach((bytes, i) => r.offer(() => ({ i, bytes })));
+      return r;
+    };
+    const small = Array.from({ length: 1000 }, (_, i) => 10 + (i % 7));
+    expect(run(1 << 20, small).items).toEqual(run(undefined, small).items);
+    expect(run(1 << 20, small).capped).toBe(false);
+    const big = Array.from({ length: 1000 }, (_, i) => 1000 + (i % 13) * 100);
+    const a = run(20_000, big);
+    expect(a.capped).toBe(true);
+    expect(a.items.reduce((n, x) => n + x.bytes, 0)).toBeLessThanOrEqual(20_000);
+    expect(a.items.length).toBeGreaterThan(5);
+    expect(run(20_000, big).items).toEqual(a.items);
+    // uniform: over many seeds, early and late records are kept about equally often
+    let early = 0;
+    let late = 0;
+    for (let s = 0; s < 300; s++) {
+      const r = new Reservoir<number>(50, `s${s}`, { maxBytes: 10 * 1000, bytesOf: () => 1000 });
+      for (let i = 0; i < 1000; i++) r.offer(() => i);
+      for (const i of r.items) (i < 500 ? early++ : late++);
+    }
+    expect(early + late).toBe(3000);
+    expect(Math.abs(early - late) / 3000).toBeLessThan(0.08);
+  });
+
+  it('a file of large records: the profile samples fewer records, and the manifest says so', async () => {
+    const dir = tempDir('safemix-big-records-');
+    const input = join(dir, 'long.jsonl');
+    const text = readFileSync(MULTI, 'utf8').replace(/\s+/g, ' ');
+    const lines: string[] = [];
+    for (let i = 0; i < 360; i++) {
+      const long = text.slice((i * 997) % 5000).repeat(Math.ceil(100_000 / text.length) + 1).slice(0, 100_000);
+      lines.push(JSON.stringify({ messages: [{ role: 'user', content: `Summarise document ${i}: ${long}` }, { role: 'assistant', content: `Summary ${i}.` }] }));
+    }
+    writeFileSync(input, lines.join('\n') + '\n');
+    const r = await mixFile(input, { output: join(dir, 'out.jsonl'), count: 5, onEncoded: 'warn' });
+    expect(r.manifest.profile.sample).toBeLessThan(360);
+    expect(r.manifest.profile.sample).toBeGreaterThan(150);
+    expect(r.manifest.notes.join('\n')).toMatch(/the profile's sample holds \d+ records, the most that fit in 32 MiB/);
+  }, 120_000);
+});

@@ -14,6 +14,8 @@ import { analyzeFiles, analyzeSample, decodedExample, describeEncoding, plainRec
 import type { EncodingReport } from '../profile/encoding/index.js';
 
 export const DEFAULT_SAMPLE = 5000;
+/** The sample's records hold at most this many bytes (as stored); past it the sample has fewer records. */
+export const SAMPLE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_SEED = 'safemix';
 
 export interface InspectOptions extends ScanOptions {
@@ -76,7 +78,8 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   // every record is checked; only sampled ones need their text decoded (see SourceRecord.approximate)
   const scan = await openScan(path, { ...options, exactRecords: 0 });
   const seed = options.seed ?? DEFAULT_SEED;
-  const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed);
+  // bounded by count and by bytes: a file of huge records cannot fill memory through its sample
+  const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed, { maxBytes: SAMPLE_MAX_BYTES, bytesOf: (s) => s.raw.length });
   let records = 0;
   const rejected: Rejection[] = [];
   const idMax = new Map<string, number>();
@@ -105,7 +108,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   }
   const sample = reservoir.items.sort((a, b) => a.index - b.index);
   const unusableExamples = rejected.slice(0, 10).map(({ line, row, code, message }) => ({ line, row, code, message }));
-  return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax };
+  return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax, sampleCapped: reservoir.capped };
 }
 
 /** Ids: the largest trailing number of each top-level field (strings of up to 64 characters). */

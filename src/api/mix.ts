@@ -23,7 +23,7 @@ import { runParaphrase, type ParaphraseOptions, type ParaphraseRun } from '../en
 import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
-import { DEFAULT_SEED, sampleDataset } from './inspect.js';
+import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
 import { analyzeFiles, analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
@@ -160,7 +160,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     trackNumbers: true,
     onProgress: options.onProgress && ((b, s) => options.onProgress!('profile', b, s)),
   });
-  const { scan, sample, records, rejected, idMax } = pass1;
+  const { scan, sample, records, rejected, idMax, sampleCapped } = pass1;
   const file = scan.reader.name;
   await pausePoint('between-passes');
   assertUnchanged(path, file, before, 'during the first pass');
@@ -307,6 +307,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile, planner, closedSkip), ...encodingNotes];
+    if (sampleCapped) notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
     if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
     const manifest: Manifest = {
       tool: TOOL,

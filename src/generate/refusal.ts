@@ -57,7 +57,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   const spaced = join === ' ';
   const cutsAfterReason = after === '' || /^\s/.test(after);
   let text = build([]);
-  let tokens = countMemo(text);
+  let tokens = countTextTokens(text);
   let endsCut = !/\s$/.test(seed.reason!);
   const pool = [...bank.elaborations];
   const extra: string[] = [];
@@ -89,12 +89,12 @@ function isCut(piece: string): boolean {
   return piece.length > 0 && !/^\s|\s$/.test(piece);
 }
 
-/** Token counts of the bank's pieces and of the refusals' bases: a small, bounded memo. */
+/** Token counts of the bank's pieces (elaborations and closings, a few hundred per language): a small, bounded memo. */
 const memo = new Map<string, number>();
 function countMemo(text: string): number {
   let n = memo.get(text);
   if (n === undefined) {
-    if (memo.size >= 20_000) memo.clear();
+    if (memo.size >= 5_000) memo.clear();
     n = countTextTokens(text);
     memo.set(text, n);
   }
