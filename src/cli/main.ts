@@ -11,6 +11,7 @@ import type { mixFile } from '../api/mix.js';
 import type { ParaphraseOptions } from '../engine/paraphrase.js';
 import { progressReporter } from './progress.js';
 import { holdSignals, runCleanups } from '../write/cleanup.js';
+import { startGcPacer } from '../gc-pacer.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import type { Container } from '../read/types.js';
 import { registerShardCommands } from '../shard/commands.js';
@@ -285,6 +286,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // every phase of every command stops cleanly on SIGINT, SIGTERM and SIGHUP
   const releaseSignals = holdSignals();
+  // a long run's heap stays near its live size (see gc-pacer.ts)
+  const stopGcPacer = startGcPacer();
   process.stdout.on('error', onStdoutError);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -303,6 +306,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(text);
     return code;
   } finally {
+    stopGcPacer();
     runCleanups();
     releaseSignals();
   }
