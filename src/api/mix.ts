@@ -19,7 +19,8 @@ import { Interner, writeManifest } from '../write/manifest-file.js';
 import { openReadBack } from '../read/read-back.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
-import { runParaphrase, type ParaphraseOptions, type ParaphraseRun } from '../engine/paraphrase.js';
+// the paraphrase engine (and its HTTP client) loads only when a run asks for it
+import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
 import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
@@ -207,7 +208,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   if (engine === 'paraphrase' && !options.paraphrase?.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
   const paraphrase: ParaphraseRun | undefined =
     engine === 'paraphrase' && planner
-      ? await runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
+      ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
       : undefined;
 
   // pass 2: stream the user records through, placing planned records by the blend plan
