@@ -8,8 +8,8 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-const INTERVAL_MS = 1000;
-const GROWTH_BYTES = 32 * 1024 * 1024;
+const INTERVAL_MS = 500;
+const GROWTH_BYTES = 16 * 1024 * 1024;
 
 let gc: (() => void) | null | undefined;
 
