@@ -23,6 +23,8 @@ export { runParaphrase, buildPrompt, judgeAnswer, type ParaphraseOptions, type P
 export { EndpointClient, defaultCacheDir, displayEndpoint, resolveEndpoint, type ChatMessage, type ChatParameters, type ChatAnswer, type EndpointOptions, type EndpointStats } from './engine/endpoint-client.js';
 export { ParaphraseReportSchema, type ParaphraseReport } from './api/schemas.js';
 export { copyDataset } from './api/copy.js';
+// flat memory over a long run (the CLI starts it; a host process decides for itself)
+export { startGcPacer } from './gc-pacer.js';
 export {
   ValidationReportSchema,
   InspectReportSchema,

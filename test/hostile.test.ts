@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BIN, ROOT, pseudoRandomBytes, runCli, runCommand, sha256, startPaused, tempDir, type CliResult } from './helpers.js';
 import { injectedCount, MAX_INJECTED_PER_USER } from '../src/blend/plan.js';
-import { AtomicFile, removeStaleTemps } from '../src/write/atomic-file.js';
+import { AtomicFile, removeStaleTemps, tempHost } from '../src/write/atomic-file.js';
 import { StdoutSink } from '../src/write/stdout-sink.js';
 import { inferTemplates } from '../src/profile/templates.js';
 import { countTextTokens } from '../src/profile/tokens.js';
@@ -854,6 +854,19 @@ describe('item 9 and 10: the stdin spool of a killed run is removed by the next 
     const r = await runCli(['mix', '-', '-o', 'out.jsonl', '--count', '1', '--quiet'], { cwd: w.dir, env: w.env, stdin: DATA });
     expect(r.code).toBe(0);
     expect(spools()).toEqual([]);
+  });
+});
+
+describe('issue 12: the shuffle index lives in a temp file, removed on every exit', () => {
+  it('a shuffled mix leaves no index behind, and sweeps the index a killed run left', async () => {
+    const w = workspace();
+    writeFileSync(w.input, DATA);
+    const stale = join(w.tmp, `safemix-shuffle-${tempHost()}-999999-abcdef`);
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'index'), Buffer.alloc(24));
+    const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--order', 'shuffle', '--quiet'], { cwd: w.dir, env: w.env });
+    expect(r.code).toBe(0);
+    expect(readdirSync(w.tmp).filter((n) => n.startsWith('safemix-shuffle-'))).toEqual([]);
   });
 });
 

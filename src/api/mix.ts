@@ -1,7 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
-import { createWriteStream, mkdtempSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,6 +17,7 @@ import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, writeManifest } from '../write/manifest-file.js';
 import { openReadBack } from '../read/read-back.js';
+import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
@@ -114,9 +115,8 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
   return { path, cleanup };
 }
 
-/** Spools of dead safemix processes on this host (a SIGKILL leaves one): removed by the next run. */
-function removeStaleSpools(): void {
-  const lead = `safemix-stdin-${tempHost()}-`;
+/** Spools and shuffle indexes of dead safemix processes on this host (a SIGKILL leaves them): removed by the next run. */
+export function removeStaleSpools(): void {
   let names: string[] = [];
   try {
     names = readdirSync(tmpdir());
@@ -124,7 +124,8 @@ function removeStaleSpools(): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(lead)) continue;
+    const lead = [`safemix-stdin-${tempHost()}-`, `${INDEX_DIR_LEAD}${tempHost()}-`].find((l) => name.startsWith(l));
+    if (!lead) continue;
     const pid = Number(name.slice(lead.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
@@ -256,34 +257,39 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       }
     };
     if (order === 'shuffle') {
-      // user records move too: keep 16 bytes per record (offset, length), then read them back by position
+      // user records move too: their positions go to a temp file (12 bytes a record), then they are read back by position
+      removeStaleSpools();
       const index = new RecordIndex();
-      for await (const batch of pass2.batches) {
-        for (const record of batch) {
-          pass2Records++;
-          if (pass2Records === 2) await pausePoint('pass2');
-          if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
-        }
-        progress(pass2Records);
-      }
-      checkPass2('between the two passes');
-      const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
-      // records are read back by offset: a gzip input is decompressed once to a temp file for that
-      const back = await openReadBack(path, file);
       try {
-        for (let p = 0; p < permutation.length; p++) {
-          while (plan.next()) writeInjected();
-          sink.writeGenerated(index.read(back.fd, permutation[p]!));
-          outputIndex++;
-          await drained();
-          // the read-back is synchronous: let signals in now and then
-          if ((p & 0x3ff) === 0x3ff || p === 1) {
-            if (p === 1) await pausePoint('shuffle-write');
-            await new Promise((r) => setImmediate(r));
+        for await (const batch of pass2.batches) {
+          for (const record of batch) {
+            pass2Records++;
+            if (pass2Records === 2) await pausePoint('pass2');
+            if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
           }
+          progress(pass2Records);
+        }
+        checkPass2('between the two passes');
+        const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
+        // records are read back by offset: a gzip input is decompressed once to a temp file for that
+        const back = await openReadBack(path, file);
+        try {
+          for (let p = 0; p < permutation.length; p++) {
+            while (plan.next()) writeInjected();
+            sink.writeGenerated(index.read(back.fd, permutation[p]!));
+            outputIndex++;
+            await drained();
+            // the read-back is synchronous: let signals in now and then
+            if ((p & 0x3ff) === 0x3ff || p === 1) {
+              if (p === 1) await pausePoint('shuffle-write');
+              await new Promise((r) => setImmediate(r));
+            }
+          }
+        } finally {
+          back.close();
         }
       } finally {
-        back.close();
+        index.close();
       }
       assertUnchanged(path, file, before, 'while the shuffled records were read back');
     } else {
@@ -384,56 +390,6 @@ function manifestPathOf(options: MixOptions): string | undefined {
   if (options.manifest === false || (options.output === '-' && !options.manifest)) return undefined;
   return options.manifest || `${options.output}.manifest.json`;
 }
-
-/**
- * Byte positions of the usable records, for --order shuffle: 12 bytes per record (offset, length) in
- * fixed blocks, so the index grows in small steps and is never copied (12 MB for a million records).
- */
-export class RecordIndex {
-  private static readonly BLOCK = 1 << 16;
-  private offsets: Float64Array[] = [];
-  private lengths: Uint32Array[] = [];
-  size = 0;
-
-  add(offset: number, length: number): void {
-    const at = this.size & (RecordIndex.BLOCK - 1);
-    if (at === 0) {
-      this.offsets.push(new Float64Array(RecordIndex.BLOCK));
-      this.lengths.push(new Uint32Array(RecordIndex.BLOCK));
-    }
-    const block = this.size >>> 16;
-    this.offsets[block]![at] = offset;
-    this.lengths[block]![at] = length;
-    this.size++;
-  }
-
-  permutation(random: () => number): Uint32Array {
-    const p = new Uint32Array(this.size);
-    for (let i = 0; i < p.length; i++) p[i] = i;
-    for (let i = p.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = p[i]!;
-      p[i] = p[j]!;
-      p[j] = t;
-    }
-    return p;
-  }
-
-  read(fd: number, i: number): Buffer {
-    const block = i >>> 16;
-    const at = i & (RecordIndex.BLOCK - 1);
-    const offset = this.offsets[block]![at]!;
-    const buf = Buffer.allocUnsafe(this.lengths[block]![at]!);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, offset + got);
-      if (n === 0) throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass; nothing was written', { hint: 'let the file settle (finish the upload or copy), then run again' });
-      got += n;
-    }
-    return buf;
-  }
-}
-
 
 /** Closed answers: a label set, choice letters or numbers. */
 function isClosed(profile: Profile): boolean {

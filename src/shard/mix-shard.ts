@@ -20,7 +20,8 @@ import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js'
 import { pausePoint } from '../write/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
 import { openScan } from '../api/scan.js';
-import { RecordIndex, TOOL } from '../api/mix.js';
+import { TOOL } from '../api/mix.js';
+import { RecordIndex } from '../read/record-index.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';
 import type { PlanShard, ShardManifest } from './schemas.js';
 
@@ -123,24 +124,28 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     };
     if (plan.order === 'shuffle') {
       const order = new RecordIndex();
-      for await (const record of pass.records) {
-        seen++;
-        if (seen === 2) await pausePoint('mix-shard');
-        if (!rejectedAt.has(record.index)) order.add(record.offset, record.raw.length);
-        progress(seen);
-      }
-      if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, 'its bytes differ from the plan\'s sha256');
-      const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
-      const fd = openSync(path, 'r');
       try {
-        for (let p = 0; p < permutation.length; p++) {
-          while (blend.next()) writeInjected();
-          sink.writeGenerated(order.read(fd, permutation[p]!));
-          outputIndex++;
-          if ((p & 0x3ff) === 0x3ff) await new Promise((r) => setImmediate(r));
+        for await (const record of pass.records) {
+          seen++;
+          if (seen === 2) await pausePoint('mix-shard');
+          if (!rejectedAt.has(record.index)) order.add(record.offset, record.raw.length);
+          progress(seen);
+        }
+        if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, 'its bytes differ from the plan\'s sha256');
+        const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
+        const fd = openSync(path, 'r');
+        try {
+          for (let p = 0; p < permutation.length; p++) {
+            while (blend.next()) writeInjected();
+            sink.writeGenerated(order.read(fd, permutation[p]!));
+            outputIndex++;
+            if ((p & 0x3ff) === 0x3ff) await new Promise((r) => setImmediate(r));
+          }
+        } finally {
+          closeSync(fd);
         }
       } finally {
-        closeSync(fd);
+        order.close();
       }
     } else {
       for await (const record of pass.records) {
