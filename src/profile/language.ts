@@ -3,7 +3,8 @@
 // widely written ones, so that a language we do not ship is named as such rather than forced onto
 // a neighbour. Also whether a dataset is a translation pair (request and answer in different
 // languages in most records). Pure.
-import { franc, francAll } from 'franc';
+// franc's ranking on franc's data, computed without redoing per call what never changes (language-rank.ts)
+import { rankLanguages } from './language-rank.js';
 import { detectScript } from './script.js';
 
 /** ISO 639-1 codes of the languages with shipped seeds and refusals, English first. */
@@ -55,7 +56,7 @@ function tellLanguage(text: string, chars: number): string {
   if (letterCount(sample) < 8) return 'und';
   // kana decides Japanese even when Han dominates; Han alone is Chinese
   if (/[\u3040-\u30ff]/.test(sample)) return 'ja';
-  const code = franc(sample, { only: ONLY, minLength: 8 });
+  const code = rankLanguages(sample, ONLY, 8)[0]![0];
   return ISO3[code] ?? 'und';
 }
 
@@ -103,7 +104,7 @@ export function translationPair(pairs: [string, string][]): { source: string; ta
  * letters, and a Han, kana, Hangul or Thai character as three.
  */
 export function mainScript(text: string): string {
-  const report = detectScript([text.length > 2000 ? text.slice(0, 2000) : text]);
+  const report = detectScript([text.length > 2000 ? text.slice(0, 2000) : text], { words: false });
   let best = report.script;
   let bestWeight = 0;
   for (const { script, share } of report.scripts) {
@@ -145,7 +146,7 @@ export class LanguageGuide {
   private scriptOf(text: string): string {
     const script = mainScript(text);
     if (script === this.dominant || this.dominant === 'Latin' || this.dominant === 'none') return script;
-    const report = detectScript([text]);
+    const report = detectScript([text], { words: false });
     const share = report.scripts.find((s) => s.script === this.dominant || (this.dominant === 'Kana' && s.script === 'Han'))?.share ?? 0;
     return share * letterCount(text) >= 3 ? this.dominant : script;
   }
@@ -159,7 +160,7 @@ export class LanguageGuide {
     if (prior === 'und' || own === prior || own === 'und') return prior === 'und' ? own : prior;
     // the detector must clearly prefer the text's own language over the sample's
     const iso3 = Object.entries(ISO3).find(([, v]) => v === prior)?.[0];
-    const scores = francAll(text.slice(0, TOLD_CHARS), { only: ONLY, minLength: 8 });
+    const scores = rankLanguages(text.slice(0, TOLD_CHARS), ONLY, 8);
     const priorScore = scores.find(([c]) => c === iso3)?.[1] ?? 0;
     return priorScore < 0.85 ? own : prior;
   }
