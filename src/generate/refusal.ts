@@ -57,7 +57,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   const spaced = join === ' ';
   const cutsAfterReason = after === '' || /^\s/.test(after);
   let text = build([]);
-  let tokens = countTextTokens(text);
+  let tokens = countMemo(text);
   let endsCut = !/\s$/.test(seed.reason!);
   const pool = [...bank.elaborations];
   const extra: string[] = [];
@@ -89,7 +89,10 @@ function isCut(piece: string): boolean {
   return piece.length > 0 && !/^\s|\s$/.test(piece);
 }
 
-/** Token counts of the bank's pieces (elaborations and closings, a few hundred per language): a small, bounded memo. */
+/**
+ * Token counts of the bank's pieces (elaborations and closings) and of the refusals' bases (a form with
+ * a seed's reason and redirect: a few thousand, each met again as the seed decks cycle): a bounded memo.
+ */
 const memo = new Map<string, number>();
 function countMemo(text: string): number {
   let n = memo.get(text);

@@ -464,6 +464,11 @@ export class DatasetReader {
   }
 
   private jsonRecord(slice: LineSlice, index: number): SourceRecord {
+    if (this.parse && index >= this.exactRecords && slice.tooLong === undefined) {
+      // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
+      const value = approximateValue(slice.raw);
+      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value, approximate: true };
+    }
     const base = { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
     const fail = (problem: RecordIssue): SourceRecord => ({ ...base, problem });
     if (slice.tooLong !== undefined) {
@@ -474,11 +479,6 @@ export class DatasetReader {
       });
     }
     if (!this.parse) return base;
-    if (index >= this.exactRecords) {
-      // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
-      const value = approximateValue(slice.raw);
-      if (value !== undefined) return { ...base, value, approximate: true };
-    }
     const bytesProblem = checkRecordBytes(slice.raw) ?? checkNesting(slice.raw);
     if (bytesProblem) return fail(bytesProblem);
     let value: unknown;
