@@ -55,13 +55,15 @@ export interface SampleOptions extends InspectOptions {
 
 /** Why a record cannot be used, with its position; `undefined` when it can. */
 export function recordRejection(r: SourceRecord, dialect: Dialect, container: Container, validate: boolean): Rejection | undefined {
-  const at = { index: r.index, line: r.line, row: r.row };
-  if (r.problem) return { ...at, code: r.problem.code, field: r.problem.field ?? '', message: r.problem.message };
+  // built only for a record that is rejected: this runs once per record of the file
+  const at = () => ({ index: r.index, line: r.line, row: r.row });
+  if (r.problem) return { ...at(), code: r.problem.code, field: r.problem.field ?? '', message: r.problem.message };
   if (!validate) return undefined;
   const other = dialectMismatch(r.value, dialect, container);
-  if (other) return { ...at, code: 'dialect_mismatch', field: '', message: `this record is ${other}, but the file is ${dialect}` };
-  const issue = validateRecord(dialect, r.value).find((i) => i.severity === 'error');
-  return issue ? { ...at, code: issue.code, field: issue.field, message: issue.message } : undefined;
+  if (other) return { ...at(), code: 'dialect_mismatch', field: '', message: `this record is ${other}, but the file is ${dialect}` };
+  const issues = validateRecord(dialect, r.value);
+  const issue = issues.length ? issues.find((i) => i.severity === 'error') : undefined;
+  return issue ? { ...at(), code: issue.code, field: issue.field, message: issue.message } : undefined;
 }
 
 export interface Rejection {
