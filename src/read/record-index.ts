@@ -11,6 +11,7 @@ import { tempHost, writeError } from '../write/atomic-file.js';
 
 const ENTRY = 12;
 const BUFFERED = 1 << 16;
+const SCRATCH = 1 << 20;
 
 /** The name every index directory starts with (see removeStaleSpools in api/mix.ts). */
 export const INDEX_DIR_LEAD = 'safemix-shuffle-';
@@ -22,6 +23,8 @@ export class RecordIndex {
   private buffer = Buffer.allocUnsafe(BUFFERED * ENTRY);
   private used = 0;
   private readonly entry = Buffer.allocUnsafe(ENTRY);
+  /** Reused for records under SCRATCH bytes: a gigabyte read back record by record leaves no garbage. */
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH);
   private readonly unregister: () => void;
 
   constructor() {
@@ -63,12 +66,16 @@ export class RecordIndex {
     return p;
   }
 
-  /** Record `i`'s bytes, read from the input file `fd` at the position the index holds. */
+  /**
+   * Record `i`'s bytes, read from the input file `fd` at the position the index holds. A record under
+   * 1 MiB comes in a buffer reused by the next call: write it (the sinks copy it) before reading on.
+   */
   read(fd: number, i: number): Buffer {
     if (this.used) this.flush();
     if (readSync(this.fd!, this.entry, 0, ENTRY, i * ENTRY) !== ENTRY) throw new Error(`the shuffle index has no entry ${i}`);
     const offset = this.entry.readDoubleLE(0);
-    const buf = Buffer.allocUnsafe(this.entry.readUInt32LE(8));
+    const length = this.entry.readUInt32LE(8);
+    const buf = length < SCRATCH ? this.scratch.subarray(0, length) : Buffer.allocUnsafe(length);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, offset + got);
