@@ -1,8 +1,9 @@
 // Keeps a long run's memory flat. V8 sizes its heap by the run's allocation rate, not by what is
 // alive: on a gigabyte file the old generation fills with garbage for longer between collections,
 // and peak RSS grew by 80 MB from a 100 MB file to a 1 GB one while the live heap stayed the same.
-// The pacer checks the heap once a second and, when it has grown by GROWTH_BYTES since the last
-// collection, runs a full one (about 30 ms for safemix's live heap). The CLI starts it for every
+// The pacer checks the heap and the memory outside it (read blocks are ArrayBuffers, freed only by a
+// collection) twice a second and, when they have grown by GROWTH_BYTES since the last collection,
+// runs a full one (about 30 ms for safemix's live heap). The CLI starts it for every
 // command; a library user decides for their own process (startGcPacer), since a full collection of a
 // large host heap costs more.
 import v8 from 'node:v8';
@@ -30,11 +31,15 @@ function fullCollection(): (() => void) | null {
 export function startGcPacer(): () => void {
   const collect = fullCollection();
   if (!collect) return () => {};
-  let floor = v8.getHeapStatistics().used_heap_size;
+  const inUse = () => {
+    const h = v8.getHeapStatistics();
+    return h.used_heap_size + h.external_memory;
+  };
+  let floor = inUse();
   const timer = setInterval(() => {
-    if (v8.getHeapStatistics().used_heap_size - floor < GROWTH_BYTES) return;
+    if (inUse() - floor < GROWTH_BYTES) return;
     collect();
-    floor = v8.getHeapStatistics().used_heap_size;
+    floor = inUse();
   }, INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
