@@ -30,17 +30,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    if (options.stdin !== undefined) child.stdin.end(options.stdin);
-    else child.stdin.end();
-  });
+  return runCommand(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], options);
 }
 
 /** The corpus files with what a careful reader states about them (README table). */

@@ -55,15 +55,13 @@ export interface SampleOptions extends InspectOptions {
 
 /** Why a record cannot be used, with its position; `undefined` when it can. */
 export function recordRejection(r: SourceRecord, dialect: Dialect, container: Container, validate: boolean): Rejection | undefined {
-  // built only for a record that is rejected: this runs once per record of the file
-  const at = () => ({ index: r.index, line: r.line, row: r.row });
-  if (r.problem) return { ...at(), code: r.problem.code, field: r.problem.field ?? '', message: r.problem.message };
+  const reject = (code: string, field: string, message: string): Rejection => ({ index: r.index, line: r.line, row: r.row, code, field, message });
+  if (r.problem) return reject(r.problem.code, r.problem.field ?? '', r.problem.message);
   if (!validate) return undefined;
   const other = dialectMismatch(r.value, dialect, container);
-  if (other) return { ...at(), code: 'dialect_mismatch', field: '', message: `this record is ${other}, but the file is ${dialect}` };
-  const issues = validateRecord(dialect, r.value);
-  const issue = issues.length ? issues.find((i) => i.severity === 'error') : undefined;
-  return issue ? { ...at(), code: issue.code, field: issue.field, message: issue.message } : undefined;
+  if (other) return reject('dialect_mismatch', '', `this record is ${other}, but the file is ${dialect}`);
+  const issue = validateRecord(dialect, r.value).find((i) => i.severity === 'error');
+  return issue ? reject(issue.code, issue.field, issue.message) : undefined;
 }
 
 export interface Rejection {

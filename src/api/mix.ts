@@ -15,7 +15,7 @@ import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../wri
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
-import { Interner, writeManifest } from '../write/manifest-file.js';
+import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
@@ -329,14 +329,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       engine,
       ...(paraphrase ? { paraphrase: paraphrase.report } : {}),
       safetySource: safety ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
-      profile: {
-        request: `${profile.views.request.path} (${profile.views.request.slot})`,
-        response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
-        systemPrompts: profile.systemPrompts.kind,
-        templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
-        answerSpace: profile.answerSpace.kind,
-        sample: sample.length,
-      },
+      profile: manifestProfile(profile, sample.length),
       notes,
       drawn: planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 },
       userRecords: usable,

@@ -3,7 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
-import { writeManifest } from '../write/manifest-file.js';
+import { manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
@@ -181,14 +181,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       order: plan.order,
       engine: 'render',
       safetySource: { kind: plan.safety.kind, ...(plan.safety.path ? { path: plan.safety.path } : {}), requests: plan.safety.requests, split: plan.safety.split },
-      profile: {
-        request: `${profile.views.request.path} (${profile.views.request.slot})`,
-        response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
-        systemPrompts: profile.systemPrompts.kind,
-        templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
-        answerSpace: profile.answerSpace.kind,
-        sample: donors.length,
-      },
+      profile: manifestProfile(profile, donors.length),
       notes: [...plan.notes, ...(langs ? [`languages of this shard's safety records: ${langs}`] : [])],
       drawn,
       userRecords: shard.usable,

@@ -2,6 +2,7 @@
 // the injected list (one entry per safety record, tens of thousands on a large file) is serialized
 // entry by entry into the file's buffer, so the manifest adds no memory that grows with the file.
 import type { ByteSink } from './record-sink.js';
+import type { Profile } from '../profile/profile.js';
 
 const MARK = '\n  "injected": []';
 
@@ -25,6 +26,18 @@ export function writeManifest(out: ByteSink, manifest: { injected: readonly unkn
     }
   }
   out.write(piece + text.slice(cut + 1) + '\n');
+}
+
+/** The manifest's summary of a profile: where requests and answers go, the templates, the sample's size. */
+export function manifestProfile(profile: Profile, sample: number) {
+  return {
+    request: `${profile.views.request.path} (${profile.views.request.slot})`,
+    response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
+    systemPrompts: profile.systemPrompts.kind,
+    templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
+    answerSpace: profile.answerSpace.kind,
+    sample,
+  };
 }
 
 /** One shared object per distinct value: the `fields` maps of a run's entries are nearly all alike. */

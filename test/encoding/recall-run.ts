@@ -1,5 +1,6 @@
 // Runs one recall cell: a 1,000-record chat dataset from the independent fixtures, analysed the way
 // inspect and mix analyse a sample, scored against the labels the fixture was built with.
+import { describe, expect, it } from 'vitest';
 import { analyzeSample } from '../../src/api/encoding-check.js';
 import type { EncodingReport } from '../../src/profile/encoding/index.js';
 import type { Variant } from './independent/encoders.js';
@@ -73,3 +74,30 @@ export function cellText(c: Cell): string {
 }
 
 export const SHARES = [0.01, 0.02, 0.05, 0.2];
+
+/**
+ * One recall suite: a test per variant at its shares (all of `shares` unless `sharesOf` says fewer),
+ * with the acceptance's checks on every cell, and the table printed for the README.
+ */
+export function describeRecall(title: string, variants: Variant[], shares: number[], sharesOf: (v: Variant) => number[] = () => shares): void {
+  const lines: string[] = [];
+  describe(title, () => {
+    for (const v of variants) {
+      it(`${v.family}: ${v.name}`, () => {
+        const cells: Cell[] = sharesOf(v).map((share) => runCell(v, share));
+        lines.push(`| ${v.family} | ${v.name} | ${cells.length < shares.length ? '— | ' : ''}${cells.map(cellText).join(' | ')} |`);
+        for (const c of cells) {
+          expect(c.falseAlarms, `false alarms at ${c.share}`).toBe(0);
+          if (c.share >= 0.05) expect(c.verdict, `verdict at ${c.share}`).toBe('encoded');
+          if (c.share >= 0.02 && c.scheme) expect(c.verdict, `verdict at ${c.share} with the scheme recovered`).toBe('encoded');
+          if (c.share >= 0.02 && c.exactKey !== undefined) expect(c.exactKey, `exact key at ${c.share}`).toBe(true);
+          if (c.share >= 0.05) expect(c.family, `family named at ${c.share}`).toBe(true);
+        }
+      });
+    }
+    it('prints the table', () => {
+      console.log(['', `| family | variant | ${shares.map((s) => `${s * 100}%`).join(' | ')} |`, `|---|---|${shares.map(() => '---').join('|')}|`, ...lines].join('\n'));
+      expect(lines).toHaveLength(variants.length);
+    });
+  });
+}
