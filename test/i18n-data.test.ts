@@ -72,8 +72,9 @@ describe('refusal banks', () => {
 });
 
 describe('refusals fit their request: the per-seed tag test', () => {
-  it('every refusal composed for every seed, at every length, holds only that seed\'s reason and redirect', () => {
+  it('every refusal composed for every seed, at every length, holds only that seed\'s reason and redirect, and its piecewise token count is the tokenizer\'s', () => {
     let composed = 0;
+    let counted = 0;
     const problems: string[] = [];
     for (const lang of REQUIRED) {
       const bank = loadRefusals(lang);
@@ -83,8 +84,11 @@ describe('refusals fit their request: the per-seed tag test', () => {
         const foreign = others(s).flatMap((o) => [o.reason, ...(o.redirect ? [o.redirect] : [])]).filter((t) => t !== s.reason && t !== s.redirect);
         for (const target of [8, 25, 60, 120, 200]) {
           const random = seedrandom(`${s.id}:${target}`);
-          const { text, parts } = composeRefusal(bank, s, target, random);
+          const { text, parts, tokens } = composeRefusal(bank, s, target, random);
           composed++;
+          // the count composeRefusal builds from its pieces is the tokenizer's count of the whole text
+          if (tokens !== undefined && tokens !== countTextTokens(text)) problems.push(`${s.id}@${target}: counted ${tokens} tokens from its pieces, the tokenizer counts ${countTextTokens(text)}`);
+          if (target >= 60 && tokens !== undefined) counted++;
           if (parts.includes('reason') && !text.includes(s.reason)) problems.push(`${s.id}@${target}: its reason is missing`);
           if (parts.includes('redirect') && !text.includes(s.redirect!)) problems.push(`${s.id}@${target}: its redirect is missing`);
           const wrong = foreign.find((t) => text.includes(t));
@@ -95,5 +99,6 @@ describe('refusals fit their request: the per-seed tag test', () => {
     }
     expect(problems).toEqual([]);
     expect(composed).toBeGreaterThan(10_000);
+    expect(counted).toBeGreaterThan(5_000);
   });
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { openScan } from '../src/api/scan.js';
 import { countTextTokens } from '../src/profile/tokens.js';
+import { applyTextStyle } from '../src/profile/text-style.js';
 import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
 import { BANKS, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
 
@@ -41,6 +42,28 @@ function realTexts(lang: string, n: number): string[] {
 }
 
 const MULTI_LANGS = ['ar', 'de', 'el', 'es', 'hi', 'ro', 'ru', 'th', 'tr', 'vi', 'zh', 'pl', 'fi'];
+
+describe('lower-casing in the data\'s style', () => {
+  it('is the locale-aware lower case of real text in 13 languages and of every shipped bank, Turkish and Lithuanian included', () => {
+    const style = { lowercase: true, tokenized: false, evidence: '' };
+    let checked = 0;
+    const cases: [string, string][] = [];
+    for (const lang of MULTI_LANGS) for (const t of realTexts(lang, 300)) cases.push([lang, t]);
+    for (const [lang, bank] of BANKS) for (const t of [...bank.short, ...bank.elaborations, ...bank.closings, ...bank.refusals.map((r) => r.text)]) cases.push([lang, t.toUpperCase()]);
+    // the languages with their own rules: dotted and dotless i, and Lithuanian's dot above
+    cases.push(['tr', 'İSTANBUL IĞDIR Işık'], ['az', 'İLHAM IŞIQ'], ['lt', 'ĮĖJIMAS Ì Í Ĩ J̃'], ['el', 'ΟΔΥΣΣΕΥΣ ΣΟΦΟΣ'], ['de', 'STRASSE ẞ']);
+    const wrong: string[] = [];
+    for (const [lang, text] of cases) {
+      checked++;
+      const got = applyTextStyle(text, style, lang);
+      if (got !== text.toLocaleLowerCase(lang)) wrong.push(`${lang}: ${text.slice(0, 40)} → ${got.slice(0, 40)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(3000);
+    // the check can tell: Turkish text lower-cased by the default rules differs
+    expect('IĞDIR'.toLowerCase()).not.toBe('IĞDIR'.toLocaleLowerCase('tr'));
+  });
+});
 
 describe('real non-English text gets safety records in its language (chat and Alpaca)', () => {
   for (const lang of MULTI_LANGS) {

@@ -243,7 +243,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
       const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
-      const entry = { index: outputIndex, ...recordEntry(r) };
+      const entry = recordEntry(r, outputIndex) as Manifest['injected'][number];
       entry.fields = fieldMaps.of(entry.fields);
       injected.push(entry);
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });

@@ -22,6 +22,8 @@ export interface Composed {
   text: string;
   /** Bank ids and parts used, for the manifest and the tag test. */
   parts: string[];
+  /** The text's length in o200k tokens, where it was counted (long forms). */
+  tokens?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   const spaced = join === ' ';
   const cutsAfterReason = after === '' || /^\s/.test(after);
   let text = build([]);
-  let tokens = countMemo(text);
+  let tokens = countBase(f.text, seed.reason!, redirect, text);
   let endsCut = !/\s$/.test(seed.reason!);
   const pool = [...bank.elaborations];
   const extra: string[] = [];
@@ -78,10 +80,40 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
     const closed = spaced && isCut(closing) && !/\s$/.test(text) ? tokens + countMemo(' ' + closing) : countTextTokens(text + join + closing);
     if (closed <= REFUSAL_TOKEN_CAP) {
       text = text + join + closing;
+      tokens = closed;
       parts.push('closing');
     }
   }
-  return { text, parts };
+  return { text, parts, tokens };
+}
+
+/**
+ * The token count of a long form filled with a seed's reason and redirect (`text`), from the counts of
+ * its pieces (the form's literal parts, the reason, the redirect; each memoised) where every junction
+ * is a cut: a non-space character and a single space, then a non-space character (the space on either
+ * side of the junction). Otherwise, or when the pieces do not rebuild `text` exactly, it is counted whole.
+ */
+function countBase(form: string, reason: string, redirect: string, text: string): number {
+  const pieces = form.split(/(\{reason\}|\{redirect\})/).map((p) => (p === '{reason}' ? reason : p === '{redirect}' ? redirect : p));
+  if (pieces.join('') !== text) return countMemo(text);
+  let total = 0;
+  let start = 0;
+  let at = 0;
+  for (let i = 0; i < pieces.length - 1; i++) {
+    at += pieces[i]!.length;
+    const cut = cutAt(text, at);
+    if (cut === undefined) continue;
+    if (cut > start) total += countMemo(text.slice(start, cut));
+    start = cut;
+  }
+  return total + countMemo(text.slice(start));
+}
+
+/** Where the tokenizer's pre-split must cut at junction `at`: before a single space between two non-space characters. */
+function cutAt(text: string, at: number): number | undefined {
+  const spaceAt = text[at] === ' ' ? at : text[at - 1] === ' ' ? at - 1 : -1;
+  if (spaceAt < 1 || spaceAt + 1 >= text.length) return undefined;
+  return /\s/.test(text[spaceAt - 1]!) || /\s/.test(text[spaceAt + 1]!) ? undefined : spaceAt;
 }
 
 /** A piece that starts and ends with a non-space character. */

@@ -35,10 +35,17 @@ export function inferTextStyle(texts: string[]): TextStyle {
   return { lowercase, tokenized, evidence: parts.join('; ') };
 }
 
+/**
+ * Languages whose lower case differs from the default mapping (Unicode SpecialCasing's language-
+ * sensitive rules: Lithuanian, Turkish, Azeri); every other language lower-cases alike, and the
+ * locale-aware call costs several times more.
+ */
+const LOCALE_CASED = new Set(['lt', 'tr', 'az']);
+
 /** Writes a text in a style: lower case (in the language's rules), then PTB-like spacing. */
 export function applyTextStyle(text: string, style: TextStyle, lang = 'en'): string {
   let out = text;
-  if (style.lowercase) out = out.toLocaleLowerCase(lang === 'tr' ? 'tr' : lang);
+  if (style.lowercase) out = LOCALE_CASED.has(lang) ? out.toLocaleLowerCase(lang) : out.toLowerCase();
   if (style.tokenized) {
     out = out
       .replace(/(\w)(n't)\b/gi, '$1 $2')
