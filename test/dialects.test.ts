@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { classifyRecord, detectDialect, dialectSchemas, type Dialect } from '../src/profile/dialects.js';
 import { validateRecord } from '../src/profile/validate-record.js';
+import { parse as losslessParse } from 'lossless-json';
 import { inferJsonStyle, stringifyStyled } from '../src/write/json-style.js';
 import { DatasetReader } from '../src/read/reader.js';
 import { CORPUS_FILES, corpus } from './helpers.js';
@@ -81,6 +82,14 @@ describe('JSON writing style', () => {
     const style = inferJsonStyle([Buffer.from('{"q": "Janet\\u2019s ducks", "a": "x"}')]);
     expect(style).toMatchObject({ keySep: ': ', itemSep: ', ', indent: null, asciiOnly: true });
     expect(stringifyStyled({ q: 'café — “ok”', a: ['x', 'y'] }, style)).toBe('{"q": "caf\\u00e9 \\u2014 \\u201cok\\u201d", "a": ["x", "y"]}');
+  });
+  it('compact style keeps number texts, drops undefined keys and writes undefined items as null, like the general writer', () => {
+    const style = inferJsonStyle([Buffer.from('{"a":1,"b":"x"}')]);
+    expect(style).toMatchObject({ keySep: ':', itemSep: ',', indent: null, asciiOnly: false });
+    const tree = losslessParse('{"id":1e400,"n":1.0,"big":12345678901234567890,"s":"é\\u0001","list":[1,{"x":null}]}') as Record<string, unknown>;
+    expect(stringifyStyled(tree, style)).toBe('{"id":1e400,"n":1.0,"big":12345678901234567890,"s":"é\\u0001","list":[1,{"x":null}]}');
+    expect(stringifyStyled({ a: undefined, b: [undefined, 2], c: { d: undefined } }, style)).toBe('{"b":[null,2],"c":{}}');
+    expect(stringifyStyled(Object.assign(Object.create(null), { q: 'ñ' }), style)).toBe('{"q":"ñ"}');
   });
   it('compact style stays compact and raw UTF-8', () => {
     const style = inferJsonStyle([Buffer.from('{"prompt":"héllo","completion":" 1"}')]);

@@ -82,7 +82,32 @@ function separatorsOutsideStrings(text: string): { keySpaced: boolean; keyTight:
 
 /** JSON.stringify in a given style. `base` is the indentation of the line the value starts on. */
 export function stringifyStyled(value: unknown, style: JsonStyle, base = ''): string {
+  // compact raw-UTF-8 style is JSON.stringify's own, for a tree of plain values (no kept number text)
+  if (style.indent === null && style.keySep === ':' && style.itemSep === ',' && !style.asciiOnly && isPlainTree(value)) return JSON.stringify(value) ?? 'null';
   return write(value, style, base);
+}
+
+/** A parsed tree JSON.stringify writes as `write` does: plain objects, arrays, strings, finite or not numbers, booleans, null. */
+function isPlainTree(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainTree(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k in value) if (!isPlainTree((value as Record<string, unknown>)[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function write(value: unknown, style: JsonStyle, indent: string): string {
