@@ -2,7 +2,8 @@
 // on generated data (seeded, in a temp directory, never committed), all compiled, each in its own
 // process, measured by the kernel (wall, CPU, peak RSS):
 //   - openai-chat JSONL of BENCH_MB (default 1024) and of 100 MB: `safemix mix IN -o OUT --ratio 0.05`
-//     (validation and the encoding check on, as by default), `inspect`, `mix --order shuffle`, against
+//     (validation and the encoding check on, as by default), `inspect`, `mix --order shuffle` (and on
+//     100 MB `mix --ratio 1`, the cost of generating safety records), against
 //     a Node loop (readline + JSON.parse + write with backpressure) and a Python loop (json.loads per line);
 //   - a CSV with a multi-line quoted text column of BENCH_CSV_MB (default 300): `mix` against
 //     csv-parse → csv-stringify and Python's csv reader → writer.
@@ -100,6 +101,11 @@ with open(sys.argv[1], newline='') as f, open(sys.argv[2], 'w', newline='') as o
         w.writerow(r)
 `;
 
+/** Non-empty lines of a file (its records, for JSONL). */
+function recordsOf(path: string): number {
+  return Number(execFileSync('grep', ['-c', '.', path], { encoding: 'utf8' }).trim());
+}
+
 interface Row extends Measure {
   task: string;
   input: string;
@@ -142,6 +148,11 @@ try {
         ratios.push(`${size}: the covert-encoding check on ${c.sampled} sampled records took ${c.seconds.toFixed(2)} s, ${((100 * c.seconds) / mix.wall).toFixed(1)}% of mix's time (goal: under 15%)`);
       }
       run('safemix inspect', size, [process.execPath, cli, 'inspect', input.path], true);
+      // one safety record per user record: the cost of generating them shows (the smaller file only)
+      if (input.mb === smallMB) {
+        const heavy = run('safemix mix --ratio 1', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '1'], true);
+        ratios.push(`${size}: --ratio 1 adds one safety record per user record: ${(((heavy.cpu - mix.cpu) / (0.95 * recordsOf(input.path))) * 1e6).toFixed(0)} µs of CPU per added record (against --ratio 0.05)`);
+      }
       run('safemix mix --order shuffle', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
       const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
       ratios.push(`${size}: mix vs Node loop ${(node.wall / mix.wall).toFixed(2)}× wall, ${(node.cpu / mix.cpu).toFixed(2)}× CPU (goal ≥ 1.0×)`);

@@ -28,7 +28,7 @@ import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
 import { analyzeFiles, analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
-import type { EncodingReport } from '../profile/encoding/index.js';
+import { releaseLanguageModels, type EncodingReport } from '../profile/encoding/index.js';
 
 export interface MixOptions extends ScanOptions {
   output: string;
@@ -211,6 +211,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     engine === 'paraphrase' && planner
       ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
       : undefined;
+
+  // the covert-encoding models are not needed past this point: they need not stay in memory through pass 2
+  releaseLanguageModels();
 
   // pass 2: stream the user records through, placing planned records by the blend plan
   // a large output is hashed on the worker thread, as the input is

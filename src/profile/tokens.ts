@@ -13,8 +13,18 @@ const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<
 type CountWith = (text: string, options: typeof AS_TEXT) => number;
 let countWith: CountWith | undefined;
 
+/**
+ * Pieces of text the tokenizer remembers the merges of (its default, 100,000, grows to tens of MB on
+ * multilingual data); counts are the same at any size.
+ */
+const MERGE_CACHE = 10_000;
+
 function countTokens(text: string): number {
-  countWith ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountWith }).countTokens;
+  if (!countWith) {
+    const tokenizer = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountWith; setMergeCacheSize: (n: number) => void };
+    tokenizer.setMergeCacheSize(MERGE_CACHE);
+    countWith = tokenizer.countTokens;
+  }
   return countWith(text, AS_TEXT);
 }
 

@@ -10,6 +10,7 @@ export { analyzeEncoding, analyzeEncodingDetailed, thresholdsOf, type AnalyzeOpt
 export { encodeWithScheme, decodeWithScheme, isWritable } from './codecs/index.js';
 export { recoverSubstitutionKeyFromPairs, recoverSubstitutionKeyByFrequency } from './key-recovery.js';
 export { walnutKey } from './codecs/keys.js';
+export { releaseLanguageModels } from './language-model.js';
 export { DEFAULT_THRESHOLDS, type EncodingThresholds, type SchemeVariant } from './types.js';
 
 /** Families found in one text (a plaintext/encoding pair inside the text included), strongest first. */

@@ -144,6 +144,15 @@ function models(): Models {
   return cache;
 }
 
+/**
+ * Lets the models (about 15 MB) be collected: a run calls it once its analysis is done, so that they
+ * do not stay in memory through the writing pass. A later score builds them again.
+ */
+export function releaseLanguageModels(): void {
+  cache = undefined;
+  recentIds.clear();
+}
+
 /** The last texts scored (recognizers often score the same stretch more than once). */
 const recentIds = new Map<string, Int32Array>();
 
