@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { mixFile } from '../src/api/mix.js';
+import { SAMPLE_MAX_BYTES } from '../src/api/inspect.js';
 import { DatasetReader } from '../src/read/reader.js';
 import { PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
 
@@ -202,8 +203,11 @@ describe('the sample is bounded by bytes as well as by count', () => {
     }
     writeFileSync(input, lines.join('\n') + '\n');
     const r = await mixFile(input, { output: join(dir, 'out.jsonl'), count: 5, onEncoded: 'warn' });
-    expect(r.manifest.profile.sample).toBeLessThan(360);
-    expect(r.manifest.profile.sample).toBeGreaterThan(150);
-    expect(r.manifest.notes.join('\n')).toMatch(/the profile's sample holds \d+ records, the most that fit in 32 MiB/);
+    // the sample holds as many records as fit in SAMPLE_MAX_BYTES, far fewer than 360
+    const sizes = lines.map((l) => Buffer.byteLength(l));
+    expect(r.manifest.profile.sample).toBeLessThanOrEqual(Math.floor(SAMPLE_MAX_BYTES / Math.min(...sizes)));
+    expect(r.manifest.profile.sample).toBeGreaterThanOrEqual(Math.floor(SAMPLE_MAX_BYTES / Math.max(...sizes)));
+    expect(r.manifest.profile.sample).toBeLessThan(150);
+    expect(r.manifest.notes.join('\n')).toMatch(new RegExp(`the profile's sample holds ${r.manifest.profile.sample} records, the most that fit in ${SAMPLE_MAX_BYTES / 2 ** 20} MiB`));
   }, 120_000);
 });

@@ -20,6 +20,7 @@ import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
+import { releaseDonorBytes } from '../generate/render.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
 import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
 import { trainSeeds } from '../generate/seeds.js';
@@ -212,8 +213,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
       : undefined;
 
-  // the covert-encoding models are not needed past this point: they need not stay in memory through pass 2
+  // the covert-encoding models and most sampled records' bytes are not needed past this point: they
+  // need not stay in memory through pass 2 (the paraphrase engine quotes donors' bytes: it keeps them)
   releaseLanguageModels();
+  if (!paraphrase) releaseDonorBytes(container, sample);
 
   // pass 2: stream the user records through, placing planned records by the blend plan
   // a large output is hashed on the worker thread, as the input is

@@ -92,6 +92,26 @@ export function donorTree(container: Container, donor: DonorRecord): unknown {
 
 const numberFreeDonors = new WeakMap<DonorRecord, boolean>();
 
+/**
+ * Drops the bytes of donors whose tree is rebuilt from their parsed value (CSV rows, JSON without
+ * numbers): once the profile and the serializer are built, only number-holding donors are read from
+ * their bytes again (a lossless parse). The sample holds up to SAMPLE_MAX_BYTES of such bytes, which
+ * need not stay in memory through the writing pass. Returns the bytes released.
+ */
+export function releaseDonorBytes(container: Container, donors: DonorRecord[]): number {
+  let released = 0;
+  for (const d of donors) {
+    if (d.raw.length === 0) continue;
+    const csv = container === 'csv' || container === 'tsv';
+    if (!csv && holdsNumber(d.value)) continue;
+    released += d.raw.length;
+    (d as { raw: Buffer }).raw = NO_BYTES;
+  }
+  return released;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
 function holdsNumber(v: unknown): boolean {
   if (typeof v === 'number' || typeof v === 'bigint' || v instanceof LosslessNumber) return true;
   if (Array.isArray(v)) return v.some(holdsNumber);
