@@ -9,7 +9,8 @@
 //     csv-parse → csv-stringify and Python's csv reader → writer.
 // Prints one table with every ratio (baseline time ÷ safemix time: above 1 means safemix is faster)
 // and the goals of issue 12; exits 1 when a safemix task's peak RSS reaches 200 MB. Python rows are
-// left out when python3 is missing. BENCH_MB=50 is a quick smoke run.
+// left out when python3 is missing. BENCH_MB=50 is a quick smoke run. Each command runs BENCH_RUNS
+// times (default 3): the machine is shared, and one run's ratios move by ±20%.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,18 +108,27 @@ function recordsOf(path: string): number {
 }
 
 interface Row extends Measure {
+  /** Wall time of every run. */
+  walls: number[];
   task: string;
   input: string;
   safemix: boolean;
 }
 
 const rows: Row[] = [];
+/** Runs of each command: the table shows the median wall and CPU and the highest peak RSS of them. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 function run(task: string, input: string, cmd: string[], safemix: boolean): Row {
   process.stderr.write(`  ${task} on ${input} …\n`);
   const out = join(dir, 'out');
-  const m = measure(cmd.map((c) => (c === 'OUT' ? out : c)));
-  rmSync(out, { force: true });
-  rmSync(`${out}.manifest.json`, { force: true });
+  const runs: Measure[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(measure(cmd.map((c) => (c === 'OUT' ? out : c))));
+    rmSync(out, { force: true });
+    rmSync(`${out}.manifest.json`, { force: true });
+  }
+  const m = { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), rssMB: Math.max(...runs.map((r) => r.rssMB)), walls: runs.map((r) => r.wall) };
   const row = { task, input, safemix, ...m };
   rows.push(row);
   return row;
@@ -172,9 +182,10 @@ try {
   }
 
   console.log(`\nsafemix benchmark, node ${process.version}${python ? `, ${spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : ', no python3'}`);
+  console.log(`${RUNS} run(s) of each command: median wall and CPU, highest peak RSS; every run's wall in brackets`);
   console.log('| input | task | wall (s) | CPU (s) | peak RSS (MB) |');
   console.log('|---|---|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.input} | ${r.task} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`);
+  for (const r of rows) console.log(`| ${r.input} | ${r.task} | ${r.wall.toFixed(2)}${r.walls.length > 1 ? ` (${r.walls.map((w) => w.toFixed(1)).join(', ')})` : ''} | ${r.cpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`);
   console.log('\nratios (baseline ÷ safemix; above 1: safemix is faster):');
   for (const r of ratios) console.log(`- ${r}`);
   const growth = (task: string) => {
