@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
-import { recordEntry, type PlannedRecord, type SafetyPlanner } from '../generate/planner.js';
+import { recordEntry, type PlannedRecord, type RecordEntry, type SafetyPlanner } from '../generate/planner.js';
 import type { Container } from '../read/types.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import type { ParaphraseReport } from '../api/schemas.js';
@@ -68,17 +68,8 @@ export interface ParaphraseContext {
 }
 
 /** A safety record as spooled: its bytes and its manifest entry (less the output index). */
-export interface SpooledRecord {
+export interface SpooledRecord extends Omit<RecordEntry, 'index'> {
   bytes: string;
-  seedId: string;
-  category: string;
-  donor: number;
-  lang: string;
-  answerLang?: string;
-  langFallback?: string;
-  encoded?: boolean;
-  fields: Record<string, string>;
-  exception?: string;
   /** Why the offline record was written instead of the model's. */
   fallback?: string;
 }

@@ -65,7 +65,7 @@ export interface PlannedRecord extends Rendered {
 
 const MAX_DONOR_TRIES = 64;
 
-/** What the manifest says of one planned record (its output index is added by whoever writes it). */
+/** What the manifest says of one planned record; `index` is its output index, given by whoever writes it. */
 export interface RecordEntry {
   index?: number;
   seedId: string;
