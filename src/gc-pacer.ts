@@ -27,7 +27,7 @@ function fullCollection(): (() => void) | null {
   return gc;
 }
 
-/** Starts the pacer (idempotent); returns a function that stops it. The timer never keeps the process alive. */
+/** Starts a pacer (call it once per process); returns a function that stops it. The timer never keeps the process alive. */
 export function startGcPacer(): () => void {
   const collect = fullCollection();
   if (!collect) return () => {};

@@ -5,8 +5,13 @@ import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { composeRefusal, REFUSAL_TOKEN_CAP } from '../src/generate/refusal.js';
 import { loadRefusals } from '../src/generate/seeds.js';
+import { createRequire } from 'node:module';
 import { countTextTokens } from '../src/profile/tokens.js';
 import { BANKS, LANGS, SEEDS, tripwire } from './safety-text.js';
+
+/** gpt-tokenizer's own count (not safemix's counter): the reference the piecewise counts are held to. */
+const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };
+const referenceTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
 
 const REQUIRED = ['en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi'];
 const english = new Map(SEEDS.filter((s) => s.lang === 'en').map((s) => [s.id, s]));
@@ -87,7 +92,7 @@ describe('refusals fit their request: the per-seed tag test', () => {
           const { text, parts, tokens } = composeRefusal(bank, s, target, random);
           composed++;
           // the count composeRefusal builds from its pieces is the tokenizer's count of the whole text
-          if (tokens !== undefined && tokens !== countTextTokens(text)) problems.push(`${s.id}@${target}: counted ${tokens} tokens from its pieces, the tokenizer counts ${countTextTokens(text)}`);
+          if (tokens !== undefined && tokens !== referenceTokens(text)) problems.push(`${s.id}@${target}: counted ${tokens} tokens from its pieces, the tokenizer counts ${referenceTokens(text)}`);
           if (target >= 60 && tokens !== undefined) counted++;
           if (parts.includes('reason') && !text.includes(s.reason)) problems.push(`${s.id}@${target}: its reason is missing`);
           if (parts.includes('redirect') && !text.includes(s.redirect!)) problems.push(`${s.id}@${target}: its redirect is missing`);

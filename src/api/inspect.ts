@@ -59,13 +59,17 @@ export interface SampleOptions extends InspectOptions {
 
 /** Why a record cannot be used, with its position; `undefined` when it can. */
 export function recordRejection(r: SourceRecord, dialect: Dialect, container: Container, validate: boolean): Rejection | undefined {
-  const reject = (code: string, field: string, message: string): Rejection => ({ index: r.index, line: r.line, row: r.row, code, field, message });
-  if (r.problem) return reject(r.problem.code, r.problem.field ?? '', r.problem.message);
+  if (r.problem) return reject(r, r.problem.code, r.problem.field ?? '', r.problem.message);
   if (!validate) return undefined;
   const other = dialectMismatch(r.value, dialect, container);
-  if (other) return reject('dialect_mismatch', '', `this record is ${other}, but the file is ${dialect}`);
+  if (other) return reject(r, 'dialect_mismatch', '', `this record is ${other}, but the file is ${dialect}`);
   const issue = validateRecord(dialect, r.value).find((i) => i.severity === 'error');
-  return issue ? reject(issue.code, issue.field, issue.message) : undefined;
+  return issue ? reject(r, issue.code, issue.field, issue.message) : undefined;
+}
+
+/** A record's rejection: its position and why. */
+function reject(r: SourceRecord, code: string, field: string, message: string): Rejection {
+  return { index: r.index, line: r.line, row: r.row, code, field, message };
 }
 
 export interface Rejection {

@@ -81,13 +81,21 @@ export function displayPath(path: Path): string {
 /** The donor as a tree the renderer may change: a lossless parse of its bytes (CSV: a copy of its cells). */
 export function donorTree(container: Container, donor: DonorRecord): unknown {
   if (container === 'csv' || container === 'tsv') return { ...(donor.value as Record<string, string>) };
-  // a donor without numbers is the same tree either way: a copy of its parsed value is much cheaper
+  return fromValue(container, donor) ? copyTree(donor.value) : losslessParse(donor.raw.toString('utf8'));
+}
+
+/**
+ * Whether a donor's tree is built from its parsed value rather than its bytes: CSV rows, and JSON
+ * without numbers (the same tree either way, and a copy of the parsed value is much cheaper).
+ */
+function fromValue(container: Container, donor: DonorRecord): boolean {
+  if (container === 'csv' || container === 'tsv') return true;
   let numberFree = numberFreeDonors.get(donor);
   if (numberFree === undefined) {
     numberFree = !holdsNumber(donor.value);
     numberFreeDonors.set(donor, numberFree);
   }
-  return numberFree ? copyTree(donor.value) : losslessParse(donor.raw.toString('utf8'));
+  return numberFree;
 }
 
 const numberFreeDonors = new WeakMap<DonorRecord, boolean>();
@@ -101,9 +109,7 @@ const numberFreeDonors = new WeakMap<DonorRecord, boolean>();
 export function releaseDonorBytes(container: Container, donors: DonorRecord[]): number {
   let released = 0;
   for (const d of donors) {
-    if (d.raw.length === 0) continue;
-    const csv = container === 'csv' || container === 'tsv';
-    if (!csv && holdsNumber(d.value)) continue;
+    if (d.raw.length === 0 || !fromValue(container, d)) continue;
     released += d.raw.length;
     (d as { raw: Buffer }).raw = NO_BYTES;
   }

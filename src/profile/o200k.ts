@@ -13,6 +13,8 @@ import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants'
 /** Ranks in o200k_base's vocabulary (special tokens excluded). */
 const RANKS = 199_998;
 const NONE = -1;
+/** JSON's one-character escapes (`\n` → 0x0a), by the byte after the backslash. */
+const JSON_ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
 /** Counts of merged pieces remembered (the cache is emptied when full). */
 const MERGED_CACHE = 10_000;
 
@@ -85,8 +87,7 @@ export function scanVocabulary(source: Uint8Array): { bytes: Uint8Array; start: 
           if (cp < 0 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
           putCodePoint(cp);
         } else {
-          const simple: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
-          const v = e === undefined ? undefined : simple[e];
+          const v = e === undefined ? undefined : JSON_ESCAPES[e];
           if (v === undefined) return undefined;
           put(v);
         }

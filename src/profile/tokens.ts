@@ -4,7 +4,7 @@
 // Special-token text in the data (`<|endoftext|>`, `<|im_start|>`, `<|fim_suffix|>`) is counted as
 // the ordinary text it is: a trainer's tokenizer encodes user text that way, and the tokenizer's
 // default (throwing on it) would stop any command on such a record.
-// Counts come from a compact copy of the vocabulary (o200k.ts: about 5 MB, 30 ms to load, loaded on the
+// Counts come from a compact copy of the vocabulary (o200k.ts: about 5 MB, 35-50 ms to load, loaded on the
 // first count); gpt-tokenizer itself (about 30 MB more at peak, 0.3 s) counts only if that copy cannot
 // be read from its package.
 import { createRequire } from 'node:module';

@@ -60,11 +60,6 @@ export class RecordSink {
     this.count++;
   }
 
-  /** Passes on everything written so far (before the writer waits, or reads another block). */
-  flush(): void {
-    this.flushRun();
-  }
-
   /** Writes the suffix (known only once the input has been read). */
   end(suffix: Buffer): void {
     this.start();
@@ -79,8 +74,7 @@ export class RecordSink {
 
 /** Whether `bytes` sit in `block`'s memory right at absolute byte offset `at` of its ArrayBuffer. */
 function sameBytes(block: Buffer, at: number, bytes: Buffer): boolean {
-  const base = at - block.byteOffset;
-  if (base < 0 || base + bytes.length > block.buffer.byteLength - block.byteOffset) return false;
+  if (at < block.byteOffset || at + bytes.length > block.buffer.byteLength) return false;
   const view = new Uint8Array(block.buffer, at, bytes.length);
   for (let i = 0; i < bytes.length; i++) if (view[i] !== bytes[i]) return false;
   return true;
