@@ -233,8 +233,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const examples: MixResult['examples'] = [];
   let outputIndex = 0;
   try {
-    // pass 2 copies bytes: pass 1 already parsed, checked and listed every record
-    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, hash: true });
+    // pass 2 copies bytes: pass 1 already parsed, checked and listed every record. A record's bytes
+    // are passed on (or their position noted) by the time the record after it is, so the read
+    // blocks can be reused (ReadOptions.reuseBlocks)
+    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
     // pass 2 must read exactly what pass 1 read: same records, same bytes
     let pass2Records = 0;
     const checkPass2 = (when: string) => {

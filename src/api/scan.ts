@@ -27,7 +27,12 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
   const exactRecords = options.exactRecords === undefined ? undefined : Math.max(options.exactRecords, DETECT_RECORDS);
   const reader = await DatasetReader.open(path, { ...options, exactRecords });
   const scan = { reader, detection: undefined as unknown as DialectDetection } as Scan;
-  scan.batches = (async function* () {
+  if (options.parse === false) {
+    // a pass that copies bytes has no values to decide on: the dialect is the one given, and no
+    // records are held back (a pass that reuses its read blocks could not hold them)
+    scan.detection = detectDialect([], reader.container, options.format);
+    scan.batches = reader.batches();
+  } else scan.batches = (async function* () {
     const head: SourceRecord[] = [];
     const iterator = reader.batches();
     let rest: SourceRecord[] = [];

@@ -17,6 +17,7 @@ const CR = 0x0d;
 const EMPTY = Buffer.alloc(0);
 const LF_BUF = Buffer.from('\n');
 const CRLF_BUF = Buffer.from('\r\n');
+const BOM_BUF = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export class JsonlSplitter {
   private carry: Buffer[] = [];
@@ -44,7 +45,7 @@ export class JsonlSplitter {
       this.started = true;
       if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
         this.bom = true;
-        this.pendingSep.push(chunk.subarray(0, 3));
+        this.pendingSep.push(BOM_BUF);
         chunk = chunk.subarray(3);
         this.base = 3;
       }
@@ -128,7 +129,8 @@ export class JsonlSplitter {
     }
     const crlf = line.length > 0 && line[line.length - 1] === CR;
     if (isBlank(line)) {
-      this.pendingSep.push(line);
+      // copied: a run of blank lines may outlast its read block (see ReadOptions.reuseBlocks)
+      this.pendingSep.push(Buffer.from(line));
       if (terminated) this.pendingSep.push(LF_BUF);
       return;
     }

@@ -17,6 +17,8 @@ import { sniffContainer, sniffCsvShape, SNIFF_BYTES } from './sniff.js';
 import { DEFAULT_MAX_RECORD_BYTES, type Container, type CsvShape, type Layout, type ReadOptions, type RecordIssue, type SourceRecord } from './types.js';
 
 const CHUNK_BYTES = 1024 * 1024;
+/** Blocks in the ring of a reader that reuses its blocks (ReadOptions.reuseBlocks). */
+const READ_RING = 4;
 /** Records per batch (see DatasetReader.batches). */
 const BATCH_RECORDS = 256;
 const EMPTY: Buffer = Buffer.alloc(0);
@@ -44,6 +46,15 @@ export interface OpenedInput {
   tapStored(fn: (chunk: Buffer) => void): void;
   /** Stops reading and releases the file (after an error). */
   close(): void;
+  /**
+   * Plain files only: from the next read on, blocks come from a fixed ring of READ_RING blocks and
+   * are overwritten by later reads, instead of a new block per read. A pass that copies a gigabyte
+   * then allocates no memory outside the heap; every block allocated would otherwise count towards
+   * the engine's external memory and start a full collection every few dozen megabytes. A block's
+   * bytes stay valid while the consumer is handed the next READ_RING - 2 blocks; handing over the
+   * one after that starts the read ahead that overwrites it.
+   */
+  reuseBlocks?: () => void;
 }
 
 const isWhitespace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
@@ -56,8 +67,9 @@ function allWhitespace(buf: Buffer, from: number): boolean {
 /**
  * A file's bytes in CHUNK_BYTES blocks, the next block read ahead (on the thread pool) while the
  * current one is used. `destroy` closes the file at once; a read in flight is then discarded.
+ * `reuseBlocks` turns on the ring (see OpenedInput.reuseBlocks) for the reads not yet issued.
  */
-function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destroy: () => void } {
+function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destroy: () => void; reuseBlocks: () => void } {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -69,10 +81,12 @@ function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destr
     closeSync(fd);
     fd = undefined;
   };
+  let ring: Buffer[] | undefined;
+  let reads = 0;
   const readAt = (position: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       if (fd === undefined) return resolve(EMPTY);
-      const buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const buf = ring ? ring[reads++ % READ_RING]! : Buffer.allocUnsafeSlow(CHUNK_BYTES);
       readFd(fd, buf, 0, CHUNK_BYTES, position, (err, n) => (err ? reject(err) : resolve(buf.subarray(0, n))));
     });
   async function* chunks(): AsyncGenerator<Buffer> {
@@ -93,7 +107,10 @@ function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destr
     }
   }
   const iterable = chunks();
-  return Object.assign(iterable, { destroy });
+  const reuseBlocks = () => {
+    ring ??= Array.from({ length: READ_RING }, () => Buffer.allocUnsafeSlow(CHUNK_BYTES));
+  };
+  return Object.assign(iterable, { destroy, reuseBlocks });
 }
 
 /** Reads chunks until `bytes` are buffered or the source ends. */
@@ -238,7 +255,8 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
     throw inputKindError(kind, name);
   }
   assertNotBlank(rawHead, raw.done, name);
-  return { ...opened, head: rawHead, complete: raw.done, chunks: stored(undefined) };
+  const reuseBlocks = path === '-' ? undefined : (stream as ReturnType<typeof fileChunks>).reuseBlocks;
+  return { ...opened, head: rawHead, complete: raw.done, chunks: stored(undefined), reuseBlocks };
 }
 
 /** A file of nothing but spaces, tabs and line breaks is empty, whatever its container. */
@@ -356,6 +374,8 @@ export class DatasetReader {
         }
       }
     }
+    // the JSON array scanner keeps no promise about how long it holds a block: it gets new blocks
+    if (options.reuseBlocks && container !== 'json-array') input.reuseBlocks?.();
     return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, parse: options.parse, exactRecords: options.exactRecords });
   }
 

@@ -86,6 +86,13 @@ export interface ReadOptions {
    * Default: every value exact.
    */
   exactRecords?: number;
+  /**
+   * Read a plain JSONL, CSV or TSV file into a small ring of reused blocks (see
+   * OpenedInput.reuseBlocks): for a pass that copies records through and keeps none of their bytes.
+   * A record's bytes stay valid while the next two read blocks are handed over, not longer.
+   * Ignored for standard input, gzip and JSON arrays.
+   */
+  reuseBlocks?: boolean;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;

@@ -107,7 +107,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const injected: ShardManifest['injected'] = [];
   let outputIndex = 0;
   try {
-    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true });
+    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
     let seen = 0;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);

@@ -13,6 +13,8 @@ export class RecordSink {
   /**
    * User bytes not yet passed on: a run of records that lie next to each other in one read block is
    * passed on as one slice of that block (one copy, one hash update) instead of record by record.
+   * It is passed on when the next record (user or generated) or the end is written, never later: a
+   * reader that reuses its blocks relies on it.
    */
   private run: Buffer | undefined;
   private runEnd = 0;

@@ -55,7 +55,9 @@ export class StdoutSink {
     this.bytesWritten += b.length;
     if (this.used + b.length > this.block.length) this.flush();
     if (b.length >= this.block.length) {
-      this.send(b);
+      // copied: the stream holds what it is given until written, and the caller may reuse its bytes
+      // (a read block of the input, ReadOptions.reuseBlocks)
+      this.send(Buffer.from(b));
       return;
     }
     b.copy(this.block, this.used);
