@@ -126,12 +126,24 @@ export class Sha256 {
     throw new BlockWriteError(code);
   }
 
-  /** Adds bytes (copied: the caller may reuse its buffer at once). */
-  update(bytes: Uint8Array): void {
+  /**
+   * Adds bytes (copied: the caller may reuse its buffer at once), or a string as UTF-8, encoded
+   * straight into the block when it fits (a generated record then allocates nothing); returns the
+   * number of bytes added.
+   */
+  update(bytes: Uint8Array | string): number {
     if (this.digest !== undefined) throw new Error('Sha256.update after digest');
+    if (typeof bytes === 'string') {
+      const n = Buffer.byteLength(bytes, 'utf8');
+      if (this.local || n > SLOT_BYTES - this.used) return this.update(Buffer.from(bytes, 'utf8'));
+      this.slots[this.sent % SLOTS]!.write(bytes, this.used, n, 'utf8');
+      this.used += n;
+      if (this.used === SLOT_BYTES) this.send();
+      return n;
+    }
     if (this.local) {
       this.local.update(bytes);
-      return;
+      return bytes.length;
     }
     let from = 0;
     while (from < bytes.length) {
@@ -142,6 +154,7 @@ export class Sha256 {
       from += n;
       if (this.used === SLOT_BYTES) this.send();
     }
+    return bytes.length;
   }
 
   /** Hands the block being filled to the worker, and waits until the next block is free. */
@@ -161,6 +174,8 @@ export class Sha256 {
     const out = new SharedArrayBuffer(32);
     this.port!.postMessage({ op: 'digest', id: this.id, out });
     this.waitFor(1, () => Atomics.load(this.ctrl!, 1) === 1);
+    // the worker has dropped its views of the blocks: they go with the next collection
+    this.slots.length = 0;
     return (this.digest = Buffer.from(new Uint8Array(out)).toString('hex'));
   }
 

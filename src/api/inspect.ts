@@ -83,8 +83,10 @@ export interface Rejection {
 
 /** One pass: counts records, keeps a seeded reservoir sample of the usable ones, lists the others. */
 export async function sampleDataset(path: string, options: SampleOptions = {}) {
-  // every record is checked; only sampled ones need their text decoded (see SourceRecord.approximate)
-  const scan = await openScan(path, { ...options, exactRecords: 0 });
+  // every record is checked; only sampled ones need their text decoded (see SourceRecord.approximate).
+  // Nothing keeps a record's bytes past its batch but the sample, which copies them: the read
+  // blocks are reused
+  const scan = await openScan(path, { ...options, exactRecords: 0, reuseBlocks: true });
   const seed = options.seed ?? DEFAULT_SEED;
   // bounded by count and by bytes: a file of huge records cannot fill memory through its sample
   const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed, { maxBytes: SAMPLE_MAX_BYTES, bytesOf: (s) => s.raw.length });

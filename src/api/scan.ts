@@ -39,6 +39,8 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
+      // held across read blocks: a reader that reuses its blocks would overwrite them
+      if (options.reuseBlocks) for (const r of next.value) ownBytes(r);
       const room = DETECT_RECORDS - head.length;
       if (next.value.length <= room) head.push(...next.value);
       else {
@@ -56,6 +58,12 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
     for await (const batch of scan.batches) yield* batch;
   })();
   return scan;
+}
+
+/** Points a record's bytes at a copy of them. */
+function ownBytes(r: SourceRecord): void {
+  r.raw = Buffer.from(r.raw);
+  if (r.sepBefore.length) r.sepBefore = Buffer.from(r.sepBefore);
 }
 
 function decideDialect(head: SourceRecord[], reader: DatasetReader, given: Dialect | undefined): DialectDetection {

@@ -80,6 +80,8 @@ function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destr
     if (fd === undefined) return;
     closeSync(fd);
     fd = undefined;
+    // the reader outlives its pass (its layout and hash are read later): its blocks need not
+    ring = undefined;
   };
   let ring: Buffer[] | undefined;
   let reads = 0;

@@ -14,6 +14,8 @@ import { SafemixError, ExitCode } from '../errors.js';
 import { canonicalPath, checkTargets } from './targets.js';
 import { onAbort } from './cleanup.js';
 
+const EMPTY = Buffer.alloc(0);
+
 
 /** Refuses to write over any of the inputs (see checkTargets for the full rule). */
 export function assertNotInput(target: string, inputs: string[]): void {
@@ -129,26 +131,26 @@ export class AtomicFile {
         cause: e,
       });
     }
-    this.buffer = Buffer.allocUnsafe(this.bufferBytes);
     if (options.parallelHash && !this.gzip) {
       this.hash = new Sha256(true, { writeFd: this.fd });
       this.behind = true;
     }
+    // the worker's blocks are the buffer of a file it writes
+    this.buffer = this.behind ? EMPTY : Buffer.allocUnsafe(this.bufferBytes);
     this.untrack = onAbort(() => this.abort());
   }
 
   write(bytes: Buffer | string): void {
-    const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     if (this.behind) {
-      // the worker writes: the bytes are copied into its blocks
+      // the worker writes: the bytes are copied (a string encoded) into its blocks
       try {
-        this.hash.update(b);
+        this.stored += this.hash.update(bytes);
       } catch (e) {
         throw this.failed(e);
       }
-      this.stored += b.length;
       return;
     }
+    const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     if (b.length >= this.bufferBytes) {
       this.flush();
       this.emit(b);
