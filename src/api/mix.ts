@@ -10,6 +10,7 @@ import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { serializerFor } from '../write/serializer.js';
 import { PARALLEL_MIN_BYTES } from '../sha256.js';
+import { collectNow } from '../gc-pacer.js';
 import { AtomicFile, commitTogether, processAlive, tempHost, writeError } from '../write/atomic-file.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
@@ -183,6 +184,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const policy = options.onEncoded ?? 'fail';
   const shared = options.sharedEncoding;
   const encoding = shared ? shared.report : options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  // the covert-encoding models are not needed past the analysis (see collectNow)
+  releaseLanguageModels();
+  collectNow();
   const encodingNotes = applyEncodingPolicy(encoding, policy, shared ? 'the upload' : file);
   const scheme = mimicScheme(encoding, policy);
   // structure is learned from the records judged plain; when every sampled record is encoded there
@@ -213,10 +217,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
       : undefined;
 
-  // the covert-encoding models and most sampled records' bytes are not needed past this point: they
-  // need not stay in memory through pass 2 (the paraphrase engine quotes donors' bytes: it keeps them)
-  releaseLanguageModels();
+  // most sampled records' bytes are not needed past this point: they need not stay in memory
+  // through pass 2 (the paraphrase engine quotes donors' bytes: it keeps them); nor pass 1's blocks
   if (!paraphrase) releaseDonorBytes(container, sample);
+  collectNow();
 
   // pass 2: stream the user records through, placing planned records by the blend plan
   // a large output is hashed on the worker thread, as the input is

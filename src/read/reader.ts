@@ -190,6 +190,8 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
         report(c);
         yield c;
       }
+      // handed on: the generator need not keep the first blocks for the rest of the pass
+      raw.buffered = [];
       if (raw.done) return;
       for (;;) {
         const next = await source.next();

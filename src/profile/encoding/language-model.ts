@@ -151,6 +151,8 @@ function models(): Models {
 export function releaseLanguageModels(): void {
   cache = undefined;
   recentIds.clear();
+  recentScores.clear();
+  recent = undefined;
 }
 
 /** The last texts scored (recognizers often score the same stretch more than once). */
