@@ -5,13 +5,16 @@
 // equal to the exact one on real text in 13 languages.
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { mixFile } from '../src/api/mix.js';
 import { SAMPLE_MAX_BYTES } from '../src/api/inspect.js';
 import { DatasetReader } from '../src/read/reader.js';
 import { PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
+import { MANIFEST_SPOOL_LEAD } from '../src/write/injected-spool.js';
+import { tempHost } from '../src/write/atomic-file.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MULTI = join(__dirname, '../../shared/corpus-multilingual/questions_xquad_11lang.tsv');
@@ -209,5 +212,30 @@ describe('the sample is bounded by bytes as well as by count', () => {
     expect(r.manifest.profile.sample).toBeGreaterThanOrEqual(Math.floor(SAMPLE_MAX_BYTES / Math.max(...sizes)));
     expect(r.manifest.profile.sample).toBeLessThan(150);
     expect(r.manifest.notes.join('\n')).toMatch(new RegExp(`the profile's sample holds ${r.manifest.profile.sample} records, the most that fit in ${SAMPLE_MAX_BYTES / 2 ** 20} MiB`));
+  }, 120_000);
+});
+
+describe("the manifest's list of safety records kept on disk (keepInjected: false, as the CLI runs)", () => {
+  const dir = tempDir('safemix-spool-');
+  const input = join(__dirname, '../../shared/corpus/chat_openai_travel_finetune_hotel.jsonl');
+
+  it('gives the same output and byte-identical manifest as the list kept in memory, and leaves no temp file', async () => {
+    // 6,000 entries: more than one gathered write and more than one block read back (about 1.8 MB of list)
+    const kept = await mixFile(input, { output: join(dir, 'kept.jsonl'), count: 6000, force: true });
+    const spooled = await mixFile(input, { output: join(dir, 'spooled.jsonl'), count: 6000, force: true, keepInjected: false });
+    expect(readFileSync(join(dir, 'spooled.jsonl')).equals(readFileSync(join(dir, 'kept.jsonl')))).toBe(true);
+    const manifestText = readFileSync(join(dir, 'spooled.jsonl.manifest.json'), 'utf8');
+    expect(manifestText.length).toBeGreaterThan(1.5 * 1024 * 1024);
+    const fromFile = JSON.parse(manifestText);
+    expect(fromFile.injected).toHaveLength(6000);
+    // the same bytes but for the output's own name
+    expect(manifestText.replaceAll('spooled.jsonl', 'kept.jsonl')).toBe(readFileSync(join(dir, 'kept.jsonl.manifest.json'), 'utf8'));
+    expect(spooled.manifest.injected).toHaveLength(0);
+    const counts: Record<string, number> = {};
+    for (const e of kept.manifest.injected) counts[e.category] = (counts[e.category] ?? 0) + 1;
+    expect(spooled.categories).toEqual(counts);
+    expect(kept.categories).toEqual(counts);
+    const left = readdirSync(tmpdir()).filter((n) => n.startsWith(`${MANIFEST_SPOOL_LEAD}${tempHost()}-${process.pid}-`));
+    expect(left).toEqual([]);
   }, 120_000);
 });

@@ -17,6 +17,7 @@ import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
+import { InjectedSpool, MANIFEST_SPOOL_LEAD } from '../write/injected-spool.js';
 import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
@@ -54,6 +55,13 @@ export interface MixOptions extends ScanOptions {
   force?: boolean;
   /** Closed label sets: `refuse` (default) writes a refusal in the label slot, `skip` leaves the data unmixed. */
   closedAnswers?: 'refuse' | 'skip';
+  /**
+   * Keep the manifest's list of safety records in memory and return it in `manifest.injected`
+   * (default true). False keeps it in a temp file until the manifest is written (the returned
+   * `injected` is then empty; `categories` still counts them): memory then does not grow with the
+   * number of safety records (the CLI and the queue workers do this).
+   */
+  keepInjected?: boolean;
   /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
   skipInvalid?: boolean;
   safety?: SafetySourceOptions;
@@ -77,6 +85,8 @@ export interface MixResult {
   profile: Profile;
   /** The first rendered records as written, for the summary. */
   examples: { index: number; text: string }[];
+  /** Safety records by category (also when the manifest's list was not kept in memory). */
+  categories: Record<string, number>;
 }
 
 export const TOOL = 'safemix 0.1.0';
@@ -117,7 +127,7 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
   return { path, cleanup };
 }
 
-/** Spools and shuffle indexes of dead safemix processes on this host (a SIGKILL leaves them): removed by the next run. */
+/** Spools, shuffle indexes and manifest lists of dead safemix processes on this host (a SIGKILL leaves them): removed by the next run. */
 export function removeStaleSpools(): void {
   let names: string[] = [];
   try {
@@ -126,7 +136,7 @@ export function removeStaleSpools(): void {
     return;
   }
   for (const name of names) {
-    const lead = [`safemix-stdin-${tempHost()}-`, `${INDEX_DIR_LEAD}${tempHost()}-`].find((l) => name.startsWith(l));
+    const lead = [`safemix-stdin-${tempHost()}-`, `${INDEX_DIR_LEAD}${tempHost()}-`, `${MANIFEST_SPOOL_LEAD}${tempHost()}-`].find((l) => name.startsWith(l));
     if (!lead) continue;
     const pid = Number(name.slice(lead.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
@@ -233,10 +243,18 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   };
   let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
+  let spool: InjectedSpool | undefined;
+  let added = 0;
+  const categories: Record<string, number> = {};
   const fieldMaps = new Interner<Manifest['injected'][number]['fields']>();
   const examples: MixResult['examples'] = [];
   let outputIndex = 0;
   try {
+    if (options.keepInjected === false && total > 0) {
+      // a killed run's spool is swept first, as the shuffle index's is
+      removeStaleSpools();
+      spool = new InjectedSpool();
+    }
     // pass 2 copies bytes: pass 1 already parsed, checked and listed every record. A record's bytes
     // are passed on (or their position noted) by the time the record after it is, so the read
     // blocks can be reused (ReadOptions.reuseBlocks)
@@ -256,8 +274,13 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
       const entry = recordEntry(r, outputIndex) as Manifest['injected'][number];
-      entry.fields = fieldMaps.of(entry.fields);
-      injected.push(entry);
+      categories[entry.category] = (categories[entry.category] ?? 0) + 1;
+      added++;
+      if (spool) spool.add(entry);
+      else {
+        entry.fields = fieldMaps.of(entry.fields);
+        injected.push(entry);
+      }
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };
@@ -319,7 +342,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         await drained();
       }
     }
-    while (injected.length < total) {
+    while (added < total) {
       plan.next();
       writeInjected();
     }
@@ -351,16 +374,17 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
-      writeManifest(manifestFile, manifest);
+      writeManifest(manifestFile, manifest, spool);
     }
     // the output and its manifest land together or not at all
     commitTogether([...(out instanceof AtomicFile ? [out] : []), ...(manifestFile ? [manifestFile] : [])]);
-    return { manifest, manifestPath, profile, examples };
+    return { manifest, manifestPath, profile, examples, categories };
   } catch (e) {
     if (out instanceof AtomicFile) out.abort();
     manifestFile?.abort();
     throw writeError(e, options.output);
   } finally {
+    spool?.close();
     paraphrase?.close();
   }
 }

@@ -87,10 +87,9 @@ export function formatMix(r: MixResult): string {
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
   lines.push(`safemix mix: ${m.input.path} → ${m.output.path}`);
   row('input', `${m.container} · ${m.dialect}, ${n(m.input.records)} records${m.rejected.length ? ` (${n(m.rejected.length)} rejected, listed in the manifest)` : ''}`);
-  const cats = new Map<string, number>();
-  for (const i of m.injected) cats.set(i.category, (cats.get(i.category) ?? 0) + 1);
+  const cats = Object.entries(r.categories);
   row('added', `${n(m.count)} safety records (${m.ratio === null ? `--count ${m.count}` : `ratio ${m.ratio}`}, seed ${m.seed}, ${m.order}) → ${n(m.output.records)} records`);
-  row('categories', [...cats].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');
+  row('categories', cats.sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');
   row('mimics', `request ${m.profile.request}; answers ${m.profile.response ?? '—'} (${m.profile.answerSpace}); system prompt ${m.profile.systemPrompts}`);
   for (const t of m.profile.templates.slice(0, 3)) row('', `template ${t.slot}: ${JSON.stringify(t.text).slice(0, 70)}`);
   if (m.paraphrase) {

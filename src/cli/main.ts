@@ -225,6 +225,8 @@ export function buildProgram(): Command {
       lang: o.lang,
       closedAnswers: o.closedAnswers,
       skipInvalid: o.skipInvalid,
+      // the manifest's list of safety records goes to its file, not the summary: memory stays flat
+      keepInjected: false,
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
       onEncoded: o.onEncoded,
       onProgress: progress?.update,

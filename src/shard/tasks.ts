@@ -37,7 +37,8 @@ export async function runTask(task: ChildTask, onProgress: (p: Progress) => void
     case 'scan-shard':
       return scanShard(task.path, task.index, task.options, (bytes, size) => onProgress({ phase: 'scan', bytes, size }));
     case 'mix': {
-      const r = await mixFile(task.input, { ...task.options, onProgress: (phase, bytes, size) => onProgress({ phase, bytes, size }) });
+      // the job reports a summary: the list of safety records stays in the manifest file
+      const r = await mixFile(task.input, { ...task.options, keepInjected: false, onProgress: (phase, bytes, size) => onProgress({ phase, bytes, size }) });
       const m = r.manifest;
       return {
         kind: 'mix',

@@ -4,6 +4,7 @@ import type { Layout } from '../read/types.js';
 import type { SourceRecord } from '../read/types.js';
 
 export interface ByteSink {
+  /** Writes or copies the bytes before it returns: the caller may reuse them at once. */
   write(bytes: Buffer | string): void;
 }
 
