@@ -20,7 +20,8 @@ const STALL_MS = 120_000;
 // the digest is written to `out`; ctrl[2]: 1 once a write failed (its error code is in `error`, and
 // later blocks are hashed but not written). The worker writes each block itself, one positional
 // write after another: writes handed to the thread pool ran several at once on the same file, and
-// cost more kernel time (2.3–3.0 s of CPU for a 1 GB output, against 1.8 s written in order).
+// cost more kernel time (2.3–3.0 s of CPU for a 1 GB output, against 1.8 s written in order, in
+// the runs compared; the kernel's time for the same writes varies from run to run).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
