@@ -2,12 +2,11 @@
 // found (12 bytes a record: offset and length), so that memory does not grow with the file; then read
 // back one entry per record in the shuffled order, and the record itself by its position. The temp
 // directory goes on close, on any abort, and (after a SIGKILL) with the next run's stale-spool sweep.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SafemixError } from '../errors.js';
-import { onAbort } from '../write/cleanup.js';
-import { tempHost, writeError } from '../write/atomic-file.js';
+import { writeError } from '../write/atomic-file.js';
+import { RunTempFile } from '../write/run-temp-file.js';
 
 const ENTRY = 12;
 const BUFFERED = 1 << 16;
@@ -18,20 +17,12 @@ export const INDEX_DIR_LEAD = 'safemix-shuffle-';
 
 export class RecordIndex {
   size = 0;
-  private readonly dir: string;
-  private fd: number | undefined;
+  private readonly file = new RunTempFile(INDEX_DIR_LEAD, 'index');
   private buffer = Buffer.allocUnsafe(BUFFERED * ENTRY);
   private used = 0;
   private readonly entry = Buffer.allocUnsafe(ENTRY);
   /** Reused for records under SCRATCH bytes: a gigabyte read back record by record leaves no garbage. */
   private readonly scratch = Buffer.allocUnsafe(SCRATCH);
-  private readonly unregister: () => void;
-
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), `${INDEX_DIR_LEAD}${tempHost()}-${process.pid}-`));
-    this.fd = openSync(join(this.dir, 'index'), 'w+', 0o600);
-    this.unregister = onAbort(() => this.close());
-  }
 
   add(offset: number, length: number): void {
     this.buffer.writeDoubleLE(offset, this.used);
@@ -44,7 +35,7 @@ export class RecordIndex {
   private flush(): void {
     try {
       let off = 0;
-      while (off < this.used) off += writeSync(this.fd!, this.buffer, off, this.used - off, (this.size * ENTRY - this.used) + off);
+      while (off < this.used) off += writeSync(this.file.fd, this.buffer, off, this.used - off, (this.size * ENTRY - this.used) + off);
     } catch (e) {
       this.close();
       throw writeError(e, `${tmpdir()} (the shuffle index)`);
@@ -72,7 +63,7 @@ export class RecordIndex {
    */
   read(fd: number, i: number): Buffer {
     if (this.used) this.flush();
-    if (readSync(this.fd!, this.entry, 0, ENTRY, i * ENTRY) !== ENTRY) throw new Error(`the shuffle index has no entry ${i}`);
+    if (readSync(this.file.fd, this.entry, 0, ENTRY, i * ENTRY) !== ENTRY) throw new Error(`the shuffle index has no entry ${i}`);
     const offset = this.entry.readDoubleLE(0);
     const length = this.entry.readUInt32LE(8);
     const buf = length < SCRATCH ? this.scratch.subarray(0, length) : Buffer.allocUnsafe(length);
@@ -87,15 +78,6 @@ export class RecordIndex {
 
   /** Removes the temp file (idempotent). */
   close(): void {
-    if (this.fd !== undefined) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
-      this.fd = undefined;
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-    this.unregister();
+    this.file.close();
   }
 }

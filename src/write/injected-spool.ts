@@ -3,11 +3,10 @@
 // memory does not grow with the number of safety records; writeManifest copies the entries back,
 // in order. The temp directory goes on close, on any abort, and (after a SIGKILL) with the next
 // run's stale-spool sweep.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { onAbort } from './cleanup.js';
-import { tempHost, writeError } from './atomic-file.js';
+import { writeError } from './atomic-file.js';
+import { RunTempFile } from './run-temp-file.js';
 import type { ByteSink } from './record-sink.js';
 
 /** The name every spool directory starts with (see removeStaleSpools in api/mix.ts). */
@@ -24,18 +23,9 @@ export function injectedEntryText(entry: unknown): string {
 export class InjectedSpool {
   /** Entries added so far. */
   count = 0;
-  private readonly dir: string;
-  private fd: number | undefined;
+  private readonly file = new RunTempFile(MANIFEST_SPOOL_LEAD, 'injected');
   private readonly block = Buffer.allocUnsafe(BLOCK);
   private used = 0;
-  private readonly unregister: () => void;
-
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), `${MANIFEST_SPOOL_LEAD}${tempHost()}-${process.pid}-`));
-    this.fd = openSync(join(this.dir, 'injected'), 'w+', 0o600);
-    this.unregister = onAbort(() => this.close());
-  }
-
   /**
    * Appends one entry (the manifest's separators included), encoded at once into a reused block:
    * no entry's text outlives the call (text gathered into a string until a write was promoted out
@@ -58,7 +48,7 @@ export class InjectedSpool {
 
   private writeAll(bytes: Buffer): void {
     try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd!, bytes, off, bytes.length - off);
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.file.fd, bytes, off, bytes.length - off);
     } catch (e) {
       this.close();
       throw writeError(e, `${tmpdir()} (the manifest's list of safety records)`);
@@ -70,7 +60,7 @@ export class InjectedSpool {
     this.flush();
     const block = this.block;
     for (let at = 0; ; ) {
-      const n = readSync(this.fd!, block, 0, block.length, at);
+      const n = readSync(this.file.fd, block, 0, block.length, at);
       if (n === 0) return;
       // not copied: every ByteSink writes or copies what it is given before it returns
       out.write(block.subarray(0, n));
@@ -80,15 +70,6 @@ export class InjectedSpool {
 
   /** Removes the temp file (idempotent). */
   close(): void {
-    if (this.fd !== undefined) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
-      this.fd = undefined;
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-    this.unregister();
+    this.file.close();
   }
 }
