@@ -10,6 +10,7 @@
 // message, a cache key or entry, a log line or an error (any echo of it is redacted).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -285,7 +286,11 @@ export class EndpointClient {
     this.backoffMs = options.backoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
-    this.gate = new Semaphore(Math.max(1, options.concurrency ?? 4));
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    this.gate = new Semaphore(concurrency);
+    // every request in flight and every back-off sleep listens for the run's end, and removes its
+    // listener after: more than ten at once is the concurrency at work, not a leak to warn about
+    setMaxListeners(2 * concurrency + 10, this.closing.signal);
     if (options.cache !== false) this.cache = new ResponseCache(options.cache ?? defaultCacheDir(env));
     this.sdk = new OpenAI({
       baseURL: this.baseURL,
