@@ -16,7 +16,6 @@ import { onAbort } from './cleanup.js';
 
 const EMPTY = Buffer.alloc(0);
 
-
 /** Refuses to write over any of the inputs (see checkTargets for the full rule). */
 export function assertNotInput(target: string, inputs: string[]): void {
   checkTargets({ inputs: inputs.map((path) => ({ path, role: 'input' })), outputs: [{ path: target, role: 'output', flag: '-o' }] });

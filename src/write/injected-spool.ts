@@ -26,11 +26,7 @@ export class InjectedSpool {
   private readonly file = new RunTempFile(MANIFEST_SPOOL_LEAD, 'injected');
   private readonly block = Buffer.allocUnsafe(BLOCK);
   private used = 0;
-  /**
-   * Appends one entry (the manifest's separators included), encoded at once into a reused block:
-   * no entry's text outlives the call (text gathered into a string until a write was promoted out
-   * of the young generation and grew the heap by 20 MB over 80,000 entries).
-   */
+  /** Appends one entry (the manifest's separators included), encoded at once into a reused block. */
   add(entry: unknown): void {
     const text = (this.count > 0 ? ',\n' : '') + injectedEntryText(entry);
     this.count++;

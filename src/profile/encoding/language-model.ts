@@ -145,7 +145,7 @@ function models(): Models {
 }
 
 /**
- * Lets the models (about 15 MB) be collected: a run calls it once its analysis is done, so that they
+ * Lets the models (about 10 MB of tables) be collected: a run calls it once its analysis is done, so that they
  * do not stay in memory through the writing pass. A later score builds them again.
  */
 export function releaseLanguageModels(): void {
