@@ -5,14 +5,14 @@
 // equal to the exact one on real text in 13 languages.
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { mixFile } from '../src/api/mix.js';
 import { SAMPLE_MAX_BYTES } from '../src/api/inspect.js';
 import { DatasetReader } from '../src/read/reader.js';
-import { PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
+import { BlockWriteError, PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
 import { MANIFEST_SPOOL_LEAD } from '../src/write/injected-spool.js';
 import { tempHost } from '../src/write/atomic-file.js';
 
@@ -48,6 +48,35 @@ describe('the worker-thread hash', () => {
     h.update(data.subarray(off));
     expect(h.digestHex()).toBe(sha(data));
     expect(new Sha256(true).digestHex()).toBe(sha(Buffer.alloc(0)));
+  });
+
+  it('writes a file of several flush intervals byte for byte, and a failed flush to disk is an error, not lost', () => {
+    const dir = tempDir();
+    const data = Buffer.alloc(70 * 1024 * 1024 + 5);
+    for (let i = 0; i < data.length; i += 4096) data[i] = (i * 2654435761) >>> 24;
+    const path = join(dir, 'out.bin');
+    const fd = openSync(path, 'w');
+    const h = new Sha256(true, { writeFd: fd });
+    for (let off = 0; off < data.length; off += 3_000_017) h.update(data.subarray(off, off + 3_000_017));
+    h.settle();
+    expect(h.digestHex()).toBe(sha(data));
+    closeSync(fd);
+    expect(sha(readFileSync(path))).toBe(sha(data));
+
+    // /dev/null takes the writes but cannot be flushed (EINVAL): the flush the worker starts every
+    // 32 MB fails, and the stream reports it (Linux reports a writeback error once per open file:
+    // a flush error dropped here would never reach the output's final fsync)
+    const nul = openSync('/dev/null', 'w');
+    try {
+      const failing = new Sha256(true, { writeFd: nul });
+      expect(() => {
+        for (let off = 0; off < data.length; off += 1 << 20) failing.update(data.subarray(off, off + (1 << 20)));
+        failing.settle();
+      }).toThrow(BlockWriteError);
+      failing.close();
+    } finally {
+      closeSync(nul);
+    }
   });
 });
 

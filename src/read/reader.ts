@@ -5,7 +5,7 @@ import { closeSync, openSync, read as readFd, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { crc32, createGunzip } from 'node:zlib';
 import { PARALLEL_MIN_BYTES, Sha256 } from '../sha256.js';
 import { SafemixError, ExitCode } from '../errors.js';
 import { checkForbiddenKeys, checkNesting, checkRecordBytes, walkRecord, FORBIDDEN_KEYS } from './record-checks.js';
@@ -281,6 +281,7 @@ export interface DatasetReaderInit {
   csv?: CsvShape & { headerEvidence?: string };
   maxRecordBytes: number;
   hash?: boolean;
+  checksum?: boolean;
   parse?: boolean;
   exactRecords?: number;
 }
@@ -306,6 +307,8 @@ export class DatasetReader {
   private readonly exactRecords: number;
   private readonly separators = new Map<string, number>();
   private readonly hash?: Sha256;
+  /** CRC-32 of the bytes read so far, when it is kept in-thread (checksum without hash). */
+  private crc?: number;
 
   private constructor(init: DatasetReaderInit) {
     this.input = init.input;
@@ -320,11 +323,13 @@ export class DatasetReader {
     this.parse = init.parse ?? true;
     this.exactRecords = init.exactRecords ?? Number.POSITIVE_INFINITY;
     // a large file is hashed on the worker thread, beside the parsing
-    if (init.hash) this.hash = new Sha256((init.input.size ?? 0) >= PARALLEL_MIN_BYTES);
+    if (init.hash) this.hash = new Sha256((init.input.size ?? 0) >= PARALLEL_MIN_BYTES, { crc32: init.checksum });
+    else if (init.checksum) this.crc = 0;
     // counts and the sha256 are of the file as stored, so they match `wc -c` and `sha256sum`
     init.input.tapStored((c) => {
       this.bytesRead += c.length;
       this.hash?.update(c);
+      if (this.crc !== undefined) this.crc = crc32(c, this.crc);
     });
     this.layout = {
       container: init.container,
@@ -380,7 +385,7 @@ export class DatasetReader {
     }
     // the JSON array scanner keeps no promise about how long it holds a block: it gets new blocks
     if (options.reuseBlocks && container !== 'json-array') input.reuseBlocks?.();
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, parse: options.parse, exactRecords: options.exactRecords });
+    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse, exactRecords: options.exactRecords });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
@@ -423,9 +428,21 @@ export class DatasetReader {
     return this.hash.digestHex();
   }
 
+  /**
+   * CRC-32 of every byte read (as stored); call after `records()` has finished. Needs `checksum:
+   * true`. A cheap check that a later pass read the same bytes: with `hash` it comes from the same
+   * stream (on the worker thread for a large file), else it is computed in-thread (0.2 s a gigabyte).
+   */
+  crc32(): number {
+    if (this.hash) return this.hash.crc32();
+    if (this.crc === undefined) throw new Error('DatasetReader opened without checksum: true');
+    return this.crc;
+  }
+
   private noteSeparator(sep: Buffer): void {
     if (sep.length > 64 || this.separators.size > 32) return;
-    const key = sep.toString('latin1');
+    // nearly every separator is one of these: no string is made for them (one per record)
+    const key = sep.length === 1 && sep[0] === 0x0a ? '\n' : sep.length === 2 && sep[0] === 0x0d && sep[1] === 0x0a ? '\r\n' : sep.toString('latin1');
     this.separators.set(key, (this.separators.get(key) ?? 0) + 1);
   }
 

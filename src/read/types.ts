@@ -80,6 +80,8 @@ export interface ReadOptions {
   parse?: boolean;
   /** Compute the sha256 of the bytes read (see DatasetReader.sha256). */
   hash?: boolean;
+  /** Compute a CRC-32 of the bytes read (see DatasetReader.crc32). */
+  checksum?: boolean;
   /**
    * Records from this index on are read with an approximate value (see SourceRecord.approximate):
    * a pass that checks every record but keeps only a sample saves decoding text it never looks at.
