@@ -62,7 +62,8 @@ interface PatternEntry {
   textIndex: number;
   sentence: string;
   letters: string;
-  rate: number;
+  /** englishWordRate of the sentence, computed once another sentence shares its pattern. */
+  rate?: number;
 }
 
 function sentencesOf(text: string): string[] {
@@ -120,22 +121,30 @@ export function functionShare(words: string[]): number {
 /** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
 function findWordPairs(analyses: TextAnalysis[]): PairDetection[] {
   const out: PairDetection[] = [];
+  if (analyses.length + analyses.reduce((n, a) => n + (a.masked.includes('\n') ? 1 : 0), 0) < 2) return out;
+  const textWords = analyses.map((a) => wordsOf(a.masked));
   // a coded side has (almost) no function words of its own: without such a text there is no pair
-  if (!analyses.some((a) => functionShare(wordsOf(a.masked)) <= 0.1) || analyses.length + analyses.reduce((n, a) => n + (a.masked.includes('\n') ? 1 : 0), 0) < 2) return out;
-  const entries: { textIndex: number; words: string[]; text: string }[] = [];
+  if (!textWords.some((w) => functionShare(w) <= 0.1)) return out;
+  const entries: { textIndex: number; words: string[]; text: string; distinct: number }[] = [];
   analyses.forEach((a, i) => {
-    const units = [a.masked, ...sentencesOf(a.masked)];
-    for (const u of units) {
-      const words = wordsOf(u);
+    const add = (u: string, words: string[]) => {
       const distinct = new Set(words).size;
       // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
-      if (words.length < 6 || distinct < 4 || words.length - distinct < 2) continue;
-      entries.push({ textIndex: i, words, text: u });
-    }
+      if (words.length < 6 || distinct < 4 || words.length - distinct < 2) return;
+      entries.push({ textIndex: i, words, text: u, distinct });
+    };
+    add(a.masked, textWords[i]!);
+    for (const u of sentencesOf(a.masked)) add(u, wordsOf(u));
   });
   if (entries.length < 2) return out;
+  // the same word pattern means the same number of words and of distinct words: only entries that
+  // share both with another one need their pattern
+  const shape = (e: (typeof entries)[number]) => e.words.length * 65536 + e.distinct;
+  const shapes = new Map<number, number>();
+  for (const e of entries) shapes.set(shape(e), (shapes.get(shape(e)) ?? 0) + 1);
   const byPattern = new Map<string, typeof entries>();
   for (const e of entries) {
+    if (shapes.get(shape(e))! < 2) continue;
     const key = `${e.words.length}:${wordPattern(e.words)}`;
     const list = byPattern.get(key) ?? [];
     list.push(e);
@@ -223,12 +232,13 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
     if (lp.letters.length < MIN_LETTERS || lp.distinct < 6) return;
     const prev = byPattern.get(lp.pattern);
     if (!prev) {
-      byPattern.set(lp.pattern, { textIndex, sentence, letters: lp.letters, rate: englishWordRate(sentence) });
+      byPattern.set(lp.pattern, { textIndex, sentence, letters: lp.letters });
       return;
     }
     if (prev.letters === lp.letters || differingShare(prev.letters, lp.letters) < 0.6) return;
+    const before = { textIndex: prev.textIndex, sentence: prev.sentence, rate: (prev.rate ??= englishWordRate(prev.sentence)) };
     const rate = englishWordRate(sentence);
-    const [plain, encoded] = rate >= prev.rate ? [{ sentence, rate, textIndex }, prev] : [prev, { sentence, rate, textIndex }];
+    const [plain, encoded] = rate >= before.rate ? [{ sentence, rate, textIndex }, before] : [before, { sentence, rate, textIndex }];
     if (plain.rate < 0.25 || plain.rate <= encoded.rate || encoded.rate > 0.3) return;
     const list = letterPairs.get(encoded.textIndex) ?? [];
     list.push({ plain: plain.sentence, encoded: encoded.sentence });
