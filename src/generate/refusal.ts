@@ -35,7 +35,7 @@ export interface Composed {
 export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, targetTokens: number, random: () => number): Composed {
   const target = Math.min(REFUSAL_TOKEN_CAP, Math.max(1, targetTokens));
   const join = sentenceJoiner(bank.lang);
-  const forms = (form: 'short' | 'medium' | 'long') => bank.refusals.filter((r) => r.form === form);
+  const forms = (form: 'short' | 'medium' | 'long') => formsOf(bank)[form];
   if (target <= 12 || !seed.reason) {
     if (target <= 12) {
       const s = pick(bank.short, random);
@@ -59,7 +59,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   const spaced = join === ' ';
   const cutsAfterReason = after === '' || /^\s/.test(after);
   let text = build([]);
-  let tokens = countBase(f.text, seed.reason!, redirect, text);
+  let tokens = baseCount(f.text, seed.reason!, redirect, text);
   let endsCut = !/\s$/.test(seed.reason!);
   const pool = [...bank.elaborations];
   const extra: string[] = [];
@@ -67,7 +67,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
     const next = pool.splice(Math.floor(random() * pool.length), 1)[0]!;
     const candidate = build([...extra, next]);
     const additive = spaced && cutsAfterReason && endsCut && isCut(next);
-    const candidateTokens = additive ? tokens + countMemo(' ' + next) : countTextTokens(candidate);
+    const candidateTokens = additive ? tokens + spacedCount(next) : countTextTokens(candidate);
     if (candidateTokens > REFUSAL_TOKEN_CAP) break;
     extra.push(next);
     text = candidate;
@@ -77,7 +77,7 @@ export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'r
   }
   if (tokens < target * 0.9 && seed.redirect) {
     const closing = pick(bank.closings, random);
-    const closed = spaced && isCut(closing) && !/\s$/.test(text) ? tokens + countMemo(' ' + closing) : countTextTokens(text + join + closing);
+    const closed = spaced && isCut(closing) && !/\s$/.test(text) ? tokens + spacedCount(closing) : countTextTokens(text + join + closing);
     if (closed <= REFUSAL_TOKEN_CAP) {
       text = text + join + closing;
       tokens = closed;
@@ -107,6 +107,54 @@ function countBase(form: string, reason: string, redirect: string, text: string)
     start = cut;
   }
   return total + countMemo(text.slice(start));
+}
+
+/**
+ * countBase, memoised by its pieces: the form, reason and redirect strings are the bank's and the
+ * seeds' own (the same string each time), so these lookups cost no hashing of long texts, as a memo
+ * keyed by the composed text would. Bounded like countMemo.
+ */
+const bases = new Map<string, Map<string, Map<string, number>>>();
+let basesSize = 0;
+function baseCount(form: string, reason: string, redirect: string, text: string): number {
+  let byReason = bases.get(form);
+  if (!byReason) bases.set(form, (byReason = new Map()));
+  let byRedirect = byReason.get(reason);
+  if (!byRedirect) byReason.set(reason, (byRedirect = new Map()));
+  let n = byRedirect.get(redirect);
+  if (n === undefined) {
+    if (basesSize >= 20_000) {
+      bases.clear();
+      basesSize = 0;
+    }
+    n = countBase(form, reason, redirect, text);
+    byRedirect.set(redirect, n);
+    basesSize++;
+  }
+  return n;
+}
+
+/** The token count of a piece with one space before it (an elaboration or a closing): a bounded memo keyed by the piece itself. */
+const spacedCounts = new Map<string, number>();
+function spacedCount(piece: string): number {
+  let n = spacedCounts.get(piece);
+  if (n === undefined) {
+    if (spacedCounts.size >= 5_000) spacedCounts.clear();
+    n = countMemo(' ' + piece);
+    spacedCounts.set(piece, n);
+  }
+  return n;
+}
+
+/** The bank's refusal forms by kind, found once per bank. */
+const formCache = new WeakMap<RefusalBank, Record<'short' | 'medium' | 'long', RefusalBank['refusals']>>();
+function formsOf(bank: RefusalBank): Record<'short' | 'medium' | 'long', RefusalBank['refusals']> {
+  let f = formCache.get(bank);
+  if (!f) {
+    f = { short: bank.refusals.filter((r) => r.form === 'short'), medium: bank.refusals.filter((r) => r.form === 'medium'), long: bank.refusals.filter((r) => r.form === 'long') };
+    formCache.set(bank, f);
+  }
+  return f;
 }
 
 /** Where the tokenizer's pre-split must cut at junction `at`: before a single space between two non-space characters. */

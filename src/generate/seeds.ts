@@ -100,11 +100,12 @@ export function trainSeeds(lang = 'en'): Seed[] {
 }
 
 export function loadRefusals(lang = 'en'): RefusalBank {
-  const path = packageFile(`templates/refusals/${lang}.json`);
-  const cached = bankCache.get(path);
+  // asked once per safety record: the cache is keyed by language, before any path is built
+  const cached = bankCache.get(lang);
   if (cached) return cached;
+  const path = packageFile(`templates/refusals/${lang}.json`);
   const r = RefusalBankSchema.safeParse(JSON.parse(readPackageText(path)));
   if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the refusal bank' });
-  bankCache.set(path, r.data);
+  bankCache.set(lang, r.data);
   return r.data;
 }

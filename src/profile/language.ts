@@ -22,10 +22,22 @@ export function isShipped(lang: string): lang is ShippedLanguage {
   return (SHIPPED_LANGUAGES as readonly string[]).includes(lang);
 }
 
-/** Letters (any script) in a text: too few and no language can be told. */
-function letterCount(text: string): number {
+const LETTER = /\p{L}/u;
+
+/** Letters (any script) in a text, counted up to `upTo`: too few and no language can be told. */
+function letterCount(text: string, upTo = Number.POSITIVE_INFINITY): number {
   let n = 0;
-  for (const ch of text) if (/\p{L}/u.test(ch)) n++;
+  for (let i = 0; i < text.length && n < upTo; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII is told by its code; the rest by the Unicode property (a surrogate pair as one character)
+    if (c < 0x80) {
+      if ((c | 32) >= 97 && (c | 32) <= 122) n++;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (LETTER.test(String.fromCodePoint(cp))) n++;
+  }
   return n;
 }
 
@@ -53,7 +65,7 @@ export function detectLanguage(text: string, chars = TOLD_CHARS): string {
 
 function tellLanguage(text: string, chars: number): string {
   const sample = text.length > chars ? text.slice(0, chars) : text;
-  if (letterCount(sample) < 8) return 'und';
+  if (letterCount(sample, 8) < 8) return 'und';
   // kana decides Japanese even when Han dominates; Han alone is Chinese
   if (/[\u3040-\u30ff]/.test(sample)) return 'ja';
   const code = rankLanguages(sample, ONLY, 8)[0]![0];
@@ -155,7 +167,7 @@ export class LanguageGuide {
   of(text: string): string {
     const script = this.scriptOf(text);
     const prior = this.byScript.get(script) ?? 'und';
-    if (letterCount(text) < SHORT_LETTERS) return prior !== 'und' ? prior : detectLanguage(text);
+    if (letterCount(text, SHORT_LETTERS) < SHORT_LETTERS) return prior !== 'und' ? prior : detectLanguage(text);
     const own = detectLanguage(text);
     if (prior === 'und' || own === prior || own === 'und') return prior === 'und' ? own : prior;
     // the detector must clearly prefer the text's own language over the sample's
