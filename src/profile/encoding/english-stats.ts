@@ -22,9 +22,26 @@ function inSet(w: string): boolean {
   return w.length > 0 && WORD_SET.has(w);
 }
 
+/**
+ * Words outside the list already judged (prose repeats its words): bounded, and only short words,
+ * which the engine copies out of their text (a longer one may be a slice that keeps its whole text alive).
+ */
+const judged = new Map<string, boolean>();
+
 /** True when a lower-case word is a common English word or a regular inflection of one. */
 export function isEnglishWord(word: string): boolean {
   if (WORD_SET.has(word)) return true;
+  if (word.length > 12) return inflectionOfCommon(word);
+  let known = judged.get(word);
+  if (known === undefined) {
+    if (judged.size >= 20_000) judged.clear();
+    known = inflectionOfCommon(word);
+    judged.set(word, known);
+  }
+  return known;
+}
+
+function inflectionOfCommon(word: string): boolean {
   const apostrophe = word.indexOf("'");
   if (apostrophe > 0) return isEnglishWord(word.slice(0, apostrophe));
   const n = word.length;

@@ -56,18 +56,21 @@ class TrigramTable {
   private readonly values: Float64Array;
   private readonly mask: number;
 
-  constructor(entries: Map<number, number>) {
+  /** A table for at most `entries` keys (at most half full). */
+  constructor(entries: number) {
     let capacity = 16;
-    while (capacity < entries.size * 2) capacity *= 2;
+    while (capacity < entries * 2) capacity *= 2;
     this.keys = new Int32Array(capacity);
     this.values = new Float64Array(capacity);
     this.mask = capacity - 1;
-    for (const [k, v] of entries) {
-      let i = TrigramTable.slot(k) & this.mask;
-      while (this.keys[i] !== 0) i = (i + 1) & this.mask;
-      this.keys[i] = k + 1;
-      this.values[i] = v;
-    }
+  }
+
+  /** Adds a key not yet in the table. */
+  set(k: number, v: number): void {
+    let i = TrigramTable.slot(k) & this.mask;
+    while (this.keys[i] !== 0) i = (i + 1) & this.mask;
+    this.keys[i] = k + 1;
+    this.values[i] = v;
   }
 
   private static slot(k: number): number {
@@ -157,15 +160,14 @@ function build(): Models {
     const seq = [...text].map((ch) => ids.get(ch)!);
     const uni = new Float64Array(size);
     bi.fill(0);
-    const tri = new Map<number, number>();
+    // every trigram's key, sorted: equal keys are then runs (counted below without a Map)
+    const triKeys = new Int32Array(Math.max(0, seq.length - 2));
     for (let i = 0; i < seq.length; i++) {
       uni[seq[i]!]++;
       if (i >= 1) bi[seq[i - 1]! * size + seq[i]!]++;
-      if (i >= 2) {
-        const k = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
-        tri.set(k, (tri.get(k) ?? 0) + 1);
-      }
+      if (i >= 2) triKeys[i - 2] = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
     }
+    triKeys.sort();
     // interpolated: 0.6 P(c | a b) + 0.3 P(c | b) + 0.1 P(c), P(c) smoothed by half a count
     const total = seq.length;
     const p1 = (c: number) => (uni[c]! + 0.5) / (total + 0.5 * size);
@@ -190,8 +192,15 @@ function build(): Models {
         const gc = global[c]!;
         backoffLog[b * localSize + c] = gb < 0 || gc < 0 ? 0 : Math.log2(0.3 * p2(gb, gc) + 0.1 * p1(gc));
       }
-    const triLog = new Map<number, number>();
-    for (const [k, n] of tri) {
+    let distinct = 0;
+    for (let i = 0; i < triKeys.length; i++) if (i === 0 || triKeys[i] !== triKeys[i - 1]) distinct++;
+    const triLog = new TrigramTable(distinct);
+    for (let i = 0; i < triKeys.length; ) {
+      const k = triKeys[i]!;
+      let j = i + 1;
+      while (j < triKeys.length && triKeys[j] === k) j++;
+      const n = j - i;
+      i = j;
       const c = k % size;
       const ab = (k - c) / size;
       const b = ab % size;
@@ -199,7 +208,7 @@ function build(): Models {
     }
     const uniLog = new Float32Array(size);
     for (let c = 0; c < size; c++) uniLog[c] = Math.log2(p1(c));
-    return { lang, triLog: new TrigramTable(triLog), backoffLog, local, localSize, uniLog };
+    return { lang, triLog, backoffLog, local, localSize, uniLog };
   });
   return { ids, size, models, byLang: new Map(models.map((m) => [m.lang, m])) };
 }

@@ -18,11 +18,18 @@ function whole(text: string): Segment[] {
   return [{ start: 0, end: text.length }];
 }
 
+type Token = { readonly t: string; readonly start: number; readonly end: number };
+
+/** The last text tokenized: doubling and separated words look at the same masked text. */
+let lastTokens: { text: string; tokens: readonly Token[] } | undefined;
+
 /** Whitespace tokens with their offsets. */
-function tokensOf(text: string): { t: string; start: number; end: number }[] {
-  const out: { t: string; start: number; end: number }[] = [];
+function tokensOf(text: string): readonly Token[] {
+  if (lastTokens?.text === text) return lastTokens.tokens;
+  const out: Token[] = [];
   const re = /\S+/g;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push({ t: m[0], start: m.index, end: m.index + m[0].length });
+  lastTokens = { text, tokens: out };
   return out;
 }
 
@@ -93,10 +100,28 @@ export function findDoubling(text: string): RangedDetection | undefined {
   const tokens = tokensOf(text).filter((x) => x.t.length >= 4);
   if (tokens.length < 4) return undefined;
   for (const n of [2, 3]) {
+    // at least 70% of the tokens must be repeated: past 30% that are not, none of this n can pass
+    let misses = 0;
+    const allowed = tokens.length * 0.3;
     const repeated = tokens.filter(({ t }) => {
+      if (misses > allowed) return false;
+      // the first two characters already differ (neither half of a surrogate pair): not repeated
+      const c0 = t.charCodeAt(0);
+      if ((c0 < 0xd800 || c0 > 0xdfff) && c0 !== t.charCodeAt(1)) {
+        misses++;
+        return false;
+      }
       const chars = Array.from(t);
-      if (chars.length % n !== 0) return false;
-      for (let i = 0; i < chars.length; i += n) for (let k = 1; k < n; k++) if (chars[i + k] !== chars[i]) return false;
+      if (chars.length % n !== 0) {
+        misses++;
+        return false;
+      }
+      for (let i = 0; i < chars.length; i += n)
+        for (let k = 1; k < n; k++)
+          if (chars[i + k] !== chars[i]) {
+            misses++;
+            return false;
+          }
       return true;
     });
     if (repeated.length < 4 || repeated.length / tokens.length < 0.7) continue;

@@ -119,22 +119,32 @@ export function functionShare(words: string[]): number {
 }
 
 /** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
-function findWordPairs(analyses: TextAnalysis[]): PairDetection[] {
+function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDetection[] {
   const out: PairDetection[] = [];
   if (analyses.length + analyses.reduce((n, a) => n + (a.masked.includes('\n') ? 1 : 0), 0) < 2) return out;
   const textWords = analyses.map((a) => wordsOf(a.masked));
   // a coded side has (almost) no function words of its own: without such a text there is no pair
   if (!textWords.some((w) => functionShare(w) <= 0.1)) return out;
   const entries: { textIndex: number; words: string[]; text: string; distinct: number }[] = [];
+  // distinct words of a unit: a word counts the first time it is met under the unit's stamp
+  const stampOf = new Map<string, number>();
+  let stamp = 0;
   analyses.forEach((a, i) => {
     const add = (u: string, words: string[]) => {
-      const distinct = new Set(words).size;
+      if (words.length < 6) return;
+      stamp++;
+      let distinct = 0;
+      for (const w of words)
+        if (stampOf.get(w) !== stamp) {
+          stampOf.set(w, stamp);
+          distinct++;
+        }
       // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
       if (words.length < 6 || distinct < 4 || words.length - distinct < 2) return;
       entries.push({ textIndex: i, words, text: u, distinct });
     };
     add(a.masked, textWords[i]!);
-    for (const u of sentencesOf(a.masked)) add(u, wordsOf(u));
+    for (const u of sentences[i]!) add(u, wordsOf(u));
   });
   if (entries.length < 2) return out;
   // the same word pattern means the same number of words and of distinct words: only entries that
@@ -245,8 +255,10 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
     letterPairs.set(encoded.textIndex, list);
     pairedTexts.set(encoded.textIndex, plain.textIndex);
   };
+  // each text's sentences, for the letter patterns here and the word patterns below
+  const sentences = analyses.map((a) => sentencesOf(a.masked));
   analyses.forEach((a, i) => {
-    for (const s of sentencesOf(a.masked)) add(i, s);
+    for (const s of sentences[i]!) add(i, s);
     const sep = a.detections.find((d) => d.family === 'substitution-separated');
     if (sep?.separator) {
       for (const r of sep.ranges) for (const s of sentencesOf(joinSeparatedCharacters(a.text.slice(r.start, r.end), sep.separator))) add(i, s);
@@ -292,7 +304,7 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
   }
 
   // 1b. Word for word (a word codebook).
-  const wordPairs = findWordPairs(analyses);
+  const wordPairs = findWordPairs(analyses, sentences);
   out.push(...wordPairs);
 
   // 2. Decoded stretches whose letters the record's plain text already holds.
