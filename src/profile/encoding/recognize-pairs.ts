@@ -105,10 +105,19 @@ function wordsOf(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+/g) ?? [];
 }
 
-/** Word pattern: each word as the order of its first appearance. */
-function wordPattern(words: string[]): string {
+/** Word pattern: each word as the order of its first appearance; and the number of distinct words. */
+function wordPattern(words: string[]): { pattern: string; distinct: number } {
   const ids = new Map<string, number>();
-  return words.map((w) => (ids.has(w) ? ids.get(w)! : (ids.set(w, ids.size), ids.size - 1))).join(' ');
+  let pattern = '';
+  for (let k = 0; k < words.length; k++) {
+    let id = ids.get(words[k]!);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(words[k]!, id);
+    }
+    pattern += k ? ` ${id}` : `${id}`;
+  }
+  return { pattern, distinct: ids.size };
 }
 
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set('the of and to a in is it you that he was for on are with as i his they be at this have from or by not but what all were we when your can there an which she do how their if will'.split(' '));
@@ -125,40 +134,31 @@ function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDet
   const textWords = analyses.map((a) => wordsOf(a.masked));
   // a coded side has (almost) no function words of its own: without such a text there is no pair
   if (!textWords.some((w) => functionShare(w) <= 0.1)) return out;
-  const entries: { textIndex: number; words: string[]; text: string; distinct: number }[] = [];
-  // distinct words of a unit: a word counts the first time it is met under the unit's stamp
-  const stampOf = new Map<string, number>();
-  let stamp = 0;
+  // the units (whole texts, then their sentences) long enough to count; one of a length no other
+  // unit has cannot share a word pattern with any: its distinct words are not even counted
+  const units: { textIndex: number; words: string[]; text: string }[] = [];
+  const lengths = new Map<number, number>();
+  const unit = (textIndex: number, text: string, words: string[]) => {
+    if (words.length < 6) return;
+    units.push({ textIndex, words, text });
+    lengths.set(words.length, (lengths.get(words.length) ?? 0) + 1);
+  };
   analyses.forEach((a, i) => {
-    const add = (u: string, words: string[]) => {
-      if (words.length < 6) return;
-      stamp++;
-      let distinct = 0;
-      for (const w of words)
-        if (stampOf.get(w) !== stamp) {
-          stampOf.set(w, stamp);
-          distinct++;
-        }
-      // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
-      if (words.length < 6 || distinct < 4 || words.length - distinct < 2) return;
-      entries.push({ textIndex: i, words, text: u, distinct });
-    };
-    add(a.masked, textWords[i]!);
-    for (const u of sentences[i]!) add(u, wordsOf(u));
+    unit(i, a.masked, textWords[i]!);
+    for (const u of sentences[i]!) unit(i, u, wordsOf(u));
   });
-  if (entries.length < 2) return out;
-  // the same word pattern means the same number of words and of distinct words: only entries that
-  // share both with another one need their pattern
-  const shape = (e: (typeof entries)[number]) => e.words.length * 65536 + e.distinct;
-  const shapes = new Map<number, number>();
-  for (const e of entries) shapes.set(shape(e), (shapes.get(shape(e)) ?? 0) + 1);
-  const byPattern = new Map<string, typeof entries>();
-  for (const e of entries) {
-    if (shapes.get(shape(e))! < 2) continue;
-    const key = `${e.words.length}:${wordPattern(e.words)}`;
-    const list = byPattern.get(key) ?? [];
-    list.push(e);
-    byPattern.set(key, list);
+  // the units that may pair, by word pattern (its length first); the pattern's ids also count the
+  // unit's distinct words
+  const byPattern = new Map<string, { textIndex: number; words: string[]; text: string }[]>();
+  for (const e of units) {
+    if (lengths.get(e.words.length)! < 2) continue;
+    const { pattern, distinct } = wordPattern(e.words);
+    // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
+    if (distinct < 4 || e.words.length - distinct < 2) continue;
+    const key = `${e.words.length}:${pattern}`;
+    const list = byPattern.get(key);
+    if (list) list.push(e);
+    else byPattern.set(key, [e]);
   }
   const seen = new Set<string>();
   for (const list of byPattern.values()) {

@@ -54,19 +54,24 @@ export function wordTokens(text: string): WordToken[] {
       continue;
     }
     const start = i;
-    let word = '';
     let stemLength = -1;
+    let upper = false;
+    let curly = false;
     while (i < n) {
       const d = text.charCodeAt(i);
       if (isLetter(d)) {
-        word += String.fromCharCode(d | 32);
+        if (d < 97) upper = true;
         i++;
       } else if (isApostrophe(d) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) {
-        if (stemLength < 0) stemLength = word.length;
-        word += "'";
+        if (stemLength < 0) stemLength = i - start;
+        if (d !== 39) curly = true;
         i++;
       } else break;
     }
+    // the run is ASCII letters and apostrophes: lower case and a straight apostrophe are all that change
+    let word = text.slice(start, i);
+    if (upper) word = word.toLowerCase();
+    if (curly) word = word.replace(/\u2019/g, "'");
     out.push({ word, start, end: i, stemLength: stemLength < 0 ? word.length : stemLength, capitalized: isUpper(c) });
   }
   return out;
