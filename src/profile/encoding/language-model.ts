@@ -31,6 +31,17 @@ const MAX_CHARS = 300;
 
 interface Model {
   lang: string;
+  /** The training text as character ids (kept to build the tables). */
+  seq: Int32Array;
+  /** Each character's count in it. */
+  uni: Float64Array;
+  /** log2 P(c) alone, for the quick pre-ranking of languages. */
+  uniLog: Float32Array;
+  /** Built at the language's first score (tablesOf). */
+  tables?: ModelTables;
+}
+
+interface ModelTables {
   /** log2 P(c | a b) for trigrams seen in training, keyed (a·size + b)·size + c. */
   triLog: TrigramTable;
   /**
@@ -43,8 +54,6 @@ interface Model {
   /** Global character id → index in backoffLog's rows and columns. */
   local: Uint16Array;
   localSize: number;
-  /** log2 P(c) alone, for the quick pre-ranking of languages. */
-  uniLog: Float32Array;
 }
 
 /**
@@ -154,63 +163,75 @@ function build(): Models {
   const ids = new Map<string, number>([[' ', 0]]);
   for (const { text } of texts) for (const ch of text) if (!ids.has(ch)) ids.set(ch, ids.size + 1);
   const size = ids.size + 1;
-  // the bigram counts of one language at a time, in one reused table (size² counts each would be 30 MB)
-  const bi = new Uint32Array(size * size);
+  // each language's character frequencies now (the pre-ranking needs them all); its trigram and
+  // backoff tables when it is first scored (most texts are scored in a few languages only)
   const models: Model[] = texts.map(({ lang, text }) => {
-    const seq = [...text].map((ch) => ids.get(ch)!);
+    const seq = Int32Array.from([...text], (ch) => ids.get(ch)!);
     const uni = new Float64Array(size);
-    bi.fill(0);
-    // every trigram's key, sorted: equal keys are then runs (counted below without a Map)
-    const triKeys = new Int32Array(Math.max(0, seq.length - 2));
-    for (let i = 0; i < seq.length; i++) {
-      uni[seq[i]!]++;
-      if (i >= 1) bi[seq[i - 1]! * size + seq[i]!]++;
-      if (i >= 2) triKeys[i - 2] = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
-    }
-    triKeys.sort();
-    // interpolated: 0.6 P(c | a b) + 0.3 P(c | b) + 0.1 P(c), P(c) smoothed by half a count
-    const total = seq.length;
-    const p1 = (c: number) => (uni[c]! + 0.5) / (total + 0.5 * size);
-    const p2 = (b: number, c: number) => (uni[b]! ? bi[b * size + c]! / uni[b]! : 0);
-    // the language's own characters, then one index for all the others (see Model.backoffLog)
-    const local = new Uint16Array(size);
-    const own: number[] = [];
-    for (let c = 0; c < size; c++) if (uni[c]) local[c] = own.push(c) - 1;
-    const other = own.length;
-    const localSize = other + 1;
-    const unseen = (() => {
-      for (let c = 0; c < size; c++) if (!uni[c]) return c;
-      return -1;
-    })();
-    for (let c = 0; c < size; c++) if (!uni[c]) local[c] = other;
-    // a representative global id for each local index (any unseen character stands for all of them)
-    const global = [...own, unseen];
-    const backoffLog = new Float32Array(localSize * localSize);
-    for (let b = 0; b < localSize; b++)
-      for (let c = 0; c < localSize; c++) {
-        const gb = global[b]!;
-        const gc = global[c]!;
-        backoffLog[b * localSize + c] = gb < 0 || gc < 0 ? 0 : Math.log2(0.3 * p2(gb, gc) + 0.1 * p1(gc));
-      }
-    let distinct = 0;
-    for (let i = 0; i < triKeys.length; i++) if (i === 0 || triKeys[i] !== triKeys[i - 1]) distinct++;
-    const triLog = new TrigramTable(distinct);
-    for (let i = 0; i < triKeys.length; ) {
-      const k = triKeys[i]!;
-      let j = i + 1;
-      while (j < triKeys.length && triKeys[j] === k) j++;
-      const n = j - i;
-      i = j;
-      const c = k % size;
-      const ab = (k - c) / size;
-      const b = ab % size;
-      triLog.set(k, Math.log2((0.6 * n) / bi[ab]! + 0.3 * p2(b, c) + 0.1 * p1(c)));
-    }
+    for (let i = 0; i < seq.length; i++) uni[seq[i]!]++;
     const uniLog = new Float32Array(size);
-    for (let c = 0; c < size; c++) uniLog[c] = Math.log2(p1(c));
-    return { lang, triLog, backoffLog, local, localSize, uniLog };
+    for (let c = 0; c < size; c++) uniLog[c] = Math.log2((uni[c]! + 0.5) / (seq.length + 0.5 * size));
+    return { lang, seq, uni, uniLog };
   });
   return { ids, size, models, byLang: new Map(models.map((m) => [m.lang, m])) };
+}
+
+/** The bigram counts of the language being tabled, one reused table (size² counts each would be 30 MB). */
+let bigrams: Uint32Array | undefined;
+
+/** A language's trigram and backoff tables, built at its first score. */
+function tablesOf(model: Model, size: number): ModelTables {
+  if (model.tables) return model.tables;
+  const { seq, uni } = model;
+  if (!bigrams || bigrams.length !== size * size) bigrams = new Uint32Array(size * size);
+  const bi = bigrams;
+  bi.fill(0);
+  // every trigram's key, sorted: equal keys are then runs (counted below without a Map)
+  const triKeys = new Int32Array(Math.max(0, seq.length - 2));
+  for (let i = 1; i < seq.length; i++) {
+    bi[seq[i - 1]! * size + seq[i]!]++;
+    if (i >= 2) triKeys[i - 2] = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
+  }
+  triKeys.sort();
+  // interpolated: 0.6 P(c | a b) + 0.3 P(c | b) + 0.1 P(c), P(c) smoothed by half a count
+  const total = seq.length;
+  const p1 = (c: number) => (uni[c]! + 0.5) / (total + 0.5 * size);
+  const p2 = (b: number, c: number) => (uni[b]! ? bi[b * size + c]! / uni[b]! : 0);
+  // the language's own characters, then one index for all the others (see ModelTables.backoffLog)
+  const local = new Uint16Array(size);
+  const own: number[] = [];
+  for (let c = 0; c < size; c++) if (uni[c]) local[c] = own.push(c) - 1;
+  const other = own.length;
+  const localSize = other + 1;
+  const unseen = (() => {
+    for (let c = 0; c < size; c++) if (!uni[c]) return c;
+    return -1;
+  })();
+  for (let c = 0; c < size; c++) if (!uni[c]) local[c] = other;
+  // a representative global id for each local index (any unseen character stands for all of them)
+  const global = [...own, unseen];
+  const backoffLog = new Float32Array(localSize * localSize);
+  for (let b = 0; b < localSize; b++)
+    for (let c = 0; c < localSize; c++) {
+      const gb = global[b]!;
+      const gc = global[c]!;
+      backoffLog[b * localSize + c] = gb < 0 || gc < 0 ? 0 : Math.log2(0.3 * p2(gb, gc) + 0.1 * p1(gc));
+    }
+  let distinct = 0;
+  for (let i = 0; i < triKeys.length; i++) if (i === 0 || triKeys[i] !== triKeys[i - 1]) distinct++;
+  const triLog = new TrigramTable(distinct);
+  for (let i = 0; i < triKeys.length; ) {
+    const k = triKeys[i]!;
+    let j = i + 1;
+    while (j < triKeys.length && triKeys[j] === k) j++;
+    const n = j - i;
+    i = j;
+    const c = k % size;
+    const ab = (k - c) / size;
+    const b = ab % size;
+    triLog.set(k, Math.log2((0.6 * n) / bi[ab]! + 0.3 * p2(b, c) + 0.1 * p1(c)));
+  }
+  return (model.tables = { triLog, backoffLog, local, localSize });
 }
 
 function models(): Models {
@@ -224,6 +245,7 @@ function models(): Models {
  */
 export function releaseLanguageModels(): void {
   cache = undefined;
+  bigrams = undefined;
   recentIds.clear();
   recentScores.clear();
   recent = undefined;
@@ -253,7 +275,7 @@ function computeIds(text: string): Int32Array {
 function score(model: Model, seq: Int32Array, size: number): number {
   let sum = 0;
   let n = 0;
-  const { triLog, backoffLog, local, localSize } = model;
+  const { triLog, backoffLog, local, localSize } = tablesOf(model, size);
   for (let i = 2; i < seq.length; i++) {
     const b = seq[i - 1]!;
     const c = seq[i]!;
