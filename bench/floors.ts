@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChatJsonl } from './generate.js';
+import { PYTHON_LOOP } from './baselines.js';
 
 const sizeMB = Number(process.env.BENCH_MB ?? 1024);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,14 +63,6 @@ t = time.monotonic()
 r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": time.monotonic() - t, "cpu": u.ru_utime + u.ru_stime, "out": r.stdout.decode()[-400:]}))
-`;
-const PYTHON_LOOP = `
-import json, sys
-with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as out:
-    for l in f:
-        if l.strip():
-            json.loads(l)
-            out.write(l)
 `;
 
 function timed(cmd: string[]): { wall: number; cpu: number; out: string } {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChatJsonl, generateCsv } from './generate.js';
+import { NODE_LOOP, PYTHON_CSV_LOOP, PYTHON_LOOP } from './baselines.js';
 
 const sizeMB = Number(process.env.BENCH_MB ?? 1024);
 const smallMB = Math.min(100, sizeMB);
@@ -63,20 +64,6 @@ function measure(cmd: string[]): Measure {
   return { wall, cpu: NaN, rssMB: NaN };
 }
 
-const NODE_LOOP = `
-import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { once } from 'node:events';
-const out = createWriteStream(process.argv[3]);
-const rl = createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Infinity });
-for await (const line of rl) {
-  if (!line) continue;
-  JSON.parse(line);
-  if (!out.write(line + '\\n')) await once(out, 'drain');
-}
-out.end();
-await once(out, 'finish');
-`;
 const NODE_CSV_LOOP = `
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -85,21 +72,6 @@ const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
 const { parse } = require('csv-parse');
 const { stringify } = require('csv-stringify');
 await pipeline(createReadStream(process.argv[2]), parse(), stringify(), createWriteStream(process.argv[3]));
-`;
-const PYTHON_LOOP = `
-import json, sys
-with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as out:
-    for l in f:
-        if l.strip():
-            json.loads(l)
-            out.write(l)
-`;
-const PYTHON_CSV_LOOP = `
-import csv, sys
-with open(sys.argv[1], newline='') as f, open(sys.argv[2], 'w', newline='') as o:
-    w = csv.writer(o)
-    for r in csv.reader(f):
-        w.writerow(r)
 `;
 
 /** Non-empty lines of a file (its records, for JSONL). */
