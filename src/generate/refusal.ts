@@ -4,6 +4,7 @@
 // injected answers follow the user's answer lengths. A refusal never holds a reason or redirect
 // written for another request. Pure given its random source.
 import { countTextTokens } from '../profile/tokens.js';
+import { boundedMemo } from '../bounded-memo.js';
 import type { RefusalBank, Seed } from './seeds.js';
 
 /** The longest refusal composed, in o200k tokens (about 150 English words). */
@@ -134,17 +135,8 @@ function baseCount(form: string, reason: string, redirect: string, text: string)
   return n;
 }
 
-/** The token count of a piece with one space before it (an elaboration or a closing): a bounded memo keyed by the piece itself. */
-const spacedCounts = new Map<string, number>();
-function spacedCount(piece: string): number {
-  let n = spacedCounts.get(piece);
-  if (n === undefined) {
-    if (spacedCounts.size >= 5_000) spacedCounts.clear();
-    n = countMemo(' ' + piece);
-    spacedCounts.set(piece, n);
-  }
-  return n;
-}
+/** The token count of a piece with one space before it (an elaboration or a closing), keyed by the piece itself. */
+const spacedCount = boundedMemo(5_000, (piece: string) => countTextTokens(' ' + piece));
 
 /** The bank's refusal forms by kind, found once per bank. */
 const formCache = new WeakMap<RefusalBank, Record<'short' | 'medium' | 'long', RefusalBank['refusals']>>();
@@ -173,16 +165,7 @@ function isCut(piece: string): boolean {
  * Token counts of the bank's pieces (elaborations and closings) and of the refusals' bases (a form with
  * a seed's reason and redirect: a few thousand, each met again as the seed decks cycle): a bounded memo.
  */
-const memo = new Map<string, number>();
-function countMemo(text: string): number {
-  let n = memo.get(text);
-  if (n === undefined) {
-    if (memo.size >= 5_000) memo.clear();
-    n = countTextTokens(text);
-    memo.set(text, n);
-  }
-  return n;
-}
+const countMemo = boundedMemo(5_000, countTextTokens);
 
 /** A short refusal for label, number and option slots. */
 export function shortRefusal(bank: RefusalBank, random: () => number): string {

@@ -1,6 +1,7 @@
 // English statistics: letter frequencies, a letter-bigram model built from the embedded word list,
 // a dictionary test with common suffixes, and the text measures the recognizers share (pure).
 import { COMMON_WORDS } from './english-words.js';
+import { boundedMemo } from '../../bounded-memo.js';
 import { isLetter, letterIndex, wordTokens } from './text-scan.js';
 
 /** Relative frequency (percent) of a..z in English running text. */
@@ -22,23 +23,14 @@ function inSet(w: string): boolean {
   return w.length > 0 && WORD_SET.has(w);
 }
 
-/**
- * Words outside the list already judged (prose repeats its words): bounded, and only short words,
- * which the engine copies out of their text (a longer one may be a slice that keeps its whole text alive).
- */
-const judged = new Map<string, boolean>();
+const judgedInflection = boundedMemo(20_000, (word: string) => inflectionOfCommon(word));
 
 /** True when a lower-case word is a common English word or a regular inflection of one. */
 export function isEnglishWord(word: string): boolean {
   if (WORD_SET.has(word)) return true;
-  if (word.length > 12) return inflectionOfCommon(word);
-  let known = judged.get(word);
-  if (known === undefined) {
-    if (judged.size >= 20_000) judged.clear();
-    known = inflectionOfCommon(word);
-    judged.set(word, known);
-  }
-  return known;
+  // words outside the list are judged once (prose repeats its words); only short ones are kept, which
+  // the engine copies out of their text (a longer one may be a slice that keeps its whole text alive)
+  return word.length > 12 ? inflectionOfCommon(word) : judgedInflection(word);
 }
 
 function inflectionOfCommon(word: string): boolean {

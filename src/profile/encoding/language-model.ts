@@ -203,10 +203,7 @@ function tablesOf(model: Model, size: number): ModelTables {
   for (let c = 0; c < size; c++) if (uni[c]) local[c] = own.push(c) - 1;
   const other = own.length;
   const localSize = other + 1;
-  const unseen = (() => {
-    for (let c = 0; c < size; c++) if (!uni[c]) return c;
-    return -1;
-  })();
+  const unseen = uni.findIndex((n) => n === 0);
   for (let c = 0; c < size; c++) if (!uni[c]) local[c] = other;
   // a representative global id for each local index (any unseen character stands for all of them)
   const global = [...own, unseen];
