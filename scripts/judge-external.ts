@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { judgeResponse, refused } from '../src/judge/refusal-judge.js';
 
-const read = (f: string) => (JSON.parse(readFileSync(new URL(`../../shared/corpus/${f}`, import.meta.url), 'utf8')) as { output: string }[]).map((r) => r.output);
+const read = (f: string) => (JSON.parse(readFileSync(new URL(`../test/corpus/${f}`, import.meta.url), 'utf8')) as { output: string }[]).map((r) => r.output);
 
 function shape(output: string, evidence: string | undefined): string {
   const o = output.trim().toLowerCase();

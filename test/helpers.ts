@@ -7,8 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('./corpus/', import.meta.url));
 export const corpus = (name: string) => join(CORPUS, name);
+
+/**
+ * The CLI's entry point: the build that test/global-setup.ts made for this run (plain JavaScript,
+ * so a spawn pays no TypeScript compiling), or the checkout's bin when a file runs without it.
+ * Also for commands that wrap it (`bash -c 'ulimit -f 8; node BIN …'`).
+ */
+export const BIN = process.env.SAFEMIX_TEST_BIN ?? join(ROOT, 'bin/safemix.js');
 
 /** A fresh directory under the run's temp root (removed after the run; see global-setup.ts). */
 export function tempDir(prefix = 'safemix-test-'): string {
@@ -30,7 +37,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return runCommand(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], options);
+  return runCommand(process.execPath, [BIN, ...args], options);
 }
 
 /** The corpus files with what a careful reader states about them (README table). */
@@ -56,7 +63,7 @@ export const CORPUS_FILES = [
  * then acts (signals it, changes its input) and resumes it with SIGUSR2 or awaits `done`.
  */
 export async function startPaused(args: string[], phase: string, options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/safemix.js'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase } });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase } });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d) => out.push(d));
@@ -92,8 +99,6 @@ export function runCommand(cmd: string, args: string[], options: { cwd?: string;
   });
 }
 
-/** The CLI's entry point, for commands that wrap it (`bash -c 'ulimit -f 8; node BIN …'`). */
-export const BIN = join(ROOT, 'bin/safemix.js');
 
 /** Deterministic pseudo-random bytes (a sha256 chain), for "random binary" inputs. */
 export function pseudoRandomBytes(length: number, seed = 'safemix'): Buffer {

@@ -8,7 +8,7 @@ import { francAll } from 'franc';
 import { rankLanguages } from '../src/profile/language-rank.js';
 import { detectScript } from '../src/profile/script.js';
 
-const SHARED = join(__dirname, '../../shared');
+const CORPUS = join(__dirname, 'corpus');
 const ONLY = ['eng', 'cmn', 'spa', 'fra', 'deu', 'por', 'ita', 'jpn', 'kor', 'rus', 'arb', 'hin', 'tur', 'vie', 'ind', 'pol', 'nld', 'ell', 'ron', 'tha', 'fin', 'ces', 'slk', 'hun', 'swe', 'dan', 'nob', 'ukr', 'bul', 'heb', 'pes', 'urd', 'ben', 'tam', 'zlm', 'swh', 'tgl', 'cat', 'hrv', 'srp', 'lit', 'lav', 'est', 'epo'];
 
 /** Every string of at least 4 characters inside a JSON value. */
@@ -21,9 +21,9 @@ function strings(v: unknown, out: string[]): void {
 
 function corpusTexts(): string[] {
   const texts: string[] = [];
-  for (const dir of ['corpus-multilingual', 'corpus']) {
-    for (const name of readdirSync(join(SHARED, dir))) {
-      const text = readFileSync(join(SHARED, dir, name), 'utf8');
+  for (const dir of ['multilingual', '.']) {
+    for (const name of readdirSync(join(CORPUS, dir)).filter((n) => /\.(jsonl?|tsv|csv|txt)$/.test(n))) {
+      const text = readFileSync(join(CORPUS, dir, name), 'utf8');
       if (name.endsWith('.jsonl')) for (const line of text.split('\n').slice(0, 150)) line.trim() && strings(JSON.parse(line), texts);
       else if (name.endsWith('.json')) strings((JSON.parse(text) as unknown[]).slice(0, 150), texts);
       else texts.push(...text.split('\n').slice(0, 400).flatMap((l) => l.split('\t')).filter((c) => c.length >= 4));

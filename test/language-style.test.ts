@@ -14,7 +14,7 @@ import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
 import { BANKS, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
 
 const dir = tempDir('safemix-lang-');
-const MULTI = fileURLToPath(new URL('../../shared/corpus-multilingual/', import.meta.url));
+const MULTI = fileURLToPath(new URL('./corpus/multilingual/', import.meta.url));
 
 async function values(path: string): Promise<unknown[]> {
   const scan = await openScan(path);
@@ -32,7 +32,7 @@ function refusalIn(text: string, lang: string): boolean {
   return frags.some((f) => text.includes(f));
 }
 
-/** Real text of one language from ../shared/corpus-multilingual/. */
+/** Real text of one language from test/corpus/multilingual/. */
 function realTexts(lang: string, n: number): string[] {
   if (lang === 'pl' || lang === 'fi') {
     const file = lang === 'pl' ? 'sentences_pl_ud_pdb_dev.txt' : 'sentences_fi_ud_tdt_dev.txt';

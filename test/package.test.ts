@@ -52,7 +52,7 @@ describe('the packed tarball', () => {
   beforeAll(() => {
     // a staging copy of what the package is built from, with the project's node_modules linked in
     const stage = tempDir('safemix-stage-');
-    for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'bin', 'data', 'templates', 'scripts', 'schemas']) {
+    for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'bin', 'data', 'templates', 'scripts', 'schemas', 'test', 'docs', 'bench']) {
       if (existsSync(join(ROOT, name))) cpSync(join(ROOT, name), join(stage, name), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');

@@ -12,7 +12,7 @@ import { RecordSink } from '../src/write/record-sink.js';
 import { StdoutSink, type StdoutLike } from '../src/write/stdout-sink.js';
 import { mixFile } from '../src/api/mix.js';
 
-const MULTI = join(__dirname, '../../shared/corpus-multilingual/questions_xquad_11lang.tsv');
+const MULTI = join(__dirname, 'corpus/multilingual/questions_xquad_11lang.tsv');
 const MB = 1024 * 1024;
 
 /** Real questions in 11 languages. */

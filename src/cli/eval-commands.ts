@@ -7,17 +7,10 @@ import { SafemixError } from '../errors.js';
 import { AtomicFile, writeError } from '../write/atomic-file.js';
 // the eval modules load when an eval command runs, not at every start-up
 import { progressReporter } from './progress.js';
+import { wholeNumber } from './args.js';
 
 type AddReadOptions = (cmd: Command) => Command;
 type ReadOptions = (o: Record<string, unknown>) => Record<string, unknown>;
-
-function count(min: number) {
-  return (v: string) => {
-    const x = Number(v);
-    if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min} written in digits (got ${JSON.stringify(v)})`);
-    return x;
-  };
-}
 
 function seconds(v: string): number {
   const x = Number(v);
@@ -44,10 +37,10 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
       .argument('<file>', 'the task dataset (its structure and language are mimicked)')
       .requiredOption('-o, --output <path>', 'probes file to write (JSONL)')
       .option('--controls <file>', 'your validation split (same format): task controls with their expected answers')
-      .option('--max-controls <n>', 'most controls taken', count(1), 1000)
+      .option('--max-controls <n>', 'most controls taken', wholeNumber(1), 1000)
       .option('--lang <code>', 'probe language (ISO 639-1, shipped) instead of the data\'s')
       .option('--seed <seed>', 'seed of the sample and the rendering', 'safemix')
-      .option('--sample <n>', 'records sampled for the profile', count(1), 5000)
+      .option('--sample <n>', 'records sampled for the profile', wholeNumber(1), 5000)
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
       .option('--no-safe', 'leave out the safe-but-sensitive prompts')
@@ -70,10 +63,10 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .option('--endpoint <url>', 'API base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL, else OpenAI)')
     .requiredOption('--model <name>', 'the model to ask')
     .option('--api-key-env <name>', 'environment variable holding the API key (default OPENAI_API_KEY)')
-    .option('--concurrency <n>', 'requests in flight', count(1), 4)
+    .option('--concurrency <n>', 'requests in flight', wholeNumber(1), 4)
     .option('--timeout <seconds>', 'seconds one request may take', seconds, 60)
-    .option('--retries <n>', 'retries after 429, 5xx, a timeout or a dropped connection', count(0), 4)
-    .option('--max-tokens <n>', 'largest answer in tokens', count(1), 512)
+    .option('--retries <n>', 'retries after 429, 5xx, a timeout or a dropped connection', wholeNumber(0), 4)
+    .option('--max-tokens <n>', 'largest answer in tokens', wholeNumber(1), 512)
     .option('--cache <dir>', 'answer cache (default ~/.cache/safemix)')
     .option('--no-cache', 'no answer cache')
     .option('--quiet', 'no summary on standard error')

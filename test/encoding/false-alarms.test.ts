@@ -12,8 +12,8 @@ import { analyzeSample } from '../../src/api/encoding-check.js';
 import type { EncodingReport } from '../../src/profile/encoding/index.js';
 import { rng } from './independent/encoders.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-const MULTI = fileURLToPath(new URL('../../../shared/corpus-multilingual/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url));
+const MULTI = fileURLToPath(new URL('../corpus/multilingual/', import.meta.url));
 
 function show(report: EncodingReport): string {
   return report.findings.slice(0, 3).map((f) => `record ${f.record} ${f.family}: ${f.evidence} ${f.preview ?? ''}`).join(' | ');

@@ -1,7 +1,12 @@
 // Ordinary texts that look a little like encodings must not be flagged, and short texts only on
 // unambiguous evidence.
 import { describe, expect, it } from 'vitest';
-import { detectInText, encodeWithScheme, walnutKey } from '../../src/profile/encoding/index.js';
+import { detectInText } from '../../src/profile/encoding/index.js';
+// the positives come from the independent encoders (nothing from src/), so a bug in the codecs mimic
+// writes with cannot hide one in the detector
+import { keyed, permutationKey, separated, shift, tagChars } from './independent/encoders.js';
+
+const KEY = permutationKey(53);
 
 const NOT_ENCODED: [string, string][] = [
   ['English prose', 'Making crepes is an easy and delicious process! Here are step-by-step instructions on how to make them at home.'],
@@ -44,21 +49,27 @@ describe('ordinary text is not flagged', () => {
 
 describe('short texts', () => {
   it('a short substitution or Caesar text is not flagged on its own', () => {
-    expect(detectInText(encodeWithScheme({ family: 'substitution', key: walnutKey(53) }, 'Hello there'))).toEqual([]);
-    expect(detectInText(encodeWithScheme({ family: 'caesar', shift: 3 }, 'Good day'))).toEqual([]);
+    const substituted = keyed(KEY)('Hello there');
+    const caesar = shift(3)('Good day');
+    expect(caesar).toBe('Jrrg gdb');
+    expect(substituted).not.toBe('Hello there');
+    expect(detectInText(substituted)).toEqual([]);
+    expect(detectInText(caesar)).toEqual([]);
   });
 
   it('unambiguous evidence is flagged even when short', () => {
-    expect(detectInText(`ok${encodeWithScheme({ family: 'invisible', variant: 'tags' }, 'hi there')}`).map((d) => d.family)).toContain('invisible');
-    const separated = encodeWithScheme({ family: 'substitution-separated', key: walnutKey(53), separator: '|' }, 'How are you doing?');
-    expect(detectInText(separated).map((d) => d.family)).toContain('substitution-separated');
+    expect(detectInText(`ok${tagChars('hi there')}`).map((d) => d.family)).toContain('invisible');
+    const sep = separated(KEY, '|', 'all')('How are you doing?');
+    expect(sep.split('|')).toHaveLength('How are you doing?'.length);
+    expect(detectInText(sep).map((d) => d.family)).toContain('substitution-separated');
   });
 });
 
 describe('a record holding plaintext and its encoding', () => {
   it('is a plain-encoded-pair within one text', () => {
     const plain = 'The farmer sold twelve baskets of apples at the market on Saturday morning.';
-    const enc = encodeWithScheme({ family: 'substitution', key: walnutKey(53) }, plain);
+    const enc = keyed(KEY)(plain);
+    expect(enc).not.toBe(plain);
     const families = detectInText(`${plain}\n\n${enc}`).map((d) => d.family);
     expect(families).toContain('plain-encoded-pair');
     expect(families).toContain('substitution');

@@ -11,7 +11,7 @@ import { readsNatural, naturalness, releaseLanguageModels } from '../../src/prof
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-const MULTI = join(__dirname, '../../../shared/corpus-multilingual/questions_xquad_11lang.tsv');
+const MULTI = join(__dirname, '../corpus/multilingual/questions_xquad_11lang.tsv');
 
 async function collect(): Promise<number> {
   for (let i = 0; i < 3; i++) {

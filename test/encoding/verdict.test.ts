@@ -3,7 +3,7 @@
 // verdict over several files, the records the profiler may learn from, and when mimic adds twins.
 import { describe, expect, it } from 'vitest';
 import { analyzeFiles, analyzeSample, applyEncodingPolicy, mimicScheme, plainRecords } from '../../src/api/encoding-check.js';
-import { DEFAULT_THRESHOLDS, type EncodingReport } from '../../src/profile/encoding/index.js';
+import type { EncodingReport } from '../../src/profile/encoding/index.js';
 import { VARIANTS, type Variant } from './independent/encoders.js';
 import { carriers } from './independent/fixtures.js';
 
@@ -26,6 +26,9 @@ function records(total: number, encoded: Map<number, Variant>, offset = 0): { in
 
 const at = (positions: number[], v: Variant) => new Map(positions.map((p) => [p, v]));
 
+/** The documented defaults (README, "Covert encodings"): 5 proven records, or 5% of the sample flagged. */
+const DEFAULTS = { encodedShare: 0.05, provenRecords: 5 };
+
 describe('verdicts from evidence', () => {
   it('proven records make it encoded at any share: 5 base64 records in 1,000', () => {
     const report = analyzeSample('openai-chat', records(1000, at([10, 200, 400, 600, 800], base64)));
@@ -33,7 +36,7 @@ describe('verdicts from evidence', () => {
     expect(report.flagged).toBe(5);
     expect(report.verdict).toBe('encoded');
     expect(report.reason).toMatch(/5 records carry proven evidence/);
-    expect(report.thresholds).toEqual(DEFAULT_THRESHOLDS);
+    expect(report.thresholds).toEqual(DEFAULTS);
   });
 
   it('fewer proven records than the threshold are suspicious, and the threshold is an option', () => {
@@ -115,7 +118,7 @@ describe('plain records and mimic', () => {
     const report: EncodingReport = {
       verdict: 'encoded',
       reason: 'test',
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULTS,
       records: 10,
       flagged: 10,
       proven: 10,

@@ -56,11 +56,11 @@ function mapLetters(text: string, f: (index: number) => string): string {
   return out;
 }
 
-const keyed = (key: string) => (t: string) => mapLetters(t, (i) => key[i]!);
-const shift = (n: number) => (t: string) => mapLetters(t, (i) => LOWER[(i + n) % 26]!);
-const atbash = (t: string) => mapLetters(t, (i) => LOWER[25 - i]!);
+export const keyed = (key: string) => (t: string) => mapLetters(t, (i) => key[i]!);
+export const shift = (n: number) => (t: string) => mapLetters(t, (i) => LOWER[(i + n) % 26]!);
+export const atbash = (t: string) => mapLetters(t, (i) => LOWER[25 - i]!);
 
-function vigenere(keyword: string): (t: string) => string {
+export function vigenere(keyword: string): (t: string) => string {
   return (t) => {
     let k = 0;
     return mapLetters(t, (i) => LOWER[(i + LOWER.indexOf(keyword[k++ % keyword.length]!)) % 26]!);
@@ -68,6 +68,13 @@ function vigenere(keyword: string): (t: string) => string {
 }
 
 const utf8 = (t: string) => Buffer.from(t, 'utf8');
+
+/** base64 of the UTF-8 bytes (RFC 4648, padded, one line). */
+export const base64 = (t: string) => utf8(t).toString('base64');
+/** Each UTF-8 byte as two lower-case hex digits, joined by `sep`. */
+export const hexBytes = (sep: string) => (t: string) => [...utf8(t)].map((b) => b.toString(16).padStart(2, '0')).join(sep);
+/** Each UTF-8 byte as eight binary digits, joined by `sep`. */
+export const binaryBytes = (sep: string) => (t: string) => [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join(sep);
 
 function wrap(s: string, width: number): string {
   const lines: string[] = [];
@@ -80,7 +87,7 @@ const MORSE_TABLE: Record<string, string> = {
   '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.', '.': '.-.-.-', ',': '--..--', '?': '..--..',
 };
 
-function morse(wordGap: string): (t: string) => string {
+export function morse(wordGap: string): (t: string) => string {
   return (t) =>
     t
       .toLowerCase()
@@ -90,14 +97,14 @@ function morse(wordGap: string): (t: string) => string {
       .join(wordGap);
 }
 
-function leet(table: Record<string, string>): (t: string) => string {
+export function leet(table: Record<string, string>): (t: string) => string {
   return (t) => [...t].map((c) => table[c.toLowerCase()] ?? c).join('');
 }
 
-const reverseAll = (t: string) => [...t].reverse().join('');
-const reverseEachWord = (t: string) => t.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].reverse().join(''))).join('');
+export const reverseAll = (t: string) => [...t].reverse().join('');
+export const reverseEachWord = (t: string) => t.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].reverse().join(''))).join('');
 
-function separated(key: string, sep: string, layout: 'all' | 'in-words' | 'no-spaces'): (t: string) => string {
+export function separated(key: string, sep: string, layout: 'all' | 'in-words' | 'no-spaces'): (t: string) => string {
   const sub = keyed(key);
   return (t) => {
     const s = sub(t);
@@ -107,14 +114,26 @@ function separated(key: string, sep: string, layout: 'all' | 'in-words' | 'no-sp
   };
 }
 
+/** Unicode tag characters: U+E0000 + the ASCII code (non-ASCII as "?"), invisible on their own. */
+export const tagChars = (t: string) => [...t].map((c) => String.fromCodePoint(0xe0000 + (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 63))).join('');
+
+/** Each UTF-8 bit, high bit first, as U+200C (1) or U+200B (0). */
+export function zeroWidthBits(t: string): string {
+  let bits = '';
+  for (const b of utf8(t)) for (let k = 7; k >= 0; k--) bits += (b >> k) & 1 ? '\u200C' : '\u200B';
+  return bits;
+}
+
+/** Each UTF-8 byte as one variation selector: U+FE00-FE0F for 0-15, U+E0100-E01EF for 16-255. */
+export const selectorBytes = (t: string) => [...utf8(t)].map((b) => String.fromCodePoint(b < 16 ? 0xfe00 + b : 0xe0100 + b - 16)).join('');
+
 function invisibleTags(cover: string): (t: string) => string {
-  return (t) => cover + [...t].map((c) => String.fromCodePoint(0xe0000 + (c.charCodeAt(0) < 128 ? c.charCodeAt(0) : 63))).join('');
+  return (t) => cover + tagChars(t);
 }
 
 function invisibleBits(cover: string): (t: string) => string {
   return (t) => {
-    let bits = '';
-    for (const b of utf8(t)) for (let k = 7; k >= 0; k--) bits += (b >> k) & 1 ? '\u200C' : '\u200B';
+    const bits = zeroWidthBits(t);
     // the bits go in the middle of the cover
     const mid = cover.indexOf(' ');
     return cover.slice(0, mid) + bits + cover.slice(mid);
@@ -122,7 +141,7 @@ function invisibleBits(cover: string): (t: string) => string {
 }
 
 function invisibleSelectors(cover: string): (t: string) => string {
-  return (t) => cover + [...utf8(t)].map((b) => String.fromCodePoint(b < 16 ? 0xfe00 + b : 0xe0100 + b - 16)).join('');
+  return (t) => cover + selectorBytes(t);
 }
 
 const COVER_LINES = [
@@ -130,7 +149,7 @@ const COVER_LINES = [
 ];
 
 /** Last word of each line carries the message; the cover lines vary in case and punctuation. */
-function lastWord(style: 'plain' | 'lower' | 'comma'): (t: string) => string {
+export function lastWord(style: 'plain' | 'lower' | 'comma'): (t: string) => string {
   return (t) =>
     t
       .split(/\s+/)
@@ -146,7 +165,7 @@ function lastWord(style: 'plain' | 'lower' | 'comma'): (t: string) => string {
 
 const FIRST_TAILS = ['was all we talked about over breakfast', 'kept coming up during the long walk home', 'appeared twice in the letter from my aunt', 'is what the sign by the old mill said', 'sounded right when we read it aloud', 'stayed with us until the end of the trip', 'was scribbled on the back of a receipt'];
 
-function firstWord(punct: boolean): (t: string) => string {
+export function firstWord(punct: boolean): (t: string) => string {
   return (t) =>
     t
       .split(/\s+/)
@@ -160,7 +179,7 @@ const ACROSTIC_WORDS: Record<string, string[]> = Object.fromEntries(
 );
 const ACROSTIC_TAILS = ['mornings bring the scent of rain.', 'evenings settle over quiet fields.', 'moments pass beside the river.', 'breezes cross the silent hills.', 'afternoons drift by the harbour.'];
 
-function acrostic(t: string): string {
+export function acrostic(t: string): string {
   const letters = t.toLowerCase().replace(/[^a-z]/g, '');
   return [...letters].map((c, i) => `${ACROSTIC_WORDS[c]![i % 2]} ${ACROSTIC_TAILS[i % ACROSTIC_TAILS.length]}`).join('\n');
 }
@@ -202,7 +221,7 @@ function codebook(seed: number, real: boolean): { encode: (t: string) => string;
   };
 }
 
-function pigLatin(vowelSuffix: string): (t: string) => string {
+export function pigLatin(vowelSuffix: string): (t: string) => string {
   return (t) =>
     t.replace(/[A-Za-z]+/g, (w) => {
       const lower = w.toLowerCase();
@@ -215,7 +234,7 @@ function pigLatin(vowelSuffix: string): (t: string) => string {
     });
 }
 
-function letterNumbers(offset: number, sep: string, wordSep: string): (t: string) => string {
+export function letterNumbers(offset: number, sep: string, wordSep: string): (t: string) => string {
   return (t) =>
     t
       .toLowerCase()
@@ -228,12 +247,17 @@ function letterNumbers(offset: number, sep: string, wordSep: string): (t: string
 const EMOJI = [...'🍎🍌🍒🍇🍉🍋🍑🍍🥝🥥🥑🍆🥕🌽🥦🍄🌰🍞🧀🥚🍳🥞🥓🍔🍟🍕'];
 const SIGNS = [...'☀☁☂☃★☆☎☏☐☑☒☕☘☙☚☛☜☝☞☟☠☡☢☣☤☥'];
 
-function symbols(seed: number, set: string[]): { encode: (t: string) => string; symbols: string[] } {
-  const s = shuffled(set, rng(seed));
-  return { symbols: s, encode: (t) => [...t].map((c) => (/[a-z]/i.test(c) ? s[LOWER.indexOf(c.toLowerCase())]! : c)).join('') };
+/** Each letter (case folded) written as its symbol: symbols[0] for a, symbols[25] for z. */
+export function symbolsFor(s: readonly string[]): (t: string) => string {
+  return (t) => [...t].map((c) => (/[a-z]/i.test(c) ? s[LOWER.indexOf(c.toLowerCase())]! : c)).join('');
 }
 
-const repeat = (n: number) => (t: string) => [...t].map((c) => c.repeat(n)).join('');
+function symbols(seed: number, set: string[]): { encode: (t: string) => string; symbols: string[] } {
+  const s = shuffled(set, rng(seed));
+  return { symbols: s, encode: symbolsFor(s) };
+}
+
+export const repeat = (n: number) => (t: string) => [...t].map((c) => c.repeat(n)).join('');
 
 export interface Variant {
   /** Family the detector should name. */
@@ -267,14 +291,14 @@ export const VARIANTS: Variant[] = [
   { family: 'atbash', name: 'Atbash (a↔z)', encode: atbash },
   { family: 'vigenere', name: 'Vigenère, keyword "lemon" (key advances on letters)', encode: vigenere('lemon'), truth: { keyword: 'lemon' } },
   { family: 'vigenere', name: 'Vigenère, keyword "garden"', encode: vigenere('garden'), truth: { keyword: 'garden' } },
-  { family: 'base64', name: 'base64, one line, padded', encode: (t) => utf8(t).toString('base64') },
-  { family: 'base64', name: 'base64 wrapped at 76 characters', encode: (t) => wrap(utf8(t).toString('base64'), 76) },
+  { family: 'base64', name: 'base64, one line, padded', encode: base64 },
+  { family: 'base64', name: 'base64 wrapped at 76 characters', encode: (t) => wrap(base64(t), 76) },
   { family: 'base64', name: 'base64url without padding', encode: (t) => utf8(t).toString('base64url') },
-  { family: 'hex', name: 'hex bytes, lower case, space-separated', encode: (t) => [...utf8(t)].map((b) => b.toString(16).padStart(2, '0')).join(' ') },
+  { family: 'hex', name: 'hex bytes, lower case, space-separated', encode: hexBytes(' ') },
   { family: 'hex', name: 'hex, upper case, no separator', encode: (t) => utf8(t).toString('hex').toUpperCase() },
   { family: 'hex', name: 'hex as \\x escapes', encode: (t) => [...utf8(t)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('') },
-  { family: 'binary', name: '8-bit binary, space-separated', encode: (t) => [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join(' ') },
-  { family: 'binary', name: '8-bit binary, no separator', encode: (t) => [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join('') },
+  { family: 'binary', name: '8-bit binary, space-separated', encode: binaryBytes(' ') },
+  { family: 'binary', name: '8-bit binary, no separator', encode: binaryBytes('') },
   { family: 'morse', name: 'Morse, " / " between words', encode: morse(' / ') },
   { family: 'morse', name: 'Morse, " | " between words', encode: morse(' | ') },
   { family: 'leetspeak', name: 'leetspeak a4 e3 i1 o0 s5 t7', encode: leet({ a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' }) },

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { rng, type Variant } from './encoders.js';
 
-const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../corpus/', import.meta.url);
 
 export interface Carrier {
   request: string;
