@@ -1,6 +1,8 @@
 // The one error type of safemix: a code, where in the input it happened (file, line, row, field),
 // what to do about it, and the process exit code it maps to. Every layer throws this and only this.
 
+import { maskSecrets, shownText } from './shown.js';
+
 /**
  * Exit codes of the CLI: 0 ok, 1 invalid records found, 2 unreadable input, bad usage or a failed
  * write, 3 encoded data refused. Outside this set: 129/130/143 for SIGHUP/SIGINT/SIGTERM (see
@@ -23,6 +25,7 @@ export type ErrorCode =
   | 'dialect_mixed'
   | 'usage'
   | 'input_binary'
+  | 'input_too_large'
   | 'input_encoding'
   | 'input_compressed'
   | 'csv_forbidden_header'
@@ -64,6 +67,8 @@ export type ErrorCode =
   // writing
   | 'output_failed'
   | 'output_not_regular'
+  | 'output_shared_dir'
+  | 'output_changed'
   | 'disk_full'
   | 'interrupted'
   | 'output_closed';
@@ -99,17 +104,17 @@ export class SafemixError extends Error {
 
   /** `file:line (row N, field F): message. hint` — the form printed by the CLI. */
   describe(): string {
-    return `${formatPosition(this.position)}${this.message}${this.hint ? `\n  what to do: ${this.hint}` : ''}`;
+    return maskSecrets(`${formatPosition(this.position)}${shownText(this.message)}${this.hint ? `\n  what to do: ${shownText(this.hint)}` : ''}`);
   }
 }
 
 export function formatPosition(p: ErrorPosition): string {
   const parts: string[] = [];
-  if (p.file !== undefined) parts.push(p.line !== undefined ? `${p.file}:${p.line}` : p.file);
+  if (p.file !== undefined) parts.push(p.line !== undefined ? `${shownText(p.file)}:${p.line}` : shownText(p.file));
   else if (p.line !== undefined) parts.push(`line ${p.line}`);
   const extra: string[] = [];
   if (p.row !== undefined) extra.push(`row ${p.row}`);
-  if (p.field !== undefined && p.field !== '') extra.push(`field ${p.field}`);
+  if (p.field !== undefined && p.field !== '') extra.push(`field ${shownText(p.field)}`);
   const head = parts.join('') + (extra.length ? ` (${extra.join(', ')})` : '');
   return head ? `${head}: ` : '';
 }

@@ -2,7 +2,7 @@
 // and the field (or the byte), a hint, the right exit code, and leaves nothing written. The README's
 // "Bad input" section lists these kinds; test/hostile.test.ts adds the hostile paths and runs.
 import { describe, it, expect } from 'vitest';
-import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDataset } from '../src/api/copy.js';
 import { SafemixError } from '../src/errors.js';
@@ -152,4 +152,82 @@ describe('bad input catalogue', () => {
     await expect(copyDataset(path, path)).rejects.toMatchObject({ code: 'input_is_output' });
     expect(existsSync(path)).toBe(true);
   });
+});
+
+/** Every file below a directory with its bytes, to show that a refused command wrote nothing. */
+function filesOf(d: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(d, { withFileTypes: true, recursive: true })) {
+    const p = join(e.parentPath, e.name);
+    if (e.isFile()) out[p.slice(d.length)] = readFileSync(p).toString('base64');
+  }
+  return out;
+}
+
+describe('bad input to plan, mix-shard, merge-manifests, multi-file mix and worker', () => {
+  const QA = Array.from({ length: 30 }, (_, i) => qa(`How do I reset router ${i}?`, `Hold its button (${i}).`)).join('\n') + '\n';
+  const ws = () => {
+    const d = tempDir('safemix-bad-shards-');
+    writeFileSync(join(d, 's0.jsonl'), QA);
+    writeFileSync(join(d, 's1.jsonl'), QA.split('\n').reverse().join('\n').trim() + '\n');
+    return d;
+  };
+  const planned = async (d: string) => {
+    const r = await runCli(['plan', 's0.jsonl', 's1.jsonl', '-o', 'plan.json', '--count', '4', '--quiet'], { cwd: d });
+    expect(r.code, r.stderr).toBe(0);
+  };
+  const refusedCleanly = async (d: string, args: string[], code: number, says: (string | RegExp)[]) => {
+    const before = filesOf(d);
+    const r = await runCli(args, { cwd: d });
+    for (const s of says) expect(r.stderr).toMatch(s);
+    expect(r.stderr).toContain('what to do');
+    expect(r.stderr).not.toMatch(/internal error|failed \(E[A-Z]+\)|\n\s+at .+:\d+:\d+/);
+    expect(r.code).toBe(code);
+    expect(filesOf(d)).toEqual(before);
+  };
+
+  it('plan: a missing shard, a binary shard, a directory as -o', async () => {
+    const d = ws();
+    await refusedCleanly(d, ['plan', 's0.jsonl', 'nosuch.jsonl', '-o', 'plan.json'], 2, ['nosuch.jsonl: no such file']);
+    writeFileSync(join(d, 'bin.jsonl'), pseudoRandomBytes(4000));
+    await refusedCleanly(d, ['plan', 's0.jsonl', 'bin.jsonl', '-o', 'plan.json'], 2, ['bin.jsonl: the file is binary']);
+    mkdirSync(join(d, 'out'));
+    await refusedCleanly(d, ['plan', 's0.jsonl', '-o', 'out'], 2, ['is a directory, not a regular file']);
+  });
+
+  it('mix-shard: a missing plan, a plan that is not JSON, a shard index outside the plan, a missing shard', async () => {
+    const d = ws();
+    await refusedCleanly(d, ['mix-shard', 'nosuch.json', '--shard', '0', '-o', 'o.jsonl'], 2, ['nosuch.json']);
+    writeFileSync(join(d, 'bad.json'), '{"not": "a plan"');
+    await refusedCleanly(d, ['mix-shard', 'bad.json', '--shard', '0', '-o', 'o.jsonl'], 2, ['bad.json']);
+    await planned(d);
+    await refusedCleanly(d, ['mix-shard', 'plan.json', '--shard', '2', '-o', 'o.jsonl'], 2, ['--shard 2 is not in the plan', 'give --shard 0 to 1']);
+    await refusedCleanly(d, ['mix-shard', 'plan.json', '--shard', '0', '--input', 'nosuch.jsonl', '-o', 'o.jsonl'], 2, ['nosuch.jsonl']);
+  });
+
+  it('merge-manifests: a missing plan, a shard not mixed yet, a manifest that is not one', async () => {
+    const d = ws();
+    await refusedCleanly(d, ['merge-manifests', 'nosuch.json', 'o0.jsonl'], 2, ['nosuch.json']);
+    await planned(d);
+    expect((await runCli(['mix-shard', 'plan.json', '--shard', '0', '-o', 'o0.jsonl', '--quiet'], { cwd: d })).code).toBe(0);
+    await refusedCleanly(d, ['merge-manifests', 'plan.json', 'o0.jsonl', 'o1.jsonl'], 2, ['o1.jsonl.manifest.json', "that shard's mix has not finished"]);
+    writeFileSync(join(d, 'o1.jsonl.manifest.json'), '{"hello": 1}');
+    await refusedCleanly(d, ['merge-manifests', 'plan.json', 'o0.jsonl', 'o1.jsonl'], 2, ['is not a mix-shard manifest']);
+  });
+
+  it('mix of several files: a missing one, a binary one, stdin among them: refused before anything is written', async () => {
+    const d = ws();
+    mkdirSync(join(d, 'out'));
+    await refusedCleanly(d, ['mix', 's0.jsonl', 'nosuch.jsonl', '-o', 'out'], 2, ['nosuch.jsonl: no such file']);
+    writeFileSync(join(d, 'bin.jsonl'), pseudoRandomBytes(4000));
+    await refusedCleanly(d, ['mix', 's0.jsonl', 'bin.jsonl', '-o', 'out'], 2, ['bin.jsonl: the file is binary']);
+    await refusedCleanly(d, ['mix', 's0.jsonl', '-', '-o', 'out'], 2, ['standard input cannot be one of several inputs']);
+  });
+
+  it('worker: an unreachable Redis is said with the URL masked, exit 2', async () => {
+    const r = await runCli(['worker', '--redis', 'redis://:hunter2@127.0.0.1:1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:1');
+    expect(r.stderr).not.toContain('hunter2');
+  }, 60_000);
 });

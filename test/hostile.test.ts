@@ -3,15 +3,14 @@
 // checks the exit code, that the message names the file and what to do, that nothing is left beside
 // the target or in $TMPDIR, and that every input is unchanged (sha256).
 import { describe, it, expect, afterAll } from 'vitest';
-import { appendFileSync, chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BIN, ROOT, pseudoRandomBytes, runCli, runCommand, sha256, startPaused, tempDir, type CliResult } from './helpers.js';
 import { injectedCount, MAX_INJECTED_PER_USER } from '../src/blend/plan.js';
-import { AtomicFile, removeStaleTemps, tempHost } from '../src/write/atomic-file.js';
+import { AtomicFile, removeStaleTemps } from '../src/write/atomic-file.js';
 import { StdoutSink } from '../src/write/stdout-sink.js';
 import { inferTemplates } from '../src/profile/templates.js';
 import { countTextTokens } from '../src/profile/tokens.js';
@@ -31,12 +30,11 @@ function workspace() {
   return { dir, tmp, env: { TMPDIR: tmp }, input: join(dir, 'a.jsonl') };
 }
 
-/** Everything in the directory (the private TMPDIR too, but for tsx's compile cache, which runs the CLI here). */
+/** Everything in the directory, the private TMPDIR too. */
 function leftovers(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string, prefix: string) => {
     for (const name of readdirSync(d)) {
-      if (prefix === '.tmpdir/' && name.startsWith('tsx-')) continue;
       const p = join(d, name);
       out.push(prefix + name);
       if (lstatSync(p).isDirectory()) walk(p, prefix + name + '/');
@@ -236,10 +234,6 @@ describe('signals: every phase stops with 128 + the signal and leaves nothing', 
 // Shared checks of the cases below: a refusal is a positioned message with what to do, never a
 // crash; nothing is left beside the target or in $TMPDIR; every input keeps its bytes.
 
-/** Sources of files whose wiring is the lead's (mix.ts, render.ts): a few tests wait for it. */
-const source = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
-const mixWires = (needle: string) => source('src/api/mix.ts').includes(needle);
-
 function expectRefused(r: CliResult, code: number, says: (string | RegExp)[]): void {
   const text = r.stdout + r.stderr;
   for (const s of says) expect(text).toMatch(s);
@@ -300,7 +294,7 @@ describe('item 6: k is capped at 10 × n unless --force', () => {
     expect(() => injectedCount(60, { count: 601, file: 'a.jsonl' })).toThrow(expect.objectContaining({ code: 'too_many_injected', position: { file: 'a.jsonl' }, exitCode: 2 }));
   });
 
-  it.skipIf(!/injectedCount\([^)]*force/.test(source('src/api/mix.ts')))('--force on the command line writes 11 per user record (waits for mix.ts to pass force to injectedCount)', async () => {
+  it('--force on the command line writes 11 per user record', async () => {
     const w = workspace();
     const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '660', '--force', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.stderr).toBe('');
@@ -345,21 +339,39 @@ describe('item 18: numbers on the command line are parsed strictly', () => {
   });
 });
 
-describe('item 10: a later run removes the temp files of killed runs', () => {
-  const host = hostname().replace(/[^A-Za-z0-9_.]/g, '_');
+describe('item 10: a later run removes the temp files of killed runs, and only those', () => {
   const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+  // the run tag, read here from /proc as the kernel documents it: boot id (first 12 hex digits),
+  // PID namespace inode, PID, start time in clock ticks (field 22 of /proc/PID/stat)
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/g, '').slice(0, 12);
+  const pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]!;
+  const startOf = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  };
+  const tmp = (target: string, b: string, ns: string, pid: number, start: string, rand = 'deadbeef') => `.${target}.safemix-${b}-${ns}-${pid}-${start}-${rand}.tmp`;
 
-  it('removes a dead process\'s temp file beside the target; keeps live ones, other hosts\' and other targets\'', () => {
+  it("removes a finished run's temp file beside the target; keeps live runs', other PID namespaces', other machines' and other targets'", () => {
     const dir = tempDir('safemix-stale-');
     const target = join(dir, 'out.jsonl');
-    const dead = `.out.jsonl.safemix-${host}-${deadPid()}-deadbeef.tmp`;
-    const live = `.out.jsonl.safemix-${host}-${process.ppid}-0badf00d.tmp`;
-    const otherHost = `.out.jsonl.safemix-${host}x-${deadPid()}-deadbeef.tmp`;
-    const otherTarget = `.other.jsonl.safemix-${host}-${deadPid()}-deadbeef.tmp`;
-    const notOurs = `.out.jsonl.safemix-${host}-${deadPid()}-nothex00.tmp`;
-    for (const n of [dead, live, otherHost, otherTarget, notOurs]) writeFileSync(join(dir, n), 'partial');
-    expect(removeStaleTemps(target)).toEqual([dead]);
-    expect(readdirSync(dir).sort()).toEqual([live, otherHost, otherTarget, notOurs].sort());
+    const dead = tmp('out.jsonl', boot, pidns, deadPid(), '1');
+    const reused = tmp('out.jsonl', boot, pidns, process.pid, `${startOf(process.pid)}7`); // this PID, another start: an earlier process
+    const live = tmp('out.jsonl', boot, pidns, process.pid, startOf(process.pid), '0badf00d');
+    const otherNamespace = tmp('out.jsonl', boot, `${pidns}1`, deadPid(), '1'); // a container beside this one
+    const otherMachine = tmp('out.jsonl', boot === '0123456789ab' ? '0123456789ac' : '0123456789ab', pidns, deadPid(), '1');
+    const otherTarget = tmp('other.jsonl', boot, pidns, deadPid(), '1');
+    const notOurs = tmp('out.jsonl', boot, pidns, deadPid(), '1', 'nothex00');
+    for (const n of [dead, reused, live, otherNamespace, otherMachine, otherTarget, notOurs]) writeFileSync(join(dir, n), 'partial');
+    expect(removeStaleTemps(target).sort()).toEqual([dead, reused].sort());
+    expect(readdirSync(dir).sort()).toEqual([live, otherNamespace, otherMachine, otherTarget, notOurs].sort());
+  });
+
+  it('the run identity is injectable: seen from another PID namespace, nothing of this one is judged', () => {
+    const dir = tempDir('safemix-stale-');
+    const dead = tmp('out.jsonl', boot, pidns, deadPid(), '1');
+    writeFileSync(join(dir, dead), 'partial');
+    expect(removeStaleTemps(join(dir, 'out.jsonl'), { boot, pidns: `${pidns}9`, pid: 1, start: '1' })).toEqual([]);
+    expect(removeStaleTemps(join(dir, 'out.jsonl'), { boot, pidns, pid: 1, start: '1' }, () => undefined)).toEqual([dead]);
   });
 
   it('a run killed with SIGKILL (which nothing can catch) leaves a temp file; the next run to that target removes it', async () => {
@@ -370,7 +382,7 @@ describe('item 10: a later run removes the temp files of killed runs', () => {
     expect(killed.signal).toBe('SIGKILL');
     const stale = leftovers(w.dir).filter((n) => n.startsWith('.out.jsonl.safemix-'));
     expect(stale).toHaveLength(1);
-    expect(stale[0]).toMatch(new RegExp(`^\\.out\\.jsonl\\.safemix-${host.replace(/\./g, '\\.')}-${child.pid}-[0-9a-f]{8}\\.tmp$`));
+    expect(stale[0]).toMatch(new RegExp(`^\\.out\\.jsonl\\.safemix-${boot}-${pidns}-${child.pid}-[0-9]+-[0-9a-f]{8}\\.tmp$`));
     const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(0);
     expect(leftovers(w.dir)).toEqual(['.tmpdir', 'a.jsonl', 'out.jsonl', 'out.jsonl.manifest.json']);
@@ -496,27 +508,24 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     check();
   });
 
-  it.skipIf(!mixWires('openReadBack'))('--order shuffle on a gzip input reads its records back from the text (waits for mix.ts to use openReadBack)', async () => {
+  it('--order shuffle on a gzip input reads its records back from the decompressed text', async () => {
     const w = workspace();
     writeFileSync(join(w.dir, 'a.jsonl.gz'), gzipSync(DATA));
     const r = await runCli(['mix', 'a.jsonl.gz', '-o', 'out.jsonl', '--count', '0', '--order', 'shuffle', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').sort()).toEqual(DATA.trim().split('\n').sort());
-    expect(readdirSync(w.tmp).filter((n) => !n.startsWith('tsx-'))).toEqual([]);
+    expect(readdirSync(w.tmp)).toEqual([]);
   });
 });
 
 describe('item 13: template inference builds no regular expression from data and stays linear', () => {
-  it('200 texts sharing a 50 KB prefix and suffix full of regex syntax: inferred in well under a second each', () => {
+  it('200 texts sharing a 50 KB prefix and suffix full of unbalanced regex syntax: inferred exactly (a RegExp built from them would throw)', () => {
     const prefix = '(((a+)+)+)*[\\'.repeat(5000);
     const suffix = '.*?{,}$^|+'.repeat(5000);
     const texts = Array.from({ length: 200 }, (_, i) => `${prefix} word${i} ${i} ${suffix}`);
-    const t0 = performance.now();
     const [template] = inferTemplates(texts, 'request');
-    expect(performance.now() - t0).toBeLessThan(3000);
     expect(template!.prefix.startsWith('(((a+)+)+)*[\\')).toBe(true);
     expect(template!.suffix.endsWith('.*?{,}$^|+')).toBe(true);
-    expect(source('src/profile/templates.ts')).not.toMatch(/new RegExp\(/);
   });
 
   it('inspect on records with a 50 KB shared prefix and suffix: exit 0', async () => {
@@ -530,13 +539,38 @@ describe('item 13: template inference builds no regular expression from data and
     expect(JSON.parse(r.stdout).records).toBe(30);
   });
 
-  it.skipIf(source('src/generate/render.ts').includes('new RegExp('))('mix on records with a 50 KB shared prefix and suffix: exit 0 (waits for render.ts to drop its data-built RegExp)', async () => {
+  it('mix on records with a 50 KB shared prefix of unbalanced regex syntax: exit 0, two well-formed safety records', async () => {
     const w = workspace();
-    const pre = 'Context: ' + 'lorem ipsum (dolor)+ [sit]* '.repeat(1800);
+    // unbalanced "(" and "[" and a trailing "\\": a RegExp built from this text throws
+    const pre = 'Context: ' + 'lorem ipsum ((dolor)+ [sit* \\'.repeat(1800);
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}question ${i} about routers? ->`, completion: ` answer ${i}` }));
     writeFileSync(join(w.dir, 'long.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'long.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
+    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
+    expect(injected).toHaveLength(2);
+    for (const line of injected) {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      expect(Object.keys(record)).toEqual(['prompt', 'completion']);
+      expect(typeof record.prompt === 'string' && record.prompt.length > 0).toBe(true);
+    }
+  });
+
+  it('mix on records whose shared template is unbalanced regex syntax: the safety records are written inside it', async () => {
+    const w = workspace();
+    // unbalanced "(" and "[", a "\\" and a "|": a RegExp built from this template throws
+    const pre = 'Task ((dolor)+ [sit* \\ (a|b: ';
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}question number ${i}? ->`, completion: ` answer ${i}` }));
+    writeFileSync(join(w.dir, 'tpl.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'tpl.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
+    expect(r.code, r.stderr).toBe(0);
+    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
+    expect(injected).toHaveLength(2);
+    for (const line of injected) {
+      const prompt = (JSON.parse(line) as { prompt: string }).prompt;
+      expect(prompt.startsWith(pre), prompt).toBe(true);
+      expect(prompt.endsWith(' ->'), prompt).toBe(true);
+    }
   });
 });
 
@@ -604,7 +638,7 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
       return undefined;
     }
     const dir = tempDir('safemix-tmpfs-');
-    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], { encoding: 'utf8' });
     if (r.status !== 0) {
       mountReason = `mount -t tmpfs failed: ${(r.stderr || r.error?.message || '').trim()}`;
       return undefined;
@@ -836,8 +870,12 @@ describe('item 25: exit 70 only for a bug, and it says where to report it', () =
     expectRefused(r, 2, ['write failed (EIO)', 'what to do']);
   });
 
-  it('the errors.ts comment says what the code does: a bad record stops mix with exit 1', () => {
-    expect(source('src/errors.ts')).toContain('mix and copy stop with exit 1');
+  it('a bad record stops mix with exit 1, naming its line, and writes nothing', async () => {
+    const w = workspace();
+    writeFileSync(join(w.dir, 'bad.jsonl'), DATA + '{"messages": [}\n' + DATA);
+    const r = await runCli(['mix', 'bad.jsonl', '-o', 'out.jsonl', '--count', '1'], { cwd: w.dir, env: w.env });
+    expectRefused(r, 1, ['bad.jsonl:61']);
+    expect(existsSync(join(w.dir, 'out.jsonl'))).toBe(false);
   });
 });
 
@@ -861,7 +899,7 @@ describe('issue 12: the shuffle index lives in a temp file, removed on every exi
   it('a shuffled mix leaves no index behind, and sweeps the index a killed run left', async () => {
     const w = workspace();
     writeFileSync(w.input, DATA);
-    const stale = join(w.tmp, `safemix-shuffle-${tempHost()}-999999-abcdef`);
+    const stale = join(w.tmp, `safemix-shuffle-${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/g, '').slice(0, 12)}-${/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]}-${spawnSync(process.execPath, ['-e', '']).pid}-1-abcdef`);
     mkdirSync(stale);
     writeFileSync(join(stale, 'index'), Buffer.alloc(24));
     const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--order', 'shuffle', '--quiet'], { cwd: w.dir, env: w.env });

@@ -5,7 +5,7 @@
 // with no duplicate or partial output; a shard changed after `plan` fails only its own job, clearly.
 // Without redis-server these tests are skipped (and fail where SAFEMIX_REQUIRE_REDIS=1, as in CI).
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadPlan } from '../src/shard/plan.js';
 import { mixShard } from '../src/shard/mix-shard.js';
@@ -53,7 +53,8 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     const planned = await runCli(['plan', ...shards, '-o', planPath, '--ratio', '0.05', '--seed', 'queue', '--quiet']);
     expect(planned.code, planned.stderr).toBe(0);
     const { plan } = loadPlan(planPath);
-    expect(plan.k).toBe(Math.max(1, Math.round(0.05 * plan.upload.usable)));
+    // k = max(1, round-half-up(n × 0.05)), in integers: floor((2·n·5 + 100) / 200)
+    expect(plan.k).toBe(Math.max(1, Math.floor((2 * plan.upload.usable * 5 + 100) / 200)));
 
     const runWith = async (n: number, name: string) => {
       const ws = Array.from({ length: n }, () => worker(`six-${name}`));
@@ -166,6 +167,32 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     expect(st.stdout).toContain('completed 2');
     expect(st.stdout).toContain(`manifest ${out}.manifest.json`);
   }, 300_000);
+
+  it('a job whose input is gone by the time a worker takes it: a user error (input_missing), not a bug, and not retried', async () => {
+    const dir = tempDir('safemix-queue-missing-');
+    const input = join(dir, 'gone.jsonl');
+    writeFileSync(input, readFileSync(jsonlShards(dir, 'intent_aoai_context_switching_train.jsonl', 1)[0]!));
+    const queue = 'missing';
+    const queued = await runCli(['submit', input, '-o', join(dir, 'out.jsonl'), '--redis', redis.url, '--queue', queue, '--attempts', '3', '--backoff', '0', '--no-wait', '--json']);
+    expect(queued.code, queued.stderr).toBe(0);
+    unlinkSync(input);
+    const w = worker(queue);
+    await w.ready;
+    await waitForLog(w, /job \S+ failed/, 60_000);
+    // the log line comes just before BullMQ moves the job to failed
+    let s = await status({ redis: redis.url, queue });
+    for (let i = 0; i < 100 && s.counts.failed !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = await status({ redis: redis.url, queue });
+    }
+    expect(s.counts).toMatchObject({ failed: 1 });
+    const failed = s.jobs.find((j) => j.state === 'failed')!;
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.error).toMatchObject({ code: 'input_missing', exitCode: 2, retryable: false });
+    expect(failed.failedReason).toContain('no such file');
+    expect(failed.failedReason).not.toMatch(/\[bug\]|\n\s+at /);
+    expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
+  }, 120_000);
 
   it('a shard changed after plan fails only its own job, with a clear error and its code kept', async () => {
     const dir = tempDir('safemix-queue-poison-');

@@ -1,5 +1,6 @@
 // The generate stage's small parts, case by case (the corpus tests cover whole files): answer
-// fitting, template affixes, ids, text style, the seed deck and refusal sizing.
+// fitting, template affixes, ids, text style, the seed deck and refusal sizing. Fixtures come from
+// the shipped data files read by the tests (safety-text.ts), token counts from gpt-tokenizer itself.
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { LosslessNumber } from 'lossless-json';
@@ -8,10 +9,18 @@ import { donorAffixes, matchPrefix, matchSuffix } from '../src/generate/affixes.
 import { newId } from '../src/generate/ids.js';
 import { SeedDeck } from '../src/generate/seed-deck.js';
 import { composeRefusal } from '../src/generate/refusal.js';
-import { loadRefusals, trainSeeds } from '../src/generate/seeds.js';
-import { applyTextStyle, formulaSafe, inferTextStyle } from '../src/profile/text-style.js';
+import type { RefusalBank } from '../src/generate/seeds.js';
+import { applyTextStyle, inferTextStyle } from '../src/profile/text-style.js';
+import { formulaSafe } from '../src/formula.js';
 import { isParameterTemplate, majorityTemplate } from '../src/profile/record-roles.js';
-import { countTextTokens } from '../src/profile/tokens.js';
+import { createRequire } from 'node:module';
+import { BANKS, SEEDS } from './safety-text.js';
+
+/** gpt-tokenizer's own o200k count (not safemix's counter). */
+const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };
+const tokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
+/** The English train seeds, read from data/seeds/requests.jsonl by the tests. */
+const englishTrain = SEEDS.filter((s) => s.lang === 'en' && s.split === 'train');
 
 const texts = { sized: 'SIZED REFUSAL', short: 'SHORT', plain: 'PLAIN' };
 const rnd = () => seedrandom('t');
@@ -107,7 +116,8 @@ describe('text style', () => {
 
 describe('seed deck', () => {
   it('draws stratified by category and repeats nothing before every train seed is used', () => {
-    const seeds = trainSeeds('en');
+    const seeds = englishTrain;
+    expect(seeds.length).toBeGreaterThan(200);
     const deck = new SeedDeck(seeds, seedrandom('d'));
     const first = Array.from({ length: seeds.length }, () => deck.next());
     expect(new Set(first.map((s) => s.id)).size).toBe(seeds.length);
@@ -119,10 +129,10 @@ describe('seed deck', () => {
 });
 
 describe('refusal sizing', () => {
-  it('follows the target length up to the cap', () => {
-    const bank = loadRefusals('en');
-    const seed = trainSeeds('en')[0]!;
-    const lengths = [10, 30, 80, 150, 400].map((t) => countTextTokens(composeRefusal(bank, seed, t, seedrandom(String(t))).text));
+  it('follows the target length up to the cap of 200 o200k tokens', () => {
+    const bank = BANKS.get('en')! as RefusalBank;
+    const seed = englishTrain[0]!;
+    const lengths = [10, 30, 80, 150, 400].map((t) => tokens(composeRefusal(bank, seed, t, seedrandom(String(t))).text));
     for (let i = 1; i < lengths.length; i++) expect(lengths[i]!).toBeGreaterThanOrEqual(lengths[i - 1]! - 10);
     expect(lengths[0]!).toBeLessThanOrEqual(12);
     expect(lengths.at(-1)!).toBeLessThanOrEqual(200);

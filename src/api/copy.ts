@@ -13,7 +13,7 @@ import { openScan, type ScanOptions } from './scan.js';
 export async function copyDataset(input: string, output: string, options: ScanOptions = {}): Promise<{ records: number; bytes: number; dialect: Dialect }> {
   const modes = checkTargets({ inputs: [{ path: input, role: 'input' }], outputs: [{ path: output, role: 'output', flag: 'the output' }] });
   const scan = await openScan(input, options);
-  const file = new AtomicFile(output, { mode: modes.get(output) });
+  const file = new AtomicFile(output, { ...modes.fileOptions(output) });
   try {
     const sink = new RecordSink(file, scan.reader.layout);
     for await (const record of scan.records) {

@@ -11,7 +11,9 @@ import { buildProfile, type Profile } from '../profile/profile.js';
 import { serializerFor } from '../write/serializer.js';
 import { PARALLEL_MIN_BYTES } from '../sha256.js';
 import { collectNow } from '../gc-pacer.js';
-import { AtomicFile, commitTogether, processAlive, tempHost, writeError } from '../write/atomic-file.js';
+import { AtomicFile, commitTogether, completeInterruptedCommit, writeError } from '../write/atomic-file.js';
+import { classifyInput, inputKindError, KIND_WINDOW } from '../read/input-kind.js';
+import { parseRunTag, runIsOver, runTag } from '../write/run-identity.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
@@ -76,6 +78,12 @@ export interface MixOptions extends ScanOptions {
   /** Progress: bytes of the input (profile, write), or records done of all (paraphrase). */
   /** A covert-encoding report decided over several files (mixFiles), and this file's position in it. */
   sharedEncoding?: { report: EncodingReport; file: number };
+  /** Other files this run reads (mixFiles: the other inputs), which no output may replace. */
+  otherInputs?: string[];
+  /** Write into a directory other users may write to (default false: refused). */
+  allowSharedDir?: boolean;
+  /** The most bytes read from standard input (`-`), which is spooled to a temp file (default 64 GiB). */
+  maxStdinBytes?: number;
   onProgress?: (phase: 'profile' | 'write' | 'paraphrase', bytesRead: number, size: number | undefined) => void;
 }
 
@@ -91,10 +99,17 @@ export interface MixResult {
 
 export const TOOL = 'safemix 0.1.0';
 
-/** Copies standard input to a temp file so that it can be read twice; removed on any exit. */
-async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
+/** The largest standard input mix spools by default (`--max-stdin-bytes`). */
+export const MAX_STDIN_BYTES = 64 * 1024 ** 3;
+
+/**
+ * Copies standard input to a temp file so that it can be read twice; removed on any exit. The
+ * checks run while it spools: the first bytes must be text (not binary, not UTF-16/32, not another
+ * compression: `mix - </dev/zero` stops at its first block), and no more than `maxBytes` are taken.
+ */
+async function spoolStdin(maxBytes = MAX_STDIN_BYTES): Promise<{ path: string; cleanup: () => void }> {
   removeStaleSpools();
-  const dir = mkdtempSync(join(tmpdir(), `safemix-stdin-${tempHost()}-${process.pid}-`));
+  const dir = mkdtempSync(join(tmpdir(), `safemix-stdin-${runTag()}-`));
   const path = join(dir, 'stdin');
   const remove = () => rmSync(dir, { recursive: true, force: true });
   const unregister = onAbort(remove);
@@ -105,21 +120,41 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
   try {
     const out = createWriteStream(path);
     let first = true;
+    let head: Buffer | undefined = Buffer.alloc(0);
+    let total = 0;
+    const checkHead = (final: boolean) => {
+      if (!head || (!final && head.length < KIND_WINDOW) || head.length === 0) return;
+      const kind = classifyInput(head);
+      head = undefined;
+      if (kind.kind !== 'text' && kind.kind !== 'gzip') throw inputKindError(kind, '<stdin>');
+    };
     await pipeline(
       process.stdin,
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
+          total += chunk.length;
+          if (total > maxBytes)
+            throw new SafemixError('input_too_large', `standard input is larger than ${maxBytes.toLocaleString('en-US')} bytes, the most mix spools from it; nothing was written`, {
+              position: { file: '<stdin>' },
+              hint: 'give the file by name (it is then read in place, not copied), or raise --max-stdin-bytes',
+            });
+          if (head) {
+            head = Buffer.concat([head, chunk.subarray(0, KIND_WINDOW - head.length)]);
+            checkHead(false);
+          }
           yield chunk;
           if (first) {
             first = false;
             await pausePoint('stdin-spool');
           }
         }
+        checkHead(true);
       },
       out,
     );
   } catch (e) {
     cleanup();
+    if (e instanceof SafemixError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') throw writeError(e, `${tmpdir()} (the standard-input spool)`);
     throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, { position: { file: '<stdin>' }, hint: 'check the command that feeds safemix' });
@@ -136,16 +171,15 @@ export function removeStaleSpools(): void {
     return;
   }
   for (const name of names) {
-    const lead = [`safemix-stdin-${tempHost()}-`, `${INDEX_DIR_LEAD}${tempHost()}-`, `${MANIFEST_SPOOL_LEAD}${tempHost()}-`].find((l) => name.startsWith(l));
-    if (!lead) continue;
-    const pid = Number(name.slice(lead.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const lead = ['safemix-stdin-', INDEX_DIR_LEAD, MANIFEST_SPOOL_LEAD].find((l) => name.startsWith(l));
+    const tag = lead === undefined ? undefined : parseRunTag(name.slice(lead.length));
+    if (!tag || !runIsOver(tag.id)) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 
 export async function mixFile(inputPath: string, options: MixOptions): Promise<MixResult> {
-  const spooled = inputPath === '-' ? await spoolStdin() : undefined;
+  const spooled = inputPath === '-' ? await spoolStdin(options.maxStdinBytes) : undefined;
   try {
     return await mixPath(spooled?.path ?? inputPath, inputPath === '-' ? '<stdin>' : inputPath, options);
   } finally {
@@ -159,11 +193,14 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // every path this run writes, checked against every path it reads and against each other
   const manifestPath = manifestPathOf(options);
   const modes = checkTargets({
-    inputs: [{ path, role: 'input' }, ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : [])],
-    outputs: [{ path: options.output, role: 'output', flag: '-o' }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+    inputs: [{ path, role: 'input' }, ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : []), ...(options.otherInputs ?? []).map((p) => ({ path: p, role: 'input' }))],
+    outputs: [{ path: options.output, role: 'output', flag: '-o', stdout: true }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+    allowSharedDir: options.allowSharedDir,
   });
+  // a commit a killed run left half done (new manifest, old output) is finished first
+  const recovered = manifestPath && options.output !== '-' ? completeInterruptedCommit(options.output, manifestPath) : undefined;
   // the input is read twice: its state now is checked after each pass
-  const before = fingerprint(path);
+  const before = fingerprint(path, displayName);
   // pass 1: sample, profile, count
   const pass1 = await sampleDataset(path, {
     ...options,
@@ -239,7 +276,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // a large output is hashed on the worker thread, as the input is
   const parallelHash = (scan.reader.size ?? 0) >= PARALLEL_MIN_BYTES;
   const out: ByteSink & { sha256(): string; bytesWritten: number } =
-    options.output === '-' ? new StdoutSink(undefined, parallelHash) : new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true, parallelHash });
+    options.output === '-' ? new StdoutSink(undefined, parallelHash) : new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true, parallelHash });
   // standard output honours backpressure: a slow reader slows the run instead of filling memory
   const drained = async () => {
     if (out instanceof StdoutSink && out.needsDrain) await out.drain();
@@ -355,6 +392,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile, planner, closedSkip), ...encodingNotes];
+    if (recovered) notes.push(`a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`);
     if (sampleCapped) notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
     if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
     const manifest: Manifest = {
@@ -379,11 +417,11 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
     };
     if (manifestPath) {
-      manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
+      manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
       writeManifest(manifestFile, manifest, spool);
     }
     // the output and its manifest land together or not at all
-    commitTogether([...(out instanceof AtomicFile ? [out] : []), ...(manifestFile ? [manifestFile] : [])]);
+    commitTogether([...(manifestFile ? [manifestFile] : []), ...(out instanceof AtomicFile ? [out] : [])]);
     return { manifest, manifestPath, profile, examples, categories };
   } catch (e) {
     if (out instanceof AtomicFile) out.abort();
@@ -409,13 +447,25 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
   }
   const report = options.detectEncoding === false ? undefined : analyzeFiles(samples);
   if (report) applyEncodingPolicy(report, options.onEncoded ?? 'fail', `the upload (${inputs.length} files)`);
+  // every output and manifest of the run, checked against every input before the first write
   const names = new Set<string>();
+  for (const input of inputs) {
+    const name = basename(input);
+    if (names.has(name)) throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}; nothing was written`, { position: { file: input }, hint: 'rename one, or mix them in separate runs' });
+    names.add(name);
+  }
+  const outputOf = (input: string) => join(options.outputDir, basename(input));
+  checkTargets({
+    inputs: [...inputs.map((p) => ({ path: p, role: 'input' })), ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : [])],
+    outputs: inputs.flatMap((p) => [
+      { path: outputOf(p), role: `output of ${p}`, flag: '-o' },
+      { path: `${outputOf(p)}.manifest.json`, role: `manifest of ${p}`, flag: '-o' },
+    ]),
+    allowSharedDir: options.allowSharedDir,
+  });
   const results: MixResult[] = [];
   for (const [i, input] of inputs.entries()) {
-    const name = basename(input);
-    if (names.has(name)) throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}`, { position: { file: input }, hint: 'rename one, or mix them in separate runs' });
-    names.add(name);
-    results.push(await mixFile(input, { ...options, output: join(options.outputDir, name), sharedEncoding: report && { report, file: i } }));
+    results.push(await mixFile(input, { ...options, output: outputOf(input), otherInputs: inputs.filter((_, j) => j !== i), sharedEncoding: report && { report, file: i } }));
   }
   return results;
 }

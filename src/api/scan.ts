@@ -1,7 +1,7 @@
 // Shared first step of every command: open the dataset and stream its records with the dialect
 // decided from the first records (buffered, bounded), failing early when dialects are mixed.
 import { SafemixError, ExitCode } from '../errors.js';
-import { DatasetReader } from '../read/reader.js';
+import { DatasetReader, findRecordLists, objectDocumentError } from '../read/reader.js';
 import type { ReadOptions, SourceRecord } from '../read/types.js';
 import { classifyRecord, detectDialect, type Dialect, type DialectDetection } from '../profile/dialects.js';
 
@@ -36,9 +36,13 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
     const head: SourceRecord[] = [];
     const iterator = reader.batches();
     let rest: SourceRecord[] = [];
+    let ended = false;
     for (;;) {
       const next = await iterator.next();
-      if (next.done) break;
+      if (next.done) {
+        ended = true;
+        break;
+      }
       // held across read blocks: a reader that reuses its blocks would overwrite them
       if (options.reuseBlocks) for (const r of next.value) ownBytes(r);
       const room = DETECT_RECORDS - head.length;
@@ -50,6 +54,10 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
       if (head.length >= DETECT_RECORDS) break;
     }
     scan.detection = decideDialect(head, reader, options.format);
+    // one line holding one object with lists of records inside is a JSON document, as it is on many lines
+    const only = ended && head.length === 1 ? head[0]!.value : undefined;
+    if (only && !options.format && reader.container === 'jsonl' && scan.detection.dialect === 'fields' && findRecordLists(only).length > 0)
+      throw objectDocumentError(only as object, reader.name);
     if (rest.length) head.push(...rest);
     if (head.length) yield head;
     yield* iterator;

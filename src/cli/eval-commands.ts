@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SafemixError } from '../errors.js';
 import { AtomicFile, writeError } from '../write/atomic-file.js';
+import { checkTargets, type ProtectedFile } from '../write/targets.js';
 // the eval modules load when an eval command runs, not at every start-up
 import { progressReporter } from './progress.js';
 import { wholeNumber } from './args.js';
@@ -18,8 +19,8 @@ function seconds(v: string): number {
   return x;
 }
 
-function writeText(path: string, text: string): void {
-  const out = new AtomicFile(path, { makeDirs: true });
+function writeText(path: string, text: string, targets?: { mode: number | undefined; protect: ProtectedFile[]; allowSharedDir: boolean }): void {
+  const out = new AtomicFile(path, { makeDirs: true, ...targets });
   try {
     out.write(text);
     out.commit();
@@ -47,6 +48,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
       .option('--no-plain', 'leave out the plain-chat forms')
       .option('--quiet', 'no summary on standard error'),
   ).action(async (file: string, o) => {
+    checkTargets({ inputs: [{ path: file, role: 'input' }, ...(o.controls ? [{ path: o.controls as string, role: '--controls file' }] : [])], outputs: [{ path: o.output, role: 'probes file', flag: '-o' }] });
     const { buildProbes } = await import('../eval/probes.js');
     const r = await buildProbes(file, { ...readOptions(o), output: o.output, controls: o.controls, maxControls: o.maxControls, lang: o.lang, seed: o.seed, sample: o.sample, input: o.input, target: o.target, safe: o.safe, plain: o.plain });
     if (!o.quiet) {
@@ -71,6 +73,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .option('--no-cache', 'no answer cache')
     .option('--quiet', 'no summary on standard error')
     .action(async (probes: string, o) => {
+      checkTargets({ inputs: [{ path: probes, role: 'probes file' }], outputs: [{ path: o.output, role: 'outputs file', flag: '-o' }] });
       const progress = o.quiet ? undefined : progressReporter();
       const { queryFile } = await import('../eval/query.js');
       const r = await queryFile(probes, {
@@ -120,8 +123,9 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
       const { scoreFiles } = await import('../eval/score.js');
       const { formatScore, scoreHtml } = await import('../eval/report.js');
       const judge = o.judgeModel ? modelJudge({ endpoint: o.judgeEndpoint, model: o.judgeModel, apiKeyEnv: o.judgeApiKeyEnv }) : undefined;
+      const targets = o.html ? checkTargets({ inputs: [{ path: o.probes, role: 'probes file' }, { path: o.outputs, role: 'outputs file' }], outputs: [{ path: o.html, role: 'page', flag: '--html' }] }) : undefined;
       const report = await scoreFiles(o.probes, o.outputs, { judge });
-      if (o.html) writeText(o.html, scoreHtml(report));
+      if (o.html) writeText(o.html, scoreHtml(report), targets?.fileOptions(o.html));
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatScore(report) + '\n');
     });
 }

@@ -1,10 +1,11 @@
 // The `safemix` command line: commander subcommands, each a thin shell over one library call.
 // It parses options, prints the report (human or --json) and maps errors to exit codes.
-import { Command, Option, InvalidArgumentError } from 'commander';
+import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
 import { packageFile } from '../package-root.js';
 import { DIALECTS, type Dialect } from '../profile/dialect-names.js';
+import { nonNegativeInt, nonNegativeNumber, one, positiveInt, positiveNumber, shareOfOne } from './args.js';
 import type { mixFile } from '../api/mix.js';
 // the commands' modules (profile, generate, encoding analysis, tokenizer) load when a command runs:
 // `--help` and `--version` start in a fraction of the time and memory
@@ -13,28 +14,11 @@ import { progressReporter } from './progress.js';
 import { holdSignals, runCleanups } from '../write/cleanup.js';
 import { startGcPacer } from '../gc-pacer.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
+import { human } from './print.js';
 import type { Container } from '../read/types.js';
 import { registerShardCommands } from '../shard/commands.js';
 import { registerQueueCommands } from '../queue/commands.js';
 import { registerEvalCommands } from './eval-commands.js';
-
-// Numbers on the command line are read strictly: `Number()` would take '' as 0, '0x10' as 16 and
-// 'Infinity' as a number, so each value must be written in plain decimal digits.
-const DIGITS = /^[0-9]+$/;
-const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
-
-function wholeNumber(v: string, min: number, what: string): number {
-  const x = Number(v);
-  if (!DIGITS.test(v) || !Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`expected ${what} written in digits, such as ${min === 0 ? '0 or ' : ''}50 (got ${JSON.stringify(v)})`);
-  return x;
-}
-
-export function positiveInt(v: string): number {
-  return wholeNumber(v, 1, 'a whole number ≥ 1');
-}
-
-/** Commander's parsers are called with the previous value as a second argument: take only the first. */
-const one = (parse: (v: string) => number) => (v: string) => parse(v);
 
 function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number }) {
   return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes };
@@ -52,24 +36,6 @@ function addReadOptions(cmd: Command): Command {
 
 function collect(v: string, all: string[]): string[] {
   return [...all, v];
-}
-
-export function nonNegativeNumber(v: string): number {
-  const x = Number(v);
-  if (!DECIMAL.test(v) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a decimal number ≥ 0, such as 0.05 (got ${JSON.stringify(v)})`);
-  return x;
-}
-
-export function positiveNumber(v: string): number {
-  const x = nonNegativeNumber(v);
-  if (x <= 0) throw new InvalidArgumentError(`expected a decimal number > 0, such as 0.5 (got ${JSON.stringify(v)})`);
-  return x;
-}
-
-function shareOfOne(v: string): number {
-  const x = nonNegativeNumber(v);
-  if (x > 1) throw new InvalidArgumentError(`expected a share between 0 and 1, such as 0.2 (got ${JSON.stringify(v)})`);
-  return x;
 }
 
 const PARAPHRASE_FLAGS = ['endpoint', 'model', 'apiKeyEnv', 'concurrency', 'timeout', 'retries', 'repairs', 'examples', 'cache', 'maxFallback', 'priceIn', 'priceOut'] as const;
@@ -96,10 +62,6 @@ function paraphraseOptions(o: Record<string, unknown> & { engine?: string }, sou
     priceIn: o.priceIn as number | undefined,
     priceOut: o.priceOut as number | undefined,
   };
-}
-
-export function nonNegativeInt(v: string): number {
-  return wholeNumber(v, 0, 'a whole number ≥ 0');
 }
 
 interface PackageJson {
@@ -135,7 +97,7 @@ export function buildProgram(): Command {
   ).action(async (file: string, o) => {
     const { validateFile } = await import('../api/validate.js');
     const report = await validateFile(file, { ...readOptions(o), maxIssues: o.maxIssues });
-    process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatValidation(report) + '\n');
+    process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : human(formatValidation(report)) + '\n');
     process.exitCode = report.valid ? ExitCode.ok : ExitCode.invalid;
   });
 
@@ -156,12 +118,12 @@ export function buildProgram(): Command {
     if (files.length === 1) {
       const { inspectFile } = await import('../api/inspect.js');
       const report = await inspectFile(files[0]!, inspectOptions);
-      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(report) + '\n');
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : human(formatInspect(report)) + '\n');
       return;
     }
     const { inspectFiles } = await import('../api/inspect.js');
     const reports = await inspectFiles(files, inspectOptions);
-    process.stdout.write(o.json ? JSON.stringify(reports, null, 2) + '\n' : reports.map(formatInspect).join('\n\n') + '\n');
+    process.stdout.write(o.json ? JSON.stringify(reports, null, 2) + '\n' : human(reports.map(formatInspect).join('\n\n')) + '\n');
   });
 
   addReadOptions(
@@ -170,13 +132,15 @@ export function buildProgram(): Command {
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
       .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input; several files are one upload, mixed into -o DIR/')
       .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output; with several inputs, a directory')
-      .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·n)); at most 10 per user record unless --force', nonNegativeNumber, 0.05)
+      .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·n)), exact in decimal; at most 10 per user record unless --force', nonNegativeNumber, 0.05)
       .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', nonNegativeInt)
       .option('--force', 'allow more than 10 safety records per user record')
       .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
       .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
       .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
       .option('--no-manifest', 'write no manifest')
+      .option('--allow-shared-dir', 'write into a directory other users may write to (refused by default: they could plant a link under the output name)')
+      .option('--max-stdin-bytes <n>', 'the most bytes mix - takes from standard input (it is spooled to a temp file)', positiveInt, 64 * 1024 ** 3)
       .option('--sample <n>', 'records sampled for the profile', positiveInt, 5000)
       .option('--input <field>', 'fields data: the field that holds the request')
       .option('--target <field>', 'fields data: the field that holds the answer')
@@ -232,6 +196,8 @@ export function buildProgram(): Command {
       onProgress: progress?.update,
       engine: o.engine,
       paraphrase: paraphraseOptions(o, (name) => cmd.getOptionValueSource(name)),
+      allowSharedDir: o.allowSharedDir === true || undefined,
+      maxStdinBytes: o.maxStdinBytes,
     };
     if (files.length > 1) {
       // one upload in several files: one covert-encoding verdict, each file mixed into the directory
@@ -239,13 +205,13 @@ export function buildProgram(): Command {
       const { mixFiles } = await import('../api/mix.js');
       const results = await mixFiles(files, { ...options, outputDir: o.output });
       progress?.done();
-      if (!o.quiet) process.stderr.write(results.map(formatMix).join('\n\n') + '\n');
+      if (!o.quiet) process.stderr.write(human(results.map(formatMix).join('\n\n')) + '\n');
       return;
     }
     const { mixFile } = await import('../api/mix.js');
     const result = await mixFile(file, options);
     progress?.done();
-    if (!o.quiet) process.stderr.write(formatMix(result) + '\n');
+    if (!o.quiet) process.stderr.write(human(formatMix(result)) + '\n');
   });
 
   registerShardCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
@@ -305,7 +271,7 @@ export async function main(argv: string[]): Promise<number> {
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help' ? 0 : ExitCode.usage;
     }
     const { text, code } = describeUnexpected(e);
-    process.stderr.write(text);
+    process.stderr.write(human(text));
     return code;
   } finally {
     stopGcPacer();

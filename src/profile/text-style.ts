@@ -57,12 +57,3 @@ export function applyTextStyle(text: string, style: TextStyle, lang = 'en'): str
   return out;
 }
 
-/**
- * A cell safemix writes into CSV/TSV never starts with `=`, `+`, `-` or `@` (a spreadsheet would
- * run it as a formula): such leading characters are dropped from generated text.
- */
-export function formulaSafe(text: string): string {
-  let i = 0;
-  while (i < text.length && '=+-@\t\r '.includes(text[i]!)) i++;
-  return i === 0 ? text : text.slice(i);
-}

@@ -1,7 +1,9 @@
 // The command line of the queue: `worker`, `submit` and `status` (registered by src/cli/main.ts).
 import { Command } from 'commander';
 import { SafemixError, ExitCode } from '../errors.js';
-import { addMixChoices, intArg, mixChoices, type AddReadOptions, type ReadOptionsOf } from '../shard/commands.js';
+import { addMixChoices, mixChoices, type AddReadOptions, type ReadOptionsOf } from '../shard/commands.js';
+import { wholeNumber } from '../cli/args.js';
+import { human } from '../cli/print.js';
 import { DEFAULT_QUEUE } from './queue-name.js';
 import type { SubmitTarget } from './submit.js';
 // the queue's modules (bullmq, ioredis) load when a queue command runs, not at every start-up
@@ -28,11 +30,14 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .description('run safemix jobs from a BullMQ queue on Redis (mix, inspect, mix-shard), each in a child process; SIGTERM hands running jobs back')
     .requiredOption('--redis <url>', 'Redis URL: redis://HOST:PORT, rediss://…, or unix:///PATH/redis.sock')
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE)
-    .option('--concurrency <c>', 'jobs run at once (each in its own process)', (v) => intArg(1)(v), 1)
-    .option('--lock-duration <ms>', "how long a job stays locked without renewal: a dead worker's job is retried elsewhere after it", (v) => intArg(500)(v), 30_000)
-    .option('--stalled-interval <ms>', 'how often stalled jobs (of dead workers) are looked for', (v) => intArg(100)(v), 30_000)
-    .option('--max-stalled <n>', 'times a job may be recovered from a dead worker before it fails', (v) => intArg(1)(v), 3)
+    .option('--concurrency <c>', 'jobs run at once (each in its own process)', wholeNumber(1), 1)
+    .option('--lock-duration <ms>', "how long a job stays locked without renewal: a dead worker's job is retried elsewhere after it", wholeNumber(500), 30_000)
+    .option('--stalled-interval <ms>', 'how often stalled jobs (of dead workers) are looked for', wholeNumber(100), 30_000)
+    .option('--max-stalled <n>', 'times a job may be recovered from a dead worker before it fails', wholeNumber(1), 3)
+    .option('--allow-shared-dir', "let jobs write into directories other users may write to (each job's task process inherits it)")
     .action(async (o) => {
+      // the job processes inherit the environment (see write/targets.ts, sharedDirAllowed)
+      if (o.allowSharedDir) process.env.SAFEMIX_ALLOW_SHARED_DIR = '1';
       const { startWorker } = await import('./worker.js');
       const w = await startWorker({ redis: o.redis, queue: o.queue, concurrency: o.concurrency, lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled });
       let exitCode = 0;
@@ -67,9 +72,9 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
         .option('--manifest <path>', 'mix: the manifest path (default OUTPUT.manifest.json)')
         .option('--merged <path>', '--plan: the merged manifest (default PLAN.manifest.json)'),
     )
-      .option('--attempts <n>', 'attempts per job (retries with exponential backoff)', (v) => intArg(1)(v), 3)
-      .option('--backoff <ms>', 'first retry delay, doubled each time', (v) => intArg(0)(v), 5000)
-      .option('--timeout <seconds>', 'per-job timeout', (v) => intArg(1)(v), 6 * 3600)
+      .option('--attempts <n>', 'attempts per job (retries with exponential backoff)', wholeNumber(1), 3)
+      .option('--backoff <ms>', 'first retry delay, doubled each time', wholeNumber(0), 5000)
+      .option('--timeout <seconds>', 'per-job timeout', wholeNumber(1), 6 * 3600)
       .option('--key <key>', 'idempotency key (default: derived from the inputs, options and outputs)')
       .option('--no-wait', 'return once the jobs are queued')
       .option('--json', 'print the jobs and their results as JSON'),
@@ -94,12 +99,12 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
       timeoutMs: o.timeout * 1000,
       key: o.key,
       wait: o.wait,
-      log: o.json ? undefined : (line) => process.stderr.write(`safemix submit: ${line}\n`),
+      log: o.json ? undefined : (line) => process.stderr.write(human(`safemix submit: ${line}`) + '\n'),
     });
     if (o.json) process.stdout.write(JSON.stringify({ jobs: result.jobs, merged: result.merged && { path: result.merged.path, k: result.merged.manifest.k, count: result.merged.manifest.count } }, null, 2) + '\n');
     else {
       const lines = result.jobs.map((j) => `  ${j.state.padEnd(9)} ${j.id}  ${j.target}${j.state === 'failed' ? `\n            ${j.failedReason ?? j.error?.message}${j.error?.hint ? `\n            what to do: ${j.error.hint}` : ''}` : ''}`);
-      process.stderr.write(`safemix submit: ${result.jobs.length} job(s) on queue "${o.queue}"${result.waited ? '' : ' (not waiting)'}\n${lines.join('\n')}\n`);
+      process.stderr.write(human(`safemix submit: ${result.jobs.length} job(s) on queue "${o.queue}"${result.waited ? '' : ' (not waiting)'}\n${lines.join('\n')}`) + '\n');
       if (result.merged) process.stderr.write(`  merged     ${result.merged.manifest.count} safety records (k ${result.merged.manifest.k}) over ${result.merged.manifest.shards.length} shards → ${result.merged.path}\n`);
     }
     process.exitCode = result.exitCode === 0 ? ExitCode.ok : result.exitCode;
@@ -110,7 +115,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .description("show a queue's jobs: counts by state, and each job's target, state, progress and result or error")
     .requiredOption('--redis <url>', 'Redis URL')
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE)
-    .option('--limit <n>', 'jobs listed', (v) => intArg(1)(v), 50)
+    .option('--limit <n>', 'jobs listed', wholeNumber(1), 50)
     .option('--json', 'print as JSON')
     .action(async (o) => {
       const { status } = await import('./submit.js');
@@ -125,6 +130,6 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
         const extra = j.state === 'failed' ? ` — ${j.failedReason ?? j.error?.message ?? ''}` : j.state === 'completed' && j.result?.manifestPath ? ` — manifest ${j.result.manifestPath}` : j.state === 'active' && typeof p?.percent === 'number' ? ` — ${p.percent}%` : '';
         return `  ${j.state.padEnd(9)} ${j.id}  ${j.kind}  ${j.target} (attempts ${j.attemptsMade})${extra}`;
       });
-      process.stdout.write(`queue "${s.queue}": ${counts}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+      process.stdout.write(human(`queue "${s.queue}": ${counts}\n${lines.join('\n')}`) + '\n');
     });
 }

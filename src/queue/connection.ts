@@ -1,5 +1,6 @@
 // Redis connections for the queue (ioredis, as BullMQ takes them): `redis://[user:pass@]host:port[/db]`,
 // `rediss://…` (TLS), or a unix socket as `unix:///path/redis.sock` (`?db=N`) or a bare absolute path.
+import { maskUrl } from '../shown.js';
 import { Redis, type RedisOptions } from 'ioredis';
 import { SafemixError } from '../errors.js';
 
@@ -38,7 +39,7 @@ export async function ready(client: Redis, url: string, ms = 10_000): Promise<vo
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new SafemixError('queue_unavailable', `cannot reach Redis at ${url} within ${ms / 1000} s (${lastError ?? 'no answer'})`, { hint: 'check the --redis URL, that redis-server runs there, and that this machine may connect to it' }));
+      reject(new SafemixError('queue_unavailable', `cannot reach Redis at ${maskUrl(url)} within ${ms / 1000} s (${lastError ?? 'no answer'})`, { hint: 'check the --redis URL, that redis-server runs there, and that this machine may connect to it' }));
     }, ms);
     let lastError: string | undefined;
     const onError = (e: Error) => {

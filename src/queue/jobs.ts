@@ -44,8 +44,11 @@ export function jobKey(kind: string, parts: unknown): string {
   return `${kind}-${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24)}`;
 }
 
-/** Error codes worth another attempt: the machine or the run, not the data. */
-const RETRYABLE = new Set(['job_failed', 'job_timeout', 'interrupted', 'output_failed', 'disk_full', 'input_unreadable', 'input_missing', 'queue_unavailable', 'bug']);
+/**
+ * Error codes worth another attempt: the machine or the run, not the data. A missing input is the
+ * submitter's to fix (a wrong path, a file removed): it fails at once, with its code, not retried.
+ */
+const RETRYABLE = new Set(['job_failed', 'job_timeout', 'interrupted', 'output_failed', 'disk_full', 'input_unreadable', 'queue_unavailable', 'bug']);
 export function retryable(code: string): boolean {
   return RETRYABLE.has(code);
 }

@@ -6,6 +6,7 @@
 // (their children remove their temp files) and hand them back to the queue untouched; after SIGKILL
 // or a lost Redis connection the job's lock expires and another worker takes it. Every output is
 // written atomically and is a pure function of the job, so a retry anywhere gives the same bytes.
+import { maskSecrets, shownText } from '../shown.js';
 import { Worker, WaitingError, UnrecoverableError, type Job } from 'bullmq';
 import { SafemixError, isSafemixError } from '../errors.js';
 import { runChild, type ChildRun } from '../shard/spawn.js';
@@ -42,7 +43,7 @@ interface Active {
 }
 
 export async function startWorker(options: QueueWorkerOptions): Promise<RunningWorker> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`safemix worker: ${line}\n`));
+  const log = options.log ?? ((line: string) => process.stderr.write(`safemix worker: ${maskSecrets(shownText(line))}\n`));
   const queue = options.queue ?? DEFAULT_QUEUE;
   const lockDuration = options.lockDuration ?? 30_000;
   const connection = connect(options.redis);
@@ -50,7 +51,13 @@ export async function startWorker(options: QueueWorkerOptions): Promise<RunningW
   connection.on('error', (e: Error) => {
     if (connectionErrors++ % 20 === 0) log(`Redis connection: ${e.message}`);
   });
-  await ready(connection, options.redis);
+  try {
+    await ready(connection, options.redis);
+  } catch (e) {
+    // an unreachable Redis ends the worker: the client would otherwise retry for ever
+    connection.disconnect();
+    throw e;
+  }
   const active = new Map<string, Active>();
   let stopping: string | undefined;
 

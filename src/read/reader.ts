@@ -695,12 +695,17 @@ export async function rejectObjectDocument(path: string, name: string, head: Buf
     return;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return;
+  throw objectDocumentError(doc, name);
+}
+
+/** The error for a file that is one JSON object holding (or not) lists of records. */
+export function objectDocumentError(doc: object, name: string): SafemixError {
   const lists = findRecordLists(doc);
   const where = lists.length
     ? `lists of records found inside it at ${lists.map((l) => `${l.path} (${l.records} records)`).join(', ')}`
     : 'no list of records was found inside it';
   const example = lists[0] ? ` for example: jq -c '${lists[0].path.slice(1) || '.'}[]' ${name} > records.jsonl` : '';
-  throw new SafemixError('json_object_document', `the file is one JSON object, not a list of records: ${where}`, {
+  return new SafemixError('json_object_document', `the file is one JSON object, not a list of records: ${where}`, {
     position: { file: name, line: 1 },
     hint: `give a JSON array of records or JSON Lines;${example}`,
     exitCode: ExitCode.usage,

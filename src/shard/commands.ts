@@ -1,25 +1,13 @@
 // The command line of sharded mixing: `plan`, `mix-shard` and `merge-manifests` (registered on the
 // program by src/cli/main.ts).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 // the shard modules load when a shard command runs, not at every start-up
 import { progressReporter } from '../cli/progress.js';
+import { human } from '../cli/print.js';
+import { nonNegativeNumber, wholeNumber } from '../cli/args.js';
 
 export type AddReadOptions = (cmd: Command) => Command;
 export type ReadOptionsOf = (o: Record<string, unknown>) => Record<string, unknown>;
-
-export function intArg(min: number) {
-  return (v: string) => {
-    const x = Number(v);
-    if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min} written in digits (got ${JSON.stringify(v)})`);
-    return x;
-  };
-}
-
-export function numberArg(v: string): number {
-  const x = Number(v);
-  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(v) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a decimal number ≥ 0, such as 0.05 (got ${JSON.stringify(v)})`);
-  return x;
-}
 
 function collect(v: string, all: string[]): string[] {
   return [...all, v];
@@ -28,12 +16,12 @@ function collect(v: string, all: string[]): string[] {
 /** The mix options a plan (or a queued whole-file mix) takes. */
 export function addMixChoices(cmd: Command): Command {
   return cmd
-    .option('--ratio <r>', 'safety records per user record: k = max(1, round(r·N)) over the whole upload', (v) => numberArg(v))
-    .option('--count <n>', 'exact number of safety records for the whole upload (wins over --ratio)', (v) => intArg(0)(v))
+    .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·N)) over the whole upload, exact in decimal', (v) => nonNegativeNumber(v))
+    .option('--count <n>', 'exact number of safety records for the whole upload (wins over --ratio)', wholeNumber(0))
     .option('--force', 'allow more than 10 safety records per user record')
     .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
     .addOption(new Option('--order <order>', 'where safety records go (within each shard)').choices(['interleave', 'append', 'shuffle']).default('interleave'))
-    .option('--sample <n>', 'records sampled for the profile (and donors)', (v) => intArg(1)(v), 5000)
+    .option('--sample <n>', 'records sampled for the profile (and donors)', wholeNumber(1), 5000)
     .option('--input <field>', 'fields data: the field that holds the request')
     .option('--target <field>', 'fields data: the field that holds the answer')
     .option('--context <field>', 'treat a field as context; repeatable', collect, [])
@@ -76,8 +64,9 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
       .option('--safety-request <field>', 'field of the safety source that holds the request')
       .option('--safety-response <field>', 'field of the safety source that holds the response')
       .option('--safety-where <field=value>', 'use only safety records whose field has this value')
-      .option('--jobs <n>', 'shards scanned at once (default: the cores available)', (v) => intArg(1)(v))
+      .option('--jobs <n>', 'shards scanned at once (default: the cores available)', wholeNumber(1))
       .option('--json', 'print a summary of the plan as JSON')
+      .option('--allow-shared-dir', 'write into a directory other users may write to')
       .option('--quiet', 'no summary on standard error'),
   ).action(async (shards: string[], o) => {
     const progress = o.quiet || o.json ? undefined : progressReporter();
@@ -86,6 +75,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
       ...readOptions(o),
       ...mixChoices(o),
       output: o.output,
+      allowSharedDir: o.allowSharedDir === true || undefined,
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
       jobs: o.jobs,
       onProgress: progress && ((b, s) => progress.update('scan', b, s)),
@@ -104,7 +94,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
         ...plan.notes.map((n) => `  note       ${n}`),
         `  next       safemix mix-shard ${path} --shard I -o OUT_I   (I = 0..${plan.shards.length - 1}), then safemix merge-manifests ${path} OUT_*`,
       ];
-      process.stderr.write(lines.join('\n') + '\n');
+      process.stderr.write(human(lines.join('\n')) + '\n');
     }
   });
 
@@ -112,21 +102,24 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .command('mix-shard')
     .description("mix one shard of a plan: its output is a pure function of (plan, shard), byte-identical on any machine; a shard whose sha256 differs from the plan's is refused")
     .argument('<plan>', 'PLAN.json written by safemix plan')
-    .requiredOption('--shard <i>', "the shard's 0-based index in the plan", (v) => intArg(0)(v))
+    .requiredOption('--shard <i>', "the shard's 0-based index in the plan", wholeNumber(0))
     .requiredOption('-o, --output <path>', 'output file (the shard container and dialect)')
     .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
     .option('--input <path>', 'the shard file, when it is not at the path the plan names (relative to the plan)')
     .option('--json', 'print the result (output, manifest, counts) as one JSON line on standard output')
+    .option('--allow-shared-dir', 'write into a directory other users may write to')
     .option('--quiet', 'no summary on standard error')
     .action(async (planPath: string, o) => {
       const { mixShard } = await import('./mix-shard.js');
-      const { manifest, manifestPath } = await mixShard(planPath, o.shard, { output: o.output, manifest: o.manifest, input: o.input });
+      const { manifest, manifestPath } = await mixShard(planPath, o.shard, { output: o.output, manifest: o.manifest, input: o.input, allowSharedDir: o.allowSharedDir === true || undefined });
       if (o.json) process.stdout.write(JSON.stringify({ shard: manifest.shard.index, output: manifest.output, manifest: manifestPath, injected: manifest.count, userRecords: manifest.userRecords }) + '\n');
       if (!o.quiet && !o.json)
         process.stderr.write(
-          `safemix mix-shard: shard ${manifest.shard.index} of ${manifest.shard.of} (${manifest.input.path}) → ${manifest.output.path}\n` +
-            `  added      ${manifest.count} safety records (k ${manifest.shard.k} of ${manifest.shard.of} shards' total) → ${manifest.output.records} records\n` +
-            `  manifest   ${manifestPath ?? '(none)'}\n`,
+          human(
+            `safemix mix-shard: shard ${manifest.shard.index} of ${manifest.shard.of} (${manifest.input.path}) → ${manifest.output.path}\n` +
+              `  added      ${manifest.count} safety records (k ${manifest.shard.k} of ${manifest.shard.of} shards' total) → ${manifest.output.records} records\n` +
+              `  manifest   ${manifestPath ?? '(none)'}`,
+          ) + '\n',
         );
     });
 
@@ -138,10 +131,11 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('-o, --output <path>', 'merged manifest (default PLAN.manifest.json)')
     .option('--no-verify', "check the outputs' sizes only, not their sha256")
     .option('--json', 'print the merged manifest on standard output')
+    .option('--allow-shared-dir', 'write into a directory other users may write to')
     .action(async (planPath: string, outputs: string[], o) => {
       const { mergeManifests } = await import('./merge.js');
-      const { manifest, path } = await mergeManifests(planPath, outputs, { output: o.output, verify: o.verify });
+      const { manifest, path } = await mergeManifests(planPath, outputs, { output: o.output, verify: o.verify, allowSharedDir: o.allowSharedDir === true || undefined });
       if (o.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-      else process.stderr.write(`safemix merge-manifests: ${manifest.shards.length} shards complete, ${manifest.count} safety records (k ${manifest.k}) among ${manifest.output.records.toLocaleString('en-US')} records → ${path}\n`);
+      else process.stderr.write(human(`safemix merge-manifests: ${manifest.shards.length} shards complete, ${manifest.count} safety records (k ${manifest.k}) among ${manifest.output.records.toLocaleString('en-US')} records → ${path}`) + '\n');
     });
 }

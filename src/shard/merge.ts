@@ -3,6 +3,7 @@
 // exactly its share of k), and writes one manifest for the whole upload.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { SafemixError } from '../errors.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
@@ -15,6 +16,8 @@ export interface MergeOptions {
   output?: string;
   /** Hash every output again (default true); false checks sizes only. */
   verify?: boolean;
+  /** Write into a directory other users may write to. */
+  allowSharedDir?: boolean;
 }
 
 export interface MergeResult {
@@ -44,7 +47,19 @@ async function sha256Of(path: string): Promise<string> {
 export async function mergeManifests(planPath: string, outputs: string[], options: MergeOptions = {}): Promise<MergeResult> {
   const { plan, sha256: planSha } = loadPlan(planPath);
   const target = options.output ?? defaultMergedPath(planPath);
-  const modes = checkTargets({ inputs: [{ path: planPath, role: 'plan' }, ...outputs.map((p) => ({ path: manifestPathFor(p), role: 'shard manifest' }))], outputs: [{ path: target, role: 'merged manifest', flag: '-o' }] });
+  // the merged manifest may replace none of the files this merge reads or that the plan names
+  const modes = checkTargets({
+    inputs: [
+      { path: planPath, role: 'plan' },
+      ...plan.shards.map((s) => ({ path: resolve(dirname(planPath), s.path), role: `shard ${s.index} of the plan` })),
+      ...outputs.flatMap((p) => [
+        { path: manifestPathFor(p), role: 'shard manifest' },
+        ...(p.endsWith('.manifest.json') ? [] : [{ path: p, role: 'shard output' }]),
+      ]),
+    ],
+    outputs: [{ path: target, role: 'merged manifest', flag: '-o' }],
+    allowSharedDir: options.allowSharedDir,
+  });
   const byShard = new Map<number, { manifest: ShardManifest; path: string }>();
   const given = new Set<string>();
   for (const arg of outputs) {
@@ -122,7 +137,7 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     rejected: shards.flatMap(({ manifest: m }) => m.rejected.map((r) => ({ shard: m.shard.index, ...r }))),
   };
   MergedManifestSchema.parse(manifest);
-  const f = new AtomicFile(target, { mode: modes.get(target), makeDirs: true });
+  const f = new AtomicFile(target, { ...modes.fileOptions(target), makeDirs: true });
   f.write(JSON.stringify(manifest, null, 2) + '\n');
   f.commit();
   return { manifest, path: target };

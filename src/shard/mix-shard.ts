@@ -15,7 +15,7 @@ import type { Seed } from '../generate/seeds.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
 import { mimicScheme } from '../api/encoding-check.js';
 import { serializerFor } from '../write/serializer.js';
-import { AtomicFile, commitTogether, writeError } from '../write/atomic-file.js';
+import { AtomicFile, commitTogether, completeInterruptedCommit, writeError } from '../write/atomic-file.js';
 import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js';
 import { pausePoint } from '../write/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
@@ -32,6 +32,8 @@ export interface MixShardOptions {
   /** The shard's path, when it is not where the plan says (another mount point). */
   input?: string;
   onProgress?: (bytesRead: number, size: number | undefined) => void;
+  /** Write into a directory other users may write to. */
+  allowSharedDir?: boolean;
 }
 
 export interface MixShardResult {
@@ -74,10 +76,15 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     inputs: [
       { path, role: 'shard' },
       { path: planPath, role: 'plan' },
+      // every other shard of the plan too: another worker reads it
+      ...plan.shards.filter((s) => s.index !== index).map((s) => ({ path: resolve(dirname(planPath), s.path), role: `shard ${s.index} of the plan` })),
     ],
     outputs: [{ path: options.output, role: 'output', flag: '-o' }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+    allowSharedDir: options.allowSharedDir,
   });
-  const before = fingerprint(path);
+  // a commit a killed run left half done (new manifest, old output) is finished first
+  if (manifestPath) completeInterruptedCommit(options.output, manifestPath);
+  const before = fingerprint(path, file);
 
   // everything decided at plan time, recomputed exactly
   const { donors, profile, profileJson } = planProfile(plan);
@@ -102,7 +109,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, { elementIndent: shard.layout.elementIndent, columns: shard.csv?.columns ?? [], delimiter: shard.csv?.delimiter });
   const layout = { prefix: Buffer.from(shard.layout.prefix, 'base64'), separator: Buffer.from(shard.layout.separator, 'base64') };
 
-  const out = new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
   let manifestFile: AtomicFile | undefined;
   const injected: ShardManifest['injected'] = [];
   let outputIndex = 0;
@@ -191,10 +198,10 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       shard: { index, of: plan.shards.length, planSha256: planSha, uploadSha256: plan.upload.sha256, k: shard.k, ordinalOffset: shard.ordinalOffset, stream: shard.stream },
     };
     if (manifestPath) {
-      manifestFile = new AtomicFile(manifestPath, { mode: modes.get(manifestPath), makeDirs: true });
+      manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
       writeManifest(manifestFile, manifest);
     }
-    commitTogether([out, ...(manifestFile ? [manifestFile] : [])]);
+    commitTogether([...(manifestFile ? [manifestFile] : []), out]);
     return { manifest, manifestPath };
   } catch (e) {
     out.abort();

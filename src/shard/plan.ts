@@ -29,6 +29,8 @@ import { runChild } from './spawn.js';
 import { PLAN_FORMAT, PLAN_VERSION, PlanSchema, type Plan, type PlanDonor, type PlanShard } from './schemas.js';
 
 export interface PlanOptions extends ScanOptions {
+  /** Write into a directory other users may write to. */
+  allowSharedDir?: boolean;
   /** PLAN.json's path. */
   output: string;
   ratio?: number;
@@ -174,7 +176,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     if (seen.has(key)) throw new SafemixError('usage', `the shard ${p} is given twice`, { position: { file: p }, hint: 'give each shard once' });
     seen.set(key, p);
   }
-  const modes = checkTargets({ inputs: paths.map((path) => ({ path, role: 'shard' })), outputs: [{ path: options.output, role: 'plan', flag: '-o' }] });
+  const modes = checkTargets({ inputs: paths.map((path) => ({ path, role: 'shard' })), outputs: [{ path: options.output, role: 'plan', flag: '-o' }], allowSharedDir: options.allowSharedDir });
 
   const scans = await scanAll(paths, options, sample, seed);
 
@@ -333,7 +335,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     notes,
   };
   const text = JSON.stringify(plan, null, 2) + '\n';
-  const out = new AtomicFile(options.output, { mode: modes.get(options.output), makeDirs: true });
+  const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
   try {
     out.write(text);
     out.commit();

@@ -2,17 +2,17 @@
 // target. An error or a signal (SIGINT, SIGTERM, SIGHUP) removes the temp file, so no partial output is ever left.
 // Several files (an output and its manifest) are committed as a pair: all are complete and synced
 // before the first is renamed. Temp files left by a killed run (SIGKILL, a power cut) are removed by
-// the next run that writes the same target on the same host. A target ending in `.gz` is written
+// the next run that writes the same target on the same machine (see run-identity.ts). A target ending in `.gz` is written
 // gzip-compressed. Every failure is a SafemixError (a full disk says so), and leaves no temp file.
-import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync, readdirSync } from 'node:fs';
+import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { currentRunIdentity, parseRunTag, runIsOver, runTag, type RunIdentity } from './run-identity.js';
 import { BlockWriteError, Sha256 } from '../sha256.js';
 import { gzipSync } from 'node:zlib';
 import { SafemixError, ExitCode } from '../errors.js';
-import { canonicalPath, checkTargets } from './targets.js';
-import { onAbort } from './cleanup.js';
+import { canonicalPath, checkTargets, recheckTarget, stdoutRefused, type ProtectedFile } from './targets.js';
+import { onAbort, pauseHere } from './cleanup.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -21,34 +21,38 @@ export function assertNotInput(target: string, inputs: string[]): void {
   checkTargets({ inputs: inputs.map((path) => ({ path, role: 'input' })), outputs: [{ path: target, role: 'output', flag: '-o' }] });
 }
 
-/** The host name as it appears in temp names (no `-`, so the name splits unambiguously). */
-export function tempHost(): string {
-  return hostname().replace(/[^A-Za-z0-9_.]/g, '_');
-}
+/** Bytes a temp name may give to the target's name: NAME_MAX (255) less the rest of the temp name. */
+const NAME_BYTES = 255 - '..safemix--.tmp'.length - 65 - 8;
 
-/** `.NAME.safemix-HOST-PID-RANDOM.tmp`: the host and process id let a later run find stale ones. */
-export function tempName(target: string): string {
-  return join(dirname(target), `.${basename(target)}.safemix-${tempHost()}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-}
-
-/** Whether a process with this id is running on this host (EPERM: it runs, as another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * The target's name as it stands in its temp files' names: whole when it fits, else cut (on a
+ * character) and marked with `~` and 8 hex digits of its sha256, so that a 250-byte name still gets
+ * a temp name within the file system's 255 bytes, and two long names still get different ones.
+ */
+export function tempNameField(name: string): string {
+  if (Buffer.byteLength(name) <= NAME_BYTES) return name;
+  let cut = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(cut + ch) > NAME_BYTES - 9) break;
+    cut += ch;
   }
+  return `${cut}~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+/** `.NAME.safemix-RUNTAG-RANDOM.tmp`: the run tag (see run-identity.ts) lets a later run find stale ones. */
+export function tempName(target: string): string {
+  return join(dirname(target), `.${tempNameField(basename(target))}.safemix-${runTag()}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**
- * Removes the temp files a killed run left beside `target`: `.NAME.safemix-HOST-PID-RAND.tmp` of
- * this host whose process is gone. Temp files of live processes, of other hosts (a shared network
- * directory) and of other targets are left alone. Returns the names removed.
+ * Removes the temp files a killed run left beside `target`: `.NAME.safemix-RUNTAG-RAND.tmp` whose
+ * run is over (see runIsOver: only runs of this boot and PID namespace are judged). Temp files of
+ * live runs, of other machines or containers, and of other targets are left alone. Returns the
+ * names removed. `self` and `startOf` are injectable, for tests.
  */
-export function removeStaleTemps(target: string): string[] {
+export function removeStaleTemps(target: string, self: RunIdentity = currentRunIdentity(), startOf?: (pid: number) => string | undefined): string[] {
   const dir = dirname(target);
-  const lead = `.${basename(target)}.safemix-${tempHost()}-`;
+  const lead = `.${tempNameField(basename(target))}.safemix-`;
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -58,10 +62,8 @@ export function removeStaleTemps(target: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     if (!name.startsWith(lead) || !name.endsWith('.tmp')) continue;
-    const [pidText, rand, more] = name.slice(lead.length, -'.tmp'.length).split('-');
-    if (more !== undefined || !pidText || !/^[0-9]{1,10}$/.test(pidText) || !rand || !/^[0-9a-f]{8}$/.test(rand)) continue;
-    const pid = Number(pidText);
-    if (pid === process.pid || processAlive(pid)) continue;
+    const tag = parseRunTag(name.slice(lead.length, -'.tmp'.length));
+    if (!tag || !/^[0-9a-f]{8}$/.test(tag.rest) || !runIsOver(tag.id, self, startOf)) continue;
     try {
       unlinkSync(join(dir, name));
       removed.push(name);
@@ -70,6 +72,66 @@ export function removeStaleTemps(target: string): string[] {
     }
   }
   return removed;
+}
+
+/** The sha256 of a file, read in blocks. */
+function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, block, 0, block.length, null)) > 0; ) hash.update(block.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Finishes a commit that a killed run left half done. An output is renamed after its manifest
+ * (commitTogether), so a crash between the two renames leaves the new manifest beside the old output
+ * (or none), and the new output complete and synced in its temp file. When the manifest at
+ * `manifestPath` names an output (sha256 and size) that `target` is not, and a temp file of a run
+ * that is over holds exactly those bytes, that temp file is renamed onto the target, and the pair
+ * agrees again. Returns the temp file's name when it did so. The next run that writes the same
+ * output calls this before anything else.
+ */
+export function completeInterruptedCommit(target: string, manifestPath: string): string | undefined {
+  let named: { sha256?: unknown; bytes?: unknown } | undefined;
+  try {
+    named = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { output?: { sha256?: unknown; bytes?: unknown } }).output;
+  } catch {
+    return undefined; // no manifest, or not one of ours
+  }
+  if (typeof named?.sha256 !== 'string' || typeof named.bytes !== 'number') return undefined;
+  const canonical = canonicalPath(target);
+  try {
+    if (statSync(canonical).size === named.bytes && fileSha256(canonical) === named.sha256) return undefined; // the pair agrees
+  } catch {
+    /* no output yet */
+  }
+  const dir = dirname(canonical);
+  const lead = `.${tempNameField(basename(canonical))}.safemix-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (!name.startsWith(lead) || !name.endsWith('.tmp')) continue;
+    const tag = parseRunTag(name.slice(lead.length, -'.tmp'.length));
+    if (!tag || !/^[0-9a-f]{8}$/.test(tag.rest) || !runIsOver(tag.id)) continue;
+    const path = join(dir, name);
+    try {
+      if (statSync(path).size !== named.bytes || fileSha256(path) !== named.sha256) continue;
+      renameSync(path, canonical);
+      return name;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 /** Whether a path names a gzip file (written compressed). */
@@ -100,19 +162,27 @@ export class AtomicFile {
   readonly gzip: boolean;
   /** The path as given, for messages. */
   private readonly displayName: string;
+  /** Files the rename must not replace, and whether a shared directory is allowed (checkTargets). */
+  private readonly protect: readonly ProtectedFile[];
+  private readonly allowSharedDir: boolean;
 
   /**
    * `mode`: the permission bits of the new file (checkTargets decides them); `makeDirs`: create
    * missing directories, removed again if the file is aborted; `gzip`: compress (default: when the
    * target ends in `.gz`).
    */
-  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean; parallelHash?: boolean } = {}) {
+  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean; parallelHash?: boolean; protect?: readonly ProtectedFile[]; allowSharedDir?: boolean } = {}) {
+    if (target === '-') throw stdoutRefused('-', 'file');
     this.displayName = target;
+    this.protect = options.protect ?? [];
+    this.allowSharedDir = options.allowSharedDir ?? true;
     this.hash = new Sha256(false);
     this.gzip = options.gzip ?? isGzipPath(target);
     this.bufferBytes = options.bufferBytes ?? (this.gzip ? GZIP_BLOCK : 1 << 20);
     // a symlinked target is replaced where it points
     this.target = canonicalPath(target);
+    // a target that leads to a file the run reads is refused before anything is created
+    if (this.protect.length) recheckTarget(target, this.target, this.protect, true);
     this.tempPath = tempName(this.target);
     removeStaleTemps(this.target);
     try {
@@ -243,9 +313,13 @@ export class AtomicFile {
     this.fd = undefined;
   }
 
-  /** Renames the finished temp file onto the target. */
+  /**
+   * Renames the finished temp file onto the target, once the path given is found to lead to the
+   * same place as when the file was created and to none of the protected files (recheckTarget).
+   */
   publish(): void {
     try {
+      this.recheck();
       renameSync(this.tempPath, this.target);
     } catch (e) {
       this.abort();
@@ -253,6 +327,11 @@ export class AtomicFile {
     }
     this.createdDir = undefined;
     this.untrack();
+  }
+
+  /** Refuses the rename when the target no longer is what it was (see recheckTarget). */
+  recheck(): void {
+    recheckTarget(this.displayName, this.target, this.protect, this.allowSharedDir);
   }
 
   /** The path as given by the caller. */
@@ -292,7 +371,9 @@ export class AtomicFile {
 
 /**
  * Commits files as one: every file is finished (flushed, synced) before any is renamed, so a file
- * that cannot be completed (disk full, bad directory) leaves none of them in place.
+ * that cannot be completed (disk full, bad directory) leaves none of them in place. They are renamed
+ * in the order given: an output goes last, after its manifest, so that an output in place always
+ * has its manifest beside it (docs/guarantees.md says what a crash between the renames leaves, and how the next run repairs it).
  */
 export function commitTogether(files: AtomicFile[]): void {
   let current: AtomicFile | undefined;
@@ -301,8 +382,14 @@ export function commitTogether(files: AtomicFile[]): void {
       current = f;
       f.finish();
     }
+    // every target is checked before the first rename, so a refused one leaves none in place
     for (const f of files) {
       current = f;
+      f.recheck();
+    }
+    for (const [i, f] of files.entries()) {
+      current = f;
+      if (i > 0) pauseHere('between-renames');
       f.publish();
     }
   } catch (e) {

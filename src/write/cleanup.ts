@@ -2,6 +2,7 @@
 // While anything is registered, SIGINT, SIGTERM and SIGHUP run every cleanup and exit with
 // 128 + the signal number (130, 143, 129); the CLI keeps the handlers for the whole run, so every
 // phase (reading, profiling, writing) stops the same way.
+import { writeSync } from 'node:fs';
 
 export const SIGNAL_EXITS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXITS;
@@ -79,4 +80,16 @@ export async function pausePoint(name: string): Promise<void> {
     process.stderr.write(`safemix: paused at ${name}\n`);
   });
   release();
+}
+
+/**
+ * A pause point inside synchronous code (between two renames), for tests that kill the run there:
+ * with SAFEMIX_PAUSE_AT=NAME the run says `safemix: paused at NAME` and blocks for up to 60 s
+ * (nothing runs meanwhile, signals included: the test ends it with SIGKILL).
+ */
+export function pauseHere(name: string): void {
+  if (process.env.SAFEMIX_PAUSE_AT !== name || paused.has(name)) return;
+  paused.add(name);
+  writeSync(2, `safemix: paused at ${name}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
 }

@@ -1,12 +1,12 @@
 // A file a run keeps beside its work (the shuffle index, the manifest's list of safety records): in
-// a directory of its own under the system temp directory, named LEAD-HOST-PID-… so that the next run
-// on this host sweeps it when a SIGKILL left it (removeStaleSpools in api/mix.ts); removed on close
+// a directory of its own under the system temp directory, named LEAD-RUNTAG-… so that the next run
+// on this machine sweeps it when a SIGKILL left it (removeStaleSpools in api/mix.ts); removed on close
 // and on any abort.
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onAbort } from './cleanup.js';
-import { tempHost } from './atomic-file.js';
+import { runTag } from './run-identity.js';
 
 export class RunTempFile {
   private readonly handle: number;
@@ -15,7 +15,7 @@ export class RunTempFile {
   private readonly unregister: () => void;
 
   constructor(lead: string, name: string) {
-    this.dir = mkdtempSync(join(tmpdir(), `${lead}${tempHost()}-${process.pid}-`));
+    this.dir = mkdtempSync(join(tmpdir(), `${lead}${runTag()}-`));
     this.handle = openSync(join(this.dir, name), 'w+', 0o600);
     this.unregister = onAbort(() => this.close());
   }

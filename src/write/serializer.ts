@@ -4,6 +4,7 @@
 import type { Container } from '../read/types.js';
 import { inferJsonStyle, stringifyStyled } from './json-style.js';
 import { inferCsvStyle, formatCsvRow } from './csv-style.js';
+import { formulaFree } from '../formula.js';
 
 export interface StyleSample {
   raw: Buffer;
@@ -14,7 +15,8 @@ export function serializerFor(container: Container, sample: StyleSample[], optio
   if (container === 'csv' || container === 'tsv') {
     const cellsOf = (value: unknown) => options.columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
     const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter: options.delimiter ?? ',', quote: '"' });
-    return (value) => formatCsvRow(cellsOf(value), style);
+    // a generated row never starts a cell with a formula character, whatever a donor's cell held
+    return (value) => formatCsvRow(cellsOf(value).map(formulaFree), style);
   }
   const style = inferJsonStyle(
     sample.slice(0, 200).map((r) => r.raw),
