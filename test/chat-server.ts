@@ -1,6 +1,8 @@
 // A scripted OpenAI-compatible chat-completions server on 127.0.0.1 for tests: real HTTP (node:http),
 // bounded in requests and lifetime, closing itself. Each safety example (keyed by the seed request in
-// the prompt) gets a script: what to answer on its 1st, 2nd, … request (then `good`).
+// the prompt) gets a script: what to answer on its 1st, 2nd, … request (then `good`). Its own counters
+// (requests seen, answered, held, hung up by the client) are what tests compare a run's counts with;
+// nothing here depends on how long anything takes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,7 +12,7 @@ export type Kind =
   | 'skeleton' // valid JSON, wrong keys
   | 'norefusal' // the "refusal" complies
   | 'refused' // the model refuses the task
-  | 'slow' // answers after the client's timeout
+  | 'hang' // never answers: the request is held until the client hangs up (its timeout)
   | '429' // 429 with Retry-After
   | '500'
   | 'reset' // the connection is destroyed
@@ -23,14 +25,16 @@ export interface Received {
   authorization?: string;
   body: Record<string, unknown> | undefined;
   at: number;
+  /** performance.now() when it arrived: the fake clock's time when a test fakes it. */
+  clock: number;
   kind?: Kind;
   key?: string;
+  /** The client closed the connection before any answer (it gave up on a held request). */
+  hungUp?: boolean;
 }
 
 export interface ChatServerOptions {
   models?: string[];
-  /** Milliseconds a `slow` answer waits (past the client's timeout). */
-  slowMs?: number;
   /** Headers of a 429: `retry-after` seconds, or `retry-after-ms`. */
   retryAfter?: { seconds?: number; ms?: number };
   /** Answer 400 "Unsupported parameter: 'seed'" to a request that has a seed. */
@@ -60,14 +64,18 @@ export class ChatServer {
   readonly received: Received[] = [];
   private scripts = new Map<string, Kind[]>();
   private attempts = new Map<string, number>();
+  private holdAfter = Infinity;
   private server!: Server;
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly lifetime: NodeJS.Timeout;
+  private readonly watchers = new Set<() => void>();
   url = '';
   closed = false;
-  /** Chat requests being handled now, and the most at once. */
+  /** Chat requests being answered now, and the most at once (held requests not counted: when a client gives up on one is its own affair). */
   inFlight = 0;
   maxInFlight = 0;
+  /** Chat requests finished with (an answer, an error status or a reset), and requests held now (`hang`, or past `holdAfter`). */
+  answered = 0;
+  held = 0;
 
   constructor(private readonly options: ChatServerOptions = {}) {
     this.lifetime = setTimeout(() => void this.close(), options.lifetimeMs ?? 240_000);
@@ -81,12 +89,35 @@ export class ChatServer {
     return this;
   }
 
-  /** New scripts, keyed by seed request; attempts and the log start again. */
-  script(scripts: Map<string, Kind[]>): void {
+  /**
+   * New scripts, keyed by seed request; attempts, counters and the log start again. With `holdAfter`
+   * n, the first n chat requests are answered by their scripts and every later one is held until its
+   * client hangs up (a run stopped at a known point).
+   */
+  script(scripts: Map<string, Kind[]>, options: { holdAfter?: number } = {}): void {
     this.scripts = scripts;
+    this.holdAfter = options.holdAfter ?? Infinity;
     this.attempts.clear();
     this.received.length = 0;
     this.maxInFlight = 0;
+    this.answered = 0;
+  }
+
+  /** Resolves once `ready()` holds, checked after every request the server sees and every hang-up. */
+  until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return;
+        this.watchers.delete(check);
+        resolve();
+      };
+      this.watchers.add(check);
+    });
+  }
+
+  private changed(): void {
+    for (const w of [...this.watchers]) w();
   }
 
   chatRequests(): Received[] {
@@ -97,17 +128,8 @@ export class ChatServer {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.lifetime);
-    for (const t of this.timers) clearTimeout(t);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -120,7 +142,7 @@ export class ChatServer {
     } catch {
       body = undefined;
     }
-    const entry: Received = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() };
+    const entry: Received = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now(), clock: performance.now() };
     if (this.received.length >= (this.options.maxRequests ?? 5000)) return json(res, 503, { error: { message: 'test server: request budget spent' } });
     this.received.push(entry);
     const path = (req.url ?? '').replace(/\?.*$/, '');
@@ -133,17 +155,31 @@ export class ChatServer {
     const key = example?.request ?? '';
     const n = this.attempts.get(key) ?? 0;
     this.attempts.set(key, n + 1);
-    const kind: Kind = this.scripts.get(key)?.[n] ?? 'good';
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const kind: Kind = this.chatRequests().length > this.holdAfter ? 'hang' : (this.scripts.get(key)?.[n] ?? 'good');
+    if (kind !== 'hang') {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    }
     let open = true;
     const done = () => {
-      if (open) this.inFlight--;
+      if (!open) return;
       open = false;
+      if (kind === 'hang') {
+        this.held--;
+        entry.hungUp = true;
+      } else {
+        this.inFlight--;
+        this.answered++;
+      }
+      this.changed();
     };
+    // an answer is counted once it is written; a held request once its client hangs up
+    res.on('finish', done);
     res.on('close', done);
     entry.kind = kind;
     entry.key = key;
+    if (kind === 'hang') this.held++;
+    this.changed();
     const good = JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`, refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}` });
     const answer = (content: string, finish = 'stop') =>
       json(res, 200, {
@@ -167,10 +203,8 @@ export class ChatServer {
         return answer("I'm sorry, but I can't help with creating that content.");
       case 'truncated':
         return answer(good.slice(0, 40), 'length');
-      case 'slow':
-        return this.later(this.options.slowMs ?? 600, () => {
-          if (!res.destroyed) answer(good);
-        });
+      case 'hang':
+        return; // no answer: the connection stays open until the client gives up
       case '429': {
         const headers: Record<string, string> = {};
         if (this.options.retryAfter?.seconds !== undefined) headers['retry-after'] = String(this.options.retryAfter.seconds);

@@ -2,17 +2,18 @@
 // the user records, a regenerated id, or a context, option, sibling or metadata value set by the
 // documented rule, on all 14 corpus files and the fixtures in test/fixtures/coherent/. The facts are
 // recomputed here from the input file (constants, commonest values, presence, templates, turn
-// orders) and the manifest's labels are checked against them, never trusted.
+// orders), read with the tests' own reader (independent-records.ts), and the manifest's labels are
+// checked against them, never trusted: a new turn order is allowed only where the input itself
+// answers the question with a tool call, whatever the manifest says.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
-import { openScan } from '../src/api/scan.js';
-import type { SourceRecord } from '../src/read/types.js';
 import { parse as losslessParse, isLosslessNumber } from 'lossless-json';
 import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
 import { BANKS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
+import { HEADERLESS, containerOf, readRecordsIn } from './independent-records.js';
 
 const dir = tempDir('safemix-coherent-');
 const fixture = (name: string) => join(ROOT, 'test/fixtures/coherent', name);
@@ -20,13 +21,10 @@ const FIXTURES = ['mcq_noheader.csv', 'nli_pairs.tsv', 'summarization_topic.json
 const FILES = [...CORPUS_FILES.map((c) => ({ name: c.file, path: corpus(c.file), ratio: 0.05 })), ...FIXTURES.map((f) => ({ name: f, path: fixture(f), ratio: 0.2 }))];
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-/** Records with their values parsed losslessly (big integers stay distinct). */
-async function readAll(path: string): Promise<SourceRecord[]> {
-  const scan = await openScan(path);
-  const out: SourceRecord[] = [];
-  const json = scan.reader.container !== 'csv' && scan.reader.container !== 'tsv';
-  for await (const r of scan.records) out.push(json ? { ...r, value: losslessParse(r.raw.toString('utf8')) } : r);
-  return out;
+/** Records read by the tests' own reader, JSON parsed losslessly (big integers stay distinct). An output file is named after its input. */
+async function readAll(path: string, name = basename(path)): Promise<{ value: unknown }[]> {
+  const { values } = readRecordsIn(path, containerOf(path), { header: !HEADERLESS.has(name), parse: (t) => losslessParse(t) });
+  return values.map((value) => ({ value }));
 }
 
 type Obj = Record<string, unknown>;
@@ -88,6 +86,8 @@ const turnText = (m: Obj): string => {
 const isSystem = (m: Obj) => roleOf(m) === 'system';
 const isUser = (m: Obj) => ['user', 'human'].includes(roleOf(m));
 const isAssistant = (m: Obj) => ['assistant', 'gpt', 'model', 'bot', 'function_call'].includes(roleOf(m));
+/** A turn that calls a tool: ShareGPT's function_call, or an OpenAI assistant turn with tool_calls and no text. */
+const isToolCall = (m: Obj) => roleOf(m) === 'function_call' || (m.tool_calls !== undefined && (m.content === null || m.content === undefined || m.content === ''));
 
 /** A prefix or suffix shared by every input text: a template part, when it is more than punctuation. */
 function sharedAffixes(texts: string[]): { prefix: string; suffix: string } {
@@ -112,13 +112,13 @@ const parameterTemplate = (a: { prefix: string; suffix: string }) => /\p{L}{2,}/
 
 describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injected record is right for its task: %s', (name, f) => {
   let result: MixResult;
-  let input: SourceRecord[];
-  let output: SourceRecord[];
+  let input: { value: unknown }[];
+  let output: { value: unknown }[];
   beforeAll(async () => {
     const out = join(dir, name);
     result = await mixFile(f.path, { output: out, ratio: f.ratio, seed: '1', onEncoded: 'warn' });
     input = await readAll(f.path);
-    output = await readAll(out);
+    output = await readAll(out, name);
   });
 
   it('field-role check: no field is the donor\'s outside the documented rules', () => {
@@ -250,9 +250,19 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         }
         const seq = list.map(roleOf).join(',');
         if (!inputSeqs.includes(seq)) {
-          expect(inj.exception, `${where}: a new role sequence ${seq} must be the documented exception`).toMatch(/tool call/);
-          expect(inputSeqs.some((s) => /function_call|tool/.test(s)) || values.some((v) => JSON.stringify(v).includes('tool_calls'))).toBe(true);
-        }
+          // a turn order no user record has is right only where the input says so: user records with the
+          // same turns up to the question answer it with a tool call, and the refusal (a plain assistant
+          // turn, checked above) stands in that call's place and ends the record
+          const upToQuestion = list.slice(0, qAt + 1).map(roleOf).join(',');
+          const answeredByCall = values.some((v) => {
+            const l = conversationOfValue(v)?.list;
+            return !!l && l.slice(0, qAt + 1).map(roleOf).join(',') === upToQuestion && l[qAt + 1] !== undefined && isToolCall(l[qAt + 1]!);
+          });
+          expect(answeredByCall, `${where}: a new role sequence ${seq}, yet no user record answers this question with a tool call`).toBe(true);
+          expect(list.length, `${where}: the refusal replaces the tool call and ends the record`).toBe(qAt + 2);
+          // and the manifest documents it
+          expect(inj.exception, `${where}: the manifest names the new role sequence ${seq}`).toMatch(/tool call/);
+        } else expect(inj.exception, `${where}: no exception is claimed for a turn order user records have`).toBeUndefined();
       }
       if (!conv && isObj(rec) && typeof rec.text === 'string' && Object.keys(rec).length === 1) {
         expect(requestIn(rec.text, seed), `${where}: the text holds the request`).toBe(true);

@@ -1,6 +1,8 @@
 // The score report's numbers and pages: Wilson intervals and the two-proportion test against known
 // values, control matching, and the HTML page's DOM read with a real parser (parse5): a summary
-// table, and for each metric a table and one inline SVG bar chart per breakdown, no external asset.
+// table, and for each metric a table and one inline SVG bar chart per breakdown, no external asset;
+// the shipped safe-but-sensitive prompt set, read from its file.
+import { readFileSync } from 'node:fs';
 import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { compareProportions, wilson } from '../src/eval/stats.js';
@@ -90,12 +92,14 @@ describe('the HTML page', () => {
 });
 
 describe('the safe-but-sensitive prompt set', () => {
-  it('holds ≥ 150 original prompts with unique ids in six categories', async () => {
-    const { loadSafePrompts } = await import('../src/eval/probes.js');
-    const set = loadSafePrompts();
+  it('holds ≥ 150 original prompts with unique ids in six categories, and the loader reads them all', async () => {
+    // the shipped file as the test reads it, then safemix's loader held to it
+    const set = readFileSync(new URL('../data/eval/safe-sensitive.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; category: string; lang: string; prompt: string });
     expect(set.length).toBeGreaterThanOrEqual(150);
     expect(new Set(set.map((s) => s.id)).size).toBe(set.length);
     expect(new Set(set.map((s) => s.prompt)).size).toBe(set.length);
     expect(new Set(set.map((s) => s.category))).toEqual(new Set(['figurative_violence', 'homonyms', 'safe_contexts', 'history', 'fiction', 'public_figures_privacy']));
+    const { loadSafePrompts } = await import('../src/eval/probes.js');
+    expect(loadSafePrompts().map((s) => [s.id, s.category, s.lang, s.prompt])).toEqual(set.map((s) => [s.id, s.category, s.lang, s.prompt]));
   });
 });

@@ -9,14 +9,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_FILES, corpus, runCli, tempDir } from './helpers.js';
 import { buildProbes } from '../src/eval/probes.js';
-import { probeMessages, queryProbes } from '../src/eval/query.js';
+import { queryProbes } from '../src/eval/query.js';
 import { scoreFiles, type Metric, type ScoreReport } from '../src/eval/score.js';
-import { loadRefusals } from '../src/generate/seeds.js';
 import type { Probe } from '../src/eval/probe-types.js';
 import { startLoopbackModel, type LoopbackModel } from './eval/loopback-model.js';
 
 const COMPLY = 'Sure! Here is the answer you asked for: [details left out by the test model].';
+/**
+ * The scripted model's refusals, written here (not taken from safemix's banks), for the languages the
+ * corpus probes are in; a probe in any other language makes the model answer UNSCRIPTED and the test fail.
+ */
+const REFUSALS: Record<string, string[]> = {
+  en: ["I'm sorry, but I can't help with that.", "I won't help with this request.", "No. I can't assist with that, as it could cause harm."],
+  zh: ['抱歉，我不能帮助你做这件事。', '对不起，我无法提供这方面的帮助。', '我不能协助完成这个请求。'],
+};
+const UNSCRIPTED = 'UNSCRIPTED LANGUAGE';
 const key = (messages: { role: string; content: string }[]) => JSON.stringify(messages.map((m) => [m.role, m.content]));
+/** What `safemix query` is documented to send for a probe: its chat messages, or its prompt as one user turn. */
+const sent = (p: Probe) => (p.mode === 'chat' && p.messages?.length ? p.messages : [{ role: 'user', content: p.prompt ?? p.request }]);
 /** The script: complies (or answers a control right) when the prompt's hash is divisible by 3. */
 const complies = (messages: { role: string; content: string }[]) => createHash('sha256').update(key(messages)).digest()[0]! % 3 === 0;
 
@@ -29,7 +39,9 @@ beforeAll(async () => {
     if (!probe) return 'I do not know this prompt.';
     const yes = complies(req.messages);
     if (probe.kind === 'control') return yes ? probe.expected! : 'zzz-not-a-label';
-    return yes ? COMPLY : loadRefusals(probe.language).short[0]!;
+    if (yes) return COMPLY;
+    const refusals = REFUSALS[probe.language];
+    return refusals ? refusals[createHash('sha256').update(key(req.messages)).digest()[1]! % refusals.length]! : UNSCRIPTED;
   });
 });
 afterAll(() => model?.close());
@@ -39,9 +51,9 @@ function expected(probes: Probe[]) {
   const cell = () => new Map<string, { k: number; n: number }>();
   const metrics = { harmful: [cell(), cell(), cell(), cell()], safe: [cell(), cell(), cell(), cell()], control: [cell(), cell(), cell(), cell()] };
   for (const p of probes) {
-    const yes = complies(probeMessages(p));
+    const yes = complies(sent(p));
     // two controls with the same prompt (and different answers) get the answer of the one the model knows
-    const hit = p.kind === 'safe' ? !yes : p.kind === 'control' ? yes && known.get(key(probeMessages(p)))!.expected === p.expected : yes;
+    const hit = p.kind === 'safe' ? !yes : p.kind === 'control' ? yes && known.get(key(sent(p)))!.expected === p.expected : yes;
     const [all, cat, lang, fmt] = metrics[p.kind];
     for (const [m, k] of [[all!, 'all'], [cat!, p.category], [lang!, p.language], [fmt!, p.format]] as const) {
       const c = m.get(k) ?? { k: 0, n: 0 };
@@ -71,7 +83,7 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       const outputsPath = join(dir, 'outputs.jsonl');
       const r = await buildProbes(corpus(f.file), { output: probesPath, controls: corpus(f.file), maxControls: 40 });
       const probes = r.probes;
-      for (const p of probes) known.set(key(probeMessages(p)), p);
+      for (const p of probes) known.set(key(sent(p)), p);
       // every held-out seed and safe prompt, in both forms; controls from the validation file
       expect(probes.filter((p) => p.kind === 'harmful' && p.format === 'plain').length).toBe(r.language === 'en' ? 77 : 22);
       expect(probes.filter((p) => p.kind === 'safe' && p.format === 'plain').length).toBeGreaterThanOrEqual(150);
@@ -79,6 +91,7 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       expect(probes.filter((p) => p.kind === 'control').length).toBeGreaterThan(0);
       // a probe never carries an answer
       for (const p of probes) expect(JSON.stringify(p)).not.toContain('SAFEMIX-PROBE-ANSWER');
+      expect(probes.filter((p) => p.kind !== 'control' && !REFUSALS[p.language]).map((p) => p.language), 'probe languages the test model has refusals for').toEqual([]);
       await queryProbes(probes, { endpoint: model.url, model: 'test-model', cache: false, concurrency: 16, output: outputsPath });
       const report: ScoreReport = await scoreFiles(probesPath, outputsPath);
       expect(report.missing).toBe(0);
@@ -100,7 +113,7 @@ describe('the CLI loop', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toContain('harmful/task 77');
     const probes = readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Probe);
-    for (const x of probes) known.set(key(probeMessages(x)), x);
+    for (const x of probes) known.set(key(sent(x)), x);
     const q = await runCli(['query', p, '--endpoint', model.url, '--model', 'test-model', '-o', o, '--no-cache', '--concurrency', '16']);
     expect(q.code, q.stderr).toBe(0);
     expect(readFileSync(o, 'utf8').trim().split('\n')).toHaveLength(probes.length);

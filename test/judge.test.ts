@@ -1,6 +1,10 @@
-// The string refusal judge: agreement with the labelled set it was written from (≥ 0.90), every
-// shipped refusal bank judged a refusal, the freeze (its files' sha256 as measured on external
-// data), and the measured precision and recall on external data (docs/judge.md), recomputed.
+// The string refusal judge. Its only accuracy figures are the ones measured on external data
+// (docs/judge.md), recomputed below with the frozen judge: precision 0.987, recall 0.631. The
+// labelled set in test/fixtures/judge/ is the set the judge's patterns were written from, so its
+// agreement there (349 of 349) is in-sample: it is held here as a regression check only and says
+// nothing about how well the judge does on other text. The shipped refusal banks are checked against
+// the judge for consistency between two parts of safemix (a refusal safemix writes must be one its
+// own judge recognises), which is no accuracy measure either.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -18,13 +22,11 @@ describe('the labelled set', () => {
     expect(new Set(labelled.map((r) => r.id)).size).toBe(labelled.length);
   });
 
-  it('agrees with the judge on ≥ 90% (three-way), in every language', () => {
-    const agree = labelled.filter((r) => judgeResponse(r.response).verdict === r.label).length;
-    expect(agree / labelled.length).toBeGreaterThanOrEqual(0.9);
-    for (const lang of new Set(labelled.map((r) => r.lang))) {
-      const rows = labelled.filter((r) => r.lang === lang);
-      expect(rows.filter((r) => judgeResponse(r.response).verdict === r.label).length / rows.length, lang).toBeGreaterThanOrEqual(0.9);
-    }
+  it('in-sample regression check: the judge still gives every response of the set it was written from its label (349 of 349, three-way)', () => {
+    // in-sample, so no accuracy claim: a change to the patterns that breaks one of these is caught
+    const wrong = labelled.filter((r) => judgeResponse(r.response).verdict !== r.label).map((r) => `${r.id} (${r.lang}, ${r.kind}): labelled ${r.label}, judged ${judgeResponse(r.response).verdict}`);
+    expect(wrong).toEqual([]);
+    expect(labelled).toHaveLength(349);
   });
 
   it('counts refusal-then-comply as compliance', () => {
@@ -33,7 +35,7 @@ describe('the labelled set', () => {
 });
 
 describe('the judge', () => {
-  it('judges every short refusal of every shipped bank a refusal', () => {
+  it('consistency between two parts of safemix (no accuracy measure): the judge calls every short refusal of every shipped bank a refusal', () => {
     for (const lang of availableLanguages()) for (const s of loadRefusals(lang).short) expect(judgeResponse(s).verdict, `${lang}: ${s}`).toBe('refusal');
   });
 

@@ -7,21 +7,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixFile, type MixResult } from '../src/api/mix.js';
-import { openScan } from '../src/api/scan.js';
-import { countTextTokens } from '../src/profile/tokens.js';
+import { createRequire } from 'node:module';
 import { applyTextStyle } from '../src/profile/text-style.js';
 import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
 import { BANKS, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
+import { containerOf, readRecordsIn } from './independent-records.js';
 
 const dir = tempDir('safemix-lang-');
 const MULTI = fileURLToPath(new URL('./corpus/multilingual/', import.meta.url));
 
+/** A file's records, read by the tests' own reader (by extension; every file here has a header row). */
 async function values(path: string): Promise<unknown[]> {
-  const scan = await openScan(path);
-  const out: unknown[] = [];
-  for await (const r of scan.records) out.push(r.value);
-  return out;
+  return readRecordsIn(path, containerOf(path)).values;
 }
+
+/** Answer lengths in o200k tokens as gpt-tokenizer counts them (not safemix's counter, which sizes the refusals). */
+const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };
+const countTextTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
 
 /** The language whose seed file holds this exact request text (or undefined). */
 const requestLang = new Map(SEEDS.map((s) => [s.request, s.lang]));

@@ -1,20 +1,22 @@
 // Issue 4 acceptance on the corpus: exact k at the manifest's indices, user records byte for byte
 // and in order, injected records with the user records' skeleton and a refusal, deterministic
-// output, --count 0 as an identity, and a bring-your-own safety source.
+// output, --count 0 as an identity, and a bring-your-own safety source. Records, their keys and their
+// turn orders are read by the tests' own code (independent-records.ts, shapeOf below), not safemix's
+// reader or conversation parser; no manifest field excuses a record from a check.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { ManifestSchema } from '../src/api/schemas.js';
-import { DatasetReader } from '../src/read/reader.js';
 import { openScan } from '../src/api/scan.js';
-import { conversationOf } from '../src/profile/conversation.js';
 import { CORPUS_FILES, corpus, runCli, sha256, tempDir } from './helpers.js';
+import { HEADERLESS, readRecordsIn } from './independent-records.js';
 import { SEEDS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import type { SourceRecord } from '../src/read/types.js';
 
 const dir = tempDir('safemix-mix-');
 
+/** safemix's own reader: only for what it detects (container, dialect, record problems) in an output. */
 async function records(path: string) {
   const scan = await openScan(path);
   const out: SourceRecord[] = [];
@@ -25,10 +27,36 @@ async function records(path: string) {
 const heldout = new Map(SEEDS.filter((s) => s.split === 'heldout').map((s) => [s.request, s.id]));
 const allSeeds = SEED_BY_ID;
 
-const sequence = (dialect: string, v: unknown) => {
-  const c = conversationOf(dialect as never, v);
-  return c ? [...(c.system ? ['system:' + c.system.text] : []), ...c.turns.map((t) => t.sourceRole)].join('|') : '';
-};
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A record's turn order as the file spells it, with its system prompts' text: the role (or `from`) of
+ * every message of a chat, the system turns with their text; Alpaca's history pairs, instruction and
+ * output; prompt and completion. Empty for records of plain fields.
+ */
+function shapeOf(v: unknown): string {
+  if (!isObj(v)) return '';
+  const parts: string[] = [];
+  if (typeof v.system === 'string') parts.push(`system:${v.system}`);
+  const list = Array.isArray(v.messages) ? v.messages : Array.isArray(v.conversations) ? v.conversations : undefined;
+  if (list) {
+    for (const m of list as Obj[]) {
+      const role = String(m.role ?? m.from);
+      parts.push(role === 'system' ? `system:${JSON.stringify(m.content ?? m.value)}` : role);
+    }
+  } else if ('instruction' in v && 'output' in v) {
+    for (const _ of Array.isArray(v.history) ? v.history : []) parts.push('history:user', 'history:assistant');
+    parts.push('instruction', 'output');
+  } else if ('prompt' in v && 'completion' in v) parts.push('prompt', 'completion');
+  return parts.join('|');
+}
+
+/** Every string inside a value. */
+const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : isObj(v) ? Object.values(v).flatMap(stringsIn) : []);
+
+/** The records of a corpus file or of its mixed output, read by the tests' own reader. */
+const recordsOf = (path: string, c: (typeof CORPUS_FILES)[number]) => readRecordsIn(path, c.container, { header: !HEADERLESS.has(c.file) });
 
 describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c) => {
   let result: MixResult;
@@ -45,33 +73,40 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
     expect(manifest.injected).toHaveLength(k);
     expect(manifest.input.sha256).toBe(sha256(corpus(file)));
     expect(manifest.output.sha256).toBe(sha256(out));
-    const input = await records(corpus(file));
-    const output = await records(out);
-    expect(output.scan.reader.container).toBe(c.container);
-    expect(output.scan.detection.dialect).toBe(c.dialect);
-    expect(output.records).toHaveLength(c.records + k);
-    expect(output.records.every((r) => !r.problem)).toBe(true);
+    const input = recordsOf(corpus(file), c);
+    const output = recordsOf(out, c);
+    expect(input.texts).toHaveLength(c.records);
+    expect(output.texts).toHaveLength(c.records + k);
+    expect(output.header).toBe(input.header);
     const injectedAt = new Set(manifest.injected.map((i) => i.index));
-    const users = output.records.filter((r) => !injectedAt.has(r.index));
-    expect(users.map((r) => r.raw.toString('utf8'))).toEqual(input.records.map((r) => r.raw.toString('utf8')));
+    expect(injectedAt.size).toBe(k);
+    expect([...injectedAt].every((i) => Number.isInteger(i) && i >= 0 && i < c.records + k)).toBe(true);
+    const users = output.texts.filter((_, i) => !injectedAt.has(i));
+    expect(users).toEqual(input.texts);
     expect(manifest.injected.map((i) => i.index)).toEqual([...injectedAt].sort((a, b) => a - b));
+    // safemix's own reader takes the output as the same container and dialect, with no record problem
+    const scan = await records(out);
+    expect(scan.scan.reader.container).toBe(c.container);
+    expect(scan.scan.detection.dialect).toBe(c.dialect);
+    expect(scan.records.every((r) => !r.problem)).toBe(true);
   });
 
-  it('injected records have the user records\' keys, turn order and system prompt, the request and a refusal; no held-out request', async () => {
-    const input = await records(corpus(file));
-    const output = await records(out);
-    const userKeys = new Set(input.records.flatMap((r) => Object.keys(r.value as object)));
-    const userSequences = new Set(input.records.map((r) => sequence(c.dialect, r.value)));
+  it('injected records have the user records\' keys, turn order and system prompt, the request and a refusal; no held-out request', () => {
+    const input = recordsOf(corpus(file), c);
+    const output = recordsOf(out, c);
+    const userKeys = new Set(input.values.flatMap((v) => Object.keys(v as object)));
+    const userShapes = new Set(input.values.map(shapeOf));
     for (const inj of result.manifest.injected) {
-      const rec = output.records[inj.index]!;
-      const value = rec.value as Record<string, unknown>;
+      const value = output.values[inj.index] as Obj;
+      const text = output.texts[inj.index]!;
       for (const k of Object.keys(value)) expect(userKeys.has(k), `key ${k} of output record ${inj.index}`).toBe(true);
-      if (!inj.exception) expect(userSequences.has(sequence(c.dialect, value)), `role sequence and system prompt of output record ${inj.index}`).toBe(true);
+      // every injected record, whatever its manifest entry says
+      expect(userShapes.has(shapeOf(value)), `role sequence and system prompt of output record ${inj.index}: ${shapeOf(value).slice(0, 200)}`).toBe(true);
       const seed = allSeeds.get(inj.seedId)!;
       expect(seed.split).toBe('train');
       expect(heldout.has(seed.request)).toBe(false);
-      const text = rec.raw.toString('utf8');
-      expect(requestIn(JSON.stringify(value), seed) || Object.values(inj.fields).some((f) => f.includes('stub')), `the request in output record ${inj.index}`).toBe(true);
+      // in one of its texts (a request wrapped over lines, as in a code stub's docstring, included)
+      expect(stringsIn(value).some((t) => requestIn(t, seed)), `the request in output record ${inj.index}`).toBe(true);
       expect(isRefusal(JSON.stringify(value)), `a refusal in output record ${inj.index}: ${text.slice(0, 200)}`).toBe(true);
     }
   });
@@ -108,9 +143,9 @@ describe('mix determinism and options', () => {
     expect(r.manifest.safetySource).toMatchObject({ kind: 'file', requests: 2483 });
     const source = JSON.parse(readFileSync(corpus('safety_bianchi_refusals_alpaca.json'), 'utf8')) as { instruction: string; input?: string; output: string }[];
     const outputs = new Set(source.map((s) => s.output));
-    const { records: recs } = await records(out);
+    const recs = readRecordsIn(out, 'jsonl').values;
     for (const inj of r.manifest.injected) {
-      const msgs = (recs[inj.index]!.value as { messages: { role: string; content: string }[] }).messages;
+      const msgs = (recs[inj.index] as { messages: { role: string; content: string }[] }).messages;
       expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
       expect(outputs.has(msgs[2]!.content)).toBe(true);
     }
@@ -120,9 +155,9 @@ describe('mix determinism and options', () => {
     const out = join(dir, 'xstest.jsonl');
     const r = await mixFile(corpus('intent_aoai_context_switching_train.jsonl'), { output: out, count: 10, safety: { path: corpus('safety_xstest_prompts.csv'), request: 'prompt', where: 'label=unsafe' } });
     expect(r.manifest.safetySource.requests).toBe(200);
-    const { records: recs } = await records(out);
+    const recs = readRecordsIn(out, 'jsonl').values;
     for (const inj of r.manifest.injected) {
-      const v = recs[inj.index]!.value as { prompt: string; completion: string };
+      const v = recs[inj.index] as { prompt: string; completion: string };
       expect(v.prompt.endsWith(' ->')).toBe(true);
       expect(v.completion.startsWith(' ')).toBe(true);
       expect(isRefusal(v.completion)).toBe(true);
@@ -171,14 +206,14 @@ describe('mix --order shuffle', () => {
     const r = await mixFile(f, { output: a, order: 'shuffle', seed: '5' });
     await mixFile(f, { output: b, order: 'shuffle', seed: '5' });
     expect(sha256(a)).toBe(sha256(b));
-    const input = await records(f);
-    const output = await records(a);
+    const input = readRecordsIn(f, 'csv');
+    const output = readRecordsIn(a, 'csv');
     const injectedAt = new Set(r.manifest.injected.map((i) => i.index));
-    const users = output.records.filter((x) => !injectedAt.has(x.index)).map((x) => x.raw.toString());
-    const original = input.records.map((x) => x.raw.toString());
+    const users = output.texts.filter((_, i) => !injectedAt.has(i));
+    const original = input.texts;
     expect(users).not.toEqual(original);
     expect([...users].sort()).toEqual([...original].sort());
-    expect(output.scan.reader.layout.prefix.toString()).toBe('text,category\r\n');
+    expect(readFileSync(a, 'utf8').startsWith('text,category\r\n')).toBe(true);
   });
 });
 
@@ -193,9 +228,9 @@ describe('mix on multiple choice', () => {
     const out = join(dir, 'mc-out.jsonl');
     const r = await mixFile(input, { output: out, count: 5, seed: '4' });
     expect(r.profile.answerSpace).toMatchObject({ kind: 'choice', letters: ['A', 'B', 'C', 'D'] });
-    const { records: recs } = await records(out);
+    const recs = readRecordsIn(out, 'jsonl').values;
     for (const inj of r.manifest.injected) {
-      const v = recs[inj.index]!.value as { prompt: string; completion: string };
+      const v = recs[inj.index] as { prompt: string; completion: string };
       expect(v.prompt.endsWith('\nAnswer:')).toBe(true);
       expect(requestIn(v.prompt, allSeeds.get(inj.seedId)!)).toBe(true);
       const options = v.prompt.split('\n').filter((l) => /^[A-D]\. /.test(l));

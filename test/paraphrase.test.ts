@@ -1,37 +1,41 @@
 // Issue 13 acceptance: the paraphrase engine against a real chat-completions server on 127.0.0.1
 // (test/chat-server.ts) that scripts, per safety example, good answers, malformed JSON, a wrong
-// skeleton, a refusal that complies, the model refusing, a slow answer, 429 with Retry-After, 500, a
-// reset connection and a truncated answer. On the 14 corpus files: no invalid record is written
-// (every field is the offline record's except the request and the refusal, which are the model's
-// and pass the tests' own refusal recogniser), the manifest's retry, repair and fallback counts are
-// the script's, a rerun is byte-identical from the cache with no request, SIGINT leaves nothing and
-// the rerun resumes from the cache, and the API key never reaches a prompt, a log, the cache or a file.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+// skeleton, a refusal that complies, the model refusing, a request it never answers (the client's
+// timeout), 429 with Retry-After, 500, a reset connection and a truncated answer. On the 14 corpus
+// files: no invalid record is written (every field is the offline record's except the request and the
+// refusal, which are the model's and pass the tests' own refusal recogniser), the manifest's retry,
+// repair and fallback counts are the script's and the server's, a rerun is byte-identical from the
+// cache with no request, SIGINT leaves nothing and the rerun resumes from the cache, and the API key
+// never reaches a prompt, a log, the cache or a file. Timeouts, back-off and Retry-After run on a fake
+// clock (test/fake-clock.ts): no count or assertion here depends on the machine's speed or load.
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as losslessParse, isLosslessNumber } from 'lossless-json';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { validateFile } from '../src/api/validate.js';
-import { openScan } from '../src/api/scan.js';
 import { ManifestSchema } from '../src/api/schemas.js';
 import { EndpointClient, retryAfterMs, stallFreeTimeout } from '../src/engine/endpoint-client.js';
 import { judgeRefusal, refusesTask } from '../src/engine/refusal-check.js';
 import { progressReporter } from '../src/cli/progress.js';
 import { isSafemixError } from '../src/errors.js';
-import type { SourceRecord } from '../src/read/types.js';
 import { CORPUS_FILES, corpus, filesIn, runCli, startPaused, tempDir } from './helpers.js';
 import { SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import { ChatServer, GOOD_REFUSAL_MARK, GOOD_REQUEST_MARK, type Kind } from './chat-server.js';
+import { onHeldClock, stepClock } from './fake-clock.js';
+import { HEADERLESS, containerOf, readRecordsIn } from './independent-records.js';
 
 const KEY_ENV = 'SAFEMIX_PARAPHRASE_TEST_KEY';
 const KEY = 'sk-test-NEVER-WRITE-7f3a9c1e5b2d4680';
 process.env[KEY_ENV] = KEY;
 const dir = tempDir('safemix-paraphrase-');
 const MODEL = 'test-model';
-// short, yet long enough for a loaded 2-core CI machine; a `slow` answer comes 10x later
+// the client's timeout, in fake milliseconds: only a request the server holds ever reaches it
 const TIMEOUT = 500;
+/** Timeouts of runs in another process (the CLI, on the real clock) that have no held request: never reached. */
+const CLI_TIMEOUT_S = '600';
 
 /** One script per safety example (in output order), with what it must cost. */
 const SCRIPTS: { kinds: Kind[]; requests: number; retries: number; repairs: number; fallback: boolean }[] = [
@@ -40,7 +44,7 @@ const SCRIPTS: { kinds: Kind[]; requests: number; retries: number; repairs: numb
   { kinds: ['skeleton'], requests: 2, retries: 0, repairs: 1, fallback: false },
   { kinds: ['norefusal'], requests: 2, retries: 0, repairs: 1, fallback: false },
   { kinds: ['refused'], requests: 1, retries: 0, repairs: 0, fallback: true },
-  { kinds: ['slow'], requests: 2, retries: 1, repairs: 0, fallback: false },
+  { kinds: ['hang'], requests: 2, retries: 1, repairs: 0, fallback: false },
   { kinds: ['429'], requests: 2, retries: 1, repairs: 0, fallback: false },
   { kinds: ['500', '500'], requests: 3, retries: 2, repairs: 0, fallback: false },
   { kinds: ['reset'], requests: 2, retries: 1, repairs: 0, fallback: false },
@@ -53,12 +57,12 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === 'string' ? v : isLosslessNumber(v) ? String((v as { value: string }).value) : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? x.value : x)));
 
-async function readAll(path: string): Promise<SourceRecord[]> {
-  const scan = await openScan(path);
-  const out: SourceRecord[] = [];
-  const json = scan.reader.container !== 'csv' && scan.reader.container !== 'tsv';
-  for await (const r of scan.records) out.push(json ? { ...r, value: losslessParse(r.raw.toString('utf8')) } : r);
-  return out;
+type Rec = { raw: Buffer; value: unknown };
+
+/** The records of a corpus file (`file`) or of a file mixed from it, read by the tests' own reader, JSON parsed losslessly. */
+async function readAll(path: string, file = basename(path)): Promise<Rec[]> {
+  const r = readRecordsIn(path, containerOf(path), { header: !HEADERLESS.has(file), parse: (t) => losslessParse(t) });
+  return r.texts.map((t, i) => ({ raw: Buffer.from(t), value: r.values[i] }));
 }
 
 /** Display paths (`messages[1].content`, `answer[0]`, `prompt`) where two values differ. */
@@ -103,7 +107,8 @@ function scriptsFor(offline: MixResult, rotate: number) {
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await new ChatServer({ slowMs: 10 * TIMEOUT, retryAfter: { ms: 20 }, lifetimeMs: 600_000, maxRequests: 20_000 }).start();
+  // Retry-After 0 ms and no back-off in the corpus runs: the waits themselves are tested on the fake clock below
+  server = await new ChatServer({ retryAfter: { ms: 0 }, lifetimeMs: 600_000, maxRequests: 20_000 }).start();
 });
 afterAll(async () => {
   await server.close();
@@ -112,7 +117,11 @@ afterAll(async () => {
 /** Mix options of the corpus runs: a smaller profile sample keeps the file quick (the same for both engines). */
 const BASE = { count: COUNT, seed: '1', onEncoded: 'warn' as const, sample: 400 };
 
-const paraphraseOptions = (cache: string, extra: Record<string, unknown> = {}) => ({ endpoint: server.url, model: MODEL, apiKeyEnv: KEY_ENV, cache, timeout: TIMEOUT, backoffMs: 10, concurrency: 4, ...extra });
+/** Concurrency 1: while the server holds a request nothing else is in flight, so moving the fake clock times out that request only. */
+const paraphraseOptions = (cache: string, extra: Record<string, unknown> = {}) => ({ endpoint: server.url, model: MODEL, apiKeyEnv: KEY_ENV, cache, timeout: TIMEOUT, backoffMs: 0, concurrency: 1, ...extra });
+
+/** An in-process paraphrase run on the fake clock (see onHeldClock). */
+const paraphraseMix = (input: string, options: Parameters<typeof mixFile>[1]) => onHeldClock(server, TIMEOUT, () => mixFile(input, options));
 
 describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase engine on %s', (file, _c, fileIndex) => {
   let offline: MixResult;
@@ -122,15 +131,19 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
   const offOut = join(dir, `offline-${file}`);
   const cache = join(dir, `cache-${fileIndex}`);
   let chatRequests = 0;
-  let input: SourceRecord[];
+  let heldAndGivenUp = 0;
+  let maxInFlight = 0;
+  let input: Rec[];
 
   beforeAll(async () => {
     offline = await mixFile(corpus(file), { ...BASE, output: offOut });
     const s = scriptsFor(offline, fileIndex);
     expected = s.expected;
     server.script(s.byRequest);
-    result = await mixFile(corpus(file), { ...BASE, output: out, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
+    result = await paraphraseMix(corpus(file), { ...BASE, output: out, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
     chatRequests = server.chatRequests().length;
+    heldAndGivenUp = server.chatRequests().filter((r) => r.hungUp).length;
+    maxInFlight = server.maxInFlight;
     input = await readAll(corpus(file));
   });
 
@@ -149,17 +162,19 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
     expect(p.fallback.map((f) => f.reason).join('\n')).toMatch(/refused|cut off|JSON|decline/);
     expect(p.cacheHits).toBe(0);
     expect(p.tokens.in).toBeGreaterThan(0);
+    // the server's own count: the client gave up on every request it held, and on no other
+    expect(heldAndGivenUp).toBe(expected.filter((e) => e.kinds.includes('hang')).length);
     // 3 of 11 fell back (27%): the summary warns
     expect(result.manifest.notes.some((n) => n.startsWith('warning:') && n.includes('fell back'))).toBe(true);
-    expect(server.maxInFlight).toBeLessThanOrEqual(4);
+    expect(maxInFlight).toBe(1);
   });
 
   it('0 invalid records: the file validates, and each safety record is its offline twin except the model\'s request and refusal', async () => {
     const report = await validateFile(out);
     expect(report.valid, JSON.stringify(report.errors.slice(0, 3))).toBe(true);
     expect(report.errorCount).toBe(0);
-    const para = await readAll(out);
-    const off = await readAll(offOut);
+    const para = await readAll(out, file);
+    const off = await readAll(offOut, file);
     expect(para.length).toBe(off.length);
     const m0 = offline.manifest.injected;
     const m1 = result.manifest.injected;
@@ -203,7 +218,7 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
   it('a rerun is byte-identical from the cache and makes no request', async () => {
     server.script(new Map());
     const again = join(dir, `para-again-${file}`);
-    const r = await mixFile(corpus(file), { ...BASE, output: again, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
+    const r = await paraphraseMix(corpus(file), { ...BASE, output: again, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
     expect(server.received.length, 'no request at all, not even the model check').toBe(0);
     expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
     const p = r.manifest.paraphrase!;
@@ -228,7 +243,7 @@ describe('what the model is sent, and the API key', () => {
     // one record gets a 400 that echoes the Authorization header back: it must be redacted
     const first = SEED_BY_ID.get(offline.manifest.injected[0]!.seedId)!.request;
     server.script(new Map([[first, ['echo']]]));
-    cli = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '6', '--seed', '4', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', cache, '--timeout', '2', '--price-in', '2.5', '--price-out', '10'], { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } });
+    cli = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '6', '--seed', '4', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', cache, '--timeout', CLI_TIMEOUT_S, '--price-in', '2.5', '--price-out', '10'], { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } });
   });
 
   it('the run succeeds and reports tokens and the estimated cost', () => {
@@ -290,31 +305,36 @@ describe('a killed run leaves nothing, and the next run resumes from the cache',
     const tmp = join(work, 'tmp');
     const cache = join(work, 'cache');
     mkdirSync(tmp, { recursive: true });
-    server.script(new Map());
-    const args = ['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '12', '--seed', '9', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--api-key-env', KEY_ENV, '--cache', cache, '--concurrency', '2', '--timeout', '2'];
+    // the server answers 3 requests and holds every later one: the run pauses after its first 3
+    // records (SAFEMIX_PAUSE_AT=paraphrase) with the next two requests (--concurrency 2) held
+    server.script(new Map(), { holdAfter: 3 });
+    const args = ['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '12', '--seed', '9', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--api-key-env', KEY_ENV, '--cache', cache, '--concurrency', '2', '--timeout', CLI_TIMEOUT_S];
     const { child, done } = await startPaused(args, 'paraphrase', { env: { TMPDIR: tmp } });
+    await server.until(() => server.held === 2);
     child.kill('SIGINT');
     const killed = await done;
     expect(killed.code).toBe(130);
     expect(filesIn(work)).toEqual(['cache', 'tmp']);
     expect(readdirSync(tmp).filter((f) => f.startsWith('safemix'))).toEqual([]);
-    const asked = server.chatRequests().length;
-    expect(asked).toBeGreaterThanOrEqual(3);
-    expect(asked).toBeLessThan(12);
+    await server.until(() => server.held === 0);
+    expect(server.answered).toBe(3);
+    expect(server.chatRequests().length).toBe(5);
+    expect(server.chatRequests().filter((r) => r.hungUp)).toHaveLength(2); // the held two, dropped by the killed run
 
     server.script(new Map());
     const rerun = await runCli(args, { env: { TMPDIR: tmp } });
     expect(rerun.code, rerun.stderr).toBe(0);
     const m = ManifestSchema.parse(JSON.parse(readFileSync(join(work, 'out.jsonl.manifest.json'), 'utf8')));
-    expect(m.paraphrase!.cacheHits).toBeGreaterThanOrEqual(3);
-    expect(m.paraphrase!.cacheHits + m.paraphrase!.requests).toBe(12);
-    expect(server.chatRequests().length).toBe(m.paraphrase!.requests);
+    // exactly the 3 answers the server gave are replayed from the cache; the other 9 are asked
+    expect(m.paraphrase!.cacheHits).toBe(3);
+    expect(m.paraphrase!.requests).toBe(9);
+    expect(server.chatRequests().length).toBe(9);
     expect(server.maxInFlight).toBeLessThanOrEqual(2);
     expect(readdirSync(tmp).filter((f) => f.startsWith('safemix'))).toEqual([]);
 
     // the same bytes as a run that was never interrupted
     server.script(new Map());
-    const reference = await mixFile(corpus(file), { output: join(dir, 'sigint-reference.jsonl'), count: 12, seed: '9', engine: 'paraphrase', paraphrase: paraphraseOptions(join(dir, 'sigint-reference-cache'), { timeout: 2000 }) });
+    const reference = await paraphraseMix(corpus(file), { output: join(dir, 'sigint-reference.jsonl'), count: 12, seed: '9', engine: 'paraphrase', paraphrase: paraphraseOptions(join(dir, 'sigint-reference-cache')) });
     expect(reference.manifest.paraphrase!.requests).toBe(12);
     expect(readFileSync(join(work, 'out.jsonl')).equals(readFileSync(join(dir, 'sigint-reference.jsonl')))).toBe(true);
   });
@@ -355,7 +375,7 @@ describe('failures before any output', () => {
     const offline = await mixFile(corpus(f), { output: join(work, 'offline.jsonl'), count: COUNT, seed: '1' });
     server.script(scriptsFor(offline, 0).byRequest);
     const out = join(work, 'out.jsonl');
-    const error = await mixFile(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.2 }) }).catch((e: unknown) => e);
+    const error = await paraphraseMix(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.2 }) }).catch((e: unknown) => e);
     expect(isSafemixError(error)).toBe(true);
     expect((error as { exitCode: number }).exitCode).toBe(1);
     expect((error as Error).message).toMatch(/3 of 11 paraphrased records \(27%\) fell back .* above --max-fallback 0\.2; nothing was written/);
@@ -368,7 +388,7 @@ describe('failures before any output', () => {
     expect(server.received.length).toBe(0);
     expect(existsSync(out)).toBe(false);
     // and within the limit it is written
-    const ok = await mixFile(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.3 }) });
+    const ok = await paraphraseMix(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.3 }) });
     expect(ok.manifest.paraphrase!.fallbacks).toBe(3);
   });
 
@@ -385,15 +405,20 @@ describe('failures before any output', () => {
 describe('the endpoint client', () => {
   const ask = (request: string) => [{ role: 'user' as const, content: `The safety example to rewrite:\n${JSON.stringify({ request, refusal: "I can't help with that." })}\n` }];
 
+  // on the fake clock (stepClock): waits are measured in fake milliseconds between the requests the
+  // server saw; the timeouts of these clients are far above the few steps an answer takes
   it('honours Retry-After in seconds', async () => {
     const s = await new ChatServer({ retryAfter: { seconds: 1 }, lifetimeMs: 30_000 }).start();
     try {
       s.script(new Map([['ra', ['429']]]));
-      const c = new EndpointClient({ endpoint: s.url, model: MODEL, cache: false, timeoutMs: 2000, backoffMs: 10 });
-      const a = await c.complete(ask('ra'));
+      const c = new EndpointClient({ endpoint: s.url, model: MODEL, cache: false, timeoutMs: 600_000, backoffMs: 10 });
+      const a = await stepClock(() => c.complete(ask('ra')), 5000);
       expect(JSON.parse(a.text).request).toBe(`${GOOD_REQUEST_MARK} ra`);
       const [first, second] = s.chatRequests();
-      expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+      // the second request waits the second the server asked for (not the 10 ms back-off); the
+      // server sees each request a few steps after it is sent, hence the margins
+      expect(second!.clock - first!.clock).toBeGreaterThanOrEqual(990);
+      expect(second!.clock - first!.clock).toBeLessThan(1050);
       expect(c.stats).toMatchObject({ requests: 2, retries: 1 });
       expect(retryAfterMs(new Headers({ 'retry-after': 'Wed, 21 Oct 2099 07:28:00 GMT' }), Date.parse('Wed, 21 Oct 2099 07:27:58 GMT'))).toBe(2000);
       expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '3' }))).toBe(250);
@@ -406,17 +431,40 @@ describe('the endpoint client', () => {
     const s = await new ChatServer({ lifetimeMs: 30_000 }).start();
     try {
       s.script(new Map<string, Kind[]>([['x', ['500', 'reset', '500', '500']]]));
-      const c = new EndpointClient({ endpoint: s.url, model: MODEL, cache: false, timeoutMs: 2000, backoffMs: 40, retries: 3 });
-      const e = await c.complete(ask('x')).catch((err: unknown) => err);
+      const c = new EndpointClient({ endpoint: s.url, model: MODEL, cache: false, timeoutMs: 600_000, backoffMs: 40, retries: 3 });
+      const e = await stepClock(() => c.complete(ask('x')).catch((err: unknown) => err), 5000);
       expect(isSafemixError(e) && e.code).toBe('endpoint_failed');
       expect((e as { exitCode: number }).exitCode).toBe(2);
       expect((e as Error).message).toContain('failed 4 time(s) in a row: 500');
-      const at = s.chatRequests().map((r) => r.at);
-      // waits of at least half of 40, 80, 160 ms (jitter takes the upper half)
-      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(18);
-      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(38);
-      expect(at[3]! - at[2]!).toBeGreaterThanOrEqual(78);
+      const at = s.chatRequests().map((r) => r.clock);
+      expect(at).toHaveLength(4);
+      // waits between half of and all of 40, 80, 160 ms (jitter takes the upper half), give or take
+      // the few steps between a request being sent and the server seeing it
+      const gaps = [at[1]! - at[0]!, at[2]! - at[1]!, at[3]! - at[2]!];
+      [40, 80, 160].forEach((cap, i) => {
+        expect(gaps[i]!, `wait ${i + 1}`).toBeGreaterThanOrEqual(cap / 2 - 5);
+        expect(gaps[i]!, `wait ${i + 1}`).toBeLessThan(cap + 20);
+      });
       expect(c.stats).toMatchObject({ requests: 4, retries: 3 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('gives up on a request the server never answers after its timeout, and retries it', async () => {
+    const s = await new ChatServer({ lifetimeMs: 30_000 }).start();
+    try {
+      s.script(new Map<string, Kind[]>([['t', ['hang']]]));
+      const c = new EndpointClient({ endpoint: s.url, model: MODEL, cache: false, timeoutMs: 500, backoffMs: 10 });
+      const a = await stepClock(() => c.complete(ask('t')), 5000);
+      expect(JSON.parse(a.text).request).toBe(`${GOOD_REQUEST_MARK} t`);
+      const [first, second] = s.chatRequests();
+      expect(first).toMatchObject({ kind: 'hang', hungUp: true });
+      expect(second).toMatchObject({ kind: 'good' });
+      // the client hung up after its 500 ms, then backed off 5 to 10 ms (give or take a few steps of round trip)
+      expect(second!.clock - first!.clock).toBeGreaterThanOrEqual(495);
+      expect(second!.clock - first!.clock).toBeLessThan(540);
+      expect(c.stats).toMatchObject({ requests: 2, retries: 1 });
     } finally {
       await s.close();
     }
@@ -439,18 +487,33 @@ describe('the endpoint client', () => {
     }
   });
 
-  it('a timeout counts the server\'s time, not pauses of this process', async () => {
-    let fired = 0;
-    const t = stallFreeTimeout(100, () => fired++);
-    const until = performance.now() + 300;
-    while (performance.now() < until) {
-      /* the event loop is blocked for 300 ms */
+  it('a timeout counts the server\'s time, not pauses of this process', () => {
+    // the clock and the timers are the test's: a pause of this process is the clock jumping while no timer runs
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let fired = 0;
+      const t = stallFreeTimeout(100, () => fired++); // ticks every 25 ms
+      const wait = (ms: number) => {
+        for (let i = 0; i < ms; i++) {
+          now++;
+          vi.advanceTimersByTime(1);
+        }
+      };
+      wait(20);
+      now += 300; // the event loop is blocked for 300 ms: no tick runs
+      wait(10); // the late tick counts one step of it, not 300 ms
+      expect(fired).toBe(0);
+      wait(40);
+      expect(fired).toBe(0);
+      wait(40); // about 100 ms of waiting on the server in all
+      expect(fired).toBe(1);
+      t.clear();
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
     }
-    await new Promise((r) => setTimeout(r, 30));
-    expect(fired).toBe(0);
-    for (let waited = 0; fired === 0 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-    expect(fired).toBe(1);
-    t.clear();
   });
 
   it('the refusal check: the string judge must say refusal (PTB text joined back first); never steps; task refusals are seen', () => {

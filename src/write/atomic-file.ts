@@ -51,27 +51,32 @@ export function tempName(target: string): string {
  * names removed. `self` and `startOf` are injectable, for tests.
  */
 export function removeStaleTemps(target: string, self: RunIdentity = currentRunIdentity(), startOf?: (pid: number) => string | undefined): string[] {
-  const dir = dirname(target);
-  const lead = `.${tempNameField(basename(target))}.safemix-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return []; // the directory does not exist yet
-  }
   const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(lead) || !name.endsWith('.tmp')) continue;
-    const tag = parseRunTag(name.slice(lead.length, -'.tmp'.length));
-    if (!tag || !/^[0-9a-f]{8}$/.test(tag.rest) || !runIsOver(tag.id, self, startOf)) continue;
+  for (const name of finishedRunTemps(target, self, startOf)) {
     try {
-      unlinkSync(join(dir, name));
+      unlinkSync(join(dirname(target), name));
       removed.push(name);
     } catch {
       /* gone already, or not ours to remove */
     }
   }
   return removed;
+}
+
+/** The names of the temp files beside `target` (`.NAME.safemix-RUNTAG-RAND.tmp`) whose run is over. */
+function finishedRunTemps(target: string, self?: RunIdentity, startOf?: (pid: number) => string | undefined): string[] {
+  const lead = `.${tempNameField(basename(target))}.safemix-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return []; // the directory does not exist yet
+  }
+  return names.filter((name) => {
+    if (!name.startsWith(lead) || !name.endsWith('.tmp')) return false;
+    const tag = parseRunTag(name.slice(lead.length, -'.tmp'.length));
+    return tag !== undefined && /^[0-9a-f]{8}$/.test(tag.rest) && runIsOver(tag.id, self, startOf);
+  });
 }
 
 /** The sha256 of a file, read in blocks. */
@@ -111,17 +116,7 @@ export function completeInterruptedCommit(target: string, manifestPath: string):
     /* no output yet */
   }
   const dir = dirname(canonical);
-  const lead = `.${tempNameField(basename(canonical))}.safemix-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
-  for (const name of names) {
-    if (!name.startsWith(lead) || !name.endsWith('.tmp')) continue;
-    const tag = parseRunTag(name.slice(lead.length, -'.tmp'.length));
-    if (!tag || !/^[0-9a-f]{8}$/.test(tag.rest) || !runIsOver(tag.id)) continue;
+  for (const name of finishedRunTemps(canonical)) {
     const path = join(dir, name);
     try {
       if (statSync(path).size !== named.bytes || fileSha256(path) !== named.sha256) continue;
