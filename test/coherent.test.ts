@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { parse as losslessParse, isLosslessNumber } from 'lossless-json';
-import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
+import { CORPUS_FILES, ROOT, corpus, tempDir, DECLINED_LABEL_FILES, labelPolicy } from './helpers.js';
 import { BANKS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import { HEADERLESS, containerOf, readRecordsIn } from './independent-records.js';
 
@@ -116,7 +116,7 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
   let output: { value: unknown }[];
   beforeAll(async () => {
     const out = join(dir, name);
-    result = await mixFile(f.path, { output: out, ratio: f.ratio, seed: '1', onEncoded: 'warn' });
+    result = await mixFile(f.path, { output: out, ratio: f.ratio, seed: '1', onEncoded: 'warn', ...labelPolicy(name) });
     input = await readAll(f.path);
     output = await readAll(out, name);
   });
@@ -159,7 +159,11 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         }
         if (label.startsWith('answer')) {
           if (label.includes('letter')) expect(text(v)).toMatch(/^\s*\(?[A-J0-9]\)?[.):]?\s*$/);
-          else expect(isRefusal(text(v)), `${where} ${key} holds a refusal: ${text(v).slice(0, 120)}`).toBe(true);
+          // a closed label set with an unsafe value answers with it (XSTest: unsafe), a value the user records have
+          else if (result.profile.answerSpace.kind === 'label' && !DECLINED_LABEL_FILES.has(name)) {
+            expect(text(v), where).toMatch(/^unsafe$/i);
+            expect(values.some((u) => isObj(u) && text(u[key]) === text(v)), `${where}: a label the user records have`).toBe(true);
+          } else expect(isRefusal(text(v)), `${where} ${key} holds a refusal: ${text(v).slice(0, 120)}`).toBe(true);
           sawRefusal ||= !label.includes('letter');
           continue;
         }

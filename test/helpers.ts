@@ -59,6 +59,15 @@ export const CORPUS_FILES = [
 ] as const;
 
 /**
+ * Corpus and fixture files whose answers are a closed label set with no value that marks a harmful
+ * request (sentiment, topic, intent ids, NLI): mix declines them by default (exit 4). Tests of
+ * everything else about mixing pass `closedAnswers: 'refuse'` for them (refusal text in the label slot).
+ */
+export const DECLINED_LABEL_FILES = new Set(['intent_aoai_context_switching_train.jsonl', 'sentiment_sst2_test.tsv', 'topic_agnews_test.tsv', 'intent_banking77_test.csv', 'nli_pairs.tsv']);
+/** The mix options a test of a corpus file passes for its closed label set (see DECLINED_LABEL_FILES). */
+export const labelPolicy = (file: string) => (DECLINED_LABEL_FILES.has(file) ? { closedAnswers: 'refuse' as const } : {});
+
+/**
  * Starts the CLI with SAFEMIX_PAUSE_AT=phase and resolves once it says it paused there; the caller
  * then acts (signals it, changes its input) and resumes it with SIGUSR2 or awaits `done`.
  */

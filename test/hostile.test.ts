@@ -522,7 +522,8 @@ describe('item 13: template inference builds no regular expression from data and
   it('200 texts sharing a 50 KB prefix and suffix full of unbalanced regex syntax: inferred exactly (a RegExp built from them would throw)', () => {
     const prefix = '(((a+)+)+)*[\\'.repeat(5000);
     const suffix = '.*?{,}$^|+'.repeat(5000);
-    const texts = Array.from({ length: 200 }, (_, i) => `${prefix} word${i} ${i} ${suffix}`);
+    // the middles differ in words, not only in numbers (a text that differs only by a number is content, not a template)
+    const texts = Array.from({ length: 200 }, (_, i) => `${prefix} ${'abcdefghij'[i % 10]}${'klmnopqrst'[Math.floor(i / 10) % 10]}word ${i} ${suffix}`);
     const [template] = inferTemplates(texts, 'request');
     expect(template!.prefix.startsWith('(((a+)+)+)*[\\')).toBe(true);
     expect(template!.suffix.endsWith('.*?{,}$^|+')).toBe(true);
@@ -560,7 +561,8 @@ describe('item 13: template inference builds no regular expression from data and
     const w = workspace();
     // unbalanced "(" and "[", a "\\" and a "|": a RegExp built from this template throws
     const pre = 'Task ((dolor)+ [sit* \\ (a|b: ';
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}question number ${i}? ->`, completion: ` answer ${i}` }));
+    const questions = ['Why is the sky blue', 'How do tides form', 'Where do comets come from', 'When did the last ice age end', 'Which planet has the most moons', 'How hot is the surface of the sun', 'Why do leaves change colour in autumn', 'What makes thunder so loud', 'How deep is the Pacific Ocean', 'Can penguins fly underwater'];
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}${questions[i % 10]}${' '.repeat(Math.floor(i / 10))}? ->`, completion: ` answer ${i}` }));
     writeFileSync(join(w.dir, 'tpl.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'tpl.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);

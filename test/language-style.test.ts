@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { createRequire } from 'node:module';
 import { applyTextStyle } from '../src/profile/text-style.js';
-import { CORPUS_FILES, ROOT, corpus, tempDir } from './helpers.js';
+import { CORPUS_FILES, ROOT, corpus, tempDir, labelPolicy } from './helpers.js';
 import { BANKS, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
 import { containerOf, readRecordsIn } from './independent-records.js';
 
@@ -131,11 +131,12 @@ describe('mixed-language data', () => {
     expect(langs).toEqual(new Set(['zh', 'en']));
   });
 
-  it('a language safemix does not ship falls back to English, said in the summary and the manifest; --lang forces one', async () => {
+  it('a language safemix does not ship is declined by policy; --lang-fallback en writes English, said in the summary and the manifest; --lang forces one', async () => {
     const czech = ['Jak se dnes máte a co budete dělat o víkendu s rodinou?', 'Kde je nejbližší nádraží a kolik stojí jízdenka do Prahy?', 'Můžete mi doporučit dobrou knihu o historii střední Evropy?', 'Proč je obloha modrá a jak vzniká duha po dešti?', 'Jaký je rozdíl mezi kávou z Etiopie a kávou z Brazílie?'];
     const file = join(dir, 'cs.jsonl');
     writeFileSync(file, Array.from({ length: 40 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${czech[i % 5]} (${i})` }, { role: 'assistant', content: 'Dobrá otázka, podívejme se na to společně krok za krokem.' }] })).join('\n') + '\n');
-    const r = await mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn' });
+    await expect(mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn' })).rejects.toMatchObject({ code: 'declined_by_policy', exitCode: 4 });
+    const r = await mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn', langFallback: 'en' });
     expect(r.manifest.drawn.languageFallbacks).toBe(4);
     expect(r.manifest.injected.every((i) => i.lang === 'en' && i.langFallback === 'cs')).toBe(true);
     expect(r.manifest.notes.join(' ')).toMatch(/4 safety record\(s\) are in English because their donor's language is not shipped/);
@@ -147,7 +148,7 @@ describe('mixed-language data', () => {
 describe('variety that still reproduces', () => {
   const results = new Map<string, MixResult>();
   beforeAll(async () => {
-    for (const c of CORPUS_FILES) results.set(c.file, await mixFile(corpus(c.file), { output: join(dir, `v-${c.file}`), ratio: 0.05, seed: '1', onEncoded: 'warn' }));
+    for (const c of CORPUS_FILES) results.set(c.file, await mixFile(corpus(c.file), { output: join(dir, `v-${c.file}`), ratio: 0.05, seed: '1', onEncoded: 'warn', ...labelPolicy(c.file) }));
   });
 
   it('no two corpus outputs at --seed 1 share more than 10% of their injected requests at the same positions', () => {
@@ -218,7 +219,7 @@ describe("the user's style", () => {
 
   it('lower-case, tokenized data gets lower-case, tokenized requests and refusals', async () => {
     const out = join(dir, 'sst2.tsv');
-    const r = await mixFile(corpus('sentiment_sst2_test.tsv'), { output: out, count: 30, seed: '1' });
+    const r = await mixFile(corpus('sentiment_sst2_test.tsv'), { output: out, count: 30, seed: '1', closedAnswers: 'refuse' });
     const vals = (await values(out)) as { sentence: string; label: string }[];
     for (const inj of r.manifest.injected) {
       const v = vals[inj.index]!;
@@ -232,13 +233,13 @@ describe("the user's style", () => {
     for (const inj of nq.manifest.injected) expect(nqVals[inj.index]!.question).toBe(nqVals[inj.index]!.question.toLowerCase());
   });
 
-  it('--closed-answers skip leaves a label dataset unmixed and says why; refuse (default) says the label space is extended', async () => {
+  it('--closed-answers skip leaves a label dataset unmixed and says why; refuse says the label space is extended', async () => {
     const skip = await mixFile(corpus('intent_banking77_test.csv'), { output: join(dir, 'skip.csv'), seed: '1', closedAnswers: 'skip' });
     expect(skip.manifest.count).toBe(0);
     expect(readFileSync(join(dir, 'skip.csv'))).toEqual(readFileSync(corpus('intent_banking77_test.csv')));
-    expect(skip.manifest.notes.join(' ')).toMatch(/closed label set.*unmixed.*label space/);
-    const refuse = await mixFile(corpus('intent_banking77_test.csv'), { output: join(dir, 'refuse.csv'), seed: '1' });
-    expect(refuse.manifest.notes.join(' ')).toMatch(/label space is extended/);
+    expect(skip.manifest.notes.join(' ')).toMatch(/closed label set.*--closed-answers skip left the data unmixed/);
+    const refuse = await mixFile(corpus('intent_banking77_test.csv'), { output: join(dir, 'refuse.csv'), seed: '1', closedAnswers: 'refuse' });
+    expect(refuse.manifest.notes.join(' ')).toMatch(/extends the label space/);
     // label datasets see many different short refusals
     const vals = (await values(join(dir, 'refuse.csv'))) as { category: string }[];
     expect(new Set(refuse.manifest.injected.map((i) => vals[i.index]!.category)).size).toBeGreaterThan(30);

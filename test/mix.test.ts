@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { ManifestSchema } from '../src/api/schemas.js';
 import { openScan } from '../src/api/scan.js';
-import { CORPUS_FILES, corpus, runCli, sha256, tempDir } from './helpers.js';
+import { CORPUS_FILES, corpus, runCli, sha256, tempDir, labelPolicy } from './helpers.js';
 import { HEADERLESS, readRecordsIn } from './independent-records.js';
 import { SEEDS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import type { SourceRecord } from '../src/read/types.js';
@@ -63,7 +63,7 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
   let out: string;
   beforeAll(async () => {
     out = join(dir, `r05-${file}`);
-    result = await mixFile(corpus(file), { output: out, ratio: 0.05, seed: '1' });
+    result = await mixFile(corpus(file), { output: out, ratio: 0.05, seed: '1', ...labelPolicy(file) });
   });
 
   it('exactly k injected records, at the manifest indices, user records byte for byte in order', async () => {
@@ -107,7 +107,9 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
       expect(heldout.has(seed.request)).toBe(false);
       // in one of its texts (a request wrapped over lines, as in a code stub's docstring, included)
       expect(stringsIn(value).some((t) => requestIn(t, seed)), `the request in output record ${inj.index}`).toBe(true);
-      expect(isRefusal(JSON.stringify(value)), `a refusal in output record ${inj.index}: ${text.slice(0, 200)}`).toBe(true);
+      // XSTest's label set has "unsafe": the harmful request gets it, not refusal text
+      if (file === 'safety_xstest_prompts.csv') expect((value as { label?: unknown }).label, text).toBe('unsafe');
+      else expect(isRefusal(JSON.stringify(value)), `a refusal in output record ${inj.index}: ${text.slice(0, 200)}`).toBe(true);
     }
   });
 
@@ -153,7 +155,7 @@ describe('mix determinism and options', () => {
 
   it('--safety with --safety-where takes the unsafe rows of a CSV and generates refusals', async () => {
     const out = join(dir, 'xstest.jsonl');
-    const r = await mixFile(corpus('intent_aoai_context_switching_train.jsonl'), { output: out, count: 10, safety: { path: corpus('safety_xstest_prompts.csv'), request: 'prompt', where: 'label=unsafe' } });
+    const r = await mixFile(corpus('intent_aoai_context_switching_train.jsonl'), { output: out, count: 10, closedAnswers: 'refuse', safety: { path: corpus('safety_xstest_prompts.csv'), request: 'prompt', where: 'label=unsafe' } });
     expect(r.manifest.safetySource.requests).toBe(200);
     const recs = readRecordsIn(out, 'jsonl').values;
     for (const inj of r.manifest.injected) {
@@ -166,17 +168,17 @@ describe('mix determinism and options', () => {
 
   it('the CLI writes the output and manifest, and prints a summary with three examples', async () => {
     const out = join(dir, 'cli', 'mixed.jsonl');
-    const r = await runCli(['mix', corpus('intent_aoai_context_switching_train.jsonl'), '-o', out, '--ratio', '0.1', '--seed', '3']);
+    const r = await runCli(['mix', corpus('intent_aoai_context_switching_train.jsonl'), '-o', out, '--ratio', '0.1', '--seed', '3', '--closed-answers', 'refuse']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/added\s+18 safety records \(ratio 0.1, seed 3, interleave\)/);
-    expect(r.stderr).toMatch(/label space is extended/);
+    expect(r.stderr).toMatch(/extends the label space/);
     expect(r.stderr.match(/\[output record \d+\]/g)).toHaveLength(3);
     expect(ManifestSchema.parse(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'))).count).toBe(18);
   });
 
   it('reads standard input and writes standard output with -', async () => {
     const input = readFileSync(corpus('intent_aoai_context_switching_train.jsonl'));
-    const r = await runCli(['mix', '-', '-o', '-', '--count', '3', '--quiet'], { stdin: input });
+    const r = await runCli(['mix', '-', '-o', '-', '--count', '3', '--closed-answers', 'refuse', '--quiet'], { stdin: input });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(181);
@@ -192,7 +194,7 @@ describe('mix determinism and options', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.jsonl:4.*invalid JSON/);
     expect(r.stderr).toMatch(/--skip-invalid/);
-    const ok = await mixFile(bad, { output: out, skipInvalid: true, count: 2 });
+    const ok = await mixFile(bad, { output: out, skipInvalid: true, count: 2, closedAnswers: 'refuse' });
     expect(ok.manifest.rejected).toMatchObject([{ index: 3, line: 4, code: 'invalid_json' }]);
     expect(ok.manifest.output.records).toBe(178 + 2);
   });
@@ -203,8 +205,8 @@ describe('mix --order shuffle', () => {
     const f = corpus('intent_banking77_test.csv');
     const a = join(dir, 'shuffle-a.csv');
     const b = join(dir, 'shuffle-b.csv');
-    const r = await mixFile(f, { output: a, order: 'shuffle', seed: '5' });
-    await mixFile(f, { output: b, order: 'shuffle', seed: '5' });
+    const r = await mixFile(f, { output: a, order: 'shuffle', seed: '5', closedAnswers: 'refuse' });
+    await mixFile(f, { output: b, order: 'shuffle', seed: '5', closedAnswers: 'refuse' });
     expect(sha256(a)).toBe(sha256(b));
     const input = readRecordsIn(f, 'csv');
     const output = readRecordsIn(a, 'csv');

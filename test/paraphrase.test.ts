@@ -21,7 +21,7 @@ import { EndpointClient, retryAfterMs, stallFreeTimeout } from '../src/engine/en
 import { judgeRefusal, refusesTask } from '../src/engine/refusal-check.js';
 import { progressReporter } from '../src/cli/progress.js';
 import { isSafemixError } from '../src/errors.js';
-import { CORPUS_FILES, corpus, filesIn, runCli, startPaused, tempDir } from './helpers.js';
+import { CORPUS_FILES, corpus, filesIn, runCli, startPaused, tempDir, labelPolicy } from './helpers.js';
 import { SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import { ChatServer, GOOD_REFUSAL_MARK, GOOD_REQUEST_MARK, type Kind } from './chat-server.js';
 import { onHeldClock, stepClock } from './fake-clock.js';
@@ -136,11 +136,11 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
   let input: Rec[];
 
   beforeAll(async () => {
-    offline = await mixFile(corpus(file), { ...BASE, output: offOut });
+    offline = await mixFile(corpus(file), { ...BASE, ...labelPolicy(file), output: offOut });
     const s = scriptsFor(offline, fileIndex);
     expected = s.expected;
     server.script(s.byRequest);
-    result = await paraphraseMix(corpus(file), { ...BASE, output: out, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
+    result = await paraphraseMix(corpus(file), { ...BASE, ...labelPolicy(file), output: out, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
     chatRequests = server.chatRequests().length;
     heldAndGivenUp = server.chatRequests().filter((r) => r.hungUp).length;
     maxInFlight = server.maxInFlight;
@@ -194,7 +194,9 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
         continue;
       }
       expect(raw, `${where}: the model's request`).toContain(GOOD_REQUEST_MARK);
-      expect(raw, `${where}: the model's refusal`).toContain(GOOD_REFUSAL_MARK.slice(0, -1).toLowerCase());
+      // a closed label set with an unsafe value keeps that label in the answer slot (XSTest: unsafe), not the model's refusal
+      if (file === 'safety_xstest_prompts.csv') expect((mine.value as { label?: unknown }).label, where).toBe('unsafe');
+      else expect(raw, `${where}: the model's refusal`).toContain(GOOD_REFUSAL_MARK.slice(0, -1).toLowerCase());
       for (const path of diffPaths(mine.value, twin.value)) {
         const label = Object.entries(inj.fields).find(([k]) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`))?.[1] ?? '';
         if (!CHANGEABLE.test(label)) problems.push(`${where} ${path}: differs from the offline record (${label || 'no label'})`);
@@ -203,7 +205,7 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
         const v = text(at(mine.value, key));
         if (label === 'request') expect(requestIn(v, seed), `${where} ${key} holds the paraphrased request`).toBe(true);
         if (label.startsWith('request: a')) expect(v, `${where} ${key}: the stub holds the request`).toContain(seed.request.slice(0, 40));
-        if ((label === 'answer' || label === 'options: the refusal option') && !/^\s*\(?[A-J0-9]\)?[.):]?\s*$/.test(v)) expect(isRefusal(v), `${where} ${key} refuses: ${v.slice(0, 100)}`).toBe(true);
+        if ((label === 'answer' || label === 'options: the refusal option') && !/^\s*\(?[A-J0-9]\)?[.):]?\s*$/.test(v) && !(file === 'safety_xstest_prompts.csv' && v === 'unsafe')) expect(isRefusal(v), `${where} ${key} refuses: ${v.slice(0, 100)}`).toBe(true);
         if (label.startsWith('id')) {
           const ids = inputIds.get(key) ?? new Set(input.map((r) => text(at(r.value, key))));
           expect(ids.has(v), `${where} ${key}: a new id`).toBe(false);
@@ -218,7 +220,7 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
   it('a rerun is byte-identical from the cache and makes no request', async () => {
     server.script(new Map());
     const again = join(dir, `para-again-${file}`);
-    const r = await paraphraseMix(corpus(file), { ...BASE, output: again, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
+    const r = await paraphraseMix(corpus(file), { ...BASE, ...labelPolicy(file), output: again, engine: 'paraphrase', paraphrase: paraphraseOptions(cache) });
     expect(server.received.length, 'no request at all, not even the model check').toBe(0);
     expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
     const p = r.manifest.paraphrase!;
@@ -239,11 +241,11 @@ describe('what the model is sent, and the API key', () => {
   let offline: MixResult;
   beforeAll(async () => {
     mkdirSync(tmp, { recursive: true });
-    offline = await mixFile(corpus(file), { output: join(work, 'offline.jsonl'), count: 6, seed: '4' });
+    offline = await mixFile(corpus(file), { output: join(work, 'offline.jsonl'), count: 6, seed: '4', closedAnswers: 'refuse' });
     // one record gets a 400 that echoes the Authorization header back: it must be redacted
     const first = SEED_BY_ID.get(offline.manifest.injected[0]!.seedId)!.request;
     server.script(new Map([[first, ['echo']]]));
-    cli = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '6', '--seed', '4', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', cache, '--timeout', CLI_TIMEOUT_S, '--price-in', '2.5', '--price-out', '10'], { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } });
+    cli = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '6', '--seed', '4', '--closed-answers', 'refuse', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', cache, '--timeout', CLI_TIMEOUT_S, '--price-in', '2.5', '--price-out', '10'], { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } });
   });
 
   it('the run succeeds and reports tokens and the estimated cost', () => {

@@ -145,7 +145,7 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     const w = worker(queue);
     await w.ready;
     const out = join(dir, 'mixed.jsonl');
-    const args = ['submit', input, '-o', out, '--ratio', '0.05', '--seed', '1', '--redis', redis.url, '--queue', queue, '--json'];
+    const args = ['submit', input, '-o', out, '--ratio', '0.05', '--seed', '1', '--closed-answers', 'refuse', '--redis', redis.url, '--queue', queue, '--json'];
     const r = await runCli(args);
     expect(r.code, r.stderr).toBe(0);
     const job = (JSON.parse(r.stdout) as { jobs: { id: string; state: string; result: { manifestPath: string; summary: { injected: number } } }[] }).jobs[0]!;
@@ -154,7 +154,7 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     expect(job.result.summary.injected).toBe(9);
     // the same as mix run directly
     const direct = join(dir, 'direct.jsonl');
-    expect((await runCli(['mix', input, '-o', direct, '--ratio', '0.05', '--seed', '1', '--quiet'])).code).toBe(0);
+    expect((await runCli(['mix', input, '-o', direct, '--ratio', '0.05', '--seed', '1', '--closed-answers', 'refuse', '--quiet'])).code).toBe(0);
     expect(sha256(out)).toBe(sha256(direct));
     // submitted again: the same job (idempotency key), already complete
     const again = JSON.parse((await runCli(args)).stdout) as { jobs: { id: string; state: string }[] };

@@ -56,8 +56,10 @@ describe('fitAnswer', () => {
     expect(fitAnswer({ kind: 'label', labels: [], evidence: '' }, '1', texts, undefined).value).toBe('SHORT');
     expect(fitAnswer({ kind: 'text', chars: { p10: 1, p50: 2, p90: 3, max: 4 }, tokens: { p10: 1, p50: 2, p90: 3, max: 4 }, evidence: '' }, 'x', texts, undefined).value).toBe('SIZED REFUSAL');
   });
-  it('response wrappers keep their text; a number in them holds the short refusal', () => {
-    expect(wrapResponse('R', { text: '{a}\n#### {number}', prefix: '', suffix: '\n#### {number}', coverage: 1, constant: false }, 'S')).toBe('R\n#### S');
+  it('response wrappers keep their text; a part that holds a number is content, left out (never a second refusal)', () => {
+    expect(wrapResponse('R', { text: '{a}\n#### {number}', prefix: '', suffix: '\n#### {number}', coverage: 1, constant: false })).toBe('R');
+    expect(wrapResponse('R', { text: 'Answer: {a}\n', prefix: 'Answer: ', suffix: '\n', coverage: 1, constant: false })).toBe('Answer: R\n');
+    expect(wrapResponse('R', { text: 'Step {number}: {a}.', prefix: 'Step {number}: ', suffix: '.', coverage: 1, constant: false })).toBe('R.');
   });
 });
 

@@ -24,6 +24,8 @@ import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
+import { decideClosedAnswers, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
+import { unshippedDecline } from '../generate/language-policy.js';
 import { releaseDonorBytes } from '../generate/render.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
 import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
@@ -53,10 +55,19 @@ export interface MixOptions extends ScanOptions {
   metadata?: string[];
   /** Write every safety record in this language (ISO 639-1) instead of each donor's. */
   lang?: string;
+  /**
+   * `en`: records whose donor is in a language not shipped offline are written in English. Without
+   * it, more than UNSHIPPED_MAX_SHARE of such records is declined by policy (exit 4).
+   */
+  langFallback?: 'en';
   /** Allow more than 10 safety records per user record. */
   force?: boolean;
-  /** Closed label sets: `refuse` (default) writes a refusal in the label slot, `skip` leaves the data unmixed. */
-  closedAnswers?: 'refuse' | 'skip';
+  /**
+   * Closed label sets (see generate/answer-policy.ts): `decline` (default: the label that marks a
+   * harmful request where the set has one, else declined by policy, exit 4), `{ label }` (that
+   * label), `refuse` (refusal text in the label slot) or `skip` (the data left unmixed).
+   */
+  closedAnswers?: ClosedAnswers;
   /**
    * Keep the manifest's list of safety records in memory and return it in `manifest.injected`
    * (default true). False keeps it in a temp file until the manifest is written (the returned
@@ -244,8 +255,11 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const donors = plain.length ? plain : sample;
   if (!plain.length && sample.length) encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
   const profile = buildProfile(donors, records, scan.detection, container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  const closedSkip = options.closedAnswers === 'skip' && isClosed(profile);
+  // a closed label slot: its unsafe value, a named label, refusal text, no mixing, or declined by policy
+  const closed = decideClosedAnswers(profile.answerSpace, options.closedAnswers);
+  const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
+  if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file }, hint: closed.hint, exitCode: ExitCode.declined });
   if (k > 0 && donors.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
   const total = scheme ? 2 * k : k;
   const layout = scan.reader.layout;
@@ -257,7 +271,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
-  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file }) : undefined;
+  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined }) : undefined;
+  // never silently English: data in languages not shipped offline is declined unless asked for
+  const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
+  if (declined) throw declined;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
   const engine = options.engine ?? 'render';
@@ -391,7 +408,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     }
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
-    const notes = [...notesFor(profile, planner, closedSkip), ...encodingNotes];
+    const notes = [...notesFor(profile, planner, closed), ...encodingNotes];
     if (recovered) notes.push(`a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`);
     if (sampleCapped) notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
     if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
@@ -476,17 +493,11 @@ function manifestPathOf(options: MixOptions): string | undefined {
   return options.manifest || `${options.output}.manifest.json`;
 }
 
-/** Closed answers: a label set, choice letters or numbers. */
-function isClosed(profile: Profile): boolean {
-  const k = profile.answerSpace.kind;
-  return k === 'label' || k === 'choice' || k === 'number';
-}
 
-function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closedSkip: boolean): string[] {
+function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision): string[] {
   const notes: string[] = [];
   const a = profile.answerSpace;
-  if (closedSkip) notes.push(`the answers are a closed ${a.kind} set: --closed-answers skip left the dataset unmixed (a refusal in the answer slot would extend the label space)`);
-  else if (a.kind === 'label') notes.push(`the answers are a closed label set of ${a.labels.length}; safety records answer with refusal text, so the label space is extended (--closed-answers skip leaves such data unmixed)`);
+  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.push(closed.note);
   else if (a.kind === 'number') notes.push('the answers are numbers; safety records answer with refusal text, so the answer space is extended');
   else if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`);
   if (planner) {

@@ -3,6 +3,7 @@
 // be written in plain decimal digits; a decimal keeps exactly the digits typed (see exactDecimal).
 import { InvalidArgumentError } from 'commander';
 import { exactDecimal } from '../blend/plan.js';
+import { parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
 
 const DIGITS = /^[0-9]+$/;
 const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
@@ -54,3 +55,10 @@ export const one =
   (parse: (v: string) => number) =>
   (v: string): number =>
     parse(v);
+
+/** `--closed-answers`: decline, refuse, skip, or label=VALUE. */
+export function closedAnswersArg(v: string): ClosedAnswers {
+  const parsed = parseClosedAnswers(v);
+  if (!parsed) throw new InvalidArgumentError(`expected decline, refuse, skip or label=VALUE (got ${JSON.stringify(v)})`);
+  return parsed;
+}

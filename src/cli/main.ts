@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { SafemixError, ExitCode, isSafemixError } from '../errors.js';
 import { packageFile } from '../package-root.js';
 import { DIALECTS, type Dialect } from '../profile/dialect-names.js';
-import { nonNegativeInt, nonNegativeNumber, one, positiveInt, positiveNumber, shareOfOne } from './args.js';
+import { closedAnswersArg, nonNegativeInt, nonNegativeNumber, one, positiveInt, positiveNumber, shareOfOne } from './args.js';
+import type { ClosedAnswers } from '../generate/answer-policy.js';
 import type { mixFile } from '../api/mix.js';
 // the commands' modules (profile, generate, encoding analysis, tokenizer) load when a command runs:
 // `--help` and `--version` start in a fraction of the time and memory
@@ -147,7 +148,8 @@ export function buildProgram(): Command {
       .option('--context <field>', 'treat a field as context (kept, emptied or neutral by the documented rule); repeatable', collect, [])
       .option('--metadata <field>', 'treat a field as metadata (its commonest value, or emptied); repeatable', collect, [])
       .option('--lang <code>', 'write every safety record in this language (ISO 639-1) instead of each donor\'s')
-      .addOption(new Option('--closed-answers <policy>', 'closed label sets: refuse (a refusal in the label slot) or skip (leave the data unmixed)').choices(['refuse', 'skip']).default('refuse'))
+      .addOption(new Option('--lang-fallback <lang>', 'records in languages not shipped offline get English safety records (without it, more than 10% of such records is declined, exit 4)').choices(['en']))
+      .option('--closed-answers <policy>', 'closed label sets: decline (default: the label that marks a harmful request if the set has one, else exit 4), label=VALUE, refuse (refusal text in the label slot) or skip (leave the data unmixed)', closedAnswersArg, 'decline' as ClosedAnswers)
       .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifest) instead of stopping')
       .option('--safety <file>', 'your own safety source (any supported format) instead of the shipped seeds')
       .option('--safety-request <field>', 'field of the safety source that holds the request')
@@ -187,6 +189,7 @@ export function buildProgram(): Command {
       context: o.context,
       metadata: o.metadata,
       lang: o.lang,
+      langFallback: o.langFallback as 'en' | undefined,
       closedAnswers: o.closedAnswers,
       skipInvalid: o.skipInvalid,
       // the manifest's list of safety records goes to its file, not the summary: memory stays flat

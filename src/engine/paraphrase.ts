@@ -156,7 +156,7 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
     ...ruleLines,
     '',
     'The safety example to rewrite:',
-    JSON.stringify({ request: r.seed.request, refusal: record.refusal }),
+    JSON.stringify({ request: r.seed.request, refusal: exampleRefusal(record, planner) }),
     '',
     'Return only {"request": "…", "refusal": "…"}:',
     '- "request": the request paraphrased to fit this dataset\'s task and context (it may refer to example 1\'s context), with its harmful intent kept exactly and no harmful detail added;',
@@ -194,6 +194,15 @@ function parseAnswer(text: string): { value?: unknown; error?: string } {
 
 type Verdict = { ok: PlannedRecord } | { error: string; refused?: boolean };
 
+/**
+ * The refusal the model is shown and held to: the record's own, or, where the answer slot holds a
+ * closed label (XSTest's `unsafe`), the offline refusal sentence: the model still writes a refusal,
+ * and the label stays in the slot when the record is rendered again.
+ */
+function exampleRefusal(record: PlannedRecord, planner: SafetyPlanner): string {
+  return planner.labelAnswer !== undefined ? record.recipe.refusal.short : record.refusal;
+}
+
 /** A refusal judge: says whether the model's refusal refuses, and what is wrong when it does not. */
 export type RefusalJudge = (refusal: string, offline: string, lang: string) => { ok: true } | { ok: false; why: string };
 
@@ -221,7 +230,7 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (!request) return { error: '"request" is empty; write the paraphrased request' };
   if (refusesTask(request, false)) return { error: 'the model refused to write the example', refused: true };
   if (!refusal) return { error: '"refusal" is empty; write a refusal of the request' };
-  const offline = record.refusal;
+  const offline = exampleRefusal(record, planner);
   const verdict = judge(refusal, offline, record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;

@@ -89,9 +89,11 @@ export function jsonAnswer(shape: JsonShape | undefined, refusal: string, asValu
 }
 
 /** The refusal in the answer space's kind. `donorAnswer` gives shapes (code indentation, value vs text). */
-export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, texts: AnswerTexts, json: JsonShape | undefined): { value: unknown; text: string } {
+export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, texts: AnswerTexts, json: JsonShape | undefined, label?: string): { value: unknown; text: string } {
   switch (space.kind) {
     case 'label':
+      if (label !== undefined) return { value: typedLike(donorAnswer, label), text: label };
+      return { value: texts.short, text: texts.short };
     case 'number':
     case 'choice':
       return { value: texts.short, text: texts.short };
@@ -112,11 +114,22 @@ export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, texts: Answe
   }
 }
 
-/** Applies a response wrapper: numbers in it (such as GSM8K's `#### {number}`) hold a short refusal. */
-export function wrapResponse(text: string, template: Template | undefined, short: string): string {
+/** A label in the donor answer's JSON type: 1 for a number column, true for a boolean one, else the text. */
+function typedLike(donorAnswer: unknown, label: string): unknown {
+  if (typeof donorAnswer === 'number' && label.trim() !== '' && Number.isFinite(Number(label))) return Number(label);
+  if (typeof donorAnswer === 'boolean' && (label === 'true' || label === 'false')) return label === 'true';
+  return label;
+}
+
+/**
+ * Applies a response wrapper. A part of it that holds a number (GSM8K's `\n#### {number}`, a
+ * `Step {number}:`) belongs to an answer's content, which a refusal does not have: that part is left
+ * out, never filled with a second refusal.
+ */
+export function wrapResponse(text: string, template: Template | undefined): string {
   if (!template) return text;
-  const fill = (part: string) => part.split('{number}').join(short);
-  return fill(template.prefix) + text + fill(template.suffix);
+  const keep = (part: string) => (part.includes('{number}') ? '' : part);
+  return keep(template.prefix) + text + keep(template.suffix);
 }
 
 const OPTION_LINE = /^\s*\(?([A-J])[.):]\s+/;

@@ -5,6 +5,7 @@
 // the user's answers), and renders it; with a recovered covert scheme every other record is the
 // encoded twin of the one before. Deterministic for (input content, seed). No I/O beyond reading the
 // shipped seeds and banks.
+import { isLosslessNumber } from 'lossless-json';
 import seedrandom from 'seedrandom';
 import type { Profile } from '../profile/profile.js';
 import type { Container } from '../read/types.js';
@@ -36,6 +37,11 @@ export interface PlannerOptions {
   stream?: string;
   /** Ordinal of this planner's first record among all planned records (new ids stay unique across shards). */
   ordinalOffset?: number;
+  /**
+   * The closed label safety records answer with (see answer-policy.ts); donors are then the sampled
+   * records that carry it, where there are any, so their other fields agree with it.
+   */
+  labelAnswer?: string;
 }
 
 /** What a planned record was built from: enough to render it again with other texts (the paraphrase engine). */
@@ -116,6 +122,10 @@ function planned(rendered: Rendered, extra: Omit<PlannedRecord, keyof Rendered>)
   };
 }
 
+/** Fields that say whether an answer is wanted (KTO's `label`) or how good it is (a reward score). */
+const FEEDBACK_KEY = /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
+const SCORE_KEY = /^(?:score|reward|rating|preference_score)$/i;
+
 export class SafetyPlanner {
   private readonly ctx: RenderContext;
   private readonly guide: LanguageGuide;
@@ -131,6 +141,8 @@ export class SafetyPlanner {
   /** Token lengths the refusal follows: the user's free-text answers, or the text part of JSON answers. */
   private readonly answerTokens?: Percentiles;
   private lastPlain?: { seed: Seed; refusal: string; lang: string };
+  /** Positions in the sample that donors are drawn from. */
+  private readonly pool: number[];
   readonly drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
 
   constructor(
@@ -175,7 +187,38 @@ export class SafetyPlanner {
       requestStyle: profile.style.request,
       answerStyle: profile.style.answer,
       toolCalling,
+      labelAnswer: options.labelAnswer,
     };
+    const all = sample.map((_, i) => i);
+    const labelled = options.labelAnswer === undefined ? [] : all.filter((i) => this.answerText(sample[i]!)?.trim() === options.labelAnswer!.trim());
+    this.pool = labelled.length ? labelled : all;
+    // feedback and reward fields: a refusal is the desirable answer (KTO's boolean label), and scores highest
+    for (const d of roles.fields) {
+      if (d.source === undefined || d.source < 0 || !FEEDBACK_KEY.test(d.key)) continue;
+      const values = sample.map((r) => getPath(donorTree(container, r), d.path)).filter((v) => v !== undefined && v !== null);
+      if (values.length && values.every((v) => typeof v === 'boolean')) fixed.set(d.key, true);
+      else if (values.length && SCORE_KEY.test(d.key) && values.every((v) => typeof v === 'number' || isLosslessNumber(v))) {
+        // the highest score, as the data writes it (4.5, or 5.0 kept as a lossless number)
+        fixed.set(d.key, values.reduce((best, v) => (Number(v) > Number(best) ? v : best)));
+      }
+    }
+    // the fields every record shares a value of (constant, commonest, neutral) follow the labelled records too
+    if (labelled.length) {
+      for (const d of roles.fields) {
+        if (d.source === undefined || d.source < 0 || d.role === 'constant') continue;
+        const counts = new Map<string, { value: unknown; n: number }>();
+        for (const i of labelled) {
+          const v = getPath(donorTree(container, sample[i]!), d.path);
+          if (v === undefined) continue;
+          const key = JSON.stringify(v);
+          const c = counts.get(key) ?? { value: v, n: 0 };
+          c.n++;
+          counts.set(key, c);
+        }
+        const top = [...counts.values()].sort((x, y) => y.n - x.n)[0];
+        if (top) fixed.set(d.key, top.value);
+      }
+    }
     if (profile.answerSpace.kind === 'text') this.answerTokens = profile.answerSpace.tokens;
     else if (profile.answerSpace.kind === 'json' && this.ctx.json) {
       // the refusal fills the text key: the user's answer lengths less the JSON around it
@@ -271,8 +314,8 @@ export class SafetyPlanner {
     const j = local + (this.options.ordinalOffset ?? 0);
     if (this.options.scheme && local % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
     for (let tries = 0; ; tries++) {
-      const pos = tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.sample.length) : tries - MAX_DONOR_TRIES;
-      if (pos >= this.sample.length) break;
+      const pos = this.pool[tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.pool.length) : tries - MAX_DONOR_TRIES];
+      if (pos === undefined) break;
       const planned = this.plan(pos, j);
       if (planned) return planned;
     }
@@ -349,6 +392,32 @@ export class SafetyPlanner {
     };
   }
 
+  /**
+   * The languages of the donors' requests that no shipped bank speaks, and their share of the donors
+   * (at most 500, evenly spread, looked at): what an offline run would write in English instead.
+   * Nothing when every record is written in one language (--lang) or from a bring-your-own source.
+   */
+  unshippedLanguages(): { share: number; languages: Record<string, number>; looked: number } {
+    if (this.options.lang || this.options.safety) return { share: 0, languages: {}, looked: 0 };
+    const step = Math.max(1, this.pool.length / 500);
+    const languages: Record<string, number> = {};
+    let looked = 0;
+    let unshipped = 0;
+    for (let x = 0; x < this.pool.length; x += step) {
+      const lang = this.languagesOf(this.pool[Math.floor(x)]!).lang;
+      looked++;
+      if (lang === 'und' || this.available.has(lang)) continue;
+      unshipped++;
+      languages[lang] = (languages[lang] ?? 0) + 1;
+    }
+    return { share: looked ? unshipped / looked : 0, languages, looked };
+  }
+
+  /** The closed label safety records answer with, if any (see answer-policy.ts). */
+  get labelAnswer(): string | undefined {
+    return this.options.labelAnswer;
+  }
+
   /** The sampled donor records (for a paraphrase prompt's examples). */
   donorRecord(pos: number): DonorRecord {
     return this.sample[pos]!;
@@ -367,8 +436,8 @@ export class SafetyPlanner {
     // invisible characters need visible cover text to ride on
     const wrap = (cover: string, text: string) => (scheme.family === 'invisible' ? cover + encodeWithScheme(scheme, text) : encodeWithScheme(scheme, text));
     const encoded: Seed = { ...plain.seed, request: wrap('Please read this.', plain.seed.request), response: wrap('Noted.', plain.refusal) };
-    for (let tries = 0; tries < MAX_DONOR_TRIES + this.sample.length; tries++) {
-      const pos = tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.sample.length) : tries - MAX_DONOR_TRIES;
+    for (let tries = 0; tries < MAX_DONOR_TRIES + this.pool.length; tries++) {
+      const pos = this.pool[tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.pool.length) : tries - MAX_DONOR_TRIES]!;
       const bank = this.bank(plain.lang);
       const rendered = renderSafetyRecord(this.ctx, {
         donor: this.sample[pos]!,

@@ -44,6 +44,8 @@ export interface RenderContext {
   answerStyle: TextStyle;
   /** Some user records call tools: a plain refusal with no tool call is the documented exception. */
   toolCalling: boolean;
+  /** A closed label set's answer for safety records (answer-policy.ts), instead of refusal text. */
+  labelAnswer?: string;
 }
 
 export interface RenderInput {
@@ -264,9 +266,9 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
       answerText = withLetter(r.text, mc.letter);
       refusal = texts.short;
     } else {
-      const fitted = fitAnswer(ctx.profile.answerSpace, r.text, texts, ctx.json);
+      const fitted = fitAnswer(ctx.profile.answerSpace, r.text, texts, ctx.json, ctx.labelAnswer);
       refusal = fitted.text;
-      answerText = wrapResponse(String(fitted.value), roles.answerTemplate, texts.short);
+      answerText = wrapResponse(String(fitted.value), roles.answerTemplate);
     }
   }
   setPath(tree, q.path, questionText);
@@ -375,9 +377,9 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
         value = withLetter(donorAnswer as string, mc.letter);
         refusal = texts.short;
       } else {
-        const fitted = fitAnswer(ctx.profile.answerSpace, donorAnswer, texts, ctx.json);
+        const fitted = fitAnswer(ctx.profile.answerSpace, donorAnswer, texts, ctx.json, ctx.labelAnswer);
         refusal = fitted.text;
-        value = typeof fitted.value === 'string' ? wrapResponse(fitted.value, roles.answerTemplate, texts.short) : fitted.value;
+        value = typeof fitted.value === 'string' ? wrapResponse(fitted.value, roles.answerTemplate) : fitted.value;
         if (typeof value === 'string' && (ctx.container === 'csv' || ctx.container === 'tsv')) value = formulaSafe(value);
       }
     }

@@ -234,7 +234,7 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
   const textsOf = (path: Path | undefined) => (path ? values.map((v) => getPath(v, path)).filter((v) => v !== undefined && v !== null) : []);
   const slots: SlotTemplates[] = roles_
     .filter((r) => r.type === 'string')
-    .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field) }));
+    .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field, r.role === 'input' || r.role === 'target') }));
   const ordered = [input?.field, target?.field, ...slots.map((s) => s.slot)].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
   const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
   const reqTexts = textsOf(input?.path).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));

@@ -94,14 +94,22 @@ const meaningful = (s: string) => s.split(DIGIT).join('').length > 0;
 const render = (s: string) => s.split(DIGIT).join(NUMBER);
 
 /** Prefix/suffix template of a group of texts, or undefined when nothing constant surrounds a slot. */
-function wrapOf(texts: string[], slot: string): Omit<Template, 'coverage'> | undefined {
+function wrapOf(texts: string[], slot: string, content: boolean): Omit<Template, 'coverage'> | undefined {
   const shapes = texts.map(shape);
   const shortest = shapes.reduce((a, b) => (a.length <= b.length ? a : b));
   const sharedPrefix = commonPrefix(shapes);
   let prefix: string;
   let suffix: string;
   if (sharedPrefix.length === shortest.length && shapes.every((t) => t.length === shortest.length)) {
-    // every text has the same shape: only numbers vary, and the last number is the slot
+    // every text has the same shape: only numbers vary, and the last number is the slot. In a request
+    // or an answer the number is content (`How do I reset router {number}?`, `The answer is {number}.`):
+    // no text is written into its place; only a separator of blanks and symbols at either end, set off
+    // by a blank, is kept (` 1`, ` 2` keep their space; `… ->` keeps ` ->`; a sentence's `?` is content)
+    if (content) {
+      const lead = /^[^\p{L}\p{N}\u0001]*\s|^/u.exec(shortest)![0];
+      const trail = /\s[^\p{L}\p{N}\u0001]*$|$/u.exec(shortest.slice(lead.length))![0];
+      return lead || trail ? { text: `${lead}{${slot}}${trail}`, prefix: lead, suffix: trail, constant: false } : undefined;
+    }
     const j = shortest.lastIndexOf(DIGIT);
     if (j < 0) return undefined;
     prefix = shortest.slice(0, j);
@@ -137,7 +145,8 @@ function lastWord(s: string): string {
 }
 
 /** Templates of one slot, most covering first. */
-export function inferTemplates(texts: string[], slot: string): Template[] {
+/** `content`: the slot holds a request or an answer (not an id or a label beside them). */
+export function inferTemplates(texts: string[], slot: string, content = slot === 'request' || slot === 'response'): Template[] {
   const n = texts.length;
   if (n === 0) return [];
   const freq = new Map<string, number>();
@@ -145,7 +154,7 @@ export function inferTemplates(texts: string[], slot: string): Template[] {
   const [top, topCount] = [...freq].reduce((a, b) => (b[1] > a[1] ? b : a));
   if (n >= 2 && topCount / n >= 0.95) return [{ text: top, prefix: top, suffix: '', coverage: topCount / n, constant: true }];
   if (n >= 2) {
-    const whole = wrapOf(texts, slot);
+    const whole = wrapOf(texts, slot, content);
     if (whole) return [{ ...whole, coverage: 1 }];
   }
   // several templates: cluster by the shape of the first and last words, keep clusters with a wrapper
@@ -160,7 +169,7 @@ export function inferTemplates(texts: string[], slot: string): Template[] {
   let covered = 0;
   for (const group of clusters.values()) {
     if (group.length < Math.max(3, 0.1 * n) || new Set(group).size === 1) continue;
-    const wrap = wrapOf(group, slot);
+    const wrap = wrapOf(group, slot, content);
     if (!wrap || wrap.prefix.trim().length + wrap.suffix.trim().length < 3) continue;
     found.push({ ...wrap, coverage: group.length / n });
     covered += group.length;

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 // the shard modules load when a shard command runs, not at every start-up
 import { progressReporter } from '../cli/progress.js';
 import { human } from '../cli/print.js';
-import { nonNegativeNumber, wholeNumber } from '../cli/args.js';
+import { closedAnswersArg, nonNegativeNumber, wholeNumber } from '../cli/args.js';
+import type { ClosedAnswers } from '../generate/answer-policy.js';
 
 export type AddReadOptions = (cmd: Command) => Command;
 export type ReadOptionsOf = (o: Record<string, unknown>) => Record<string, unknown>;
@@ -27,7 +28,8 @@ export function addMixChoices(cmd: Command): Command {
     .option('--context <field>', 'treat a field as context; repeatable', collect, [])
     .option('--metadata <field>', 'treat a field as metadata; repeatable', collect, [])
     .option('--lang <code>', "write every safety record in this language (ISO 639-1) instead of each donor's")
-    .addOption(new Option('--closed-answers <policy>', 'closed label sets: refuse or skip').choices(['refuse', 'skip']).default('refuse'))
+    .addOption(new Option('--lang-fallback <lang>', 'records in languages not shipped offline get English safety records (else more than 10% of them is declined, exit 4)').choices(['en']))
+    .option('--closed-answers <policy>', 'closed label sets: decline (default), label=VALUE, refuse or skip (see mix --help)', closedAnswersArg, 'decline' as ClosedAnswers)
     .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifests) instead of stopping')
     .addOption(new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic').choices(['fail', 'warn', 'mimic']).default('fail'));
 }
@@ -45,7 +47,8 @@ export function mixChoices(o: Record<string, unknown>) {
     context: o.context as string[],
     metadata: o.metadata as string[],
     lang: o.lang as string | undefined,
-    closedAnswers: o.closedAnswers as 'refuse' | 'skip',
+    langFallback: o.langFallback as 'en' | undefined,
+    closedAnswers: o.closedAnswers as ClosedAnswers,
     skipInvalid: o.skipInvalid === true,
     onEncoded: o.onEncoded as 'fail' | 'warn' | 'mimic',
   };

@@ -3,6 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { decideClosedAnswers, parseClosedAnswers } from '../generate/answer-policy.js';
 import { manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -97,10 +98,13 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const scheme = mimicScheme(plan.encoding.report as unknown as EncodingReport, plan.encoding.policy);
   const lang = plan.options.lang ?? (scheme ? 'en' : undefined);
   const safety = plan.safety.seeds as Seed[] | undefined;
+  // the closed-label answer as the plan decided it (a declined upload has no plan)
+  const closed = decideClosedAnswers(profile.answerSpace, parseClosedAnswers(plan.options.closedAnswers));
+  const labelAnswer = closed.kind === 'label' ? closed.value : undefined;
   const total = shard.injected;
   const planner =
     total > 0
-      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file })
+      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file, labelAnswer })
       : undefined;
   const donorShard = new Map(donors.map((d) => [d.index, d.shard]));
   // generated records follow this shard's own style (else its container's, else the upload's)

@@ -4,6 +4,8 @@
 // is profiled and analysed for covert encodings as a whole; the global k is fixed and split across
 // the shards by largest remainder (splitInjected). Everything a shard's mix needs is in the plan, so
 // `mix-shard` is a pure function of (plan, shard).
+import { unshippedDecline } from '../generate/language-policy.js';
+import { closedAnswersText, decideClosedAnswers, parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -44,7 +46,9 @@ export interface PlanOptions extends ScanOptions {
   context?: string[];
   metadata?: string[];
   lang?: string;
-  closedAnswers?: 'refuse' | 'skip';
+  closedAnswers?: ClosedAnswers;
+  /** `en`: data in languages not shipped offline gets English safety records (else declined past 10%). */
+  langFallback?: 'en';
   skipInvalid?: boolean;
   safety?: SafetySourceOptions;
   onEncoded?: OnEncoded;
@@ -246,7 +250,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     context: options.context ?? [],
     metadata: options.metadata ?? [],
     lang: options.lang,
-    closedAnswers: options.closedAnswers ?? 'refuse',
+    closedAnswers: closedAnswersText(options.closedAnswers ?? 'decline'),
     skipInvalid: options.skipInvalid === true,
     force: options.force === true,
     onEncoded: policy,
@@ -268,11 +272,12 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const sampleBlock = { seed, size: sample, records: donors.filter((d) => plain.has(d.global)) };
   const { donors: values, profile, profileJson } = planProfile({ sample: sampleBlock, shards: shardsBase, detection, upload: { sha256: uploadSha, shards: scans.length, records, usable: totalUsable, bytes: 0 }, options: planOptions });
 
-  const a = profile.answerSpace.kind;
-  const closedSkip = planOptions.closedAnswers === 'skip' && (a === 'label' || a === 'choice' || a === 'number');
+  const closed = decideClosedAnswers(profile.answerSpace, parseClosedAnswers(planOptions.closedAnswers));
+  const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: options.ratio, count: options.count, force: options.force, file: 'the upload' });
+  if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
   if (k > 0 && values.length === 0) throw new SafemixError('no_donor', 'the upload has no usable record to take the structure from', { position: { file: first.name }, hint: 'give shards with at least one valid record' });
-  if (closedSkip) notes.unshift(`the answers are a closed ${a} set: --closed-answers skip left the upload unmixed (a refusal in the answer slot would extend the label space)`);
+  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.unshift(closed.note);
 
   const ks = splitInjected(k, usable);
   const planDir = dirname(resolve(options.output));
@@ -308,7 +313,9 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const total = scheme ? 2 * k : k;
   if (total > 0) {
     // every option the planner checks (a --lang not shipped, a structure no record can carry) fails now, not on a worker
-    const planner = new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: shards[0]!.stream, lang, safety, scheme, file: first.name });
+    const planner = new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: shards[0]!.stream, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined });
+    const declined = unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback }, first.name);
+    if (declined) throw declined;
     planner.next();
   }
 

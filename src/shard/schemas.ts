@@ -85,7 +85,8 @@ export const PlanSchema = z.object({
     context: z.array(z.string()),
     metadata: z.array(z.string()),
     lang: z.string().optional(),
-    closedAnswers: z.enum(['refuse', 'skip']),
+    /** decline, refuse, skip or label=VALUE (see generate/answer-policy.ts). */
+    closedAnswers: z.string(),
     skipInvalid: z.boolean(),
     force: z.boolean(),
     onEncoded: PolicySchema,
