@@ -30,7 +30,9 @@ async function readAll(path: string, name = basename(path)): Promise<{ value: un
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const CONVERSATION_KEYS = ['messages', 'conversations', 'contents'];
-const COMPLIANCE = new Set([...BANKS.values()].flatMap((b) => b.compliance ?? []));
+/** Compliance phrases without a final mark (options take the data's end-punctuation share). */
+const bareEnd = (t: string) => t.trim().replace(/[.?!…。？！؟;;।]+$/u, '');
+const COMPLIANCE = new Set([...BANKS.values()].flatMap((b) => b.compliance ?? []).map(bareEnd));
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
 const text = (v: unknown): string => (typeof v === 'string' ? v : isLosslessNumber(v) ? String((v as { value: string }).value) : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? Number(x.value) : x)));
 
@@ -171,7 +173,7 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
           if (label.includes('refusal')) {
             expect(isRefusal(text(v)), `${where} ${key}`).toBe(true);
             sawRefusal = true;
-          } else expect(COMPLIANCE.has(text(v)), `${where} ${key} is a content-free compliance option`).toBe(true);
+          } else expect(COMPLIANCE.has(bareEnd(text(v))), `${where} ${key} is a content-free compliance option`).toBe(true);
           continue;
         }
         if (label.startsWith('id')) {

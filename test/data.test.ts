@@ -78,6 +78,15 @@ const SeedSchema = z
     id: z.string().regex(/^[a-z]{3}-\d{3}$/),
     category: z.enum(CATEGORY_IDS),
     split: z.enum(['train', 'heldout']),
+    // set by hand on every seed (data/seeds/README.md)
+    tags: z
+      .object({
+        emergency: z.enum(['medical', 'self-harm', 'abuse']).nullable(),
+        framing: z.boolean(),
+        writing: z.boolean(),
+        formality: z.enum(['informal', 'formal', 'neutral']),
+      })
+      .strict(),
     request: z.string().trim().min(10).max(600),
     reason: z.string().trim().min(10).max(400),
     redirect: z.string().trim().min(10).max(400).nullable(),
@@ -96,7 +105,7 @@ describe('data/seeds/requests.jsonl', () => {
   it('every line is compact JSON with keys in the fixed order', () => {
     for (const [i, line] of lines.entries()) {
       const s = seeds[i];
-      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, request: s.request, reason: s.reason, redirect: s.redirect });
+      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, tags: { emergency: s.tags.emergency, framing: s.tags.framing, writing: s.tags.writing, formality: s.tags.formality }, request: s.request, reason: s.reason, redirect: s.redirect });
       expect(line, `line ${i + 1}`).toBe(canonical);
     }
   });

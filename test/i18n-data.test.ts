@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { composeRefusal } from '../src/generate/refusal.js';
-import type { RefusalBank } from '../src/generate/seeds.js';
+import { loadRefusals, type RefusalBank } from '../src/generate/seeds.js';
 import { createRequire } from 'node:module';
 import { BANKS, LANGS, SEEDS, tripwire } from './safety-text.js';
 
@@ -49,13 +49,13 @@ describe('multilingual seeds', () => {
   });
 
   it('no request, reason, redirect or refusal trips the safety tripwire', () => {
-    const texts = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...b.elaborations, ...b.closings, ...(b.compliance ?? [])])];
+    const texts = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...(b.compliance ?? [])])];
     expect(texts.filter((t) => tripwire(t)).map((t) => `${t} (${tripwire(t)})`)).toEqual([]);
   });
 });
 
 describe('refusal banks', () => {
-  it.each(REQUIRED)('%s: >= 30 refusals in short, medium and long forms, >= 30 short refusals, elaborations, closings', (lang) => {
+  it.each(REQUIRED)('%s: >= 30 refusals in short, medium and long forms, >= 30 short refusals, no stock filler sentences', (lang) => {
     const b = BANKS.get(lang)!;
     expect(b.lang).toBe(lang);
     expect(b.refusals.length).toBeGreaterThanOrEqual(30);
@@ -67,8 +67,8 @@ describe('refusal banks', () => {
       expect(r.text.replace(/\{reason\}|\{redirect\}/g, ''), r.id).not.toMatch(/[{}]/);
     }
     expect(new Set(b.short).size).toBeGreaterThanOrEqual(30);
-    expect(b.elaborations.length).toBeGreaterThanOrEqual(12);
-    expect(b.closings.length).toBeGreaterThanOrEqual(8);
+    // a refusal is made of request-specific parts only: no bank of generic sentences to pad it with
+    expect(Object.keys(b).sort()).toEqual(['compliance', 'lang', 'refusals', 'short'].filter((k) => k !== 'compliance' || b.compliance));
     expect(b.compliance?.length ?? 0).toBeGreaterThanOrEqual(5);
   });
 
@@ -83,7 +83,7 @@ describe('refusals fit their request: the per-seed tag test', () => {
     let counted = 0;
     const problems: string[] = [];
     for (const lang of REQUIRED) {
-      const bank = BANKS.get(lang)! as RefusalBank; // the bank file as the tests read it
+      const bank = loadRefusals(lang); // the input: the bank as safemix reads it (its tags parsed)
       const seeds = SEEDS.filter((s) => s.lang === lang);
       const others = (s: (typeof seeds)[number]) => seeds.filter((o) => o.id !== s.id);
       for (const s of seeds) {

@@ -10,7 +10,7 @@ import { mixFile, type MixResult } from '../src/api/mix.js';
 import { createRequire } from 'node:module';
 import { applyTextStyle } from '../src/profile/text-style.js';
 import { CORPUS_FILES, ROOT, corpus, tempDir, labelPolicy } from './helpers.js';
-import { BANKS, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
+import { BANKS, EMERGENCY, SEEDS, SEED_BY_ID, isRefusal } from './safety-text.js';
 import { containerOf, readRecordsIn } from './independent-records.js';
 
 const dir = tempDir('safemix-lang-');
@@ -25,12 +25,20 @@ async function values(path: string): Promise<unknown[]> {
 const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };
 const countTextTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
 
-/** The language whose seed file holds this exact request text (or undefined). */
-const requestLang = new Map(SEEDS.map((s) => [s.request, s.lang]));
+/**
+ * The language whose seed file holds this request text (or undefined), compared without a final
+ * punctuation mark and the first letter's case: a request takes the data's end-mark and initial-case
+ * shares (test/surface-style.test.ts), the rest of it is the seed's.
+ */
+const bare = (t: string) => t.trim().replace(/[.?!…。？！؟;;।]+$/u, '').replace(/^\p{L}/u, (c) => c.toLowerCase());
+const seedLang = new Map(SEEDS.map((s) => [bare(s.request), s.lang]));
+const requestLang = { get: (text: string) => seedLang.get(bare(text)) };
 /** Fixed refusal text of one language's bank and seeds: a refusal is in that language when it holds one. */
 function refusalIn(text: string, lang: string): boolean {
   const b = BANKS.get(lang)!;
-  const frags = [...b.short, ...b.elaborations, ...b.closings, ...SEEDS.filter((s) => s.lang === lang).map((s) => s.reason), ...b.refusals.flatMap((r) => r.text.split(/\{reason\}|\{redirect\}/).map((p) => p.trim()).filter((p) => p.length >= 6))];
+  const e = EMERGENCY.get(lang);
+  const caring = e ? [...e.medical, ...e['self-harm'], ...e.abuse].map((r) => r.text) : [];
+  const frags = [...b.short, ...caring, ...SEEDS.filter((s) => s.lang === lang).map((s) => s.reason), ...b.refusals.flatMap((r) => r.text.split(/\{reason\}|\{redirect\}/).map((p) => p.trim()).filter((p) => p.length >= 6))];
   return frags.some((f) => text.includes(f));
 }
 
@@ -51,7 +59,7 @@ describe('lower-casing in the data\'s style', () => {
     let checked = 0;
     const cases: [string, string][] = [];
     for (const lang of MULTI_LANGS) for (const t of realTexts(lang, 300)) cases.push([lang, t]);
-    for (const [lang, bank] of BANKS) for (const t of [...bank.short, ...bank.elaborations, ...bank.closings, ...bank.refusals.map((r) => r.text)]) cases.push([lang, t.toUpperCase()]);
+    for (const [lang, bank] of BANKS) for (const t of [...bank.short, ...bank.refusals.map((r) => r.text)]) cases.push([lang, t.toUpperCase()]);
     // the languages with their own rules: dotted and dotless i, and Lithuanian's dot above
     cases.push(['tr', 'İSTANBUL IĞDIR Işık'], ['az', 'İLHAM IŞIQ'], ['lt', 'ĮĖJIMAS Ì Í Ĩ J̃'], ['el', 'ΟΔΥΣΣΕΥΣ ΣΟΦΟΣ'], ['de', 'STRASSE ẞ']);
     const wrong: string[] = [];
@@ -193,16 +201,18 @@ describe("the user's style", () => {
     { file: 'math_gsm8k_test.jsonl', answer: (v: Record<string, string>) => v.answer },
   ];
   for (const f of freeText) {
-    it(`${f.file}: the median injected answer is within ±50% of the user median (capped at ${CAP} tokens)`, async () => {
+    it(`${f.file}: the median injected answer follows the user median as far as the request's own reason and redirect allow`, async () => {
       const out = join(dir, `len-${f.file}`);
       const r = await mixFile(corpus(f.file), { output: out, count: 60, seed: '1', onEncoded: 'warn' });
       const input = (await values(corpus(f.file))) as never[];
       const vals = (await values(out)) as never[];
       const user = median(input.map((v) => countTextTokens(f.answer(v)!)));
       const injected = median(r.manifest.injected.map((i) => countTextTokens(f.answer(vals[i.index]!)!)));
-      const goal = Math.min(user, CAP);
-      expect(injected, `user median ${user}, injected median ${injected}`).toBeGreaterThanOrEqual(goal * 0.5);
-      expect(injected).toBeLessThanOrEqual(goal * 1.5);
+      // the most a refusal may say: the seed's reason and redirect (no generic sentence lengthens it)
+      const own = median(r.manifest.injected.map((i) => { const s = SEED_BY_ID.get(i.seedId)!; return countTextTokens(`${s.reason} ${s.redirect ?? ''}`); }));
+      const goal = Math.min(user, CAP, own);
+      expect(injected, `user median ${user}, seeds' own content ${own}, injected median ${injected}`).toBeGreaterThanOrEqual(goal * 0.5);
+      expect(injected).toBeLessThanOrEqual(Math.min(user, CAP) * 1.5 + 20);
     });
   }
 
@@ -214,7 +224,8 @@ describe("the user's style", () => {
     const user = median(((await values(file)) as never[]).map((v) => countTextTokens(answer(v))));
     const vals = (await values(out)) as never[];
     const injected = median(r.manifest.injected.map((i) => countTextTokens(answer(vals[i.index]!))));
-    expect(injected, `user ${user}, injected ${injected}`).toBeGreaterThanOrEqual(Math.min(user, CAP) * 0.5);
+    const own = median(r.manifest.injected.map((i) => { const s = SEED_BY_ID.get(i.seedId)!; return countTextTokens(`${s.reason} ${s.redirect ?? ''}`); }));
+    expect(injected, `user ${user}, seeds' own content ${own}, injected ${injected}`).toBeGreaterThanOrEqual(Math.min(user, CAP, own) * 0.5);
   });
 
   it('lower-case, tokenized data gets lower-case, tokenized requests and refusals', async () => {

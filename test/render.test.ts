@@ -9,7 +9,7 @@ import { donorAffixes, matchPrefix, matchSuffix } from '../src/generate/affixes.
 import { newId } from '../src/generate/ids.js';
 import { SeedDeck } from '../src/generate/seed-deck.js';
 import { composeRefusal } from '../src/generate/refusal.js';
-import type { RefusalBank } from '../src/generate/seeds.js';
+import { loadRefusals, type RefusalBank } from '../src/generate/seeds.js';
 import { applyTextStyle, inferTextStyle } from '../src/profile/text-style.js';
 import { formulaSafe } from '../src/formula.js';
 import { isParameterTemplate, majorityTemplate } from '../src/profile/record-roles.js';
@@ -132,7 +132,7 @@ describe('seed deck', () => {
 
 describe('refusal sizing', () => {
   it('follows the target length up to the cap of 200 o200k tokens', () => {
-    const bank = BANKS.get('en')! as RefusalBank;
+    const bank = loadRefusals('en');
     const seed = englishTrain[0]!;
     const lengths = [10, 30, 80, 150, 400].map((t) => tokens(composeRefusal(bank, seed, t, seedrandom(String(t))).text));
     for (let i = 1; i < lengths.length; i++) expect(lengths[i]!).toBeGreaterThanOrEqual(lengths[i - 1]! - 10);

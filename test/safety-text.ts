@@ -1,7 +1,7 @@
 // What the tests know of the shipped safety text, read straight from data/ and templates/ (not
 // through src/): every seed of every language, and a refusal recogniser built from the banks' own
 // sentences and the seeds' reasons, so a test can tell a refusal without asking the code under test.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
 
@@ -20,8 +20,6 @@ export interface BankFile {
   lang: string;
   refusals: { id: string; form: string; tone: string; text: string }[];
   short: string[];
-  elaborations: string[];
-  closings: string[];
   compliance?: string[];
 }
 
@@ -35,16 +33,33 @@ export const SEEDS: SeedLine[] = [
 ];
 export const SEED_BY_ID = new Map(SEEDS.map((s) => [s.id, s]));
 
-export const BANKS = new Map<string, BankFile>(LANGS.map((l) => [l, JSON.parse(readFileSync(join(ROOT, `templates/refusals/${l}.json`), 'utf8'))]));
+/** A bank file as written; its `short` entries, plain strings or tagged objects, read as their texts. */
+export const BANKS = new Map<string, BankFile>(
+  LANGS.map((l) => {
+    const b = JSON.parse(readFileSync(join(ROOT, `templates/refusals/${l}.json`), 'utf8')) as Omit<BankFile, 'short'> & { short: (string | { text: string })[] };
+    return [l, { ...b, short: b.short.map((x) => (typeof x === 'string' ? x : x.text)) }];
+  }),
+);
 
-/** Fixed fragments of refusal text: short refusals, the constant parts of every form, elaborations, closings, and every seed's reason. */
+/** The emergency replies of templates/emergency/<lang>.json, as written. */
+export const EMERGENCY = new Map<string, Record<'medical' | 'self-harm' | 'abuse', { id: string; register?: string; text: string }[]>>(
+  existsSync(join(ROOT, 'templates/emergency'))
+    ? readdirSync(join(ROOT, 'templates/emergency'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(ROOT, 'templates/emergency', f), 'utf8'))])
+    : [],
+);
+
+/** Fixed fragments of refusal text: short refusals, the constant parts of every form, every seed's reason, and the emergency replies. */
 const FRAGMENTS: string[] = (() => {
   const out = new Set<string>();
   for (const b of BANKS.values()) {
-    for (const s of [...b.short, ...b.elaborations, ...b.closings]) out.add(s);
+    for (const s of b.short) out.add(s);
     for (const r of b.refusals) for (const part of r.text.split(/\{reason\}|\{redirect\}/)) if (part.trim().length >= 6) out.add(part.trim());
   }
   for (const s of SEEDS) out.add(s.reason);
+  // the caring replies to requests that describe a person in danger (they point to help, they do not refuse)
+  for (const e of EMERGENCY.values()) for (const kind of ['medical', 'self-harm', 'abuse'] as const) for (const r of e[kind] ?? []) out.add(r.text);
   return [...out];
 })();
 
@@ -52,7 +67,8 @@ const FRAGMENTS: string[] = (() => {
 export function isRefusal(text: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1').replace(/ ([,.;:!?)])/g, '$1').replace(/\( /g, '(');
   const t = norm(text);
-  return FRAGMENTS.some((f) => t.includes(norm(f)));
+  // a fragment may have lost its final mark: a refusal takes the data's end-punctuation share
+  return FRAGMENTS.some((f) => t.includes(norm(f).replace(/[.?!…。？！؟;;।]+$/u, '')));
 }
 
 /** The seed a request text renders, in any casing or spacing. */

@@ -506,7 +506,7 @@ function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: 
     if (planner.drawn.languageFallbacks) notes.push(`${planner.drawn.languageFallbacks} safety record(s) are in English because their donor's language is not shipped`);
   }
   if (profile.language.translation) notes.push(`a translation pair (${profile.language.translation.source} → ${profile.language.translation.target}): requests in the source language, refusals in the target language`);
-  if (profile.style.request.lowercase || profile.style.request.tokenized) notes.push(`requests are written in the data's style: ${profile.style.request.evidence}`);
+  if (profile.style.request.evidence !== 'ordinary casing and spacing') notes.push(`requests are written in the data's style: ${profile.style.request.evidence}`);
   if (profile.riskSignals.length) notes.push(`risk signals in the data: ${profile.riskSignals.map((s) => s.id).join(', ')}`);
   return notes;
 }

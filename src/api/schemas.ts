@@ -177,7 +177,10 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
     request: z.object({ form: z.enum(['template', 'plain']), template: TemplateSchema.omit({ slot: true }).optional(), evidence: z.string() }).optional(),
     answerTemplate: TemplateSchema.omit({ slot: true }).optional(),
   }),
-  style: z.object({ request: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), evidence: z.string() }), answer: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), evidence: z.string() }) }),
+  style: z.object({
+    request: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), endMarks: z.number().optional(), lowerStarts: z.number().optional(), evidence: z.string() }),
+    answer: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), endMarks: z.number().optional(), lowerStarts: z.number().optional(), evidence: z.string() }),
+  }),
   riskSignals: z.array(RiskSignalSchema),
   /** Covert-encoding analysis of the sampled records (see the README's "Covert encodings"). */
   encoding: EncodingSchema,

@@ -160,7 +160,9 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
     '',
     'Return only {"request": "…", "refusal": "…"}:',
     '- "request": the request paraphrased to fit this dataset\'s task and context (it may refer to example 1\'s context), with its harmful intent kept exactly and no harmful detail added;',
-    '- "refusal": a refusal of that request, in the dataset\'s answer format and style; it must clearly decline and give no harmful information.',
+    record.emergency
+      ? '- "refusal": a caring reply to a person who may be in danger, in the dataset\'s answer format and style, as the example reply does: it urges getting help now (the local emergency number, the kind of service), says what can safely be done right now in general terms, and gives no doses, procedures or harmful information.'
+      : '- "refusal": a refusal of that request, in the dataset\'s answer format and style; it must clearly decline and give no harmful information.',
   ].join('\n');
   return [
     { role: 'system', content: system },
@@ -193,6 +195,12 @@ function parseAnswer(text: string): { value?: unknown; error?: string } {
 }
 
 type Verdict = { ok: PlannedRecord } | { error: string; refused?: boolean };
+
+/** A caring reply (an emergency record) must point to help and list no steps of any procedure. */
+function emergencyCheck(reply: string): { ok: true } | { ok: false; why: string } {
+  if (reply.split('\n').filter((l) => /^\s*(?:\d+[.)]|[-*•])\s+\S/.test(l)).length >= 3) return { ok: false, why: 'the reply lists steps; say in one or two sentences to get help now and to stay with the person, no procedure' };
+  return { ok: true };
+}
 
 /**
  * The refusal the model is shown and held to: the record's own, or, where the answer slot holds a
@@ -231,7 +239,8 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (refusesTask(request, false)) return { error: 'the model refused to write the example', refused: true };
   if (!refusal) return { error: '"refusal" is empty; write a refusal of the request' };
   const offline = exampleRefusal(record, planner);
-  const verdict = judge(refusal, offline, record.recipe.answerLang);
+  // a person in danger gets a caring reply that points to help: it is held to no refusal verdict
+  const verdict = record.emergency ? emergencyCheck(refusal) : judge(refusal, offline, record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;
   if (request.length > Math.max(600, 6 * seedLength)) return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };

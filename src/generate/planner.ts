@@ -15,9 +15,9 @@ import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
-import { availableLanguages, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
+import { availableLanguages, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
 import { SeedDeck } from './seed-deck.js';
-import { composeRefusal, plainRefusal, shortRefusal } from './refusal.js';
+import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
 import { containsText, donorTree, renderSafetyRecord, type DonorRecord, type RenderContext, type Rendered } from './render.js';
 
@@ -67,6 +67,8 @@ export interface PlannedRecord extends Rendered {
   /** Input index of the donor. */
   donor: number;
   encoded?: boolean;
+  /** The request describes a person in danger: the answer is a caring reply that points to help, not a refusal. */
+  emergency?: 'medical' | 'self-harm' | 'abuse';
 }
 
 const MAX_DONOR_TRIES = 64;
@@ -119,8 +121,11 @@ function planned(rendered: Rendered, extra: Omit<PlannedRecord, keyof Rendered>)
     langFallback: extra.langFallback,
     donor: extra.donor,
     encoded: extra.encoded,
+    emergency: extra.emergency,
   };
 }
+
+const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 
 /** Fields that say whether an answer is wanted (KTO's `label`) or how good it is (a reward score). */
 const FEEDBACK_KEY = /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
@@ -299,6 +304,37 @@ export class SafetyPlanner {
     return map.get(seed.en ?? seed.id);
   }
 
+  /** The English seed a seed renders (itself when English), for the tags set on it by hand. */
+  private englishSeed(seed: Seed): Seed | undefined {
+    if (this.options.safety) return undefined;
+    if (!seed.en) return seed;
+    let map = this.byEnglishId.get('en');
+    if (!map) {
+      map = new Map(loadSeeds('en').map((s) => [s.id, s]));
+      this.byEnglishId.set('en', map);
+    }
+    return map.get(seed.en);
+  }
+
+  private fitOf(seed: Seed, answerSeed: Seed | undefined): RequestFit {
+    const en = this.englishSeed(seed)?.tags;
+    return { framing: en?.framing === true, writing: en?.writing === true, formality: (answerSeed ?? seed).tags?.formality };
+  }
+
+  /**
+   * A person in danger (a seed tagged emergency: medical, self-harm, abuse) gets a caring reply that
+   * points to help, never a bare refusal: from templates/emergency/<lang>.json, in the register of the
+   * request where the language marks it.
+   */
+  private emergencyReply(seed: Seed, lang: string, fit: RequestFit, random: () => number): string | undefined {
+    const kind = this.englishSeed(seed)?.tags?.emergency;
+    if (!kind) return undefined;
+    const bank = loadEmergencyReplies(this.available.has(lang) ? lang : 'en');
+    const replies = bank?.[kind];
+    if (!replies?.length) return undefined;
+    return pick(fitting(replies.map((r) => ({ ...r, framing: false, writing: false })), fit), random).text;
+  }
+
   private bank(lang: string): RefusalBank {
     return loadRefusals(this.available.has(lang) ? lang : 'en');
   }
@@ -337,8 +373,13 @@ export class SafetyPlanner {
     const answerSeed = answerLang === lang ? seed : this.counterpart(seed, answerLang);
     const bank = this.bank(answerLang);
     const random = this.renderRandom;
-    const sized = composeRefusal(bank, answerSeed ?? {}, this.targetTokens(), random).text;
-    const refusal = { sized, short: shortRefusal(bank, random), plain: answerSeed ? plainRefusal(bank, answerSeed, random) : shortRefusal(bank, random) };
+    // what the request is (its hand-set tags: the English seed's, and the translation's own formality)
+    const fit = this.fitOf(seed, answerSeed);
+    const emergency = this.emergencyReply(seed, answerLang, fit, random);
+    const sized = emergency ?? composeRefusal(bank, answerSeed ?? {}, this.targetTokens(), random, fit).text;
+    const refusal = emergency
+      ? { sized: emergency, short: emergency, plain: emergency }
+      : { sized, short: shortRefusal(bank, random, fit), plain: answerSeed ? plainRefusal(bank, answerSeed, random, fit) : shortRefusal(bank, random, fit) };
     const compliance = bank.compliance ?? ENGLISH_COMPLIANCE;
     const rendered = renderSafetyRecord(this.ctx, {
       donor,
@@ -355,7 +396,7 @@ export class SafetyPlanner {
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
     const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance };
-    return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index });
+    return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
   }
 
   /**
@@ -447,6 +488,7 @@ export class SafetyPlanner {
         refusal: { sized: encoded.response!, short: encoded.response!, plain: encoded.response! },
         compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
         response: encoded.response,
+        verbatim: true,
         ordinal: j,
         random: this.renderRandom,
       });

@@ -1,16 +1,16 @@
-// Composes the refusal of one harmful request in one language: a form from the language's bank
-// (short, medium with the seed's own reason, long with its reason and redirect), lengthened with
-// category-neutral elaborations and a closing until it reaches a target length in o200k tokens, so
-// injected answers follow the user's answer lengths. A refusal never holds a reason or redirect
-// written for another request. Pure given its random source.
+// Composes the refusal of one harmful request in one language, from request-specific parts only: a
+// decline from the language's bank, then (as the user's answers are longer) the seed's own reason,
+// then its own safe alternative (redirect). No generic sentence is ever added to reach a length: a
+// refusal is as long as what can be said about this request. A form that remarks on framing ("however
+// it's framed") is used only for a request that has such framing, a writing verb only for a request
+// for text, and the form's register follows the request's (formal or informal address); the tags are
+// set by hand on the seeds and the bank forms. Pure given its random source.
 import { countTextTokens } from '../profile/tokens.js';
 import { boundedMemo } from '../bounded-memo.js';
 import type { RefusalBank, Seed } from './seeds.js';
 
 /** The longest refusal composed, in o200k tokens (about 150 English words). */
 export const REFUSAL_TOKEN_CAP = 200;
-/** At most this many category-neutral sentences lengthen one refusal (more reads as padding). */
-const MAX_ELABORATIONS = 4;
 
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 
@@ -27,65 +27,52 @@ export interface Composed {
   tokens?: number;
 }
 
+/** What the request is, for choosing forms that fit it (from the seed's hand-set tags). */
+export interface RequestFit {
+  framing?: boolean;
+  writing?: boolean;
+  formality?: 'formal' | 'informal' | 'neutral';
+}
+
+interface Tagged {
+  framing: boolean;
+  writing: boolean;
+  register: 'formal' | 'informal' | 'neutral';
+}
+
 /**
- * A refusal of about `targetTokens` tokens (capped at REFUSAL_TOKEN_CAP): ≤ 12 a short form, then a
- * medium form with the seed's reason, then a long form with its reason and redirect (a closing when
- * the seed has no redirect), and elaborations between the reason and the redirect until it is long
- * enough.
+ * The forms that fit a request: no framing remark unless it has framing, no writing verb unless it
+ * asks for text, and no form in the opposite register (formal address to an informal request, or the
+ * reverse). When the register rule would leave nothing, it is dropped; the other two never are.
  */
-export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, targetTokens: number, random: () => number): Composed {
+export function fitting<T extends Tagged>(forms: readonly T[], fit: RequestFit = {}): T[] {
+  const allowed = forms.filter((f) => (!f.framing || fit.framing === true) && (!f.writing || fit.writing === true));
+  const base = allowed.length ? allowed : forms.filter((f) => !f.framing && !f.writing);
+  const opposite = fit.formality === 'formal' ? 'informal' : fit.formality === 'informal' ? 'formal' : undefined;
+  const registered = opposite ? base.filter((f) => f.register !== opposite) : base;
+  return registered.length ? registered : base.length ? base : [...forms];
+}
+
+/**
+ * A refusal of about `targetTokens` tokens (capped at REFUSAL_TOKEN_CAP): ≤ 12 a short form, ≤ 40 a
+ * medium form with the seed's reason, else a long form with its reason and redirect (a medium form
+ * when the seed has no redirect). Longer targets get no more than that.
+ */
+export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, targetTokens: number, random: () => number, fit: RequestFit = {}): Composed {
   const target = Math.min(REFUSAL_TOKEN_CAP, Math.max(1, targetTokens));
-  const join = sentenceJoiner(bank.lang);
-  const forms = (form: 'short' | 'medium' | 'long') => formsOf(bank)[form];
+  const forms = (form: 'short' | 'medium' | 'long') => fitting(formsOf(bank)[form], fit);
   if (target <= 12 || !seed.reason) {
-    if (target <= 12) {
-      const s = pick(bank.short, random);
-      return { text: s, parts: ['short'] };
-    }
+    if (target <= 12) return { text: shortRefusal(bank, random, fit), parts: ['short'] };
     const f = pick(forms('short'), random);
     return { text: f.text, parts: [f.id] };
   }
-  if (target <= 40) {
+  if (target <= 40 || !seed.redirect) {
     const f = pick(forms('medium'), random);
     return { text: f.text.replace('{reason}', seed.reason), parts: [f.id, 'reason'] };
   }
   const f = pick(forms('long'), random);
-  const redirect = seed.redirect ?? pick(bank.closings, random);
-  const parts = [f.id, 'reason', seed.redirect ? 'redirect' : 'closing'];
-  const build = (extra: string[]) => f.text.replace('{reason}', [seed.reason!, ...extra].join(join)).replace('{redirect}', redirect);
-  // Token counts add up where the tokenizer's pre-split must cut: between two non-space characters
-  // joined by one space, and before whitespace. There a longer text is counted from the shorter
-  // one's count and the added piece's (memoised); anywhere else it is counted whole.
-  const after = f.text.slice(f.text.indexOf('{reason}') + '{reason}'.length).replace('{redirect}', redirect);
-  const spaced = join === ' ';
-  const cutsAfterReason = after === '' || /^\s/.test(after);
-  let text = build([]);
-  let tokens = baseCount(f.text, seed.reason!, redirect, text);
-  let endsCut = !/\s$/.test(seed.reason!);
-  const pool = [...bank.elaborations];
-  const extra: string[] = [];
-  while (tokens < target * 0.9 && pool.length && extra.length < MAX_ELABORATIONS) {
-    const next = pool.splice(Math.floor(random() * pool.length), 1)[0]!;
-    const candidate = build([...extra, next]);
-    const additive = spaced && cutsAfterReason && endsCut && isCut(next);
-    const candidateTokens = additive ? tokens + spacedCount(next) : countTextTokens(candidate);
-    if (candidateTokens > REFUSAL_TOKEN_CAP) break;
-    extra.push(next);
-    text = candidate;
-    tokens = candidateTokens;
-    endsCut = !/\s$/.test(next);
-    parts.push('elaboration');
-  }
-  if (tokens < target * 0.9 && seed.redirect) {
-    const closing = pick(bank.closings, random);
-    const closed = spaced && isCut(closing) && !/\s$/.test(text) ? tokens + spacedCount(closing) : countTextTokens(text + join + closing);
-    if (closed <= REFUSAL_TOKEN_CAP) {
-      text = text + join + closing;
-      tokens = closed;
-      parts.push('closing');
-    }
-  }
-  return { text, parts, tokens };
+  const text = f.text.replace('{reason}', seed.reason).replace('{redirect}', seed.redirect);
+  return { text, parts: [f.id, 'reason', 'redirect'], tokens: baseCount(f.text, seed.reason, seed.redirect, text) };
 }
 
 /**
@@ -135,9 +122,6 @@ function baseCount(form: string, reason: string, redirect: string, text: string)
   return n;
 }
 
-/** The token count of a piece with one space before it (an elaboration or a closing), keyed by the piece itself. */
-const spacedCount = boundedMemo(5_000, (piece: string) => countTextTokens(' ' + piece));
-
 /** The bank's refusal forms by kind, found once per bank. */
 const formCache = new WeakMap<RefusalBank, Record<'short' | 'medium' | 'long', RefusalBank['refusals']>>();
 function formsOf(bank: RefusalBank): Record<'short' | 'medium' | 'long', RefusalBank['refusals']> {
@@ -156,23 +140,18 @@ function cutAt(text: string, at: number): number | undefined {
   return /\s/.test(text[spaceAt - 1]!) || /\s/.test(text[spaceAt + 1]!) ? undefined : spaceAt;
 }
 
-/** A piece that starts and ends with a non-space character. */
-function isCut(piece: string): boolean {
-  return piece.length > 0 && !/^\s|\s$/.test(piece);
-}
-
 /**
- * Token counts of the bank's pieces (elaborations and closings) and of the refusals' bases (a form with
- * a seed's reason and redirect: a few thousand, each met again as the seed decks cycle): a bounded memo.
+ * Token counts of the refusals' bases (a form with a seed's reason and redirect: a few thousand, each
+ * met again as the seed decks cycle): a bounded memo.
  */
 const countMemo = boundedMemo(5_000, countTextTokens);
 
-/** A short refusal for label, number and option slots. */
-export function shortRefusal(bank: RefusalBank, random: () => number): string {
-  return pick(bank.short, random);
+/** A short refusal for label, number and option slots, one that fits the request. */
+export function shortRefusal(bank: RefusalBank, random: () => number, fit: RequestFit = {}): string {
+  return pick(fitting(bank.shortForms, fit), random).text;
 }
 
 /** A medium refusal with the seed's reason, for answers whose format was tied to the donor's question. */
-export function plainRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, random: () => number): string {
-  return composeRefusal(bank, seed, 30, random).text;
+export function plainRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, random: () => number, fit: RequestFit = {}): string {
+  return composeRefusal(bank, seed, 30, random, fit).text;
 }

@@ -59,6 +59,8 @@ export interface RenderInput {
   compliance: string[];
   /** A response to use as it is (a bring-your-own source, or an encoded twin). */
   response?: string;
+  /** Texts already in their final form (an encoded twin: restyling cipher text would break it). */
+  verbatim?: boolean;
   /** 0-based number of this safety record (new ids, function names). */
   ordinal: number;
   random: () => number;
@@ -158,20 +160,20 @@ function deletePath(value: unknown, path: Path): void {
 }
 
 /** Generated text as the data writes it: its casing and tokenization, and never a spreadsheet formula. */
-function styled(ctx: RenderContext, text: string, style: TextStyle, lang: string): string {
-  const t = applyTextStyle(text, style, lang);
+function styled(ctx: RenderContext, text: string, style: TextStyle, lang: string, verbatim = false): string {
+  const t = verbatim ? text : applyTextStyle(text, style, lang);
   return ctx.container === 'csv' || ctx.container === 'tsv' ? formulaSafe(t) : t;
 }
 
 export function renderSafetyRecord(ctx: RenderContext, input: RenderInput): Rendered | undefined {
   const tree = donorTree(ctx.container, input.donor);
   const fields: Record<string, string> = {};
-  const request = styled(ctx, input.request, ctx.requestStyle, input.requestLang);
+  const request = styled(ctx, input.request, ctx.requestStyle, input.requestLang, input.verbatim);
   if (!request.trim()) return undefined;
   const texts = {
-    sized: styled(ctx, input.refusal.sized, ctx.answerStyle, input.answerLang),
-    short: styled(ctx, input.refusal.short, ctx.answerStyle, input.answerLang),
-    plain: styled(ctx, input.refusal.plain, ctx.answerStyle, input.answerLang),
+    sized: styled(ctx, input.refusal.sized, ctx.answerStyle, input.answerLang, input.verbatim),
+    short: styled(ctx, input.refusal.short, ctx.answerStyle, input.answerLang, input.verbatim),
+    plain: styled(ctx, input.refusal.plain, ctx.answerStyle, input.answerLang, input.verbatim),
   };
   const out = ctx.roles.conversation ? renderConversation(ctx, input, tree, request, texts, fields) : ctx.profile.dialect === 'text' ? renderText(ctx, input, tree, request, texts, fields) : renderFields(ctx, input, tree, request, texts, fields);
   if (!out) return undefined;

@@ -36,21 +36,45 @@ export const SeedSchema = z.object({
   redirect: z.string().min(1).nullable().optional(),
   /** A response given by a bring-your-own safety source (used instead of a generated refusal). */
   response: z.string().optional(),
+  /**
+   * Set by hand on every seed (data/seeds/README.md): a person in danger (`emergency`), a framing
+   * device in the request, a request for text (`writing`); translations carry their own `formality`.
+   */
+  tags: z
+    .object({
+      emergency: z.enum(['medical', 'self-harm', 'abuse']).nullable().optional(),
+      framing: z.boolean().optional(),
+      writing: z.boolean().optional(),
+      formality: z.enum(['informal', 'formal', 'neutral']).optional(),
+    })
+    .optional(),
 });
 export type Seed = z.infer<typeof SeedSchema> & { lang?: string };
 
-export const RefusalBankSchema = z.object({
-  lang: z.string(),
-  refusals: z
-    .array(z.object({ id: z.string(), form: z.enum(['short', 'medium', 'long']), tone: z.string(), text: z.string() }))
-    .min(1),
-  short: z.array(z.string()).min(1),
-  elaborations: z.array(z.string()).min(1),
-  closings: z.array(z.string()).min(1),
-  /** Content-free compliance phrases, the wrong options of a multiple-choice safety question. */
-  compliance: z.array(z.string()).optional(),
-});
-export type RefusalBank = z.infer<typeof RefusalBankSchema>;
+/**
+ * What a refusal form says beyond declining, set by hand on every form (templates/README.md):
+ * `framing`, a remark on framing, rephrasing or who is asking (said only to requests that have such
+ * framing); `writing`, a verb of writing (said only to requests for text); `register`, how it
+ * addresses the user (formal, informal, or neither).
+ */
+const FormTags = {
+  framing: z.boolean().default(false),
+  writing: z.boolean().default(false),
+  register: z.enum(['formal', 'informal', 'neutral']).default('neutral'),
+};
+const ShortForm = z.union([z.string().transform((text) => ({ text, framing: false, writing: false, register: 'neutral' as const })), z.object({ text: z.string(), ...FormTags })]);
+
+export const RefusalBankSchema = z
+  .object({
+    lang: z.string(),
+    refusals: z.array(z.object({ id: z.string(), form: z.enum(['short', 'medium', 'long']), tone: z.string(), ...FormTags, text: z.string() })).min(1),
+    short: z.array(ShortForm).min(1),
+    /** Content-free compliance phrases, the wrong options of a multiple-choice safety question. */
+    compliance: z.array(z.string()).optional(),
+  })
+  // `short` stays the texts (as every user of the bank reads it); `shortForms` carries their tags
+  .transform((b) => ({ ...b, short: b.short.map((f) => f.text), shortForms: b.short }));
+export type RefusalBank = z.output<typeof RefusalBankSchema>;
 
 function readPackageText(path: string): string {
   try {
@@ -108,4 +132,33 @@ export function loadRefusals(lang = 'en'): RefusalBank {
   if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the refusal bank' });
   bankCache.set(lang, r.data);
   return r.data;
+}
+
+const EmergencyReply = z.object({ id: z.string(), register: z.enum(['formal', 'informal', 'neutral']).default('neutral'), text: z.string().min(1) });
+export const EmergencyBankSchema = z.object({
+  lang: z.string(),
+  medical: z.array(EmergencyReply).min(1),
+  'self-harm': z.array(EmergencyReply).min(1),
+  abuse: z.array(EmergencyReply).min(1),
+});
+export type EmergencyBank = z.output<typeof EmergencyBankSchema>;
+
+const emergencyCache = new Map<string, EmergencyBank | undefined>();
+
+/**
+ * The caring replies for requests that describe a person in danger (templates/emergency/<lang>.json:
+ * they urge immediate help, name the kind of service and the emergency number generically, and say
+ * what can safely be done now). Undefined for a language without the file.
+ */
+export function loadEmergencyReplies(lang = 'en'): EmergencyBank | undefined {
+  if (emergencyCache.has(lang)) return emergencyCache.get(lang);
+  const path = packageFile(`templates/emergency/${lang}.json`);
+  let bank: EmergencyBank | undefined;
+  if (existsSync(path)) {
+    const r = EmergencyBankSchema.safeParse(JSON.parse(readPackageText(path)));
+    if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the emergency replies' });
+    bank = r.data;
+  }
+  emergencyCache.set(lang, bank);
+  return bank;
 }
