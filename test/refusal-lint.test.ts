@@ -60,6 +60,38 @@ describe('the refusal lint', () => {
     });
   }
 
+  for (const lang of LANGS) {
+    it(`${lang}: no sentence and no 6-word sequence is shared by more than 5% of the language's refusals (request words masked)`, () => {
+      const bank = loadRefusals(lang);
+      const refusals: { text: string; request: string }[] = [];
+      for (const s of SEEDS.filter((x) => x.lang === lang && x.split === 'train')) {
+        const en = EN_TAGS.get(s.en ?? s.id)!;
+        if (en.emergency) continue;
+        const fit = { framing: en.framing, writing: en.writing, formality: (s as { tags?: { formality?: 'formal' | 'informal' | 'neutral' } }).tags?.formality };
+        for (const target of [8, 25, 60, 120, 200]) refusals.push({ text: composeRefusal(bank, s as Seed, target, seedrandom(`lint:${s.id}:${target}`), fit).text, request: s.request });
+      }
+      const norm = (t: string, request: string) => {
+        const words = new Set(request.toLowerCase().split(/[^\p{L}\p{M}\p{N}']+/u).filter((w) => w.length > 2));
+        return t.toLowerCase().replace(/[^\p{L}\p{M}\p{N}'\s]/gu, ' ').split(/\s+/).filter(Boolean).map((w) => (words.has(w) ? '_' : w));
+      };
+      const sentenceCount = new Map<string, number>();
+      const gramCount = new Map<string, number>();
+      for (const r of refusals) {
+        const sentences = new Set(r.text.split(/(?<=[.!?。！？؟।])\s*/u).map((x) => norm(x, r.request).join(' ')).filter(Boolean));
+        for (const x of sentences) sentenceCount.set(x, (sentenceCount.get(x) ?? 0) + 1);
+        const w = norm(r.text, r.request);
+        const grams = new Set<string>();
+        // a sequence of mostly the request's own (masked) words is the request's content, not stock phrasing
+        for (let i = 0; i + 6 <= w.length; i++) if (w.slice(i, i + 6).filter((x) => x === '_').length < 4) grams.add(w.slice(i, i + 6).join(' '));
+        for (const g of grams) gramCount.set(g, (gramCount.get(g) ?? 0) + 1);
+      }
+      const limit = 0.05 * refusals.length;
+      const over = [...sentenceCount].filter(([, n]) => n > limit).map(([x, n]) => `sentence "${x}" in ${n} of ${refusals.length}`);
+      const overGrams = [...gramCount].filter(([, n]) => n > limit).map(([x, n]) => `6 words "${x}" in ${n} of ${refusals.length}`);
+      expect([...over, ...overGrams].slice(0, 8)).toEqual([]);
+    });
+  }
+
   it('every language has caring replies of each kind, and some name an emergency number', () => {
     for (const lang of LANGS) {
       const e = EMERGENCY.get(lang)!;

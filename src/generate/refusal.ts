@@ -122,12 +122,23 @@ function baseCount(form: string, reason: string, redirect: string, text: string)
   return n;
 }
 
-/** The bank's refusal forms by kind, found once per bank. */
+/**
+ * The bank's refusal forms by kind, found once per bank. Medium and long forms are the bank's own
+ * plus one made of each short refusal followed by the reason (and the redirect): a decline sentence
+ * of its own, so no one opening sentence carries a large share of a language's refusals.
+ */
 const formCache = new WeakMap<RefusalBank, Record<'short' | 'medium' | 'long', RefusalBank['refusals']>>();
 function formsOf(bank: RefusalBank): Record<'short' | 'medium' | 'long', RefusalBank['refusals']> {
   let f = formCache.get(bank);
   if (!f) {
-    f = { short: bank.refusals.filter((r) => r.form === 'short'), medium: bank.refusals.filter((r) => r.form === 'medium'), long: bank.refusals.filter((r) => r.form === 'long') };
+    const join = sentenceJoiner(bank.lang);
+    const made = (kind: 'medium' | 'long') =>
+      bank.shortForms.map((s, i) => ({ id: `${bank.lang}-${kind === 'medium' ? 'sm' : 'sl'}${String(i + 1).padStart(2, '0')}`, form: kind, tone: 'short decline', framing: s.framing, writing: s.writing, register: s.register, text: kind === 'medium' ? `${s.text}${join}{reason}` : `${s.text}${join}{reason}${join}{redirect}` }));
+    f = {
+      short: bank.refusals.filter((r) => r.form === 'short'),
+      medium: [...bank.refusals.filter((r) => r.form === 'medium'), ...made('medium')],
+      long: [...bank.refusals.filter((r) => r.form === 'long'), ...made('long')],
+    };
     formCache.set(bank, f);
   }
   return f;
