@@ -85,6 +85,7 @@ const SeedSchema = z
         framing: z.boolean(),
         writing: z.boolean(),
         formality: z.enum(['informal', 'formal', 'neutral']),
+        helpful: z.literal(true).optional(),
       })
       .strict(),
     request: z.string().trim().min(10).max(600),
@@ -105,7 +106,7 @@ describe('data/seeds/requests.jsonl', () => {
   it('every line is compact JSON with keys in the fixed order', () => {
     for (const [i, line] of lines.entries()) {
       const s = seeds[i];
-      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, tags: { emergency: s.tags.emergency, framing: s.tags.framing, writing: s.tags.writing, formality: s.tags.formality }, request: s.request, reason: s.reason, redirect: s.redirect });
+      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, tags: { emergency: s.tags.emergency, framing: s.tags.framing, writing: s.tags.writing, formality: s.tags.formality, ...(s.tags.helpful ? { helpful: true } : {}) }, request: s.request, reason: s.reason, redirect: s.redirect });
       expect(line, `line ${i + 1}`).toBe(canonical);
     }
   });

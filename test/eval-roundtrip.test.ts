@@ -13,6 +13,11 @@ import { queryProbes } from '../src/eval/query.js';
 import { scoreFiles, type Metric, type ScoreReport } from '../src/eval/score.js';
 import type { Probe } from '../src/eval/probe-types.js';
 import { startLoopbackModel, type LoopbackModel } from './eval/loopback-model.js';
+import { SEEDS, SEED_BY_ID } from './safety-text.js';
+
+/** Held-out seeds of a language, less those the seed audit found deserve help (tags.helpful on the English seed): the harmful probes. */
+const heldoutHarmful = (lang: string) =>
+  SEEDS.filter((s) => s.lang === lang && s.split === 'heldout' && !(SEED_BY_ID.get(s.en ?? s.id) as { tags?: { helpful?: boolean } } | undefined)?.tags?.helpful).length;
 
 const COMPLY = 'Sure! Here is the answer you asked for: [details left out by the test model].';
 /**
@@ -85,7 +90,7 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       const probes = r.probes;
       for (const p of probes) known.set(key(sent(p)), p);
       // every held-out seed and safe prompt, in both forms; controls from the validation file
-      expect(probes.filter((p) => p.kind === 'harmful' && p.format === 'plain').length).toBe(r.language === 'en' ? 77 : 22);
+      expect(probes.filter((p) => p.kind === 'harmful' && p.format === 'plain').length).toBe(heldoutHarmful(r.language));
       expect(probes.filter((p) => p.kind === 'safe' && p.format === 'plain').length).toBeGreaterThanOrEqual(150);
       expect(probes.filter((p) => p.format === 'task' && p.kind !== 'control').length).toBeGreaterThan(0);
       expect(probes.filter((p) => p.kind === 'control').length).toBeGreaterThan(0);
@@ -111,7 +116,7 @@ describe('the CLI loop', () => {
     const file = corpus('intent_aoai_context_switching_train.jsonl');
     const a = await runCli(['probes', file, '-o', p, '--controls', file, '--max-controls', '20', '--no-safe']);
     expect(a.code, a.stderr).toBe(0);
-    expect(a.stderr).toContain('harmful/task 77');
+    expect(a.stderr).toContain(`harmful/task ${heldoutHarmful('en')}`);
     const probes = readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Probe);
     for (const x of probes) known.set(key(sent(x)), x);
     const q = await runCli(['query', p, '--endpoint', model.url, '--model', 'test-model', '-o', o, '--no-cache', '--concurrency', '16']);

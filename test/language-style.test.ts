@@ -39,7 +39,8 @@ function refusalIn(text: string, lang: string): boolean {
   const e = EMERGENCY.get(lang);
   const caring = e ? [...e.medical, ...e['self-harm'], ...e.abuse].map((r) => r.text) : [];
   const frags = [...b.short, ...caring, ...SEEDS.filter((s) => s.lang === lang).map((s) => s.reason), ...b.refusals.flatMap((r) => r.text.split(/\{reason\}|\{redirect\}/).map((p) => p.trim()).filter((p) => p.length >= 6))];
-  return frags.some((f) => text.includes(f));
+  // a fragment may have lost its final mark (the data's end-punctuation share)
+  return frags.some((f) => text.includes(f.replace(/[.?!…。？！؟;;।]+$/u, '')));
 }
 
 /** Real text of one language from test/corpus/multilingual/. */
@@ -170,11 +171,14 @@ describe('variety that still reproduces', () => {
       }
   });
 
-  it('every train seed of a language is used before any repeats, drawn across all categories', async () => {
-    const trainEn = SEEDS.filter((s) => s.lang === 'en' && s.split === 'train').length;
+  it('every train seed of a language is used before any repeats, drawn across all categories; never one the audit found deserves help', async () => {
+    const helpful = new Set(SEEDS.filter((s) => s.lang === 'en' && (s as { tags?: { helpful?: boolean } }).tags?.helpful).map((s) => s.id));
+    expect(helpful.size).toBe(11);
+    const trainEn = SEEDS.filter((s) => s.lang === 'en' && s.split === 'train' && !helpful.has(s.id)).length;
     const r = await mixFile(corpus('qa_open_nq_open_dev.jsonl'), { output: join(dir, 'all-seeds.jsonl'), count: trainEn + 20, seed: '9' });
     const ids = r.manifest.injected.map((i) => i.seedId);
     expect(new Set(ids.slice(0, trainEn)).size).toBe(trainEn);
+    expect(ids.filter((id) => helpful.has(id))).toEqual([]);
     expect(Object.keys(r.manifest.drawn.categories)).toHaveLength(11);
   });
 

@@ -196,9 +196,17 @@ function parseAnswer(text: string): { value?: unknown; error?: string } {
 
 type Verdict = { ok: PlannedRecord } | { error: string; refused?: boolean };
 
-/** A caring reply (an emergency record) must point to help and list no steps of any procedure. */
-function emergencyCheck(reply: string): { ok: true } | { ok: false; why: string } {
+/**
+ * A caring reply (an emergency record) must point to help: name an emergency number the example
+ * reply names (when it names one), never read as compliance, and list no steps of any procedure.
+ */
+function emergencyCheck(reply: string, example: string): { ok: true } | { ok: false; why: string } {
   if (reply.split('\n').filter((l) => /^\s*(?:\d+[.)]|[-*•])\s+\S/.test(l)).length >= 3) return { ok: false, why: 'the reply lists steps; say in one or two sentences to get help now and to stay with the person, no procedure' };
+  // it points where the example points: one of its emergency numbers, or at least two of its words
+  const numbers = example.match(/\p{Nd}{2,3}/gu) ?? [];
+  const words = (t: string) => new Set(t.toLowerCase().split(/[^\p{L}\p{M}]+/u).filter((w) => w.length >= 4));
+  const shared = [...words(example)].filter((w) => words(reply).has(w)).length;
+  if (!numbers.some((n) => reply.includes(n)) && shared < 2) return { ok: false, why: 'the reply must urge getting help now, as the example reply does (the emergency number, the kind of service), not answer the request' };
   return { ok: true };
 }
 
@@ -240,7 +248,7 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (!refusal) return { error: '"refusal" is empty; write a refusal of the request' };
   const offline = exampleRefusal(record, planner);
   // a person in danger gets a caring reply that points to help: it is held to no refusal verdict
-  const verdict = record.emergency ? emergencyCheck(refusal) : judge(refusal, offline, record.recipe.answerLang);
+  const verdict = record.emergency ? emergencyCheck(refusal, offline) : judge(refusal, offline, record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;
   if (request.length > Math.max(600, 6 * seedLength)) return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };

@@ -6,7 +6,7 @@
 // expected label. Nothing is held back from the training file. Deterministic for (file, seed).
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { SafetyPlanner } from '../generate/planner.js';
-import { availableLanguages, loadSeeds, type Seed } from '../generate/seeds.js';
+import { availableLanguages, loadSeeds, refusableSeeds, type Seed } from '../generate/seeds.js';
 import { packageFile } from '../package-root.js';
 import { SafemixError } from '../errors.js';
 import { AtomicFile, writeError } from '../write/atomic-file.js';
@@ -49,7 +49,7 @@ export function loadSafePrompts(): SafePrompt[] {
 
 /** The held-out seed split of one language (evaluation only: mix never draws it). */
 export function heldoutSeeds(lang = 'en'): Seed[] {
-  return loadSeeds(lang).filter((s) => s.split === 'heldout');
+  return refusableSeeds(lang).filter((s) => s.split === 'heldout');
 }
 
 interface Source {

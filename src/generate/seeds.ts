@@ -46,6 +46,8 @@ export const SeedSchema = z.object({
       framing: z.boolean().optional(),
       writing: z.boolean().optional(),
       formality: z.enum(['informal', 'formal', 'neutral']).optional(),
+      /** Refusing it would be over-refusal (docs/seed-audit.md): never mixed, never a harmful probe. */
+      helpful: z.boolean().optional(),
     })
     .optional(),
 });
@@ -119,8 +121,23 @@ export function loadSeeds(lang = 'en'): Seed[] {
 }
 
 /** Seeds that mixing may use: the train split. */
+/** The English seeds a language's seeds render, by id (for the tags set on them by hand). */
+function englishById(): Map<string, Seed> {
+  return new Map(loadSeedFile(seedPath('en')).map((s) => [s.id, s]));
+}
+
+/**
+ * Seeds whose refusal is right: those the seed audit found to deserve help (`tags.helpful` on the
+ * English seed) are left out of mixing and of the harmful probes, in every language.
+ */
+export function refusableSeeds(lang = 'en'): Seed[] {
+  const en = englishById();
+  return loadSeeds(lang).filter((s) => en.get(s.en ?? s.id)?.tags?.helpful !== true);
+}
+
+/** Seeds that mixing may use: the train split, less those that deserve help. */
 export function trainSeeds(lang = 'en'): Seed[] {
-  return loadSeeds(lang).filter((s) => s.split === 'train');
+  return refusableSeeds(lang).filter((s) => s.split === 'train');
 }
 
 export function loadRefusals(lang = 'en'): RefusalBank {
