@@ -91,7 +91,8 @@ function at(v: unknown, path: string): unknown {
   return cur;
 }
 
-const CHANGEABLE = /^(request|answer|options|id|sections|request and answer)/;
+// the stub's function name is made from the request's words, so it follows the paraphrased request
+const CHANGEABLE = /^(request|answer|options|id|sections|request and answer|the stub's function name)/;
 
 function scriptsFor(offline: MixResult, rotate: number) {
   const byRequest = new Map<string, Kind[]>();

@@ -325,7 +325,7 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
   const donorAnswer = ans ? getPath(tree, ans.path) : undefined;
   let refusal = '';
   if (roles.code) {
-    const code = codeRecord(roles.code.language, request, input.response ?? texts.short, input.ordinal, donorRequest);
+    const code = codeRecord(roles.code.language, request, input.response ?? texts.short, donorRequest);
     if (!code) return undefined;
     setPath(tree, req.path, code.stub);
     fields[req.key] = `request: a ${roles.code.language} stub holding the request`;
