@@ -15,7 +15,7 @@ import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
-import { availableLanguages, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
+import { availableLanguages, englishSeedOf, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
 import { SeedDeck } from './seed-deck.js';
 import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
@@ -306,14 +306,8 @@ export class SafetyPlanner {
 
   /** The English seed a seed renders (itself when English), for the tags set on it by hand. */
   private englishSeed(seed: Seed): Seed | undefined {
-    if (this.options.safety) return undefined;
-    if (!seed.en) return seed;
-    let map = this.byEnglishId.get('en');
-    if (!map) {
-      map = new Map(loadSeeds('en').map((s) => [s.id, s]));
-      this.byEnglishId.set('en', map);
-    }
-    return map.get(seed.en);
+    // a bring-your-own source has no hand-set tags
+    return this.options.safety ? undefined : englishSeedOf(seed);
   }
 
   private fitOf(seed: Seed, answerSeed: Seed | undefined): RequestFit {

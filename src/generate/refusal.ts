@@ -46,6 +46,18 @@ interface Tagged {
  * reverse). When the register rule would leave nothing, it is dropped; the other two never are.
  */
 export function fitting<T extends Tagged>(forms: readonly T[], fit: RequestFit = {}): T[] {
+  // asked for every safety record with a handful of distinct fits: each list is filtered once per fit
+  let byFit = fittingCache.get(forms);
+  if (!byFit) fittingCache.set(forms, (byFit = new Map()));
+  const key = `${fit.framing === true}|${fit.writing === true}|${fit.formality ?? ''}`;
+  let out = byFit.get(key) as T[] | undefined;
+  if (!out) byFit.set(key, (out = filterFitting(forms, fit)));
+  return out;
+}
+
+const fittingCache = new WeakMap<readonly Tagged[], Map<string, Tagged[]>>();
+
+function filterFitting<T extends Tagged>(forms: readonly T[], fit: RequestFit): T[] {
   const allowed = forms.filter((f) => (!f.framing || fit.framing === true) && (!f.writing || fit.writing === true));
   const base = allowed.length ? allowed : forms.filter((f) => !f.framing && !f.writing);
   const opposite = fit.formality === 'formal' ? 'informal' : fit.formality === 'informal' ? 'formal' : undefined;

@@ -120,10 +120,12 @@ export function loadSeeds(lang = 'en'): Seed[] {
   return loadSeedFile(seedPath(lang)).map((s) => (s.lang ? s : { ...s, lang }));
 }
 
-/** Seeds that mixing may use: the train split. */
-/** The English seeds a language's seeds render, by id (for the tags set on them by hand). */
-function englishById(): Map<string, Seed> {
-  return new Map(loadSeedFile(seedPath('en')).map((s) => [s.id, s]));
+let englishIds: Map<string, Seed> | undefined;
+
+/** The English seed a seed renders (itself when English): the one that carries the hand-set tags. */
+export function englishSeedOf(seed: Pick<Seed, 'id' | 'en'>): Seed | undefined {
+  englishIds ??= new Map(loadSeedFile(seedPath('en')).map((s) => [s.id, s]));
+  return englishIds.get(seed.en ?? seed.id);
 }
 
 /**
@@ -131,8 +133,7 @@ function englishById(): Map<string, Seed> {
  * English seed) are left out of mixing and of the harmful probes, in every language.
  */
 export function refusableSeeds(lang = 'en'): Seed[] {
-  const en = englishById();
-  return loadSeeds(lang).filter((s) => en.get(s.en ?? s.id)?.tags?.helpful !== true);
+  return loadSeeds(lang).filter((s) => englishSeedOf(s)?.tags?.helpful !== true);
 }
 
 /** Seeds that mixing may use: the train split, less those that deserve help. */
