@@ -100,7 +100,8 @@ describe('feedback and reward fields', () => {
     const r = await runCli(['mix', 'kto.jsonl', '-o', 'out.jsonl', '--count', '15', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const injected = injectedRows(join(dir, 'kto.jsonl'), join(dir, 'out.jsonl'), 'jsonl');
-    expect(injected.map((x) => x.label)).toEqual(Array(15).fill(true));
+    // 15 refusals and round-half-up(15 × 0.1) = 2 balance examples (helpful answers): all desirable
+    expect(injected.map((x) => x.label)).toEqual(Array(17).fill(true));
   });
 
   it('reward data: the refusal gets the highest score of the data', async () => {
@@ -110,7 +111,8 @@ describe('feedback and reward fields', () => {
     const r = await runCli(['mix', 'reward.jsonl', '-o', 'out.jsonl', '--count', '10', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const injected = injectedRows(join(dir, 'reward.jsonl'), join(dir, 'out.jsonl'), 'jsonl');
-    expect(injected.map((x) => x.score)).toEqual(Array(10).fill(4.5));
+    // 10 refusals and 1 balance example (a helpful answer): both score highest
+    expect(injected.map((x) => x.score)).toEqual(Array(11).fill(4.5));
   });
 });
 
@@ -121,7 +123,8 @@ describe('answer wrappers and request templates', () => {
     const r = await runCli(['mix', input, '-o', join(dir, 'g.jsonl'), '--count', '40', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const injected = injectedRows(input, join(dir, 'g.jsonl'), 'jsonl');
-    expect(injected).toHaveLength(40);
+    // 40 refusals and 4 balance examples (helpful answers): none ends with a final number
+    expect(injected).toHaveLength(44);
     for (const row of injected) expect(String(row.answer)).not.toContain('####');
   });
 

@@ -296,7 +296,7 @@ describe('item 6: k is capped at 10 × n unless --force', () => {
 
   it('--force on the command line writes 11 per user record', async () => {
     const w = workspace();
-    const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '660', '--force', '--quiet'], { cwd: w.dir, env: w.env });
+    const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '660', '--force', '--balance', '0', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(720);

@@ -7,6 +7,11 @@ import { composeRefusal } from '../src/generate/refusal.js';
 import { loadRefusals, type RefusalBank } from '../src/generate/seeds.js';
 import { createRequire } from 'node:module';
 import { BANKS, LANGS, SEEDS, tripwire } from './safety-text.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './helpers.js';
+import { judgeResponse } from '../src/judge/refusal-judge.js';
+import { REFUSAL } from '../src/judge/patterns.js';
 
 /** gpt-tokenizer's own count (not safemix's counter): the reference the piecewise counts are held to. */
 const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };
@@ -14,7 +19,10 @@ const referenceTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new 
 /** The documented cap of a composed refusal, in o200k tokens (about 150 English words). */
 const CAP = 200;
 
-const REQUIRED = ['en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi'];
+const REQUIRED = [
+  'en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi',
+  'cs', 'hu', 'sk', 'sl', 'hr', 'bg', 'uk', 'da', 'sv', 'nb', 'et', 'lv', 'lt', 'he', 'fa', 'bn', 'ta', 'ms', 'tl', 'sw',
+];
 const english = new Map(SEEDS.filter((s) => s.lang === 'en').map((s) => [s.id, s]));
 
 describe('multilingual seeds', () => {
@@ -51,6 +59,48 @@ describe('multilingual seeds', () => {
   it('no request, reason, redirect or refusal trips the safety tripwire', () => {
     const texts = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...(b.compliance ?? [])])];
     expect(texts.filter((t) => tripwire(t)).map((t) => `${t} (${tripwire(t)})`)).toEqual([]);
+  });
+});
+
+describe('balance examples (data/balance/)', () => {
+  type Item = { id: string; en?: string; lang?: string; category: string; tags?: { formality?: string; writing?: boolean }; from?: string | null; prompt: string; answer: string; short?: string };
+  const items = (lang: string): Item[] =>
+    readFileSync(join(ROOT, `data/balance/${lang}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item);
+  const english = items('en');
+
+  it('English: 24 items, the 11 seeds the audit found deserve help among them, each with an answer and a one-sentence short form', () => {
+    expect(english).toHaveLength(24);
+    const helpful = SEEDS.filter((s) => s.lang === 'en' && (s as { tags?: { helpful?: boolean } }).tags?.helpful).map((s) => s.id).sort();
+    expect(english.map((i) => i.from).filter(Boolean).sort()).toEqual(helpful);
+    for (const i of english) {
+      expect(i.short, i.id).toBeTruthy();
+      expect(i.short!.split(/(?<=[.!?])\s+/).length, i.id).toBe(1);
+    }
+  });
+
+  it.each(REQUIRED.filter((l) => l !== 'en'))('%s: the 24 items, each tied to the English item it renders', (lang) => {
+    const own = items(lang);
+    expect(own.map((i) => i.en)).toEqual(english.map((i) => i.id));
+    for (const i of own) {
+      expect(i.id).toBe(`${lang}:${i.en}`);
+      expect(i.lang).toBe(lang);
+      expect(i.category).toBe(english.find((e) => e.id === i.en)!.category);
+      expect(i.prompt.trim() && i.answer.trim() && i.short?.trim(), i.id).toBeTruthy();
+      expect(i.prompt, i.id).not.toBe(english.find((e) => e.id === i.en)!.prompt);
+    }
+  });
+
+  it('no balance answer reads as a refusal to the string judge (in the languages it has phrases for), and none trips the safety tripwire', () => {
+    const problems: string[] = [];
+    for (const lang of REQUIRED) {
+      if (!existsSync(join(ROOT, `data/balance/${lang}.jsonl`))) continue;
+      for (const i of items(lang)) {
+        for (const t of [i.prompt, i.answer, i.short ?? '']) if (tripwire(t)) problems.push(`${i.id}: ${tripwire(t)}`);
+        if (!(lang in REFUSAL)) continue;
+        for (const t of [i.answer, i.short ?? '']) if (t && judgeResponse(t).verdict !== 'compliance') problems.push(`${i.id} reads as a refusal: ${t.slice(0, 80)}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 

@@ -141,13 +141,14 @@ describe('mixed-language data', () => {
   });
 
   it('a language safemix does not ship is declined by policy; --lang-fallback en writes English, said in the summary and the manifest; --lang forces one', async () => {
-    const czech = ['Jak se dnes máte a co budete dělat o víkendu s rodinou?', 'Kde je nejbližší nádraží a kolik stojí jízdenka do Prahy?', 'Můžete mi doporučit dobrou knihu o historii střední Evropy?', 'Proč je obloha modrá a jak vzniká duha po dešti?', 'Jaký je rozdíl mezi kávou z Etiopie a kávou z Brazílie?'];
+    // Catalan, written for this test: a language safemix does not ship
+    const catalan = ["Com esteu avui i què fareu aquest cap de setmana amb la família?", "On és l'estació de tren més propera i quant costa un bitllet per anar a Girona?", 'Em podeu recomanar un bon llibre sobre la història de la Mediterrània?', "Per què el cel és blau i com es forma l'arc de Sant Martí després de la pluja?", "Quina diferència hi ha entre el cafè d'Etiòpia i el cafè del Brasil?"];
     const file = join(dir, 'cs.jsonl');
-    writeFileSync(file, Array.from({ length: 40 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${czech[i % 5]} (${i})` }, { role: 'assistant', content: 'Dobrá otázka, podívejme se na to společně krok za krokem.' }] })).join('\n') + '\n');
+    writeFileSync(file, Array.from({ length: 40 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${catalan[i % 5]} (${i})` }, { role: 'assistant', content: `Bona pregunta, mirem-ho junts pas a pas (${i}).` }] })).join('\n') + '\n');
     await expect(mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn' })).rejects.toMatchObject({ code: 'declined_by_policy', exitCode: 4 });
     const r = await mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn', langFallback: 'en' });
     expect(r.manifest.drawn.languageFallbacks).toBe(4);
-    expect(r.manifest.injected.every((i) => i.lang === 'en' && i.langFallback === 'cs')).toBe(true);
+    expect(r.manifest.injected.every((i) => i.lang === 'en' && i.langFallback === 'ca')).toBe(true);
     expect(r.manifest.notes.join(' ')).toMatch(/4 safety record\(s\) are in English because their donor's language is not shipped/);
     const forced = await mixFile(file, { output: join(dir, 'cs-pl.jsonl'), count: 4, seed: '1', lang: 'pl', onEncoded: 'warn' });
     expect(forced.manifest.injected.every((i) => SEED_BY_ID.get(i.seedId)!.lang === 'pl')).toBe(true);

@@ -98,7 +98,7 @@ describe('a large input (past the worker threshold) mixes as a small one does', 
     // the manifest is written entry by entry, byte for byte what JSON.stringify gives
     expect(a.manifest.injected.length).toBeGreaterThan(100);
     expect(readFileSync(join(dir, 'a.jsonl.manifest.json'), 'utf8')).toBe(JSON.stringify(a.manifest, null, 2) + '\n');
-    const injected = new Set(a.manifest.injected.map((r) => r.index));
+    const injected = new Set([...a.manifest.injected, ...(a.manifest.balanceRecords ?? [])].map((r) => r.index));
     const user = outA.toString('utf8').split('\n').filter((l, i) => l && !injected.has(i));
     expect(user.join('\n') + '\n').toBe(data.toString('utf8'));
   }, 120_000);

@@ -66,24 +66,28 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
     result = await mixFile(corpus(file), { output: out, ratio: 0.05, seed: '1', ...labelPolicy(file) });
   });
 
-  it('exactly k injected records, at the manifest indices, user records byte for byte in order', async () => {
+  it('exactly k injected records (and b = round-half-up(k/10) balance examples where answers are free text), at the manifest indices, user records byte for byte in order', async () => {
     const manifest = ManifestSchema.parse(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')));
     const k = Math.max(1, Math.round(0.05 * c.records));
     expect(manifest.count).toBe(k);
     expect(manifest.injected).toHaveLength(k);
+    // the default balance share is 0.1 of k, where the answers take free text (else none, and the manifest says why)
+    const b = manifest.balance?.skipped ? 0 : Math.floor(k / 10 + 0.5);
+    expect(manifest.balance?.count).toBe(b);
+    expect(manifest.balanceRecords ?? []).toHaveLength(b);
     expect(manifest.input.sha256).toBe(sha256(corpus(file)));
     expect(manifest.output.sha256).toBe(sha256(out));
     const input = recordsOf(corpus(file), c);
     const output = recordsOf(out, c);
     expect(input.texts).toHaveLength(c.records);
-    expect(output.texts).toHaveLength(c.records + k);
+    expect(output.texts).toHaveLength(c.records + k + b);
     expect(output.header).toBe(input.header);
-    const injectedAt = new Set(manifest.injected.map((i) => i.index));
-    expect(injectedAt.size).toBe(k);
-    expect([...injectedAt].every((i) => Number.isInteger(i) && i >= 0 && i < c.records + k)).toBe(true);
+    const injectedAt = new Set([...manifest.injected, ...(manifest.balanceRecords ?? [])].map((i) => i.index));
+    expect(injectedAt.size).toBe(k + b);
+    expect([...injectedAt].every((i) => Number.isInteger(i) && i >= 0 && i < c.records + k + b)).toBe(true);
     const users = output.texts.filter((_, i) => !injectedAt.has(i));
     expect(users).toEqual(input.texts);
-    expect(manifest.injected.map((i) => i.index)).toEqual([...injectedAt].sort((a, b) => a - b));
+    expect(manifest.injected.map((i) => i.index)).toEqual(manifest.injected.map((i) => i.index).sort((a, b) => a - b));
     // safemix's own reader takes the output as the same container and dialect, with no record problem
     const scan = await records(out);
     expect(scan.scan.reader.container).toBe(c.container);

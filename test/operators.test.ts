@@ -141,7 +141,7 @@ describe('bytes of user records', () => {
       let text = header ? `${header}\r\n` : '';
       for (let i = 0; i < 600; i++) text += row(i) + (i % 3 === 0 ? '\r\n' : '\n');
       writeFileSync(join(w.dir, `m.${ext}`), text);
-      const r = await runCli(['mix', `m.${ext}`, '-o', `out.${ext}`, '--ratio', '0.1', '--quiet'], { cwd: w.dir, env: w.env });
+      const r = await runCli(['mix', `m.${ext}`, '-o', `out.${ext}`, '--ratio', '0.1', '--balance', '0', '--quiet'], { cwd: w.dir, env: w.env });
       expect(r.code, r.stderr).toBe(0);
       const source = new Map(endings(text));
       const out = endings(readFileSync(join(w.dir, `out.${ext}`), 'utf8'));
@@ -158,7 +158,7 @@ describe('bytes of user records', () => {
     for (let i = 0; i < 200; i++) rows.push(`How do I reset router number ${i}?,Hold its reset button (${i}).,"=cmd|' /C calc'!A${i}"`);
     const text = rows.join('\n') + '\n';
     writeFileSync(join(w.dir, 'f.csv'), text);
-    const r = await runCli(['mix', 'f.csv', '-o', 'out.csv', '--count', '20', '--metadata', 'source', '--quiet'], { cwd: w.dir, env: w.env });
+    const r = await runCli(['mix', 'f.csv', '-o', 'out.csv', '--count', '20', '--balance', '0', '--metadata', 'source', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     const user = new Set(rows);
     const generated = readFileSync(join(w.dir, 'out.csv'), 'utf8').trim().split('\n').filter((l) => !user.has(l));

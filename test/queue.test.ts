@@ -78,7 +78,7 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
       expect(sha256(b), `shard ${i}`).toBe(sha256(a));
       const m = ShardManifestSchema.parse(JSON.parse(readFileSync(`${b}.manifest.json`, 'utf8')));
       expect(m.count).toBe(plan.shards[i]!.k);
-      const kept = await userRecordsKept(s, b, m.injected.map((r) => r.index));
+      const kept = await userRecordsKept(s, b, [...m.injected, ...(m.balanceRecords ?? [])].map((r) => r.index));
       expect(kept, kept.why).toEqual({ ok: true });
     }
     for (const name of ['one', 'three']) {

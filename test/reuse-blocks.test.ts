@@ -111,7 +111,7 @@ describe('a reader that reuses its read blocks copies records through byte for b
     expect(manifest.injected.length).toBe(100);
     const input = await DatasetReader.open(path, { parse: false });
     const mixed = await DatasetReader.open(out, { parse: false });
-    const injected = new Set(manifest.injected.map((r) => r.index));
+    const injected = new Set([...manifest.injected, ...(manifest.balanceRecords ?? [])].map((r) => r.index));
     const users: { raw: Buffer; sep: Buffer }[] = [];
     for await (const batch of input.batches()) for (const r of batch) users.push({ raw: Buffer.from(r.raw), sep: Buffer.from(r.sepBefore) });
     let u = 0;

@@ -99,17 +99,22 @@ describe('plan + mix-shard + merge-manifests on six corpus-built shards (JSON ar
     expect(plan.encoding.verdict).toBe('none');
   });
 
-  it('each output keeps every user record of its shard byte for byte, with exactly its k', async () => {
+  it('each output keeps every user record of its shard byte for byte, with exactly its k and its share of the balance examples', async () => {
     const { plan } = loadPlan(planPath);
+    // the upload's balance examples: round-half-up(k / 10), split across the shards as k is
+    expect(plan.balance?.count).toBe(Math.floor(plan.k / 10 + 0.5));
+    expect(plan.shards.reduce((n, s) => n + (s.balance ?? 0), 0)).toBe(plan.balance!.count);
     for (const [i, s] of shards.entries()) {
       const out = outName(outA, s, i);
       const m = ShardManifestSchema.parse(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')));
+      const b = plan.shards[i]!.balance ?? 0;
       expect(m.injected).toHaveLength(plan.shards[i]!.k);
+      expect(m.balanceRecords ?? []).toHaveLength(b);
       expect(m.output.sha256).toBe(sha256(out));
-      // read by the tests' own reader: the output minus the injected indices is the shard, text for text
-      const injectedAt = new Set(m.injected.map((r) => r.index));
+      // read by the tests' own reader: the output minus the generated indices is the shard, text for text
+      const injectedAt = new Set([...m.injected, ...(m.balanceRecords ?? [])].map((r) => r.index));
       const output = recordsOf(out);
-      expect(output.texts).toHaveLength(plan.shards[i]!.records + plan.shards[i]!.k);
+      expect(output.texts).toHaveLength(plan.shards[i]!.records + plan.shards[i]!.k + b);
       expect(output.texts.filter((_, j) => !injectedAt.has(j))).toEqual(recordsOf(s).texts);
       // generated records are Alpaca records of the shard's own container
       for (const j of injectedAt) expect(Object.keys(output.values[j] as object).sort(), `output record ${j}`).toEqual(['input', 'instruction', 'output']);
@@ -132,7 +137,8 @@ describe('plan + mix-shard + merge-manifests on six corpus-built shards (JSON ar
     expect(parsed.count).toBe(manifest.k);
     expect(parsed.shards.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(parsed.injected).toHaveLength(manifest.k);
-    expect(parsed.output.records).toBe(parsed.userRecords + parsed.count);
+    expect(parsed.balanceRecords ?? []).toHaveLength(parsed.balance?.count ?? 0);
+    expect(parsed.output.records).toBe(parsed.userRecords + parsed.count + (parsed.balance?.count ?? 0));
   });
 
   it('merge-manifests refuses an output that is not the one its manifest describes', async () => {

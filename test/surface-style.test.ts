@@ -48,7 +48,8 @@ describe('requests in the data\'s surface style', () => {
     const r = await runCli(['mix', 'q.jsonl', '-o', 'out.jsonl', '--count', '200', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const q = requests(join(dir, 'q.jsonl'), join(dir, 'out.jsonl'), (v) => String(v.question));
-    expect(q.injected.length).toBe(200);
+    // 200 refusals and 20 balance examples: both take the data's surface style
+    expect(q.injected.length).toBe(220);
     expect(Math.abs(share(q.injected, (t) => ENDS.test(t)) - share(q.user, (t) => ENDS.test(t)))).toBeLessThanOrEqual(0.15);
     expect(Math.abs(share(q.injected, startsLower) - share(q.user, startsLower))).toBeLessThanOrEqual(0.15);
   });

@@ -26,6 +26,7 @@ import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { decideClosedAnswers, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
+import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
 import { releaseDonorBytes } from '../generate/render.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
 import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
@@ -68,6 +69,12 @@ export interface MixOptions extends ScanOptions {
    * label), `refuse` (refusal text in the label slot) or `skip` (the data left unmixed).
    */
   closedAnswers?: ClosedAnswers;
+  /**
+   * Balance examples (safe-but-sensitive prompts answered helpfully, data/balance/) as a share of the
+   * k safety records, added beside them (default DEFAULT_BALANCE_SHARE; 0 for none). Only where the
+   * answer slot takes free text; see generate/balance-policy.ts.
+   */
+  balance?: number;
   /**
    * Keep the manifest's list of safety records in memory and return it in `manifest.injected`
    * (default true). False keeps it in a temp file until the manifest is written (the returned
@@ -275,13 +282,17 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // never silently English: data in languages not shipped offline is declined unless asked for
   const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
   if (declined) throw declined;
+  // balance examples beside the refusals, where the answer slot takes free text
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey });
+  planner?.setBalance({ safety: total, balance: balance.count });
+  const addedTotal = total + balance.count;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
   const engine = options.engine ?? 'render';
   if (engine === 'paraphrase' && !options.paraphrase?.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
   const paraphrase: ParaphraseRun | undefined =
     engine === 'paraphrase' && planner
-      ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
+      ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total: addedTotal, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
       : undefined;
 
   // most sampled records' bytes are not needed past this point: they need not stay in memory
@@ -300,7 +311,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   };
   let manifestFile: AtomicFile | undefined;
   const injected: Manifest['injected'] = [];
+  const balanceRecords: Manifest['injected'] = [];
   let spool: InjectedSpool | undefined;
+  let balanceSpool: InjectedSpool | undefined;
   let added = 0;
   const categories: Record<string, number> = {};
   const fieldMaps = new Interner<Manifest['injected'][number]['fields']>();
@@ -311,6 +324,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       // a killed run's spool is swept first, as the shuffle index's is
       removeStaleSpools();
       spool = new InjectedSpool();
+      if (balance.count > 0) balanceSpool = new InjectedSpool();
     }
     // pass 2 copies bytes: pass 1 already parsed, checked and listed every record. A record's bytes
     // are passed on (or their position noted) by the time the record after it is, so the read
@@ -328,18 +342,20 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     };
     const rejectedAt = new Set(rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
-    const plan = new BlendPlan(usable, total, order, `${seed}:${inputSha}`);
+    const plan = new BlendPlan(usable, addedTotal, order, `${seed}:${inputSha}`);
     const writeInjected = () => {
       const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
       const bytes = 'bytes' in r ? r.bytes : serialize(r.value);
       sink.writeGenerated(bytes);
       const entry = recordEntry(r, outputIndex) as Manifest['injected'][number];
-      categories[entry.category] = (categories[entry.category] ?? 0) + 1;
+      const isBalance = 'balance' in r && r.balance === true;
+      if (!isBalance) categories[entry.category] = (categories[entry.category] ?? 0) + 1;
       added++;
-      if (spool) spool.add(entry);
+      const listSpool = isBalance ? balanceSpool : spool;
+      if (listSpool) listSpool.add(entry);
       else {
         entry.fields = fieldMaps.of(entry.fields);
-        injected.push(entry);
+        (isBalance ? balanceRecords : injected).push(entry);
       }
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
@@ -402,13 +418,13 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         await drained();
       }
     }
-    while (added < total) {
+    while (added < addedTotal) {
       plan.next();
       writeInjected();
     }
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
-    const notes = [...notesFor(profile, planner, closed), ...encodingNotes];
+    const notes = [...notesFor(profile, planner, closed, balance), ...encodingNotes];
     if (recovered) notes.push(`a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`);
     if (sampleCapped) notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
     if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
@@ -430,12 +446,15 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       drawn: planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 },
       userRecords: usable,
       injected,
+      ...(balance.share > 0 && total > 0
+        ? { balance: { share: balance.share, count: balance.count, ...('skipped' in balance ? { skipped: balance.skipped } : {}), drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 } }, balanceRecords }
+        : {}),
       rejected,
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
-      writeManifest(manifestFile, manifest, spool);
+      writeManifest(manifestFile, manifest, { ...(spool ? { injected: spool } : {}), ...(balanceSpool ? { balanceRecords: balanceSpool } : {}) });
     }
     // the output and its manifest land together or not at all
     commitTogether([...(manifestFile ? [manifestFile] : []), ...(out instanceof AtomicFile ? [out] : [])]);
@@ -446,6 +465,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     throw writeError(e, options.output);
   } finally {
     spool?.close();
+    balanceSpool?.close();
     paraphrase?.close();
   }
 }
@@ -494,8 +514,10 @@ function manifestPathOf(options: MixOptions): string | undefined {
 }
 
 
-function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision): string[] {
+function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision, balance: BalanceDecision): string[] {
   const notes: string[] = [];
+  if ('skipped' in balance && planner) notes.push(`no balance examples: ${balance.skipped}`);
+  else if (balance.count > 0) notes.push(`${balance.count} balance example(s) added beside the safety records: safe-but-sensitive prompts answered helpfully in the task's format (--balance ${balance.share}; listed apart in the manifest's balanceRecords)`);
   const a = profile.answerSpace;
   if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.push(closed.note);
   else if (a.kind === 'number') notes.push('the answers are numbers; safety records answer with refusal text, so the answer space is extended');

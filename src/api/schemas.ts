@@ -201,6 +201,8 @@ export const InjectedSchema = z.object({
   answerLang: z.string().optional(),
   /** The donor's language is not shipped: English was used instead. */
   langFallback: z.string().optional(),
+  /** Written by the model (paraphrase engine) in `lang`, a language not shipped offline, and checked. */
+  translated: z.boolean().optional(),
   /** What was done to every field or turn: its path → `request`, `answer`, `constant`, `id`, `context: kept (…)`, … */
   fields: z.record(z.string(), z.string()),
   /** A documented exception to "role sequences that user records have" (a plain refusal in tool-calling data). */
@@ -231,6 +233,8 @@ export const ParaphraseReportSchema = z.object({
   fallback: z.array(z.object({ index: z.number().int(), reason: z.string() })),
   /** Encoded twins (--on-encoded mimic), written offline without asking the model. */
   keptOffline: z.number().int().optional(),
+  /** Records the model wrote in a language not shipped offline (their donors' language), checked by language and by their refusal read back in English. */
+  translated: z.number().int().optional(),
   /** Chat-completion requests sent in this run (each retry counts), and answers read from the cache. */
   requests: z.number().int(),
   cacheHits: z.number().int(),
@@ -286,6 +290,21 @@ export const ManifestSchema = z.object({
   drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
   userRecords: z.number().int(),
   injected: z.array(InjectedSchema),
+  /**
+   * Balance examples: safe-but-sensitive prompts answered helpfully (data/balance/), a share of
+   * `count` counted apart from it (output records = userRecords + count + balance.count); `skipped`
+   * says why a run with a share added none.
+   */
+  balance: z
+    .object({
+      share: z.number(),
+      count: z.number().int(),
+      skipped: z.string().optional(),
+      drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
+    })
+    .optional(),
+  /** The balance examples, listed apart from the safety records (same entry form). */
+  balanceRecords: z.array(InjectedSchema).optional(),
   rejected: z.array(RejectedSchema),
   encoding: z.object({ verdict: z.string(), summary: z.string(), policy: z.enum(['fail', 'warn', 'mimic']) }),
 });

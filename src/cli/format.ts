@@ -90,6 +90,7 @@ export function formatMix(r: MixResult): string {
   const cats = Object.entries(r.categories);
   row('added', `${n(m.count)} safety records (${m.ratio === null ? `--count ${m.count}` : `ratio ${m.ratio}`}, seed ${m.seed}, ${m.order}) → ${n(m.output.records)} records`);
   row('categories', cats.sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');
+  if (m.balance?.count) row('balance', `${n(m.balance.count)} safe-but-sensitive prompts answered helpfully (--balance ${m.balance.share}), listed apart in the manifest`);
   row('mimics', `request ${m.profile.request}; answers ${m.profile.response ?? '—'} (${m.profile.answerSpace}); system prompt ${m.profile.systemPrompts}`);
   for (const t of m.profile.templates.slice(0, 3)) row('', `template ${t.slot}: ${JSON.stringify(t.text).slice(0, 70)}`);
   if (m.paraphrase) {

@@ -7,6 +7,7 @@ import { packageFile } from '../package-root.js';
 import { DIALECTS, type Dialect } from '../profile/dialect-names.js';
 import { closedAnswersArg, nonNegativeInt, nonNegativeNumber, one, positiveInt, positiveNumber, shareOfOne } from './args.js';
 import type { ClosedAnswers } from '../generate/answer-policy.js';
+import { DEFAULT_BALANCE_SHARE } from '../generate/balance-policy.js';
 import type { mixFile } from '../api/mix.js';
 // the commands' modules (profile, generate, encoding analysis, tokenizer) load when a command runs:
 // `--help` and `--version` start in a fraction of the time and memory
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
       .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·n)), exact in decimal; at most 10 per user record unless --force', nonNegativeNumber, 0.05)
       .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', nonNegativeInt)
       .option('--force', 'allow more than 10 safety records per user record')
+      .option('--balance <share>', 'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records, added beside them: b = round-half-up(share·k); 0 for none', one(shareOfOne), DEFAULT_BALANCE_SHARE)
       .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
       .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
       .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
@@ -180,6 +182,7 @@ export function buildProgram(): Command {
       output: o.output,
       ratio: o.ratio,
       count: o.count,
+      balance: o.balance,
       seed: o.seed,
       order: o.order,
       manifest: o.manifest === false ? false : o.manifest,

@@ -18,6 +18,7 @@ import { onAbort, pausePoint } from '../write/cleanup.js';
 import type { ParaphraseReport } from '../api/schemas.js';
 import { EndpointClient, displayEndpoint, type ChatAnswer, type ChatMessage, type ChatParameters, type EndpointOptions } from './endpoint-client.js';
 import { judgeRefusal, refusesTask } from './refusal-check.js';
+import { detectLanguage } from '../profile/language.js';
 
 export interface ParaphraseOptions {
   /** API base URL (default OPENAI_BASE_URL, else OpenAI's). */
@@ -72,6 +73,8 @@ export interface SpooledRecord extends Omit<RecordEntry, 'index'> {
   bytes: string;
   /** Why the offline record was written instead of the model's. */
   fallback?: string;
+  /** A balance example (listed apart in the manifest). */
+  balance?: true;
 }
 
 /** The spooled records, read back in order while pass 2 writes them; then the report is complete. */
@@ -139,7 +142,9 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
       : '- The request is placed as it is, where example 1 has its request (plain, no template around it).',
     rules.answerTemplate ? `- safemix places your refusal inside the answer template ${JSON.stringify(rules.answerTemplate)}: write only the refusal.` : '',
     `- Request style: ${rules.requestStyle}. Answer style: ${rules.answerStyle}.`,
-    `- Write the request in ${languageName(r.requestLang)} and the refusal in ${languageName(r.answerLang)}.`,
+    r.targetLang
+      ? `- Write both the request and the refusal in ${languageName(r.targetLang)}, the language of this dataset's records (the example below is in English only to say what to write; translate it naturally, as a native speaker would write).`
+      : `- Write the request in ${languageName(r.requestLang)} and the refusal in ${languageName(r.answerLang)}.`,
     `- The other fields of example 1 are set by safemix: ${Object.entries(record.fields)
       .filter(([, v]) => !v.startsWith('request') && !v.startsWith('answer'))
       .map(([f, v]) => `${f} (${v})`)
@@ -196,6 +201,13 @@ function parseAnswer(text: string): { value?: unknown; error?: string } {
 
 type Verdict = { ok: PlannedRecord } | { error: string; refused?: boolean };
 
+/** The `refusal` string of a model's JSON answer, if it has one. */
+function refusalOf(text: string): string | undefined {
+  const parsed = parseAnswer(text);
+  const v = parsed.value as { refusal?: unknown } | undefined;
+  return v && typeof v === 'object' && typeof v.refusal === 'string' && v.refusal.trim() ? v.refusal.trim() : undefined;
+}
+
 /**
  * A caring reply (an emergency record) must point to help: name an emergency number the example
  * reply names (when it names one), never read as compliance, and list no steps of any procedure.
@@ -226,7 +238,23 @@ export type RefusalJudge = (refusal: string, offline: string, lang: string) => {
 export const defaultJudge: RefusalJudge = (refusal, offline) => judgeRefusal(refusal, offline);
 
 /** Checks one answer and renders it into the record; `error` is said back to the model. */
-export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: SafetyPlanner, judge: RefusalJudge): Verdict {
+/**
+ * What a record written in a language no shipped bank speaks is checked with: its language, and an
+ * English translation of its refusal (asked of the model in a separate request) that the refusal
+ * judge reads.
+ */
+export interface TranslationCheck {
+  lang: string;
+  /** The refusal translated back into English, or undefined when the model gave none. */
+  english?: string;
+}
+
+/** The language of a model's text: the product's detector, `und` when too short to tell. */
+function languageOf(text: string): string {
+  return detectLanguage(text);
+}
+
+export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: SafetyPlanner, judge: RefusalJudge, translation?: TranslationCheck): Verdict {
   if (answer.finishReason === 'content_filter') return { error: "the endpoint's content filter stopped the answer", refused: true };
   if (answer.finishReason === 'length') return { error: 'your answer was cut off at the token limit (finish_reason "length"); return a shorter, complete JSON object' };
   const parsed = parseAnswer(answer.text);
@@ -247,8 +275,19 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (refusesTask(request, false)) return { error: 'the model refused to write the example', refused: true };
   if (!refusal) return { error: '"refusal" is empty; write a refusal of the request' };
   const offline = exampleRefusal(record, planner);
+  if (translation) {
+    // written in the data's language: both texts must be in it, and the refusal must still refuse (read in English)
+    const name = languageName(translation.lang);
+    for (const [field, text] of [['request', request], ['refusal', refusal]] as const) {
+      const got = languageOf(text);
+      if (got !== translation.lang && got !== 'und') return { error: `"${field}" is in ${languageName(got)}; write it in ${name}` };
+    }
+    if (languageOf(`${request}\n${refusal}`) !== translation.lang) return { error: `the request and refusal are not recognisably ${name}; write them in ${name}` };
+    if (translation.english === undefined) return { error: 'the refusal could not be translated back into English to be checked' };
+  }
   // a person in danger gets a caring reply that points to help: it is held to no refusal verdict
-  const verdict = record.emergency ? emergencyCheck(refusal, offline) : judge(refusal, offline, record.recipe.answerLang);
+  const checked = translation?.english ?? refusal;
+  const verdict = record.emergency ? emergencyCheck(checked, offline) : judge(checked, offline, translation ? 'en' : record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;
   if (request.length > Math.max(600, 6 * seedLength)) return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };
@@ -261,7 +300,16 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   }
   const rendered = planner.rerender(record, { request, refusal });
   if (!rendered) return { error: 'the request and refusal do not fit the record\'s structure (the template or answer format rejects them); write a plain request and a plain refusal sentence' };
+  if (translation) return { ok: { ...rendered, lang: translation.lang, answerLang: undefined, langFallback: undefined, translated: true } };
   return { ok: rendered };
+}
+
+/** The request that asks the model to translate a refusal into English (for the refusal check). */
+export function backTranslationPrompt(text: string): ChatMessage[] {
+  return [
+    { role: 'system', content: 'You translate text into English. Translate faithfully, keeping its meaning and tone; add nothing. Answer with the English translation only.' },
+    { role: 'user', content: text },
+  ];
 }
 
 /** Spooled records in a temp file, one JSON line each, removed on every exit. */
@@ -335,7 +383,7 @@ class Spool {
 }
 
 function spooled(r: PlannedRecord, bytes: string, fallback?: string): SpooledRecord {
-  return { bytes, ...recordEntry(r), ...(fallback ? { fallback } : {}) };
+  return { bytes, ...recordEntry(r), ...(fallback ? { fallback } : {}), ...(r.balance ? { balance: true as const } : {}) };
 }
 
 /** Builds the endpoint client from the options (the key is read from the environment there). */
@@ -369,12 +417,14 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
   let repairCount = 0;
   let sent = 0;
   let kept = 0;
+  let translated = 0;
   let fallbacks = 0;
 
   type Outcome = SpooledRecord;
   const work = async (record: PlannedRecord): Promise<Outcome> => {
-    // an encoded twin is written in the data's covert scheme: the model is not asked to rewrite it
-    if (record.encoded) {
+    // an encoded twin is written in the data's covert scheme, and a balance example is a helpful
+    // answer the refusal check would reject: the model is not asked to rewrite either
+    if (record.encoded || record.balance) {
       kept++;
       return spooled(record, ctx.serialize(record.value));
     }
@@ -393,8 +443,21 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
         }
         throw e;
       }
-      const verdict = judgeAnswer(answer, record, ctx.planner, judge);
-      if ('ok' in verdict) return spooled(verdict.ok, ctx.serialize(verdict.ok.value));
+      const target = record.recipe.targetLang;
+      let translation: TranslationCheck | undefined;
+      if (target) {
+        const refusal = refusalOf(answer.text);
+        translation = { lang: target };
+        if (refusal !== undefined) {
+          const back = await client.complete(backTranslationPrompt(refusal), { ...params, json: false });
+          if (back.finishReason !== 'content_filter' && back.text.trim()) translation.english = back.text.trim();
+        }
+      }
+      const verdict = judgeAnswer(answer, record, ctx.planner, judge, translation);
+      if ('ok' in verdict) {
+        if (translation) translated++;
+        return spooled(verdict.ok, ctx.serialize(verdict.ok.value));
+      }
       reason = verdict.error;
       if (verdict.refused) break;
       if (attempt === repairs) break;
@@ -450,6 +513,7 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
       fallbacks,
       fallback: [],
       ...(kept ? { keptOffline: kept } : {}),
+      ...(translated ? { translated } : {}),
       requests: s.requests,
       cacheHits: s.cacheHits,
       retries: s.retries,

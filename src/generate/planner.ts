@@ -15,7 +15,7 @@ import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
-import { availableLanguages, englishSeedOf, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type RefusalBank, type Seed } from './seeds.js';
+import { availableLanguages, englishSeedOf, loadBalance, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
 import { SeedDeck } from './seed-deck.js';
 import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
@@ -42,6 +42,12 @@ export interface PlannerOptions {
    * records that carry it, where there are any, so their other fields agree with it.
    */
   labelAnswer?: string;
+  /**
+   * Balance examples among this planner's records: `safety` refusals and `balance` safe-but-sensitive
+   * prompts with helpful answers, the balance ones spread evenly over the sequence (record m is a
+   * balance one when ⌊(m+1)·b/(k+b)⌋ > ⌊m·b/(k+b)⌋). None by default.
+   */
+  balance?: { safety: number; balance: number };
 }
 
 /** What a planned record was built from: enough to render it again with other texts (the paraphrase engine). */
@@ -54,6 +60,11 @@ export interface RecordRecipe {
   /** The offline refusal texts (sized, short, plain) the record was rendered with. */
   refusal: { sized: string; short: string; plain: string };
   compliance: string[];
+  /**
+   * The donor's language when no shipped bank speaks it (the record is planned in English): the
+   * paraphrase engine has the model write it in this language instead, and checks that it did.
+   */
+  targetLang?: string;
 }
 
 export interface PlannedRecord extends Rendered {
@@ -69,6 +80,10 @@ export interface PlannedRecord extends Rendered {
   encoded?: boolean;
   /** The request describes a person in danger: the answer is a caring reply that points to help, not a refusal. */
   emergency?: 'medical' | 'self-harm' | 'abuse';
+  /** A balance example: a safe-but-sensitive prompt with a helpful answer, not a refusal. */
+  balance?: boolean;
+  /** Written by the model in `lang`, a language no shipped bank speaks (the paraphrase engine). */
+  translated?: boolean;
 }
 
 const MAX_DONOR_TRIES = 64;
@@ -83,6 +98,8 @@ export interface RecordEntry {
   answerLang?: string;
   langFallback?: string;
   encoded?: true;
+  /** Written by the model in `lang` (not shipped offline), checked by language and by its refusal read in English. */
+  translated?: true;
   fields: Record<string, string>;
   exception?: string;
 }
@@ -91,7 +108,7 @@ export interface RecordEntry {
  * A planned record's manifest entry (its output index first, when given). Built property by property:
  * an object spread here cost about 15 µs a record, on a path run once per safety record.
  */
-export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'fields' | 'exception'>, index?: number): RecordEntry {
+export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'translated' | 'fields' | 'exception'>, index?: number): RecordEntry {
   const entry = (index === undefined ? {} : { index }) as RecordEntry;
   entry.seedId = r.seedId;
   entry.category = r.category;
@@ -100,6 +117,7 @@ export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'dono
   if (r.answerLang) entry.answerLang = r.answerLang;
   if (r.langFallback) entry.langFallback = r.langFallback;
   if (r.encoded) entry.encoded = true;
+  if (r.translated) entry.translated = true;
   entry.fields = r.fields;
   if (r.exception) entry.exception = r.exception;
   return entry;
@@ -122,6 +140,8 @@ function planned(rendered: Rendered, extra: Omit<PlannedRecord, keyof Rendered>)
     donor: extra.donor,
     encoded: extra.encoded,
     emergency: extra.emergency,
+    balance: extra.balance,
+    translated: extra.translated,
   };
 }
 
@@ -149,6 +169,9 @@ export class SafetyPlanner {
   /** Positions in the sample that donors are drawn from. */
   private readonly pool: number[];
   readonly drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
+  /** What the balance examples drew (apart from the refusals'). */
+  readonly drawnBalance = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
+  private readonly balanceDecks = new Map<string, SeedDeck<BalanceItem>>();
 
   constructor(
     private readonly profile: Profile,
@@ -338,15 +361,37 @@ export class SafetyPlanner {
     return this.answerTokens ? percentileAt(this.answerTokens, this.renderRandom()) : 30;
   }
 
-  /** The next safety record (call in output order). */
+  /** Whether a JSON answer has a free-text field (a balance example's answer can go there). */
+  get jsonTextKey(): boolean {
+    return !!this.ctx.json?.textKey;
+  }
+
+  /** Sets how many of this planner's records are balance examples (before the first `next()`). */
+  setBalance(balance: { safety: number; balance: number }): void {
+    if (this.ordinal > 0) throw new Error('setBalance after the first record');
+    this.balanceCounts = balance;
+  }
+
+  private balanceCounts?: { safety: number; balance: number };
+
+  /** Whether this planner's record m (0-based) is a balance example (see PlannerOptions.balance). */
+  isBalance(m: number): boolean {
+    const b = this.balanceCounts ?? this.options.balance;
+    if (!b || b.balance <= 0) return false;
+    const n = b.safety + b.balance;
+    return Math.floor(((m + 1) * b.balance) / n) > Math.floor((m * b.balance) / n);
+  }
+
+  /** The next safety record, or balance example (call in output order). */
   next(): PlannedRecord {
     const local = this.ordinal++;
     const j = local + (this.options.ordinalOffset ?? 0);
     if (this.options.scheme && local % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
+    const balance = this.isBalance(local);
     for (let tries = 0; ; tries++) {
       const pos = this.pool[tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.pool.length) : tries - MAX_DONOR_TRIES];
       if (pos === undefined) break;
-      const planned = this.plan(pos, j);
+      const planned = balance ? this.planBalance(pos, j) : this.plan(pos, j);
       if (planned) return planned;
     }
     throw new SafemixError('no_donor', 'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share', {
@@ -389,8 +434,52 @@ export class SafetyPlanner {
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}) };
     return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
+  }
+
+  private balanceDeck(lang: string): SeedDeck<BalanceItem> {
+    let d = this.balanceDecks.get(lang);
+    if (!d) {
+      d = new SeedDeck(loadBalance(lang), seedrandom(`balance:${this.stream}:${lang}`));
+      this.balanceDecks.set(lang, d);
+    }
+    return d;
+  }
+
+  /**
+   * A balance example in a donor's structure: a safe-but-sensitive prompt of the donor's language
+   * (English when that language ships none) with its helpful answer where the refusal would go.
+   */
+  private planBalance(pos: number, j: number): PlannedRecord | undefined {
+    const donor = this.sample[pos]!;
+    const { lang: detected } = this.languagesOf(pos);
+    const lang = loadBalance(detected).length ? detected : 'en';
+    const fallback = lang !== detected && detected !== 'und' ? detected : undefined;
+    const item = this.balanceDeck(lang).next();
+    const bank = this.bank(lang);
+    // the answer or its one-sentence short form, whichever is nearer the user's answer lengths
+    const target = this.targetTokens();
+    const answer = item.short && Math.abs(countTextTokens(item.short) - target) < Math.abs(countTextTokens(item.answer) - target) ? item.short : item.answer;
+    const texts = { sized: answer, short: answer, plain: answer };
+    const rendered = renderSafetyRecord(this.ctx, {
+      donor,
+      request: item.prompt,
+      requestLang: lang,
+      answerLang: lang,
+      refusal: texts,
+      compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      ordinal: j,
+      random: this.renderRandom,
+    });
+    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    const d = this.drawnBalance;
+    d.categories[item.category] = (d.categories[item.category] ?? 0) + 1;
+    d.languages[lang] = (d.languages[lang] ?? 0) + 1;
+    if (fallback) d.languageFallbacks++;
+    const seed: Seed = { id: item.id, en: item.en, lang, category: item.category, split: 'train', request: item.prompt, response: item.answer };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang: lang, refusal: texts, compliance: bank.compliance ?? ENGLISH_COMPLIANCE };
+    return planned(rendered, { recipe, seedId: item.id, category: item.category, lang, langFallback: fallback, donor: donor.index, balance: true });
   }
 
   /**

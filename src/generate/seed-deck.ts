@@ -1,6 +1,7 @@
 // Draws safety requests for one run: per language, stratified by category (categories taken in a
 // shuffled rotation) with no request repeated until every train request of that language has been
-// used, then a fresh shuffle. Deterministic for a given random source. Pure.
+// used, then a fresh shuffle. Deterministic for a given random source. Pure. The balance items
+// (safe-but-sensitive prompts) are drawn the same way.
 import type { Seed } from './seeds.js';
 
 function shuffle<T>(xs: T[], random: () => number): T[] {
@@ -12,14 +13,14 @@ function shuffle<T>(xs: T[], random: () => number): T[] {
   return a;
 }
 
-export class SeedDeck {
-  private readonly byCategory = new Map<string, Seed[]>();
-  private queues = new Map<string, Seed[]>();
+export class SeedDeck<T extends { category: string } = Seed> {
+  private readonly byCategory = new Map<string, T[]>();
+  private queues = new Map<string, T[]>();
   private rotation: string[] = [];
   private turn = 0;
 
   constructor(
-    seeds: Seed[],
+    seeds: T[],
     private readonly random: () => number,
   ) {
     for (const s of seeds) {
@@ -42,7 +43,7 @@ export class SeedDeck {
     this.turn = 0;
   }
 
-  next(): Seed {
+  next(): T {
     for (let tries = 0; tries <= this.rotation.length; tries++) {
       const category = this.rotation[this.turn % this.rotation.length]!;
       this.turn++;

@@ -180,3 +180,51 @@ export function loadEmergencyReplies(lang = 'en'): EmergencyBank | undefined {
   emergencyCache.set(lang, bank);
   return bank;
 }
+
+/**
+ * A safe-but-sensitive prompt with a short helpful answer (data/balance/<lang>.jsonl): balance
+ * examples, added beside the refusals so that a model does not learn to refuse what only sounds
+ * alarming (an eviction notice, a cut finger, killing a stuck process). Answers give general help
+ * only, of the kind public guidance gives: no doses, no procedures.
+ */
+export const BalanceItemSchema = z.object({
+  id: z.string(),
+  /** The English item this one renders (translations only). */
+  en: z.string().optional(),
+  lang: z.string().optional(),
+  category: z.string(),
+  /** The seed this need was moved from (the seed audit's `helpful` seeds), if any. */
+  from: z.string().nullable().optional(),
+  tags: z.object({ formality: z.enum(['informal', 'formal', 'neutral']).optional(), writing: z.boolean().optional() }).optional(),
+  prompt: z.string().min(1),
+  answer: z.string().min(1),
+  /** One sentence of the answer's most useful point, for tasks whose answers are short. */
+  short: z.string().min(1).optional(),
+});
+export type BalanceItem = z.infer<typeof BalanceItemSchema>;
+
+const balanceCache = new Map<string, BalanceItem[]>();
+
+function balancePath(lang: string): string {
+  return packageFile(`data/balance/${lang}.jsonl`);
+}
+
+/** The balance items of a language ([] when it ships none). */
+export function loadBalance(lang = 'en'): BalanceItem[] {
+  const cached = balanceCache.get(lang);
+  if (cached) return cached;
+  const path = balancePath(lang);
+  const items = existsSync(path)
+    ? readPackageText(path)
+        .split('\n')
+        .map((l, i) => [l, i] as const)
+        .filter(([l]) => l.trim())
+        .map(([l, i]) => {
+          const r = BalanceItemSchema.safeParse(JSON.parse(l));
+          if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: 'fix the balance file' });
+          return { ...r.data, lang: r.data.lang ?? lang };
+        })
+    : [];
+  balanceCache.set(lang, items);
+  return items;
+}

@@ -8,13 +8,17 @@ import { rankLanguages } from './language-rank.js';
 import { detectScript } from './script.js';
 
 /** ISO 639-1 codes of the languages with shipped seeds and refusals, English first. */
-export const SHIPPED_LANGUAGES = ['en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi'] as const;
+export const SHIPPED_LANGUAGES = [
+  'en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi',
+  'cs', 'hu', 'sk', 'sl', 'hr', 'bg', 'uk', 'da', 'sv', 'nb', 'et', 'lv', 'lt', 'he', 'fa', 'bn', 'ta', 'ms', 'tl', 'sw',
+] as const;
 export type ShippedLanguage = (typeof SHIPPED_LANGUAGES)[number];
 
 const ISO3: Record<string, string> = {
   eng: 'en', cmn: 'zh', spa: 'es', fra: 'fr', deu: 'de', por: 'pt', ita: 'it', jpn: 'ja', kor: 'ko', rus: 'ru', arb: 'ar', hin: 'hi', tur: 'tr', vie: 'vi', ind: 'id', pol: 'pl', nld: 'nl', ell: 'el', ron: 'ro', tha: 'th', fin: 'fi',
-  // written widely but not shipped: detected so that they fall back to English openly
-  ces: 'cs', slk: 'sk', hun: 'hu', swe: 'sv', dan: 'da', nob: 'no', ukr: 'uk', bul: 'bg', heb: 'he', pes: 'fa', urd: 'ur', ben: 'bn', tam: 'ta', zlm: 'ms', swh: 'sw', tgl: 'tl', cat: 'ca', hrv: 'hr', srp: 'sr', lit: 'lt', lav: 'lv', est: 'et', epo: 'eo',
+  ces: 'cs', hun: 'hu', slk: 'sk', slv: 'sl', hrv: 'hr', bul: 'bg', ukr: 'uk', dan: 'da', swe: 'sv', nob: 'nb', ekk: 'et', lvs: 'lv', lit: 'lt', heb: 'he', pes: 'fa', ben: 'bn', tam: 'ta', zlm: 'ms', tgl: 'tl', swh: 'sw',
+  // written widely but not shipped: detected so that they are named (and declined or translated), never forced onto a neighbour
+  urd: 'ur', cat: 'ca', srp: 'sr', epo: 'eo', nno: 'nn', mkd: 'mk', bos: 'bs', als: 'sq', hye: 'hy', kat: 'ka', tel: 'te', mar: 'mr', guj: 'gu', kan: 'kn', mal: 'ml', pan: 'pa', amh: 'am', hau: 'ha', yor: 'yo', ibo: 'ig', zul: 'zu', xho: 'xh', som: 'so', uzn: 'uz', kaz: 'kk', azj: 'az', khm: 'km', lao: 'lo', mya: 'my', sin: 'si', npi: 'ne', ceb: 'ceb', jav: 'jv', sun: 'su',
 };
 const ONLY = Object.keys(ISO3);
 

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 // the shard modules load when a shard command runs, not at every start-up
 import { progressReporter } from '../cli/progress.js';
 import { human } from '../cli/print.js';
-import { closedAnswersArg, nonNegativeNumber, wholeNumber } from '../cli/args.js';
+import { closedAnswersArg, nonNegativeNumber, shareOfOne, wholeNumber } from '../cli/args.js';
+import { DEFAULT_BALANCE_SHARE } from '../generate/balance-policy.js';
 import type { ClosedAnswers } from '../generate/answer-policy.js';
 
 export type AddReadOptions = (cmd: Command) => Command;
@@ -20,6 +21,7 @@ export function addMixChoices(cmd: Command): Command {
     .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·N)) over the whole upload, exact in decimal', (v) => nonNegativeNumber(v))
     .option('--count <n>', 'exact number of safety records for the whole upload (wins over --ratio)', wholeNumber(0))
     .option('--force', 'allow more than 10 safety records per user record')
+    .option('--balance <share>', 'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records; 0 for none', (v) => shareOfOne(v), DEFAULT_BALANCE_SHARE)
     .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
     .addOption(new Option('--order <order>', 'where safety records go (within each shard)').choices(['interleave', 'append', 'shuffle']).default('interleave'))
     .option('--sample <n>', 'records sampled for the profile (and donors)', wholeNumber(1), 5000)
@@ -39,6 +41,7 @@ export function mixChoices(o: Record<string, unknown>) {
     ratio: o.ratio as number | undefined,
     count: o.count as number | undefined,
     force: o.force === true,
+    balance: o.balance as number,
     seed: o.seed as string,
     order: o.order as 'interleave' | 'append' | 'shuffle',
     sample: o.sample as number,

@@ -81,7 +81,10 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     if (byShard.has(s.index)) throw incomplete(`shard ${s.index} is given twice (${byShard.get(s.index)!.path} and ${path})`, path, 'give each shard\'s output once');
     if (manifest.input.sha256 !== planned.sha256) throw incomplete(`${path}: shard ${s.index} was mixed from other bytes than the plan's`, path, 'mix that shard again from the planned file');
     if (manifest.count !== planned.injected || manifest.injected.length !== planned.injected) throw incomplete(`${path}: shard ${s.index} holds ${manifest.injected.length} safety records, the plan gives it ${planned.injected}`, path, 'mix that shard again with safemix mix-shard');
-    if (manifest.output.records !== planned.usable + planned.injected) throw incomplete(`${path}: shard ${s.index}'s output holds ${manifest.output.records} records, ${planned.usable + planned.injected} expected`, path, 'mix that shard again with safemix mix-shard');
+    const plannedBalance = planned.balance ?? 0;
+    if ((manifest.balanceRecords?.length ?? 0) !== plannedBalance) throw incomplete(`${path}: shard ${s.index} holds ${manifest.balanceRecords?.length ?? 0} balance examples, the plan gives it ${plannedBalance}`, path, 'mix that shard again with safemix mix-shard');
+    const expected = planned.usable + planned.injected + plannedBalance;
+    if (manifest.output.records !== expected) throw incomplete(`${path}: shard ${s.index}'s output holds ${manifest.output.records} records, ${expected} expected`, path, 'mix that shard again with safemix mix-shard');
     // the output on disk is the one the manifest describes, whole
     const outPath = arg.endsWith('.manifest.json') ? manifest.output.path : arg;
     let bytes: number;
@@ -134,6 +137,7 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
     notes: [...plan.notes, ...(langs ? [`languages of the safety records: ${langs}`] : [])],
     injected: shards.flatMap(({ manifest: m }) => m.injected.map((r) => ({ shard: m.shard.index, ...r }))),
+    ...(plan.balance ? { balance: plan.balance, balanceRecords: shards.flatMap(({ manifest: m }) => (m.balanceRecords ?? []).map((r) => ({ shard: m.shard.index, ...r }))) } : {}),
     rejected: shards.flatMap(({ manifest: m }) => m.rejected.map((r) => ({ shard: m.shard.index, ...r }))),
   };
   MergedManifestSchema.parse(manifest);

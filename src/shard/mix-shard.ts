@@ -102,10 +102,12 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const closed = decideClosedAnswers(profile.answerSpace, parseClosedAnswers(plan.options.closedAnswers));
   const labelAnswer = closed.kind === 'label' ? closed.value : undefined;
   const total = shard.injected;
+  const balanceCount = shard.balance ?? 0;
   const planner =
     total > 0
       ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file, labelAnswer })
       : undefined;
+  planner?.setBalance({ safety: total, balance: balanceCount });
   const donorShard = new Map(donors.map((d) => [d.index, d.shard]));
   // generated records follow this shard's own style (else its container's, else the upload's)
   const own = donors.filter((d) => d.shard === index);
@@ -116,18 +118,19 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
   let manifestFile: AtomicFile | undefined;
   const injected: ShardManifest['injected'] = [];
+  const balanceRecords: ShardManifest['injected'] = [];
   let outputIndex = 0;
   try {
     const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
     let seen = 0;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
     const sink = new RecordSink(out, layout);
-    const blend = new BlendPlan(shard.usable, total, plan.order, shard.stream);
+    const blend = new BlendPlan(shard.usable, total + balanceCount, plan.order, shard.stream);
     const writeInjected = () => {
       const r = planner!.next();
       sink.writeGenerated(serialize(r.value));
       const { seedId, category, donor, ...rest } = recordEntry(r);
-      injected.push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
+      (r.balance ? balanceRecords : injected).push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
       outputIndex++;
     };
     const progress = (i: number) => {
@@ -169,7 +172,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
         outputIndex++;
       }
     }
-    while (injected.length < total) {
+    while (injected.length + balanceRecords.length < total + balanceCount) {
       blend.next();
       writeInjected();
     }
@@ -197,6 +200,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       drawn,
       userRecords: shard.usable,
       injected,
+      ...(plan.balance ? { balance: { share: plan.balance.share, count: balanceCount, ...(plan.balance.skipped ? { skipped: plan.balance.skipped } : {}), drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 } }, balanceRecords } : {}),
       rejected: shard.rejected,
       encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
       shard: { index, of: plan.shards.length, planSha256: planSha, uploadSha256: plan.upload.sha256, k: shard.k, ordinalOffset: shard.ordinalOffset, stream: shard.stream },

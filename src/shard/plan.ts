@@ -16,6 +16,7 @@ import type { DialectDetection } from '../profile/dialects.js';
 import type { Container } from '../read/types.js';
 import { injectedCount, splitInjected, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner } from '../generate/planner.js';
+import { DEFAULT_BALANCE_SHARE, decideBalance } from '../generate/balance-policy.js';
 import { trainSeeds, type Seed } from '../generate/seeds.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
@@ -47,6 +48,8 @@ export interface PlanOptions extends ScanOptions {
   metadata?: string[];
   lang?: string;
   closedAnswers?: ClosedAnswers;
+  /** Balance examples as a share of k (default DEFAULT_BALANCE_SHARE; see generate/balance-policy.ts). */
+  balance?: number;
   /** `en`: data in languages not shipped offline gets English safety records (else declined past 10%). */
   langFallback?: 'en';
   skipInvalid?: boolean;
@@ -280,6 +283,14 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.unshift(closed.note);
 
   const ks = splitInjected(k, usable);
+  // balance examples where the answers take free text (the planner knows the JSON answers' shape)
+  const safety: Seed[] | undefined = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
+  const lang = options.lang ?? (scheme ? 'en' : undefined);
+  const total = scheme ? 2 * k : k;
+  const planner = total > 0 ? new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: `${seed}:${uploadSha}:shard-0`, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined }) : undefined;
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey });
+  const bs = splitInjected(balance.count, usable);
+  if ('skipped' in balance && total > 0) notes.push(`no balance examples: ${balance.skipped}`);
   const planDir = dirname(resolve(options.output));
   let ordinal = 0;
   const shards: PlanShard[] = scans.map((s, i) => {
@@ -301,19 +312,16 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
       rejected: s.rejected,
       k: ks[i]!,
       injected,
+      balance: bs[i]!,
       ordinalOffset: ordinal,
       stream: `${seed}:${uploadSha}:shard-${i}`,
     };
-    ordinal += injected;
+    ordinal += injected + bs[i]!;
     return shard;
   });
 
-  const safety: Seed[] | undefined = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
-  const lang = options.lang ?? (scheme ? 'en' : undefined);
-  const total = scheme ? 2 * k : k;
-  if (total > 0) {
+  if (planner) {
     // every option the planner checks (a --lang not shipped, a structure no record can carry) fails now, not on a worker
-    const planner = new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: shards[0]!.stream, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined });
     const declined = unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback }, first.name);
     if (declined) throw declined;
     planner.next();
@@ -327,6 +335,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
     k,
     injected: total,
+    ...(balance.share > 0 && total > 0 ? { balance: { share: balance.share, count: balance.count, ...('skipped' in balance ? { skipped: balance.skipped } : {}) } } : {}),
     order,
     dialect: first.detection.dialect,
     detection,

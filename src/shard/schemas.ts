@@ -37,7 +37,9 @@ export const PlanShardSchema = z.object({
   k: z.number().int().min(0),
   /** Safety records this shard's output gets: k, or 2k under `--on-encoded mimic`. */
   injected: z.number().int().min(0),
-  /** Ordinal of this shard's first safety record among the upload's (new ids stay unique). */
+  /** Balance examples this shard's output gets (its largest-remainder share of the upload's). */
+  balance: z.number().int().min(0).default(0),
+  /** Ordinal of this shard's first generated record among the upload's (new ids stay unique). */
   ordinalOffset: z.number().int().min(0),
   /** Name of the shard's random streams (donors, requests, rendering, positions). */
   stream: z.string(),
@@ -67,6 +69,8 @@ export const PlanSchema = z.object({
   k: z.number().int().min(0),
   /** Safety records the whole upload gets: k, or 2k under --on-encoded mimic. */
   injected: z.number().int().min(0),
+  /** Balance examples the upload gets: round-half-up(share·k), where its answers take free text. */
+  balance: z.object({ share: z.number(), count: z.number().int().min(0), skipped: z.string().optional() }).optional(),
   order: OrderSchema,
   dialect: DialectSchema,
   detection: z.object({ dialect: DialectSchema, confidence: z.number(), evidence: z.string() }),
@@ -125,6 +129,7 @@ export const ShardInjectedSchema = InjectedSchema.extend({
 /** The manifest beside one shard's output: a mix manifest of that shard, plus where it sits in the plan. */
 export const ShardManifestSchema = ManifestSchema.extend({
   injected: z.array(ShardInjectedSchema),
+  balanceRecords: z.array(ShardInjectedSchema).optional(),
   shard: z.object({
     index: z.number().int().min(0),
     of: z.number().int().min(1),
@@ -169,6 +174,9 @@ export const MergedManifestSchema = z.object({
   notes: z.array(z.string()),
   /** Every injected record: its shard and its 0-based index in that shard's output. */
   injected: z.array(ShardInjectedSchema.extend({ shard: z.number().int().min(0) })),
+  /** Balance examples, listed apart (counted apart from `count`). */
+  balance: z.object({ share: z.number(), count: z.number().int(), skipped: z.string().optional() }).optional(),
+  balanceRecords: z.array(ShardInjectedSchema.extend({ shard: z.number().int().min(0) })).optional(),
   rejected: z.array(RejectedSchema.extend({ shard: z.number().int().min(0) })),
 });
 export type MergedManifest = z.infer<typeof MergedManifestSchema>;

@@ -6,39 +6,52 @@ import type { ByteSink } from './record-sink.js';
 import type { Profile } from '../profile/profile.js';
 import { injectedEntryText, type InjectedSpool } from './injected-spool.js';
 
-const MARK = '\n  "injected": []';
+/** The manifest's lists of records, one entry per generated record: written entry by entry. */
+const LISTS = ['injected', 'balanceRecords'] as const;
+type ListKey = (typeof LISTS)[number];
 
 /**
- * Writes `manifest` (an object with an `injected` array) as pretty JSON plus a final newline. With
- * `spool`, the list is the spool's entries (the manifest's own `injected` is left out).
+ * Writes `manifest` as pretty JSON plus a final newline. Its top-level lists `injected` (the safety
+ * records) and `balanceRecords` (the balance examples), where present, are written entry by entry;
+ * with a spool for a list, the list is the spool's entries (the manifest's own is left out).
  */
-export function writeManifest(out: ByteSink, manifest: { injected: readonly unknown[] }, spool?: InjectedSpool): void {
-  const entries = spool ? [] : manifest.injected;
-  const count = spool ? spool.count : entries.length;
-  const text = JSON.stringify({ ...manifest, injected: [] }, null, 2);
-  const at = text.indexOf(MARK);
-  if (at < 0 && spool) throw new Error('writeManifest: the manifest has no injected list to fill from the spool');
-  if (at < 0 || count === 0) {
-    out.write(count === 0 ? text + '\n' : JSON.stringify(manifest, null, 2) + '\n');
-    return;
-  }
-  const cut = at + MARK.length - 1; // before the closing bracket
-  out.write(text.slice(0, cut - 1));
-  if (spool) {
-    out.write('[\n');
-    spool.copyTo(out);
-    out.write('\n  ]' + text.slice(cut + 1) + '\n');
-    return;
-  }
-  let piece = '[\n';
-  for (let i = 0; i < entries.length; i++) {
-    piece += injectedEntryText(entries[i]) + (i + 1 < entries.length ? ',\n' : '\n  ]');
-    if (piece.length > 1 << 16) {
+export function writeManifest(out: ByteSink, manifest: { injected: readonly unknown[]; balanceRecords?: readonly unknown[] }, spools: Partial<Record<ListKey, InjectedSpool>> = {}): void {
+  const present = LISTS.filter((key) => manifest[key] !== undefined);
+  const text = JSON.stringify({ ...manifest, ...Object.fromEntries(present.map((key) => [key, []])) }, null, 2);
+  // the lists in the order they appear in the text
+  const marks = present
+    .map((key) => ({ key, at: text.indexOf(`\n  ${JSON.stringify(key)}: []`) }))
+    .filter((m) => {
+      if (m.at < 0 && spools[m.key]) throw new Error(`writeManifest: the manifest has no ${m.key} list to fill from the spool`);
+      return m.at >= 0;
+    })
+    .sort((a, b) => a.at - b.at);
+  let from = 0;
+  for (const { key, at } of marks) {
+    const spool = spools[key];
+    const entries = spool ? [] : manifest[key]!;
+    const count = spool ? spool.count : entries.length;
+    const open = at + `\n  ${JSON.stringify(key)}: [`.length; // just after the opening bracket
+    if (count === 0) continue;
+    out.write(text.slice(from, open));
+    if (spool) {
+      out.write('\n');
+      spool.copyTo(out);
+      out.write('\n  ');
+    } else {
+      let piece = '\n';
+      for (let i = 0; i < entries.length; i++) {
+        piece += injectedEntryText(entries[i]) + (i + 1 < entries.length ? ',\n' : '\n  ');
+        if (piece.length > 1 << 16) {
+          out.write(piece);
+          piece = '';
+        }
+      }
       out.write(piece);
-      piece = '';
     }
+    from = open; // the closing bracket follows
   }
-  out.write(piece + text.slice(cut + 1) + '\n');
+  out.write(text.slice(from) + '\n');
 }
 
 /** The manifest's summary of a profile: where requests and answers go, the templates, the sample's size. */
