@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'encoding_unrecoverable'
   | 'input_changed'
   | 'declined_by_policy'
+  | 'form_audit'
   // sharded mixing and queue workers
   | 'plan_invalid'
   | 'shard_mismatch'

@@ -42,6 +42,13 @@ export interface ChatServerOptions {
   /** Most requests served (then 503), and longest life in ms (then it closes itself). */
   maxRequests?: number;
   lifetimeMs?: number;
+  /**
+   * A translating model: a record the engine asks to be written in another language (its prompt says
+   * "Write both the request and the refusal in …") gets the n-th of these texts (a `good` answer),
+   * and a request to translate into English gets `english`. `wrongLanguage` answers such records in
+   * English instead (the fallback path).
+   */
+  translator?: { requests: string[]; refusals: string[]; english: string; wrongLanguage?: boolean };
 }
 
 export const GOOD_REQUEST_MARK = 'zqpara';
@@ -76,6 +83,9 @@ export class ChatServer {
   /** Chat requests finished with (an answer, an error status or a reset), and requests held now (`hang`, or past `holdAfter`). */
   answered = 0;
   held = 0;
+  /** Records answered in the translator's language, and back-translations into English. */
+  translated = 0;
+  backTranslations = 0;
 
   constructor(private readonly options: ChatServerOptions = {}) {
     this.lifetime = setTimeout(() => void this.close(), options.lifetimeMs ?? 240_000);
@@ -180,7 +190,19 @@ export class ChatServer {
     entry.key = key;
     if (kind === 'hang') this.held++;
     this.changed();
-    const good = JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`, refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}` });
+    const messages = (body?.messages ?? []) as { role: string; content: string }[];
+    const t = this.options.translator;
+    const asked = t && messages.some((m) => m.content.includes('Write both the request and the refusal in'));
+    const n2 = this.translated;
+    if (t && asked && kind === 'good' && !t.wrongLanguage) this.translated++;
+    const good =
+      t && asked && !t.wrongLanguage
+        ? JSON.stringify({ request: t.requests[n2 % t.requests.length], refusal: t.refusals[n2 % t.refusals.length] })
+        : JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`, refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}` });
+    if (t && messages[0]?.content.startsWith('You translate text into English')) {
+      this.backTranslations++;
+      return json(res, 200, { id: 'chatcmpl-test', object: 'chat.completion', created: 0, model, choices: [{ index: 0, message: { role: 'assistant', content: t.english }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+    }
     const answer = (content: string, finish = 'stop') =>
       json(res, 200, {
         id: 'chatcmpl-test',

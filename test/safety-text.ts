@@ -65,7 +65,8 @@ const FRAGMENTS: string[] = (() => {
 
 /** Whether a text holds a refusal safemix ships (in any language, in any casing or PTB spacing). */
 export function isRefusal(text: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1').replace(/ ([,.;:!?)])/g, '$1').replace(/\( /g, '(');
+  // JSON text escapes line breaks (a refusal may be written over lines, as the data's answers are)
+  const norm = (s: string) => s.replace(/\\[nrt]/g, ' ').toLowerCase().replace(/\s+/g, ' ').replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1').replace(/ ([,.;:!?)])/g, '$1').replace(/\( /g, '(');
   const t = norm(text);
   // a fragment may have lost its final mark: a refusal takes the data's end-punctuation share
   return FRAGMENTS.some((f) => t.includes(norm(f).replace(/[.?!…。？！؟;;।]+$/u, '')));
@@ -73,7 +74,8 @@ export function isRefusal(text: string): boolean {
 
 /** The seed a request text renders, in any casing or spacing. */
 export function requestIn(text: string, seed: SeedLine): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/\s+/g, '').replace(/[^\p{L}\p{N}]/gu, '');
+  // JSON text escapes line breaks (a request may be written over lines, as the data's are)
+  const norm = (s: string) => s.replace(/\\[nrt]/g, ' ').toLowerCase().replace(/\s+/g, '').replace(/[^\p{L}\p{N}]/gu, '');
   return norm(text).includes(norm(seed.request));
 }
 

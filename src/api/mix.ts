@@ -27,6 +27,7 @@ import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { decideClosedAnswers, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
 import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
+import { FormAudit, type AuditMode } from '../audit/form-audit.js';
 import { releaseDonorBytes } from '../generate/render.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
 import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
@@ -69,6 +70,12 @@ export interface MixOptions extends ScanOptions {
    * label), `refuse` (refusal text in the label slot) or `skip` (the data left unmixed).
    */
   closedAnswers?: ClosedAnswers;
+  /**
+   * The form audit (audit/form-audit.ts): `strict` (default) re-plans a safety record that a user
+   * record's form tells apart and stops (exit 4, nothing written) when none passes; `warn` writes the
+   * best form and lists its failures in the manifest.
+   */
+  audit?: AuditMode;
   /**
    * Balance examples (safe-but-sensitive prompts answered helpfully, data/balance/) as a share of the
    * k safety records, added beside them (default DEFAULT_BALANCE_SHARE; 0 for none). Only where the
@@ -278,7 +285,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const safety = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
-  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined }) : undefined;
+  // the form audit every safety record must pass, built from the user records of the sample
+  const audit = total > 0 ? new FormAudit(donors.map((d) => d.value), options.audit ?? 'strict', auditExemptions(profile, closed, !!scheme)) : undefined;
+  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined, audit }) : undefined;
   // never silently English: data in languages not shipped offline is declined unless asked for
   const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
   if (declined) throw declined;
@@ -451,6 +460,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         : {}),
       rejected,
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
+      ...(audit ? { audit: audit.summary() } : {}),
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
@@ -505,6 +515,28 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
     results.push(await mixFile(input, { ...options, output: outputOf(input), otherInputs: inputs.filter((_, j) => j !== i), sharedEncoding: report && { report, file: i } }));
   }
   return results;
+}
+
+/**
+ * What the form audit does not hold to the user records' form, and why: a label slot the user chose
+ * to extend with refusal text (`--closed-answers refuse`), and, in a covert scheme, every field
+ * (encoded twins are written in the scheme, not in the data's plain form).
+ */
+export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  if (scheme) out.set('$', 'the data carries a covert encoding: its encoded twins are written in the scheme');
+  if (closed.kind === 'refuse') {
+    const why = '--closed-answers refuse extends the label set with refusal text';
+    for (const d of profile.roles.fields.filter((f) => f.role === 'answer')) out.set(`$.${d.path.join('.')}`, why);
+    const shown = profile.views.response?.path;
+    if (shown && /^[^[\]]+$/.test(shown)) out.set(`$.${shown}`, why);
+  }
+  // answers that end with a final number (GSM8K's `#### 72`): a refusal has no number to end with
+  const template = profile.roles.answerTemplate?.text ?? profile.roles.conversation?.answerTemplate?.text;
+  if (template && /\{number\}\s*$/.test(template)) {
+    for (const d of profile.roles.fields.filter((f) => f.role === 'answer')) out.set(`$.${d.path.join('.')}|last`, 'the answers end with a final number, which a refusal does not have');
+  }
+  return out;
 }
 
 /** The manifest's path: `--manifest`, else `OUTPUT.manifest.json`; none for `--no-manifest` or stdout. */

@@ -203,6 +203,8 @@ export const InjectedSchema = z.object({
   langFallback: z.string().optional(),
   /** Written by the model (paraphrase engine) in `lang`, a language not shipped offline, and checked. */
   translated: z.boolean().optional(),
+  /** The form audit's verdict: features checked, and each failing one (`path|feature` → why; none when it passed). */
+  audit: z.object({ checked: z.number().int(), failed: z.record(z.string(), z.string()) }).optional(),
   /** What was done to every field or turn: its path → `request`, `answer`, `constant`, `id`, `context: kept (…)`, … */
   fields: z.record(z.string(), z.string()),
   /** A documented exception to "role sequences that user records have" (a plain refusal in tool-calling data). */
@@ -307,5 +309,22 @@ export const ManifestSchema = z.object({
   balanceRecords: z.array(InjectedSchema).optional(),
   rejected: z.array(RejectedSchema),
   encoding: z.object({ verdict: z.string(), summary: z.string(), policy: z.enum(['fail', 'warn', 'mimic']) }),
+  /**
+   * The form audit (audit/form-audit.ts): records checked and passed, records re-planned, and the
+   * set-level comparison with the user records (total-variation distance per field and feature, the
+   * worst first; `over` counts those past 0.35).
+   */
+  audit: z
+    .object({
+      mode: z.enum(['strict', 'warn']),
+      records: z.number().int(),
+      passed: z.number().int(),
+      replanned: z.number().int(),
+      compared: z.number().int(),
+      worst: z.array(z.object({ feature: z.string(), tv: z.number() })),
+      over: z.number().int(),
+      exempt: z.array(z.string()),
+    })
+    .optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

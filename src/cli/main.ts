@@ -152,6 +152,7 @@ export function buildProgram(): Command {
       .option('--lang <code>', 'write every safety record in this language (ISO 639-1) instead of each donor\'s')
       .addOption(new Option('--lang-fallback <lang>', 'records in languages not shipped offline get English safety records (without it, more than 10% of such records is declined, exit 4)').choices(['en']))
       .option('--closed-answers <policy>', 'closed label sets: decline (default: the label that marks a harmful request if the set has one, else exit 4), label=VALUE, refuse (refusal text in the label slot) or skip (leave the data unmixed)', closedAnswersArg, 'decline' as ClosedAnswers)
+      .addOption(new Option('--audit <mode>', 'the form audit: strict (a safety record a user record\'s form tells apart is planned again; exit 4 and nothing written when none passes) or warn (written, failures listed in the manifest)').choices(['strict', 'warn']).default('strict'))
       .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifest) instead of stopping')
       .option('--safety <file>', 'your own safety source (any supported format) instead of the shipped seeds')
       .option('--safety-request <field>', 'field of the safety source that holds the request')
@@ -194,6 +195,7 @@ export function buildProgram(): Command {
       lang: o.lang,
       langFallback: o.langFallback as 'en' | undefined,
       closedAnswers: o.closedAnswers,
+      audit: o.audit,
       skipInvalid: o.skipInvalid,
       // the manifest's list of safety records goes to its file, not the summary: memory stays flat
       keepInjected: false,

@@ -13,12 +13,13 @@ import { conversationOf, getPath, roleSequence } from '../profile/conversation.j
 import { LanguageGuide, isShipped } from '../profile/language.js';
 import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
-import { SafemixError } from '../errors.js';
+import { ExitCode, SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
 import { availableLanguages, englishSeedOf, loadBalance, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
 import { SeedDeck } from './seed-deck.js';
 import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
+import type { FormAudit, RecordAudit } from '../audit/form-audit.js';
 import { containsText, donorTree, renderSafetyRecord, type DonorRecord, type RenderContext, type Rendered } from './render.js';
 
 export interface PlannerOptions {
@@ -48,6 +49,8 @@ export interface PlannerOptions {
    * balance one when ⌊(m+1)·b/(k+b)⌋ > ⌊m·b/(k+b)⌋). None by default.
    */
   balance?: { safety: number; balance: number };
+  /** The form audit every planned record must pass (re-planned until one does; see audit/form-audit.ts). */
+  audit?: FormAudit;
 }
 
 /** What a planned record was built from: enough to render it again with other texts (the paraphrase engine). */
@@ -84,9 +87,13 @@ export interface PlannedRecord extends Rendered {
   balance?: boolean;
   /** Written by the model in `lang`, a language no shipped bank speaks (the paraphrase engine). */
   translated?: boolean;
+  /** The form audit's verdict on this record, field by field (when the run audits). */
+  audit?: RecordAudit;
 }
 
 const MAX_DONOR_TRIES = 64;
+/** Forms of one safety record tried against the form audit before it is given up. */
+const AUDIT_TRIES = 24;
 
 /** What the manifest says of one planned record; `index` is its output index, given by whoever writes it. */
 export interface RecordEntry {
@@ -102,13 +109,15 @@ export interface RecordEntry {
   translated?: true;
   fields: Record<string, string>;
   exception?: string;
+  /** The form audit's verdict: features checked, and those that fail (none when it passed). */
+  audit?: RecordAudit;
 }
 
 /**
  * A planned record's manifest entry (its output index first, when given). Built property by property:
  * an object spread here cost about 15 µs a record, on a path run once per safety record.
  */
-export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'translated' | 'fields' | 'exception'>, index?: number): RecordEntry {
+export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'translated' | 'fields' | 'exception' | 'audit'>, index?: number): RecordEntry {
   const entry = (index === undefined ? {} : { index }) as RecordEntry;
   entry.seedId = r.seedId;
   entry.category = r.category;
@@ -120,6 +129,7 @@ export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'dono
   if (r.translated) entry.translated = true;
   entry.fields = r.fields;
   if (r.exception) entry.exception = r.exception;
+  if (r.audit) entry.audit = r.audit;
   return entry;
 }
 
@@ -142,6 +152,7 @@ function planned(rendered: Rendered, extra: Omit<PlannedRecord, keyof Rendered>)
     emergency: extra.emergency,
     balance: extra.balance,
     translated: extra.translated,
+    audit: extra.audit,
   };
 }
 
@@ -388,11 +399,40 @@ export class SafetyPlanner {
     const j = local + (this.options.ordinalOffset ?? 0);
     if (this.options.scheme && local % 2 === 1 && this.lastPlain) return this.encodedTwin(j);
     const balance = this.isBalance(local);
+    const audit = this.options.audit;
+    // the form audit: a record that fails is planned again (another donor, request, form), up to AUDIT_TRIES times
+    let best: PlannedRecord | undefined;
+    let bestFailures = Infinity;
+    let audited = 0;
     for (let tries = 0; ; tries++) {
       const pos = this.pool[tries < MAX_DONOR_TRIES ? Math.floor(this.donorRandom() * this.pool.length) : tries - MAX_DONOR_TRIES];
       if (pos === undefined) break;
       const planned = balance ? this.planBalance(pos, j) : this.plan(pos, j);
-      if (planned) return planned;
+      if (!planned) continue;
+      if (!audit) return planned;
+      const verdict = audit.check(planned.value, planned.fields);
+      const failures = Object.keys(verdict.failed).length;
+      planned.audit = verdict;
+      if (failures === 0) {
+        if (audited > 0) audit.replanned++;
+        audit.accept(planned.value, verdict);
+        return planned;
+      }
+      if (failures < bestFailures) [best, bestFailures] = [planned, failures];
+      if (++audited >= AUDIT_TRIES) break;
+    }
+    if (best && audit) {
+      if (audit.mode === 'strict') {
+        const [feature, why] = Object.entries(best.audit!.failed)[0]!;
+        throw new SafemixError('form_audit', `no safety record that passes the form audit could be made for output record ${j + 1} of the safety records after ${audited} tries: ${why}`, {
+          position: { file: this.options.file, field: feature.slice(0, feature.lastIndexOf('|')) },
+          hint: 'safemix inspect shows how the records were read; --audit warn writes the records anyway and lists every failure in the manifest',
+          exitCode: ExitCode.declined,
+        });
+      }
+      audit.replanned++;
+      audit.accept(best.value, best.audit!);
+      return best;
     }
     throw new SafemixError('no_donor', 'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share', {
       position: { file: this.options.file },

@@ -260,7 +260,12 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   if (input.response !== undefined) {
     answerText = refusal = input.response;
   } else if (roles.answerForm === 'plain' || r.role === 'tool_call') {
-    answerText = refusal = texts.plain;
+    const space = ctx.profile.answerSpace;
+    if (r.role !== 'tool_call' && space.kind === 'list' && space.format === 'json-string') {
+      // the answers are JSON lists written as text (entities, tags): the refusal is the list's one item
+      refusal = texts.short;
+      answerText = JSON.stringify([texts.short]);
+    } else answerText = refusal = texts.plain;
   } else {
     const mc = ctx.profile.answerSpace.kind === 'choice' ? choiceRequest(placed.inner, request, texts.short, input.compliance, input.random) : undefined;
     if (mc) {

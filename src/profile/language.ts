@@ -16,9 +16,12 @@ export type ShippedLanguage = (typeof SHIPPED_LANGUAGES)[number];
 
 const ISO3: Record<string, string> = {
   eng: 'en', cmn: 'zh', spa: 'es', fra: 'fr', deu: 'de', por: 'pt', ita: 'it', jpn: 'ja', kor: 'ko', rus: 'ru', arb: 'ar', hin: 'hi', tur: 'tr', vie: 'vi', ind: 'id', pol: 'pl', nld: 'nl', ell: 'el', ron: 'ro', tha: 'th', fin: 'fi',
+  // Bosnian and Nynorsk read as the shipped Croatian and Bokmål: franc tells these close standards apart
+  // on short texts no better than chance, and the safety records read naturally to their speakers
+  bos: 'hr', nno: 'nb',
   ces: 'cs', hun: 'hu', slk: 'sk', slv: 'sl', hrv: 'hr', bul: 'bg', ukr: 'uk', dan: 'da', swe: 'sv', nob: 'nb', ekk: 'et', lvs: 'lv', lit: 'lt', heb: 'he', pes: 'fa', ben: 'bn', tam: 'ta', zlm: 'ms', tgl: 'tl', swh: 'sw',
   // written widely but not shipped: detected so that they are named (and declined or translated), never forced onto a neighbour
-  urd: 'ur', cat: 'ca', srp: 'sr', epo: 'eo', nno: 'nn', mkd: 'mk', bos: 'bs', als: 'sq', hye: 'hy', kat: 'ka', tel: 'te', mar: 'mr', guj: 'gu', kan: 'kn', mal: 'ml', pan: 'pa', amh: 'am', hau: 'ha', yor: 'yo', ibo: 'ig', zul: 'zu', xho: 'xh', som: 'so', uzn: 'uz', kaz: 'kk', azj: 'az', khm: 'km', lao: 'lo', mya: 'my', sin: 'si', npi: 'ne', ceb: 'ceb', jav: 'jv', sun: 'su',
+  urd: 'ur', afr: 'af', cat: 'ca', srp: 'sr', epo: 'eo', mkd: 'mk', als: 'sq', hye: 'hy', kat: 'ka', tel: 'te', mar: 'mr', guj: 'gu', kan: 'kn', mal: 'ml', pan: 'pa', amh: 'am', hau: 'ha', yor: 'yo', ibo: 'ig', zul: 'zu', xho: 'xh', som: 'so', uzn: 'uz', kaz: 'kk', azj: 'az', khm: 'km', lao: 'lo', mya: 'my', sin: 'si', npi: 'ne', ceb: 'ceb', jav: 'jv', sun: 'su',
 };
 const ONLY = Object.keys(ISO3);
 
