@@ -6,7 +6,7 @@
 // checked against them, never trusted: a new turn order is allowed only where the input itself
 // answers the question with a tool call, whatever the manifest says.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
@@ -14,6 +14,22 @@ import { parse as losslessParse, isLosslessNumber } from 'lossless-json';
 import { CORPUS_FILES, ROOT, corpus, tempDir, DECLINED_LABEL_FILES, labelPolicy } from './helpers.js';
 import { BANKS, SEED_BY_ID, isRefusal, requestIn } from './safety-text.js';
 import { HEADERLESS, containerOf, readRecordsIn } from './independent-records.js';
+
+/** A text's letters and digits, lower-cased: the same text in any casing, spacing or end punctuation. */
+function letters(t: string): string {
+  return t.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** Every prompt and answer of the shipped balance set (data/balance/), in any language, lower-cased. */
+const BALANCE_TEXTS = new Set(
+  readdirSync(join(ROOT, 'data/balance'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(ROOT, 'data/balance', f), 'utf8').split('\n').filter(Boolean))
+    .flatMap((l) => {
+      const b = JSON.parse(l) as { prompt: string; answer: string; short?: string };
+      return [b.prompt, b.answer, b.short ?? ''].map(letters);
+    }),
+);
 
 const dir = tempDir('safemix-coherent-');
 const fixture = (name: string) => join(ROOT, 'test/fixtures/coherent', name);
@@ -248,8 +264,9 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
             const top = Math.max(...[...new Set(systems)].map((s) => systems.filter((x) => x === s).length));
             expect(count >= 2 || count === top, `${where}: a system prompt user records share`).toBe(true);
           } else {
-            // a turn before the question is the donor's, in a turn order most user records have
-            expect(turnText(m), `${where} turn ${i}`).toBe(turnText(dconv.list[i]!));
+            // a turn before the question is the donor's, or (multi-round chats) a benign exchange of the
+            // balance set written for the record, in a turn order most user records have
+            if (turnText(m) !== turnText(dconv.list[i]!)) expect(BALANCE_TEXTS.has(letters(turnText(m))), `${where} turn ${i}: the donor's turn or a balance text: ${turnText(m).slice(0, 80)}`).toBe(true);
             const prefix = list.slice(0, qAt + 1).map(roleOf).join(',');
             expect(inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length, `${where}: turns before the question follow the common order`).toBeGreaterThanOrEqual(0.5);
           }
@@ -344,7 +361,8 @@ describe('generated values are safe', () => {
     const rows = ['question,answer', ...Array.from({ length: 30 }, (_, i) => `What is ${i} times 3?,=${i * 3}`)];
     execFileSync('bash', ['-c', `printf '%s\\n' ${rows.map((r) => `'${r}'`).join(' ')} > ${src}`]);
     const out = join(dir, 'formula-out.csv');
-    const r = await mixFile(src, { output: out, count: 5, seed: '3', safety: { path: join(ROOT, 'test/fixtures/coherent/formula_safety.csv'), request: 'prompt' } });
+    // the answers are short codes ("=3"): the form audit would decline them; this test is about formula text
+    const r = await mixFile(src, { output: out, count: 5, seed: '3', audit: 'warn', safety: { path: join(ROOT, 'test/fixtures/coherent/formula_safety.csv'), request: 'prompt' } });
     const recs = await readAll(out);
     for (const inj of r.manifest.injected) {
       const v = recs[inj.index]!.value as Record<string, string>;
@@ -389,7 +407,8 @@ describe('chat details', () => {
     const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: i < 8 ? `Summarize: article number ${i} about rivers` : `Tell me something about topic ${i * 7} and why it matters`, completion: ` answer ${i}` }));
     execFileSync('bash', ['-c', `cat > ${src}`], { input: rows.join('\n') + '\n' });
     const out = join(dir, 'minority-out.jsonl');
-    const r = await mixFile(src, { output: out, count: 5, seed: '1' });
+    // completions are short codes (" answer 7"): the form audit would decline them; this test is about templates
+    const r = await mixFile(src, { output: out, count: 5, seed: '1', audit: 'warn' });
     const lines = readFileSync(out, 'utf8').split('\n');
     for (const inj of r.manifest.injected) expect(JSON.parse(lines[inj.index]!).prompt.startsWith('Summarize:')).toBe(false);
   });

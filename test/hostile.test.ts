@@ -546,7 +546,8 @@ describe('item 13: template inference builds no regular expression from data and
     const pre = 'Context: ' + 'lorem ipsum ((dolor)+ [sit* \\'.repeat(1800);
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}question ${i} about routers? ->`, completion: ` answer ${i}` }));
     writeFileSync(join(w.dir, 'long.jsonl'), rows.join('\n') + '\n');
-    const r = await runCli(['mix', 'long.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
+    // completions are short codes (" answer 7"): the form audit would decline them; this test is about templates
+    const r = await runCli(['mix', 'long.jsonl', '-o', 'out.jsonl', '--count', '2', '--audit', 'warn', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
     expect(injected).toHaveLength(2);
@@ -564,7 +565,7 @@ describe('item 13: template inference builds no regular expression from data and
     const questions = ['Why is the sky blue', 'How do tides form', 'Where do comets come from', 'When did the last ice age end', 'Which planet has the most moons', 'How hot is the surface of the sun', 'Why do leaves change colour in autumn', 'What makes thunder so loud', 'How deep is the Pacific Ocean', 'Can penguins fly underwater'];
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}${questions[i % 10]}${' '.repeat(Math.floor(i / 10))}? ->`, completion: ` answer ${i}` }));
     writeFileSync(join(w.dir, 'tpl.jsonl'), rows.join('\n') + '\n');
-    const r = await runCli(['mix', 'tpl.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
+    const r = await runCli(['mix', 'tpl.jsonl', '-o', 'out.jsonl', '--count', '2', '--audit', 'warn', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
     expect(injected).toHaveLength(2);

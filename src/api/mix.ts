@@ -24,7 +24,7 @@ import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
-import { decideClosedAnswers, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
+import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
 import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
 import { FormAudit, type AuditMode } from '../audit/form-audit.js';
@@ -270,7 +270,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   if (!plain.length && sample.length) encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
   const profile = buildProfile(donors, records, scan.detection, container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
   // a closed label slot: its unsafe value, a named label, refusal text, no mixing, or declined by policy
-  const closed = decideClosedAnswers(profile.answerSpace, options.closedAnswers);
+  const closed = decideAnswerSlot(profile, donors.map((d) => d.value), options.closedAnswers);
   const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
   if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file }, hint: closed.hint, exitCode: ExitCode.declined });

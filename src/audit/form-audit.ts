@@ -57,6 +57,8 @@ export class FormAudit {
   private readonly closed = new Map<string, Set<string>>();
   /** Paths of free text (median length past FREE_TEXT): their first and last characters are compared as distributions only. */
   private readonly freeText = new Set<string>();
+  /** Paths whose user values are nearly all codes (one token without spaces: an id, a part number). */
+  private readonly codes = new Set<string>();
   private readonly injected = new Map<string, Counts>();
   private readonly injectedTotals = new Map<string, number>();
   private records = 0;
@@ -76,15 +78,25 @@ export class FormAudit {
   ) {
     const texts = new Map<string, Counts>();
     const textLengths = new Map<string, number[]>();
+    const tokenCounts = new Map<string, [number, number]>();
     for (const v of userValues) {
       const surface = surfaceOf(v);
-      for (const [key, value] of surface) add(this.user, this.userTotals, key, value);
+      for (const [key, value] of surface) {
+        add(this.user, this.userTotals, key, value);
+        if (!key.endsWith('|newlines')) continue;
+        const path = key.slice(0, key.lastIndexOf('|'));
+        const c = tokenCounts.get(path) ?? [0, 0];
+        c[1]++;
+        if (surface.has(`${path}|pattern`)) c[0]++;
+        tokenCounts.set(path, c);
+      }
       collectObjects(v, '$', this.objects, texts, 0, textLengths);
     }
     for (const [path, lengths] of textLengths) {
       const sorted = lengths.sort((a, b) => a - b);
       if (sorted[Math.floor(sorted.length / 2)]! > FREE_TEXT) this.freeText.add(path);
     }
+    for (const [path, [tokens, all]] of tokenCounts) if (all >= MIN_SUPPORT && tokens / all >= 0.9) this.codes.add(path);
     for (const [path, counts] of texts) {
       // long texts that repeat (a small fixture's answers) are content, not a set of labels
       if (this.freeText.has(path)) continue;
@@ -101,9 +113,10 @@ export class FormAudit {
 
   /**
    * One record's verdict, field by field; nothing is counted (see `accept`). `fields` is the
-   * record's field map (display path → what was done): the slots safemix wrote its own text into
-   * (`request`, `answer`) are free text, whose first and last characters are compared as
-   * distributions only.
+   * record's field map (display path → what was done): the request slot safemix wrote its own text
+   * into is free text, whose first and last characters and pattern are compared as distributions
+   * only; so is an answer slot whose user values are long (an answer slot of short codes is held to
+   * their form).
    */
   check(value: unknown, fields: Record<string, string> = {}): RecordAudit {
     const surface = surfaceOf(value);
@@ -132,7 +145,8 @@ export class FormAudit {
       }
       if (support < MIN_SUPPORT || !seen) continue;
       // a free text's first and last characters vary with what it says: compared as distributions only
-      if ((feature === 'first' || feature === 'last' || feature === 'pattern') && (this.freeText.has(path) || written.has(path))) continue;
+      // (the request slot always; the answer slot unless the users' answers are codes: PN-4007, =3)
+      if ((feature === 'first' || feature === 'last' || feature === 'pattern') && (requests.has(path) || (written.has(path) ? !this.codes.has(path) : this.freeText.has(path)))) continue;
       // the one exception to the first character: a user value that starts a CSV cell with = + - @ is never copied
       if (feature === 'first' && [...seen.keys()].every((c) => /^punct:[=+\-@]$|^symbol$/.test(c))) continue;
       if (!seen.has(got)) failed[key] = `${feature} ${JSON.stringify(got)} at ${path}: no user record has it (they have ${[...seen.keys()].slice(0, 4).map((x) => JSON.stringify(x)).join(', ')})`;

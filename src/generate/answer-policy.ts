@@ -9,6 +9,7 @@
 //   to leave the data unmixed (`skip`).
 // Pure: decided from the profile's answer space and the option.
 import type { AnswerSpace } from '../profile/answer-space.js';
+import type { Profile } from '../profile/profile.js';
 
 /** `decline` (default), `refuse` (a refusal in the slot anyway), `skip` (no safety records), or a label. */
 export type ClosedAnswers = 'decline' | 'refuse' | 'skip' | { label: string };
@@ -58,4 +59,66 @@ export function decideClosedAnswers(space: AnswerSpace, option: ClosedAnswers = 
     message: `the answers are a closed label set with no value that marks a harmful request (${shown}): a refusal written there would be a new label, so safemix does not mix this data in its own format; nothing was written`,
     hint: 'name the label safety records should get with --closed-answers label=VALUE, or write refusal text anyway with --closed-answers refuse, or mix a chat-format companion file instead (--closed-answers skip leaves this file unmixed)',
   };
+}
+
+/** The string leaves of a value (a span list, an answers object). */
+function stringLeaves(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 6) return out;
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringLeaves(x, out, depth + 1);
+  else if (v && typeof v === 'object') for (const x of Object.values(v as Record<string, unknown>)) stringLeaves(x, out, depth + 1);
+  return out;
+}
+
+/**
+ * Extractive answers (SQuAD's `answers`, span lists): in at least 90% of the records that have
+ * one, every text of the answer is a span of another field of the same record (its context). A
+ * refusal is no span of anything: such an answer space is closed like a label set. `unanswerable`
+ * counts the records whose answer holds no text at all (SQuAD 2.0's impossible questions).
+ */
+export function extractiveAnswers(records: readonly unknown[], answerKey: string): { records: number; unanswerable: number } | undefined {
+  let withText = 0;
+  let spans = 0;
+  let empty = 0;
+  for (const r of records) {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
+    const o = r as Record<string, unknown>;
+    const answer = o[answerKey];
+    if (answer === undefined || typeof answer === 'string') continue;
+    const texts = stringLeaves(answer).filter((t) => t.trim());
+    if (!texts.length) {
+      empty++;
+      continue;
+    }
+    withText++;
+    const others = Object.entries(o).filter(([k, v]) => k !== answerKey && typeof v === 'string' && (v as string).length > 0).map(([, v]) => v as string);
+    if (texts.every((t) => others.some((c) => c.length > t.length && c.includes(t)))) spans++;
+  }
+  if (withText < 20 || spans / withText < 0.9) return undefined;
+  return { records: withText + empty, unanswerable: empty };
+}
+
+/** The decline of an extractive answer space (see extractiveAnswers). */
+export function extractiveDecline(key: string, found: { records: number; unanswerable: number }): { message: string; hint: string } {
+  return {
+    message: `the answers in "${key}" are spans taken from each record's own text (${found.records} sampled records${found.unanswerable ? `, ${found.unanswerable} with none` : ''}): a refusal is no span of it, and a question with no answer span would teach "unanswerable" rather than a refusal, so safemix does not mix this data in its own format; nothing was written`,
+    hint: 'write refusal text in the answer anyway with --closed-answers refuse, mix a chat-format companion file instead, or leave this file unmixed with --closed-answers skip',
+  };
+}
+
+/**
+ * What a safety record may put in the answer slot: a closed label set's policy (answer-policy.ts),
+ * and extractive answers (spans of the record's own text), which are closed the same way: declined
+ * by policy unless `--closed-answers refuse` or `skip` says otherwise.
+ */
+export function decideAnswerSlot(profile: Profile, values: readonly unknown[], option: ClosedAnswers | undefined): ClosedAnswerDecision {
+  const closed = decideClosedAnswers(profile.answerSpace, option);
+  if (closed.kind !== 'open') return closed;
+  const ans = profile.roles.fields.find((f) => f.role === 'answer');
+  if (!ans || ans.path.length !== 1 || typeof ans.path[0] !== 'string') return closed;
+  const found = extractiveAnswers(values, ans.path[0]);
+  if (!found) return closed;
+  if (option === 'refuse') return { kind: 'refuse', note: `the answers in "${ans.key}" are spans of each record's own text; --closed-answers refuse writes refusal text there` };
+  if (option === 'skip') return { kind: 'skip', note: `the answers in "${ans.key}" are spans of each record's own text: --closed-answers skip left the data unmixed` };
+  return { kind: 'decline', ...extractiveDecline(ans.key, found) };
 }

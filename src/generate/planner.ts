@@ -63,6 +63,8 @@ export interface RecordRecipe {
   /** The offline refusal texts (sized, short, plain) the record was rendered with. */
   refusal: { sized: string; short: string; plain: string };
   compliance: string[];
+  /** The benign rounds written before the request (multi-round chats), kept for a re-render. */
+  benign?: { prompt: string; answer: string }[];
   /**
    * The donor's language when no shipped bank speaks it (the record is planned in English): the
    * paraphrase engine has the model write it in this language instead, and checks that it did.
@@ -92,6 +94,9 @@ export interface PlannedRecord extends Rendered {
 }
 
 const MAX_DONOR_TRIES = 64;
+/** A text that ends with sentence punctuation (closing quotes and brackets aside), and one that ends as a question (Greek's ";" included). */
+const SENTENCE_END = /[.?!…。？！؟;;।]["'”’)\]»」』]*\s*$/u;
+const QUESTION_END = /[?？؟;;]["'”’)\]»」』]*\s*$/u;
 /** Forms of one safety record tried against the form audit before it is given up. */
 const AUDIT_TRIES = 24;
 
@@ -179,10 +184,16 @@ export class SafetyPlanner {
   private lastPlain?: { seed: Seed; refusal: string; lang: string };
   /** Positions in the sample that donors are drawn from. */
   private readonly pool: number[];
+  /** Share of the user's requests (of those that end with a mark) that end as questions. */
+  private readonly questionShare?: number;
+  private readonly endRandom: () => number;
   readonly drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
   /** What the balance examples drew (apart from the refusals'). */
   readonly drawnBalance = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
   private readonly balanceDecks = new Map<string, SeedDeck<BalanceItem>>();
+  private readonly benignDecks = new Map<string, SeedDeck<BalanceItem>>();
+  /** Some sampled conversations have several rounds: injected ones get benign rounds before the request. */
+  private multiRound = false;
 
   constructor(
     private readonly profile: Profile,
@@ -207,6 +218,7 @@ export class SafetyPlanner {
     for (const r of sample) {
       const c = conversationOf(profile.dialect, r.value);
       if (!c) continue;
+      if (c.turns.filter((t) => t.role === 'user').length > 1) this.multiRound = true;
       sequences.add(roleSequence(c));
       if (c.system) systems.set(c.system.text, (systems.get(c.system.text) ?? 0) + 1);
       if (c.turns.some((t) => t.role === 'tool_call')) toolCalling = true;
@@ -254,6 +266,12 @@ export class SafetyPlanner {
           c.n++;
           counts.set(key, c);
         }
+        // a field whose value varies among the records that carry the label (a prompt-safety set's
+        // category) keeps each donor's own: it goes with that label, in the data's proportions
+        if (counts.size > 1 && (d.role === 'metadata' || d.role === 'sibling') && d.rule !== 'emptied') {
+          fixed.delete(d.key);
+          continue;
+        }
         const top = [...counts.values()].sort((x, y) => y.n - x.n)[0];
         if (top) fixed.set(d.key, top.value);
       }
@@ -265,7 +283,18 @@ export class SafetyPlanner {
       const lengths = answers.slice(0, 300).map((a) => Math.max(1, countTextTokens(a) - scaffold)).sort((a, b) => a - b);
       this.answerTokens = { p10: percentile(lengths, 10), p50: percentile(lengths, 50), p90: percentile(lengths, 90), max: lengths.at(-1) ?? 0 };
     }
-    this.guide = new LanguageGuide(sample.map((r) => this.requestText(r)).filter((t): t is string => !!t));
+    const requestTexts = sample.map((r) => this.requestText(r)).filter((t): t is string => !!t);
+    this.guide = new LanguageGuide(requestTexts);
+    // how the user's requests end: questions, or statements and commands (their share among texts that end with a mark)
+    let questions = 0;
+    let marked = 0;
+    for (const t of requestTexts.slice(0, 2000)) {
+      if (!SENTENCE_END.test(t)) continue;
+      marked++;
+      if (QUESTION_END.test(t)) questions++;
+    }
+    this.questionShare = marked >= 20 ? questions / marked : undefined;
+    this.endRandom = seedrandom(`ends:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
     this.available = new Set(availableLanguages());
     if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { position: { file: options.file }, hint: `choose one of: ${[...this.available].join(', ')}` });
@@ -446,7 +475,10 @@ export class SafetyPlanner {
     const byo = this.options.safety !== undefined;
     const lang = byo ? 'en' : this.available.has(detected) ? detected : 'en';
     const fallback = !byo && lang !== detected && detected !== 'und' ? detected : undefined;
-    const seed = this.deck(byo ? 'byo' : lang).next();
+    // a request that ends as the user's requests do: a question where they ask, a command or statement where they tell
+    const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
+    const deck = this.deck(byo ? 'byo' : lang);
+    const seed = wantQuestion === undefined ? deck.next() : deck.nextWhere((s) => QUESTION_END.test(s.request) === wantQuestion);
     let answerLang = lang;
     if (detectedAnswer && !byo) answerLang = this.available.has(detectedAnswer) ? detectedAnswer : 'en';
     const answerSeed = answerLang === lang ? seed : this.counterpart(seed, answerLang);
@@ -460,6 +492,7 @@ export class SafetyPlanner {
       ? { sized: emergency, short: emergency, plain: emergency }
       : { sized, short: shortRefusal(bank, random, fit), plain: answerSeed ? plainRefusal(bank, answerSeed, random, fit) : shortRefusal(bank, random, fit) };
     const compliance = bank.compliance ?? ENGLISH_COMPLIANCE;
+    const benign = this.benignTurns(lang);
     const rendered = renderSafetyRecord(this.ctx, {
       donor,
       request: seed.request,
@@ -470,12 +503,31 @@ export class SafetyPlanner {
       response: seed.response,
       ordinal: j,
       random,
+      benign,
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}) };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}) };
     return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
+  }
+
+  /**
+   * Benign exchanges for the rounds before the request in multi-round chats: the balance set's prompts
+   * with their one-sentence answers, in the record's language (English when it ships none).
+   */
+  private benignTurns(lang: string): { prompt: string; answer: string }[] | undefined {
+    if (!this.multiRound) return undefined;
+    const l = loadBalance(lang).length ? lang : 'en';
+    let d = this.benignDecks.get(l);
+    if (!d) {
+      d = new SeedDeck(loadBalance(l), seedrandom(`benign:${this.stream}:${l}`));
+      this.benignDecks.set(l, d);
+    }
+    return Array.from({ length: 6 }, () => {
+      const item = d!.next();
+      return { prompt: item.prompt, answer: item.short ?? item.answer };
+    });
   }
 
   private balanceDeck(lang: string): SeedDeck<BalanceItem> {
@@ -496,7 +548,9 @@ export class SafetyPlanner {
     const { lang: detected } = this.languagesOf(pos);
     const lang = loadBalance(detected).length ? detected : 'en';
     const fallback = lang !== detected && detected !== 'und' ? detected : undefined;
-    const item = this.balanceDeck(lang).next();
+    const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
+    const balanceDeck = this.balanceDeck(lang);
+    const item = wantQuestion === undefined ? balanceDeck.next() : balanceDeck.nextWhere((b) => QUESTION_END.test(b.prompt) === wantQuestion);
     const bank = this.bank(lang);
     // the answer or its one-sentence short form, whichever is nearer the user's answer lengths
     const target = this.targetTokens();
@@ -511,6 +565,7 @@ export class SafetyPlanner {
       compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
       ordinal: j,
       random: this.renderRandom,
+      benign: this.benignTurns(lang),
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     const d = this.drawnBalance;
@@ -537,6 +592,7 @@ export class SafetyPlanner {
       compliance: r.compliance,
       ordinal: r.ordinal,
       random: seedrandom(`rerender:${this.stream}:${r.ordinal}`),
+      benign: r.benign,
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     return planned(rendered, record);

@@ -64,6 +64,12 @@ export interface RenderInput {
   /** 0-based number of this safety record (new ids, function names). */
   ordinal: number;
   random: () => number;
+  /**
+   * Benign exchanges written for the record (the balance set's prompts and short answers, in the
+   * record's language): in multi-round chats they fill the rounds before the harmful request, so an
+   * injected conversation has as many rounds as its donor and none of the donor's own content.
+   */
+  benign?: { prompt: string; answer: string }[];
 }
 
 export interface Rendered {
@@ -220,6 +226,24 @@ function setByRule(ctx: RenderContext, tree: unknown, d: FieldDecision, present:
   if (ctx.fixed.has(d.key)) setPath(tree, d.path, ctx.fixed.get(d.key));
 }
 
+/**
+ * Multi-round plain chats (user and assistant turns only, free-text answers, no request template):
+ * the harmful request goes into the donor's last round, and the rounds before it are rewritten with
+ * benign exchanges, so the record keeps its donor's number of rounds (the data's distribution) and
+ * carries none of the donor's content. Undefined where this does not apply: one round, tool turns, a
+ * template around the request, answers that are not free text, or no benign exchanges to write.
+ */
+function benignRounds(ctx: RenderContext, input: RenderInput, conv: NonNullable<ReturnType<typeof conversationOf>>, qi: number): { rounds: [number, number][]; question: number } | undefined {
+  const roles = ctx.roles.conversation!;
+  if (!input.benign?.length || roles.request.form !== 'plain' || ctx.profile.answerSpace.kind !== 'text') return undefined;
+  if (conv.turns.some((t) => t.role !== 'user' && t.role !== 'assistant')) return undefined;
+  const rounds: [number, number][] = [];
+  for (let i = 0; i + 1 < conv.turns.length; i++) if (conv.turns[i]!.role === 'user' && conv.turns[i + 1]!.role === 'assistant') rounds.push([i, i + 1]);
+  const last = rounds.at(-1);
+  if (rounds.length < 2 || !last || last[1] !== conv.turns.length - 1 || rounds[0]![0] !== qi) return undefined;
+  return { rounds: rounds.slice(0, -1), question: last[0] };
+}
+
 type Texts = { sized: string; short: string; plain: string };
 type Placed = { refusal: string; exception?: string } | undefined;
 
@@ -237,9 +261,20 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   const conv = conversationOf(dialect, tree);
   if (!conv) return undefined;
   const slot = (t: Turn) => (dialect === 'alpaca' || dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`);
-  const qi = conv.turns.findIndex((t) => slot(t) === roles.questionSlot);
+  let qi = conv.turns.findIndex((t) => slot(t) === roles.questionSlot);
   if (qi < 0) return undefined;
   if (conv.turns.slice(0, qi).map(slot).join(',') !== roles.history.join(',')) return undefined;
+  const benign = benignRounds(ctx, input, conv, qi);
+  if (benign) {
+    for (const [k, [u, a]] of benign.rounds.entries()) {
+      const b = input.benign![k % input.benign!.length]!;
+      setPath(tree, conv.turns[u]!.path, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
+      setPath(tree, conv.turns[a]!.path, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
+      fields[displayPath(conv.turns[u]!.path)] = 'context: a benign question written for the record (balance set)';
+      fields[displayPath(conv.turns[a]!.path)] = 'context: its helpful answer (balance set)';
+    }
+    qi = benign.question;
+  }
   let ri = -1;
   for (let i = qi + 1; i < conv.turns.length; i++) {
     const t = conv.turns[i]!;
@@ -286,7 +321,10 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   if (r.role === 'tool_call' && Array.isArray(list) && typeof at === 'number') {
     // a plain refusal: no tool is called for a harmful request
     const assistant = conv.turns.find((t) => t.role === 'assistant')?.sourceRole ?? (dialect === 'sharegpt' ? 'gpt' : 'assistant');
+    const was = list[at];
     list[at] = dialect === 'sharegpt' ? { from: assistant, value: answerText } : { role: 'assistant', content: answerText };
+    // the turn's own fields stay (a weight, a name): only the call becomes text
+    if (isObj(was)) for (const [k, v] of Object.entries(was)) if (!['role', 'from', 'content', 'value', 'tool_calls', 'function_call'].includes(k)) (list[at] as Record<string, unknown>)[k] = v;
     fields[displayPath([r.path[0]!, at])] = 'answer (a plain refusal in place of the donor\'s tool call)';
   } else {
     setPath(tree, r.path, answerText);
@@ -302,7 +340,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   else if (dialect === 'alpaca' && isObj(tree) && Array.isArray(tree.history)) {
     /* alpaca's answer is its output: history is context (below) */
   }
-  for (let i = 0; i < qi; i++) fields[displayPath(conv.turns[i]!.path)] = 'context: kept (a turn before the question)';
+  for (let i = 0; i < qi; i++) fields[displayPath(conv.turns[i]!.path)] ??= 'context: kept (a turn before the question)';
   if (conv.system) {
     const text = conv.system.text;
     if (roles.system.rule === 'constant') fields[displayPath(conv.system.path)] = 'constant (system prompt)';
@@ -428,7 +466,8 @@ function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, reque
 /** Whether any string in a value contains the text (every record must carry its refusal). */
 export function containsText(value: unknown, text: string): boolean {
   if (!text) return false;
-  if (typeof value === 'string') return value.includes(text);
+  // a text inside JSON written as a string (a JSON-mode answer) is there with its quotes escaped
+  if (typeof value === 'string') return value.includes(text) || value.includes(JSON.stringify(text).slice(1, -1));
   if (Array.isArray(value)) return value.some((v) => containsText(v, text));
   if (isObj(value)) return Object.values(value).some((v) => containsText(v, text));
   return false;

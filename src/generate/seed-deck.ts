@@ -43,6 +43,28 @@ export class SeedDeck<T extends { category: string } = Seed> {
     this.turn = 0;
   }
 
+  /**
+   * The next request that `wanted` accepts, taken from the categories in their rotation (the first
+   * category with one, so the stratification holds); the plain next one when no queue has any.
+   */
+  nextWhere(wanted: (item: T) => boolean): T {
+    // this cycle's queues first; when they hold none, a fresh cycle (the form counts for more than
+    // using every request of the cycle before one repeats)
+    for (let cycle = 0; cycle < 2; cycle++) {
+      for (let t = 0; t < this.rotation.length; t++) {
+        const category = this.rotation[(this.turn + t) % this.rotation.length]!;
+        const q = this.queues.get(category)!;
+        for (let i = q.length - 1; i >= 0; i--) {
+          if (!wanted(q[i]!)) continue;
+          this.turn += t + 1;
+          return q.splice(i, 1)[0]!;
+        }
+      }
+      if (cycle === 0) this.refill();
+    }
+    return this.next();
+  }
+
   next(): T {
     for (let tries = 0; tries <= this.rotation.length; tries++) {
       const category = this.rotation[this.turn % this.rotation.length]!;

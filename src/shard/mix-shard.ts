@@ -3,7 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
-import { decideClosedAnswers, parseClosedAnswers } from '../generate/answer-policy.js';
+import { decideAnswerSlot, parseClosedAnswers } from '../generate/answer-policy.js';
 import { manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -99,7 +99,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const lang = plan.options.lang ?? (scheme ? 'en' : undefined);
   const safety = plan.safety.seeds as Seed[] | undefined;
   // the closed-label answer as the plan decided it (a declined upload has no plan)
-  const closed = decideClosedAnswers(profile.answerSpace, parseClosedAnswers(plan.options.closedAnswers));
+  const closed = decideAnswerSlot(profile, donors.map((d) => d.value), parseClosedAnswers(plan.options.closedAnswers));
   const labelAnswer = closed.kind === 'label' ? closed.value : undefined;
   const total = shard.injected;
   const balanceCount = shard.balance ?? 0;

@@ -5,7 +5,7 @@
 // the shards by largest remainder (splitInjected). Everything a shard's mix needs is in the plan, so
 // `mix-shard` is a pure function of (plan, shard).
 import { unshippedDecline } from '../generate/language-policy.js';
-import { closedAnswersText, decideClosedAnswers, parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
+import { closedAnswersText, decideAnswerSlot, parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -275,7 +275,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const sampleBlock = { seed, size: sample, records: donors.filter((d) => plain.has(d.global)) };
   const { donors: values, profile, profileJson } = planProfile({ sample: sampleBlock, shards: shardsBase, detection, upload: { sha256: uploadSha, shards: scans.length, records, usable: totalUsable, bytes: 0 }, options: planOptions });
 
-  const closed = decideClosedAnswers(profile.answerSpace, parseClosedAnswers(planOptions.closedAnswers));
+  const closed = decideAnswerSlot(profile, values.map((d) => d.value), parseClosedAnswers(planOptions.closedAnswers));
   const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: options.ratio, count: options.count, force: options.force, file: 'the upload' });
   if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
