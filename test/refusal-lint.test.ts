@@ -31,7 +31,8 @@ describe('the refusal lint', () => {
       for (const s of SEEDS.filter((x) => x.lang === lang && x.split === 'train')) {
         const own = (s as { tags?: { formality?: string } }).tags?.formality;
         const en = EN_TAGS.get(s.en ?? s.id)!;
-        const fit = { framing: en.framing, writing: en.writing, formality: own as 'formal' | 'informal' | 'neutral' | undefined };
+        const advice = s.category === 'unqualified_advice';
+        const fit = { framing: en.framing, writing: en.writing, formality: own as 'formal' | 'informal' | 'neutral' | undefined, advice };
         for (const target of [8, 25, 60, 120, 200]) {
           const random = seedrandom(`${s.id}:${target}`);
           const texts = [composeRefusal(bank, s as Seed, target, random, fit).text, shortRefusal(bank, random, fit)];
@@ -46,6 +47,8 @@ describe('the refusal lint', () => {
             if (!used.length) problems.push(`${s.id}@${target}: no form of the bank makes "${text}"`);
             if (used.length && used.every((f) => f.framing) && !en.framing) problems.push(`${s.id}@${target}: a framing remark for a request without framing: ${text}`);
             if (used.length && used.every((f) => f.writing) && !en.writing) problems.push(`${s.id}@${target}: a writing verb for a request that asks for no text: ${text}`);
+            // someone asking for advice safemix may not give is answered without a firm or curt form
+            if (advice && used.length && used.every((f) => 'tone' in f && ['firm', 'brief'].includes((f as { tone: string }).tone))) problems.push(`${s.id}@${target}: a firm or curt form for a request for advice: ${text}`);
             const opposite = own === 'formal' ? 'informal' : own === 'informal' ? 'formal' : undefined;
             if (opposite && used.length && used.every((f) => f.register === opposite) && forms.some((f) => f.register !== opposite && !f.framing && !f.writing)) problems.push(`${s.id}@${target}: a ${opposite} form for a ${own} request: ${text}`);
             // nothing but the form's words and the seed's own sentences
@@ -67,7 +70,7 @@ describe('the refusal lint', () => {
       for (const s of SEEDS.filter((x) => x.lang === lang && x.split === 'train')) {
         const en = EN_TAGS.get(s.en ?? s.id)!;
         if (en.emergency) continue;
-        const fit = { framing: en.framing, writing: en.writing, formality: (s as { tags?: { formality?: 'formal' | 'informal' | 'neutral' } }).tags?.formality };
+        const fit = { framing: en.framing, writing: en.writing, formality: (s as { tags?: { formality?: 'formal' | 'informal' | 'neutral' } }).tags?.formality, advice: s.category === 'unqualified_advice' };
         for (const target of [8, 25, 60, 120, 200]) refusals.push({ text: composeRefusal(bank, s as Seed, target, seedrandom(`lint:${s.id}:${target}`), fit).text, request: s.request });
       }
       const norm = (t: string, request: string) => {

@@ -375,7 +375,7 @@ export class SafetyPlanner {
 
   private fitOf(seed: Seed, answerSeed: Seed | undefined): RequestFit {
     const en = this.englishSeed(seed)?.tags;
-    return { framing: en?.framing === true, writing: en?.writing === true, formality: (answerSeed ?? seed).tags?.formality };
+    return { framing: en?.framing === true, writing: en?.writing === true, formality: (answerSeed ?? seed).tags?.formality, advice: seed.category === 'unqualified_advice' };
   }
 
   /**

@@ -32,24 +32,35 @@ export interface RequestFit {
   framing?: boolean;
   writing?: boolean;
   formality?: 'formal' | 'informal' | 'neutral';
+  /**
+   * A request for advice safemix may not give (a dose, a diagnosis, a legal outcome): asked by
+   * someone in need, not someone doing wrong, it gets no firm or curt form ("No. I won't help with
+   * this.", "This is a firm no from me.").
+   */
+  advice?: boolean;
 }
 
 interface Tagged {
   framing: boolean;
   writing: boolean;
   register: 'formal' | 'informal' | 'neutral';
+  tone?: string;
 }
+
+/** Tones of the bank that read as curt or stern to someone asking for help. */
+const STERN = new Set(['firm', 'brief']);
 
 /**
  * The forms that fit a request: no framing remark unless it has framing, no writing verb unless it
  * asks for text, and no form in the opposite register (formal address to an informal request, or the
- * reverse). When the register rule would leave nothing, it is dropped; the other two never are.
+ * reverse). When the register rule would leave nothing, it is dropped; the other two never are. A
+ * request for advice gets no firm or curt form where two others remain.
  */
 export function fitting<T extends Tagged>(forms: readonly T[], fit: RequestFit = {}): T[] {
   // asked for every safety record with a handful of distinct fits: each list is filtered once per fit
   let byFit = fittingCache.get(forms);
   if (!byFit) fittingCache.set(forms, (byFit = new Map()));
-  const key = `${fit.framing === true}|${fit.writing === true}|${fit.formality ?? ''}`;
+  const key = `${fit.framing === true}|${fit.writing === true}|${fit.formality ?? ''}|${fit.advice === true}`;
   let out = byFit.get(key) as T[] | undefined;
   if (!out) byFit.set(key, (out = filterFitting(forms, fit)));
   return out;
@@ -62,7 +73,10 @@ function filterFitting<T extends Tagged>(forms: readonly T[], fit: RequestFit): 
   const base = allowed.length ? allowed : forms.filter((f) => !f.framing && !f.writing);
   const opposite = fit.formality === 'formal' ? 'informal' : fit.formality === 'informal' ? 'formal' : undefined;
   const registered = opposite ? base.filter((f) => f.register !== opposite) : base;
-  return registered.length ? registered : base.length ? base : [...forms];
+  const chosen = registered.length ? registered : base.length ? base : [...forms];
+  if (!fit.advice) return chosen;
+  const kind = chosen.filter((f) => !STERN.has(f.tone ?? ''));
+  return kind.length >= 2 ? kind : chosen;
 }
 
 /**
