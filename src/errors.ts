@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'nesting_too_deep'
   // mixing
   | 'no_donor'
+  | 'unsupported_shape'
   | 'encoded_data'
   | 'encoding_unrecoverable'
   | 'input_changed'

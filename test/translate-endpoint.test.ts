@@ -71,7 +71,7 @@ async function run(server: ChatServer, name: string) {
     balance: 0,
     seed: '7',
     engine: 'paraphrase',
-    paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20, retries: 0, repairs: 1, concurrency: 1 },
+    paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20_000, retries: 0, repairs: 1, concurrency: 1 },
   });
   const records = readRecordsIn(out, 'jsonl');
   const generated = result.manifest.injected.map((e) => records.values[e.index] as { messages: { role: string; content: string }[] });
@@ -137,7 +137,7 @@ describe('a language not shipped offline, written by the model', () => {
     const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests, refusals, english: "I'm sorry, but I can't help you with that.", trigger: 'and the refusal in Czech (cs)' } }).start();
     try {
       const out = join(dir, 'cs.out.jsonl');
-      const result = await mixFile(file, { output: out, count: COUNT, balance: 0, seed: '7', engine: 'paraphrase', paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20, retries: 0, repairs: 0, concurrency: 1 } });
+      const result = await mixFile(file, { output: out, count: COUNT, balance: 0, seed: '7', engine: 'paraphrase', paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20_000, retries: 0, repairs: 0, concurrency: 1 } });
       const p = result.manifest.paraphrase!;
       // a caring reply to a person in danger is compared with the shipped reply, not read back: it may fall back
       const emergencies = result.manifest.injected.filter((e) => EMERGENCY_SEEDS.has(e.seedId.replace(/^cs:/, ''))).length;

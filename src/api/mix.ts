@@ -24,7 +24,7 @@ import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
-import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
+import { decideAnswerSlot, unsupportedPreferenceShape, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
 import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
 import { FormAudit, type AuditMode } from '../audit/form-audit.js';
@@ -242,6 +242,20 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const file = scan.reader.name;
   await pausePoint('between-passes');
   assertUnchanged(path, file, before, 'during the first pass');
+  // preference data in a shape safemix does not write: named for what it is, before any record check
+  const preference = unsupportedPreferenceShape(sample.map((d) => d.value));
+  if (preference)
+    throw new SafemixError('unsupported_shape', `the records are ${preference}: safemix does not write safety records in this shape yet; nothing was written`, {
+      position: { file: displayName },
+      hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected: the chosen side refuses, the rejected side is a compliance opener); convert the pairs to that form, or mix the chat-format file they were built from',
+    });
+  if (rejected.length && !options.skipInvalid && rejected.every((r) => r.code === 'preference_pair')) {
+    const r = rejected[0]!;
+    throw new SafemixError('unsupported_shape', `the records are preference pairs whose chosen and rejected sides are turns (${r.message}): safemix does not write safety records in this shape yet; nothing was written`, {
+      position: { file, line: r.line, record: r.index, field: r.field || undefined },
+      hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected: the chosen side refuses, the rejected side is a compliance opener); convert the pairs to that form, or mix the chat-format file they were built from',
+    });
+  }
   if (rejected.length && !options.skipInvalid) {
     const r = rejected[0]!;
     throw new SafemixError('schema', `${rejected.length} record(s) cannot be used; the first: [${r.code}] ${r.message}`, {
@@ -531,6 +545,8 @@ export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, 
     const shown = profile.views.response?.path;
     if (shown && /^[^[\]]+$/.test(shown)) out.set(`$.${shown}`, why);
   }
+  // a preference pair's rejected side is a short compliance opener (or refusal): its lines are not the answers'
+  for (const d of profile.roles.fields.filter((f) => f.role === 'rejected')) out.set(`$.${d.path.join('.')}|newlines`, 'the rejected side of a preference pair is a short compliance opener');
   // answers that end with a final number (GSM8K's `#### 72`): a refusal has no number to end with
   const template = profile.roles.answerTemplate?.text ?? profile.roles.conversation?.answerTemplate?.text;
   if (template && /\{number\}\s*$/.test(template)) {

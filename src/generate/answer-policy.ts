@@ -122,3 +122,28 @@ export function decideAnswerSlot(profile: Profile, values: readonly unknown[], o
   if (option === 'skip') return { kind: 'skip', note: `the answers in "${ans.key}" are spans of each record's own text: --closed-answers skip left the data unmixed` };
   return { kind: 'decline', ...extractiveDecline(ans.key, found) };
 }
+
+/**
+ * Preference data in a shape safemix does not write yet, named as what it looks like (so the message
+ * says "preference pairs", not "no gpt turn"): OpenAI's preference JSONL, and chosen/rejected sides
+ * that are conversations or content parts. Preference pairs written as text (TRL's prompt/chosen/
+ * rejected) are mixed: the chosen side refuses, the rejected side is a compliance opener.
+ */
+export function unsupportedPreferenceShape(records: readonly unknown[]): string | undefined {
+  let openai = 0;
+  let conversational = 0;
+  let n = 0;
+  for (const r of records.slice(0, 200)) {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
+    n++;
+    const keys = Object.keys(r as object);
+    if (keys.includes('preferred_output') && keys.includes('non_preferred_output')) openai++;
+    const chosen = keys.find((k) => /^(?:chosen|preferred|chosen_messages|chosen_conversations)$/i.test(k));
+    const rejected = keys.find((k) => /^(?:rejected|dispreferred|rejected_messages|rejected_conversations)$/i.test(k));
+    if (chosen && rejected && typeof (r as Record<string, unknown>)[chosen] !== 'string') conversational++;
+  }
+  if (!n) return undefined;
+  if (openai / n >= 0.5) return 'preference pairs in OpenAI\'s format (input.messages, preferred_output, non_preferred_output)';
+  if (conversational / n >= 0.5) return 'preference pairs whose chosen and rejected sides are conversations or content parts (chosen/rejected)';
+  return undefined;
+}

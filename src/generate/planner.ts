@@ -562,7 +562,9 @@ export class SafetyPlanner {
       requestLang: lang,
       answerLang: lang,
       refusal: texts,
-      compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      // a preference pair's rejected side, for a helpful answer: a refusal of the harmless request
+      compliance: this.ctx.roles.fields.some((f) => f.role === 'rejected') ? bank.short : (bank.compliance ?? ENGLISH_COMPLIANCE),
+      rejectedIsRefusal: this.ctx.roles.fields.some((f) => f.role === 'rejected'),
       ordinal: j,
       random: this.renderRandom,
       benign: this.benignTurns(lang),

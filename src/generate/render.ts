@@ -70,6 +70,8 @@ export interface RenderInput {
    * injected conversation has as many rounds as its donor and none of the donor's own content.
    */
   benign?: { prompt: string; answer: string }[];
+  /** `compliance` holds short refusals: the rejected side of a balance example's preference pair. */
+  rejectedIsRefusal?: boolean;
 }
 
 export interface Rendered {
@@ -206,6 +208,16 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
       case 'tools':
         if (present) fields[d.key] = 'context: kept (tools)';
         break;
+      case 'rejected': {
+        // the rejected side of a preference pair: a short compliance opener with no content (for a
+        // balance example, whose chosen side helps, a short refusal: refusing the harmless is worse)
+        const opener = input.compliance[Math.floor(input.random() * input.compliance.length)] ?? '';
+        let value = styled(ctx, opener, ctx.answerStyle, input.answerLang, input.verbatim);
+        if (ctx.container === 'csv' || ctx.container === 'tsv') value = formulaSafe(value);
+        setPath(tree, d.path, value);
+        fields[d.key] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
+        break;
+      }
       case 'context':
       case 'sibling':
       case 'metadata':

@@ -6,7 +6,7 @@ import { SafemixError } from '../errors.js';
 import { isLabelLike } from './answer-space.js';
 import type { Path } from './conversation.js';
 
-export type FieldRoleName = 'id' | 'label' | 'input' | 'context' | 'target' | 'metadata';
+export type FieldRoleName = 'id' | 'label' | 'input' | 'context' | 'target' | 'metadata' | 'rejected';
 
 export interface FieldRole {
   field: string;
@@ -22,6 +22,9 @@ export interface FieldRole {
 }
 
 const INPUT_NAMES = /^(question|prompt|input|inputs|text|sentence|sentence1|instruction|query|source|src|content|passage|document|problem|utterance|review|tweet|premise|message|request|dialogue|article)$/i;
+/** The two sides of a preference pair (DPO, ORPO), by name. */
+export const PREFERRED_NAMES = /^(?:chosen|preferred|chosen_response|response_chosen|preferred_response|better_response|winner|accepted)$/i;
+export const REJECTED_NAMES = /^(?:rejected|dispreferred|non_preferred|rejected_response|response_rejected|dispreferred_response|worse_response|loser)$/i;
 const TARGET_NAMES = /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
 const ID_NAMES = /(^id$|_id$|^id_|uuid|^key$|^idx$|^index$)/i;
 
@@ -102,8 +105,14 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
   // target: an override, a named target field, else the first label after the input (answers follow
   // their inputs: text,label / s1,s2,label,score,split), else the last other text field
   const after = (f: string) => input === undefined || order.indexOf(f) > order.indexOf(input);
+  // preference pairs written as text (TRL's prompt/chosen/rejected): the answer is the chosen side,
+  // and the rejected side has a role of its own
+  const textField = (re: RegExp) => order.find((f) => re.test(f.split('.').pop()!) && stats.find((s) => s.field === f)?.type === 'string');
+  const chosen = textField(PREFERRED_NAMES);
+  const rejected = chosen ? textField(REJECTED_NAMES) : undefined;
   const target =
     overrides.target ??
+    (rejected ? chosen : undefined) ??
     order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && named(TARGET_NAMES, f)).pop() ??
     candidates(['label']).find(after) ??
     candidates(['label']).pop() ??
@@ -115,7 +124,8 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     roles.set(field, { ...r, role, evidence: `${why}; ${r.evidence}` });
   };
   mark(input, 'input', overrides.input ? 'given by --input' : input && named(INPUT_NAMES, input) ? 'named like an input' : 'first text field');
-  mark(target, 'target', overrides.target ? 'given by --target' : target && named(TARGET_NAMES, target) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'the first label-like field after the input' : 'last text field');
+  mark(target, 'target', overrides.target ? 'given by --target' : rejected && target === chosen ? 'the chosen side of a preference pair' : target && named(TARGET_NAMES, target) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'the first label-like field after the input' : 'last text field');
+  if (rejected && target === chosen) mark(rejected, 'rejected', 'the rejected side of a preference pair');
   for (const f of [overrides.input, overrides.target])
     if (f && !roles.has(f)) throw new SafemixError('usage', `no field named "${f}"`, { position: { field: f }, hint: `choose one of: ${order.join(', ')}` });
   return order.map((f) => roles.get(f)!);

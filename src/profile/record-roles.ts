@@ -12,7 +12,7 @@ import { conversationOf, getPath, roleSequence, type Path } from './conversation
 import type { Template } from './templates.js';
 import { codeLanguageOf, type AnswerSpace } from './answer-space.js';
 
-export type FieldRoleKind = 'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools';
+export type FieldRoleKind = 'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools' | 'rejected';
 
 export type EmptyForm = 'missing' | 'string' | 'null' | 'list' | 'object';
 
@@ -339,6 +339,10 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
     const fr = byRole.get(s.key);
     if (s.key === requestKey) {
       roles.fields.push({ ...base, role: 'request', rule: roles.code ? 'stub' : 'request', evidence: fr?.evidence ?? 'the request slot' });
+      continue;
+    }
+    if (fr?.role === 'rejected') {
+      roles.fields.push({ ...base, role: 'rejected', rule: 'a compliance opener', evidence: fr.evidence });
       continue;
     }
     if (s.key === answerKey) {

@@ -12,6 +12,7 @@ export type ValidationCode =
   | 'unrecognized_role'
   | 'missing_content'
   | 'example_missing_assistant_message'
+  | 'preference_pair'
   | 'tool_call_invalid'
   | 'tool_call_arguments_invalid'
   | 'tool_message_missing_id'
@@ -60,6 +61,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A record with a chosen and a rejected side (a preference pair), whatever else it holds. */
+function isPreferencePair(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const keys = Object.keys(value);
+  return keys.some((k) => /^(?:chosen|preferred|chosen_messages|preferred_output)$/i.test(k)) && keys.some((k) => /^(?:rejected|dispreferred|rejected_messages|non_preferred_output)$/i.test(k));
+}
+
 const SHAREGPT_ROLES = new Set(['human', 'gpt', 'user', 'assistant', 'system', 'function_call', 'observation', 'tool', 'function']);
 
 function validateSharegptRoles(value: unknown): ValidationIssue[] {
@@ -69,7 +77,9 @@ function validateSharegptRoles(value: unknown): ValidationIssue[] {
     if (!SHAREGPT_ROLES.has(t.from))
       issues.push({ code: 'unrecognized_role', severity: 'error', field: `conversations[${i}].from`, message: `unknown role "${t.from}"`, hint: 'use human, gpt, system, function_call or observation' });
   });
-  if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant'))
+  if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant') && isPreferencePair(value))
+    issues.push({ code: 'preference_pair', severity: 'error', field: 'chosen', message: 'a preference pair (conversations + chosen + rejected): the answers are in "chosen" and "rejected", not in a gpt turn', hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected); convert the pairs to that form, or mix the chat-format file they were built from' });
+  else if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant'))
     issues.push({ code: 'example_missing_assistant_message', severity: 'error', field: 'conversations', message: 'no gpt turn: nothing to train on', hint: 'add the answer as a {"from": "gpt", "value": ...} turn' });
   return issues;
 }
@@ -176,6 +186,7 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
       else if (!callIds.has(m.tool_call_id)) add('tool_call_id_unknown', `${at}.tool_call_id`, `"${m.tool_call_id}" answers no earlier tool call`, 'use the id of a tool call made in an earlier assistant turn');
     }
   });
-  if (!hasAssistant) add('example_missing_assistant_message', 'messages', 'no assistant turn: nothing to train on', 'add the answer as an assistant turn');
+  if (!hasAssistant && isPreferencePair(value)) add('preference_pair', 'chosen', 'a preference pair (messages + chosen + rejected): the answers are in "chosen" and "rejected", not in an assistant turn', 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected); convert the pairs to that form, or mix the chat-format file they were built from');
+  else if (!hasAssistant) add('example_missing_assistant_message', 'messages', 'no assistant turn: nothing to train on', 'add the answer as an assistant turn');
   return issues;
 }
