@@ -89,19 +89,24 @@ function readPackageText(path: string): string {
 const seedsCache = new Map<string, Seed[]>();
 const bankCache = new Map<string, RefusalBank>();
 
-/** Seeds of a JSONL file (both splits). */
-export function loadSeedFile(path: string): Seed[] {
-  const cached = seedsCache.get(path);
-  if (cached) return cached;
-  const seeds = readPackageText(path)
+/** The lines of one of safemix's own JSONL files, each checked with `schema` (the line named on failure). */
+function readPackageJsonl<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
+  return readPackageText(path)
     .split('\n')
     .map((l, i) => [l, i] as const)
     .filter(([l]) => l.trim())
     .map(([l, i]) => {
-      const r = SeedSchema.safeParse(JSON.parse(l));
-      if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: 'fix the seed file' });
+      const r = schema.safeParse(JSON.parse(l));
+      if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: `fix the ${what}` });
       return r.data;
     });
+}
+
+/** Seeds of a JSONL file (both splits). */
+export function loadSeedFile(path: string): Seed[] {
+  const cached = seedsCache.get(path);
+  if (cached) return cached;
+  const seeds = readPackageJsonl(path, SeedSchema, 'seed file');
   seedsCache.set(path, seeds);
   return seeds;
 }
@@ -214,17 +219,7 @@ export function loadBalance(lang = 'en'): BalanceItem[] {
   const cached = balanceCache.get(lang);
   if (cached) return cached;
   const path = balancePath(lang);
-  const items = existsSync(path)
-    ? readPackageText(path)
-        .split('\n')
-        .map((l, i) => [l, i] as const)
-        .filter(([l]) => l.trim())
-        .map(([l, i]) => {
-          const r = BalanceItemSchema.safeParse(JSON.parse(l));
-          if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path, line: i + 1 }, hint: 'fix the balance file' });
-          return { ...r.data, lang: r.data.lang ?? lang };
-        })
-    : [];
+  const items = existsSync(path) ? readPackageJsonl(path, BalanceItemSchema, 'balance file').map((b) => ({ ...b, lang: b.lang ?? lang })) : [];
   balanceCache.set(lang, items);
   return items;
 }
