@@ -11,6 +11,7 @@ import type { Profile } from '../profile/profile.js';
 import type { Container } from '../read/types.js';
 import { conversationOf, getPath, roleSequence } from '../profile/conversation.js';
 import { LanguageGuide, isShipped } from '../profile/language.js';
+import { reasoningForm } from '../profile/reasoning.js';
 import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { ExitCode, SafemixError } from '../errors.js';
@@ -65,6 +66,8 @@ export interface RecordRecipe {
   compliance: string[];
   /** The benign rounds written before the request (multi-round chats), kept for a re-render. */
   benign?: { prompt: string; answer: string }[];
+  /** The reasoning written where the data's answers hold theirs, kept for a re-render. */
+  reasoning?: string;
   /**
    * The donor's language when no shipped bank speaks it (the record is planned in English): the
    * paraphrase engine has the model write it in this language instead, and checks that it did.
@@ -239,6 +242,7 @@ export class SafetyPlanner {
       answerStyle: profile.style.answer,
       toolCalling,
       labelAnswer: options.labelAnswer,
+      reasoning: reasoningForm(answers),
     };
     const all = sample.map((_, i) => i);
     const labelled = options.labelAnswer === undefined ? [] : all.filter((i) => this.answerText(sample[i]!)?.trim() === options.labelAnswer!.trim());
@@ -504,11 +508,13 @@ export class SafetyPlanner {
       ordinal: j,
       random,
       benign,
+      reasoning: (answerSeed ?? seed).reason,
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}) };
+    const reasoning = (answerSeed ?? seed).reason;
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}), ...(reasoning ? { reasoning } : {}) };
     return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
   }
 
@@ -568,6 +574,7 @@ export class SafetyPlanner {
       ordinal: j,
       random: this.renderRandom,
       benign: this.benignTurns(lang),
+      reasoning: item.short ?? item.answer,
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     const d = this.drawnBalance;
@@ -595,6 +602,7 @@ export class SafetyPlanner {
       ordinal: r.ordinal,
       random: seedrandom(`rerender:${this.stream}:${r.ordinal}`),
       benign: r.benign,
+      reasoning: r.reasoning,
     });
     if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
     return planned(rendered, record);

@@ -15,6 +15,7 @@ import { applyTextStyle, type TextStyle } from '../profile/text-style.js';
 import { formulaSafe } from '../formula.js';
 import { donorAffixes } from './affixes.js';
 import { choiceRequest, fitAnswer, withLetter, wrapResponse, type JsonShape } from './answers.js';
+import { REASONING_FIELDS, withReasoning, type ReasoningForm } from '../profile/reasoning.js';
 import { codeRecord } from './code-stub.js';
 import { newId } from './ids.js';
 
@@ -46,6 +47,8 @@ export interface RenderContext {
   toolCalling: boolean;
   /** A closed label set's answer for safety records (answer-policy.ts), instead of refusal text. */
   labelAnswer?: string;
+  /** The user answers open with a reasoning block: safety records' answers do too (reasoning.ts). */
+  reasoning?: ReasoningForm;
 }
 
 export interface RenderInput {
@@ -72,6 +75,12 @@ export interface RenderInput {
   benign?: { prompt: string; answer: string }[];
   /** `compliance` holds short refusals: the rejected side of a balance example's preference pair. */
   rejectedIsRefusal?: boolean;
+  /**
+   * A short reasoning made of the request's own reason (or, for a balance example, its short
+   * answer), written where the data's answers hold theirs: a reasoning block at the answer's head,
+   * or the answer turn's reasoning field.
+   */
+  reasoning?: string;
 }
 
 export interface Rendered {
@@ -325,6 +334,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
       answerText = wrapResponse(String(fitted.value), roles.answerTemplate);
     }
   }
+  if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text' && r.role !== 'tool_call') answerText = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), answerText);
   setPath(tree, q.path, questionText);
   fields[displayPath(q.path)] = 'request';
   const list = (tree as Record<string, unknown>)[r.path[0] as string];
@@ -341,6 +351,13 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   } else {
     setPath(tree, r.path, answerText);
     fields[displayPath(r.path)] = 'answer';
+    // the donor's own reasoning was about its own question: the turn's reasoning field gets this request's
+    const turn = Array.isArray(list) && typeof at === 'number' ? list[at] : undefined;
+    for (const k of REASONING_FIELDS) {
+      if (!isObj(turn) || typeof turn[k] !== 'string') continue;
+      turn[k] = input.reasoning === undefined ? '' : styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim);
+      fields[displayPath([r.path[0]!, at as number, k])] = input.reasoning === undefined ? 'reasoning: emptied' : "reasoning: the request's own reason";
+    }
   }
   // a refusal turn is trained on
   if (Array.isArray(list) && typeof at === 'number' && isObj(list[at]) && 'weight' in (list[at] as object)) {
@@ -437,6 +454,7 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
         const fitted = fitAnswer(ctx.profile.answerSpace, donorAnswer, texts, ctx.json, ctx.labelAnswer);
         refusal = fitted.text;
         value = typeof fitted.value === 'string' ? wrapResponse(fitted.value, roles.answerTemplate) : fitted.value;
+        if (typeof value === 'string' && ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text') value = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), value);
         if (typeof value === 'string' && (ctx.container === 'csv' || ctx.container === 'tsv')) value = formulaSafe(value);
       }
     }

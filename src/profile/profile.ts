@@ -11,6 +11,7 @@ import { detectScript, type ScriptReport } from './script.js';
 import { findRiskSignals, type RiskSignal } from './risk-signals.js';
 import { inferRecordRoles, type RecordRoles } from './record-roles.js';
 import { inferTextStyle, type TextStyle } from './text-style.js';
+import { withoutReasoning } from './reasoning.js';
 import { dominantLanguage, translationPair } from './language.js';
 
 export interface SampleRecord {
@@ -112,7 +113,8 @@ function textTraits(reqTexts: string[], resTexts: string[], answerSpace: AnswerS
   if (answerSpace.kind === 'text') for (let i = 0; i < Math.min(reqTexts.length, resTexts.length); i++) pairs.push([reqTexts[i]!, resTexts[i]!]);
   const request = inferTextStyle(reqTexts);
   // answers with enough cased text show their own style; labels and numbers take the requests'
-  const answer = inferTextStyle(resTexts);
+  // (a reasoning block at an answer's head is not the answer's own text)
+  const answer = inferTextStyle(resTexts.map(withoutReasoning));
   const cased = resTexts.slice(0, 2000).filter((t) => /\p{Lu}|\p{Ll}/u.test(t)).length;
   return {
     lang: dominantLanguage(reqTexts.slice(0, 300)),
