@@ -360,9 +360,11 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
     }
   }
   // a refusal turn is trained on
-  if (Array.isArray(list) && typeof at === 'number' && isObj(list[at]) && 'weight' in (list[at] as object)) {
-    (list[at] as Record<string, unknown>).weight = new LosslessNumber('1');
-    fields[displayPath([r.path[0]!, at, 'weight'])] = 'weight: 1 (the refusal is trained on)';
+  for (const key of ['weight', 'loss_weight']) {
+    if (Array.isArray(list) && typeof at === 'number' && isObj(list[at]) && key in (list[at] as object)) {
+      (list[at] as Record<string, unknown>)[key] = new LosslessNumber('1');
+      fields[displayPath([r.path[0]!, at, key])] = `${key}: 1 (the refusal is trained on)`;
+    }
   }
   // nothing may follow the refusal: later turns answered the donor's own request
   if (Array.isArray(list) && typeof at === 'number') list.length = at + 1;

@@ -41,17 +41,26 @@ const ROLE_MAP: Record<string, Role> = {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** The text of a content part: OpenAI's `{type: "text", text}`, or `{type: "text", value}` as some trainers write it. */
+function partText(p: unknown): string | undefined {
+  if (!isObj(p)) return undefined;
+  if (typeof p.text === 'string') return p.text;
+  if (typeof p.value === 'string' && (p.type === undefined || p.type === 'text')) return p.value;
+  return undefined;
+}
+
 function partsText(parts: unknown): string {
   if (typeof parts === 'string') return parts;
   if (!Array.isArray(parts)) return '';
-  return parts.map((p) => (isObj(p) && typeof p.text === 'string' ? p.text : '')).join('');
+  return parts.map((p) => partText(p) ?? '').join('');
 }
 
-/** Path of the text inside a content value: the string itself, or the first text part. */
+/** Path of the text inside a content value: the string itself, or the first text part (its `text` or `value`). */
 function contentPath(content: unknown, base: Path): Path {
   if (Array.isArray(content)) {
-    const i = content.findIndex((p) => isObj(p) && typeof p.text === 'string');
-    return [...base, i < 0 ? 0 : i, 'text'];
+    const i = content.findIndex((p) => partText(p) !== undefined);
+    const part = content[i < 0 ? 0 : i];
+    return [...base, i < 0 ? 0 : i, isObj(part) && typeof part.text !== 'string' && typeof part.value === 'string' ? 'value' : 'text'];
   }
   return base;
 }

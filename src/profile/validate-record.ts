@@ -34,7 +34,8 @@ export interface ValidationIssue {
 
 const OPENAI_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 // reasoning_content: a reasoning model's trace beside the answer (DeepSeek's API and the fine-tuning formats built on it)
-const OPENAI_MESSAGE_KEYS = new Set(['role', 'content', 'name', 'function_call', 'weight', 'tool_calls', 'tool_call_id', 'refusal', 'reasoning_content']);
+// loss_weight: the per-turn training weight some trainers use in place of weight
+const OPENAI_MESSAGE_KEYS = new Set(['role', 'content', 'name', 'function_call', 'weight', 'loss_weight', 'tool_calls', 'tool_call_id', 'refusal', 'reasoning_content']);
 const OPENAI_RECORD_KEYS = new Set(['messages', 'tools', 'functions', 'parallel_tool_calls']);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -143,7 +144,7 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
       return;
     }
     for (const key of Object.keys(m)) {
-      if (!OPENAI_MESSAGE_KEYS.has(key)) add('message_unrecognized_key', `${at}.${key}`, `unrecognized message key "${key}"`, 'remove it, or rename it to one of role, content, name, weight, tool_calls, tool_call_id, reasoning_content');
+      if (!OPENAI_MESSAGE_KEYS.has(key)) add('message_unrecognized_key', `${at}.${key}`, `unrecognized message key "${key}"`, 'remove it, or rename it to one of role, content, name, weight, loss_weight, tool_calls, tool_call_id, reasoning_content');
     }
     if (typeof m.role !== 'string') {
       add('message_missing_key', `${at}.role`, 'the message has no "role"', 'add "role": "system", "user", "assistant" or "tool"');

@@ -1,0 +1,38 @@
+// Chats whose turns are content parts (issue 25): OpenAI's `{type: "text", text}` and the
+// `{type: "text", value}` form some trainers write, with a per-turn `loss_weight`. Injected records
+// keep the parts' own form (the same key), the refusal turn is trained on (`loss_weight` 1, as the
+// users' assistant turns are), and user records pass through unchanged. Fixtures written here.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers.js';
+import { isRefusal, requestIn, SEED_BY_ID } from './safety-text.js';
+
+const PLANTS = ['basil', 'a fern', 'tomato seedlings', 'an orchid', 'a snake plant', 'mint'];
+
+describe('content parts', () => {
+  for (const key of ['text', 'value'] as const) {
+    it(`parts {type, ${key}} with loss_weight: the injected turns are parts of the same form, the refusal turn has loss_weight 1`, async () => {
+      const dir = tempDir();
+      const part = (t: string) => [{ type: 'text', [key]: t }];
+      const rows = Array.from({ length: 60 }, (_, i) =>
+        JSON.stringify({ messages: [{ role: 'user', content: part(`How do I keep ${PLANTS[i % 6]} alive on a windowsill (case ${i})?`), loss_weight: 0 }, { role: 'assistant', content: part(`Water it when the top soil is dry (${i}).`), loss_weight: 1 }] }),
+      );
+      writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
+      const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '6', '--balance', '0', '--quiet'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+      const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number; seedId: string }[] };
+      for (const e of m.injected) {
+        const [user, assistant] = (JSON.parse(lines[e.index]!) as { messages: { content: Record<string, string>[]; loss_weight: number }[] }).messages;
+        expect(Object.keys(user!.content[0]!).sort()).toEqual(['type', key].sort());
+        expect(Object.keys(assistant!.content[0]!).sort()).toEqual(['type', key].sort());
+        expect(requestIn(user!.content[0]![key]!, SEED_BY_ID.get(e.seedId)!)).toBe(true);
+        expect(isRefusal(assistant!.content[0]![key]!), assistant!.content[0]![key]).toBe(true);
+        expect([user!.loss_weight, assistant!.loss_weight]).toEqual([0, 1]);
+      }
+      const generated = new Set(m.injected.map((e) => e.index));
+      expect(lines.filter((_, i) => !generated.has(i))).toEqual(rows);
+    });
+  }
+});
