@@ -35,4 +35,17 @@ describe('content parts', () => {
       expect(lines.filter((_, i) => !generated.has(i))).toEqual(rows);
     });
   }
+
+  it('tools written as a JSON string: accepted (not "tools is not a list"), and injected records keep them as the same string', async () => {
+    const dir = tempDir();
+    const tools = JSON.stringify([{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]);
+    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ tools, messages: [{ role: 'user', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` }, { role: 'assistant', content: `Water it when the soil is dry (${i}).` }] }));
+    writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '4', '--balance', '0', '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[] };
+    for (const e of m.injected) expect((JSON.parse(lines[e.index]!) as { tools: unknown }).tools).toBe(tools);
+  });
 });
+

@@ -126,9 +126,18 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
   }
   const toolNames = new Set<string>();
   if (value.tools !== undefined) {
-    if (!Array.isArray(value.tools)) add('tools_invalid', 'tools', '"tools" is not a list', 'give tools as a list of {"type": "function", "function": {"name": ..., "parameters": ...}}');
+    // tools may be a list, or that list written as a JSON string (as some exports store it)
+    let tools: unknown = value.tools;
+    if (typeof tools === 'string') {
+      try {
+        tools = JSON.parse(tools);
+      } catch {
+        tools = undefined;
+      }
+    }
+    if (!Array.isArray(tools)) add('tools_invalid', 'tools', typeof value.tools === 'string' ? '"tools" is a string that does not hold a JSON list' : '"tools" is not a list', 'give tools as a list of {"type": "function", "function": {"name": ..., "parameters": ...}}, or that list written as a JSON string');
     else
-      value.tools.forEach((t, i) => {
+      tools.forEach((t, i) => {
         const fn = isObject(t) ? t.function : undefined;
         if (!isObject(t) || t.type !== 'function' || !isObject(fn) || typeof fn.name !== 'string')
           add('tools_invalid', `tools[${i}]`, 'tool definition is not {"type": "function", "function": {"name": ...}}', 'fix the tool definition');
