@@ -47,5 +47,21 @@ describe('content parts', () => {
     const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[] };
     for (const e of m.injected) expect((JSON.parse(lines[e.index]!) as { tools: unknown }).tools).toBe(tools);
   });
+
+  it('role names in another case (Cohere\'s System/User/Chatbot): read as a chat, and injected turns keep the data\'s role names', async () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ messages: [{ role: 'System', content: 'You are a gardening assistant.' }, { role: 'User', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` }, { role: 'Chatbot', content: `Water it when the soil is dry (${i}).` }] }));
+    writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '4', '--balance', '0'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/jsonl · openai-chat/);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[] };
+    for (const e of m.injected) {
+      const msgs = (JSON.parse(lines[e.index]!) as { messages: { role: string; content: string }[] }).messages;
+      expect(msgs.map((x) => x.role)).toEqual(['System', 'User', 'Chatbot']);
+      expect(isRefusal(msgs[2]!.content), msgs[2]!.content).toBe(true);
+    }
+  });
 });
 

@@ -32,6 +32,7 @@ const ROLE_MAP: Record<string, Role> = {
   gpt: 'assistant',
   model: 'assistant',
   bot: 'assistant',
+  chatbot: 'assistant',
   function_call: 'tool_call',
   tool: 'tool',
   function: 'tool',
@@ -89,7 +90,7 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
       const messages = Array.isArray(value.messages) ? value.messages : [];
       messages.forEach((m, i) => {
         if (!isObj(m)) return;
-        const role = ROLE_MAP[String(m.role)] ?? 'user';
+        const role = ROLE_MAP[String(m.role).toLowerCase()] ?? 'user';
         const hasCalls = m.tool_calls !== undefined && (m.content === null || m.content === undefined || m.content === '');
         const turn = { role: hasCalls ? ('tool_call' as const) : role, sourceRole: String(m.role), text: hasCalls ? JSON.stringify(m.tool_calls) : partsText(m.content), path: contentPath(m.content, ['messages', i, 'content']) };
         if (role === 'system' && system === undefined && turns.length === 0) system = { text: turn.text, path: turn.path };
@@ -143,7 +144,7 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
       const messages = Array.isArray(value.messages) ? value.messages : [];
       messages.forEach((m, i) => {
         if (!isObj(m)) return;
-        turns.push({ role: ROLE_MAP[String(m.role)] ?? 'user', sourceRole: String(m.role), text: partsText(m.content), path: contentPath(m.content, ['messages', i, 'content']) });
+        turns.push({ role: ROLE_MAP[String(m.role).toLowerCase()] ?? 'user', sourceRole: String(m.role), text: partsText(m.content), path: contentPath(m.content, ['messages', i, 'content']) });
       });
       break;
     }

@@ -10,7 +10,8 @@ export const DialectSchema = z.enum(DIALECTS);
 const text = z.string();
 
 export const openaiMessageSchema = z.looseObject({
-  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  // any case, and Cohere's Chatbot (System/User/Chatbot)
+  role: z.preprocess((v) => (typeof v === 'string' ? (v.toLowerCase() === 'chatbot' ? 'assistant' : v.toLowerCase()) : v), z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function'])),
   content: z.union([text, z.null(), z.array(z.looseObject({ type: z.string() }))]).optional(),
   name: z.string().optional(),
   weight: z.union([z.literal(0), z.literal(1)]).optional(),

@@ -33,6 +33,12 @@ export interface ValidationIssue {
 }
 
 const OPENAI_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+/** A role as OpenAI names it: any case, and Cohere's `Chatbot` for the assistant. */
+export function canonicalRole(role: string): string {
+  const r = role.toLowerCase();
+  return r === 'chatbot' ? 'assistant' : r;
+}
 // reasoning_content: a reasoning model's trace beside the answer (DeepSeek's API and the fine-tuning formats built on it)
 // loss_weight: the per-turn training weight some trainers use in place of weight
 const OPENAI_MESSAGE_KEYS = new Set(['role', 'content', 'name', 'function_call', 'weight', 'loss_weight', 'tool_calls', 'tool_call_id', 'refusal', 'reasoning_content']);
@@ -159,9 +165,11 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
       add('message_missing_key', `${at}.role`, 'the message has no "role"', 'add "role": "system", "user", "assistant" or "tool"');
       return;
     }
-    if (!OPENAI_ROLES.has(m.role)) add('unrecognized_role', `${at}.role`, `unrecognized role "${m.role}"`, 'use system, user, assistant or tool');
-    const hasCalls = m.role === 'assistant' && (m.tool_calls !== undefined || m.function_call !== undefined);
-    if (m.role === 'assistant') hasAssistant = true;
+    // role names in any case, and Cohere's Chatbot (System/User/Chatbot)
+    const role = canonicalRole(m.role);
+    if (!OPENAI_ROLES.has(role)) add('unrecognized_role', `${at}.role`, `unrecognized role "${m.role}"`, 'use system, user, assistant or tool');
+    const hasCalls = role === 'assistant' && (m.tool_calls !== undefined || m.function_call !== undefined);
+    if (role === 'assistant') hasAssistant = true;
     if (!('content' in m)) {
       if (!hasCalls) add('message_missing_key', `${at}.content`, 'the message has no "content"', 'add the message text as "content"');
     } else if (m.content === null) {
@@ -171,10 +179,10 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
     } else if (!Array.isArray(m.content) || !m.content.every((p) => isObject(p) && typeof p.type === 'string')) {
       add('missing_content', `${at}.content`, '"content" is neither text nor a list of content parts', 'give "content" as a string');
     }
-    if (m.weight !== undefined && (m.role !== 'assistant' || (m.weight !== 0 && m.weight !== 1)))
+    if (m.weight !== undefined && (role !== 'assistant' || (m.weight !== 0 && m.weight !== 1)))
       add('weight_invalid', `${at}.weight`, `"weight" must be 0 or 1 and only on assistant turns (found ${JSON.stringify(m.weight)} on ${m.role})`, 'set weight to 0 or 1 on an assistant turn, or remove it');
     if (m.tool_calls !== undefined) {
-      if (m.role !== 'assistant' || !Array.isArray(m.tool_calls)) add('tool_call_invalid', `${at}.tool_calls`, '"tool_calls" must be a list on an assistant turn', 'move the calls to an assistant turn as a list');
+      if (role !== 'assistant' || !Array.isArray(m.tool_calls)) add('tool_call_invalid', `${at}.tool_calls`, '"tool_calls" must be a list on an assistant turn', 'move the calls to an assistant turn as a list');
       else
         m.tool_calls.forEach((c, j) => {
           const f = isObject(c) ? c.function : undefined;
@@ -192,7 +200,7 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
           if (toolNames.size > 0 && !toolNames.has(f.name as string)) add('tool_call_invalid', `${where}.function.name`, `calls "${String(f.name)}", which "tools" does not define`, 'define the tool in "tools" or fix the name', 'warning');
         });
     }
-    if (m.role === 'tool') {
+    if (role === 'tool') {
       if (typeof m.tool_call_id !== 'string') add('tool_message_missing_id', `${at}.tool_call_id`, 'a tool turn has no "tool_call_id"', 'add the id of the assistant tool call this answers');
       else if (!callIds.has(m.tool_call_id)) add('tool_call_id_unknown', `${at}.tool_call_id`, `"${m.tool_call_id}" answers no earlier tool call`, 'use the id of a tool call made in an earlier assistant turn');
     }
