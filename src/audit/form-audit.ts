@@ -61,6 +61,8 @@ export class FormAudit {
   private readonly codes = new Set<string>();
   private readonly injected = new Map<string, Counts>();
   private readonly injectedTotals = new Map<string, number>();
+  /** Each verdict's record features, kept for `accept`. */
+  private readonly surfaces = new WeakMap<RecordAudit, Surface>();
   private records = 0;
   private passed = 0;
   replanned = 0;
@@ -120,6 +122,8 @@ export class FormAudit {
    */
   check(value: unknown, fields: Record<string, string> = {}): RecordAudit {
     const surface = surfaceOf(value);
+    const verdict: RecordAudit = { checked: 0, failed: {} };
+    this.surfaces.set(verdict, surface);
     const written = new Set<string>();
     const requests = new Set<string>();
     for (const [shown, what] of Object.entries(fields)) {
@@ -163,14 +167,17 @@ export class FormAudit {
       checked++;
       if (!set.has(text)) failed[featureKey(path, 'member')] = `${JSON.stringify(text.slice(0, 40))} at ${path} is not one of the user records' ${set.size} values (${[...set].slice(0, 5).map((x) => JSON.stringify(x)).join(', ')})`;
     });
-    return { checked, failed };
+    verdict.checked = checked;
+    verdict.failed = failed;
+    return verdict;
   }
 
   /** Counts a record that is written (its features join the set-level comparison). */
   accept(value: unknown, verdict: RecordAudit): void {
     this.records++;
     if (Object.keys(verdict.failed).length === 0) this.passed++;
-    for (const [key, v] of surfaceOf(value)) add(this.injected, this.injectedTotals, key, v);
+    // the features `check` read off this record, not read again
+    for (const [key, v] of this.surfaces.get(verdict) ?? surfaceOf(value)) add(this.injected, this.injectedTotals, key, v);
   }
 
   /** The set-level comparison: total-variation distance per feature the user records and the written records share. */

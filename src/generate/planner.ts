@@ -197,6 +197,8 @@ export class SafetyPlanner {
   private readonly benignDecks = new Map<string, SeedDeck<BalanceItem>>();
   /** Some sampled conversations have several rounds: injected ones get benign rounds before the request. */
   private multiRound = false;
+  /** The records are preference pairs (a rejected side): a balance example's rejected side is a refusal. */
+  private readonly pairs: boolean;
 
   constructor(
     private readonly profile: Profile,
@@ -289,6 +291,7 @@ export class SafetyPlanner {
     }
     const requestTexts = sample.map((r) => this.requestText(r)).filter((t): t is string => !!t);
     this.guide = new LanguageGuide(requestTexts);
+    this.pairs = roles.fields.some((f) => f.role === 'rejected');
     // how the user's requests end: questions, or statements and commands (their share among texts that end with a mark)
     let questions = 0;
     let marked = 0;
@@ -569,8 +572,8 @@ export class SafetyPlanner {
       answerLang: lang,
       refusal: texts,
       // a preference pair's rejected side, for a helpful answer: a refusal of the harmless request
-      compliance: this.ctx.roles.fields.some((f) => f.role === 'rejected') ? bank.short : (bank.compliance ?? ENGLISH_COMPLIANCE),
-      rejectedIsRefusal: this.ctx.roles.fields.some((f) => f.role === 'rejected'),
+      compliance: this.pairs ? bank.short : (bank.compliance ?? ENGLISH_COMPLIANCE),
+      rejectedIsRefusal: this.pairs,
       ordinal: j,
       random: this.renderRandom,
       benign: this.benignTurns(lang),
