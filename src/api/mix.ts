@@ -564,7 +564,7 @@ function manifestPathOf(options: MixOptions): string | undefined {
 
 function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision, balance: BalanceDecision): string[] {
   const notes: string[] = [];
-  if ('skipped' in balance && planner) notes.push(`no balance examples: ${balance.skipped}`);
+  if ('skipped' in balance && planner) notes.push(balance.skipped);
   else if (balance.count > 0) notes.push(`${balance.count} balance example(s) added beside the safety records: safe-but-sensitive prompts answered helpfully in the task's format (--balance ${balance.share}; listed apart in the manifest's balanceRecords)`);
   const a = profile.answerSpace;
   if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.push(closed.note);

@@ -95,7 +95,7 @@ export function formatMix(r: MixResult): string {
     const worst = a.worst[0];
     row('audit', `${n(a.passed)} of ${n(a.records)} generated records pass the form audit (${a.mode}${a.replanned ? `, ${n(a.replanned)} planned again` : ''}); ${worst ? `worst field feature ${worst.feature} at distance ${worst.tv}` : 'no feature to compare as a distribution'}${a.over ? ` (${a.over} past 0.35)` : ''}`);
   }
-  if (m.balance?.count) row('balance', `${n(m.balance.count)} safe-but-sensitive prompts answered helpfully (--balance ${m.balance.share}), listed apart in the manifest`);
+  if (m.balance?.count) row('balance', `${n(m.balance.count)} safe-but-sensitive prompt${m.balance.count === 1 ? '' : 's'} answered helpfully (--balance ${m.balance.share}), listed apart in the manifest`);
   row('mimics', `request ${m.profile.request}; answers ${m.profile.response ?? '—'} (${m.profile.answerSpace}); system prompt ${m.profile.systemPrompts}`);
   for (const t of m.profile.templates.slice(0, 3)) row('', `template ${t.slot}: ${JSON.stringify(t.text).slice(0, 70)}`);
   if (m.paraphrase) {

@@ -290,7 +290,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const planner = total > 0 ? new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: `${seed}:${uploadSha}:shard-0`, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined }) : undefined;
   const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey });
   const bs = splitInjected(balance.count, usable);
-  if ('skipped' in balance && total > 0) notes.push(`no balance examples: ${balance.skipped}`);
+  if ('skipped' in balance && total > 0) notes.push(balance.skipped);
   const planDir = dirname(resolve(options.output));
   let ordinal = 0;
   const shards: PlanShard[] = scans.map((s, i) => {
