@@ -1082,7 +1082,7 @@ interface Kind {
 
 const KINDS: Kind[] = [
   { name: '1. OpenAI chat, constant system prompt, single turn', container: 'jsonl', ext: 'jsonl', make: supportChat, users: 320 },
-  { name: '2. Alpaca JSON array', container: 'json-array', ext: 'json', make: alpacaArray, users: 320, gaps: ['input :: first-char', 'input :: last-char', 'input :: token-pattern'] },
+  { name: '2. Alpaca JSON array', container: 'json-array', ext: 'json', make: alpacaArray, users: 320 },
   { name: '3. multi-turn chat (2–4 rounds)', container: 'jsonl', ext: 'jsonl', make: multiTurnChat, users: 320 },
   { name: '4. tool-calling chat with weights', container: 'jsonl', ext: 'jsonl', make: toolCallingChat, users: 320, gaps: ['messages :: length', 'messages[assistant] :: keys'] },
   {
@@ -1098,7 +1098,7 @@ const KINDS: Kind[] = [
     },
   },
   { name: '6. KTO (messages + boolean label)', container: 'jsonl', ext: 'jsonl', make: ktoJsonl, users: 320, exempt: { 'label :: value': 'a refusal is the desirable answer' }, gaps: ['messages[assistant].content :: first-char'] },
-  { name: '7. NER as ShareGPT conversations', container: 'json-array', ext: 'json', make: nerJson, users: 320, gaps: ['conversations :: length', 'conversations[gpt].value :: token-pattern'] },
+  { name: '7. NER as ShareGPT conversations', container: 'json-array', ext: 'json', make: nerJson, users: 320 },
   { name: '8. JSON-mode chat (indented JSON answers)', container: 'jsonl', ext: 'jsonl', make: jsonModeChat, users: 320 },
   { name: '9. dialogue summaries (dialogue, summary, topic)', container: 'jsonl', ext: 'jsonl', make: dialogueSummaries, users: 320, gaps: ['dialogue :: newlines', 'summary :: first-char'] },
   { name: '10. math word problems (#### answers)', container: 'jsonl', ext: 'jsonl', make: mathJsonl, users: 320, exempt: { 'answer :: last-char': 'a refusal has no final number to end with (no "#### N" line)' } },

@@ -41,5 +41,7 @@ export default async function setup(): Promise<() => void> {
   const root = mkdtempSync(join(tmpdir(), 'safemix-tests-'));
   process.env.SAFEMIX_TEST_TMP = root;
   process.env.SAFEMIX_TEST_BIN = await buildCli(join(root, 'cli'));
+  // SAFEMIX_TEST_KEEP=1 keeps the tests' temp files for reading after the run (the path is printed)
+  if (process.env.SAFEMIX_TEST_KEEP === '1') return () => console.log(`safemix tests: temp files kept in ${root}`);
   return () => rmSync(root, { recursive: true, force: true });
 }

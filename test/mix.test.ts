@@ -110,7 +110,12 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
       expect(seed.split).toBe('train');
       expect(heldout.has(seed.request)).toBe(false);
       // in one of its texts (a request wrapped over lines, as in a code stub's docstring, included)
-      expect(stringsIn(value).some((t) => requestIn(t, seed)), `the request in output record ${inj.index}`).toBe(true);
+      // or its sentences over two fields (Alpaca's instruction takes the ask, its input the sentences before)
+      const strings = stringsIn(value);
+      const sentences = seed.request.split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim());
+      const inOne = strings.some((t) => requestIn(t, seed));
+      const inParts = sentences.length > 1 && sentences.every((part) => strings.some((t) => requestIn(t, { ...seed, request: part })));
+      expect(inOne || inParts, `the request in output record ${inj.index}`).toBe(true);
       // XSTest's label set has "unsafe": the harmful request gets it, not refusal text
       if (file === 'safety_xstest_prompts.csv') expect((value as { label?: unknown }).label, text).toBe('unsafe');
       else expect(isRefusal(JSON.stringify(value)), `a refusal in output record ${inj.index}: ${text.slice(0, 200)}`).toBe(true);

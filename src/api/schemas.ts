@@ -153,12 +153,13 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
       z.object({
         key: z.string(),
         path: z.array(z.union([z.string(), z.number()])),
-        role: z.enum(['request', 'answer', 'constant', 'id', 'context', 'options', 'sibling', 'metadata', 'code-entry', 'code-test', 'tools']),
+        role: z.enum(['request', 'answer', 'constant', 'id', 'context', 'options', 'sibling', 'metadata', 'code-entry', 'code-test', 'tools', 'rejected']),
         rule: z.string(),
         evidence: z.string(),
         source: z.number().int().optional(),
         empty: z.enum(['missing', 'string', 'null', 'list', 'object']).optional(),
         option: z.number().int().optional(),
+        fill: z.number().optional(),
       }),
     ),
     conversation: z

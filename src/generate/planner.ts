@@ -17,6 +17,7 @@ import { countTextTokens, percentile } from '../profile/tokens.js';
 import { ExitCode, SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
 import { availableLanguages, englishSeedOf, loadBalance, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
+import { splitRequest } from './request-split.js';
 import { SeedDeck } from './seed-deck.js';
 import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
@@ -73,6 +74,8 @@ export interface RecordRecipe {
    * paraphrase engine has the model write it in this language instead, and checks that it did.
    */
   targetLang?: string;
+  /** The request was split between the context field and the request slot (a re-render splits it again). */
+  split?: boolean;
 }
 
 export interface PlannedRecord extends Rendered {
@@ -190,6 +193,9 @@ export class SafetyPlanner {
   /** Share of the user's requests (of those that end with a mark) that end as questions. */
   private readonly questionShare?: number;
   private readonly endRandom: () => number;
+  /** A context field the user's records fill in part (Alpaca's input): the share of them that do. */
+  private readonly contextFill?: number;
+  private readonly splitRandom: () => number;
   readonly drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
   /** What the balance examples drew (apart from the refusals'). */
   readonly drawnBalance = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
@@ -302,6 +308,8 @@ export class SafetyPlanner {
     }
     this.questionShare = marked >= 20 ? questions / marked : undefined;
     this.endRandom = seedrandom(`ends:${this.stream}`);
+    this.contextFill = roles.fields.find((d) => d.rule === 'split')?.fill;
+    this.splitRandom = seedrandom(`split:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
     this.available = new Set(availableLanguages());
     if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { position: { file: options.file }, hint: `choose one of: ${[...this.available].join(', ')}` });
@@ -483,9 +491,9 @@ export class SafetyPlanner {
     const lang = byo ? 'en' : this.available.has(detected) ? detected : 'en';
     const fallback = !byo && lang !== detected && detected !== 'und' ? detected : undefined;
     // a request that ends as the user's requests do: a question where they ask, a command or statement where they tell
-    const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
     const deck = this.deck(byo ? 'byo' : lang);
-    const seed = wantQuestion === undefined ? deck.next() : deck.nextWhere((s) => QUESTION_END.test(s.request) === wantQuestion);
+    const seed = this.drawShaped(deck, (s) => s.request);
+    const split = this.contextFill !== undefined ? splitRequest(seed.request) : undefined;
     let answerLang = lang;
     if (detectedAnswer && !byo) answerLang = this.available.has(detectedAnswer) ? detectedAnswer : 'en';
     const answerSeed = answerLang === lang ? seed : this.counterpart(seed, answerLang);
@@ -502,7 +510,8 @@ export class SafetyPlanner {
     const benign = this.benignTurns(lang);
     const rendered = renderSafetyRecord(this.ctx, {
       donor,
-      request: seed.request,
+      request: split?.ask ?? seed.request,
+      requestContext: split?.context,
       requestLang: lang,
       answerLang,
       refusal,
@@ -517,8 +526,20 @@ export class SafetyPlanner {
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
     const reasoning = (answerSeed ?? seed).reason;
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}), ...(reasoning ? { reasoning } : {}) };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}), ...(reasoning ? { reasoning } : {}), ...(split ? { split: true } : {}) };
     return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
+  }
+
+  /**
+   * The next request of a deck in the shape the user's requests take: a question where they ask, a
+   * command or statement where they tell; given in several sentences as often as the user's records
+   * fill their context field (Alpaca's input), in one where they leave it empty.
+   */
+  private drawShaped<T extends { category: string }>(deck: SeedDeck<T>, text: (item: T) => string): T {
+    const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
+    const wantSplit = this.contextFill === undefined ? undefined : this.splitRandom() < this.contextFill;
+    if (wantQuestion === undefined && wantSplit === undefined) return deck.next();
+    return deck.nextWhere((item) => (wantQuestion === undefined || QUESTION_END.test(text(item)) === wantQuestion) && (wantSplit === undefined || (splitRequest(text(item)) !== undefined) === wantSplit));
   }
 
   /**
@@ -557,9 +578,8 @@ export class SafetyPlanner {
     const { lang: detected } = this.languagesOf(pos);
     const lang = loadBalance(detected).length ? detected : 'en';
     const fallback = lang !== detected && detected !== 'und' ? detected : undefined;
-    const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
-    const balanceDeck = this.balanceDeck(lang);
-    const item = wantQuestion === undefined ? balanceDeck.next() : balanceDeck.nextWhere((b) => QUESTION_END.test(b.prompt) === wantQuestion);
+    const item = this.drawShaped(this.balanceDeck(lang), (b) => b.prompt);
+    const split = this.contextFill !== undefined ? splitRequest(item.prompt) : undefined;
     const bank = this.bank(lang);
     // the answer or its one-sentence short form, whichever is nearer the user's answer lengths
     const target = this.targetTokens();
@@ -567,7 +587,8 @@ export class SafetyPlanner {
     const texts = { sized: answer, short: answer, plain: answer };
     const rendered = renderSafetyRecord(this.ctx, {
       donor,
-      request: item.prompt,
+      request: split?.ask ?? item.prompt,
+      requestContext: split?.context,
       requestLang: lang,
       answerLang: lang,
       refusal: texts,
@@ -585,7 +606,7 @@ export class SafetyPlanner {
     d.languages[lang] = (d.languages[lang] ?? 0) + 1;
     if (fallback) d.languageFallbacks++;
     const seed: Seed = { id: item.id, en: item.en, lang, category: item.category, split: 'train', request: item.prompt, response: item.answer };
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang: lang, refusal: texts, compliance: bank.compliance ?? ENGLISH_COMPLIANCE };
+    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang: lang, refusal: texts, compliance: bank.compliance ?? ENGLISH_COMPLIANCE, ...(split ? { split: true } : {}) };
     return planned(rendered, { recipe, seedId: item.id, category: item.category, lang, langFallback: fallback, donor: donor.index, balance: true });
   }
 
@@ -595,9 +616,11 @@ export class SafetyPlanner {
    */
   rerender(record: PlannedRecord, texts: { request: string; refusal: string }): PlannedRecord | undefined {
     const r = record.recipe;
+    const split = r.split ? splitRequest(texts.request) : undefined;
     const rendered = renderSafetyRecord(this.ctx, {
       donor: this.sample[r.donorPos]!,
-      request: texts.request,
+      request: split?.ask ?? texts.request,
+      requestContext: split?.context,
       requestLang: r.requestLang,
       answerLang: r.answerLang,
       refusal: { sized: texts.refusal, short: texts.refusal, plain: texts.refusal },

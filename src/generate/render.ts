@@ -54,6 +54,8 @@ export interface RenderContext {
 export interface RenderInput {
   donor: DonorRecord;
   request: string;
+  /** The request's first sentences, for a context field the data fills in part (the request holds the rest). */
+  requestContext?: string;
   requestLang: string;
   answerLang: string;
   /** Refusal texts in the answer's language: sized to the user's answers, short, and plain (medium). */
@@ -230,6 +232,11 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
       case 'context':
       case 'sibling':
       case 'metadata':
+        if (d.rule === 'split' && input.requestContext !== undefined) {
+          setPath(tree, d.path, styled(ctx, input.requestContext, ctx.requestStyle, input.requestLang, input.verbatim));
+          fields[d.key] = "context: the request's first sentences";
+          break;
+        }
         setByRule(ctx, tree, d, present);
         if (present || d.rule !== 'emptied') fields[d.key] = `${d.role}: ${d.rule}`;
         break;
@@ -239,7 +246,7 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
 
 function setByRule(ctx: RenderContext, tree: unknown, d: FieldDecision, present: boolean): void {
   if (d.rule === 'kept') return;
-  if (d.rule === 'emptied') {
+  if (d.rule === 'emptied' || d.rule === 'split') {
     if (d.empty === 'missing' && ctx.container !== 'csv' && ctx.container !== 'tsv') deletePath(tree, d.path);
     else if (present || d.empty !== 'missing') setPath(tree, d.path, emptyValue(d.empty));
     return;
@@ -263,6 +270,21 @@ function benignRounds(ctx: RenderContext, input: RenderInput, conv: NonNullable<
   const last = rounds.at(-1);
   if (rounds.length < 2 || !last || last[1] !== conv.turns.length - 1 || rounds[0]![0] !== qi) return undefined;
   return { rounds: rounds.slice(0, -1), question: last[0] };
+}
+
+/**
+ * Conversations about kept context (the turns before the question are the donor's passage, kept):
+ * their later rounds ask about the same passage, so the request takes the last round and the record
+ * keeps the donor's number of rounds. The question's own turn when the rounds after it are not plain
+ * user/assistant pairs up to the end.
+ */
+function lastRoundAfter(turns: Turn[], qi: number): number {
+  let last = qi;
+  for (let i = qi; i + 1 < turns.length; i += 2) {
+    if (turns[i]!.role !== 'user' || turns[i + 1]!.role !== 'assistant') return qi;
+    last = i;
+  }
+  return turns.length - last === 2 ? last : qi;
 }
 
 type Texts = { sized: string; short: string; plain: string };
@@ -295,7 +317,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
       fields[displayPath(conv.turns[a]!.path)] = 'context: its helpful answer (balance set)';
     }
     qi = benign.question;
-  }
+  } else if (roles.history.length > 0) qi = lastRoundAfter(conv.turns, qi);
   let ri = -1;
   for (let i = qi + 1; i < conv.turns.length; i++) {
     const t = conv.turns[i]!;

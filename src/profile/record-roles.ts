@@ -30,6 +30,8 @@ export interface FieldDecision {
   empty?: EmptyForm;
   /** For option fields: the option's position (0 = A). */
   option?: number;
+  /** For a split context field: the share of user records that fill it. */
+  fill?: number;
 }
 
 export interface RequestForm {
@@ -232,7 +234,14 @@ function isStructured(v: unknown): boolean {
 /** The rule for a context field (see the README's "How a safety record is rendered"). */
 function contextDecision(s: FieldStats, requestMedian: number, base: Pick<FieldDecision, 'key' | 'path'>): FieldDecision {
   const emptyShare = share(s.n - s.present, s.n);
-  if (emptyShare >= 0.1) return { ...base, role: 'context', rule: 'emptied', empty: commonestEmpty(s), evidence: `empty in ${pct(emptyShare)} of user records` };
+  if (emptyShare >= 0.1) {
+    // prose filled in a fair share of the records (Alpaca's input, Dolly's context): a request given in
+    // several sentences puts its first ones here, in as many records as the user's fill it
+    const prose = s.values.slice(0, 200).filter((v) => typeof v.raw === 'string' && !isStructured(v.raw) && /\p{L}/u.test(v.raw)).length;
+    if (emptyShare <= 0.9 && prose >= 0.8 * Math.min(200, s.present))
+      return { ...base, role: 'context', rule: 'split', fill: share(s.present, s.n), empty: commonestEmpty(s), evidence: `filled in ${pct(share(s.present, s.n))} of user records: a request's first sentences go here as often, else emptied` };
+    return { ...base, role: 'context', rule: 'emptied', empty: commonestEmpty(s), evidence: `empty in ${pct(emptyShare)} of user records` };
+  }
   const why = askable(s, requestMedian);
   if (share(s.present, s.n) >= 0.9 && why) return { ...base, role: 'context', rule: 'kept', evidence: `present in ${pct(share(s.present, s.n))} and ${why}` };
   if (s.n - s.present > 0) return { ...base, role: 'context', rule: 'emptied', empty: commonestEmpty(s), evidence: `belongs to the donor's question; some user records leave it empty` };
