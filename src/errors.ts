@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'input_too_large'
   | 'input_encoding'
   | 'input_compressed'
+  | 'input_not_seekable'
+  | 'parquet_unsupported'
   | 'csv_forbidden_header'
   | 'csv_no_rows'
   | 'too_many_injected'

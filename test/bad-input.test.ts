@@ -75,7 +75,8 @@ const CASES: Case[] = [
   { name: 'UTF-32LE with a byte order mark', file: 'u32.jsonl', content: Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from(Uint32Array.from([...CHATS].map((c) => c.charCodeAt(0))).buffer)]), exit: 2, says: ['u32.jsonl', 'UTF-32LE text'] },
   // binary files
   { name: 'random bytes', file: 'random.jsonl', content: pseudoRandomBytes(20_000), exit: 2, says: ['random.jsonl', 'the file is binary', 'control characters', 'at byte'] },
-  { name: 'a Parquet file', file: 'train.parquet', content: magic('PAR1'), exit: 2, says: ['train.parquet', 'binary (Parquet)', 'read_parquet'] },
+  // a Parquet file is read (test/parquet.test.ts); one that is not whole is named as such
+  { name: 'a Parquet file cut short', file: 'train.parquet', content: magic('PAR1'), exit: 2, says: ['train.parquet', 'starts as Parquet (PAR1) but cannot be read as Parquet', 'does not end with PAR1'] },
   { name: 'a SQLite database', file: 'db.sqlite', content: magic('SQLite format 3\u0000'), exit: 2, says: ['db.sqlite', 'binary (SQLite database)', 'sqlite3 -csv'] },
   { name: 'a ZIP archive or .xlsx workbook', file: 'sheet.xlsx', content: magic([0x50, 0x4b, 0x03, 0x04]), exit: 2, says: ['sheet.xlsx', 'ZIP (or an .xlsx/.docx document)-compressed', 'export a spreadsheet as CSV'] },
   { name: 'a PDF', file: 'paper.pdf', content: magic('%PDF-1.7\n'), exit: 2, says: ['paper.pdf', 'binary (PDF)'] },

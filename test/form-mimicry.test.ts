@@ -1033,6 +1033,26 @@ function squadJsonl(n: number): string {
   return `${Array.from({ length: n }, () => JSON.stringify(squadRecord(r))).join('\n')}\n`;
 }
 
+// SQuAD 2.0 as JSON lines (id, title, context, question, answers, is_impossible): about a third of
+// the questions have no answer in their passage (empty answers, is_impossible true), as the SQuAD 2.0
+// paper describes them: questions written to look answerable from the passage
+const UNANSWERABLE = ['When was the {x} renamed?', 'Who demolished the {x}?', 'How many people visited the {x} last year?', 'Why was the {x} closed in 1950?', 'What did the {x} replace?'];
+
+function squad2Jsonl(n: number): string {
+  const r = rngOf(1414);
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = squadRecord(r);
+    const title = base.context.split(/ (?:is|are) /)[0]!.replace(/^The /, '');
+    const impossible = r.chance(0.33);
+    const record = impossible
+      ? { id: `q2-${1000 + i}`, title, context: base.context, question: fill(r.pick(UNANSWERABLE), { x: title }), answers: { text: [] as string[], answer_start: [] as number[] }, is_impossible: true }
+      : { id: `q2-${1000 + i}`, title, context: base.context, question: base.question, answers: base.answers, is_impossible: false };
+    lines.push(JSON.stringify(record));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. Sentiment TSV (sentence<TAB>label, 0/1; PTB-tokenized, lower case as SST-2)
 // ---------------------------------------------------------------------------------------------
@@ -1100,10 +1120,17 @@ const KINDS: Kind[] = [
   { name: '6. KTO (messages + boolean label)', container: 'jsonl', ext: 'jsonl', make: ktoJsonl, users: 320, exempt: { 'label :: value': 'a refusal is the desirable answer' }, gaps: ['messages[assistant].content :: first-char'] },
   { name: '7. NER as ShareGPT conversations', container: 'json-array', ext: 'json', make: nerJson, users: 320 },
   { name: '8. JSON-mode chat (indented JSON answers)', container: 'jsonl', ext: 'jsonl', make: jsonModeChat, users: 320 },
-  { name: '9. dialogue summaries (dialogue, summary, topic)', container: 'jsonl', ext: 'jsonl', make: dialogueSummaries, users: 320, gaps: ['dialogue :: newlines', 'summary :: first-char'] },
+  { name: '9. dialogue summaries (dialogue, summary, topic)', container: 'jsonl', ext: 'jsonl', make: dialogueSummaries, users: 320 },
   { name: '10. math word problems (#### answers)', container: 'jsonl', ext: 'jsonl', make: mathJsonl, users: 320, exempt: { 'answer :: last-char': 'a refusal has no final number to end with (no "#### N" line)' } },
   { name: '11. multiple choice (choices list, answer index)', container: 'jsonl', ext: 'jsonl', make: mcqJsonl, users: 320, decline: { labels: ['0', '1', '2', '3'], required: false } },
   { name: '12. extractive QA (SQuAD answers)', container: 'jsonl', ext: 'jsonl', make: squadJsonl, users: 320, decline: { labels: [], required: true, message: /spans taken from each record's own text/ } },
+  { name: '14. extractive QA with unanswerable questions (SQuAD 2.0 is_impossible)', container: 'jsonl', ext: 'jsonl', make: squad2Jsonl, users: 320,
+    exempt: {
+      'is_impossible :: value': 'a harmful request is asked as an unanswerable question, as the user records mark them',
+      'answers.text :: length': "an unanswerable question's answer holds no span",
+      'answers.answer_start :: length': "an unanswerable question's answer holds no span",
+    },
+  },
   { name: '13. sentiment TSV (0/1 labels)', container: 'tsv', ext: 'tsv', make: sentimentTsv, users: 340, decline: { labels: ['0', '1'], required: true } },
 ];
 

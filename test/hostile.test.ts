@@ -476,7 +476,8 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     ['UTF-16BE without a byte order mark', 'u16benobom.csv', utf16('text,label\nhello,pos\nbye,neg\n', false, true), ['UTF-16BE text', 'a NUL byte before most characters']],
     ['UTF-32LE with a byte order mark', 'u32.jsonl', utf32le(DATA), ['UTF-32LE text']],
     ['random bytes', 'random.bin', pseudoRandomBytes(100_000), ['the file is binary', /\d+ of its first 4096 bytes are control characters \(the first, 0x[0-9a-f]{2}, at byte \d+\)/]],
-    ['a Parquet file', 'train.parquet', Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(2000), Buffer.from('PAR1')]), ['binary (Parquet)', 'PAR1'.split('').map((c) => '0x' + c.charCodeAt(0).toString(16)).join(' '), 'read_parquet']],
+    // a Parquet file given by its path is read (test/parquet.test.ts): random bytes between the magics are no Parquet footer
+    ['a corrupt Parquet file', 'train.parquet', Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(2000), Buffer.from('PAR1')]), ['starts as Parquet (PAR1) but cannot be read as Parquet', 'does not fit in the file', 'copy or download it again']],
     ['an xz file', 'a.jsonl.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), pseudoRandomBytes(100)]), ['xz-compressed', 'xz -d']],
     ['a zstd file', 'a.jsonl.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), pseudoRandomBytes(100)]), ['zstd-compressed', 'zstd -d']],
     ['gzip holding UTF-16', 'u16.jsonl.gz', gzipSync(utf16(DATA, true)), ['UTF-16LE text (inside the gzip data)']],
@@ -752,7 +753,7 @@ describe('item 17: nothing to read is an error, not "valid, 0 records"', () => {
     ['headeronly.csv', 'text,label\n', ['headeronly.csv:2: the file has a header (text,label) but no data rows', '--no-header']],
     ['headeronly.tsv', 'text\tlabel\r\n', ['headeronly.tsv:2: the file has a header (text, label) but no data rows']],
     ['empty.json', '[\n]\n', ['empty.json:1: the JSON array is empty']],
-    ['data.parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64), Buffer.from('PAR1')]), ['data.parquet: the file is binary (Parquet)']],
+    ['data.parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64), Buffer.from('PAR1')]), ['data.parquet: the file starts as Parquet (PAR1) but cannot be read as Parquet: its footer length (0 bytes)']],
   ];
   for (const [name, content, says] of empties) {
     it(`${name}: validate and mix exit 2`, async () => {

@@ -158,3 +158,26 @@ describe('refusals fit their request: the per-seed tag test', () => {
     expect(counted).toBeGreaterThan(5_000);
   });
 });
+
+describe('task-shape text (templates/task-shapes/)', () => {
+  const categories = [...new Set([...english.values()].map((s) => s.category))].sort();
+  it.each(REQUIRED)('%s: 6 third-person declines holding both speakers, 8 short pushbacks, a short and a longer topic per category, nothing that trips the tripwire', (lang) => {
+    const shapes = JSON.parse(readFileSync(join(ROOT, 'templates/task-shapes', `${lang}.json`), 'utf8')) as { lang: string; declines: string[]; followUps: string[]; topics: Record<string, string[]> };
+    expect(shapes.lang).toBe(lang);
+    expect(shapes.declines).toHaveLength(6);
+    for (const d of shapes.declines) {
+      expect(d.split('{asker}').length - 1, d).toBeGreaterThanOrEqual(1);
+      expect(d.split('{helper}').length - 1, d).toBeGreaterThanOrEqual(1);
+      expect(d.replace(/\{asker\}|\{helper\}/g, ''), d).not.toMatch(/[{}]/);
+    }
+    expect(shapes.followUps).toHaveLength(8);
+    expect(new Set(shapes.followUps).size).toBe(8);
+    for (const f of shapes.followUps) expect(f.length, f).toBeLessThanOrEqual(40);
+    expect(Object.keys(shapes.topics).sort()).toEqual(categories);
+    for (const [c, labels] of Object.entries(shapes.topics)) {
+      expect(labels, c).toHaveLength(2);
+      expect(labels[0]).not.toBe(labels[1]);
+    }
+    for (const t of [...shapes.declines, ...shapes.followUps, ...Object.values(shapes.topics).flat()]) expect(tripwire(t), t).toBeNull();
+  });
+});

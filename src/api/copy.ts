@@ -13,6 +13,11 @@ import { openScan, type ScanOptions } from './scan.js';
 export async function copyDataset(input: string, output: string, options: ScanOptions = {}): Promise<{ records: number; bytes: number; dialect: Dialect }> {
   const modes = checkTargets({ inputs: [{ path: input, role: 'input' }], outputs: [{ path: output, role: 'output', flag: 'the output' }] });
   const scan = await openScan(input, options);
+  // a byte-for-byte copy needs record bytes, which a Parquet row does not have (mix writes Parquet)
+  if (scan.reader.container === 'parquet') {
+    scan.reader.close();
+    throw new SafemixError('parquet_unsupported', 'a checked copy writes records byte for byte, and a Parquet file has no record bytes', { position: { file: scan.reader.name }, hint: 'mix it with --count 0 for a Parquet copy' });
+  }
   const file = new AtomicFile(output, { ...modes.fileOptions(output) });
   try {
     const sink = new RecordSink(file, scan.reader.layout);

@@ -17,6 +17,7 @@ import { parseRunTag, runIsOver, runTag } from '../write/run-identity.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { onAbort, pausePoint } from '../write/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
+import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { InjectedSpool, MANIFEST_SPOOL_LEAD } from '../write/injected-spool.js';
@@ -24,7 +25,7 @@ import { openReadBack } from '../read/read-back.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
-import { decideAnswerSlot, unsupportedPreferenceShape, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
+import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
 import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
 import { FormAudit, type AuditMode } from '../audit/form-audit.js';
@@ -242,20 +243,6 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const file = scan.reader.name;
   await pausePoint('between-passes');
   assertUnchanged(path, file, before, 'during the first pass');
-  // preference data in a shape safemix does not write: named for what it is, before any record check
-  const preference = unsupportedPreferenceShape(sample.map((d) => d.value));
-  if (preference)
-    throw new SafemixError('unsupported_shape', `the records are ${preference}: safemix does not write safety records in this shape yet; nothing was written`, {
-      position: { file: displayName },
-      hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected: the chosen side refuses, the rejected side is a compliance opener); convert the pairs to that form, or mix the chat-format file they were built from',
-    });
-  if (rejected.length && !options.skipInvalid && rejected.every((r) => r.code === 'preference_pair')) {
-    const r = rejected[0]!;
-    throw new SafemixError('unsupported_shape', `the records are preference pairs whose chosen and rejected sides are turns (${r.message}): safemix does not write safety records in this shape yet; nothing was written`, {
-      position: { file, line: r.line, record: r.index, field: r.field || undefined },
-      hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected: the chosen side refuses, the rejected side is a compliance opener); convert the pairs to that form, or mix the chat-format file they were built from',
-    });
-  }
   if (rejected.length && !options.skipInvalid) {
     const r = rejected[0]!;
     throw new SafemixError('schema', `${rejected.length} record(s) cannot be used; the first: [${r.code}] ${r.message}`, {
@@ -267,6 +254,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const usable = records - rejected.length;
   const dialect = scan.detection.dialect;
   const container = scan.reader.container;
+  // the output is in the input's format (a Parquet input gives Parquet): a name that says otherwise is refused now
+  checkOutputFormat(container, options.output, file);
   // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
   // output); encoded rows never teach the profile or serve as donors
   const policy = options.onEncoded ?? 'fail';
@@ -301,12 +290,12 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   // the form audit every safety record must pass, built from the user records of the sample
   const audit = total > 0 ? new FormAudit(donors.map((d) => d.value), options.audit ?? 'strict', auditExemptions(profile, closed, !!scheme)) : undefined;
-  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined, audit }) : undefined;
+  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined, unanswerable: closed.kind === 'unanswerable', audit }) : undefined;
   // never silently English: data in languages not shipped offline is declined unless asked for
   const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
   if (declined) throw declined;
   // balance examples beside the refusals, where the answer slot takes free text
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey });
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey, summary: planner?.summarises });
   planner?.setBalance({ safety: total, balance: balance.count });
   const addedTotal = total + balance.count;
   const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
@@ -364,7 +353,8 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       if (pass2.reader.crc32() !== inputCrc) throw inputChanged(file, "the input's bytes differ between the two passes");
     };
     const rejectedAt = new Set(rejected.map((r) => r.index));
-    const sink = new RecordSink(out, layout);
+    // a Parquet file is written row by row in its schema (write/parquet-sink.ts), any other file byte by byte
+    const sink = container === 'parquet' ? new ParquetSink(out, pass2.reader.parquet!, file, TOOL) : new RecordSink(out, layout);
     const plan = new BlendPlan(usable, addedTotal, order, `${seed}:${inputSha}`);
     const writeInjected = () => {
       const r = paraphrase ? paraphrase.take(outputIndex) : planner!.next();
@@ -394,23 +384,29 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       // user records move too: their positions go to a temp file (12 bytes a record), then they are read back by position
       removeStaleSpools();
       const index = new RecordIndex();
+      // a Parquet row has no bytes in the file to read back by position: the decoded rows are spooled
+      const rowSpool = sink instanceof ParquetSink ? new ParquetRowSpool() : undefined;
       try {
         for await (const batch of pass2.batches) {
           for (const record of batch) {
             pass2Records++;
             if (pass2Records === 2) await pausePoint('pass2');
-            if (!rejectedAt.has(record.index)) index.add(record.offset, record.raw.length);
+            if (rejectedAt.has(record.index)) continue;
+            if (rowSpool) index.add(...rowSpool.add(record.native!));
+            else index.add(record.offset, record.raw.length);
           }
           progress(pass2Records);
         }
         checkPass2('between the two passes');
         const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
         // records are read back by offset: a gzip input is decompressed once to a temp file for that
-        const back = await openReadBack(path, file);
+        const back = rowSpool ? { fd: rowSpool.fd, close: () => {} } : await openReadBack(path, file);
         try {
           for (let p = 0; p < permutation.length; p++) {
             while (plan.next()) writeInjected();
-            sink.writeGenerated(index.read(back.fd, permutation[p]!));
+            const bytes = index.read(back.fd, permutation[p]!);
+            if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
+            else sink.writeGenerated(bytes);
             outputIndex++;
             await drained();
             // the read-back is synchronous: let signals in now and then
@@ -424,6 +420,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         }
       } finally {
         index.close();
+        rowSpool?.close();
       }
       assertUnchanged(path, file, before, 'while the shuffled records were read back');
     } else {
@@ -567,7 +564,7 @@ function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: 
   if ('skipped' in balance && planner) notes.push(balance.skipped);
   else if (balance.count > 0) notes.push(`${balance.count} balance example(s) added beside the safety records: safe-but-sensitive prompts answered helpfully in the task's format (--balance ${balance.share}; listed apart in the manifest's balanceRecords)`);
   const a = profile.answerSpace;
-  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.push(closed.note);
+  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label' || closed.kind === 'unanswerable') notes.push(closed.note);
   else if (a.kind === 'number') notes.push('the answers are numbers; safety records answer with refusal text, so the answer space is extended');
   else if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`);
   if (planner) {

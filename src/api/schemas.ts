@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DialectSchema } from '../profile/dialects.js';
 
-export const ContainerSchema = z.enum(['jsonl', 'json-array', 'csv', 'tsv']);
+export const ContainerSchema = z.enum(['jsonl', 'json-array', 'csv', 'tsv', 'parquet']);
 
 export const ValidationErrorSchema = z.object({
   /** 1-based line where the record starts. */
@@ -175,6 +175,29 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
       .optional(),
     code: z.object({ language: z.string(), evidence: z.string() }).optional(),
     sections: z.object({ labels: z.array(z.string()), question: z.number().int(), answer: z.number().int(), coverage: z.number() }).optional(),
+    chatTemplate: z
+      .object({
+        name: z.enum(['chatml', 'llama3', 'llama2', 'gemma', 'phi3', 'zephyr']),
+        label: z.string(),
+        parsed: z.number().int(),
+        sampled: z.number().int(),
+        evidence: z.string(),
+        question: z.string(),
+        answer: z.string(),
+        system: z.number(),
+        multiRound: z.number(),
+      })
+      .optional(),
+    /** Preference pairs whose sides are messages or conversations: where the prompt and each side are. */
+    preference: z
+      .object({
+        label: z.string(),
+        prompt: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }).optional(),
+        chosen: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }),
+        rejected: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }),
+        evidence: z.string(),
+      })
+      .optional(),
     request: z.object({ form: z.enum(['template', 'plain']), template: TemplateSchema.omit({ slot: true }).optional(), evidence: z.string() }).optional(),
     answerTemplate: TemplateSchema.omit({ slot: true }).optional(),
   }),

@@ -29,7 +29,7 @@ function readOptions(o: { format?: Dialect; container?: Container; header?: bool
 function addReadOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <dialect>', 'force the dialect instead of detecting it').choices(DIALECTS as unknown as string[]))
-    .addOption(new Option('--container <container>', 'force the container instead of sniffing it').choices(['jsonl', 'json-array', 'csv', 'tsv']))
+    .addOption(new Option('--container <container>', 'force the container instead of sniffing it').choices(['jsonl', 'json-array', 'csv', 'tsv', 'parquet']))
     .option('--header', 'CSV/TSV: the first row is a header')
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
@@ -93,7 +93,7 @@ export function buildProgram(): Command {
     program
       .command('validate')
       .description('check every record against its dialect; exit 0 valid, 1 invalid records, 2 unreadable input')
-      .argument('<file>', 'dataset file (JSONL, JSON array, CSV, TSV), or - for standard input')
+      .argument('<file>', 'dataset file (JSONL, JSON array, CSV, TSV, or Parquet by its path), or - for standard input')
       .option('--json', 'print the report as JSON (schema: ValidationReportSchema)')
       .option('--max-issues <n>', 'issues listed in the report (all are counted)', positiveInt, 1000),
   ).action(async (file: string, o) => {
@@ -132,7 +132,7 @@ export function buildProgram(): Command {
     program
       .command('mix')
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
-      .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV), or - for standard input; several files are one upload, mixed into -o DIR/')
+      .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV, or Parquet by its path, mixed into Parquet), or - for standard input; several files are one upload, mixed into -o DIR/')
       .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output; with several inputs, a directory')
       .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·n)), exact in decimal; at most 10 per user record unless --force', nonNegativeNumber, 0.05)
       .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', nonNegativeInt)

@@ -1,13 +1,14 @@
 // A record's prompt without its answer, as a model would be asked it: chat data gives the
 // conversation up to the last user turn (system prompt included), prompt-completion data gives the
 // prompt, Alpaca gives the instruction (with its input) as a user turn, single-field text gives the
-// text up to the answer section, and fields data gives the input fields (request, context, options)
-// joined into one prompt. The answer is located either by a marker text the renderer wrote into it
-// (probes) or by the profile's answer slot (controls). Pure.
+// text up to the answer section (or a chat template's answer turn), and fields data gives the input
+// fields (request, context, options) joined into one prompt. The answer is located either by a marker
+// text the renderer wrote into it (probes) or by the profile's answer slot (controls). Pure.
 import { stringify as losslessStringify } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
 import { conversationOf, getPath, type Turn } from '../profile/conversation.js';
 import { sectionStarts } from '../profile/record-roles.js';
+import { parseChat, questionAndAnswer } from '../profile/chat-template.js';
 import type { ProbeMessage } from './probe-types.js';
 
 /** Written in place of the answer when a probe is rendered, then cut away with everything after it. */
@@ -70,6 +71,14 @@ export function promptOf(profile: Profile, value: unknown, locate: AnswerLocator
     if ('marker' in locate) {
       const cut = t.indexOf(locate.marker);
       return cut < 0 ? undefined : { mode: 'completion', prompt: t.slice(0, cut) };
+    }
+    // a chat template: the text up to the answer turn's content, its tokens and role names included
+    const chatTemplate = profile.roles.chatTemplate;
+    if (chatTemplate) {
+      const chat = parseChat(t, chatTemplate.name);
+      const qa = chat && questionAndAnswer(chat);
+      const a = qa ? chat.turns[qa.answer]! : undefined;
+      return a ? { mode: 'completion', prompt: t.slice(0, a.start), answer: t.slice(a.start, a.end) } : undefined;
     }
     const sections = profile.roles.sections;
     const starts = sectionStarts(t);

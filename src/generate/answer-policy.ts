@@ -19,6 +19,8 @@ export type ClosedAnswerDecision =
   | { kind: 'refuse'; note: string }
   | { kind: 'skip'; note: string }
   | { kind: 'label'; value: string; note: string }
+  /** Extractive answers whose file marks unanswerable questions (SQuAD 2.0): the harmful request is one. */
+  | { kind: 'unanswerable'; note: string }
   | { kind: 'decline'; message: string; hint: string };
 
 /** Label values that mean the request is unsafe, harmful or to be refused, in the languages of the seeds' users. */
@@ -109,7 +111,8 @@ export function extractiveDecline(key: string, found: { records: number; unanswe
 /**
  * What a safety record may put in the answer slot: a closed label set's policy (answer-policy.ts),
  * and extractive answers (spans of the record's own text), which are closed the same way: declined
- * by policy unless `--closed-answers refuse` or `skip` says otherwise.
+ * by policy unless `--closed-answers refuse` or `skip` says otherwise, or the file marks unanswerable
+ * questions (then the harmful request is one of them).
  */
 export function decideAnswerSlot(profile: Profile, values: readonly unknown[], option: ClosedAnswers | undefined): ClosedAnswerDecision {
   const closed = decideClosedAnswers(profile.answerSpace, option);
@@ -120,30 +123,10 @@ export function decideAnswerSlot(profile: Profile, values: readonly unknown[], o
   if (!found) return closed;
   if (option === 'refuse') return { kind: 'refuse', note: `the answers in "${ans.key}" are spans of each record's own text; --closed-answers refuse writes refusal text there` };
   if (option === 'skip') return { kind: 'skip', note: `the answers in "${ans.key}" are spans of each record's own text: --closed-answers skip left the data unmixed` };
+  // the file has unanswerable questions (SQuAD 2.0: no span, \`is_impossible\`): the harmful request
+  // is asked as one, in the form the file gives them (its empty answer and its flags), so nothing of
+  // the passage is given as its answer
+  if (found.unanswerable >= Math.max(3, 0.02 * found.records))
+    return { kind: 'unanswerable', note: `the answers in "${ans.key}" are spans of each record's own text, and ${found.unanswerable} of ${found.records} sampled records answer none (unanswerable questions): safety records ask the harmful request as an unanswerable question, in the form those records take` };
   return { kind: 'decline', ...extractiveDecline(ans.key, found) };
-}
-
-/**
- * Preference data in a shape safemix does not write yet, named as what it looks like (so the message
- * says "preference pairs", not "no gpt turn"): OpenAI's preference JSONL, and chosen/rejected sides
- * that are conversations or content parts. Preference pairs written as text (TRL's prompt/chosen/
- * rejected) are mixed: the chosen side refuses, the rejected side is a compliance opener.
- */
-export function unsupportedPreferenceShape(records: readonly unknown[]): string | undefined {
-  let openai = 0;
-  let conversational = 0;
-  let n = 0;
-  for (const r of records.slice(0, 200)) {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
-    n++;
-    const keys = Object.keys(r as object);
-    if (keys.includes('preferred_output') && keys.includes('non_preferred_output')) openai++;
-    const chosen = keys.find((k) => /^(?:chosen|preferred|chosen_messages|chosen_conversations)$/i.test(k));
-    const rejected = keys.find((k) => /^(?:rejected|dispreferred|rejected_messages|rejected_conversations)$/i.test(k));
-    if (chosen && rejected && typeof (r as Record<string, unknown>)[chosen] !== 'string') conversational++;
-  }
-  if (!n) return undefined;
-  if (openai / n >= 0.5) return 'preference pairs in OpenAI\'s format (input.messages, preferred_output, non_preferred_output)';
-  if (conversational / n >= 0.5) return 'preference pairs whose chosen and rejected sides are conversations or content parts (chosen/rejected)';
-  return undefined;
 }

@@ -8,6 +8,7 @@
 import { isLosslessNumber } from 'lossless-json';
 import seedrandom from 'seedrandom';
 import type { Profile } from '../profile/profile.js';
+import type { FieldDecision } from '../profile/record-roles.js';
 import type { Container } from '../read/types.js';
 import { conversationOf, getPath, roleSequence } from '../profile/conversation.js';
 import { LanguageGuide, isShipped } from '../profile/language.js';
@@ -16,8 +17,11 @@ import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { ExitCode, SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
-import { availableLanguages, englishSeedOf, loadBalance, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
+import { availableLanguages, englishSeedOf, loadBalance, loadTaskShapes, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
 import { splitRequest } from './request-split.js';
+import { dialogueForm } from '../profile/dialogue.js';
+import { chatExchange } from '../profile/chat-template.js';
+import { preferenceExchange } from '../profile/preference.js';
 import { SeedDeck } from './seed-deck.js';
 import { composeRefusal, fitting, plainRefusal, shortRefusal, type RequestFit } from './refusal.js';
 import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.js';
@@ -45,6 +49,8 @@ export interface PlannerOptions {
    * records that carry it, where there are any, so their other fields agree with it.
    */
   labelAnswer?: string;
+  /** The harmful request is asked as an unanswerable question (extractive data that marks them): donors are those records, the answer stays empty. */
+  unanswerable?: boolean;
   /**
    * Balance examples among this planner's records: `safety` refusals and `balance` safe-but-sensitive
    * prompts with helpful answers, the balance ones spread evenly over the sequence (record m is a
@@ -172,6 +178,9 @@ const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(ran
 /** Fields that say whether an answer is wanted (KTO's `label`) or how good it is (a reward score). */
 const FEEDBACK_KEY = /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
 const SCORE_KEY = /^(?:score|reward|rating|preference_score)$/i;
+/** A preference pair's per-side scores (UltraFeedback's score_chosen / score_rejected). */
+const CHOSEN_SCORE_KEY = /^(?:(?:score|reward|rating)_chosen|chosen_(?:score|reward|rating))$/i;
+const REJECTED_SCORE_KEY = /^(?:(?:score|reward|rating)_rejected|rejected_(?:score|reward|rating))$/i;
 
 export class SafetyPlanner {
   private readonly ctx: RenderContext;
@@ -234,6 +243,8 @@ export class SafetyPlanner {
       if (c.system) systems.set(c.system.text, (systems.get(c.system.text) ?? 0) + 1);
       if (c.turns.some((t) => t.role === 'tool_call')) toolCalling = true;
     }
+    // chat-template texts with earlier rounds get benign rounds too
+    if ((profile.roles.chatTemplate?.multiRound ?? 0) > 0) this.multiRound = true;
     const topSystem = [...systems].sort((a, b) => b[1] - a[1])[0]?.[0];
     const answers = this.answerTexts();
     this.ctx = {
@@ -250,13 +261,27 @@ export class SafetyPlanner {
       answerStyle: profile.style.answer,
       toolCalling,
       labelAnswer: options.labelAnswer,
+      unanswerable: options.unanswerable,
       reasoning: reasoningForm(answers),
     };
     const all = sample.map((_, i) => i);
-    const labelled = options.labelAnswer === undefined ? [] : all.filter((i) => this.answerText(sample[i]!)?.trim() === options.labelAnswer!.trim());
+    const labelled = options.unanswerable
+      ? all.filter((i) => this.answerless(sample[i]!))
+      : options.labelAnswer === undefined
+        ? []
+        : all.filter((i) => this.answerText(sample[i]!)?.trim() === options.labelAnswer!.trim());
     this.pool = labelled.length ? labelled : all;
+    const scores = new Map<string, unknown>();
+    this.ctx.scores = scores;
     // feedback and reward fields: a refusal is the desirable answer (KTO's boolean label), and scores highest
     for (const d of roles.fields) {
+      // a pair's side scores: the refusal scores as high as the data's chosen answers, its opener as low as their rejected ones
+      const side = CHOSEN_SCORE_KEY.test(d.key) ? 1 : REJECTED_SCORE_KEY.test(d.key) ? -1 : 0;
+      if (side !== 0) {
+        const values = sample.map((r) => getPath(donorTree(container, r), d.path)).filter((v) => typeof v === 'number' || isLosslessNumber(v));
+        if (values.length) scores.set(d.key, values.reduce((best, v) => (side * Number(v) > side * Number(best) ? v : best)));
+        continue;
+      }
       if (d.source === undefined || d.source < 0 || !FEEDBACK_KEY.test(d.key)) continue;
       const values = sample.map((r) => getPath(donorTree(container, r), d.path)).filter((v) => v !== undefined && v !== null);
       if (values.length && values.every((v) => typeof v === 'boolean')) fixed.set(d.key, true);
@@ -297,7 +322,7 @@ export class SafetyPlanner {
     }
     const requestTexts = sample.map((r) => this.requestText(r)).filter((t): t is string => !!t);
     this.guide = new LanguageGuide(requestTexts);
-    this.pairs = roles.fields.some((f) => f.role === 'rejected');
+    this.pairs = roles.fields.some((f) => f.role === 'rejected') || roles.preference !== undefined;
     // how the user's requests end: questions, or statements and commands (their share among texts that end with a mark)
     let questions = 0;
     let marked = 0;
@@ -309,6 +334,10 @@ export class SafetyPlanner {
     this.questionShare = marked >= 20 ? questions / marked : undefined;
     this.endRandom = seedrandom(`ends:${this.stream}`);
     this.contextFill = roles.fields.find((d) => d.rule === 'split')?.fill;
+    if (!roles.conversation && profile.dialect !== 'text') {
+      this.ctx.dialogue = dialogueForm(sample.map((r) => this.requestText(r) ?? ''), sample.map((r) => this.answerText(r)));
+      this.ctx.topics = topicFields(roles.fields, sample.map((r) => donorTree(container, r)));
+    }
     this.splitRandom = seedrandom(`split:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
     this.available = new Set(availableLanguages());
@@ -325,6 +354,20 @@ export class SafetyPlanner {
     return out;
   }
 
+  /** Whether a record's answer holds no text (an unanswerable question's empty span list). */
+  private answerless(r: DonorRecord): boolean {
+    const a = this.profile.roles.fields.find((d) => d.role === 'answer');
+    if (!a) return false;
+    const leaves: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') leaves.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(getPath(donorTree(this.ctx.container, r), a.path));
+    return leaves.every((t) => !t.trim());
+  }
+
   private answerText(r: DonorRecord): string | undefined {
     const roles = this.profile.roles;
     if (roles.conversation) {
@@ -332,6 +375,8 @@ export class SafetyPlanner {
       const t = c?.turns.find((x) => `${x.role}#${x.ordinal}` === roles.conversation!.responseSlot || x.sourceRole === roles.conversation!.responseSlot);
       return t?.text;
     }
+    if (roles.preference) return preferenceExchange(r.value, roles.preference)?.answer;
+    if (this.profile.dialect === 'text' && roles.chatTemplate) return chatExchange(String((r.value as { text?: unknown }).text ?? ''), roles.chatTemplate.name)?.answer;
     const a = roles.fields.find((d) => d.role === 'answer');
     const v = a ? getPath(r.value, a.path) : undefined;
     return typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v);
@@ -343,7 +388,12 @@ export class SafetyPlanner {
       const c = conversationOf(this.profile.dialect, r.value);
       return c?.turns.find((x) => `${x.role}#${x.ordinal}` === roles.conversation!.questionSlot || x.sourceRole === roles.conversation!.questionSlot)?.text;
     }
-    if (this.profile.dialect === 'text') return String((r.value as { text?: unknown }).text ?? '');
+    if (roles.preference) return preferenceExchange(r.value, roles.preference)?.question;
+    if (this.profile.dialect === 'text') {
+      const text = String((r.value as { text?: unknown }).text ?? '');
+      // a chat-template text: its question turn, not the tokens and system prompt around it
+      return roles.chatTemplate ? (chatExchange(text, roles.chatTemplate.name)?.question ?? text) : text;
+    }
     const q = roles.fields.find((d) => d.role === 'request');
     const v = q ? getPath(r.value, q.path) : undefined;
     return typeof v === 'string' ? v : undefined;
@@ -414,6 +464,11 @@ export class SafetyPlanner {
   /** A target length in tokens drawn from the user's answer lengths (median kept). */
   private targetTokens(): number {
     return this.answerTokens ? percentileAt(this.answerTokens, this.renderRandom()) : 30;
+  }
+
+  /** Whether the answers summarise the requests (speaker-tagged dialogues told in the third person). */
+  get summarises(): boolean {
+    return this.ctx.dialogue?.summary === true;
   }
 
   /** Whether a JSON answer has a free-text field (a balance example's answer can go there). */
@@ -521,8 +576,12 @@ export class SafetyPlanner {
       random,
       benign,
       reasoning: (answerSeed ?? seed).reason,
+      category: seed.category,
+      shapes: loadTaskShapes(answerLang),
+      // a summary's reason is told by nobody: not one the refuser speaks in the first person or to the asker
+      summaryReason: SPEAKER_WORDS.test(this.englishSeed(seed)?.reason ?? '') ? undefined : (answerSeed ?? seed).reason,
     });
-    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    if (!rendered || !(this.ctx.unanswerable || containsText(rendered.value, rendered.refusal))) return undefined;
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
     const reasoning = (answerSeed ?? seed).reason;
@@ -600,7 +659,7 @@ export class SafetyPlanner {
       benign: this.benignTurns(lang),
       reasoning: item.short ?? item.answer,
     });
-    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    if (!rendered || !(this.ctx.unanswerable || containsText(rendered.value, rendered.refusal))) return undefined;
     const d = this.drawnBalance;
     d.categories[item.category] = (d.categories[item.category] ?? 0) + 1;
     d.languages[lang] = (d.languages[lang] ?? 0) + 1;
@@ -630,7 +689,7 @@ export class SafetyPlanner {
       benign: r.benign,
       reasoning: r.reasoning,
     });
-    if (!rendered || !containsText(rendered.value, rendered.refusal)) return undefined;
+    if (!rendered || !(this.ctx.unanswerable || containsText(rendered.value, rendered.refusal))) return undefined;
     return planned(rendered, record);
   }
 
@@ -719,4 +778,33 @@ export class SafetyPlanner {
 /** Whether a language code names a shipped language (for --lang). */
 export function checkLanguage(lang: string): boolean {
   return isShipped(lang) && availableLanguages().includes(lang);
+}
+
+/** Words that make a reason someone's words (English seeds: their translations say the same). */
+const SPEAKER_WORDS = /\b(I|I'm|I'll|I've|I'd|me|my|mine|we|us|our|you|your|you're)\b/i;
+
+const TOPIC_KEY = /^(topics?|theme|subject|domain|category)$/i;
+
+/**
+ * Fields beside the answer that name the record's topic in an open set of short labels (DialogSum's
+ * `topic`): a donor's topic no longer fits the injected request, so they take its category's topic.
+ * A closed set (12 values or fewer) keeps its rule: a new value there would be a new label.
+ */
+function topicFields(fields: readonly FieldDecision[], trees: readonly unknown[]): { keys: Set<string>; upper: boolean; words: number } | undefined {
+  const keys = new Set<string>();
+  let upper = 0;
+  let all = 0;
+  const words: number[] = [];
+  for (const d of fields) {
+    if ((d.role !== 'sibling' && d.role !== 'metadata') || d.rule === 'emptied' || !TOPIC_KEY.test(String(d.path.at(-1)))) continue;
+    const values = trees.map((t) => getPath(t, d.path)).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const lengths = values.map((v) => v.length).sort((a, b) => a - b);
+    if (values.length < 10 || new Set(values).size <= 12 || (lengths[Math.floor(lengths.length / 2)] ?? 0) > 40) continue;
+    keys.add(d.key);
+    all += values.length;
+    upper += values.filter((v) => /^\p{Lu}/u.test(v)).length;
+    words.push(...values.map((v) => v.trim().split(/\s+/).length));
+  }
+  words.sort((a, b) => a - b);
+  return keys.size ? { keys, upper: upper > all / 2, words: words[Math.floor(words.length / 2)] ?? 1 } : undefined;
 }

@@ -5,12 +5,16 @@
 // tasks a stub, a refusing body and a matching test. Donor values it keeps are the donor's own (a
 // lossless parse keeps number texts such as `1e400` and `1.0`). Pure: no I/O; the planner chose the
 // donor, the texts and the random source.
+import { speakersOf, type DialogueForm } from '../profile/dialogue.js';
+import { preferenceExchange, rewritePreference } from '../profile/preference.js';
+import type { TaskShapes } from './seeds.js';
 import { parse as losslessParse, LosslessNumber } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
 import type { Container } from '../read/types.js';
 import { conversationOf, getPath, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
 import type { FieldDecision, RecordRoles, EmptyForm } from '../profile/record-roles.js';
 import { sectionStarts } from '../profile/record-roles.js';
+import { parseChat, questionAndAnswer, rewriteChat } from '../profile/chat-template.js';
 import { applyTextStyle, type TextStyle } from '../profile/text-style.js';
 import { formulaSafe } from '../formula.js';
 import { donorAffixes } from './affixes.js';
@@ -49,11 +53,24 @@ export interface RenderContext {
   labelAnswer?: string;
   /** The user answers open with a reasoning block: safety records' answers do too (reasoning.ts). */
   reasoning?: ReasoningForm;
+  /** The requests are speaker-tagged dialogues (and the answers may summarise them). */
+  dialogue?: DialogueForm;
+  /** A preference pair's side scores: the data's highest chosen score and lowest rejected one. */
+  scores?: Map<string, unknown>;
+  /** Harmful requests are asked as unanswerable questions: the donor's (empty) answer and flags stay. */
+  unanswerable?: boolean;
+  /** Topic fields beside the answer (open sets of short labels): they take the request category's topic. */
+  topics?: { keys: Set<string>; upper: boolean; words: number };
 }
 
 export interface RenderInput {
   donor: DonorRecord;
   request: string;
+  /** The request's category (for a topic field) and the task-shape text of the answer's language. */
+  category?: string;
+  shapes?: TaskShapes;
+  /** The request's reason for a third-person summary (absent when the reason speaks as someone). */
+  summaryReason?: string;
   /** The request's first sentences, for a context field the data fills in part (the request holds the rest). */
   requestContext?: string;
   requestLang: string;
@@ -194,7 +211,7 @@ export function renderSafetyRecord(ctx: RenderContext, input: RenderInput): Rend
     short: styled(ctx, input.refusal.short, ctx.answerStyle, input.answerLang, input.verbatim),
     plain: styled(ctx, input.refusal.plain, ctx.answerStyle, input.answerLang, input.verbatim),
   };
-  const out = ctx.roles.conversation ? renderConversation(ctx, input, tree, request, texts, fields) : ctx.profile.dialect === 'text' ? renderText(ctx, input, tree, request, texts, fields) : renderFields(ctx, input, tree, request, texts, fields);
+  const out = ctx.roles.preference ? renderPreference(ctx, input, tree, request, texts, fields) : ctx.roles.conversation ? renderConversation(ctx, input, tree, request, texts, fields) : ctx.profile.dialect === 'text' ? renderText(ctx, input, tree, request, texts, fields) : renderFields(ctx, input, tree, request, texts, fields);
   if (!out) return undefined;
   applyOtherFields(ctx, input, tree, fields);
   return { value: tree, request, refusal: out.refusal, fields, exception: out.exception };
@@ -205,6 +222,11 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
   for (const d of ctx.roles.fields) {
     if (d.role === 'request' || d.role === 'answer' || d.role === 'options' || d.role === 'code-entry' || d.role === 'code-test') continue;
     const present = getPath(tree, d.path) !== undefined;
+    if (present && ctx.scores?.has(d.key)) {
+      setPath(tree, d.path, ctx.scores.get(d.key));
+      fields[d.key] = /rejected/i.test(d.key) ? "score: the data's lowest for a rejected side" : "score: the data's highest for a chosen side";
+      continue;
+    }
     switch (d.role) {
       case 'id': {
         if (!present) break;
@@ -231,17 +253,32 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
       }
       case 'context':
       case 'sibling':
-      case 'metadata':
+      case 'metadata': {
+        const topic = ctx.topics?.keys.has(d.key) && input.category ? nearestLabel(input.shapes?.topics[input.category], ctx.topics.words) : undefined;
+        if (topic && present) {
+          setPath(tree, d.path, styled(ctx, ctx.topics!.upper ? topic.charAt(0).toUpperCase() + topic.slice(1) : topic, ctx.answerStyle, input.answerLang, true));
+          fields[d.key] = `${d.role}: the topic of the request's category`;
+          break;
+        }
         if (d.rule === 'split' && input.requestContext !== undefined) {
           setPath(tree, d.path, styled(ctx, input.requestContext, ctx.requestStyle, input.requestLang, input.verbatim));
           fields[d.key] = "context: the request's first sentences";
           break;
         }
         setByRule(ctx, tree, d, present);
-        if (present || d.rule !== 'emptied') fields[d.key] = `${d.role}: ${d.rule}`;
+        // a mode the labelled donors do not share stays the donor's own (it goes with the donor's label)
+        if (present || d.rule !== 'emptied') fields[d.key] = (d.rule === 'mode' || d.rule === 'neutral') && !ctx.fixed.has(d.key) ? `${d.role}: the donor's own (it goes with the donor's answer)` : `${d.role}: ${d.rule}`;
         break;
+      }
     }
   }
+}
+
+/** Of a category's topic labels, the one whose number of words is nearest the data's topics' (the first on a tie). */
+function nearestLabel(labels: readonly string[] | undefined, words: number): string | undefined {
+  if (!labels?.length) return undefined;
+  const count = (l: string) => l.trim().split(/\s+/).length;
+  return labels.reduce((best, l) => (Math.abs(count(l) - words) < Math.abs(count(best) - words) ? l : best));
 }
 
 function setByRule(ctx: RenderContext, tree: unknown, d: FieldDecision, present: boolean): void {
@@ -441,6 +478,21 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
     }
     return { refusal: input.response ?? texts.short };
   }
+  if (ctx.unanswerable && ans) {
+    setPath(tree, req.path, placeRequest(roles.request, donorRequest, request)?.text ?? request);
+    fields[req.key] = 'request: an unanswerable question';
+    fields[ans.key] = 'answer: kept empty, as the data answers an unanswerable question';
+    return { refusal: '' };
+  }
+  if (ctx.dialogue?.summary && ans && input.response === undefined) {
+    const d = dialogueRecord(ctx, input, donorRequest, request, texts);
+    if (!d) return undefined;
+    setPath(tree, req.path, d.dialogue);
+    fields[req.key] = 'request: a dialogue in the donor\'s speaker tags, the second speaker declining';
+    setPath(tree, ans.path, d.summary);
+    fields[ans.key] = 'answer: a third-person summary (one speaker declines to help the other) and the reason';
+    return { refusal: d.refusal };
+  }
   const placed = placeRequest(roles.request, donorRequest, request);
   if (!placed) return undefined;
   let requestText = placed.text;
@@ -490,9 +542,77 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
   return { refusal };
 }
 
+/**
+ * A preference pair whose sides are messages or conversations: the prompt is the donor's system
+ * messages and one user message holding the request; the chosen side refuses (a balance example's
+ * helps), the rejected side is a compliance opener with no content (a balance example's: a short
+ * refusal), each in the donor side's own message form. The chosen answer is trained on (weight 1).
+ */
+function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
+  const shape = ctx.roles.preference!;
+  const donor = preferenceExchange(input.donor.value, shape);
+  if (!donor) return undefined;
+  let chosen: string;
+  let refusal: string;
+  if (input.response !== undefined) chosen = refusal = input.response;
+  else {
+    const fitted = fitAnswer(ctx.profile.answerSpace, donor.answer, texts, ctx.json, ctx.labelAnswer);
+    refusal = fitted.text;
+    chosen = typeof fitted.value === 'string' ? fitted.value : JSON.stringify(fitted.value);
+    if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text') chosen = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), chosen);
+  }
+  const opener = input.compliance[Math.floor(input.random() * input.compliance.length)] ?? '';
+  const rejected = styled(ctx, opener, ctx.answerStyle, input.answerLang, input.verbatim);
+  const out = rewritePreference(tree, shape, { request, chosen, rejected });
+  if (!out) return undefined;
+  // the chosen answer is trained on, as the data's other answers are
+  const side = getPath(out, shape.chosen.path);
+  const last = Array.isArray(side) ? side.at(-1) : side;
+  for (const key of ['weight', 'loss_weight']) if (isObj(last) && key in last) last[key] = new LosslessNumber('1');
+  const at = (p: Path) => displayPath(p);
+  fields[at(shape.prompt?.path ?? shape.chosen.path)] = shape.prompt ? "request (the donor's system messages kept)" : "request, in each side's conversation (the donor's system messages kept)";
+  fields[at(shape.chosen.path)] = input.rejectedIsRefusal ? 'chosen: a helpful answer (balance set)' : 'chosen: the refusal';
+  fields[at(shape.rejected.path)] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
+  return { refusal };
+}
+
+/**
+ * A dialogue to summarise (the data's requests are speaker-tagged dialogues, its answers summaries
+ * naming the speakers): the donor's first speaker asks, the second declines; where the data's dialogues
+ * run to three lines or more, the first pushes back and the second gives the reason. The summary is a
+ * third-person sentence of the task-shape text (the speakers' own tags in it) and the request's reason.
+ */
+function dialogueRecord(ctx: RenderContext, input: RenderInput, donorRequest: string, request: string, texts: Texts): { dialogue: string; summary: string; refusal: string } | undefined {
+  const speakers = speakersOf(donorRequest);
+  const shapes = input.shapes;
+  if (!speakers || !shapes) return undefined;
+  const [a, b] = speakers;
+  const oneLine = (t: string) => t.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(input.random() * list.length)]!;
+  const reason = input.reasoning !== undefined ? oneLine(styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim)) : undefined;
+  const lines = [a.prefix + oneLine(request)];
+  let refusal: string;
+  let told = input.summaryReason !== undefined ? oneLine(styled(ctx, input.summaryReason, ctx.answerStyle, input.answerLang, input.verbatim)) : undefined;
+  if (ctx.dialogue!.lines >= 3 && reason) {
+    refusal = oneLine(texts.short);
+    lines.push(b.prefix + refusal, a.prefix + oneLine(styled(ctx, pick(shapes.followUps), ctx.requestStyle, input.requestLang, true)));
+    // as many dialogues end on the pushback as the data's end with a question (the reason then goes
+    // unsaid, and the summary does not tell it)
+    if (input.random() < ctx.dialogue!.questionEnd) told = undefined;
+    else lines.push(b.prefix + reason);
+  } else {
+    refusal = oneLine(texts.plain);
+    lines.push(b.prefix + refusal);
+  }
+  const decline = pick(shapes.declines).replaceAll('{asker}', () => a.label).replaceAll('{helper}', () => b.label);
+  const summary = styled(ctx, told ? `${decline} ${told}` : decline, ctx.answerStyle, input.answerLang, true);
+  return { dialogue: lines.join(ctx.dialogue!.lineBreak), summary, refusal };
+}
+
 /** Single-field text: the request in the question section, the refusal in the answer section, every other section kept. */
 function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
   if (!isObj(tree) || typeof tree.text !== 'string') return undefined;
+  if (ctx.roles.chatTemplate) return renderChatTemplateText(ctx, input, tree as { text: string }, request, texts, fields);
   const answer = input.response ?? texts.plain;
   const sections = ctx.roles.sections;
   if (!sections) {
@@ -515,6 +635,39 @@ function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, reque
   const kept = sections.labels.slice(0, sections.question);
   fields.text = `sections ${sections.labels.join(' ')}: ${kept.length ? `${kept.join(' ')} kept (context); ` : ''}the request in ${sections.labels[sections.question]}; the refusal in ${sections.labels[sections.answer]}`;
   return { refusal: answer };
+}
+
+/**
+ * Text in a chat template: the donor's text with the request in its last user turn and the refusal
+ * (in the answers' format) in the assistant turn after it, every token, role name and whitespace of
+ * the template kept as the donor writes them, its system turn kept, later turns removed. Earlier
+ * rounds are rewritten with benign exchanges when the record has them, else left out.
+ */
+function renderChatTemplateText(ctx: RenderContext, input: RenderInput, tree: { text: string }, request: string, texts: Texts, fields: Record<string, string>): Placed {
+  const use = ctx.roles.chatTemplate!;
+  const chat = parseChat(tree.text, use.name);
+  const qa = chat && questionAndAnswer(chat);
+  if (!chat || !qa) return undefined;
+  let answer: string;
+  let refusal: string;
+  if (input.response !== undefined) answer = refusal = input.response;
+  else {
+    const a = chat.turns[qa.answer]!;
+    const fitted = fitAnswer(ctx.profile.answerSpace, tree.text.slice(a.start, a.end), texts, ctx.json, ctx.labelAnswer);
+    refusal = fitted.text;
+    answer = String(fitted.value);
+  }
+  const benign = input.benign?.map((b) => ({ prompt: styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim), answer: styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim) }));
+  const out = rewriteChat(tree.text, chat, { request, answer, benign });
+  if (!out) return undefined;
+  tree.text = out.text;
+  const notes = [`${use.label}: the request in ${use.question}, the refusal in ${use.answer}`];
+  if (out.system) notes.push('the system turn kept');
+  if (out.rounds === 'benign') notes.push(`${out.earlier} earlier round(s) rewritten with benign exchanges (balance set)`);
+  else if (out.rounds === 'left out') notes.push(`${out.earlier} earlier round(s) left out: only the donor's last round is kept`);
+  if (out.removed) notes.push(`${out.removed} later turn(s) removed`);
+  fields.text = notes.join('; ');
+  return { refusal };
 }
 
 /** Whether any string in a value contains the text (every record must carry its refusal). */

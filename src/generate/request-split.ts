@@ -24,8 +24,10 @@ export function splitRequest(text: string): SplitRequest | undefined {
   if (cut <= 0) return undefined;
   const context = t.slice(0, cut).trim();
   const ask = t.slice(cut).trim();
-  // an ask of a word or two ("Thanks.") or without a letter is not a request of its own
+  // an ask of a word or two ("Thanks.") is not a request of its own (in scripts written without
+  // spaces: fewer than six letters)
   const letters = ask.match(/\p{L}/gu)?.length ?? 0;
-  if (letters < 6 || context.length < 6) return undefined;
+  const words = ask.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+  if ((/\s/.test(t) ? words < 3 : letters < 6) || context.length < 6) return undefined;
   return { context, ask };
 }

@@ -174,16 +174,21 @@ const emergencyCache = new Map<string, EmergencyBank | undefined>();
  * what can safely be done now). Undefined for a language without the file.
  */
 export function loadEmergencyReplies(lang = 'en'): EmergencyBank | undefined {
-  if (emergencyCache.has(lang)) return emergencyCache.get(lang);
-  const path = packageFile(`templates/emergency/${lang}.json`);
-  let bank: EmergencyBank | undefined;
+  return loadLanguageFile(emergencyCache, `templates/emergency/${lang}.json`, EmergencyBankSchema, 'fix the emergency replies');
+}
+
+/** A shipped JSON file of one language, checked by its schema and cached; undefined when the language ships none. */
+function loadLanguageFile<S extends z.ZodType>(cache: Map<string, z.output<S> | undefined>, relative: string, schema: S, hint: string): z.output<S> | undefined {
+  if (cache.has(relative)) return cache.get(relative);
+  const path = packageFile(relative);
+  let value: z.output<S> | undefined;
   if (existsSync(path)) {
-    const r = EmergencyBankSchema.safeParse(JSON.parse(readPackageText(path)));
-    if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint: 'fix the emergency replies' });
-    bank = r.data;
+    const r = schema.safeParse(JSON.parse(readPackageText(path)));
+    if (!r.success) throw new SafemixError('schema', r.error.issues[0]!.message, { position: { file: path }, hint });
+    value = r.data;
   }
-  emergencyCache.set(lang, bank);
-  return bank;
+  cache.set(relative, value);
+  return value;
 }
 
 /**
@@ -222,4 +227,25 @@ export function loadBalance(lang = 'en'): BalanceItem[] {
   const items = existsSync(path) ? readPackageJsonl(path, BalanceItemSchema, 'balance file').map((b) => ({ ...b, lang: b.lang ?? lang })) : [];
   balanceCache.set(lang, items);
   return items;
+}
+
+/**
+ * Task-shape text of one language (templates/task-shapes/<lang>.json): third-person sentences for a
+ * summary of a dialogue in which one speaker declines to help the other ({asker}, {helper}: the
+ * data's own speaker tags), a speaker's short pushback after a "no", and a topic label per category.
+ */
+export const TaskShapesSchema = z.object({
+  lang: z.string(),
+  declines: z.array(z.string().includes('{asker}').includes('{helper}')).min(1),
+  followUps: z.array(z.string().min(1)).min(1),
+  /** Per category: a short topic label and a longer one (a single label is read as both). */
+  topics: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v))),
+});
+export type TaskShapes = z.output<typeof TaskShapesSchema>;
+
+const shapesCache = new Map<string, TaskShapes | undefined>();
+
+/** The task-shape text of a language, or undefined when it ships none. */
+export function loadTaskShapes(lang = 'en'): TaskShapes | undefined {
+  return loadLanguageFile(shapesCache, `templates/task-shapes/${lang}.json`, TaskShapesSchema, 'fix the task-shape text');
 }

@@ -10,6 +10,8 @@ import { inferFieldRoles, type FieldRole } from './field-roles.js';
 import { detectScript, type ScriptReport } from './script.js';
 import { findRiskSignals, type RiskSignal } from './risk-signals.js';
 import { inferRecordRoles, type RecordRoles } from './record-roles.js';
+import { chatExchange, inferChatTemplate } from './chat-template.js';
+import { preferenceExchange, preferenceShape, type PreferenceShape } from './preference.js';
 import { inferTextStyle, type TextStyle } from './text-style.js';
 import { withoutReasoning } from './reasoning.js';
 import { dominantLanguage, translationPair } from './language.js';
@@ -103,6 +105,8 @@ export function buildProfile(sample: SampleRecord[], records: number, detection:
     records,
     sample: { size: sample.length, seed: options.seed },
   };
+  const preference = preferenceShape(sample.map((r) => r.value));
+  if (preference) return preferenceProfile(sample, base, preference, options);
   if (dialect === 'fields' || dialect === 'text') return fieldsProfile(sample, base, options);
   return conversationProfile(sample, base, dialect, options);
 }
@@ -228,6 +232,41 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
   };
 }
 
+/**
+ * Preference pairs whose sides are messages or conversations: requests and answers are the prompt's
+ * last user message and the chosen side's answer; the record's other fields (an id, scores) take their
+ * roles as fields data's do.
+ */
+function preferenceProfile(sample: SampleRecord[], base: Base, shape: PreferenceShape, options: ProfileOptions): Profile {
+  const sides = new Set([shape.prompt?.path[0], shape.chosen.path[0], shape.rejected.path[0]].filter((k) => k !== undefined));
+  const values = sample.map((r) => r.value);
+  const rest = values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !sides.has(k))) : {}));
+  const each = values.map((v) => preferenceExchange(v, shape));
+  const exchanges = each.filter((e) => e !== undefined);
+  const reqTexts = exchanges.map((e) => e.question);
+  const resTexts = exchanges.map((e) => e.answer);
+  const answerSpace = inferAnswerSpace(resTexts);
+  const roles_ = Object.keys(rest[0] ?? {}).length ? inferFieldRoles(rest, {}) : [];
+  const roles = inferRecordRoles({ dialect: 'fields', sample: rest, fieldRoles: roles_, templatesOf: () => [], requestSlot: '', responseSlot: undefined, answerSpace, overrides: { context: options.context, metadata: options.metadata } });
+  roles.fields = roles.fields.filter((f) => f.role !== 'request' && f.role !== 'answer');
+  roles.preference = shape;
+  const traits = textTraits(reqTexts, resTexts, answerSpace);
+  const view = (path: Path): SlotView => ({ slot: formatPathForDisplay(path), role: 'field', path: formatPathForDisplay(path) });
+  return {
+    ...base,
+    views: { request: view(shape.prompt?.path ?? shape.chosen.path), response: view(shape.chosen.path), context: [] },
+    fieldRoles: roles_,
+    systemPrompts: systemPromptsOf(exchanges.map((e) => e.system)),
+    templates: [],
+    slots: [],
+    answerSpace,
+    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined, lang: traits.lang, translation: traits.translation },
+    roles,
+    style: traits.style,
+    riskSignals: findRiskSignals(sample.map((r, i) => ({ index: r.index, texts: each[i] ? [each[i]!.question] : [] }))),
+  };
+}
+
 function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptions): Profile {
   const values = sample.map((r) => r.value);
   const roles_ = inferFieldRoles(values, { input: options.input, target: options.target });
@@ -239,8 +278,12 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
     .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field, r.role === 'input' || r.role === 'target') }));
   const ordered = [input?.field, target?.field, ...slots.map((s) => s.slot)].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
   const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
-  const reqTexts = textsOf(input?.path).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-  const resValues = textsOf(target?.path);
+  // text in a chat template: the requests and answers are its question and answer turns
+  const texts = base.dialect === 'text' ? values.map((v) => getPath(v, ['text'])).filter((v): v is string => typeof v === 'string') : [];
+  const chat = texts.length ? inferChatTemplate(texts) : undefined;
+  const exchanges = chat ? texts.map((t) => chatExchange(t, chat.name)).filter((e) => e !== undefined) : [];
+  const reqTexts = chat ? exchanges.map((e) => e.question) : textsOf(input?.path).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  const resValues: unknown[] = chat ? exchanges.map((e) => e.answer) : textsOf(target?.path);
   const view = (r: FieldRole): SlotView => ({ slot: r.field, role: 'field', path: r.field });
   const answerSpace = inferAnswerSpace(resValues);
   const roles = inferRecordRoles({
@@ -252,13 +295,14 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
     responseSlot: target?.field,
     answerSpace,
     overrides: { context: options.context, metadata: options.metadata },
+    chatTemplate: chat,
   });
   const traits = textTraits(reqTexts, resValues.map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : '')), answerSpace);
   return {
     ...base,
     views: { request: input ? view(input) : { slot: '', role: 'field', path: '' }, response: target ? view(target) : undefined, context: roles_.filter((r) => r.role === 'context').map(view) },
     fieldRoles: roles_,
-    systemPrompts: { kind: 'absent', variants: [] },
+    systemPrompts: chat ? systemPromptsOf(exchanges.map((e) => e.system)) : { kind: 'absent', variants: [] },
     templates,
     slots,
     answerSpace,

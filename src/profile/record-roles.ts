@@ -4,6 +4,7 @@
 // answer-side sibling or a metadata field (the most common value, or emptied), and for code tasks
 // the fields naming the function and testing it. A safety record is built from these roles, so no
 // field of it is a leftover of the donor's own question. Pure.
+import type { PreferenceShape } from './preference.js';
 import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import type { Dialect } from './dialects.js';
 import type { FieldRole } from './field-roles.js';
@@ -11,6 +12,7 @@ import { fieldPaths } from './field-roles.js';
 import { conversationOf, getPath, roleSequence, type Path } from './conversation.js';
 import type { Template } from './templates.js';
 import { codeLanguageOf, type AnswerSpace } from './answer-space.js';
+import { inferChatTemplate, type ChatTemplateUse } from './chat-template.js';
 
 export type FieldRoleKind = 'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools' | 'rejected';
 
@@ -75,6 +77,10 @@ export interface RecordRoles {
   code?: CodeTask;
   /** Single-field text with labelled sections (`Q:`, `A:`, `### Response:`). */
   sections?: Sections;
+  /** Single-field text that is a conversation in a chat template (ChatML, Llama 3, …): the request in its last user turn, the refusal in the assistant turn after it. */
+  chatTemplate?: ChatTemplateUse;
+  /** Preference pairs whose sides are messages or conversations: where the prompt and each side are. */
+  preference?: PreferenceShape;
   /** For fields data: the request's and the answer's template use. */
   request?: RequestForm;
   answerTemplate?: Template;
@@ -92,6 +98,8 @@ export interface RoleInputs {
   /** The commonest role sequence of the conversations, as source roles (`system,user,assistant`). */
   topSequence?: string[];
   overrides?: { context?: string[]; metadata?: string[] };
+  /** For text records: the chat template they are written in, when the caller found it (else it is looked for here). */
+  chatTemplate?: ChatTemplateUse;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -414,7 +422,9 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
   if (isConversation) roles.conversation = conversationRoles(input);
   else if (dialect === 'text') {
     const texts = sample.map((v) => getPath(v, ['text'])).filter((v): v is string => typeof v === 'string');
-    roles.sections = inferSections(texts);
+    const chat = input.chatTemplate ?? inferChatTemplate(texts);
+    if (chat) roles.chatTemplate = chat;
+    else roles.sections = inferSections(texts);
   } else if (requestKey) {
     roles.request = roles.code ? { form: 'plain', evidence: 'a code stub is written for the request' } : requestForm(input.templatesOf(requestKey));
     roles.answerTemplate = answerKey ? answerTemplateOf(input.answerSpace, input.templatesOf(answerKey)) : undefined;

@@ -1,6 +1,7 @@
 // Per-dialect checks of one parsed record. For openai-chat, a superset of the OpenAI cookbook's
 // format checks that is correct for tool-calling files; for the other dialects, their zod schema.
 // Pure: returns issues, each naming the field and saying what to do.
+import { messageRole, messageText } from './preference.js';
 import type { ErrorCode } from '../errors.js';
 import { dialectSchemas, type Dialect } from './dialects.js';
 
@@ -76,6 +77,19 @@ function isPreferencePair(value: unknown): boolean {
   return keys.some((k) => /^(?:chosen|preferred|chosen_messages|preferred_output)$/i.test(k)) && keys.some((k) => /^(?:rejected|dispreferred|rejected_messages|non_preferred_output)$/i.test(k));
 }
 
+/** What is wrong with a preference pair's sides (each must end with an assistant answer with text), if anything. */
+function preferencePairIssue(value: unknown): { field: string; message: string } | undefined {
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (const key of [keys.find((k) => /^(?:chosen|preferred|chosen_messages|preferred_output)$/i.test(k)), keys.find((k) => /^(?:rejected|dispreferred|rejected_messages|non_preferred_output)$/i.test(k))]) {
+    if (key === undefined) continue;
+    const v = o[key];
+    const answer = typeof v === 'string' ? v : Array.isArray(v) ? (messageRole(v.at(-1)) === 'assistant' ? messageText(v.at(-1)) : '') : messageRole(v) === 'assistant' ? messageText(v) : '';
+    if (!answer.trim()) return { field: key, message: `a preference pair whose "${key}" side holds no assistant answer with text` };
+  }
+  return undefined;
+}
+
 const SHAREGPT_ROLES = new Set(['human', 'gpt', 'user', 'assistant', 'system', 'function_call', 'observation', 'tool', 'function']);
 
 function validateSharegptRoles(value: unknown): ValidationIssue[] {
@@ -85,9 +99,11 @@ function validateSharegptRoles(value: unknown): ValidationIssue[] {
     if (!SHAREGPT_ROLES.has(t.from))
       issues.push({ code: 'unrecognized_role', severity: 'error', field: `conversations[${i}].from`, message: `unknown role "${t.from}"`, hint: 'use human, gpt, system, function_call or observation' });
   });
-  if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant') && isPreferencePair(value))
-    issues.push({ code: 'preference_pair', severity: 'error', field: 'chosen', message: 'a preference pair (conversations + chosen + rejected): the answers are in "chosen" and "rejected", not in a gpt turn', hint: 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected); convert the pairs to that form, or mix the chat-format file they were built from' });
-  else if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant'))
+  if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant') && isPreferencePair(value)) {
+    // a preference pair: the answers are in its sides
+    const p = preferencePairIssue(value);
+    if (p) issues.push({ code: 'preference_pair', severity: 'error', field: p.field, message: p.message, hint: 'end each side with a {"from": "gpt", "value": ...} answer' });
+  } else if (!turns.some((t) => t.from === 'gpt' || t.from === 'assistant'))
     issues.push({ code: 'example_missing_assistant_message', severity: 'error', field: 'conversations', message: 'no gpt turn: nothing to train on', hint: 'add the answer as a {"from": "gpt", "value": ...} turn' });
   return issues;
 }
@@ -205,7 +221,10 @@ function validateOpenaiChat(value: unknown): ValidationIssue[] {
       else if (!callIds.has(m.tool_call_id)) add('tool_call_id_unknown', `${at}.tool_call_id`, `"${m.tool_call_id}" answers no earlier tool call`, 'use the id of a tool call made in an earlier assistant turn');
     }
   });
-  if (!hasAssistant && isPreferencePair(value)) add('preference_pair', 'chosen', 'a preference pair (messages + chosen + rejected): the answers are in "chosen" and "rejected", not in an assistant turn', 'safemix mixes preference pairs written as text fields (prompt, chosen, rejected); convert the pairs to that form, or mix the chat-format file they were built from');
-  else if (!hasAssistant) add('example_missing_assistant_message', 'messages', 'no assistant turn: nothing to train on', 'add the answer as an assistant turn');
+  if (!hasAssistant && isPreferencePair(value)) {
+    // a preference pair: the answers are in its sides
+    const p = preferencePairIssue(value);
+    if (p) add('preference_pair', p.field, p.message, 'end each side with an assistant message that has text');
+  } else if (!hasAssistant) add('example_missing_assistant_message', 'messages', 'no assistant turn: nothing to train on', 'add the answer as an assistant turn');
   return issues;
 }

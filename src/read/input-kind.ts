@@ -1,7 +1,8 @@
 // What kind of bytes a file starts with, before any container is sniffed: text (UTF-8 or ASCII),
 // gzip (read through zlib), another compression, a UTF-16/UTF-32 text, or a binary format. Pure:
-// looks only at the first bytes. A dataset must be text; everything else gets a positioned error
-// that names what the file is and how to turn it into text.
+// looks only at the first bytes. A dataset must be text (or a Parquet file given by its path, which
+// the reader takes before this); everything else gets a positioned error that names what the file is
+// and how to turn it into text.
 import { SafemixError } from '../errors.js';
 
 export type InputKind =
@@ -27,7 +28,8 @@ const MAGICS: Magic[] = [
   { bytes: ascii('BZh'), format: 'bzip2', kind: 'compressed', hint: 'decompress it first: bunzip2 FILE' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], format: '7-Zip', kind: 'compressed', hint: 'extract the dataset file from the archive first' },
   { bytes: [0x50, 0x4b, 0x03, 0x04], format: 'ZIP (or an .xlsx/.docx document)', kind: 'compressed', hint: 'extract the dataset file first (unzip), or export a spreadsheet as CSV' },
-  { bytes: ascii('PAR1'), format: 'Parquet', kind: 'binary', hint: 'convert it to JSON Lines first, e.g. python -c "import pandas as p; p.read_parquet(\'FILE\').to_json(\'FILE.jsonl\', orient=\'records\', lines=True, force_ascii=False)"' },
+  // a Parquet file given by its path is read (read/parquet-records.ts); only one that cannot be read from its end gets here
+  { bytes: ascii('PAR1'), format: 'Parquet', kind: 'binary', hint: 'give the .parquet file by its path: safemix reads Parquet from a file it can seek in, not from standard input or a pipe' },
   { bytes: ascii('ARROW1'), format: 'Arrow IPC', kind: 'binary', hint: 'convert it to JSON Lines first (pyarrow or pandas)' },
   { bytes: ascii('FEA1'), format: 'Feather', kind: 'binary', hint: 'convert it to JSON Lines first (pandas.read_feather(...).to_json(..., orient="records", lines=True))' },
   { bytes: ascii('ORC'), format: 'ORC', kind: 'binary', hint: 'convert it to JSON Lines first (pyarrow.orc)' },
@@ -118,6 +120,16 @@ export function inputKindError(kind: Exclude<InputKind, { kind: 'text' } | { kin
         hint: `re-encode it as UTF-8, e.g. iconv -f ${kind.encoding} -t UTF-8 FILE > FILE.utf8`,
       });
     case 'binary':
+      if (kind.format === 'Parquet' && !inside)
+        return new SafemixError('input_not_seekable', `the input is Parquet (${kind.evidence}) on standard input or through a pipe: Parquet keeps its schema at the end of the file, so safemix reads it only from a file given by its path`, {
+          position: { file },
+          hint: kind.hint,
+        });
+      if (kind.format === 'Parquet')
+        return new SafemixError('input_binary', `the file is binary (Parquet)${where}: safemix reads a Parquet file as it is, not compressed inside another format`, {
+          position: { file },
+          hint: 'decompress it to a .parquet file (gunzip -k FILE) and give that file by its path',
+        });
       return new SafemixError('input_binary', `the file is binary${kind.format ? ` (${kind.format})` : ''}${where}, not a text dataset: ${kind.evidence}`, {
         position: { file },
         hint: kind.hint ?? 'give a JSON Lines, JSON array, CSV or TSV file (UTF-8 text); check that this is the file you meant',

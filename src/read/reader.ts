@@ -14,6 +14,7 @@ import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
 import { JsonArrayScanner } from './json-array-scanner.js';
 import { csvBatches, cellsOf, CsvScanner, type CsvFatal, type CsvSlice } from './csv-records.js';
 import { sniffContainer, sniffCsvShape, SNIFF_BYTES } from './sniff.js';
+import { ParquetSource, rowJson, type ParquetInfo } from './parquet-records.js';
 import { DEFAULT_MAX_RECORD_BYTES, type Container, type CsvShape, type Layout, type ReadOptions, type RecordIssue, type SourceRecord } from './types.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -39,6 +40,11 @@ export interface OpenedInput {
   chunks: AsyncIterable<Buffer>;
   /** `gzip` when the file is gzip-compressed (by its magic bytes, whatever its name). */
   compression?: 'gzip';
+  /**
+   * `parquet` for a Parquet file given by its path: its rows are read from the file by position
+   * (read/parquet-records.ts); `chunks` then carries the file's bytes only for the byte count and hashes.
+   */
+  format?: 'parquet';
   /**
    * Calls `fn` with every chunk of the file as stored (compressed, for gzip) once it has been read,
    * including those read before the call: what byte counts and the input's sha256 are taken from.
@@ -254,6 +260,11 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
     })();
     return { ...opened, head, complete: text.done, chunks, compression: 'gzip' };
   }
+  if (kind.kind === 'binary' && kind.format === 'Parquet' && path !== '-' && size !== undefined) {
+    // a Parquet file in place: read from its footer; its bytes still stream through for the hashes
+    const reuseBlocks = (stream as ReturnType<typeof fileChunks>).reuseBlocks;
+    return { ...opened, head: rawHead, complete: raw.done, chunks: stored(undefined), reuseBlocks, format: 'parquet' };
+  }
   if (kind.kind !== 'text') {
     close();
     throw inputKindError(kind, name);
@@ -279,6 +290,7 @@ export interface DatasetReaderInit {
   container: Container;
   containerEvidence: string;
   csv?: CsvShape & { headerEvidence?: string };
+  parquet?: ParquetSource;
   maxRecordBytes: number;
   hash?: boolean;
   checksum?: boolean;
@@ -301,6 +313,9 @@ export class DatasetReader {
   readonly size?: number;
   /** `gzip` when the input is gzip-compressed. */
   readonly compression?: 'gzip';
+  /** A Parquet input's footer: its schema and row groups (what a Parquet writer needs). */
+  readonly parquet?: ParquetInfo;
+  private readonly parquetSource?: ParquetSource;
   private readonly input: OpenedInput;
   private readonly maxRecordBytes: number;
   private readonly parse: boolean;
@@ -319,6 +334,8 @@ export class DatasetReader {
     this.container = init.container;
     this.containerEvidence = init.containerEvidence;
     this.csv = init.csv;
+    this.parquetSource = init.parquet;
+    this.parquet = init.parquet?.info;
     this.maxRecordBytes = init.maxRecordBytes;
     this.parse = init.parse ?? true;
     this.exactRecords = init.exactRecords ?? Number.POSITIVE_INFINITY;
@@ -345,16 +362,30 @@ export class DatasetReader {
 
   static async open(path: string, options: ReadOptions = {}): Promise<DatasetReader> {
     const input = await openInput(path, options.displayName);
+    let parquet: ParquetSource | undefined;
     try {
-      return DatasetReader.fromInput(input, path, options);
+      if (input.format === 'parquet') {
+        if (options.container && options.container !== 'parquet')
+          throw new SafemixError('usage', `the file is Parquet (it starts with PAR1), not ${options.container}`, { position: { file: input.name }, hint: 'leave out --container (or give --container parquet)' });
+        parquet = await ParquetSource.open(path, input.name);
+      } else if (options.container === 'parquet') {
+        throw new SafemixError('usage', '--container parquet, but the file is not Parquet (it does not start with PAR1)', { position: { file: input.name }, hint: 'leave out --container to have the container sniffed' });
+      }
+      return DatasetReader.fromInput(input, path, options, parquet);
     } catch (e) {
       input.close();
+      parquet?.close();
       throw e;
     }
   }
 
-  private static fromInput(input: OpenedInput, path: string, options: ReadOptions): DatasetReader {
+  private static fromInput(input: OpenedInput, path: string, options: ReadOptions, parquet?: ParquetSource): DatasetReader {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    if (parquet) {
+      if (options.reuseBlocks) input.reuseBlocks?.();
+      const evidence = `the file starts and ends with PAR1 (${parquet.info.rows.toLocaleString('en-US')} rows in ${parquet.info.rowGroups.length} row group${parquet.info.rowGroups.length === 1 ? '' : 's'})`;
+      return new DatasetReader({ input, container: 'parquet', containerEvidence: evidence, parquet, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse });
+    }
     let container = options.container;
     let containerEvidence = 'given by --container';
     if (!container) {
@@ -401,7 +432,8 @@ export class DatasetReader {
   async *batches(): AsyncGenerator<SourceRecord[]> {
     const chunks = this.input.chunks;
     try {
-      if (this.container === 'csv' || this.container === 'tsv') yield* this.csvBatches(chunks);
+      if (this.parquetSource) yield* this.parquetBatches(this.parquetSource);
+      else if (this.container === 'csv' || this.container === 'tsv') yield* this.csvBatches(chunks);
       else {
         let first = true;
         for await (const batch of this.jsonBatches(chunks)) {
@@ -418,8 +450,15 @@ export class DatasetReader {
     } finally {
       // an early stop (an error, a consumer that breaks) releases the file
       this.input.close();
+      this.parquetSource?.close();
     }
     this.layout.separator = this.mostCommonSeparator();
+  }
+
+  /** Releases the file without reading it (a caller that stops before `records()`). */
+  close(): void {
+    this.input.close();
+    this.parquetSource?.close();
   }
 
   /** Hex sha256 of every byte read; call after `records()` has finished. Needs `hash: true`. */
@@ -535,6 +574,47 @@ export class DatasetReader {
     const keyProblem = checkForbiddenKeys(slice.raw, value);
     if (keyProblem) return fail(keyProblem);
     return { ...base, value };
+  }
+
+  /**
+   * A Parquet file's rows, one row group decoded at a time. The file's bytes are streamed beside
+   * them, in order, up to the end of each row group read, for the byte count, the sha256 and the
+   * CRC-32 (the same as of any other input: the file as stored).
+   */
+  private async *parquetBatches(source: ParquetSource): AsyncGenerator<SourceRecord[]> {
+    const stored = this.input.chunks[Symbol.asyncIterator]();
+    const readTo = async (end: number) => {
+      while (this.bytesRead < end) if ((await stored.next()).done) return;
+    };
+    let index = 0;
+    for (const [g, group] of source.info.rowGroups.entries()) {
+      const rows = await source.readRowGroup(g);
+      await readTo(group.end);
+      for (let from = 0; from < rows.length; from += BATCH_RECORDS) {
+        const to = Math.min(rows.length, from + BATCH_RECORDS);
+        const batch: SourceRecord[] = new Array(to - from);
+        for (let i = from; i < to; i++) batch[i - from] = this.parquetRecord(rows[i]!, index++, group.start);
+        yield batch;
+      }
+      rows.length = 0;
+    }
+    await readTo(Number.POSITIVE_INFINITY);
+    if (index === 0) throw new SafemixError('input_empty', 'the Parquet file has a schema but no rows', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+  }
+
+  /** One Parquet row: its JSON text and value (a parsing pass), or the decoded row itself (a copying pass). */
+  private parquetRecord(row: Record<string, unknown>, index: number, offset: number): SourceRecord {
+    const base = { index, line: index + 1, row: index + 1, offset, sepBefore: EMPTY };
+    if (!this.parse) return { ...base, raw: EMPTY, value: undefined, native: row };
+    const raw = Buffer.from(rowJson(row));
+    if (raw.length > this.maxRecordBytes)
+      return { ...base, raw, value: undefined, problem: { code: 'record_too_long', message: `the row is ${raw.length} bytes as JSON, over the limit of ${this.maxRecordBytes} bytes`, hint: 'raise --max-record-bytes if the row is genuine' } };
+    const problem = checkNesting(raw);
+    if (problem) return { ...base, raw, value: undefined, problem };
+    const value = JSON.parse(raw.toString('utf8')) as unknown;
+    const keyProblem = checkForbiddenKeys(raw, value);
+    if (keyProblem) return { ...base, raw, value: undefined, problem: keyProblem };
+    return { ...base, raw, value };
   }
 
   private async *csvBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord[]> {

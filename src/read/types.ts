@@ -1,7 +1,7 @@
 // The values the read stage hands on: one source record with its exact bytes and position,
 // and the file layout (the bytes around and between records) that lets a writer reproduce the file.
 
-export type Container = 'jsonl' | 'json-array' | 'csv' | 'tsv';
+export type Container = 'jsonl' | 'json-array' | 'csv' | 'tsv' | 'parquet';
 
 /** CSV/TSV shape, sniffed or given. */
 export interface CsvShape {
@@ -29,6 +29,12 @@ export interface SourceRecord {
   sepBefore: Buffer;
   /** Parsed value: a JSON value, or for CSV an object keyed by column name. Undefined when `problem` is set. */
   value: unknown;
+  /**
+   * Parquet, in a pass that does not parse (`ReadOptions.parse` false): the row as decoded (64-bit
+   * integers as bigints, binary as bytes), which a Parquet writer writes back unchanged. A Parquet
+   * record's `raw` is its row as JSON text (when parsed), never bytes of the file: see read/parquet-records.ts.
+   */
+  native?: Record<string, unknown>;
   /** Why the record cannot be used: it is reported with its position, never silently dropped. */
   problem?: RecordIssue;
   /**

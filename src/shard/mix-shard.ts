@@ -20,6 +20,7 @@ import { AtomicFile, commitTogether, completeInterruptedCommit, writeError } fro
 import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js';
 import { pausePoint } from '../write/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
+import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
 import { openScan } from '../api/scan.js';
 import { TOOL } from '../api/mix.js';
 import { RecordIndex } from '../read/record-index.js';
@@ -73,6 +74,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   if (size !== shard.bytes) throw mismatch(shard, file, `it holds ${size} bytes, the plan's shard ${shard.bytes}`);
   const manifestPath = options.manifest === false || options.output === '-' ? undefined : (options.manifest ?? `${options.output}.manifest.json`);
   if (options.output === '-') throw new SafemixError('usage', 'mix-shard writes a file', { hint: 'give -o OUT' });
+  checkOutputFormat(shard.container, options.output, file);
   const modes = checkTargets({
     inputs: [
       { path, role: 'shard' },
@@ -105,7 +107,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const balanceCount = shard.balance ?? 0;
   const planner =
     total > 0
-      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file, labelAnswer })
+      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file, labelAnswer, unanswerable: closed.kind === 'unanswerable' })
       : undefined;
   planner?.setBalance({ safety: total, balance: balanceCount });
   const donorShard = new Map(donors.map((d) => [d.index, d.shard]));
@@ -124,7 +126,8 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
     let seen = 0;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
-    const sink = new RecordSink(out, layout);
+    // a Parquet shard is written row by row in its own schema (write/parquet-sink.ts)
+    const sink = shard.container === 'parquet' ? new ParquetSink(out, pass.reader.parquet!, file, TOOL) : new RecordSink(out, layout);
     const blend = new BlendPlan(shard.usable, total + balanceCount, plan.order, shard.stream);
     const writeInjected = () => {
       const r = planner!.next();
@@ -138,28 +141,36 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     };
     if (plan.order === 'shuffle') {
       const order = new RecordIndex();
+      // a Parquet row has no bytes in the file to read back by position: the decoded rows are spooled
+      const rowSpool = sink instanceof ParquetSink ? new ParquetRowSpool() : undefined;
       try {
         for await (const record of pass.records) {
           seen++;
           if (seen === 2) await pausePoint('mix-shard');
-          if (!rejectedAt.has(record.index)) order.add(record.offset, record.raw.length);
+          if (!rejectedAt.has(record.index)) {
+            if (rowSpool) order.add(...rowSpool.add(record.native!));
+            else order.add(record.offset, record.raw.length);
+          }
           progress(seen);
         }
         if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, 'its bytes differ from the plan\'s sha256');
         const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
-        const fd = openSync(path, 'r');
+        const fd = rowSpool ? rowSpool.fd : openSync(path, 'r');
         try {
           for (let p = 0; p < permutation.length; p++) {
             while (blend.next()) writeInjected();
-            sink.writeGenerated(order.read(fd, permutation[p]!));
+            const bytes = order.read(fd, permutation[p]!);
+            if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
+            else sink.writeGenerated(bytes);
             outputIndex++;
             if ((p & 0x3ff) === 0x3ff) await new Promise((r) => setImmediate(r));
           }
         } finally {
-          closeSync(fd);
+          if (!rowSpool) closeSync(fd);
         }
       } finally {
         order.close();
+        rowSpool?.close();
       }
     } else {
       for await (const record of pass.records) {

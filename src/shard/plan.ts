@@ -280,15 +280,15 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: options.ratio, count: options.count, force: options.force, file: 'the upload' });
   if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
   if (k > 0 && values.length === 0) throw new SafemixError('no_donor', 'the upload has no usable record to take the structure from', { position: { file: first.name }, hint: 'give shards with at least one valid record' });
-  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label') notes.unshift(closed.note);
+  if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label' || closed.kind === 'unanswerable') notes.unshift(closed.note);
 
   const ks = splitInjected(k, usable);
   // balance examples where the answers take free text (the planner knows the JSON answers' shape)
   const safety: Seed[] | undefined = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   const total = scheme ? 2 * k : k;
-  const planner = total > 0 ? new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: `${seed}:${uploadSha}:shard-0`, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined }) : undefined;
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey });
+  const planner = total > 0 ? new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: `${seed}:${uploadSha}:shard-0`, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined, unanswerable: closed.kind === 'unanswerable' }) : undefined;
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey, summary: planner?.summarises });
   const bs = splitInjected(balance.count, usable);
   if ('skipped' in balance && total > 0) notes.push(balance.skipped);
   const planDir = dirname(resolve(options.output));

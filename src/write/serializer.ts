@@ -1,10 +1,12 @@
 // Chooses how generated records are written for a file: JSON in the records' own style (spacing,
-// escaping, indentation inside a JSON array), or a CSV/TSV row in the file's delimiter and quoting.
+// escaping, indentation inside a JSON array), a CSV/TSV row in the file's delimiter and quoting, or
+// for Parquet plain JSON text (which write/parquet-sink.ts turns into a row of the file's schema).
 // The only place that turns a rendered value into bytes.
 import type { Container } from '../read/types.js';
 import { inferJsonStyle, stringifyStyled } from './json-style.js';
 import { inferCsvStyle, formatCsvRow } from './csv-style.js';
 import { formulaFree } from '../formula.js';
+import { stringify as losslessStringify } from 'lossless-json';
 
 export interface StyleSample {
   raw: Buffer;
@@ -12,6 +14,8 @@ export interface StyleSample {
 }
 
 export function serializerFor(container: Container, sample: StyleSample[], options: { elementIndent: string; columns: string[]; delimiter?: string }): (value: unknown) => string {
+  // a Parquet row has no text form in the file: the JSON text goes to the Parquet sink, which writes it by the schema
+  if (container === 'parquet') return (value) => losslessStringify(value) ?? 'null';
   if (container === 'csv' || container === 'tsv') {
     const cellsOf = (value: unknown) => options.columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
     const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter: options.delimiter ?? ',', quote: '"' });
