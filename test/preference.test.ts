@@ -198,6 +198,32 @@ describe('preference pairs whose sides are messages or conversations', () => {
     });
   }
 
+  it.each([
+    ['text', (i: number) => ({ prompt: q(i), completion: i % 3 ? good(i) : bad(i), label: i % 3 !== 0 })],
+    ['conversational', (i: number) => ({ prompt: [{ role: 'user', content: q(i) }], completion: [{ role: 'assistant', content: i % 3 ? good(i) : bad(i) }], label: i % 3 !== 0 })],
+  ] as const)('unpaired feedback (KTO) as %s prompt/completion/label: the refusal is labelled desirable, in the records\' form', async (_form, make) => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify(make(i)));
+    writeFileSync(join(dir, 'k.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'k.jsonl', '-o', 'out.jsonl', '--count', '15', '--balance', '0', '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as PairManifest;
+    expect(m.injected).toHaveLength(15);
+    const userShapes = new Set(rows.map((l) => JSON.stringify(shapeOf(JSON.parse(l)))));
+    for (const e of m.injected) {
+      const v = JSON.parse(lines[e.index]!) as { prompt: unknown; completion: unknown; label: unknown };
+      expect(userShapes.has(JSON.stringify(shapeOf(v)))).toBe(true);
+      expect(v.label).toBe(true);
+      const prompt = typeof v.prompt === 'string' ? v.prompt : textOf((v.prompt as unknown[])[0]);
+      const completion = typeof v.completion === 'string' ? v.completion : textOf((v.completion as unknown[])[0]);
+      expect(requestIn(prompt, SEED_BY_ID.get(e.seedId)!), prompt).toBe(true);
+      expect(isRefusal(completion), completion).toBe(true);
+    }
+    const generated = new Set(m.injected.map((e) => e.index));
+    expect(lines.filter((_, i) => !generated.has(i))).toEqual(rows);
+  });
+
   it('plan and mix-shard write the same pairs as mix', async () => {
     const dir = tempDir();
     const shape = PAIR_SHAPES[0]!;

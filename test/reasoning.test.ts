@@ -1,6 +1,6 @@
 // Reasoning in the answers (issue 25): chats whose answers open with a reasoning block
 // (`<think>…</think>`, as reasoning models write them) and chats whose answer turns carry
-// `reasoning_content`. A safety record carries a short reasoning in the same place and layout, made
+// `reasoning_content` or reasoning parts (`{type: "reasoning"}`, `{type: "thinking"}`). A safety record carries a short reasoning in the same place and layout, made
 // of its request's own reason (never the donor's reasoning, which was about another question), and
 // the answer after the block keeps the data's own style (the block is not read as the answer's text).
 // Fixtures written here from the formats' public descriptions.
@@ -63,4 +63,28 @@ describe('reasoning in the answers', () => {
       expect(Object.values(e.fields)).toContain("reasoning: the request's own reason");
     }
   });
+
+  it.each([
+    ['a reasoning part ({type: "reasoning", text})', (i: number) => ({ type: 'reasoning', text: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.` }), 'text'],
+    ['a thinking block ({type: "thinking", thinking, signature})', (i: number) => ({ type: 'thinking', thinking: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.`, signature: `sig${i}` }), 'thinking'],
+  ] as const)('%s before the text part: it holds the request\'s own reason, the text part the refusal', async (_name, part, key) => {
+    const rows = Array.from({ length: 80 }, (_, i) => ({
+      messages: [
+        { role: 'user', content: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?` },
+        { role: 'assistant', content: [part(i), { type: 'text', text: `Water it when the top soil is dry (${i}).` }] },
+      ],
+    }));
+    const { records, injected } = await mix(rows);
+    expect(injected).toHaveLength(12);
+    for (const e of injected) {
+      const parts = records[e.index]!.messages.at(-1)!.content as unknown as Record<string, string>[];
+      expect(parts.map((p) => p.type)).toEqual([part(0).type, 'text']);
+      expect(Object.keys(parts[0]!).sort()).toEqual(Object.keys(part(0)).sort());
+      const seed = SEED_BY_ID.get(e.seedId)!;
+      expect(parts[0]![key]).toBe(seed.reason ?? '');
+      expect(isRefusal(parts[1]!.text!), parts[1]!.text).toBe(true);
+      expect(JSON.stringify(parts)).not.toMatch(/The user asks about|Water it when/);
+    }
+  });
 });
+

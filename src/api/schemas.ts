@@ -194,7 +194,7 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
         label: z.string(),
         prompt: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }).optional(),
         chosen: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }),
-        rejected: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }),
+        rejected: z.object({ path: z.array(z.union([z.string(), z.number()])), form: z.enum(['string', 'message', 'messages']) }).optional(),
         evidence: z.string(),
       })
       .optional(),

@@ -53,7 +53,7 @@ export function formatInspect(r: InspectReport): string {
   const ct = r.roles.chatTemplate;
   if (ct) roleRows.push(`chat template ${ct.evidence}: request in ${ct.question}, refusal in ${ct.answer}${ct.system ? `, the system turn kept (${pct(ct.system)} have one)` : ''}${ct.multiRound ? `; ${pct(ct.multiRound)} have earlier rounds, rewritten with benign exchanges or left out` : ''}`);
   const pf = r.roles.preference;
-  if (pf) roleRows.push(`preference pairs: ${pf.evidence}; the request in ${pf.prompt ? pf.prompt.path.join('.') : "each side's conversation"}, the refusal in ${pf.chosen.path.join('.')} (chosen), a compliance opener in ${pf.rejected.path.join('.')} (rejected)`);
+  if (pf) roleRows.push(`${pf.rejected ? 'preference pairs' : 'messages'}: ${pf.evidence}; the request in ${pf.prompt ? pf.prompt.path.join('.') : "each side's conversation"}, the refusal in ${pf.chosen.path.join('.')}${pf.rejected ? ` (chosen), a compliance opener in ${pf.rejected.path.join('.')} (rejected)` : ''}`);
   if (r.roles.sections) roleRows.push(`sections ${r.roles.sections.labels.join(' ')}: request in ${r.roles.sections.labels[r.roles.sections.question]}, refusal in ${r.roles.sections.labels[r.roles.sections.answer]}, the others kept`);
   for (const f of r.roles.fields) if (f.role !== 'request' && f.role !== 'answer') roleRows.push(`${f.key}: ${f.role} → ${f.rule} (${f.evidence})`);
   row('roles', roleRows.join('\n             '));

@@ -273,7 +273,8 @@ export class SafetyPlanner {
     this.pool = labelled.length ? labelled : all;
     const scores = new Map<string, unknown>();
     this.ctx.scores = scores;
-    // feedback and reward fields: a refusal is the desirable answer (KTO's boolean label), and scores highest
+    // feedback and reward fields, whatever their rule: a refusal is the desirable answer (KTO's boolean
+    // label) and scores highest
     for (const d of roles.fields) {
       // a pair's side scores: the refusal scores as high as the data's chosen answers, its opener as low as their rejected ones
       const side = CHOSEN_SCORE_KEY.test(d.key) ? 1 : REJECTED_SCORE_KEY.test(d.key) ? -1 : 0;
@@ -282,12 +283,12 @@ export class SafetyPlanner {
         if (values.length) scores.set(d.key, values.reduce((best, v) => (side * Number(v) > side * Number(best) ? v : best)));
         continue;
       }
-      if (d.source === undefined || d.source < 0 || !FEEDBACK_KEY.test(d.key)) continue;
+      if (!FEEDBACK_KEY.test(d.key)) continue;
       const values = sample.map((r) => getPath(donorTree(container, r), d.path)).filter((v) => v !== undefined && v !== null);
-      if (values.length && values.every((v) => typeof v === 'boolean')) fixed.set(d.key, true);
+      if (values.length && values.every((v) => typeof v === 'boolean')) scores.set(d.key, true);
       else if (values.length && SCORE_KEY.test(d.key) && values.every((v) => typeof v === 'number' || isLosslessNumber(v))) {
         // the highest score, as the data writes it (4.5, or 5.0 kept as a lossless number)
-        fixed.set(d.key, values.reduce((best, v) => (Number(v) > Number(best) ? v : best)));
+        scores.set(d.key, values.reduce((best, v) => (Number(v) > Number(best) ? v : best)));
       }
     }
     // the fields every record shares a value of (constant, commonest, neutral) follow the labelled records too
@@ -322,7 +323,7 @@ export class SafetyPlanner {
     }
     const requestTexts = sample.map((r) => this.requestText(r)).filter((t): t is string => !!t);
     this.guide = new LanguageGuide(requestTexts);
-    this.pairs = roles.fields.some((f) => f.role === 'rejected') || roles.preference !== undefined;
+    this.pairs = roles.fields.some((f) => f.role === 'rejected') || roles.preference?.rejected !== undefined;
     // how the user's requests end: questions, or statements and commands (their share among texts that end with a mark)
     let questions = 0;
     let marked = 0;

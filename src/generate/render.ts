@@ -11,7 +11,7 @@ import type { TaskShapes } from './seeds.js';
 import { parse as losslessParse, LosslessNumber } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
 import type { Container } from '../read/types.js';
-import { conversationOf, getPath, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
+import { conversationOf, getPath, REASONING_PART, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
 import type { FieldDecision, RecordRoles, EmptyForm } from '../profile/record-roles.js';
 import { sectionStarts } from '../profile/record-roles.js';
 import { parseChat, questionAndAnswer, rewriteChat } from '../profile/chat-template.js';
@@ -55,7 +55,7 @@ export interface RenderContext {
   reasoning?: ReasoningForm;
   /** The requests are speaker-tagged dialogues (and the answers may summarise them). */
   dialogue?: DialogueForm;
-  /** A preference pair's side scores: the data's highest chosen score and lowest rejected one. */
+  /** Feedback and reward fields: true for a desirable flag, the data's highest score (a pair's rejected side: its lowest). */
   scores?: Map<string, unknown>;
   /** Harmful requests are asked as unanswerable questions: the donor's (empty) answer and flags stay. */
   unanswerable?: boolean;
@@ -224,7 +224,8 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
     const present = getPath(tree, d.path) !== undefined;
     if (present && ctx.scores?.has(d.key)) {
       setPath(tree, d.path, ctx.scores.get(d.key));
-      fields[d.key] = /rejected/i.test(d.key) ? "score: the data's lowest for a rejected side" : "score: the data's highest for a chosen side";
+      const v = ctx.scores.get(d.key);
+      fields[d.key] = typeof v === 'boolean' ? 'feedback: true (the refusal is the desirable answer)' : /rejected/i.test(d.key) ? "score: the data's lowest for a rejected side" : "score: the data's highest";
       continue;
     }
     switch (d.role) {
@@ -412,11 +413,22 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
     fields[displayPath(r.path)] = 'answer';
     // the donor's own reasoning was about its own question: the turn's reasoning field gets this request's
     const turn = Array.isArray(list) && typeof at === 'number' ? list[at] : undefined;
+    const reason = input.reasoning === undefined ? '' : styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim);
     for (const k of REASONING_FIELDS) {
       if (!isObj(turn) || typeof turn[k] !== 'string') continue;
-      turn[k] = input.reasoning === undefined ? '' : styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim);
+      turn[k] = reason;
       fields[displayPath([r.path[0]!, at as number, k])] = input.reasoning === undefined ? 'reasoning: emptied' : "reasoning: the request's own reason";
     }
+    // reasoning parts of the content (`{type: "thinking", thinking}`, `{type: "reasoning", text}`): the same
+    const parts = isObj(turn) ? turn.content : undefined;
+    if (Array.isArray(parts))
+      parts.forEach((p, i) => {
+        if (!isObj(p) || typeof p.type !== 'string' || !REASONING_PART.test(p.type)) return;
+        const key = ['thinking', 'text', 'reasoning', 'value'].find((k) => typeof p[k] === 'string');
+        if (key === undefined) return;
+        p[key] = reason;
+        fields[displayPath([r.path[0]!, at as number, 'content', i, key])] = input.reasoning === undefined ? 'reasoning part: emptied' : "reasoning part: the request's own reason";
+      });
   }
   // a refusal turn is trained on
   for (const key of ['weight', 'loss_weight']) {
@@ -571,8 +583,8 @@ function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown,
   for (const key of ['weight', 'loss_weight']) if (isObj(last) && key in last) last[key] = new LosslessNumber('1');
   const at = (p: Path) => displayPath(p);
   fields[at(shape.prompt?.path ?? shape.chosen.path)] = shape.prompt ? "request (the donor's system messages kept)" : "request, in each side's conversation (the donor's system messages kept)";
-  fields[at(shape.chosen.path)] = input.rejectedIsRefusal ? 'chosen: a helpful answer (balance set)' : 'chosen: the refusal';
-  fields[at(shape.rejected.path)] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
+  fields[at(shape.chosen.path)] = !shape.rejected ? 'answer' : input.rejectedIsRefusal ? 'chosen: a helpful answer (balance set)' : 'chosen: the refusal';
+  if (shape.rejected) fields[at(shape.rejected.path)] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
   return { refusal };
 }
 

@@ -42,9 +42,13 @@ const ROLE_MAP: Record<string, Role> = {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The text of a content part: OpenAI's `{type: "text", text}`, or `{type: "text", value}` as some trainers write it. */
+/** Part types that hold a turn's reasoning, not its text (`{type: "thinking", thinking}`, `{type: "reasoning", text}`). */
+export const REASONING_PART = /^(?:thinking|redacted_thinking|reasoning|reasoning_text|thought)$/;
+
+/** The text of a content part: OpenAI's `{type: "text", text}`, or `{type: "text", value}` as some trainers write it; never a reasoning part's. */
 function partText(p: unknown): string | undefined {
   if (!isObj(p)) return undefined;
+  if (typeof p.type === 'string' && REASONING_PART.test(p.type)) return undefined;
   if (typeof p.text === 'string') return p.text;
   if (typeof p.value === 'string' && (p.type === undefined || p.type === 'text')) return p.value;
   return undefined;

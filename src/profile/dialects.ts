@@ -22,7 +22,8 @@ export const openaiMessageSchema = z.looseObject({
 /** One schema per dialect: what a record of that dialect must hold. */
 export const dialectSchemas = {
   'openai-chat': z.looseObject({ messages: z.array(openaiMessageSchema).min(1), tools: z.array(z.looseObject({ type: z.string() })).optional() }),
-  'prompt-completion': z.looseObject({ prompt: text, completion: text }),
+  // text, or TRL's conversational form: lists of role/content messages
+  'prompt-completion': z.union([z.looseObject({ prompt: text, completion: text }), z.looseObject({ prompt: z.array(openaiMessageSchema).min(1), completion: z.array(openaiMessageSchema).min(1) })]),
   alpaca: z.looseObject({ instruction: text, input: text.optional(), output: text, system: text.optional(), history: z.array(z.tuple([text, text])).optional() }),
   sharegpt: z.looseObject({ conversations: z.array(z.looseObject({ from: z.string(), value: text })).min(1), system: text.optional(), tools: z.union([text, z.array(z.unknown())]).optional() }),
   gemini: z.looseObject({

@@ -72,7 +72,8 @@ export interface PreferenceShape {
   /** The prompt's place, or undefined when each side holds the whole conversation (implicit prompt). */
   prompt?: { path: Path; form: SlotForm };
   chosen: { path: Path; form: SlotForm };
-  rejected: { path: Path; form: SlotForm };
+  /** Absent for a conversational prompt-completion record (one answer, no pair). */
+  rejected?: { path: Path; form: SlotForm };
   evidence: string;
 }
 
@@ -85,7 +86,7 @@ function formOf(v: unknown): SlotForm | undefined {
 
 const get = (v: unknown, path: Path): unknown => path.reduce<unknown>((o, k) => (isObj(o) || Array.isArray(o) ? (o as Record<string | number, unknown>)[k] : undefined), v);
 
-const CANDIDATES: { label: string; prompt?: Path; chosen: Path; rejected: Path }[] = [
+const CANDIDATES: { label: string; prompt?: Path; chosen: Path; rejected?: Path }[] = [
   { label: 'OpenAI preference JSONL (input.messages, preferred_output, non_preferred_output)', prompt: ['input', 'messages'], chosen: ['preferred_output'], rejected: ['non_preferred_output'] },
   { label: 'messages with chosen_messages / rejected_messages', prompt: ['messages'], chosen: ['chosen_messages'], rejected: ['rejected_messages'] },
   { label: 'conversational preference pairs (prompt, chosen, rejected)', prompt: ['prompt'], chosen: ['chosen'], rejected: ['rejected'] },
@@ -93,6 +94,8 @@ const CANDIDATES: { label: string; prompt?: Path; chosen: Path; rejected: Path }
   { label: 'ShareGPT preference pairs (conversations, chosen, rejected)', prompt: ['conversations'], chosen: ['chosen'], rejected: ['rejected'] },
   { label: 'preference pairs with the prompt in each side (chosen_messages, rejected_messages)', chosen: ['chosen_messages'], rejected: ['rejected_messages'] },
   { label: 'preference pairs with the prompt in each side (chosen, rejected)', chosen: ['chosen'], rejected: ['rejected'] },
+  // not a pair: TRL's conversational prompt-completion (and unpaired preference, with a label beside it)
+  { label: 'conversational prompt-completion records (prompt, completion: messages)', prompt: ['prompt'], chosen: ['completion'] },
 ];
 
 /**
@@ -108,14 +111,14 @@ export function preferenceShape(values: readonly unknown[]): PreferenceShape | u
     let forms: { prompt?: SlotForm; chosen?: SlotForm; rejected?: SlotForm } = {};
     for (const v of seen) {
       const chosen = formOf(get(v, c.chosen));
-      const rejected = formOf(get(v, c.rejected));
+      const rejected = c.rejected ? formOf(get(v, c.rejected)) : chosen === 'messages' ? 'messages' : undefined;
       if (!chosen || !rejected || (chosen === 'string' && rejected === 'string')) continue;
       let prompt: SlotForm | undefined;
       if (c.prompt) {
         prompt = formOf(get(v, c.prompt));
         if (!prompt) continue;
         if (prompt === 'messages' && lastRole(get(v, c.prompt)) !== 'user') continue;
-      } else if (chosen !== 'messages' || rejected !== 'messages' || !answersUser(get(v, c.chosen)) || !answersUser(get(v, c.rejected))) continue;
+      } else if (chosen !== 'messages' || rejected !== 'messages' || !answersUser(get(v, c.chosen)) || !c.rejected || !answersUser(get(v, c.rejected))) continue;
       fits++;
       forms = { prompt: forms.prompt ?? prompt, chosen: forms.chosen ?? chosen, rejected: forms.rejected ?? rejected };
     }
@@ -124,7 +127,7 @@ export function preferenceShape(values: readonly unknown[]): PreferenceShape | u
         label: c.label,
         prompt: c.prompt && forms.prompt ? { path: c.prompt, form: forms.prompt } : undefined,
         chosen: { path: c.chosen, form: forms.chosen },
-        rejected: { path: c.rejected, form: forms.rejected },
+        rejected: c.rejected ? { path: c.rejected, form: forms.rejected } : undefined,
         evidence: `${fits} of ${seen.length} sampled records are ${c.label}`,
       };
     }
@@ -208,9 +211,9 @@ export function rewritePreference(value: unknown, shape: PreferenceShape, w: Pre
     else return undefined;
   }
   const chosen = answerIn(get(tree, shape.chosen.path), w.chosen);
-  const rejected = answerIn(get(tree, shape.rejected.path), w.rejected);
-  if (chosen === undefined || rejected === undefined) return undefined;
+  const rejected = shape.rejected ? answerIn(get(tree, shape.rejected.path), w.rejected) : undefined;
+  if (chosen === undefined || (shape.rejected && rejected === undefined)) return undefined;
   set(shape.chosen.path, chosen);
-  set(shape.rejected.path, rejected);
+  if (shape.rejected) set(shape.rejected.path, rejected);
   return tree;
 }

@@ -238,7 +238,7 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
  * roles as fields data's do.
  */
 function preferenceProfile(sample: SampleRecord[], base: Base, shape: PreferenceShape, options: ProfileOptions): Profile {
-  const sides = new Set([shape.prompt?.path[0], shape.chosen.path[0], shape.rejected.path[0]].filter((k) => k !== undefined));
+  const sides = new Set([shape.prompt?.path[0], shape.chosen.path[0], shape.rejected?.path[0]].filter((k) => k !== undefined));
   const values = sample.map((r) => r.value);
   const rest = values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !sides.has(k))) : {}));
   const each = values.map((v) => preferenceExchange(v, shape));
