@@ -41,7 +41,7 @@ const CASES: Case[] = [
   { name: 'duplicate CSV header names', file: 'dup.csv', content: 'text,label,text\na,b,c\nd,e,f\n', exit: 2, says: ['dup.csv:1', 'field text', 'twice'] },
   { name: 'a __proto__ key', file: 'proto.jsonl', content: `${chat('a', 'b')}\n{"messages": [{"role": "user", "content": "x", "__proto__": {"admin": true}}, {"role": "assistant", "content": "y"}]}\n`, exit: 1, says: ['proto.jsonl:2', 'messages[0].__proto__', 'forbidden_key'] },
   { name: 'a constructor key', file: 'ctor.jsonl', content: `{"question": "a", "answer": "b"}\n{"question": "c", "constructor": {"prototype": 1}}\n`, exit: 1, says: ['ctor.jsonl:2', 'field constructor', 'forbidden_key'] },
-  { name: 'a JSON object instead of a list', file: 'object.json', content: JSON.stringify({ version: 1, data: [{ prompt: 'a', completion: 'b' }, { prompt: 'c', completion: 'd' }] }, null, 2), exit: 2, says: ['object.json:1', 'not a list of records', '$.data (2 records)', 'jq'] },
+  { name: 'a JSON object instead of a list', file: 'object.json', content: JSON.stringify({ version: 1, data: [{ prompt: 'a', completion: 'b' }, { prompt: 'c', completion: 'd' }] }, null, 2), exit: 2, says: ['object.json:1', 'no list of records was found', '$.data (2 records)', '--records data[]'] },
   // records that are not objects, or not JSON
   { name: 'a string record', file: 'string.jsonl', content: `${qa('a', 'b')}\n"just text"\n`, exit: 1, says: ['string.jsonl:2', 'not_an_object', 'a string'] },
   { name: 'a null record', file: 'null.jsonl', content: `${qa('a', 'b')}\nnull\n`, exit: 1, says: ['null.jsonl:2', 'the record is null'] },

@@ -170,8 +170,11 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         const n = values.length;
         const equalsDonor = text(v) === text(donors.get(key)) && !isEmpty(v);
         if (label.startsWith('request')) {
+          // a request split over a context field (Alpaca's input) and the request slot: its first sentences, then its ask
+          const splitKey = Object.entries(inj.fields).find(([, l]) => l === "context: the request's first sentences")?.[0];
+          const whole = splitKey ? `${text(mine.get(splitKey))} ${text(v)}` : text(v);
           if (label.includes('stub')) expect(String(v), where).toContain(seed.request.split('\n')[0]!.slice(0, 40));
-          else expect(requestIn(text(v), seed), `${where} ${key} holds the request`).toBe(true);
+          else expect(requestIn(whole, seed), `${where} ${key} holds the request`).toBe(true);
           sawRequest = true;
           continue;
         }
@@ -208,7 +211,7 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
           expect(fx!.mode, `${where} ${key}`).toContain(text(v));
           continue;
         }
-        if (label.endsWith(': emptied')) {
+        if (label.endsWith(': emptied') || label.startsWith('context: emptied (')) {
           expect(isEmpty(v), `${where} ${key} emptied`).toBe(true);
           expect(fx!.present < n, `${where} ${key}: some user records leave it empty`).toBe(true);
           continue;
@@ -220,6 +223,16 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         if (label.endsWith(': neutral')) {
           expect(fx!.present, `${where} ${key}: never empty in user records`).toBe(n);
           expect(text(v).length, `${where} ${key}: the shortest value`).toBe(fx!.shortest.length);
+          continue;
+        }
+        if (label === "context: the request's first sentences") {
+          expect(letters(seed.request).startsWith(letters(text(v))), `${where} ${key}: the request's first sentences`).toBe(true);
+          expect(letters(text(v)).length).toBeGreaterThan(0);
+          continue;
+        }
+        if (label.endsWith("the donor's own (it goes with the donor's answer)")) {
+          // a value that varies among the user records carrying the injected record's label: the donor's own
+          expect(equalsDonor, `${where} ${key}: the donor's own value`).toBe(true);
           continue;
         }
         if (label === 'context: kept (tools)') {

@@ -83,12 +83,20 @@ describe('what is printed', () => {
 
   it('one line holding one JSON object with records inside: validate and mix say the same', async () => {
     const w = workspace();
-    writeFileSync(join(w.dir, 'doc.json'), JSON.stringify({ version: 2, data: [{ q: 'What is a router?', a: 'A network device.' }] }) + '\n');
+    writeFileSync(join(w.dir, 'doc.json'), JSON.stringify({ version: 2, data: [{ question: 'What is a router?', answer: 'A network device.' }, { question: 'What is a modem?', answer: 'A line adapter.' }] }) + '\n');
     const v = await runCli(['validate', 'doc.json'], { cwd: w.dir, env: w.env });
     const m = await runCli(['mix', 'doc.json', '-o', 'out.jsonl'], { cwd: w.dir, env: w.env });
-    refused(v, 2, /one JSON object, not a list of records: lists of records found inside it at \$\.data/);
+    refused(v, 2, /one JSON object, and no list of records was found in its first bytes: lists of records found inside it at \$\.data/);
     expect(m.stderr).toBe(v.stderr);
     expect(m.code).toBe(v.code);
+    // the hint, followed, mixes the document in place
+    const hint = /--records (\S+\[\])/.exec(v.stderr)![1]!;
+    expect(hint).toBe('data[]');
+    const followed = await runCli(['mix', 'doc.json', '-o', 'out.json', '--records', hint, '--count', '1', '--quiet'], { cwd: w.dir, env: w.env });
+    expect(followed.code, followed.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(join(w.dir, 'out.json'), 'utf8')) as { version: number; data: unknown[] };
+    expect(out.version).toBe(2);
+    expect(out.data).toHaveLength(3);
   });
 });
 

@@ -92,7 +92,8 @@ function at(v: unknown, path: string): unknown {
 }
 
 // the stub's function name is made from the request's words, so it follows the paraphrased request
-const CHANGEABLE = /^(request|answer|options|id|sections|request and answer|the stub's function name)/;
+// a split request's first sentences follow the request (Alpaca's input)
+const CHANGEABLE = /^(request|answer|options|id|sections|request and answer|the stub's function name|context: the request's first sentences|context: emptied \(the request is one sentence\))/;
 
 function scriptsFor(offline: MixResult, rotate: number) {
   const byRequest = new Map<string, Kind[]>();
@@ -204,7 +205,9 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
       }
       for (const [key, label] of Object.entries(inj.fields)) {
         const v = text(at(mine.value, key));
-        if (label === 'request') expect(requestIn(v, seed), `${where} ${key} holds the paraphrased request`).toBe(true);
+        // a request split over a context field (Alpaca's input) and the request slot: its first sentences, then its ask
+        const splitKey = Object.entries(inj.fields).find(([, l]) => l === "context: the request's first sentences")?.[0];
+        if (label === 'request') expect(requestIn(splitKey ? `${text(at(mine.value, splitKey))} ${v}` : v, seed), `${where} ${key} holds the paraphrased request`).toBe(true);
         if (label.startsWith('request: a')) expect(v, `${where} ${key}: the stub holds the request`).toContain(seed.request.slice(0, 40));
         if ((label === 'answer' || label === 'options: the refusal option') && !/^\s*\(?[A-J0-9]\)?[.):]?\s*$/.test(v) && !(file === 'safety_xstest_prompts.csv' && v === 'unsafe')) expect(isRefusal(v), `${where} ${key} refuses: ${v.slice(0, 100)}`).toBe(true);
         if (label.startsWith('id')) {

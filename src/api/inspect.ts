@@ -38,6 +38,8 @@ export interface InspectOptions extends ScanOptions {
 
 export interface InspectResult extends Profile {
   file: string;
+  /** A JSON document's record path (`data[].paragraphs[].qas[]`), when its records sit deeper. */
+  recordPath?: string;
   /** Records the reader could not use (bad JSON, bad bytes…): counted, not profiled. */
   unusable: number;
   /** First unusable records with their position. */
@@ -143,7 +145,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(scan.detection.dialect, sample);
   const plain = plainRecords(sample, encoding);
   const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
+  return { file: scan.reader.name, ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
 }
 
 /**
@@ -158,7 +160,7 @@ export async function inspectFiles(paths: string[], options: InspectOptions = {}
   return sampled.map(({ scan, sample, records, unusable, unusableExamples, seed }, i) => {
     const plain = plainRecords(sample, joint, i);
     const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-    return { file: scan.reader.name, ...profile, unusable, unusableExamples, encoding };
+    return { file: scan.reader.name, ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding };
   });
 }
 

@@ -298,7 +298,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey, summary: planner?.summarises });
   planner?.setBalance({ safety: total, balance: balance.count });
   const addedTotal = total + balance.count;
-  const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter });
+  const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter, inheritedKeys: layout.inheritedKeys });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
   const engine = options.engine ?? 'render';
   if (engine === 'paraphrase' && !options.paraphrase?.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
@@ -341,7 +341,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     // pass 2 copies bytes: pass 1 already parsed, checked and listed every record. A record's bytes
     // are passed on (or their position noted) by the time the record after it is, so the read
     // blocks can be reused (ReadOptions.reuseBlocks)
-    const pass2 = await openScan(path, { ...options, displayName, container, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, checksum: true, reuseBlocks: true });
+    const pass2 = await openScan(path, { ...options, displayName, container, recordPath: scan.reader.layout.recordPath, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, checksum: true, reuseBlocks: true });
     // pass 2 must read exactly what pass 1 read: same records, same bytes (same size, times and
     // CRC-32: a change between the passes, by accident or by a process writing the file, is
     // caught; the CRC is not a defence against someone forging a collision, who could as well
@@ -453,6 +453,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
       output: { path: options.output === '-' ? '<stdout>' : options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
       container,
+      ...(layout.recordPath ? { recordPath: layout.recordPath } : {}),
       dialect,
       seed,
       ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),

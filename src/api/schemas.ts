@@ -25,6 +25,8 @@ export const ValidationErrorSchema = z.object({
 const DatasetSummarySchema = z.object({
   file: z.string(),
   container: ContainerSchema,
+  /** A JSON document's record path (`data[].paragraphs[].qas[]`), when its records sit deeper. */
+  recordPath: z.string().optional(),
   dialect: DialectSchema,
   dialectConfidence: z.number(),
   dialectEvidence: z.string(),
@@ -294,6 +296,8 @@ export const ManifestSchema = z.object({
   input: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), records: z.number().int() }),
   output: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), records: z.number().int() }),
   container: ContainerSchema,
+  /** A JSON document's record path, when its records sit deeper: injected records are written at it. */
+  recordPath: z.string().optional(),
   dialect: DialectSchema,
   seed: z.string(),
   ratio: z.number().nullable(),

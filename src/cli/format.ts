@@ -33,7 +33,7 @@ export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
   lines.push(`safemix inspect: ${r.file}`);
-  row('format', `${r.container} · ${r.dialect} (${pct(r.dialectConfidence)}: ${r.dialectEvidence})`);
+  row('format', `${r.container}${r.recordPath ? ` (records at ${r.recordPath})` : ''} · ${r.dialect} (${pct(r.dialectConfidence)}: ${r.dialectEvidence})`);
   row('records', `${n(r.records)}${r.unusable ? ` (${n(r.unusable)} unusable, first at line ${r.unusableExamples[0]?.line})` : ''}; profiled on ${n(r.sample.size)} sampled (seed ${r.sample.seed})`);
   const lang = (s: InspectReport['language']['request']) => `${s.script}${s.language !== 'und' ? `/${s.language}` : ''}`;
   row('request', `${r.views.request.path} (${r.views.request.slot}), ${lang(r.language.request)}`);
@@ -90,7 +90,7 @@ export function formatMix(r: MixResult): string {
   const lines: string[] = [];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
   lines.push(`safemix mix: ${m.input.path} → ${m.output.path}`);
-  row('input', `${m.container} · ${m.dialect}, ${n(m.input.records)} records${m.rejected.length ? ` (${n(m.rejected.length)} rejected, listed in the manifest)` : ''}`);
+  row('input', `${m.container}${m.recordPath ? ` (records at ${m.recordPath})` : ''} · ${m.dialect}, ${n(m.input.records)} records${m.rejected.length ? ` (${n(m.rejected.length)} rejected, listed in the manifest)` : ''}`);
   const cats = Object.entries(r.categories);
   row('added', `${n(m.count)} safety records (${m.ratio === null ? `--count ${m.count}` : `ratio ${m.ratio}`}, seed ${m.seed}, ${m.order}) → ${n(m.output.records)} records`);
   row('categories', cats.sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(', ') || 'none');

@@ -22,8 +22,8 @@ import { registerShardCommands } from '../shard/commands.js';
 import { registerQueueCommands } from '../queue/commands.js';
 import { registerEvalCommands } from './eval-commands.js';
 
-function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number }) {
-  return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes };
+function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number; records?: string }) {
+  return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes, ...(o.records !== undefined ? { recordPath: o.records } : {}) };
 }
 
 function addReadOptions(cmd: Command): Command {
@@ -33,6 +33,7 @@ function addReadOptions(cmd: Command): Command {
     .option('--header', 'CSV/TSV: the first row is a header')
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
+    .option('--records <path>', 'a JSON document whose records sit deeper: their path, e.g. data[].paragraphs[].qas[] (inferred when left out)')
     .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
 }
 

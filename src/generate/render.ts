@@ -122,7 +122,11 @@ export function displayPath(path: Path): string {
 /** The donor as a tree the renderer may change: a lossless parse of its bytes (CSV: a copy of its cells). */
 export function donorTree(container: Container, donor: DonorRecord): unknown {
   if (container === 'csv' || container === 'tsv') return { ...(donor.value as Record<string, string>) };
-  return fromValue(container, donor) ? copyTree(donor.value) : losslessParse(donor.raw.toString('utf8'));
+  if (fromValue(container, donor)) return copyTree(donor.value);
+  const tree = losslessParse(donor.raw.toString('utf8'));
+  // a nested record's fields from the objects around it are in its value, not in its bytes
+  if (isObj(tree) && isObj(donor.value)) for (const [k, v] of Object.entries(donor.value)) if (!(k in tree)) tree[k] = copyTree(v);
+  return tree;
 }
 
 /**
@@ -268,7 +272,8 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
         }
         setByRule(ctx, tree, d, present);
         // a mode the labelled donors do not share stays the donor's own (it goes with the donor's label)
-        if (present || d.rule !== 'emptied') fields[d.key] = (d.rule === 'mode' || d.rule === 'neutral') && !ctx.fixed.has(d.key) ? `${d.role}: the donor's own (it goes with the donor's answer)` : `${d.role}: ${d.rule}`;
+        if (d.rule === 'split') fields[d.key] = 'context: emptied (the request is one sentence)';
+        else if (present || d.rule !== 'emptied') fields[d.key] = (d.rule === 'mode' || d.rule === 'neutral') && !ctx.fixed.has(d.key) ? `${d.role}: the donor's own (it goes with the donor's answer)` : `${d.role}: ${d.rule}`;
         break;
       }
     }

@@ -79,7 +79,8 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     const patterns = new Set(s.strings.map(digitPattern));
     const unique = s.distinct === s.n && s.n >= 2;
     const targetNamed = TARGET_NAMES.test(s.field.split('.').pop()!);
-    if (unique && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (!targetNamed && ((patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')))) {
+    // an id is a string or a number, never a list or an object (a span list of one year is unique too)
+    if (unique && (s.type === 'string' || s.type === 'number') && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (!targetNamed && ((patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')))) {
       const pattern = patterns.size === 1 ? [...patterns][0] : undefined;
       roles.set(s.field, { ...base, role: 'id', pattern, evidence: `unique in ${s.n} sampled records${pattern ? `, all of the form ${pattern}` : ''}` });
       continue;
@@ -113,6 +114,8 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
   const target =
     overrides.target ??
     (rejected ? chosen : undefined) ??
+    // a field named exactly so (`answers`) before one whose last word is (`plausible_answers`)
+    order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && TARGET_NAMES.test(f.split('.').pop()!)).pop() ??
     order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && named(TARGET_NAMES, f)).pop() ??
     candidates(['label']).find(after) ??
     candidates(['label']).pop() ??

@@ -12,6 +12,8 @@ import { checkForbiddenKeys, checkNesting, checkRecordBytes, walkRecord, FORBIDD
 import { classifyInput, inputKindError } from './input-kind.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
 import { JsonArrayScanner } from './json-array-scanner.js';
+import { JsonNestedScanner, type NestedSlice, type PathStep } from './json-nested-scanner.js';
+import { formatRecordPath, inferRecordPath, parseRecordPath } from './record-path.js';
 import { csvBatches, cellsOf, CsvScanner, type CsvFatal, type CsvSlice } from './csv-records.js';
 import { sniffContainer, sniffCsvShape, SNIFF_BYTES } from './sniff.js';
 import { ParquetSource, rowJson, type ParquetInfo } from './parquet-records.js';
@@ -296,6 +298,8 @@ export interface DatasetReaderInit {
   checksum?: boolean;
   parse?: boolean;
   exactRecords?: number;
+  /** A JSON document's record path, and why. */
+  nested?: { path: PathStep[]; evidence: string };
 }
 
 /** Streams one pass over a dataset. Open it with `DatasetReader.open`, iterate `records()` once. */
@@ -320,6 +324,8 @@ export class DatasetReader {
   private readonly maxRecordBytes: number;
   private readonly parse: boolean;
   private readonly exactRecords: number;
+  private readonly nested?: { path: PathStep[]; evidence: string };
+  private readonly inheritedKeys = new Set<string>();
   private readonly separators = new Map<string, number>();
   private readonly hash?: Sha256;
   /** CRC-32 of the bytes read so far, when it is kept in-thread (checksum without hash). */
@@ -339,6 +345,7 @@ export class DatasetReader {
     this.maxRecordBytes = init.maxRecordBytes;
     this.parse = init.parse ?? true;
     this.exactRecords = init.exactRecords ?? Number.POSITIVE_INFINITY;
+    this.nested = init.nested;
     // a large file is hashed on the worker thread, beside the parsing
     if (init.hash) this.hash = new Sha256((init.input.size ?? 0) >= PARALLEL_MIN_BYTES, { crc32: init.checksum });
     else if (init.checksum) this.crc = 0;
@@ -357,6 +364,7 @@ export class DatasetReader {
       eol: init.csv?.eol ?? '\n',
       elementIndent: '',
       csv: init.csv,
+      ...(init.nested ? { recordPath: formatRecordPath(init.nested.path) } : {}),
     };
   }
 
@@ -394,6 +402,20 @@ export class DatasetReader {
       container = guess.container;
       containerEvidence = guess.evidence;
     }
+    // a JSON document whose records sit deeper (given by --records, or a "{"-led file that is no JSON Lines)
+    let nested: { path: PathStep[]; evidence: string } | undefined;
+    if (options.recordPath !== undefined) {
+      nested = { path: parseRecordPath(options.recordPath), evidence: `given by --records ${options.recordPath}` };
+      container = 'json-array';
+      containerEvidence = `a JSON document, records at ${formatRecordPath(nested.path)} (${nested.evidence})`;
+    } else if (container === 'jsonl' && !options.container && isJsonDocument(input.head)) {
+      const found = inferRecordPath(input.head);
+      if (found) {
+        nested = { path: found.path, evidence: found.evidence };
+        container = 'json-array';
+        containerEvidence = `a JSON document, records at ${formatRecordPath(found.path)} (${found.evidence})`;
+      }
+    }
     let csv: (CsvShape & { headerEvidence?: string }) | undefined;
     if (container === 'csv' || container === 'tsv') {
       csv = sniffCsvShape(input.head, container, { delimiter: options.delimiter, header: options.header });
@@ -416,7 +438,7 @@ export class DatasetReader {
     }
     // the JSON array scanner keeps no promise about how long it holds a block: it gets new blocks
     if (options.reuseBlocks && container !== 'json-array') input.reuseBlocks?.();
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse, exactRecords: options.exactRecords });
+    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse, exactRecords: options.exactRecords, nested });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
@@ -500,8 +522,8 @@ export class DatasetReader {
 
   private async *jsonBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord[]> {
     const arrayMode = this.container === 'json-array';
-    const splitter = arrayMode ? new JsonArrayScanner(this.maxRecordBytes) : new JsonlSplitter(this.maxRecordBytes);
-    const out: LineSlice[] = [];
+    const splitter = this.nested ? new JsonNestedScanner(this.nested.path, this.maxRecordBytes) : arrayMode ? new JsonArrayScanner(this.maxRecordBytes) : new JsonlSplitter(this.maxRecordBytes);
+    const out: (LineSlice & { inherited?: Record<string, unknown> })[] = [];
     let index = 0;
     // records are parsed a group at a time: few parsed values are alive at once, so they die young
     // instead of filling the old generation (a read block holds thousands of short records)
@@ -520,22 +542,24 @@ export class DatasetReader {
       out.length = 0;
     }
     for await (const chunk of chunks) {
-      splitter.push(chunk, out);
-      if (arrayMode && (splitter as JsonArrayScanner).problem) break;
+      splitter.push(chunk, out as NestedSlice[]);
+      if (arrayMode && (splitter as JsonArrayScanner | JsonNestedScanner).problem) break;
       yield* drain(this);
     }
-    const suffix = arrayMode ? (splitter as JsonArrayScanner).end() : (splitter as JsonlSplitter).end(out);
+    const suffix = arrayMode ? (splitter as JsonArrayScanner | JsonNestedScanner).end() : (splitter as JsonlSplitter).end(out);
     yield* drain(this);
     if (arrayMode) {
-      const problem = (splitter as JsonArrayScanner).problem;
+      const problem = (splitter as JsonArrayScanner | JsonNestedScanner).problem;
       if (problem) {
         throw new SafemixError('json_array_syntax', problem.message, { position: { file: this.name, line: problem.line }, hint: problem.hint });
       }
-      this.layout.elementIndent = (splitter as JsonArrayScanner).elementIndent;
+      this.layout.elementIndent = (splitter as JsonArrayScanner | JsonNestedScanner).elementIndent;
+      if (this.nested) this.layout.inheritedKeys = [...this.inheritedKeys].sort();
     }
     if (index === 0) {
       this.layout.prefix = splitter.prefix;
       if (!arrayMode) throw new SafemixError('input_empty', 'the file holds only blank lines: there are no records', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+      if (this.nested) throw new SafemixError('input_empty', `the JSON document has no record at ${formatRecordPath(this.nested.path)}`, { position: { file: this.name, line: 1 }, hint: 'give the path of its records with --records, e.g. --records data[].paragraphs[].qas[]' });
       throw new SafemixError('input_empty', 'the JSON array is empty ([]): there are no records', { position: { file: this.name, line: 1 }, hint: 'give a dataset with at least one record' });
     }
     this.layout.suffix = suffix;
@@ -543,11 +567,24 @@ export class DatasetReader {
     this.layout.eol = splitter.crlf > splitter.lf ? '\r\n' : '\n';
   }
 
-  private jsonRecord(slice: LineSlice, index: number): SourceRecord {
+  /** A nested record's value with the fields it takes from the objects around it (its own fields win). */
+  private withInherited(value: unknown, inherited: Record<string, unknown> | undefined): unknown {
+    if (!inherited || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const own = value as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...own };
+    for (const [k, v] of Object.entries(inherited)) {
+      if (k in own || (FORBIDDEN_KEYS as readonly string[]).includes(k)) continue;
+      out[k] = v;
+      this.inheritedKeys.add(k);
+    }
+    return out;
+  }
+
+  private jsonRecord(slice: LineSlice & { inherited?: Record<string, unknown> }, index: number): SourceRecord {
     if (this.parse && index >= this.exactRecords && slice.tooLong === undefined) {
       // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
       const value = approximateValue(slice.raw);
-      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value, approximate: true };
+      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: this.withInherited(value, slice.inherited), approximate: true };
     }
     const base = { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
     const fail = (problem: RecordIssue): SourceRecord => ({ ...base, problem });
@@ -573,7 +610,7 @@ export class DatasetReader {
     }
     const keyProblem = checkForbiddenKeys(slice.raw, value);
     if (keyProblem) return fail(keyProblem);
-    return { ...base, value };
+    return { ...base, value: this.withInherited(value, slice.inherited) };
   }
 
   /**
@@ -778,16 +815,33 @@ export async function rejectObjectDocument(path: string, name: string, head: Buf
   throw objectDocumentError(doc, name);
 }
 
+/**
+ * Whether a "{"-led file may be one JSON document rather than JSON Lines: its first line is no JSON
+ * value by itself, or it is the file's only line (a document written on one line; it is one only if a
+ * list of records is then found inside it).
+ */
+function isJsonDocument(head: Buffer): boolean {
+  const nl = head.indexOf(0x0a);
+  let line = head.subarray(0, nl < 0 ? head.length : nl).toString('utf8');
+  if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+  try {
+    JSON.parse(line);
+  } catch {
+    return true;
+  }
+  return nl < 0 || head.subarray(nl + 1).toString('latin1').trim() === '';
+}
+
 /** The error for a file that is one JSON object holding (or not) lists of records. */
 export function objectDocumentError(doc: object, name: string): SafemixError {
   const lists = findRecordLists(doc);
   const where = lists.length
     ? `lists of records found inside it at ${lists.map((l) => `${l.path} (${l.records} records)`).join(', ')}`
     : 'no list of records was found inside it';
-  const example = lists[0] ? ` for example: jq -c '${lists[0].path.slice(1) || '.'}[]' ${name} > records.jsonl` : '';
-  return new SafemixError('json_object_document', `the file is one JSON object, not a list of records: ${where}`, {
+  const example = lists[0] ? ` for example --records ${lists[0].path.replace(/^\$\.?/, '')}[] (a list inside its elements: --records ${lists[0].path.replace(/^\$\.?/, '')}[].NAME[])` : ' (--records data[].NAME[])';
+  return new SafemixError('json_object_document', `the file is one JSON object, and no list of records was found in its first bytes: ${where}`, {
     position: { file: name, line: 1 },
-    hint: `give a JSON array of records or JSON Lines;${example}`,
+    hint: `name the list that holds the records with --records PATH,${example}; or give a JSON array of records or JSON Lines`,
     exitCode: ExitCode.usage,
   });
 }

@@ -69,6 +69,13 @@ export interface Layout {
   /** Column indentation of a JSON array's elements (the whitespace before an element on its line). */
   elementIndent: string;
   csv?: CsvShape;
+  /** A JSON document whose records sit deeper (`data[].paragraphs[].qas[]`): their path. */
+  recordPath?: string;
+  /**
+   * Fields a nested record takes from the objects around it (a paragraph's `context`): they are in
+   * each record's value, never in its bytes, and a generated record is written without them.
+   */
+  inheritedKeys?: string[];
 }
 
 export interface ReadOptions {
@@ -80,6 +87,8 @@ export interface ReadOptions {
   header?: boolean;
   /** CSV: force the delimiter. */
   delimiter?: string;
+  /** A JSON document's record path (`data[].paragraphs[].qas[]`); inferred for a document when absent. */
+  recordPath?: string;
   /** Name used in messages for standard input. */
   displayName?: string;
   /** Parse and check JSON records (default true). A second pass that only copies bytes turns it off. */

@@ -13,6 +13,8 @@ export interface ShardSampleRecord {
   line: number;
   raw: Buffer;
   cells?: Record<string, string>;
+  /** A nested record's fields from the objects around it. */
+  inherited?: Record<string, unknown>;
 }
 
 /** A donor with its place in the upload: `index` is global (what the profiler and planner see). */
@@ -27,12 +29,15 @@ const isDelimited = (c: Container) => c === 'csv' || c === 'tsv';
  * The parsed value of a sampled record from its bytes: JSON as the reader parses it (integers past
  * 2^53 kept exact, as the single-file sample keeps them), CSV/TSV rows from their cells.
  */
-export function donorValue(raw: Buffer, container: Container, cells: Record<string, string> | undefined): unknown {
+export function donorValue(raw: Buffer, container: Container, cells: Record<string, string> | undefined, inherited?: Record<string, unknown>): unknown {
   if (isDelimited(container)) {
     if (!cells) throw new Error('a CSV/TSV donor needs its cells');
     return { ...cells };
   }
-  return mayHoldUnsafeNumber(raw) ? preciseValue(raw) : JSON.parse(raw.toString('utf8'));
+  const value = mayHoldUnsafeNumber(raw) ? preciseValue(raw) : JSON.parse(raw.toString('utf8'));
+  // a nested record's fields from the objects around it (its own fields win), as the reader gives them
+  if (inherited && value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(inherited)) if (!(k in value)) (value as Record<string, unknown>)[k] = v;
+  return value;
 }
 
 /**
@@ -68,13 +73,13 @@ export function mergeSamples(shards: { usable: number; sampled: number }[], size
 
 /** The plan's form of a donor. */
 export function toPlanDonor(shard: number, recordOffset: number, r: ShardSampleRecord): PlanDonor {
-  return { shard, index: r.index, global: recordOffset + r.index, line: r.line, raw: r.raw.toString('base64'), ...(r.cells ? { cells: r.cells } : {}) };
+  return { shard, index: r.index, global: recordOffset + r.index, line: r.line, raw: r.raw.toString('base64'), ...(r.cells ? { cells: r.cells } : {}), ...(r.inherited ? { inherited: r.inherited } : {}) };
 }
 
 /** The plan's donors as the profiler and planner take them (global indices, parsed values). */
 export function fromPlanDonors(donors: PlanDonor[], containerOf: (shard: number) => Container): UploadDonor[] {
   return donors.map((d) => {
     const raw = Buffer.from(d.raw, 'base64');
-    return { index: d.global, line: d.line, raw, value: donorValue(raw, containerOf(d.shard), d.cells), shard: d.shard, local: d.index };
+    return { index: d.global, line: d.line, raw, value: donorValue(raw, containerOf(d.shard), d.cells, d.inherited), shard: d.shard, local: d.index };
   });
 }

@@ -114,7 +114,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   // generated records follow this shard's own style (else its container's, else the upload's)
   const own = donors.filter((d) => d.shard === index);
   const same = donors.filter((d) => plan.shards[d.shard]!.container === shard.container);
-  const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, { elementIndent: shard.layout.elementIndent, columns: shard.csv?.columns ?? [], delimiter: shard.csv?.delimiter });
+  const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, { elementIndent: shard.layout.elementIndent, columns: shard.csv?.columns ?? [], delimiter: shard.csv?.delimiter, inheritedKeys: shard.layout.inheritedKeys });
   const layout = { prefix: Buffer.from(shard.layout.prefix, 'base64'), separator: Buffer.from(shard.layout.separator, 'base64') };
 
   const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
@@ -123,7 +123,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const balanceRecords: ShardManifest['injected'] = [];
   let outputIndex = 0;
   try {
-    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
+    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, recordPath: shard.layout.recordPath, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
     let seen = 0;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
     // a Parquet shard is written row by row in its own schema (write/parquet-sink.ts)

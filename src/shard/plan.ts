@@ -121,7 +121,7 @@ export function planIdMax(plan: Pick<Plan, 'idMax'>): Map<string, number> {
 }
 
 async function scanAll(paths: string[], options: PlanOptions, sample: number, seed: string): Promise<ShardScan[]> {
-  const readOptions: ScanOptions = { format: options.format, container: options.container, header: options.header, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes };
+  const readOptions: ScanOptions = { format: options.format, container: options.container, header: options.header, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes, recordPath: options.recordPath };
   const sizes = paths.map((p) => {
     try {
       return statSync(p).size;
@@ -237,7 +237,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   scans.forEach((s, i) => {
     for (const pos of keep[i]!) {
       const r = s.sample[pos]!;
-      donors.push(toPlanDonor(i, offsets[i]!, { index: r.index, line: r.line, raw: Buffer.from(r.raw, 'base64'), cells: r.cells }));
+      donors.push(toPlanDonor(i, offsets[i]!, { index: r.index, line: r.line, raw: Buffer.from(r.raw, 'base64'), cells: r.cells, inherited: r.inherited }));
     }
   });
   const totalUsable = usable.reduce((a, b) => a + b, 0);

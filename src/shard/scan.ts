@@ -25,9 +25,15 @@ export interface ShardScan {
   detection: { dialect: Dialect; confidence: number; evidence: string };
   container: Container;
   csv?: { delimiter: string; header: boolean; columns: string[] };
-  layout: { prefix: string; suffix: string; separator: string; elementIndent: string };
+  layout: { prefix: string; suffix: string; separator: string; elementIndent: string; recordPath?: string; inheritedKeys?: string[] };
   /** The reservoir (shard-local indices), in index order. */
-  sample: { index: number; line: number; raw: string; cells?: Record<string, string> }[];
+  sample: { index: number; line: number; raw: string; cells?: Record<string, string>; inherited?: Record<string, unknown> }[];
+}
+
+/** A nested record's fields from the objects around it, as its value holds them. */
+function inheritedOf(value: unknown, keys: readonly string[]): Record<string, unknown> {
+  const v = value as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
 }
 
 export async function scanShard(path: string, index: number, options: ShardScanOptions, onProgress?: (bytes: number, size: number | undefined) => void): Promise<ShardScan> {
@@ -56,7 +62,7 @@ export async function scanShard(path: string, index: number, options: ShardScanO
     detection: { dialect: scan.detection.dialect, confidence: scan.detection.confidence, evidence: scan.detection.evidence },
     container: reader.container,
     csv: reader.csv ? { delimiter: reader.csv.delimiter, header: reader.csv.header, columns: reader.csv.columns } : undefined,
-    layout: { prefix: layout.prefix.toString('base64'), suffix: layout.suffix.toString('base64'), separator: layout.separator.toString('base64'), elementIndent: layout.elementIndent },
-    sample: sample.map((r) => ({ index: r.index, line: r.line, raw: r.raw.toString('base64'), ...(delimited ? { cells: r.value as Record<string, string> } : {}) })),
+    layout: { prefix: layout.prefix.toString('base64'), suffix: layout.suffix.toString('base64'), separator: layout.separator.toString('base64'), elementIndent: layout.elementIndent, ...(layout.recordPath ? { recordPath: layout.recordPath, inheritedKeys: layout.inheritedKeys ?? [] } : {}) },
+    sample: sample.map((r) => ({ index: r.index, line: r.line, raw: r.raw.toString('base64'), ...(delimited ? { cells: r.value as Record<string, string> } : {}), ...(layout.inheritedKeys?.length ? { inherited: inheritedOf(r.value, layout.inheritedKeys) } : {}) })),
   };
 }

@@ -30,7 +30,7 @@ export const PlanShardSchema = z.object({
   container: ContainerSchema,
   csv: z.object({ delimiter: z.string(), header: z.boolean(), columns: z.array(z.string()) }).optional(),
   /** The bytes around and between records (base64), from the plan's scan: the output keeps them. */
-  layout: z.object({ prefix: z.string(), suffix: z.string(), separator: z.string(), elementIndent: z.string() }),
+  layout: z.object({ prefix: z.string(), suffix: z.string(), separator: z.string(), elementIndent: z.string(), recordPath: z.string().optional(), inheritedKeys: z.array(z.string()).optional() }),
   /** Records left out (`--skip-invalid`), with their shard-local index. */
   rejected: z.array(RejectedSchema),
   /** This shard's share of the global k (largest remainder, in proportion to `usable`). */
@@ -54,6 +54,8 @@ export const PlanDonorSchema = z.object({
   line: z.number().int(),
   /** The record's exact bytes, base64. */
   raw: z.string(),
+  /** A nested record's fields from the objects around it (not in its bytes). */
+  inherited: z.record(z.string(), z.unknown()).optional(),
   /** CSV/TSV: the row's cells by column (JSON records are parsed again from `raw`). */
   cells: z.record(z.string(), z.string()).optional(),
 });

@@ -13,7 +13,7 @@ export interface StyleSample {
   value: unknown;
 }
 
-export function serializerFor(container: Container, sample: StyleSample[], options: { elementIndent: string; columns: string[]; delimiter?: string }): (value: unknown) => string {
+export function serializerFor(container: Container, sample: StyleSample[], options: { elementIndent: string; columns: string[]; delimiter?: string; inheritedKeys?: readonly string[] }): (value: unknown) => string {
   // a Parquet row has no text form in the file: the JSON text goes to the Parquet sink, which writes it by the schema
   if (container === 'parquet') return (value) => losslessStringify(value) ?? 'null';
   if (container === 'csv' || container === 'tsv') {
@@ -26,5 +26,12 @@ export function serializerFor(container: Container, sample: StyleSample[], optio
     sample.slice(0, 200).map((r) => r.raw),
     options.elementIndent,
   );
+  // a nested record's fields from the objects around it are in its value, never in its bytes
+  const inherited = options.inheritedKeys ?? [];
+  if (inherited.length)
+    return (value) => {
+      const own = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => !inherited.includes(k))) : value;
+      return stringifyStyled(own, style, options.elementIndent);
+    };
   return (value) => stringifyStyled(value, style, options.elementIndent);
 }
