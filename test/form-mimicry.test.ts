@@ -1072,6 +1072,66 @@ function sentimentTsv(n: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 15–21. Preference, feedback, reasoning and template formats (issue 25), on the support-chat texts:
+// OpenAI preference JSONL, TRL pairs with an implicit prompt, ShareGPT pairs, TRL's conversational
+// prompt/completion with a KTO label, Gemini contents, reasoning parts in the content, ChatML text
+// ---------------------------------------------------------------------------------------------
+
+const WORSE = ['Just restart it.', 'No idea, sorry.', 'Check the website.', 'You will have to call us.', 'That is how it works.', 'Try again later.', 'It should work now.', 'We cannot do anything about that.'];
+
+/** A worse answer for the rejected side: curt, or a plausible answer with a wrong step. */
+function worseAnswer(r: Rng): string {
+  if (r.chance(0.5)) return r.pick(WORSE);
+  const d = r.pick(DEVICES);
+  return `${fill(r.pick(SUPPORT_SENTENCES), { d, p: r.pick(PLANS) })} ${r.pick(['Then buy a new one.', 'Reset it to factory settings right away.', 'There is nothing else to try.', 'Wait a few days and see.'])}`;
+}
+
+function preferenceOpenai(n: number): string {
+  const r = rngOf(1501);
+  return `${Array.from({ length: n }, () => JSON.stringify({ input: { messages: [{ role: 'system', content: SUPPORT_SYSTEM }, { role: 'user', content: supportQuestion(r) }] }, preferred_output: [{ role: 'assistant', content: supportAnswer(r) }], non_preferred_output: [{ role: 'assistant', content: worseAnswer(r) }] })).join('\n')}\n`;
+}
+
+function preferenceImplicit(n: number): string {
+  const r = rngOf(1601);
+  return `${Array.from({ length: n }, () => {
+    const q = supportQuestion(r);
+    return JSON.stringify({ chosen: [{ role: 'user', content: q }, { role: 'assistant', content: supportAnswer(r) }], rejected: [{ role: 'user', content: q }, { role: 'assistant', content: worseAnswer(r) }] });
+  }).join('\n')}\n`;
+}
+
+function preferenceSharegpt(n: number): string {
+  const r = rngOf(1701);
+  return `${Array.from({ length: n }, () => JSON.stringify({ conversations: [{ from: 'system', value: SUPPORT_SYSTEM }, { from: 'human', value: supportQuestion(r) }], chosen: { from: 'gpt', value: supportAnswer(r) }, rejected: { from: 'gpt', value: worseAnswer(r) } })).join('\n')}\n`;
+}
+
+function ktoConversational(n: number): string {
+  const r = rngOf(1801);
+  return `${Array.from({ length: n }, () => {
+    const good = r.chance(0.5);
+    return JSON.stringify({ prompt: [{ role: 'user', content: supportQuestion(r) }], completion: [{ role: 'assistant', content: good ? supportAnswer(r) : worseAnswer(r) }], label: good });
+  }).join('\n')}\n`;
+}
+
+function geminiChat(n: number): string {
+  const r = rngOf(1901);
+  return `${Array.from({ length: n }, () => JSON.stringify({ systemInstruction: { role: 'system', parts: [{ text: SUPPORT_SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: supportQuestion(r) }] }, { role: 'model', parts: [{ text: supportAnswer(r) }] }] })).join('\n')}\n`;
+}
+
+function reasoningPartsChat(n: number): string {
+  const r = rngOf(2001);
+  return `${Array.from({ length: n }, () => {
+    const q = supportQuestion(r);
+    const thought = `The customer ${r.pick(['asks about', 'has a problem with', 'wants to know about'])} their ${r.pick(DEVICES)}. ${r.pick(['A restart usually helps.', 'I should point to the app.', 'The plan details matter here.', 'Check for an outage first.'])}`;
+    return JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: [{ type: 'reasoning', text: thought }, { type: 'text', text: supportAnswer(r) }] }] });
+  }).join('\n')}\n`;
+}
+
+function chatmlText(n: number): string {
+  const r = rngOf(2101);
+  return `${Array.from({ length: n }, () => JSON.stringify({ text: `<|im_start|>system\n${SUPPORT_SYSTEM}<|im_end|>\n<|im_start|>user\n${supportQuestion(r)}<|im_end|>\n<|im_start|>assistant\n${supportAnswer(r)}<|im_end|>\n` })).join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The checks
 // ---------------------------------------------------------------------------------------------
 
@@ -1117,7 +1177,17 @@ const KINDS: Kind[] = [
       'type :: token-pattern': 'the same sibling, seen by its pattern',
     },
   },
-  { name: '6. KTO (messages + boolean label)', container: 'jsonl', ext: 'jsonl', make: ktoJsonl, users: 320, exempt: { 'label :: value': 'a refusal is the desirable answer' }, gaps: ['messages[assistant].content :: first-char'] },
+  {
+    name: '6. KTO (messages + boolean label)',
+    container: 'jsonl',
+    ext: 'jsonl',
+    make: ktoJsonl,
+    users: 320,
+    exempt: {
+      'label :: value': 'a refusal is the desirable answer',
+      'messages[assistant].content :: first-char': 'a refusal does not open with a number (37% of these answers open by repeating the number asked about)',
+    },
+  },
   { name: '7. NER as ShareGPT conversations', container: 'json-array', ext: 'json', make: nerJson, users: 320 },
   { name: '8. JSON-mode chat (indented JSON answers)', container: 'jsonl', ext: 'jsonl', make: jsonModeChat, users: 320 },
   { name: '9. dialogue summaries (dialogue, summary, topic)', container: 'jsonl', ext: 'jsonl', make: dialogueSummaries, users: 320 },
@@ -1131,6 +1201,13 @@ const KINDS: Kind[] = [
       'answers.answer_start :: length': "an unanswerable question's answer holds no span",
     },
   },
+  { name: '15. OpenAI preference JSONL', container: 'jsonl', ext: 'jsonl', make: preferenceOpenai, users: 320 },
+  { name: '16. TRL preference pairs with an implicit prompt', container: 'jsonl', ext: 'jsonl', make: preferenceImplicit, users: 320 },
+  { name: '17. ShareGPT preference pairs', container: 'jsonl', ext: 'jsonl', make: preferenceSharegpt, users: 320 },
+  { name: '18. KTO as conversational prompt/completion/label', container: 'jsonl', ext: 'jsonl', make: ktoConversational, users: 320, exempt: { 'label :: value': 'a refusal is the desirable answer' } },
+  { name: '19. Gemini contents with systemInstruction', container: 'jsonl', ext: 'jsonl', make: geminiChat, users: 320 },
+  { name: '20. reasoning parts in the answer content', container: 'jsonl', ext: 'jsonl', make: reasoningPartsChat, users: 320 },
+  { name: '21. ChatML text', container: 'jsonl', ext: 'jsonl', make: chatmlText, users: 320 },
   { name: '13. sentiment TSV (0/1 labels)', container: 'tsv', ext: 'tsv', make: sentimentTsv, users: 340, decline: { labels: ['0', '1'], required: true } },
 ];
 
