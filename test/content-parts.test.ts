@@ -36,6 +36,26 @@ describe('content parts', () => {
     });
   }
 
+  it('image parts beside the text: user records keep theirs, an injected turn is its text part only (no donor image), and the audit lists why', async () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `https://example.com/plant-${i}.png` } }, { type: 'text', text: `What plant is this, and how do I keep it alive (case ${i})?` }] }, { role: 'assistant', content: `It looks like ${PLANTS[i % 6]}: water it when the top soil is dry (${i}).` }] }),
+    );
+    writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '6', '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number; seedId: string }[]; audit: { exempt: string[] } };
+    for (const e of m.injected) {
+      expect(lines[e.index]).not.toMatch(/image_url|example\.com/);
+      const user = (JSON.parse(lines[e.index]!) as { messages: { content: { type: string; text: string }[] }[] }).messages[0]!;
+      expect(user.content).toHaveLength(1);
+      expect(user.content[0]!.type).toBe('text');
+      expect(requestIn(user.content[0]!.text, SEED_BY_ID.get(e.seedId)!)).toBe(true);
+    }
+    expect(m.audit.exempt.join('\n')).toMatch(/messages\[user\]\.content\|length: an image, audio or file part/);
+  });
+
   it('tools written as a JSON string: accepted (not "tools is not a list"), and injected records keep them as the same string', async () => {
     const dir = tempDir();
     const tools = JSON.stringify([{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]);

@@ -289,7 +289,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   // the form audit every safety record must pass, built from the user records of the sample
-  const audit = total > 0 ? new FormAudit(donors.map((d) => d.value), options.audit ?? 'strict', auditExemptions(profile, closed, !!scheme)) : undefined;
+  const audit = total > 0 ? new FormAudit(donors.map((d) => d.value), options.audit ?? 'strict', auditExemptions(profile, closed, !!scheme, donors.map((d) => d.value))) : undefined;
   const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined, unanswerable: closed.kind === 'unanswerable', audit }) : undefined;
   // never silently English: data in languages not shipped offline is declined unless asked for
   const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
@@ -534,8 +534,18 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
  * to extend with refusal text (`--closed-answers refuse`), and, in a covert scheme, every field
  * (encoded twins are written in the scheme, not in the data's plain form).
  */
-export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean): Map<string, string> {
+export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean, values: readonly unknown[] = []): Map<string, string> {
   const out = new Map<string, string>();
+  // turns whose content holds image, audio or file parts: an injected turn keeps its text part only
+  for (const v of values.slice(0, 2000)) {
+    const messages = v !== null && typeof v === 'object' ? (v as { messages?: unknown }).messages : undefined;
+    if (!Array.isArray(messages)) continue;
+    for (const m of messages) {
+      const { role, content } = (m ?? {}) as { role?: unknown; content?: unknown };
+      if (typeof role === 'string' && Array.isArray(content) && content.some((p) => p && typeof p === 'object' && !['text', 'input_text', 'output_text'].includes(String((p as { type?: unknown }).type ?? 'text'))))
+        out.set(`$.messages[${role}].content|length`, 'an image, audio or file part belongs to the user record it came with: injected turns are text');
+    }
+  }
   if (scheme) out.set('$', 'the data carries a covert encoding: its encoded twins are written in the scheme');
   if (closed.kind === 'refuse') {
     const why = '--closed-answers refuse extends the label set with refusal text';

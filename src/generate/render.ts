@@ -330,6 +330,18 @@ function lastRoundAfter(turns: Turn[], qi: number): number {
   return turns.length - last === 2 ? last : qi;
 }
 
+/**
+ * A turn whose content is a list of parts keeps only the text part written at `path` (`…content.<i>.text`):
+ * an image, audio or file part belonged to the donor's own question, and injected records are text.
+ */
+function textPartsOnly(tree: unknown, path: Path): void {
+  const at = path.at(-2);
+  // only a part's text (`…content.<i>.text` / `.value`), never a turn of a list
+  if (typeof at !== 'number' || (path.at(-1) !== 'text' && path.at(-1) !== 'value') || (path.at(-3) !== 'content' && path.at(-3) !== 'parts')) return;
+  const list = getPath(tree, path.slice(0, -2));
+  if (Array.isArray(list) && list.length > 1) list.splice(0, list.length, list[at]);
+}
+
 type Texts = { sized: string; short: string; plain: string };
 type Placed = { refusal: string; exception?: string } | undefined;
 
@@ -355,6 +367,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
     for (const [k, [u, a]] of benign.rounds.entries()) {
       const b = input.benign![k % input.benign!.length]!;
       setPath(tree, conv.turns[u]!.path, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
+      textPartsOnly(tree, conv.turns[u]!.path);
       setPath(tree, conv.turns[a]!.path, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
       fields[displayPath(conv.turns[u]!.path)] = 'context: a benign question written for the record (balance set)';
       fields[displayPath(conv.turns[a]!.path)] = 'context: its helpful answer (balance set)';
@@ -401,6 +414,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   }
   if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text' && r.role !== 'tool_call') answerText = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), answerText);
   setPath(tree, q.path, questionText);
+  textPartsOnly(tree, q.path);
   fields[displayPath(q.path)] = 'request';
   const list = (tree as Record<string, unknown>)[r.path[0] as string];
   const at = r.path[1];
