@@ -538,12 +538,16 @@ export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, 
   const out = new Map<string, string>();
   // turns whose content holds image, audio or file parts: an injected turn keeps its text part only
   for (const v of values.slice(0, 2000)) {
-    const messages = v !== null && typeof v === 'object' ? (v as { messages?: unknown }).messages : undefined;
-    if (!Array.isArray(messages)) continue;
-    for (const m of messages) {
-      const { role, content } = (m ?? {}) as { role?: unknown; content?: unknown };
-      if (typeof role === 'string' && Array.isArray(content) && content.some((p) => p && typeof p === 'object' && !['text', 'input_text', 'output_text'].includes(String((p as { type?: unknown }).type ?? 'text'))))
-        out.set(`$.messages[${role}].content|length`, 'an image, audio or file part belongs to the user record it came with: injected turns are text');
+    if (v === null || typeof v !== 'object') continue;
+    for (const [list, key] of [['messages', 'content'], ['contents', 'parts']] as const) {
+      const turns = (v as Record<string, unknown>)[list];
+      if (!Array.isArray(turns)) continue;
+      for (const m of turns) {
+        const role = (m as { role?: unknown })?.role;
+        const parts = (m as Record<string, unknown>)?.[key];
+        const other = (p: unknown) => p !== null && typeof p === 'object' && (key === 'parts' ? !('text' in p) : !['text', 'input_text', 'output_text'].includes(String((p as { type?: unknown }).type ?? 'text')));
+        if (typeof role === 'string' && Array.isArray(parts) && parts.some(other)) out.set(`$.${list}[${role}].${key}|length`, 'an image, audio or file part belongs to the user record it came with: injected turns are text');
+      }
     }
   }
   if (scheme) out.set('$', 'the data carries a covert encoding: its encoded twins are written in the scheme');
