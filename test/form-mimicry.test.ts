@@ -1164,7 +1164,7 @@ const KINDS: Kind[] = [
   { name: '1. OpenAI chat, constant system prompt, single turn', container: 'jsonl', ext: 'jsonl', make: supportChat, users: 320 },
   { name: '2. Alpaca JSON array', container: 'json-array', ext: 'json', make: alpacaArray, users: 320 },
   { name: '3. multi-turn chat (2–4 rounds)', container: 'jsonl', ext: 'jsonl', make: multiTurnChat, users: 320 },
-  { name: '4. tool-calling chat with weights', container: 'jsonl', ext: 'jsonl', make: toolCallingChat, users: 320, gaps: ['messages :: length', 'messages[assistant] :: keys'] },
+  { name: '4. tool-calling chat with weights', container: 'jsonl', ext: 'jsonl', make: toolCallingChat, users: 320, gaps: ['messages[assistant] :: keys'] },
   {
     name: '5. prompt-safety CSV (prompt,label,type)',
     container: 'csv',

@@ -471,12 +471,55 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
       fields[displayPath(conv.system.path)] = 'constant: the commonest system prompt';
     }
   }
+  // tool-calling chats with several rounds: the request comes after as many plain benign rounds as the
+  // donor had rounds before its last (one at least), written for the record, never the donor's
+  const prefixed = dialect === 'openai-chat' && ctx.toolCalling && Array.isArray(list) && typeof q.path[1] === 'number' ? benignPrefix(input, list, q.path[1], conv, fields, (t, style, lang) => styled(ctx, t, style, lang, input.verbatim), ctx) : false;
   const after = conversationOf(dialect, tree)!;
   if (ctx.sequences.size > 0 && !ctx.sequences.has(roleSequence(after))) {
-    if (!(ctx.toolCalling && r.role === 'tool_call')) return undefined;
+    if (!(ctx.toolCalling && (r.role === 'tool_call' || prefixed))) return undefined;
     exception = `role sequence ${roleSequence(after)} is new: a plain refusal without a tool call in tool-calling data`;
   }
   return { refusal, exception };
+}
+
+/**
+ * Plain benign rounds (balance-set prompts with their short answers) inserted before the request of
+ * a tool-calling chat, as many as the donor's rounds before its last, one at least; each message
+ * keeps the keys of the donor's own messages of its role (a `weight` on assistant turns).
+ */
+function benignPrefix(
+  input: RenderInput,
+  list: unknown[],
+  at: number,
+  conv: NonNullable<ReturnType<typeof conversationOf>>,
+  fields: Record<string, string>,
+  style: (t: string, s: TextStyle, lang: string) => string,
+  ctx: RenderContext,
+): boolean {
+  const benign = input.benign;
+  if (!benign?.length || conv.turns.slice(0, conv.turns.findIndex((t) => t.path[1] === at)).some((t) => t.role !== 'system')) return false;
+  const rounds = Math.max(1, conv.turns.filter((t) => t.role === 'user').length - 1);
+  const user = list[at];
+  const answer = [...list].reverse().find((m) => isObj(m) && String(m.role).toLowerCase() === 'assistant' && typeof m.content === 'string');
+  if (!isObj(user) || typeof user.content !== 'string') return false;
+  const inserted: unknown[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const b = benign[k % benign.length]!;
+    const a: Record<string, unknown> = { role: 'assistant', content: style(b.answer, ctx.answerStyle, input.answerLang) };
+    if (isObj(answer)) for (const [key, v] of Object.entries(answer)) if (!['role', 'content', 'tool_calls', 'reasoning_content'].includes(key)) a[key] = v;
+    inserted.push({ ...user, content: style(b.prompt, ctx.requestStyle, input.requestLang) }, a);
+  }
+  list.splice(at, 0, ...inserted);
+  // the request and the refusal moved down
+  const moves: [string, string, string][] = [];
+  for (const [key, label] of Object.entries(fields)) {
+    const m = /^messages\[(\d+)\](.*)$/.exec(key);
+    if (m && Number(m[1]) >= at) moves.push([key, `messages[${Number(m[1]) + inserted.length}]${m[2]}`, label]);
+  }
+  for (const [from] of moves) delete fields[from];
+  for (const [, to, label] of moves) fields[to] = label;
+  for (let k = 0; k < inserted.length; k++) fields[`messages[${at + k}]`] = k % 2 === 0 ? 'context: a benign question written for the record (balance set)' : 'context: its helpful answer (balance set)';
+  return true;
 }
 
 function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
