@@ -679,7 +679,8 @@ function dialogueRecord(ctx: RenderContext, input: RenderInput, donorRequest: st
     lines.push(b.prefix + refusal);
   }
   const decline = pick(shapes.declines).replaceAll('{asker}', () => a.label).replaceAll('{helper}', () => b.label);
-  const summary = styled(ctx, told ? `${decline} ${told}` : decline, ctx.answerStyle, input.answerLang, true);
+  // sentences follow each other with a space, but after a full-width stop (Chinese, Japanese) with none
+  const summary = styled(ctx, told ? `${decline}${/[。！？]$/.test(decline) ? '' : ' '}${told}` : decline, ctx.answerStyle, input.answerLang, true);
   return { dialogue: lines.join(ctx.dialogue!.lineBreak), summary, refusal };
 }
 

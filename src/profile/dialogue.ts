@@ -38,13 +38,22 @@ export function dialogueLines(text: string): { speaker: Speaker; text: string }[
   return new Set(out.map((l) => l.speaker.label)).size >= 2 ? out : undefined;
 }
 
-/** Whether a text names a label as a word of its own (not inside a longer word). */
+/** Scripts written without spaces between words: a letter of one does not continue a Latin name. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Whether a character continues the word that `edge` (a label's first or last character) is part of. */
+function continues(c: string, edge: string): boolean {
+  if (!/[\p{L}\p{N}]/u.test(c)) return false;
+  return !(UNSPACED.test(c) !== UNSPACED.test(edge));
+}
+
+/** Whether a text names a label as a word of its own (not inside a longer word; "A向B" names A and B). */
 function mentions(text: string, label: string): boolean {
   if (!label) return false;
   for (let at = text.indexOf(label); at >= 0; at = text.indexOf(label, at + 1)) {
     const before = text.slice(0, at).slice(-1);
     const after = text.slice(at + label.length, at + label.length + 1);
-    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
+    if (!continues(before, label[0]!) && !continues(after, label.at(-1)!)) return true;
   }
   return false;
 }
