@@ -224,6 +224,21 @@ describe('preference pairs whose sides are messages or conversations', () => {
     expect(lines.filter((_, i) => !generated.has(i))).toEqual(rows);
   });
 
+  it('a system message only one user pair has is not carried into an injected pair: the commonest one stands in its place', async () => {
+    const dir = tempDir();
+    const system = (i: number) => (i % 3 === 0 ? `You are helping customer ${1000 + i}, who lives at ${i} Elm Street.` : SYSTEM);
+    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ input: { messages: [{ role: 'system', content: system(i) }, { role: 'user', content: q(i) }] }, preferred_output: [{ role: 'assistant', content: good(i) }], non_preferred_output: [{ role: 'assistant', content: bad(i) }] }));
+    writeFileSync(join(dir, 'p.jsonl'), rows.join('\n') + '\n');
+    const r = await runCli(['mix', 'p.jsonl', '-o', 'out.jsonl', '--count', '20', '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as PairManifest;
+    for (const e of m.injected) {
+      const v = JSON.parse(lines[e.index]!) as { input: { messages: { role: string; content: string }[] } };
+      expect(v.input.messages[0]!.content).toBe(SYSTEM);
+    }
+  });
+
   it('plan and mix-shard write the same pairs as mix', async () => {
     const dir = tempDir();
     const shape = PAIR_SHAPES[0]!;

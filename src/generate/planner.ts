@@ -245,6 +245,12 @@ export class SafetyPlanner {
     }
     // chat-template texts with earlier rounds get benign rounds too
     if ((profile.roles.chatTemplate?.multiRound ?? 0) > 0) this.multiRound = true;
+    // preference pairs: the system messages of their prompts
+    if (profile.roles.preference)
+      for (const r of sample) {
+        const system = preferenceExchange(r.value, profile.roles.preference)?.system;
+        if (system !== undefined) systems.set(system, (systems.get(system) ?? 0) + 1);
+      }
     const topSystem = [...systems].sort((a, b) => b[1] - a[1])[0]?.[0];
     const answers = this.answerTexts();
     this.ctx = {

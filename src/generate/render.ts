@@ -6,7 +6,7 @@
 // lossless parse keeps number texts such as `1e400` and `1.0`). Pure: no I/O; the planner chose the
 // donor, the texts and the random source.
 import { speakersOf, type DialogueForm } from '../profile/dialogue.js';
-import { preferenceExchange, rewritePreference } from '../profile/preference.js';
+import { messageRole, messageText, preferenceExchange, rewritePreference, withMessageText } from '../profile/preference.js';
 import type { TaskShapes } from './seeds.js';
 import { parse as losslessParse, LosslessNumber } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
@@ -639,12 +639,25 @@ function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown,
   const rejected = styled(ctx, opener, ctx.answerStyle, input.answerLang, input.verbatim);
   const out = rewritePreference(tree, shape, { request, chosen, rejected });
   if (!out) return undefined;
+  // a system message only this donor has may hold its own details: the commonest one stands in its place
+  let systemNote = "the donor's system messages kept";
+  for (const path of [shape.prompt?.path, shape.prompt ? undefined : shape.chosen.path, shape.prompt ? undefined : shape.rejected?.path]) {
+    const list = path ? getPath(out, path) : undefined;
+    if (!Array.isArray(list)) continue;
+    list.forEach((m, i) => {
+      if (messageRole(m) !== 'system' || !isObj(m)) return;
+      const text = messageText(m);
+      if ((ctx.systems.get(text) ?? 0) >= 2 || ctx.topSystem === undefined) return;
+      list[i] = withMessageText(m, ctx.topSystem);
+      systemNote = 'the commonest system message';
+    });
+  }
   // the chosen answer is trained on, as the data's other answers are
   const side = getPath(out, shape.chosen.path);
   const last = Array.isArray(side) ? side.at(-1) : side;
   for (const key of ['weight', 'loss_weight']) if (isObj(last) && key in last) last[key] = new LosslessNumber('1');
   const at = (p: Path) => displayPath(p);
-  fields[at(shape.prompt?.path ?? shape.chosen.path)] = shape.prompt ? "request (the donor's system messages kept)" : "request, in each side's conversation (the donor's system messages kept)";
+  fields[at(shape.prompt?.path ?? shape.chosen.path)] = shape.prompt ? `request (${systemNote})` : `request, in each side's conversation (${systemNote})`;
   fields[at(shape.chosen.path)] = !shape.rejected ? 'answer' : input.rejectedIsRefusal ? 'chosen: a helpful answer (balance set)' : 'chosen: the refusal';
   if (shape.rejected) fields[at(shape.rejected.path)] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
   return { refusal };
