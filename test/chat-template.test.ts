@@ -330,6 +330,12 @@ describe('chat-template module', () => {
     expect(without!.text).toBe('<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n');
   });
 
+  it('a given system content replaces the donor\'s (a system prompt only that donor had), every token kept', () => {
+    const text = '<|im_start|>system\nYou help customer 4711 at 3 Elm St.<|im_end|>\n<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\na<|im_end|>\n';
+    const out = rewriteChat(text, parseChat(text, 'chatml')!, { request: 'REQ', answer: 'NO', system: 'You are a helpful assistant.' });
+    expect(out!.text).toBe('<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n');
+  });
+
   it('turns after the answer are removed, the trailing bytes kept; Llama 2 keeps its system block when rounds are left out', () => {
     const text = '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nq<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\na<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nthanks<|eot_id|><|end_of_text|>';
     const out = rewriteChat(text, parseChat(text, 'llama3')!, { request: 'R', answer: 'N' });

@@ -245,6 +245,12 @@ export class SafetyPlanner {
     }
     // chat-template texts with earlier rounds get benign rounds too
     if ((profile.roles.chatTemplate?.multiRound ?? 0) > 0) this.multiRound = true;
+    // chat-template texts: their system turns
+    if (profile.roles.chatTemplate)
+      for (const r of sample) {
+        const system = chatExchange(String((r.value as { text?: unknown }).text ?? ''), profile.roles.chatTemplate.name)?.system;
+        if (system !== undefined) systems.set(system, (systems.get(system) ?? 0) + 1);
+      }
     // preference pairs: the system messages of their prompts
     if (profile.roles.preference)
       for (const r of sample) {

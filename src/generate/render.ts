@@ -746,11 +746,15 @@ function renderChatTemplateText(ctx: RenderContext, input: RenderInput, tree: { 
     answer = String(fitted.value);
   }
   const benign = input.benign?.map((b) => ({ prompt: styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim), answer: styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim) }));
-  const out = rewriteChat(tree.text, chat, { request, answer, benign });
+  // a system prompt only this donor has may hold its own details: the commonest one stands in its place
+  const sys = chat.turns.find((t) => t.role === 'system');
+  const ownSystem = sys ? tree.text.slice(sys.start, sys.end) : undefined;
+  const replace = ownSystem !== undefined && (ctx.systems.get(ownSystem) ?? 0) < 2 && ctx.topSystem !== undefined && ctx.topSystem !== ownSystem ? ctx.topSystem : undefined;
+  const out = rewriteChat(tree.text, chat, { request, answer, benign, system: replace });
   if (!out) return undefined;
   tree.text = out.text;
   const notes = [`${use.label}: the request in ${use.question}, the refusal in ${use.answer}`];
-  if (out.system) notes.push('the system turn kept');
+  if (out.system) notes.push(replace === undefined ? 'the system turn kept' : 'the commonest system turn');
   if (out.rounds === 'benign') notes.push(`${out.earlier} earlier round(s) rewritten with benign exchanges (balance set)`);
   else if (out.rounds === 'left out') notes.push(`${out.earlier} earlier round(s) left out: only the donor's last round is kept`);
   if (out.removed) notes.push(`${out.removed} later turn(s) removed`);

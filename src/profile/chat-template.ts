@@ -249,6 +249,8 @@ export interface ChatRewrite {
    * donor's earlier rounds are rewritten, keeping its number of rounds; without them they are left out.
    */
   benign?: { prompt: string; answer: string }[];
+  /** Given: the content of the system turns (a system prompt only the donor had is not kept). */
+  system?: string;
 }
 
 export interface RewrittenChat {
@@ -278,6 +280,7 @@ export function rewriteChat(text: string, chat: ParsedChat, w: ChatRewrite): Rew
   while (lead < qa.question && turns[lead]!.role === 'system') lead++;
   const earlier = turns.slice(lead, qa.question);
   const edits: { start: number; end: number; text: string }[] = [];
+  if (w.system !== undefined) for (const t of turns.slice(0, lead)) edits.push({ start: t.start, end: t.end, text: w.system });
   let rounds: RewrittenChat['rounds'] = 'none';
   const paired = earlier.length % 2 === 0 && earlier.every((t, i) => t.role === (i % 2 === 0 ? 'user' : 'assistant'));
   if (!earlier.length) edits.push({ start: q.start, end: q.end, text: w.request });
