@@ -107,6 +107,36 @@ describe('records inside a JSON document', () => {
     expect(withoutNew(out, known)).toEqual(doc);
   });
 
+  it('past the first 1,000 records (read fast, then exactly for the sample): each record still sees its paragraph, non-ASCII text exact', async () => {
+    const dir = tempDir();
+    let id = 0;
+    const data = Array.from({ length: 30 }, (_, a) => ({
+      title: `Brücke ${a}`,
+      paragraphs: Array.from({ length: 15 }, (_, p) => {
+        const context = `Die Brücke Nr. ${a}-${p} über die Spree wurde ${1850 + p} fertiggestellt; sie ist ${100 + a} Meter lang und heißt „Große Brücke“.`;
+        const qas: Qa[] = [
+          { question: `Wann wurde die Brücke Nr. ${a}-${p} fertiggestellt?`, id: `q${id++}`, answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }], is_impossible: false },
+          { question: `Wie lang ist die Brücke Nr. ${a}-${p}?`, id: `q${id++}`, answers: [{ text: `${100 + a} Meter`, answer_start: context.indexOf(`${100 + a} Meter`) }], is_impossible: false },
+          { question: `Wann wurde die Brücke Nr. ${a}-${p} abgerissen?`, id: `q${id++}`, answers: [], is_impossible: true, plausible_answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }] },
+        ];
+        return { qas, context };
+      }),
+    }));
+    const doc = { version: 'v2.0', data };
+    writeFileSync(join(dir, 'big.json'), JSON.stringify(doc));
+    expect(qasOf(doc as Doc).length).toBeGreaterThan(1000);
+    const ins = await runCli(['inspect', 'big.json', '--json'], { cwd: dir });
+    expect(ins.code, ins.stderr).toBe(0);
+    const report = JSON.parse(ins.stdout) as { fieldRoles: { field: string; role: string }[] };
+    expect(report.fieldRoles.find((f) => f.field === 'context')?.role, 'the paragraph text is read as the context of every sampled record').toBe('context');
+    const r = await runCli(['mix', 'big.json', '-o', 'out.json', '--count', '20', '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Doc;
+    const known = new Set(qasOf(doc as Doc).map((q) => q.id));
+    expect(qasOf(out).filter((q) => !known.has(q.id))).toHaveLength(20);
+    expect(withoutNew(out, known)).toEqual(doc);
+  });
+
   it('SQuAD 1.1 (no unanswerable questions): the extractive answer space is declined as closed, nothing written', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'squad.json'), JSON.stringify(squad(false), null, 2));

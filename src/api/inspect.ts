@@ -12,6 +12,8 @@ import { trailingNumber } from '../generate/render.js';
 import { dialectMismatch } from './scan.js';
 import { analyzeFiles, analyzeSample, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
+import { responsesOf } from '../profile/responses.js';
+import { judgeResponse, JUDGE_VERSION, refused } from '../judge/refusal-judge.js';
 
 export const DEFAULT_SAMPLE = 5000;
 /**
@@ -38,6 +40,8 @@ export interface InspectOptions extends ScanOptions {
 
 export interface InspectResult extends Profile {
   file: string;
+  /** The refusal judge on the sampled records' responses: how many it judged, and the share it calls refusals (or partial). */
+  answerRefusals?: { judge: string; responses: number; refusals: number; share: number };
   /** A JSON document's record path (`data[].paragraphs[].qas[]`), when its records sit deeper. */
   recordPath?: string;
   /** Records the reader could not use (bad JSON, bad bytes…): counted, not profiled. */
@@ -111,7 +115,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
       }
       if (options.trackNumbers && r.value && typeof r.value === 'object') noteNumbers(r.value as Record<string, unknown>, r.approximate === true, idMax);
       // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
-      reservoir.offer(() => ({ index: r.index, line: r.line, value: !csv && mayHoldUnsafeNumber(r.raw) ? preciseValue(r.raw) : reader.exactValue(r), raw: ownCopy(r.raw) }));
+      reservoir.offer(() => ({ index: r.index, line: r.line, value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r), raw: ownCopy(r.raw) }));
     }
     if (options.onProgress && records - lastProgress >= 10_000) {
       lastProgress = records;
@@ -145,7 +149,8 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(scan.detection.dialect, sample);
   const plain = plainRecords(sample, encoding);
   const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  return { file: scan.reader.name, ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
+  const answerRefusals = refusalsInAnswers(sample, profile);
+  return { file: scan.reader.name, ...(answerRefusals ? { answerRefusals } : {}), ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
 }
 
 /**
@@ -162,6 +167,18 @@ export async function inspectFiles(paths: string[], options: InspectOptions = {}
     const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
     return { file: scan.reader.name, ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding };
   });
+}
+
+/** The share of refusals already in the sampled records' responses (the string judge), if any response was found. */
+function refusalsInAnswers(sample: readonly SampledRecord[], profile: Profile): InspectResult['answerRefusals'] {
+  let responses = 0;
+  let refusals = 0;
+  for (const r of sample.slice(0, 2000))
+    for (const res of responsesOf(r.value, profile)) {
+      responses++;
+      if (refused(judgeResponse(res.text).verdict)) refusals++;
+    }
+  return responses ? { judge: JUDGE_VERSION, responses, refusals, share: refusals / responses } : undefined;
 }
 
 /** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */

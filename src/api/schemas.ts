@@ -113,6 +113,8 @@ export const RiskSignalSchema = z.object({
 });
 
 export const InspectReportSchema = DatasetSummarySchema.extend({
+  /** The refusal judge on the sampled records' responses: refusals (or partial) already in the user's answers. */
+  answerRefusals: z.object({ judge: z.string(), responses: z.number().int(), refusals: z.number().int(), share: z.number() }).optional(),
   unusable: z.number().int(),
   unusableExamples: z.array(z.object({ line: z.number(), row: z.number().optional(), code: z.string(), message: z.string() })),
   sample: z.object({ size: z.number().int(), seed: z.string() }),

@@ -57,6 +57,7 @@ export function formatInspect(r: InspectReport): string {
   if (r.roles.sections) roleRows.push(`sections ${r.roles.sections.labels.join(' ')}: request in ${r.roles.sections.labels[r.roles.sections.question]}, refusal in ${r.roles.sections.labels[r.roles.sections.answer]}, the others kept`);
   for (const f of r.roles.fields) if (f.role !== 'request' && f.role !== 'answer') roleRows.push(`${f.key}: ${f.role} → ${f.rule} (${f.evidence})`);
   row('roles', roleRows.join('\n             '));
+  if (r.answerRefusals) row('refusals', `${pct(r.answerRefusals.share)} of the sampled answers are refusals (${r.answerRefusals.refusals} of ${r.answerRefusals.responses}, ${r.answerRefusals.judge})`);
   const st = r.style.request;
   if (st.lowercase || st.tokenized) row('style', st.evidence);
   row('language', `${r.language.lang.lang} (${pct(r.language.lang.share)} of requests)${r.language.translation ? `; translation pair ${r.language.translation.source} → ${r.language.translation.target} in ${pct(r.language.translation.share)}` : ''}`);

@@ -131,6 +131,26 @@ export function buildProgram(): Command {
 
   addReadOptions(
     program
+      .command('judge')
+      .description('label every assistant response of a dataset refusal, partial or compliance with the refusal judge, and count them')
+      .argument('<file>', 'dataset file (any supported format; not standard input: it is read twice)')
+      .option('--field <path>', 'the field that holds the responses (e.g. output, answer.text), instead of the one the profile finds')
+      .option('--sample <n>', 'records in the sample the structure is read from', positiveInt, 5000)
+      .option('--seed <seed>', 'seed of that sample', 'safemix')
+      .option('--json', 'print the counts and one verdict per response as JSON'),
+  ).action(async (file: string, o) => {
+    const { judgeFile } = await import('../api/judge-file.js');
+    const report = await judgeFile(file, { ...readOptions(o), field: o.field, sample: o.sample, seed: o.seed, verdicts: o.json === true });
+    if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+      const c = report.counts;
+      process.stdout.write(human(`safemix judge: ${report.file} (${report.dialect}, ${report.records} records, ${report.responses} responses, ${report.judge})\n  refusal     ${c.refusal}\n  partial     ${c.partial}\n  compliance  ${c.compliance}\n  refusals    ${pct(report.refusalShare)} of the responses (refusal or partial)`) + '\n');
+    }
+  });
+
+  addReadOptions(
+    program
       .command('mix')
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
       .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV, or Parquet by its path, mixed into Parquet), or - for standard input; several files are one upload, mixed into -o DIR/')

@@ -11,7 +11,7 @@ import type { TaskShapes } from './seeds.js';
 import { parse as losslessParse, LosslessNumber } from 'lossless-json';
 import type { Profile } from '../profile/profile.js';
 import type { Container } from '../read/types.js';
-import { conversationOf, getPath, REASONING_PART, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
+import { conversationOf, displayPath, getPath, REASONING_PART, roleSequence, setPath, type Path, type Turn } from '../profile/conversation.js';
 import type { FieldDecision, RecordRoles, EmptyForm } from '../profile/record-roles.js';
 import { sectionStarts } from '../profile/record-roles.js';
 import { parseChat, questionAndAnswer, rewriteChat } from '../profile/chat-template.js';
@@ -114,10 +114,7 @@ export interface Rendered {
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `messages[1].content` */
-export function displayPath(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
+export { displayPath };
 
 /** The donor as a tree the renderer may change: a lossless parse of its bytes (CSV: a copy of its cells). */
 export function donorTree(container: Container, donor: DonorRecord): unknown {

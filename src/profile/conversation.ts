@@ -6,6 +6,11 @@ import type { Dialect } from './dialects.js';
 export type Role = 'system' | 'user' | 'assistant' | 'tool_call' | 'tool';
 export type Path = (string | number)[];
 
+/** `messages[1].content` */
+export function displayPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
 export interface Turn {
   role: Role;
   /** The role as the file spells it (`human`, `gpt`, `model`, `function_call`, …). */

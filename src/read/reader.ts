@@ -568,7 +568,7 @@ export class DatasetReader {
   }
 
   /** A nested record's value with the fields it takes from the objects around it (its own fields win). */
-  private withInherited(value: unknown, inherited: Record<string, unknown> | undefined): unknown {
+  withInherited(value: unknown, inherited: Record<string, unknown> | undefined): unknown {
     if (!inherited || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const own = value as Record<string, unknown>;
     const out: Record<string, unknown> = { ...own };
@@ -584,7 +584,7 @@ export class DatasetReader {
     if (this.parse && index >= this.exactRecords && slice.tooLong === undefined) {
       // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
       const value = approximateValue(slice.raw);
-      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: this.withInherited(value, slice.inherited), approximate: true };
+      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: this.withInherited(value, slice.inherited), approximate: true, ...(slice.inherited ? { inherited: slice.inherited } : {}) };
     }
     const base = { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
     const fail = (problem: RecordIssue): SourceRecord => ({ ...base, problem });
@@ -610,7 +610,7 @@ export class DatasetReader {
     }
     const keyProblem = checkForbiddenKeys(slice.raw, value);
     if (keyProblem) return fail(keyProblem);
-    return { ...base, value: this.withInherited(value, slice.inherited) };
+    return { ...base, value: this.withInherited(value, slice.inherited), ...(slice.inherited ? { inherited: slice.inherited } : {}) };
   }
 
   /**
@@ -757,7 +757,7 @@ export class DatasetReader {
       for (let c = 0; c < shape.columns.length; c++) value[shape.columns[c]!] = cells[c]!;
       return value;
     }
-    return JSON.parse(record.raw.toString('utf8'));
+    return this.withInherited(JSON.parse(record.raw.toString('utf8')), record.inherited);
   }
 }
 

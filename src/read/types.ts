@@ -35,6 +35,8 @@ export interface SourceRecord {
    * record's `raw` is its row as JSON text (when parsed), never bytes of the file: see read/parquet-records.ts.
    */
   native?: Record<string, unknown>;
+  /** A nested record's fields from the objects around it (exact values; `value` holds them too). */
+  inherited?: Record<string, unknown>;
   /** Why the record cannot be used: it is reported with its position, never silently dropped. */
   problem?: RecordIssue;
   /**
