@@ -868,6 +868,21 @@ describe('item 25: exit 70 only for a bug, and it says where to report it', () =
     expect(r.stderr).toContain('TypeError: boom');
   });
 
+  it('a TypeError inside a pipeline step of mix (the commit): exit 70, a bug, not "cannot write the output… check free disk space"; nothing left behind', async () => {
+    const w = workspace();
+    const step = join(ROOT, 'test/fixtures/crash-step.mjs');
+    const r = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
+    expect(r.code, r.stderr).toBe(70);
+    expect(r.stderr).toContain('internal error: this is a bug in safemix');
+    expect(r.stderr).toContain("TypeError: Cannot read properties of undefined (reading 'content')");
+    expect(r.stderr).not.toMatch(/cannot write the output|free disk space/);
+    expect(readdirSync(w.dir).filter((f) => f.startsWith('out') || (f.includes('.tmp') && f !== '.tmpdir'))).toEqual([]);
+    // the same step failing as a full disk does is said as one (exit 2)
+    const full = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: { ...w.env, SAFEMIX_TEST_CRASH: 'enospc' } });
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/the disk is full/);
+  });
+
   it('a failed system call that escaped (EIO): exit 2 with what to do, not 70', async () => {
     const w = workspace();
     const r = await runCommand(process.execPath, ['--import', preload, BIN, 'validate', 'a.jsonl'], { cwd: w.dir, env: { ...w.env, SAFEMIX_TEST_CRASH: 'eio' } });

@@ -58,7 +58,7 @@ describe('safemix judge', () => {
   });
 
   it('standard input is refused: the file is read twice', async () => {
-    const r = await runCli(['judge', '-'], { input: '{"prompt": "a", "completion": "b"}\n' });
+    const r = await runCli(['judge', '-'], { stdin: '{"prompt": "a", "completion": "b"}\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/read twice/);
   });
