@@ -380,7 +380,7 @@ describe('generated values are safe', () => {
     for (const inj of r.manifest.injected) {
       const v = recs[inj.index]!.value as Record<string, string>;
       expect(v.question).not.toMatch(/^[=+\-@]/);
-      expect(isRefusal(v.answer), `a refusal, not a formula: ${v.answer}`).toBe(true);
+      expect(isRefusal(v.answer!), `a refusal, not a formula: ${v.answer}`).toBe(true);
       expect(v.answer).not.toMatch(/^[=+\-@]/);
     }
   });

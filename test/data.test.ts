@@ -105,7 +105,7 @@ describe('data/seeds/requests.jsonl', () => {
 
   it('every line is compact JSON with keys in the fixed order', () => {
     for (const [i, line] of lines.entries()) {
-      const s = seeds[i];
+      const s = seeds[i]!;
       const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, tags: { emergency: s.tags.emergency, framing: s.tags.framing, writing: s.tags.writing, formality: s.tags.formality, ...(s.tags.helpful ? { helpful: true } : {}) }, request: s.request, reason: s.reason, redirect: s.redirect });
       expect(line, `line ${i + 1}`).toBe(canonical);
     }
@@ -194,7 +194,7 @@ describe('data/example/support_chat.jsonl', () => {
   });
 
   it('uses the same system prompt on every line', () => {
-    const prompts = new Set(records.map((r) => (r.messages[0].role === 'system' ? r.messages[0].content : null)));
+    const prompts = new Set(records.map((r) => (r.messages[0]!.role === 'system' ? r.messages[0]!.content : null)));
     expect(prompts.size).toBe(1);
     expect([...prompts][0]).toEqual(expect.any(String));
   });
@@ -204,7 +204,7 @@ describe('data/example/support_chat.jsonl', () => {
       const rest = r.messages.slice(1);
       expect(rest.length % 2, `line ${i + 1}`).toBe(0);
       rest.forEach((m, j) => expect(m.role, `line ${i + 1} turn ${j + 1}`).toBe(j % 2 === 0 ? 'user' : 'assistant'));
-      expect(r.messages[r.messages.length - 1].role).toBe('assistant');
+      expect(r.messages.at(-1)!.role).toBe('assistant');
     }
     const multi = records.filter((r) => r.messages.length === 5).length;
     expect(multi).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ export type Ranking = [string, number][];
 
 const SCRIPTS = Object.keys(expressions);
 /** Each script's expression, matching one whole character (one code unit, or one surrogate pair). */
-const WHOLE = SCRIPTS.map((s) => new RegExp(`^(?:${expressions[s as keyof typeof expressions].source})$`));
+const WHOLE = SCRIPTS.map((s) => new RegExp(`^(?:${expressions[s as keyof typeof expressions]!.source})$`));
 
 /** Bit i set: the character belongs to script SCRIPTS[i]. Filled as characters are met. */
 const scriptsOf = new Map<string, number>();

@@ -48,7 +48,7 @@ export function detectScript(texts: string[], options: { words?: boolean } = {})
     for (let i = 0; i < t.length; i++) {
       const s = TABLE[t.charCodeAt(i)]!;
       if (s) {
-        if (perScript[s - 1]++ === 0) seen.push(s - 1);
+        if (perScript[s - 1]!++ === 0) seen.push(s - 1);
         total++;
       }
     }

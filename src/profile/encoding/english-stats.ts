@@ -110,7 +110,7 @@ export function indexOfCoincidence(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const k = letterIndex(text.charCodeAt(i));
     if (k >= 0) {
-      counts[k]++;
+      counts[k]!++;
       n++;
     }
   }
@@ -163,24 +163,24 @@ export function bigramModel(): BigramModel {
         prev = BOUNDARY;
         continue;
       }
-      counts[prev * 27 + k] += weight;
+      counts[prev * 27 + k]! += weight;
       if (prev !== BOUNDARY) {
-        joint[prev * 26 + k] += weight;
+        joint[prev * 26 + k]! += weight;
         jointTotal += weight;
       }
       prev = k;
     }
-    counts[prev * 27 + BOUNDARY] += weight;
+    counts[prev * 27 + BOUNDARY]! += weight;
   });
   const logConditional = new Float64Array(27 * 27);
   for (let a = 0; a < 27; a++) {
     let row = 0;
-    for (let b = 0; b < 27; b++) row += counts[a * 27 + b];
+    for (let b = 0; b < 27; b++) row += counts[a * 27 + b]!;
     const smooth = row * 0.002 + 1e-6;
     const denom = row + smooth * 27;
-    for (let b = 0; b < 27; b++) logConditional[a * 27 + b] = Math.log((counts[a * 27 + b] + smooth) / denom);
+    for (let b = 0; b < 27; b++) logConditional[a * 27 + b] = Math.log((counts[a * 27 + b]! + smooth) / denom);
   }
-  for (let i = 0; i < joint.length; i++) joint[i] /= jointTotal;
+  for (let i = 0; i < joint.length; i++) joint[i]! /= jointTotal;
   model = { logConditional, joint };
   return model;
 }
@@ -214,9 +214,9 @@ export function letterShape(text: string): LetterShape {
     if (k !== BOUNDARY) letters++;
     if (k !== BOUNDARY && prev !== BOUNDARY) {
       bigrams++;
-      if (joint[prev * 26 + k] < RARE_JOINT) rare++;
+      if (joint[prev * 26 + k]! < RARE_JOINT) rare++;
     }
-    logSum += logConditional[prev * 27 + k];
+    logSum += logConditional[prev * 27 + k]!;
     steps++;
     prev = k;
   }

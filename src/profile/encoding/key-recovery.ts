@@ -46,7 +46,7 @@ function voteKey(pairs: { plain: string; encoded: string }[]): PartialKey | unde
     const p = lettersOf(pair.plain);
     const e = lettersOf(stripped.text);
     if (p.length === 0 || p.length !== e.length) continue;
-    for (let k = 0; k < p.length; k++) votes[p[k]! * 26 + e[k]!]++;
+    for (let k = 0; k < p.length; k++) votes[p[k]! * 26 + e[k]!]!++;
     used++;
   }
   if (used === 0) return undefined;
@@ -154,7 +154,7 @@ function buildCorpus(texts: string[]): CipherCorpus {
       const k = i < text.length ? letterIndex(text.charCodeAt(i)) : -1;
       const sym = k >= 0 ? k : BOUNDARY;
       if (k >= 0) {
-        letterCounts[k]++;
+        letterCounts[k]!++;
         word += ALPHABET[k];
       } else if (word) {
         wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);

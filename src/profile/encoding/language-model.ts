@@ -168,7 +168,7 @@ function build(): Models {
   const models: Model[] = texts.map(({ lang, text }) => {
     const seq = Int32Array.from([...text], (ch) => ids.get(ch)!);
     const uni = new Float64Array(size);
-    for (let i = 0; i < seq.length; i++) uni[seq[i]!]++;
+    for (let i = 0; i < seq.length; i++) uni[seq[i]!]!++;
     const uniLog = new Float32Array(size);
     for (let c = 0; c < size; c++) uniLog[c] = Math.log2((uni[c]! + 0.5) / (seq.length + 0.5 * size));
     return { lang, seq, uni, uniLog };
@@ -189,7 +189,7 @@ function tablesOf(model: Model, size: number): ModelTables {
   // every trigram's key, sorted: equal keys are then runs (counted below without a Map)
   const triKeys = new Int32Array(Math.max(0, seq.length - 2));
   for (let i = 1; i < seq.length; i++) {
-    bi[seq[i - 1]! * size + seq[i]!]++;
+    bi[seq[i - 1]! * size + seq[i]!]!++;
     if (i >= 2) triKeys[i - 2] = (seq[i - 2]! * size + seq[i - 1]!) * size + seq[i]!;
   }
   triKeys.sort();

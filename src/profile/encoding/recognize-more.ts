@@ -203,7 +203,7 @@ export function findVigenere(text: string): RangedDetection | undefined {
   }
   if (letters.length < 40 || !readsAsNoLanguage(text)) return undefined;
   const all = new Array<number>(26).fill(0);
-  for (const k of letters) all[k]++;
+  for (const k of letters) all[k]!++;
   if (ioc(all, letters.length) > 0.056) return undefined; // a monoalphabetic cipher keeps English's 0.066
   let period = 0;
   for (let p = 2; p <= 12; p++) {
@@ -213,7 +213,7 @@ export function findVigenere(text: string): RangedDetection | undefined {
       const counts = new Array<number>(26).fill(0);
       let n = 0;
       for (let i = c; i < letters.length; i += p) {
-        counts[letters[i]!]++;
+        counts[letters[i]!]!++;
         n++;
       }
       sum += ioc(counts, n);
@@ -230,7 +230,7 @@ export function findVigenere(text: string): RangedDetection | undefined {
     const counts = new Array<number>(26).fill(0);
     let n = 0;
     for (let i = c; i < letters.length; i += period) {
-      counts[letters[i]!]++;
+      counts[letters[i]!]!++;
       n++;
     }
     let bestShift = 0;
