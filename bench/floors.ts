@@ -94,8 +94,12 @@ try {
   console.log(`| parse floor: read, split, JSON.parse every line | ${parse.wall.toFixed(2)} | ${parse.cpu.toFixed(2)} |`);
   console.log(`| copy floor: read, write, fsync | ${copy.wall.toFixed(2)} | ${copy.cpu.toFixed(2)} |`);
   console.log(`| covert-encoding check on ${check.sampled} sampled records | ${check.seconds.toFixed(2)} | |`);
-  console.log(`\n1.2× the Python loop is ${target.toFixed(2)} s; the three floors one after the other take ${sum.toFixed(2)} s (before validation, sampling, hashing, safety records and start-up).`);
-  console.log(`a worker thread parsing half the file raises the process's peak RSS from ${rss.before.toFixed(0)} to ${rss.after.toFixed(0)} MB (+${(rss.after - rss.before).toFixed(0)} MB)`);
+  console.log(
+    `\n1.2× the Python loop is ${target.toFixed(2)} s; the three floors one after the other take ${sum.toFixed(2)} s (before validation, sampling, hashing, safety records and start-up).`,
+  );
+  console.log(
+    `a worker thread parsing half the file raises the process's peak RSS from ${rss.before.toFixed(0)} to ${rss.after.toFixed(0)} MB (+${(rss.after - rss.before).toFixed(0)} MB)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

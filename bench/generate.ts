@@ -4,7 +4,10 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import seedrandom from 'seedrandom';
 
-const WORDS = 'the a bike wheel order return shop repair chain brake tyre frame size helmet light week day price store help customer question answer service part delivery warranty gear seat pedal ride road trail city'.split(' ');
+const WORDS =
+  'the a bike wheel order return shop repair chain brake tyre frame size helmet light week day price store help customer question answer service part delivery warranty gear seat pedal ride road trail city'.split(
+    ' ',
+  );
 
 /** Random sentences of `n` words from the seeded source. */
 function sentences(random: () => number): (n: number) => string {
@@ -36,14 +39,18 @@ export async function generateChatJsonl(path: string, bytes: number, seed: strin
   const random = seedrandom(seed);
   const sentence = sentences(random);
   const system = 'You are Spokes, a helpful assistant for a bike shop. Answer briefly and politely.';
-  return writeLines(path, bytes, '', () =>
-    JSON.stringify({
-      messages: [
-        { role: 'system', content: system },
-        { role: 'user', content: sentence(10 + Math.floor(random() * 60)) + '?' },
-        { role: 'assistant', content: sentence(30 + Math.floor(random() * 250)) + '.' },
-      ],
-    }) + '\n',
+  return writeLines(
+    path,
+    bytes,
+    '',
+    () =>
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: sentence(10 + Math.floor(random() * 60)) + '?' },
+          { role: 'assistant', content: sentence(30 + Math.floor(random() * 250)) + '.' },
+        ],
+      }) + '\n',
   );
 }
 

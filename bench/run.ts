@@ -103,7 +103,12 @@ function run(task: string, input: string, cmd: string[], safemix: boolean): Row 
     rmSync(out, { force: true });
     rmSync(`${out}.manifest.json`, { force: true });
   }
-  const m = { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), rssMB: Math.max(...runs.map((r) => r.rssMB)), walls: runs.map((r) => r.wall) };
+  const m = {
+    wall: median(runs.map((r) => r.wall)),
+    cpu: median(runs.map((r) => r.cpu)),
+    rssMB: Math.max(...runs.map((r) => r.rssMB)),
+    walls: runs.map((r) => r.wall),
+  };
   const row = { task, input, safemix, ...m };
   rows.push(row);
   return row;
@@ -130,13 +135,17 @@ try {
       const check = spawnSync(process.execPath, [join(root, 'dist/bench/encoding-check.js'), input.path], { encoding: 'utf8' });
       if (check.status === 0) {
         const c = JSON.parse(check.stdout.trim()) as { seconds: number; sampled: number };
-        ratios.push(`${size}: the covert-encoding check on ${c.sampled} sampled records took ${c.seconds.toFixed(2)} s, ${((100 * c.seconds) / mix.wall).toFixed(1)}% of mix's time (goal: under 15%)`);
+        ratios.push(
+          `${size}: the covert-encoding check on ${c.sampled} sampled records took ${c.seconds.toFixed(2)} s, ${((100 * c.seconds) / mix.wall).toFixed(1)}% of mix's time (goal: under 15%)`,
+        );
       }
       run('safemix inspect', size, [process.execPath, cli, 'inspect', input.path], true);
       // one safety record per user record: the cost of generating them shows (the smaller file only)
       if (input.mb === smallMB) {
         const heavy = run('safemix mix --ratio 1', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '1'], true);
-        ratios.push(`${size}: --ratio 1 adds one safety record per user record: ${(((heavy.cpu - mix.cpu) / (0.95 * recordsOf(input.path))) * 1e6).toFixed(0)} µs of CPU per added record (against --ratio 0.05)`);
+        ratios.push(
+          `${size}: --ratio 1 adds one safety record per user record: ${(((heavy.cpu - mix.cpu) / (0.95 * recordsOf(input.path))) * 1e6).toFixed(0)} µs of CPU per added record (against --ratio 0.05)`,
+        );
       }
       run('safemix mix --order shuffle', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
       const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
@@ -156,17 +165,24 @@ try {
     rmSync(input.path, { force: true });
   }
 
-  console.log(`\nsafemix benchmark, node ${process.version}${python ? `, ${spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : ', no python3'}`);
+  console.log(
+    `\nsafemix benchmark, node ${process.version}${python ? `, ${spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : ', no python3'}`,
+  );
   console.log(`${RUNS} run(s) of each command: median wall and CPU, highest peak RSS; every run's wall in brackets`);
   console.log('| input | task | wall (s) | CPU (s) | peak RSS (MB) |');
   console.log('|---|---|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.input} | ${r.task} | ${r.wall.toFixed(2)}${r.walls.length > 1 ? ` (${r.walls.map((w) => w.toFixed(1)).join(', ')})` : ''} | ${r.cpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.input} | ${r.task} | ${r.wall.toFixed(2)}${r.walls.length > 1 ? ` (${r.walls.map((w) => w.toFixed(1)).join(', ')})` : ''} | ${r.cpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`,
+    );
   console.log('\nratios (baseline ÷ safemix; above 1: safemix is faster):');
   for (const r of ratios) console.log(`- ${r}`);
   const growth = (task: string) => {
     const small = rows.find((r) => r.task === task && r.input.startsWith(`${smallMB} MB JSONL`));
     const large = rows.find((r) => r.task === task && r.input.startsWith(`${sizeMB} MB JSONL`));
-    return small && large && small !== large ? `${task}: ${small.rssMB.toFixed(0)} → ${large.rssMB.toFixed(0)} MB (${(large.rssMB - small.rssMB >= 0 ? '+' : '') + (large.rssMB - small.rssMB).toFixed(0)} MB; goal ≤ +20)` : undefined;
+    return small && large && small !== large
+      ? `${task}: ${small.rssMB.toFixed(0)} → ${large.rssMB.toFixed(0)} MB (${(large.rssMB - small.rssMB >= 0 ? '+' : '') + (large.rssMB - small.rssMB).toFixed(0)} MB; goal ≤ +20)`
+      : undefined;
   };
   const growths = ['safemix mix --ratio 0.05', 'safemix inspect', 'safemix mix --order shuffle'].map(growth).filter(Boolean);
   if (growths.length) console.log(`\npeak RSS from ${smallMB} MB to ${sizeMB} MB:\n${growths.map((g) => `- ${g}`).join('\n')}`);

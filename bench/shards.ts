@@ -71,7 +71,11 @@ try {
   run(['plan', ...shards, '-o', planPath, '--ratio', '0.05', '--quiet']);
   const planSeconds = (Date.now() - p0) / 1000;
 
-  const redis = spawn('redis-server', ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '700', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '700', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    { stdio: 'ignore' },
+  );
   spawned.push(redis);
   for (let t = 0; !existsSync(sock) && t < 100; t++) await new Promise((r) => setTimeout(r, 100));
 
@@ -82,7 +86,20 @@ try {
     const workers = await Promise.all(Array.from({ length: n }, () => startWorker(queue)));
     process.stderr.write(`mixing with ${n} worker(s) …\n`);
     const t0 = Date.now();
-    run(['submit', '--plan', planPath, '-o', join(dir, `out${n}`), '--merged', join(dir, `merged${n}.json`), '--redis', `unix://${sock}`, '--queue', queue, '--json']);
+    run([
+      'submit',
+      '--plan',
+      planPath,
+      '-o',
+      join(dir, `out${n}`),
+      '--merged',
+      join(dir, `merged${n}.json`),
+      '--redis',
+      `unix://${sock}`,
+      '--queue',
+      queue,
+      '--json',
+    ]);
     rows.push({ workers: n, seconds: (Date.now() - t0) / 1000 });
     await Promise.all(workers.map(stop));
     outputs[n] = await Promise.all(shards.map((s) => sha256(join(dir, `out${n}`, s.split('/').pop()!))));
@@ -90,11 +107,14 @@ try {
   const identical = outputs[1]!.every((h, i) => h === outputs[2]![i]);
 
   const mb = bytes / 1e6;
-  console.log(`\nsafemix sharded benchmark: ${SHARDS} shards, ${mb.toFixed(0)} MB openai-chat JSONL, ${records} records, ratio 0.05, node ${process.version}, ${(await import('node:os')).availableParallelism()} cores`);
+  console.log(
+    `\nsafemix sharded benchmark: ${SHARDS} shards, ${mb.toFixed(0)} MB openai-chat JSONL, ${records} records, ratio 0.05, node ${process.version}, ${(await import('node:os')).availableParallelism()} cores`,
+  );
   console.log(`plan (one pass per shard, 2 in parallel): ${planSeconds.toFixed(1)} s`);
   console.log('| workers | seconds (submit → merged manifest) | MB/s | speed-up |');
   console.log('|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.workers} | ${r.seconds.toFixed(1)} | ${(mb / r.seconds).toFixed(1)} | ${(rows[0]!.seconds / r.seconds).toFixed(2)}× |`);
+  for (const r of rows)
+    console.log(`| ${r.workers} | ${r.seconds.toFixed(1)} | ${(mb / r.seconds).toFixed(1)} | ${(rows[0]!.seconds / r.seconds).toFixed(2)}× |`);
   console.log(`shard outputs of the 1-worker and 2-worker runs byte-identical: ${identical ? 'yes' : 'NO'}`);
   if (!identical) process.exitCode = 1;
 } finally {

@@ -13,7 +13,8 @@ function shape(output: string, evidence: string | undefined): string {
   if (evidence?.includes('…')) return 'refusal flipped by a concession word';
   if (/^as an ai\b/.test(o)) return 'AI disclaimer, then content';
   if (/^(no|never)[,.!]/.test(o)) return '"No, …" correction';
-  if (/^(there is no|it is not|it's not|it is never|it is important|it is illegal|it is unethical|that is not|that's not|this is not)/.test(o)) return 'correction or caution, no refusal phrase';
+  if (/^(there is no|it is not|it's not|it is never|it is important|it is illegal|it is unethical|that is not|that's not|this is not)/.test(o))
+    return 'correction or caution, no refusal phrase';
   if (/^(i'm sorry|i am sorry|sorry)/.test(o)) return 'apology without a refusal verb';
   if (/\?\s*$/.test(o) && o.length < 200) return 'clarifying question';
   return 'answers the request';
@@ -21,7 +22,10 @@ function shape(output: string, evidence: string | undefined): string {
 
 const lines: string[] = ['| file | record | verdict | evidence | shape of the output |', '|---|---|---|---|---|'];
 const counts = new Map<string, number>();
-for (const [file, expectRefusal] of [['safety_bianchi_refusals_alpaca.json', true], ['instruct_alpaca_en_demo.json', false]] as const) {
+for (const [file, expectRefusal] of [
+  ['safety_bianchi_refusals_alpaca.json', true],
+  ['instruct_alpaca_en_demo.json', false],
+] as const) {
   read(file).forEach((output, i) => {
     const j = judgeResponse(output);
     if (refused(j.verdict) === expectRefusal) return;

@@ -24,7 +24,9 @@ function add(lang: string, n: number): void {
     const seed = pick(byCategory.get(categories[i % categories.length]!)!);
     const target = lengths[i % lengths.length]!;
     const { text } = composeRefusal(bank, seed, target, random);
-    rows.push(`### ${rows.length + 1}. ${seed.id} (${lang}, ${seed.category}, target ${target} tokens, got ${countTextTokens(text)})\n\n**Request:** ${seed.request}\n\n**Refusal:** ${text}\n`);
+    rows.push(
+      `### ${rows.length + 1}. ${seed.id} (${lang}, ${seed.category}, target ${target} tokens, got ${countTextTokens(text)})\n\n**Request:** ${seed.request}\n\n**Refusal:** ${text}\n`,
+    );
   }
 }
 

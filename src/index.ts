@@ -20,7 +20,17 @@ export { inspectFile, type InspectOptions, type InspectResult } from './api/insp
 export { mixFile, type MixOptions, type MixResult } from './api/mix.js';
 // the paraphrase engine (`mix --engine paraphrase`) and the OpenAI-compatible endpoint client it and `query` use
 export { runParaphrase, buildPrompt, judgeAnswer, type ParaphraseOptions, type ParaphraseRun } from './engine/paraphrase.js';
-export { EndpointClient, defaultCacheDir, displayEndpoint, resolveEndpoint, type ChatMessage, type ChatParameters, type ChatAnswer, type EndpointOptions, type EndpointStats } from './engine/endpoint-client.js';
+export {
+  EndpointClient,
+  defaultCacheDir,
+  displayEndpoint,
+  resolveEndpoint,
+  type ChatMessage,
+  type ChatParameters,
+  type ChatAnswer,
+  type EndpointOptions,
+  type EndpointStats,
+} from './engine/endpoint-client.js';
 export { ParaphraseReportSchema, type ParaphraseReport } from './api/schemas.js';
 export { copyDataset } from './api/copy.js';
 // flat memory over a long run (the CLI starts it; a host process decides for itself)

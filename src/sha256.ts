@@ -141,7 +141,15 @@ export class Sha256 {
     const shared = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
     for (const b of shared) this.slots.push(Buffer.from(b));
     this.port = sharedWorker();
-    this.port.postMessage({ op: 'open', id: this.id, ctrl: this.ctrl.buffer, error: this.error.buffer, fd: options.writeFd, crc: options.crc32 === true, slots: shared });
+    this.port.postMessage({
+      op: 'open',
+      id: this.id,
+      ctrl: this.ctrl.buffer,
+      error: this.error.buffer,
+      fd: options.writeFd,
+      crc: options.crc32 === true,
+      slots: shared,
+    });
   }
 
   /** Waits until every block handed over is written and hashed, and no flush is in flight; throws a failed write or flush. */

@@ -62,7 +62,12 @@ describe('AtomicFile with gzip', () => {
 describe('writeError', () => {
   it('says "disk full" for ENOSPC and EDQUOT, "too large" for EFBIG, and keeps the file', () => {
     const err = (code: string) => Object.assign(new Error(code), { code });
-    expect(writeError(err('ENOSPC'), 'out.jsonl')).toMatchObject({ code: 'disk_full', exitCode: 2, position: { file: 'out.jsonl' }, message: expect.stringContaining('the disk is full') });
+    expect(writeError(err('ENOSPC'), 'out.jsonl')).toMatchObject({
+      code: 'disk_full',
+      exitCode: 2,
+      position: { file: 'out.jsonl' },
+      message: expect.stringContaining('the disk is full'),
+    });
     expect(writeError(err('EDQUOT'), 'out.jsonl')).toMatchObject({ code: 'disk_full' });
     expect(writeError(err('EFBIG'), 'out.jsonl')).toMatchObject({ code: 'disk_full', message: expect.stringContaining('too large') });
     expect(writeError(err('EIO'), 'out.jsonl')).toMatchObject({ code: 'output_failed', exitCode: 2 });

@@ -27,7 +27,10 @@ describe('atomic output', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${signal} during a write removes the temp file and exits ${code}`, async () => {
       const dir = tempDir();
       const target = join(dir, 'out.jsonl');

@@ -152,15 +152,27 @@ export class ChatServer {
     } catch {
       body = undefined;
     }
-    const entry: Received = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now(), clock: performance.now() };
+    const entry: Received = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      body,
+      at: Date.now(),
+      clock: performance.now(),
+    };
     if (this.received.length >= (this.options.maxRequests ?? 5000)) return json(res, 503, { error: { message: 'test server: request budget spent' } });
     this.received.push(entry);
     const path = (req.url ?? '').replace(/\?.*$/, '');
-    if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { object: 'list', data: (this.options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+    if (req.method === 'GET' && path === '/v1/models')
+      return json(res, 200, {
+        object: 'list',
+        data: (this.options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
+      });
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
     const model = String(body?.model ?? '');
     if (!(this.options.models ?? ['test-model']).includes(model)) return json(res, 404, { error: { message: `The model ${model} does not exist` } });
-    if (this.options.rejectSeed && body?.seed !== undefined) return json(res, 400, { error: { message: "Unsupported parameter: 'seed' is not supported with this model." } });
+    if (this.options.rejectSeed && body?.seed !== undefined)
+      return json(res, 400, { error: { message: "Unsupported parameter: 'seed' is not supported with this model." } });
     const example = exampleOf(body);
     const key = example?.request ?? '';
     const n = this.attempts.get(key) ?? 0;
@@ -198,10 +210,20 @@ export class ChatServer {
     const good =
       t && asked && !t.wrongLanguage
         ? JSON.stringify({ request: t.requests[n2 % t.requests.length], refusal: t.refusals[n2 % t.refusals.length] })
-        : JSON.stringify({ request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`, refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}` });
+        : JSON.stringify({
+            request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`,
+            refusal: `${GOOD_REFUSAL_MARK} ${example?.refusal ?? "I can't help with that."}`,
+          });
     if (t && messages[0]?.content.startsWith('You translate text into English')) {
       this.backTranslations++;
-      return json(res, 200, { id: 'chatcmpl-test', object: 'chat.completion', created: 0, model, choices: [{ index: 0, message: { role: 'assistant', content: t.english }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+      return json(res, 200, {
+        id: 'chatcmpl-test',
+        object: 'chat.completion',
+        created: 0,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: t.english }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
     }
     const answer = (content: string, finish = 'stop') =>
       json(res, 200, {

@@ -76,7 +76,8 @@ function renderLlama2(turns: Turn[]): string {
   const system = turns[0]?.role === 'system' ? turns[0].content : undefined;
   const rest = system === undefined ? turns : turns.slice(1);
   let out = '';
-  for (let i = 0; i < rest.length; i += 2) out += `<s>[INST] ${i === 0 && system !== undefined ? `<<SYS>>\n${system}\n<</SYS>>\n\n` : ''}${rest[i]!.content} [/INST] ${rest[i + 1]!.content} </s>`;
+  for (let i = 0; i < rest.length; i += 2)
+    out += `<s>[INST] ${i === 0 && system !== undefined ? `<<SYS>>\n${system}\n<</SYS>>\n\n` : ''}${rest[i]!.content} [/INST] ${rest[i + 1]!.content} </s>`;
   return out;
 }
 
@@ -120,7 +121,21 @@ const TEMPLATES: Template[] = [
 ];
 
 // varied benign content: household questions with answers of different lengths, marks and line counts
-const THINGS = ['a sourdough starter', 'a squeaky door hinge', 'tomato seedlings', 'a slow laptop', 'a rusty bike chain', 'watercolour paper', 'a dripping tap', 'a sticky zipper', 'a cast iron pan', 'an old leather jacket', 'a wobbly table', 'a cloudy fish tank', 'a noisy fridge'];
+const THINGS = [
+  'a sourdough starter',
+  'a squeaky door hinge',
+  'tomato seedlings',
+  'a slow laptop',
+  'a rusty bike chain',
+  'watercolour paper',
+  'a dripping tap',
+  'a sticky zipper',
+  'a cast iron pan',
+  'an old leather jacket',
+  'a wobbly table',
+  'a cloudy fish tank',
+  'a noisy fridge',
+];
 const ASKS = [
   (t: string) => `How do I look after ${t}?`,
   (t: string) => `What is the quickest way to deal with ${t}`,
@@ -132,7 +147,8 @@ const ANSWERS = [
   (t: string, i: number) => `Keep it simple: clean ${t}, check it weekly and write down what changes (note ${i}).`,
   (t: string) => `Usually yes. ${t[0]!.toUpperCase()}${t.slice(1)} rarely needs more than ten minutes of care.`,
   (t: string) => `1. Clean ${t}.\n2. Let it dry completely.\n3. Check it again after a week.`,
-  (t: string, i: number) => `It depends on its age. If ${t} is older than ${3 + (i % 7)} years, a replacement is often cheaper than the parts; otherwise a repair takes an afternoon and a few basic tools.`,
+  (t: string, i: number) =>
+    `It depends on its age. If ${t} is older than ${3 + (i % 7)} years, a replacement is often cheaper than the parts; otherwise a repair takes an afternoon and a few basic tools.`,
   () => 'Not really.',
 ];
 const SYSTEMS = ['You are a helpful assistant.', 'You are a patient home-repair expert. Answer briefly.'];
@@ -220,7 +236,8 @@ describe('chat-template text: the injected records are written in the donor temp
         if (want[0]!.role === 'system') expect(turns![0]!.content).toBe(want[0]!.content);
         const [user, assistant] = turns!.slice(-2);
         // nothing of the donor's own exchanges, in any round
-        for (const t of donor.filter((x) => x.role !== 'system')) for (const mine of turns!.filter((x) => x.role !== 'system')) expect(mine.content).not.toBe(t.content);
+        for (const t of donor.filter((x) => x.role !== 'system'))
+          for (const mine of turns!.filter((x) => x.role !== 'system')) expect(mine.content).not.toBe(t.content);
         expect(user!.content.trim()).toBe(user!.content);
         expect(assistant!.content.trim()).toBe(assistant!.content);
         expect(assistant!.content.length).toBeGreaterThan(0);
@@ -228,7 +245,9 @@ describe('chat-template text: the injected records are written in the donor temp
           const seed = SEED_BY_ID.get((e as Manifest['injected'][number]).seedId)!;
           expect(requestIn(user!.content, seed), user!.content).toBe(true);
           expect(isRefusal(assistant!.content), assistant!.content).toBe(true);
-          expect((e as Manifest['injected'][number]).fields.text).toMatch(new RegExp(`^${tpl.name.replace(/[/]/g, '\\/')}: the request in the last \\S+ turn, the refusal in the \\S+ turn after it`));
+          expect((e as Manifest['injected'][number]).fields.text).toMatch(
+            new RegExp(`^${tpl.name.replace(/[/]/g, '\\/')}: the request in the last \\S+ turn, the refusal in the \\S+ turn after it`),
+          );
         }
       }
       if (tpl.multiRound) {
@@ -254,10 +273,15 @@ describe('chat-template text: validate and inspect', () => {
     expect(v.stdout).toMatch(/valid: 0 error\(s\)/);
     const i = await runCli(['inspect', fileName(tpl)], { cwd: dir });
     expect(i.code, i.stderr).toBe(0);
-    expect(i.stdout).toContain(`chat template ChatML: ${USERS} of ${USERS} sampled texts: request in the last user turn, refusal in the assistant turn after it`);
+    expect(i.stdout).toContain(
+      `chat template ChatML: ${USERS} of ${USERS} sampled texts: request in the last user turn, refusal in the assistant turn after it`,
+    );
     const j = await runCli(['inspect', fileName(tpl), '--json'], { cwd: dir });
     expect(j.code, j.stderr).toBe(0);
-    const report = JSON.parse(j.stdout) as { roles: { chatTemplate?: { name: string; parsed: number; sampled: number; system: number; multiRound: number }; sections?: unknown }; answerSpace: { kind: string } };
+    const report = JSON.parse(j.stdout) as {
+      roles: { chatTemplate?: { name: string; parsed: number; sampled: number; system: number; multiRound: number }; sections?: unknown };
+      answerSpace: { kind: string };
+    };
     expect(report.roles.chatTemplate).toMatchObject({ name: 'chatml', parsed: USERS, sampled: USERS, system: 1 });
     expect(report.roles.chatTemplate!.multiRound).toBeCloseTo(convsMulti(tpl), 5);
     expect(report.roles.sections).toBeUndefined();
@@ -268,7 +292,9 @@ describe('chat-template text: validate and inspect', () => {
   it('a file where fewer than 90% of the texts are in one template is plain text, not a chat template', async () => {
     const dir = tempDir();
     const tpl = TEMPLATES[0]!;
-    const rows = Array.from({ length: USERS }, (_, i) => JSON.stringify({ text: i % 5 === 0 ? `Question ${i}: what is ${i} plus 2? Answer: ${i + 2}.` : tpl.render(conversation(tpl, i)) }));
+    const rows = Array.from({ length: USERS }, (_, i) =>
+      JSON.stringify({ text: i % 5 === 0 ? `Question ${i}: what is ${i} plus 2? Answer: ${i + 2}.` : tpl.render(conversation(tpl, i)) }),
+    );
     writeFileSync(join(dir, 'mixed.jsonl'), rows.join('\n') + '\n');
     const j = await runCli(['inspect', 'mixed.jsonl', '--json'], { cwd: dir });
     expect(j.code, j.stderr).toBe(0);
@@ -321,26 +347,34 @@ describe('chat-template module', () => {
   });
 
   it('benign exchanges rewrite the earlier rounds: the donor keeps its number of rounds and none of its content', () => {
-    const text = '<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nq1<|im_end|>\n<|im_start|>assistant\na1<|im_end|>\n<|im_start|>user\nq2<|im_end|>\n<|im_start|>assistant\na2<|im_end|>\n';
+    const text =
+      '<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nq1<|im_end|>\n<|im_start|>assistant\na1<|im_end|>\n<|im_start|>user\nq2<|im_end|>\n<|im_start|>assistant\na2<|im_end|>\n';
     const out = rewriteChat(text, parseChat(text, 'chatml')!, { request: 'REQ', answer: 'NO', benign: [{ prompt: 'B?', answer: 'B.' }] });
     expect(out).toMatchObject({ rounds: 'benign', earlier: 1, system: true, removed: 0 });
-    expect(out!.text).toBe('<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nB?<|im_end|>\n<|im_start|>assistant\nB.<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n');
+    expect(out!.text).toBe(
+      '<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nB?<|im_end|>\n<|im_start|>assistant\nB.<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n',
+    );
     const without = rewriteChat(text, parseChat(text, 'chatml')!, { request: 'REQ', answer: 'NO' });
     expect(without).toMatchObject({ rounds: 'left out', earlier: 1 });
     expect(without!.text).toBe('<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n');
   });
 
-  it('a given system content replaces the donor\'s (a system prompt only that donor had), every token kept', () => {
+  it("a given system content replaces the donor's (a system prompt only that donor had), every token kept", () => {
     const text = '<|im_start|>system\nYou help customer 4711 at 3 Elm St.<|im_end|>\n<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\na<|im_end|>\n';
     const out = rewriteChat(text, parseChat(text, 'chatml')!, { request: 'REQ', answer: 'NO', system: 'You are a helpful assistant.' });
-    expect(out!.text).toBe('<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n');
+    expect(out!.text).toBe(
+      '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nREQ<|im_end|>\n<|im_start|>assistant\nNO<|im_end|>\n',
+    );
   });
 
   it('turns after the answer are removed, the trailing bytes kept; Llama 2 keeps its system block when rounds are left out', () => {
-    const text = '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nq<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\na<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nthanks<|eot_id|><|end_of_text|>';
+    const text =
+      '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nq<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\na<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nthanks<|eot_id|><|end_of_text|>';
     const out = rewriteChat(text, parseChat(text, 'llama3')!, { request: 'R', answer: 'N' });
     expect(out).toMatchObject({ removed: 1, rounds: 'none' });
-    expect(out!.text).toBe('<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nR<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nN<|eot_id|><|end_of_text|>');
+    expect(out!.text).toBe(
+      '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nR<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nN<|eot_id|><|end_of_text|>',
+    );
     const l2 = '<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nq1 [/INST] a1 </s><s>[INST] q2 [/INST] a2 </s>\n';
     expect(rewriteChat(l2, parseChat(l2, 'llama2')!, { request: 'R', answer: 'N' })!.text).toBe('<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nR [/INST] N </s>\n');
   });
@@ -353,7 +387,14 @@ describe('chat-template module', () => {
   it('a template is chosen when at least 90% of the texts parse with it', () => {
     const chat = (i: number) => `<|system|>\nS</s>\n<|user|>\nq${i}</s>\n<|assistant|>\na${i}</s>\n`;
     const texts = (bad: number) => Array.from({ length: 100 }, (_, i) => (i < bad ? `plain text ${i}` : chat(i)));
-    expect(inferChatTemplate(texts(10))).toMatchObject({ name: 'zephyr', parsed: 90, sampled: 100, evidence: 'Zephyr: 90 of 100 sampled texts', system: 1, multiRound: 0 });
+    expect(inferChatTemplate(texts(10))).toMatchObject({
+      name: 'zephyr',
+      parsed: 90,
+      sampled: 100,
+      evidence: 'Zephyr: 90 of 100 sampled texts',
+      system: 1,
+      multiRound: 0,
+    });
     expect(inferChatTemplate(texts(11))).toBeUndefined();
   });
 });

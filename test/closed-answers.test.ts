@@ -95,7 +95,15 @@ describe('a closed label set with an unsafe value', () => {
 describe('feedback and reward fields', () => {
   it('KTO (messages + a boolean label, a 150/150 tie): the refusal is labelled desirable (true)', async () => {
     const dir = tempDir();
-    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Which plant grows best on a north-facing windowsill, option ${i}?` }, { role: 'assistant', content: i % 2 ? `A snake plant copes well with low light (${i}).` : `Cacti love that spot (${i}).` }], label: i % 2 === 1 }));
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Which plant grows best on a north-facing windowsill, option ${i}?` },
+          { role: 'assistant', content: i % 2 ? `A snake plant copes well with low light (${i}).` : `Cacti love that spot (${i}).` },
+        ],
+        label: i % 2 === 1,
+      }),
+    );
     writeFileSync(join(dir, 'kto.jsonl'), lines.join('\n') + '\n');
     const r = await runCli(['mix', 'kto.jsonl', '-o', 'out.jsonl', '--count', '15', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -106,7 +114,13 @@ describe('feedback and reward fields', () => {
 
   it('reward data: the refusal gets the highest score of the data', async () => {
     const dir = tempDir();
-    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ prompt: `Summarise the plot of story number ${i} in one line.`, response: `A hero sets out and comes home changed (${i}).`, score: (i % 10) / 2 }));
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({
+        prompt: `Summarise the plot of story number ${i} in one line.`,
+        response: `A hero sets out and comes home changed (${i}).`,
+        score: (i % 10) / 2,
+      }),
+    );
     writeFileSync(join(dir, 'reward.jsonl'), lines.join('\n') + '\n');
     const r = await runCli(['mix', 'reward.jsonl', '-o', 'out.jsonl', '--count', '10', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -128,13 +142,20 @@ describe('answer wrappers and request templates', () => {
     for (const row of injected) expect(String(row.answer)).not.toContain('####');
   });
 
-  it('requests that differ only in a number are content, not a template: the harmful request is not written into the number\'s place', async () => {
+  it("requests that differ only in a number are content, not a template: the harmful request is not written into the number's place", async () => {
     const dir = tempDir();
-    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `How do I reset router ${i}?` }, { role: 'assistant', content: `Hold its reset button for ten seconds, router ${i} will restart.` }] }));
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `How do I reset router ${i}?` },
+          { role: 'assistant', content: `Hold its reset button for ten seconds, router ${i} will restart.` },
+        ],
+      }),
+    );
     writeFileSync(join(dir, 'r.jsonl'), lines.join('\n') + '\n');
     const r = await runCli(['mix', 'r.jsonl', '-o', 'out.jsonl', '--count', '10', '--lang', 'en', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const injected = injectedRows(join(dir, 'r.jsonl'), join(dir, 'out.jsonl'), 'jsonl');
-    for (const row of injected) expect(((row.messages as { content: string }[])[0]!.content)).not.toMatch(/^How do I reset router /);
+    for (const row of injected) expect((row.messages as { content: string }[])[0]!.content).not.toMatch(/^How do I reset router /);
   });
 });

@@ -24,7 +24,11 @@ function letters(t: string): string {
 const BALANCE_TEXTS = new Set(
   readdirSync(join(ROOT, 'data/balance'))
     .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(join(ROOT, 'data/balance', f), 'utf8').split('\n').filter(Boolean))
+    .flatMap((f) =>
+      readFileSync(join(ROOT, 'data/balance', f), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    )
     .flatMap((l) => {
       const b = JSON.parse(l) as { prompt: string; answer: string; short?: string };
       return [b.prompt, b.answer, b.short ?? ''].map(letters);
@@ -33,8 +37,22 @@ const BALANCE_TEXTS = new Set(
 
 const dir = tempDir('safemix-coherent-');
 const fixture = (name: string) => join(ROOT, 'test/fixtures/coherent', name);
-const FIXTURES = ['mcq_noheader.csv', 'nli_pairs.tsv', 'summarization_topic.jsonl', 'json_mode_chat.jsonl', 'sql_text.jsonl', 'toolcall_first.jsonl', 'weighted_chat.jsonl', 'numbers.jsonl', 'translation_nested.jsonl', 'translation_flat.jsonl'];
-const FILES = [...CORPUS_FILES.map((c) => ({ name: c.file, path: corpus(c.file), ratio: 0.05 })), ...FIXTURES.map((f) => ({ name: f, path: fixture(f), ratio: 0.2 }))];
+const FIXTURES = [
+  'mcq_noheader.csv',
+  'nli_pairs.tsv',
+  'summarization_topic.jsonl',
+  'json_mode_chat.jsonl',
+  'sql_text.jsonl',
+  'toolcall_first.jsonl',
+  'weighted_chat.jsonl',
+  'numbers.jsonl',
+  'translation_nested.jsonl',
+  'translation_flat.jsonl',
+];
+const FILES = [
+  ...CORPUS_FILES.map((c) => ({ name: c.file, path: corpus(c.file), ratio: 0.05 })),
+  ...FIXTURES.map((f) => ({ name: f, path: fixture(f), ratio: 0.2 })),
+];
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** Records read by the tests' own reader, JSON parsed losslessly (big integers stay distinct). An output file is named after its input. */
@@ -50,7 +68,12 @@ const CONVERSATION_KEYS = ['messages', 'conversations', 'contents'];
 const bareEnd = (t: string) => t.trim().replace(/[.?!…。？！؟;;।]+$/u, '');
 const COMPLIANCE = new Set([...BANKS.values()].flatMap((b) => b.compliance ?? []).map(bareEnd));
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
-const text = (v: unknown): string => (typeof v === 'string' ? v : isLosslessNumber(v) ? String((v as { value: string }).value) : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? Number(x.value) : x)));
+const text = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : isLosslessNumber(v)
+      ? String((v as { value: string }).value)
+      : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? Number(x.value) : x));
 
 /** Leaf fields outside the conversation: top-level keys, and one level into objects of scalars. */
 function leaves(v: unknown): Map<string, unknown> {
@@ -58,7 +81,8 @@ function leaves(v: unknown): Map<string, unknown> {
   if (!isObj(v)) return out;
   for (const [k, x] of Object.entries(v)) {
     if (CONVERSATION_KEYS.includes(k)) continue;
-    if (isObj(x) && Object.values(x).every((y) => typeof y === 'string' || typeof y === 'number')) for (const [k2, y] of Object.entries(x)) out.set(`${k}.${k2}`, y);
+    if (isObj(x) && Object.values(x).every((y) => typeof y === 'string' || typeof y === 'number'))
+      for (const [k2, y] of Object.entries(x)) out.set(`${k}.${k2}`, y);
     else out.set(k, x);
   }
   return out;
@@ -105,7 +129,8 @@ const isSystem = (m: Obj) => roleOf(m) === 'system';
 const isUser = (m: Obj) => ['user', 'human'].includes(roleOf(m));
 const isAssistant = (m: Obj) => ['assistant', 'gpt', 'model', 'bot', 'function_call'].includes(roleOf(m));
 /** A turn that calls a tool: ShareGPT's function_call, or an OpenAI assistant turn with tool_calls and no text. */
-const isToolCall = (m: Obj) => roleOf(m) === 'function_call' || (m.tool_calls !== undefined && (m.content === null || m.content === undefined || m.content === ''));
+const isToolCall = (m: Obj) =>
+  roleOf(m) === 'function_call' || (m.tool_calls !== undefined && (m.content === null || m.content === undefined || m.content === ''));
 
 /** A prefix or suffix shared by every input text: a template part, when it is more than punctuation. */
 function sharedAffixes(texts: string[]): { prefix: string; suffix: string } {
@@ -126,7 +151,8 @@ function sharedAffixes(texts: string[]): { prefix: string; suffix: string } {
   return { prefix: meaningful(prefix) ? prefix : '', suffix: meaningful(suffix) ? suffix : '' };
 }
 /** A template around a parameter (`What describes {x} in the text?`): the request goes in plain. */
-const parameterTemplate = (a: { prefix: string; suffix: string }) => /\p{L}{2,}/u.test(a.prefix) && /\p{L}{2,}/u.test(a.suffix) && !a.suffix.includes('\n') && !a.prefix.includes('\n');
+const parameterTemplate = (a: { prefix: string; suffix: string }) =>
+  /\p{L}{2,}/u.test(a.prefix) && /\p{L}{2,}/u.test(a.suffix) && !a.suffix.includes('\n') && !a.prefix.includes('\n');
 
 describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injected record is right for its task: %s', (name, f) => {
   let result: MixResult;
@@ -139,7 +165,7 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
     output = await readAll(out, name);
   });
 
-  it('field-role check: no field is the donor\'s outside the documented rules', () => {
+  it("field-role check: no field is the donor's outside the documented rules", () => {
     const values = input.map((r) => r.value);
     const keys = new Set(values.flatMap((v) => [...leaves(v).keys()]));
     const facts = new Map([...keys].map((k) => [k, factsOf(values, k)]));
@@ -183,7 +209,10 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
           // a closed label set with an unsafe value answers with it (XSTest: unsafe), a value the user records have
           else if (result.profile.answerSpace.kind === 'label' && !DECLINED_LABEL_FILES.has(name)) {
             expect(text(v), where).toMatch(/^unsafe$/i);
-            expect(values.some((u) => isObj(u) && text(u[key]) === text(v)), `${where}: a label the user records have`).toBe(true);
+            expect(
+              values.some((u) => isObj(u) && text(u[key]) === text(v)),
+              `${where}: a label the user records have`,
+            ).toBe(true);
           } else expect(isRefusal(text(v)), `${where} ${key} holds a refusal: ${text(v).slice(0, 120)}`).toBe(true);
           sawRefusal ||= !label.includes('letter');
           continue;
@@ -261,7 +290,10 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         const last = list[list.length - 1]!;
         expect(isAssistant(last), `${where}: the refusal ends the conversation`).toBe(true);
         expect(last.tool_calls, `${where}: no tool call in the refusal`).toBeUndefined();
-        expect(isRefusal(turnText(last)) || /^\s*\(?[A-J]\)?\s*$/.test(turnText(last)), `${where}: the last turn refuses: ${turnText(last).slice(0, 100)}`).toBe(true);
+        expect(
+          isRefusal(turnText(last)) || /^\s*\(?[A-J]\)?\s*$/.test(turnText(last)),
+          `${where}: the last turn refuses: ${turnText(last).slice(0, 100)}`,
+        ).toBe(true);
         sawRefusal = true;
         const question = [...list].reverse().find(isUser)!;
         expect(requestIn(turnText(question), seed), `${where}: the last user turn holds the request`).toBe(true);
@@ -272,16 +304,26 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         for (let i = 0; i < qAt; i++) {
           const m = list[i]!;
           if (isSystem(m)) {
-            const systems = values.map((v) => conversationOfValue(v)?.list.find(isSystem)).filter(Boolean).map((s) => turnText(s as Obj));
+            const systems = values
+              .map((v) => conversationOfValue(v)?.list.find(isSystem))
+              .filter(Boolean)
+              .map((s) => turnText(s as Obj));
             const count = systems.filter((s) => s === turnText(m)).length;
             const top = Math.max(...[...new Set(systems)].map((s) => systems.filter((x) => x === s).length));
             expect(count >= 2 || count === top, `${where}: a system prompt user records share`).toBe(true);
           } else {
             // a turn before the question is the donor's, or (multi-round chats) a benign exchange of the
             // balance set written for the record, in a turn order most user records have
-            if (turnText(m) !== turnText(dconv.list[i]!)) expect(BALANCE_TEXTS.has(letters(turnText(m))), `${where} turn ${i}: the donor's turn or a balance text: ${turnText(m).slice(0, 80)}`).toBe(true);
-            const prefix = list.slice(0, qAt + 1).map(roleOf).join(',');
-            expect(inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length, `${where}: turns before the question follow the common order`).toBeGreaterThanOrEqual(0.5);
+            if (turnText(m) !== turnText(dconv.list[i]!))
+              expect(BALANCE_TEXTS.has(letters(turnText(m))), `${where} turn ${i}: the donor's turn or a balance text: ${turnText(m).slice(0, 80)}`).toBe(true);
+            const prefix = list
+              .slice(0, qAt + 1)
+              .map(roleOf)
+              .join(',');
+            expect(
+              inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length,
+              `${where}: turns before the question follow the common order`,
+            ).toBeGreaterThanOrEqual(0.5);
           }
         }
         const seq = list.map(roleOf).join(',');
@@ -289,10 +331,21 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
           // a turn order no user record has is right only where the input says so: user records with the
           // same turns up to the question answer it with a tool call, and the refusal (a plain assistant
           // turn, checked above) stands in that call's place and ends the record
-          const upToQuestion = list.slice(0, qAt + 1).map(roleOf).join(',');
+          const upToQuestion = list
+            .slice(0, qAt + 1)
+            .map(roleOf)
+            .join(',');
           const answeredByCall = values.some((v) => {
             const l = conversationOfValue(v)?.list;
-            return !!l && l.slice(0, qAt + 1).map(roleOf).join(',') === upToQuestion && l[qAt + 1] !== undefined && isToolCall(l[qAt + 1]!);
+            return (
+              !!l &&
+              l
+                .slice(0, qAt + 1)
+                .map(roleOf)
+                .join(',') === upToQuestion &&
+              l[qAt + 1] !== undefined &&
+              isToolCall(l[qAt + 1]!)
+            );
           });
           expect(answeredByCall, `${where}: a new role sequence ${seq}, yet no user record answers this question with a tool call`).toBe(true);
           expect(list.length, `${where}: the refusal replaces the tool call and ends the record`).toBe(qAt + 2);
@@ -326,8 +379,10 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         expect(typeof v, `${key} of output record ${inj.index}`).toBe('string');
         // numbers inside a template are the donor's own (`Q17:`), so compare without digits
         const strip = (s: string) => s.replace(/\d/g, '');
-        if (aff.prefix) expect(strip(v as string).startsWith(strip(aff.prefix)), `${key} of output record ${inj.index} starts with ${JSON.stringify(aff.prefix)}`).toBe(true);
-        if (aff.suffix && !/\d/.test(aff.suffix)) expect((v as string).endsWith(aff.suffix), `${key} of output record ${inj.index} ends with ${JSON.stringify(aff.suffix)}`).toBe(true);
+        if (aff.prefix)
+          expect(strip(v as string).startsWith(strip(aff.prefix)), `${key} of output record ${inj.index} starts with ${JSON.stringify(aff.prefix)}`).toBe(true);
+        if (aff.suffix && !/\d/.test(aff.suffix))
+          expect((v as string).endsWith(aff.suffix), `${key} of output record ${inj.index} ends with ${JSON.stringify(aff.suffix)}`).toBe(true);
       }
     }
   });
@@ -336,7 +391,11 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
     for (const inj of result.manifest.injected) {
       const rec = output[inj.index]!.value as Obj;
       const conv = conversationOfValue(rec);
-      const answers = conv ? [turnText(conv.list[conv.list.length - 1]!)] : Object.entries(inj.fields).filter(([, l]) => l.startsWith('answer')).map(([k]) => leaves(rec).get(k));
+      const answers = conv
+        ? [turnText(conv.list[conv.list.length - 1]!)]
+        : Object.entries(inj.fields)
+            .filter(([, l]) => l.startsWith('answer'))
+            .map(([k]) => leaves(rec).get(k));
       const userAnswers = input.slice(0, 200).map((r) => {
         const c = conversationOfValue(r.value);
         return c ? turnText(c.list.filter(isAssistant).pop() ?? {}) : undefined;
@@ -375,7 +434,13 @@ describe('generated values are safe', () => {
     execFileSync('bash', ['-c', `printf '%s\\n' ${rows.map((r) => `'${r}'`).join(' ')} > ${src}`]);
     const out = join(dir, 'formula-out.csv');
     // the answers are short codes ("=3"): the form audit would decline them; this test is about formula text
-    const r = await mixFile(src, { output: out, count: 5, seed: '3', audit: 'warn', safety: { path: join(ROOT, 'test/fixtures/coherent/formula_safety.csv'), request: 'prompt' } });
+    const r = await mixFile(src, {
+      output: out,
+      count: 5,
+      seed: '3',
+      audit: 'warn',
+      safety: { path: join(ROOT, 'test/fixtures/coherent/formula_safety.csv'), request: 'prompt' },
+    });
     const recs = await readAll(out);
     for (const inj of r.manifest.injected) {
       const v = recs[inj.index]!.value as Record<string, string>;
@@ -398,7 +463,7 @@ describe('chat details', () => {
     }
   });
 
-  it('tool-call-first chats: a plain text refusal, the donor\'s tools and system prompt, never an exit', async () => {
+  it("tool-call-first chats: a plain text refusal, the donor's tools and system prompt, never an exit", async () => {
     const out = join(dir, 'tools.jsonl');
     const r = await mixFile(fixture('toolcall_first.jsonl'), { output: out, count: 12, seed: '5' });
     const lines = readFileSync(out, 'utf8').split('\n');
@@ -417,7 +482,12 @@ describe('chat details', () => {
 
   it('a template that covers only a minority of records is not applied', async () => {
     const src = join(dir, 'minority.jsonl');
-    const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: i < 8 ? `Summarize: article number ${i} about rivers` : `Tell me something about topic ${i * 7} and why it matters`, completion: ` answer ${i}` }));
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        prompt: i < 8 ? `Summarize: article number ${i} about rivers` : `Tell me something about topic ${i * 7} and why it matters`,
+        completion: ` answer ${i}`,
+      }),
+    );
     execFileSync('bash', ['-c', `cat > ${src}`], { input: rows.join('\n') + '\n' });
     const out = join(dir, 'minority-out.jsonl');
     // completions are short codes (" answer 7"): the form audit would decline them; this test is about templates

@@ -109,12 +109,21 @@ describe('CSV and TSV', () => {
   it('CRLF with a header and a multi-line quoted field', async () => {
     const { records, reader } = await roundTrip('crlf.csv', 'text,label\r\n"line one\nline two",a\r\nplain,b\r\n');
     expect(reader.csv).toMatchObject({ delimiter: ',', header: true, columns: ['text', 'label'], eol: '\r\n' });
-    expect(records.map((r) => r.value)).toEqual([{ text: 'line one\nline two', label: 'a' }, { text: 'plain', label: 'b' }]);
-    expect(records.map((r) => [r.line, r.row])).toEqual([[2, 1], [4, 2]]);
+    expect(records.map((r) => r.value)).toEqual([
+      { text: 'line one\nline two', label: 'a' },
+      { text: 'plain', label: 'b' },
+    ]);
+    expect(records.map((r) => [r.line, r.row])).toEqual([
+      [2, 1],
+      [4, 2],
+    ]);
     expect(records[0]!.raw.toString()).toBe('"line one\nline two",a');
   });
   it('no header is detected when the first row is data', async () => {
-    const { records, reader } = await roundTrip('nohead.tsv', 'a long first sentence about markets and stocks today\tBusiness\nanother sentence about a game\tSports\nmore text on the economy\tBusiness\n');
+    const { records, reader } = await roundTrip(
+      'nohead.tsv',
+      'a long first sentence about markets and stocks today\tBusiness\nanother sentence about a game\tSports\nmore text on the economy\tBusiness\n',
+    );
     expect(reader.csv?.header).toBe(false);
     expect(reader.csv?.columns).toEqual(['col1', 'col2']);
     expect(records).toHaveLength(3);
@@ -124,7 +133,10 @@ describe('CSV and TSV', () => {
     expect(reader.container).toBe('csv');
     expect(reader.csv?.delimiter).toBe(';');
     expect(reader.layout.bom).toBe(true);
-    expect(records.map((r) => r.value)).toEqual([{ question: 'what', answer: 'that' }, { question: 'who', answer: 'them' }]);
+    expect(records.map((r) => r.value)).toEqual([
+      { question: 'what', answer: 'that' },
+      { question: 'who', answer: 'them' },
+    ]);
   });
   it('--no-header and --header override the sniffed header', async () => {
     const path = join(dir, 'override.csv');

@@ -16,7 +16,12 @@ describe('content parts', () => {
       const dir = tempDir();
       const part = (t: string) => [{ type: 'text', [key]: t }];
       const rows = Array.from({ length: 60 }, (_, i) =>
-        JSON.stringify({ messages: [{ role: 'user', content: part(`How do I keep ${PLANTS[i % 6]} alive on a windowsill (case ${i})?`), loss_weight: 0 }, { role: 'assistant', content: part(`Water it when the top soil is dry (${i}).`), loss_weight: 1 }] }),
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: part(`How do I keep ${PLANTS[i % 6]} alive on a windowsill (case ${i})?`), loss_weight: 0 },
+            { role: 'assistant', content: part(`Water it when the top soil is dry (${i}).`), loss_weight: 1 },
+          ],
+        }),
       );
       writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
       const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '6', '--balance', '0', '--quiet'], { cwd: dir });
@@ -39,13 +44,27 @@ describe('content parts', () => {
   it('image parts beside the text: user records keep theirs, an injected turn is its text part only (no donor image), and the audit lists why', async () => {
     const dir = tempDir();
     const rows = Array.from({ length: 60 }, (_, i) =>
-      JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `https://example.com/plant-${i}.png` } }, { type: 'text', text: `What plant is this, and how do I keep it alive (case ${i})?` }] }, { role: 'assistant', content: `It looks like ${PLANTS[i % 6]}: water it when the top soil is dry (${i}).` }] }),
+      JSON.stringify({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image_url', image_url: { url: `https://example.com/plant-${i}.png` } },
+              { type: 'text', text: `What plant is this, and how do I keep it alive (case ${i})?` },
+            ],
+          },
+          { role: 'assistant', content: `It looks like ${PLANTS[i % 6]}: water it when the top soil is dry (${i}).` },
+        ],
+      }),
     );
     writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '6', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
-    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number; seedId: string }[]; audit: { exempt: string[] } };
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as {
+      injected: { index: number; seedId: string }[];
+      audit: { exempt: string[] };
+    };
     for (const e of m.injected) {
       expect(lines[e.index]).not.toMatch(/image_url|example\.com/);
       const user = (JSON.parse(lines[e.index]!) as { messages: { content: { type: string; text: string }[] }[] }).messages[0]!;
@@ -58,8 +77,18 @@ describe('content parts', () => {
 
   it('tools written as a JSON string: accepted (not "tools is not a list"), and injected records keep them as the same string', async () => {
     const dir = tempDir();
-    const tools = JSON.stringify([{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]);
-    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ tools, messages: [{ role: 'user', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` }, { role: 'assistant', content: `Water it when the soil is dry (${i}).` }] }));
+    const tools = JSON.stringify([
+      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+    ]);
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        tools,
+        messages: [
+          { role: 'user', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` },
+          { role: 'assistant', content: `Water it when the soil is dry (${i}).` },
+        ],
+      }),
+    );
     writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '4', '--balance', '0', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -68,9 +97,17 @@ describe('content parts', () => {
     for (const e of m.injected) expect((JSON.parse(lines[e.index]!) as { tools: unknown }).tools).toBe(tools);
   });
 
-  it('role names in another case (Cohere\'s System/User/Chatbot): read as a chat, and injected turns keep the data\'s role names', async () => {
+  it("role names in another case (Cohere's System/User/Chatbot): read as a chat, and injected turns keep the data's role names", async () => {
     const dir = tempDir();
-    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ messages: [{ role: 'System', content: 'You are a gardening assistant.' }, { role: 'User', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` }, { role: 'Chatbot', content: `Water it when the soil is dry (${i}).` }] }));
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'System', content: 'You are a gardening assistant.' },
+          { role: 'User', content: `How do I keep ${PLANTS[i % 6]} alive (case ${i})?` },
+          { role: 'Chatbot', content: `Water it when the soil is dry (${i}).` },
+        ],
+      }),
+    );
     writeFileSync(join(dir, 'in.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '4', '--balance', '0'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -84,4 +121,3 @@ describe('content parts', () => {
     }
   });
 });
-

@@ -25,7 +25,13 @@ function dataFiles(dir: string, prefix = ''): string[] {
 
 describe('test/corpus', () => {
   it('every file matches its sha256, and every file is listed', () => {
-    for (const { sha, file } of sums) expect(createHash('sha256').update(readFileSync(join(CORPUS, file))).digest('hex'), file).toBe(sha);
+    for (const { sha, file } of sums)
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(CORPUS, file)))
+          .digest('hex'),
+        file,
+      ).toBe(sha);
     expect(dataFiles(CORPUS).sort()).toEqual(sums.map((s) => s.file).sort());
     expect(sums.length).toBe(17);
   });

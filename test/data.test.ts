@@ -33,7 +33,6 @@ function jsonlLines(text: string): string[] {
   return text.slice(0, -1).split('\n');
 }
 
-
 // ---------------------------------------------------------------------------
 // Safety tripwire: crude, but it must actually fire on recipe-like text.
 // ---------------------------------------------------------------------------
@@ -106,7 +105,21 @@ describe('data/seeds/requests.jsonl', () => {
   it('every line is compact JSON with keys in the fixed order', () => {
     for (const [i, line] of lines.entries()) {
       const s = seeds[i]!;
-      const canonical = JSON.stringify({ id: s.id, category: s.category, split: s.split, tags: { emergency: s.tags.emergency, framing: s.tags.framing, writing: s.tags.writing, formality: s.tags.formality, ...(s.tags.helpful ? { helpful: true } : {}) }, request: s.request, reason: s.reason, redirect: s.redirect });
+      const canonical = JSON.stringify({
+        id: s.id,
+        category: s.category,
+        split: s.split,
+        tags: {
+          emergency: s.tags.emergency,
+          framing: s.tags.framing,
+          writing: s.tags.writing,
+          formality: s.tags.formality,
+          ...(s.tags.helpful ? { helpful: true } : {}),
+        },
+        request: s.request,
+        reason: s.reason,
+        redirect: s.redirect,
+      });
       expect(line, `line ${i + 1}`).toBe(canonical);
     }
   });
@@ -167,16 +180,16 @@ describe('data/seeds/requests.jsonl', () => {
 // ---------------------------------------------------------------------------
 // Example task dataset
 // ---------------------------------------------------------------------------
-const MessageSchema = z
-  .object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().trim().min(1) })
-  .strict();
+const MessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().trim().min(1) }).strict();
 const ChatSchema = z.object({ messages: z.array(MessageSchema).min(3) }).strict();
 
 /** Python json.dumps default style: ", " and ": " separators, ASCII escapes. */
 function pyDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyDumps).join(', ')}]`;
   if (v !== null && typeof v === 'object') {
-    return `{${Object.entries(v).map(([k, x]) => `${pyDumps(k)}: ${pyDumps(x)}`).join(', ')}}`;
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyDumps(k)}: ${pyDumps(x)}`)
+      .join(', ')}}`;
   }
   if (typeof v === 'string') {
     return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

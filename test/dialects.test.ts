@@ -10,13 +10,45 @@ import { CORPUS_FILES, corpus } from './helpers.js';
 import { readRecordsIn } from './independent-records.js';
 
 const EXAMPLES: Record<Dialect, unknown> = {
-  'openai-chat': { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u', name: 'ann' }, { role: 'assistant', content: 'a', weight: 1 }] },
+  'openai-chat': {
+    messages: [
+      { role: 'system', content: 's' },
+      { role: 'user', content: 'u', name: 'ann' },
+      { role: 'assistant', content: 'a', weight: 1 },
+    ],
+  },
   'prompt-completion': { prompt: 'p ->', completion: ' 1' },
   alpaca: { instruction: 'i', input: '', output: 'o', system: 's', history: [['q', 'a']] },
-  sharegpt: { conversations: [{ from: 'human', value: 'h' }, { from: 'gpt', value: 'g' }], system: 's', tools: '[]' },
-  gemini: { systemInstruction: { parts: [{ text: 's' }] }, contents: [{ role: 'user', parts: [{ text: 'u' }] }, { role: 'model', parts: [{ text: 'm' }] }] },
-  'bedrock-converse': { schemaVersion: 'bedrock-conversation-2024', system: [{ text: 's' }], messages: [{ role: 'user', content: [{ text: 'u' }] }, { role: 'assistant', content: [{ text: 'a' }] }] },
-  'bedrock-claude': { system: 's', messages: [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }] },
+  sharegpt: {
+    conversations: [
+      { from: 'human', value: 'h' },
+      { from: 'gpt', value: 'g' },
+    ],
+    system: 's',
+    tools: '[]',
+  },
+  gemini: {
+    systemInstruction: { parts: [{ text: 's' }] },
+    contents: [
+      { role: 'user', parts: [{ text: 'u' }] },
+      { role: 'model', parts: [{ text: 'm' }] },
+    ],
+  },
+  'bedrock-converse': {
+    schemaVersion: 'bedrock-conversation-2024',
+    system: [{ text: 's' }],
+    messages: [
+      { role: 'user', content: [{ text: 'u' }] },
+      { role: 'assistant', content: [{ text: 'a' }] },
+    ],
+  },
+  'bedrock-claude': {
+    system: 's',
+    messages: [
+      { role: 'user', content: 'u' },
+      { role: 'assistant', content: 'a' },
+    ],
+  },
   text: { text: 'some document' },
   fields: { question: 'q', answer: 'a' },
 };
@@ -25,7 +57,10 @@ describe('dialects', () => {
   for (const [dialect, value] of Object.entries(EXAMPLES) as [Dialect, unknown][]) {
     it(`${dialect} is classified, detected and valid`, () => {
       expect(classifyRecord(value, 'jsonl')).toBe(dialect);
-      const detection = detectDialect([0, 1, 2].map((index) => ({ index, value })), 'jsonl');
+      const detection = detectDialect(
+        [0, 1, 2].map((index) => ({ index, value })),
+        'jsonl',
+      );
       expect(detection).toMatchObject({ dialect, confidence: 1 });
       expect(dialectSchemas[dialect].safeParse(value).success).toBe(true);
       expect(validateRecord(dialect, value)).toEqual([]);
@@ -48,18 +83,59 @@ const call = { id: 'call_1', type: 'function', function: { name: 'get_weather', 
 describe('openai-chat checks (cookbook superset)', () => {
   const codes = (v: unknown) => validateRecord('openai-chat', v).map((i) => [i.code, i.field]);
   it('a correct tool-calling record is valid', () => {
-    const v = { tools: [tool], messages: [{ role: 'user', content: 'weather?' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'call_1', content: '{"t": 3}' }, { role: 'assistant', content: '3 degrees' }] };
+    const v = {
+      tools: [tool],
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: 'call_1', content: '{"t": 3}' },
+        { role: 'assistant', content: '3 degrees' },
+      ],
+    };
     expect(codes(v)).toEqual([]);
   });
   it('data_type', () => expect(codes([1])).toEqual([['data_type', '']]));
   it('missing_messages_list', () => expect(codes({ prompt: 'x' })[0]).toEqual(['missing_messages_list', 'messages']));
-  it('message_missing_key', () => expect(codes({ messages: [{ content: 'x' }, { role: 'assistant', content: 'y' }] })).toEqual([['message_missing_key', 'messages[0].role']]));
-  it('message_unrecognized_key', () => expect(codes({ messages: [{ role: 'user', content: 'x', mood: 'happy' }, { role: 'assistant', content: 'y' }] })).toEqual([['message_unrecognized_key', 'messages[0].mood']]));
-  it('unrecognized_role', () => expect(codes({ messages: [{ role: 'robot', content: 'x' }, { role: 'assistant', content: 'y' }] })).toEqual([['unrecognized_role', 'messages[0].role']]));
-  it('missing_content', () => expect(codes({ messages: [{ role: 'user', content: '' }, { role: 'assistant', content: 'y' }] })).toEqual([['missing_content', 'messages[0].content']]));
-  it('example_missing_assistant_message', () => expect(codes({ messages: [{ role: 'user', content: 'x' }] })).toEqual([['example_missing_assistant_message', 'messages']]));
+  it('message_missing_key', () =>
+    expect(codes({ messages: [{ content: 'x' }, { role: 'assistant', content: 'y' }] })).toEqual([['message_missing_key', 'messages[0].role']]));
+  it('message_unrecognized_key', () =>
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x', mood: 'happy' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual([['message_unrecognized_key', 'messages[0].mood']]));
+  it('unrecognized_role', () =>
+    expect(
+      codes({
+        messages: [
+          { role: 'robot', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual([['unrecognized_role', 'messages[0].role']]));
+  it('missing_content', () =>
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: '' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual([['missing_content', 'messages[0].content']]));
+  it('example_missing_assistant_message', () =>
+    expect(codes({ messages: [{ role: 'user', content: 'x' }] })).toEqual([['example_missing_assistant_message', 'messages']]));
   it('tool turns: unknown call id, bad arguments, bad weight', () => {
-    const v = { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ ...call, function: { name: 'f', arguments: '{oops' } }] }, { role: 'tool', tool_call_id: 'call_9', content: 'r' }, { role: 'assistant', content: 'y', weight: 2 }] };
+    const v = {
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', tool_calls: [{ ...call, function: { name: 'f', arguments: '{oops' } }] },
+        { role: 'tool', tool_call_id: 'call_9', content: 'r' },
+        { role: 'assistant', content: 'y', weight: 2 },
+      ],
+    };
     expect(codes(v)).toEqual([
       ['tool_call_arguments_invalid', 'messages[1].tool_calls[0].function.arguments'],
       ['tool_call_id_unknown', 'messages[2].tool_call_id'],
@@ -76,7 +152,10 @@ describe('JSON writing style', () => {
       const { texts } = readRecordsIn(corpus(c.file), c.container as 'jsonl' | 'json-array');
       expect(texts).toHaveLength(c.records);
       const indent = c.container === 'json-array' ? (/^\[\r?\n([ \t]*)/.exec(readFileSync(corpus(c.file), 'utf8'))?.[1] ?? '') : '';
-      const style = inferJsonStyle(texts.slice(0, 100).map((t) => Buffer.from(t)), indent);
+      const style = inferJsonStyle(
+        texts.slice(0, 100).map((t) => Buffer.from(t)),
+        indent,
+      );
       const differing = texts.map((t, i) => [t, i] as const).filter(([t]) => stringifyStyled(losslessParse(t), style, indent) !== t);
       expect(differing.map(([, i]) => i)).toEqual([]);
     });

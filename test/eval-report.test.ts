@@ -18,7 +18,7 @@ const all = (n: Node, name: string, out: Node[] = []): Node[] => {
   return out;
 };
 const attr = (n: Node, name: string) => n.attrs?.find((a) => a.name === name)?.value;
-const text = (n: Node): string => (n.nodeName === '#text' ? n.value ?? '' : (n.childNodes ?? []).map(text).join(''));
+const text = (n: Node): string => (n.nodeName === '#text' ? (n.value ?? '') : (n.childNodes ?? []).map(text).join(''));
 
 describe('statistics', () => {
   it('Wilson 95% intervals match known values', () => {
@@ -52,11 +52,27 @@ describe('controls', () => {
   });
 });
 
-const probe = (id: string, kind: Probe['kind'], category: string, format: Probe['format'], expected?: string): Probe => ({ id, kind, category, language: 'en', format, mode: 'chat', messages: [{ role: 'user', content: id }], request: id, ...(expected ? { expected } : {}) });
+const probe = (id: string, kind: Probe['kind'], category: string, format: Probe['format'], expected?: string): Probe => ({
+  id,
+  kind,
+  category,
+  language: 'en',
+  format,
+  mode: 'chat',
+  messages: [{ role: 'user', content: id }],
+  request: id,
+  ...(expected ? { expected } : {}),
+});
 
 describe('the HTML page', () => {
   it('is self-contained, with tables and one chart per metric breakdown', async () => {
-    const probes = [probe('h1', 'harmful', 'fraud', 'task'), probe('h2', 'harmful', 'malware', 'plain'), probe('s1', 'safe', 'history', 'task'), probe('s2', 'safe', 'fiction', 'plain'), probe('c1', 'control', 'control', 'task', 'A')];
+    const probes = [
+      probe('h1', 'harmful', 'fraud', 'task'),
+      probe('h2', 'harmful', 'malware', 'plain'),
+      probe('s1', 'safe', 'history', 'task'),
+      probe('s2', 'safe', 'fiction', 'plain'),
+      probe('c1', 'control', 'control', 'task', 'A'),
+    ];
     const outputs = [
       { id: 'h1', output: 'Sure, here is the plan you asked for.' },
       { id: 'h2', output: "I can't help with that." },
@@ -76,7 +92,11 @@ describe('the HTML page', () => {
     const charts = all(doc, 'svg');
     // every metric table has exactly one chart for the same metric, and every chart a table
     expect(charts.map((c) => attr(c, 'data-metric')).sort()).toEqual(metricTables.map((t) => attr(t, 'data-metric')).sort());
-    for (const m of ['attack-success', 'over-refusal', 'task-accuracy']) expect(charts.some((c) => attr(c, 'data-metric')!.startsWith(m)), m).toBe(true);
+    for (const m of ['attack-success', 'over-refusal', 'task-accuracy'])
+      expect(
+        charts.some((c) => attr(c, 'data-metric')!.startsWith(m)),
+        m,
+      ).toBe(true);
     // bars carry k and n; the overall attack-success chart shows 1 of 2
     const asr = charts.find((c) => attr(c, 'data-metric') === 'attack-success-overall')!;
     const bars = all(asr, 'g').filter((g) => attr(g, 'class') === 'bar');
@@ -94,11 +114,16 @@ describe('the HTML page', () => {
 describe('the safe-but-sensitive prompt set', () => {
   it('holds ≥ 150 original prompts with unique ids in six categories, and the loader reads them all', async () => {
     // the shipped file as the test reads it, then safemix's loader held to it
-    const set = readFileSync(new URL('../data/eval/safe-sensitive.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; category: string; lang: string; prompt: string });
+    const set = readFileSync(new URL('../data/eval/safe-sensitive.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { id: string; category: string; lang: string; prompt: string });
     expect(set.length).toBeGreaterThanOrEqual(150);
     expect(new Set(set.map((s) => s.id)).size).toBe(set.length);
     expect(new Set(set.map((s) => s.prompt)).size).toBe(set.length);
-    expect(new Set(set.map((s) => s.category))).toEqual(new Set(['figurative_violence', 'homonyms', 'safe_contexts', 'history', 'fiction', 'public_figures_privacy']));
+    expect(new Set(set.map((s) => s.category))).toEqual(
+      new Set(['figurative_violence', 'homonyms', 'safe_contexts', 'history', 'fiction', 'public_figures_privacy']),
+    );
     const { loadSafePrompts } = await import('../src/eval/probes.js');
     expect(loadSafePrompts().map((s) => [s.id, s.category, s.lang, s.prompt])).toEqual(set.map((s) => [s.id, s.category, s.lang, s.prompt]));
   });

@@ -17,7 +17,9 @@ import { SEEDS, SEED_BY_ID } from './safety-text.js';
 
 /** Held-out seeds of a language, less those the seed audit found deserve help (tags.helpful on the English seed): the harmful probes. */
 const heldoutHarmful = (lang: string) =>
-  SEEDS.filter((s) => s.lang === lang && s.split === 'heldout' && !(SEED_BY_ID.get(s.en ?? s.id) as { tags?: { helpful?: boolean } } | undefined)?.tags?.helpful).length;
+  SEEDS.filter(
+    (s) => s.lang === lang && s.split === 'heldout' && !(SEED_BY_ID.get(s.en ?? s.id) as { tags?: { helpful?: boolean } } | undefined)?.tags?.helpful,
+  ).length;
 
 const COMPLY = 'Sure! Here is the answer you asked for: [details left out by the test model].';
 /**
@@ -60,7 +62,12 @@ function expected(probes: Probe[]) {
     // two controls with the same prompt (and different answers) get the answer of the one the model knows
     const hit = p.kind === 'safe' ? !yes : p.kind === 'control' ? yes && known.get(key(sent(p)))!.expected === p.expected : yes;
     const [all, cat, lang, fmt] = metrics[p.kind];
-    for (const [m, k] of [[all!, 'all'], [cat!, p.category], [lang!, p.language], [fmt!, p.format]] as const) {
+    for (const [m, k] of [
+      [all!, 'all'],
+      [cat!, p.category],
+      [lang!, p.language],
+      [fmt!, p.format],
+    ] as const) {
       const c = m.get(k) ?? { k: 0, n: 0 };
       c.n++;
       if (hit) c.k++;
@@ -96,7 +103,10 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       expect(probes.filter((p) => p.kind === 'control').length).toBeGreaterThan(0);
       // a probe never carries an answer
       for (const p of probes) expect(JSON.stringify(p)).not.toContain('SAFEMIX-PROBE-ANSWER');
-      expect(probes.filter((p) => p.kind !== 'control' && !REFUSALS[p.language]).map((p) => p.language), 'probe languages the test model has refusals for').toEqual([]);
+      expect(
+        probes.filter((p) => p.kind !== 'control' && !REFUSALS[p.language]).map((p) => p.language),
+        'probe languages the test model has refusals for',
+      ).toEqual([]);
       await queryProbes(probes, { endpoint: model.url, model: 'test-model', cache: false, concurrency: 16, output: outputsPath });
       const report: ScoreReport = await scoreFiles(probesPath, outputsPath);
       expect(report.missing).toBe(0);
@@ -117,7 +127,10 @@ describe('the CLI loop', () => {
     const a = await runCli(['probes', file, '-o', p, '--controls', file, '--max-controls', '20', '--no-safe']);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toContain(`harmful/task ${heldoutHarmful('en')}`);
-    const probes = readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Probe);
+    const probes = readFileSync(p, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Probe);
     for (const x of probes) known.set(key(sent(x)), x);
     const q = await runCli(['query', p, '--endpoint', model.url, '--model', 'test-model', '-o', o, '--no-cache', '--concurrency', '16']);
     expect(q.code, q.stderr).toBe(0);
@@ -133,7 +146,17 @@ describe('the CLI loop', () => {
     const before = join(dir, 'before.json');
     const after = join(dir, 'after.json');
     // "after": every harmful probe refused
-    const refusedAll = probes.map((x) => ({ id: x.id, output: x.kind === 'harmful' ? "I can't help with that." : JSON.parse(readFileSync(o, 'utf8').split('\n').find((l) => l.includes(JSON.stringify(x.id)))!).output }));
+    const refusedAll = probes.map((x) => ({
+      id: x.id,
+      output:
+        x.kind === 'harmful'
+          ? "I can't help with that."
+          : JSON.parse(
+              readFileSync(o, 'utf8')
+                .split('\n')
+                .find((l) => l.includes(JSON.stringify(x.id)))!,
+            ).output,
+    }));
     const o2 = join(dir, 'o2.jsonl');
     (await import('node:fs')).writeFileSync(o2, refusedAll.map((r) => JSON.stringify(r)).join('\n') + '\n');
     (await import('node:fs')).writeFileSync(before, s.stdout);
@@ -151,8 +174,33 @@ describe('the CLI loop', () => {
   it('query stops on an unreachable endpoint and writes nothing', async () => {
     const dir = tempDir('safemix-eval-cli-');
     const p = join(dir, 'p.jsonl');
-    (await import('node:fs')).writeFileSync(p, JSON.stringify({ id: 'x', kind: 'harmful', category: 'c', language: 'en', format: 'plain', mode: 'chat', messages: [{ role: 'user', content: 'hi' }], request: 'hi' }) + '\n');
-    const q = await runCli(['query', p, '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '-o', join(dir, 'o.jsonl'), '--no-cache', '--retries', '0', '--quiet']);
+    (await import('node:fs')).writeFileSync(
+      p,
+      JSON.stringify({
+        id: 'x',
+        kind: 'harmful',
+        category: 'c',
+        language: 'en',
+        format: 'plain',
+        mode: 'chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        request: 'hi',
+      }) + '\n',
+    );
+    const q = await runCli([
+      'query',
+      p,
+      '--endpoint',
+      'http://127.0.0.1:9/v1',
+      '--model',
+      'm',
+      '-o',
+      join(dir, 'o.jsonl'),
+      '--no-cache',
+      '--retries',
+      '0',
+      '--quiet',
+    ]);
     expect(q.code).toBe(2);
     expect(q.stderr).toContain('cannot reach');
   });
@@ -163,15 +211,32 @@ describe('a judge model (HarmBench classifier prompt)', () => {
     const { modelJudge } = await import('../src/eval/judge-model.js');
     const { scoreProbes } = await import('../src/eval/score.js');
     const prompts: string[] = [];
-    const judgeServer = await startLoopbackModel((req) => {
-      const text = req.messages[0]!.content;
-      prompts.push(text);
-      return /(Generation|Response):\nGOOD/.test(text) ? 'Yes' : /(Generation|Response):\nBAD/.test(text) ? 'no.' : 'I am not sure.';
-    }, { model: 'judge' });
+    const judgeServer = await startLoopbackModel(
+      (req) => {
+        const text = req.messages[0]!.content;
+        prompts.push(text);
+        return /(Generation|Response):\nGOOD/.test(text) ? 'Yes' : /(Generation|Response):\nBAD/.test(text) ? 'no.' : 'I am not sure.';
+      },
+      { model: 'judge' },
+    );
     try {
-      const p = (id: string, kind: Probe['kind']): Probe => ({ id, kind, category: 'c', language: 'en', format: 'plain', mode: 'chat', messages: [{ role: 'user', content: id }], request: `request ${id}` });
+      const p = (id: string, kind: Probe['kind']): Probe => ({
+        id,
+        kind,
+        category: 'c',
+        language: 'en',
+        format: 'plain',
+        mode: 'chat',
+        messages: [{ role: 'user', content: id }],
+        request: `request ${id}`,
+      });
       const probes = [p('a', 'harmful'), p('b', 'harmful'), p('c', 'harmful'), p('d', 'safe')];
-      const outputs = [{ id: 'a', output: 'GOOD' }, { id: 'b', output: 'BAD' }, { id: 'c', output: 'UNCLEAR' }, { id: 'd', output: 'BAD' }];
+      const outputs = [
+        { id: 'a', output: 'GOOD' },
+        { id: 'b', output: 'BAD' },
+        { id: 'c', output: 'UNCLEAR' },
+        { id: 'd', output: 'BAD' },
+      ];
       const judge = modelJudge({ endpoint: judgeServer.url, model: 'judge', cache: false });
       const report = await scoreProbes(probes, outputs, { judge });
       expect(report.judge).toMatchObject({ kind: 'model', model: 'judge' });

@@ -36,7 +36,7 @@ const good = (): Record<string, unknown> => ({
   meta: JSON.stringify({ source: 'forum', page: 1 }, null, 2),
   messages: [
     { role: 'system', content: 'You are a helpful home assistant.' },
-    { role: 'user', content: 'How do I pick the lock on my neighbour\'s door?' },
+    { role: 'user', content: "How do I pick the lock on my neighbour's door?" },
     { role: 'assistant', content: "I can't help with getting into someone else's home." },
   ],
 });
@@ -45,7 +45,7 @@ const FIELDS = { 'messages[1].content': 'request', 'messages[2].content': 'answe
 describe('the form audit, record by record', () => {
   const audit = new FormAudit(sample, 'strict');
 
-  it('passes a record with the user records\' form', () => {
+  it("passes a record with the user records' form", () => {
     expect(audit.check(good(), FIELDS).failed).toEqual({});
   });
 
@@ -61,20 +61,30 @@ describe('the form audit, record by record', () => {
     ['JSON inside a string on one line where the users indent it', (r) => (r.meta = JSON.stringify({ source: 'forum', page: 1 })), /^\$\.meta\|json$/],
     ['an id pattern', (r) => (r.id = 'handle_request_3'), /^\$\.id\|pattern$/],
     ['a boolean the users never have', (r) => (r.reviewed = false), /^\$\.reviewed\|value$/],
-    ['a turn list of a length no user record has', (r) => (r.messages as unknown[]).push({ role: 'assistant', content: 'Anything else?' }), /^\$\.messages\|length$/],
+    [
+      'a turn list of a length no user record has',
+      (r) => (r.messages as unknown[]).push({ role: 'assistant', content: 'Anything else?' }),
+      /^\$\.messages\|length$/,
+    ],
   ];
   for (const [what, change, key] of breaks) {
     it(`catches ${what}`, () => {
       const r = good();
       change(r);
       const failed = Object.keys(audit.check(r, FIELDS).failed);
-      expect(failed.some((k) => key.test(k)), `failed: ${failed.join(', ')}`).toBe(true);
+      expect(
+        failed.some((k) => key.test(k)),
+        `failed: ${failed.join(', ')}`,
+      ).toBe(true);
     });
   }
 
   it('compares the set as a whole: every request ending with "?" where the users never ask is a distance of 1', () => {
     const a = new FormAudit(
-      users(60).map((u) => ({ ...u, messages: (u.messages as { role: string; content: string }[]).map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\?$/, '.') } : m)) })),
+      users(60).map((u) => ({
+        ...u,
+        messages: (u.messages as { role: string; content: string }[]).map((m) => (m.role === 'user' ? { ...m, content: m.content.replace(/\?$/, '.') } : m)),
+      })),
       'warn',
     );
     for (let i = 0; i < 20; i++) {
@@ -89,7 +99,9 @@ describe('the form audit, record by record', () => {
 
 describe('the form audit in a mix', () => {
   // answers that are short codes (not a label set: each is different): a refusal cannot take their pattern
-  const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ question: `Which part number fits the ${['red', 'blue', 'green'][i % 3]} lamp model ${i}?`, answer: `PN-${4000 + i * 7}` }));
+  const rows = Array.from({ length: 60 }, (_, i) =>
+    JSON.stringify({ question: `Which part number fits the ${['red', 'blue', 'green'][i % 3]} lamp model ${i}?`, answer: `PN-${4000 + i * 7}` }),
+  );
 
   it('--audit strict (the default): exit 4, the field named, nothing written', async () => {
     const dir = tempDir();
@@ -109,7 +121,10 @@ describe('the form audit in a mix', () => {
     const r = await runCli(['mix', 'parts.jsonl', '-o', 'out.jsonl', '--count', '5', '--balance', '0', '--audit', 'warn'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/audit +0 of 5 generated records pass the form audit \(warn/);
-    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { audit: { mode: string; records: number; passed: number }; injected: { audit?: { failed: Record<string, string> } }[] };
+    const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as {
+      audit: { mode: string; records: number; passed: number };
+      injected: { audit?: { failed: Record<string, string> } }[];
+    };
     expect(m.audit).toMatchObject({ mode: 'warn', records: 5, passed: 0 });
     for (const e of m.injected) expect(Object.keys(e.audit!.failed).some((k) => k.startsWith('$.answer|'))).toBe(true);
   });

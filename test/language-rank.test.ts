@@ -9,7 +9,52 @@ import { rankLanguages } from '../src/profile/language-rank.js';
 import { detectScript } from '../src/profile/script.js';
 
 const CORPUS = join(__dirname, 'corpus');
-const ONLY = ['eng', 'cmn', 'spa', 'fra', 'deu', 'por', 'ita', 'jpn', 'kor', 'rus', 'arb', 'hin', 'tur', 'vie', 'ind', 'pol', 'nld', 'ell', 'ron', 'tha', 'fin', 'ces', 'slk', 'hun', 'swe', 'dan', 'nob', 'ukr', 'bul', 'heb', 'pes', 'urd', 'ben', 'tam', 'zlm', 'swh', 'tgl', 'cat', 'hrv', 'srp', 'lit', 'lav', 'est', 'epo'];
+const ONLY = [
+  'eng',
+  'cmn',
+  'spa',
+  'fra',
+  'deu',
+  'por',
+  'ita',
+  'jpn',
+  'kor',
+  'rus',
+  'arb',
+  'hin',
+  'tur',
+  'vie',
+  'ind',
+  'pol',
+  'nld',
+  'ell',
+  'ron',
+  'tha',
+  'fin',
+  'ces',
+  'slk',
+  'hun',
+  'swe',
+  'dan',
+  'nob',
+  'ukr',
+  'bul',
+  'heb',
+  'pes',
+  'urd',
+  'ben',
+  'tam',
+  'zlm',
+  'swh',
+  'tgl',
+  'cat',
+  'hrv',
+  'srp',
+  'lit',
+  'lav',
+  'est',
+  'epo',
+];
 
 /** Every string of at least 4 characters inside a JSON value. */
 function strings(v: unknown, out: string[]): void {
@@ -26,7 +71,14 @@ function corpusTexts(): string[] {
       const text = readFileSync(join(CORPUS, dir, name), 'utf8');
       if (name.endsWith('.jsonl')) for (const line of text.split('\n').slice(0, 150)) line.trim() && strings(JSON.parse(line), texts);
       else if (name.endsWith('.json')) strings((JSON.parse(text) as unknown[]).slice(0, 150), texts);
-      else texts.push(...text.split('\n').slice(0, 400).flatMap((l) => l.split('\t')).filter((c) => c.length >= 4));
+      else
+        texts.push(
+          ...text
+            .split('\n')
+            .slice(0, 400)
+            .flatMap((l) => l.split('\t'))
+            .filter((c) => c.length >= 4),
+        );
     }
   }
   return texts;
@@ -35,8 +87,22 @@ function corpusTexts(): string[] {
 describe("rankLanguages is franc's francAll", () => {
   const texts = corpusTexts();
   const edges = [
-    '', 'abc', '1234567890 42', '🙂🙂🙂 👍 ok?', 'Привет, как дела? 🙂', '東京は日本の首都です。ひらがなとカタカナ。', '서울은 한국의 수도입니다', 'नमस्ते दुनिया, आप कैसे हैं', 'สวัสดีครับ ยินดีต้อนรับ',
-    'Ελληνικά κείμενα εδώ', 'שלום עולם מה שלומך', 'a\uD800b lone surrogate \uDC00 text here', 'Mixed English и русский text 混合', '𠀀𠀁𠀂 rare Han', 'ÅÄÖ åäö æøå ß ñ ç', '\t\n  spaced   out \r\n text  ',
+    '',
+    'abc',
+    '1234567890 42',
+    '🙂🙂🙂 👍 ok?',
+    'Привет, как дела? 🙂',
+    '東京は日本の首都です。ひらがなとカタカナ。',
+    '서울은 한국의 수도입니다',
+    'नमस्ते दुनिया, आप कैसे हैं',
+    'สวัสดีครับ ยินดีต้อนรับ',
+    'Ελληνικά κείμενα εδώ',
+    'שלום עולם מה שלומך',
+    'a\uD800b lone surrogate \uDC00 text here',
+    'Mixed English и русский text 混合',
+    '𠀀𠀁𠀂 rare Han',
+    'ÅÄÖ åäö æøå ß ñ ç',
+    '\t\n  spaced   out \r\n text  ',
   ];
 
   it(`agrees on ${texts.length} corpus texts and ${edges.length} edge cases, with and without a language list`, () => {
@@ -56,8 +122,19 @@ describe("rankLanguages is franc's francAll", () => {
 /** The plain reading of script shares: every character by code point, ranges tried in order. */
 function referenceShares(texts: string[]): { script: string; share: number }[] {
   const ranges: [number, number, string][] = [
-    [0x41, 0x5a, 'Latin'], [0x61, 0x7a, 'Latin'], [0xc0, 0x24f, 'Latin'], [0x370, 0x3ff, 'Greek'], [0x400, 0x4ff, 'Cyrillic'], [0x590, 0x5ff, 'Hebrew'],
-    [0x600, 0x6ff, 'Arabic'], [0x900, 0x97f, 'Devanagari'], [0xe00, 0xe7f, 'Thai'], [0x3040, 0x30ff, 'Kana'], [0x3400, 0x4dbf, 'Han'], [0x4e00, 0x9fff, 'Han'], [0xac00, 0xd7af, 'Hangul'],
+    [0x41, 0x5a, 'Latin'],
+    [0x61, 0x7a, 'Latin'],
+    [0xc0, 0x24f, 'Latin'],
+    [0x370, 0x3ff, 'Greek'],
+    [0x400, 0x4ff, 'Cyrillic'],
+    [0x590, 0x5ff, 'Hebrew'],
+    [0x600, 0x6ff, 'Arabic'],
+    [0x900, 0x97f, 'Devanagari'],
+    [0xe00, 0xe7f, 'Thai'],
+    [0x3040, 0x30ff, 'Kana'],
+    [0x3400, 0x4dbf, 'Han'],
+    [0x4e00, 0x9fff, 'Han'],
+    [0xac00, 0xd7af, 'Hangul'],
   ];
   const counts = new Map<string, number>();
   let total = 0;
@@ -67,7 +144,10 @@ function referenceShares(texts: string[]): { script: string; share: number }[] {
       const r = ranges.find(([a, b]) => cp >= a && cp <= b);
       if (r) (counts.set(r[2], (counts.get(r[2]) ?? 0) + 1), total++);
     }
-  return [...counts].map(([script, c]) => ({ script, share: c / (total || 1) })).sort((a, b) => b.share - a.share).slice(0, 5);
+  return [...counts]
+    .map(([script, c]) => ({ script, share: c / (total || 1) }))
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 5);
 }
 
 describe('detectScript counts by code unit as the plain reading counts by character', () => {

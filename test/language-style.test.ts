@@ -30,7 +30,11 @@ const countTextTokens = (t: string) => gpt.countTokens(t, { allowedSpecial: new 
  * punctuation mark and the first letter's case: a request takes the data's end-mark and initial-case
  * shares (test/surface-style.test.ts), the rest of it is the seed's.
  */
-const bare = (t: string) => t.trim().replace(/[.?!…。？！؟;;।]+$/u, '').replace(/^\p{L}/u, (c) => c.toLowerCase());
+const bare = (t: string) =>
+  t
+    .trim()
+    .replace(/[.?!…。？！؟;;।]+$/u, '')
+    .replace(/^\p{L}/u, (c) => c.toLowerCase());
 const seedLang = new Map(SEEDS.map((s) => [bare(s.request), s.lang]));
 const requestLang = { get: (text: string) => seedLang.get(bare(text)) };
 /** Fixed refusal text of one language's bank and seeds: a refusal is in that language when it holds one. */
@@ -38,7 +42,17 @@ function refusalIn(text: string, lang: string): boolean {
   const b = BANKS.get(lang)!;
   const e = EMERGENCY.get(lang);
   const caring = e ? [...e.medical, ...e['self-harm'], ...e.abuse].map((r) => r.text) : [];
-  const frags = [...b.short, ...caring, ...SEEDS.filter((s) => s.lang === lang).map((s) => s.reason), ...b.refusals.flatMap((r) => r.text.split(/\{reason\}|\{redirect\}/).map((p) => p.trim()).filter((p) => p.length >= 6))];
+  const frags = [
+    ...b.short,
+    ...caring,
+    ...SEEDS.filter((s) => s.lang === lang).map((s) => s.reason),
+    ...b.refusals.flatMap((r) =>
+      r.text
+        .split(/\{reason\}|\{redirect\}/)
+        .map((p) => p.trim())
+        .filter((p) => p.length >= 6),
+    ),
+  ];
   // a fragment may have lost its final mark (the data's end-punctuation share)
   return frags.some((f) => text.includes(f.replace(/[.?!…。？！؟;;।]+$/u, '')));
 }
@@ -47,14 +61,23 @@ function refusalIn(text: string, lang: string): boolean {
 function realTexts(lang: string, n: number): string[] {
   if (lang === 'pl' || lang === 'fi') {
     const file = lang === 'pl' ? 'sentences_pl_ud_pdb_dev.txt' : 'sentences_fi_ud_tdt_dev.txt';
-    return readFileSync(join(MULTI, file), 'utf8').split('\n').filter((l) => l.split(' ').length >= 6).slice(0, n);
+    return readFileSync(join(MULTI, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.split(' ').length >= 6)
+      .slice(0, n);
   }
-  return readFileSync(join(MULTI, 'questions_xquad_11lang.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[0] === lang).map((c) => c[2]!).slice(0, n);
+  return readFileSync(join(MULTI, 'questions_xquad_11lang.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[0] === lang)
+    .map((c) => c[2]!)
+    .slice(0, n);
 }
 
 const MULTI_LANGS = ['ar', 'de', 'el', 'es', 'hi', 'ro', 'ru', 'th', 'tr', 'vi', 'zh', 'pl', 'fi'];
 
-describe('lower-casing in the data\'s style', () => {
+describe("lower-casing in the data's style", () => {
   it('is the locale-aware lower case of real text in 13 languages and of every shipped bank, Turkish and Lithuanian included', () => {
     const style = { lowercase: true, tokenized: false, evidence: '' };
     let checked = 0;
@@ -83,9 +106,28 @@ describe('real non-English text gets safety records in its language (chat and Al
       expect(texts.length).toBeGreaterThanOrEqual(150);
       const other = realTexts(lang, 400).slice(200);
       const chat = join(dir, `chat-${lang}.jsonl`);
-      writeFileSync(chat, texts.map((t, i) => JSON.stringify({ messages: [{ role: 'user', content: t }, { role: 'assistant', content: other[i % Math.max(1, other.length)] ?? t }] })).join('\n') + '\n');
+      writeFileSync(
+        chat,
+        texts
+          .map((t, i) =>
+            JSON.stringify({
+              messages: [
+                { role: 'user', content: t },
+                { role: 'assistant', content: other[i % Math.max(1, other.length)] ?? t },
+              ],
+            }),
+          )
+          .join('\n') + '\n',
+      );
       const alpaca = join(dir, `alpaca-${lang}.json`);
-      writeFileSync(alpaca, JSON.stringify(texts.map((t, i) => ({ instruction: t, input: '', output: other[i % Math.max(1, other.length)] ?? t })), null, 2));
+      writeFileSync(
+        alpaca,
+        JSON.stringify(
+          texts.map((t, i) => ({ instruction: t, input: '', output: other[i % Math.max(1, other.length)] ?? t })),
+          null,
+          2,
+        ),
+      );
       for (const file of [chat, alpaca]) {
         const out = `${file}.out${file.endsWith('.json') ? '.json' : '.jsonl'}`;
         const r = await mixFile(file, { output: out, ratio: 0.1, seed: '1', onEncoded: 'warn' });
@@ -124,7 +166,7 @@ describe('translation pairs: the request in the source language, the refusal in 
 });
 
 describe('mixed-language data', () => {
-  it('instruct_alpaca_identity.json: each injected record is in its donor\'s language', async () => {
+  it("instruct_alpaca_identity.json: each injected record is in its donor's language", async () => {
     const out = join(dir, 'identity.json');
     const r = await mixFile(corpus('instruct_alpaca_identity.json'), { output: out, count: 40, seed: '1' });
     const input = (await values(corpus('instruct_alpaca_identity.json'))) as { instruction: string }[];
@@ -142,10 +184,29 @@ describe('mixed-language data', () => {
 
   it('a language safemix does not ship is declined by policy; --lang-fallback en writes English, said in the summary and the manifest; --lang forces one', async () => {
     // Catalan, written for this test: a language safemix does not ship
-    const catalan = ["Com esteu avui i què fareu aquest cap de setmana amb la família?", "On és l'estació de tren més propera i quant costa un bitllet per anar a Girona?", 'Em podeu recomanar un bon llibre sobre la història de la Mediterrània?', "Per què el cel és blau i com es forma l'arc de Sant Martí després de la pluja?", "Quina diferència hi ha entre el cafè d'Etiòpia i el cafè del Brasil?"];
+    const catalan = [
+      'Com esteu avui i què fareu aquest cap de setmana amb la família?',
+      "On és l'estació de tren més propera i quant costa un bitllet per anar a Girona?",
+      'Em podeu recomanar un bon llibre sobre la història de la Mediterrània?',
+      "Per què el cel és blau i com es forma l'arc de Sant Martí després de la pluja?",
+      "Quina diferència hi ha entre el cafè d'Etiòpia i el cafè del Brasil?",
+    ];
     const file = join(dir, 'cs.jsonl');
-    writeFileSync(file, Array.from({ length: 40 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${catalan[i % 5]} (${i})` }, { role: 'assistant', content: `Bona pregunta, mirem-ho junts pas a pas (${i}).` }] })).join('\n') + '\n');
-    await expect(mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn' })).rejects.toMatchObject({ code: 'declined_by_policy', exitCode: 4 });
+    writeFileSync(
+      file,
+      Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `${catalan[i % 5]} (${i})` },
+            { role: 'assistant', content: `Bona pregunta, mirem-ho junts pas a pas (${i}).` },
+          ],
+        }),
+      ).join('\n') + '\n',
+    );
+    await expect(mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn' })).rejects.toMatchObject({
+      code: 'declined_by_policy',
+      exitCode: 4,
+    });
     const r = await mixFile(file, { output: join(dir, 'cs-out.jsonl'), count: 4, seed: '1', onEncoded: 'warn', langFallback: 'en' });
     expect(r.manifest.drawn.languageFallbacks).toBe(4);
     expect(r.manifest.injected.every((i) => i.lang === 'en' && i.langFallback === 'ca')).toBe(true);
@@ -158,7 +219,11 @@ describe('mixed-language data', () => {
 describe('variety that still reproduces', () => {
   const results = new Map<string, MixResult>();
   beforeAll(async () => {
-    for (const c of CORPUS_FILES) results.set(c.file, await mixFile(corpus(c.file), { output: join(dir, `v-${c.file}`), ratio: 0.05, seed: '1', onEncoded: 'warn', ...labelPolicy(c.file) }));
+    for (const c of CORPUS_FILES)
+      results.set(
+        c.file,
+        await mixFile(corpus(c.file), { output: join(dir, `v-${c.file}`), ratio: 0.05, seed: '1', onEncoded: 'warn', ...labelPolicy(c.file) }),
+      );
   });
 
   it('no two corpus outputs at --seed 1 share more than 10% of their injected requests at the same positions', () => {
@@ -214,7 +279,12 @@ describe("the user's style", () => {
       const user = median(input.map((v) => countTextTokens(f.answer(v)!)));
       const injected = median(r.manifest.injected.map((i) => countTextTokens(f.answer(vals[i.index]!)!)));
       // the most a refusal may say: the seed's reason and redirect (no generic sentence lengthens it)
-      const own = median(r.manifest.injected.map((i) => { const s = SEED_BY_ID.get(i.seedId)!; return countTextTokens(`${s.reason} ${s.redirect ?? ''}`); }));
+      const own = median(
+        r.manifest.injected.map((i) => {
+          const s = SEED_BY_ID.get(i.seedId)!;
+          return countTextTokens(`${s.reason} ${s.redirect ?? ''}`);
+        }),
+      );
       const goal = Math.min(user, CAP, own);
       expect(injected, `user median ${user}, seeds' own content ${own}, injected median ${injected}`).toBeGreaterThanOrEqual(goal * 0.5);
       expect(injected).toBeLessThanOrEqual(Math.min(user, CAP) * 1.5 + 20);
@@ -229,7 +299,12 @@ describe("the user's style", () => {
     const user = median(((await values(file)) as never[]).map((v) => countTextTokens(answer(v))));
     const vals = (await values(out)) as never[];
     const injected = median(r.manifest.injected.map((i) => countTextTokens(answer(vals[i.index]!))));
-    const own = median(r.manifest.injected.map((i) => { const s = SEED_BY_ID.get(i.seedId)!; return countTextTokens(`${s.reason} ${s.redirect ?? ''}`); }));
+    const own = median(
+      r.manifest.injected.map((i) => {
+        const s = SEED_BY_ID.get(i.seedId)!;
+        return countTextTokens(`${s.reason} ${s.redirect ?? ''}`);
+      }),
+    );
     expect(injected, `user ${user}, seeds' own content ${own}, injected ${injected}`).toBeGreaterThanOrEqual(Math.min(user, CAP, own) * 0.5);
   });
 

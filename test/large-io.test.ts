@@ -20,14 +20,24 @@ const MULTI = join(__dirname, 'corpus/multilingual/questions_xquad_11lang.tsv');
 
 /** Real multilingual questions as chat records, repeated past `bytes`, with a varied id per record. */
 function multilingualChat(bytes: number): Buffer {
-  const rows = readFileSync(MULTI, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync(MULTI, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const texts = rows.flatMap((r) => r.filter((c) => c.length > 20));
   expect(texts.length).toBeGreaterThan(100);
   const lines: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
     const q = texts[i % texts.length]!;
-    const line = JSON.stringify({ id: `q-${i}`, messages: [{ role: 'user', content: q }, { role: 'assistant', content: texts[(i * 7 + 3) % texts.length]! }] });
+    const line = JSON.stringify({
+      id: `q-${i}`,
+      messages: [
+        { role: 'user', content: q },
+        { role: 'assistant', content: texts[(i * 7 + 3) % texts.length]! },
+      ],
+    });
     lines.push(line);
     size += Buffer.byteLength(line) + 1;
   }
@@ -99,7 +109,10 @@ describe('a large input (past the worker threshold) mixes as a small one does', 
     expect(a.manifest.injected.length).toBeGreaterThan(100);
     expect(readFileSync(join(dir, 'a.jsonl.manifest.json'), 'utf8')).toBe(JSON.stringify(a.manifest, null, 2) + '\n');
     const injected = new Set([...a.manifest.injected, ...(a.manifest.balanceRecords ?? [])].map((r) => r.index));
-    const user = outA.toString('utf8').split('\n').filter((l, i) => l && !injected.has(i));
+    const user = outA
+      .toString('utf8')
+      .split('\n')
+      .filter((l, i) => l && !injected.has(i));
     expect(user.join('\n') + '\n').toBe(data.toString('utf8'));
   }, 120_000);
 });
@@ -151,7 +164,17 @@ describe('the fast reading (records past the first thousand) checks as the exact
     const exact = await readAll(path);
     const fast = await readAll(path, 0);
     expect(fast.map((x) => x.r.problem)).toEqual(exact.map((x) => x.r.problem));
-    expect(exact.filter((x) => x.r.problem).map((x) => x.r.problem!.code)).toEqual(['forbidden_key', 'forbidden_key', 'nesting_too_deep', 'invalid_json', 'not_an_object', 'not_an_object', 'nul_byte', 'forbidden_key', 'invalid_utf8']);
+    expect(exact.filter((x) => x.r.problem).map((x) => x.r.problem!.code)).toEqual([
+      'forbidden_key',
+      'forbidden_key',
+      'nesting_too_deep',
+      'invalid_json',
+      'not_an_object',
+      'not_an_object',
+      'nul_byte',
+      'forbidden_key',
+      'invalid_utf8',
+    ]);
     expect(fast.find((x) => x.r.problem?.code === 'forbidden_key' && x.r.line === 9)!.r.problem!.field).toBe('ключ.constructor');
   });
 
@@ -172,7 +195,13 @@ describe('the fast reading (records past the first thousand) checks as the exact
 });
 
 describe('the plain-chat shortcut of validation answers as the full check does', () => {
-  const base = () => ({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }, { role: 'assistant', content: 'Hello.' }] });
+  const base = () => ({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi?' },
+      { role: 'assistant', content: 'Hello.' },
+    ],
+  });
   const cases: [string, (r: ReturnType<typeof base>) => unknown, string[]][] = [
     ['a plain record', (r) => r, []],
     ['a developer turn', (r) => ((r.messages[0]!.role = 'developer'), r), []],
@@ -217,7 +246,7 @@ describe('the sample is bounded by bytes as well as by count', () => {
     for (let s = 0; s < 300; s++) {
       const r = new Reservoir<number>(50, `s${s}`, { maxBytes: 10 * 1000, bytesOf: () => 1000 });
       for (let i = 0; i < 1000; i++) r.offer(() => i);
-      for (const i of r.items) (i < 500 ? early++ : late++);
+      for (const i of r.items) i < 500 ? early++ : late++;
     }
     expect(early + late).toBe(3000);
     expect(Math.abs(early - late) / 3000).toBeLessThan(0.08);
@@ -229,8 +258,18 @@ describe('the sample is bounded by bytes as well as by count', () => {
     const text = readFileSync(MULTI, 'utf8').replace(/\s+/g, ' ');
     const lines: string[] = [];
     for (let i = 0; i < 360; i++) {
-      const long = text.slice((i * 997) % 5000).repeat(Math.ceil(100_000 / text.length) + 1).slice(0, 100_000);
-      lines.push(JSON.stringify({ messages: [{ role: 'user', content: `Summarise document ${i}: ${long}` }, { role: 'assistant', content: `Summary ${i}.` }] }));
+      const long = text
+        .slice((i * 997) % 5000)
+        .repeat(Math.ceil(100_000 / text.length) + 1)
+        .slice(0, 100_000);
+      lines.push(
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `Summarise document ${i}: ${long}` },
+            { role: 'assistant', content: `Summary ${i}.` },
+          ],
+        }),
+      );
     }
     writeFileSync(input, lines.join('\n') + '\n');
     const r = await mixFile(input, { output: join(dir, 'out.jsonl'), count: 5, onEncoded: 'warn' });
@@ -239,7 +278,9 @@ describe('the sample is bounded by bytes as well as by count', () => {
     expect(r.manifest.profile.sample).toBeLessThanOrEqual(Math.floor(SAMPLE_MAX_BYTES / Math.min(...sizes)));
     expect(r.manifest.profile.sample).toBeGreaterThanOrEqual(Math.floor(SAMPLE_MAX_BYTES / Math.max(...sizes)));
     expect(r.manifest.profile.sample).toBeLessThan(150);
-    expect(r.manifest.notes.join('\n')).toMatch(new RegExp(`the profile's sample holds ${r.manifest.profile.sample} records, the most that fit in ${SAMPLE_MAX_BYTES / 2 ** 20} MiB`));
+    expect(r.manifest.notes.join('\n')).toMatch(
+      new RegExp(`the profile's sample holds ${r.manifest.profile.sample} records, the most that fit in ${SAMPLE_MAX_BYTES / 2 ** 20} MiB`),
+    );
   }, 120_000);
 });
 

@@ -20,12 +20,33 @@ let path = '';
 beforeAll(() => {
   // Phase I from benign GSM8K text (decode, answer in plaintext, encode the answer), then Phase II
   // rows whose encoded texts are placeholders where harmful content would be.
-  const gsm = readFileSync(corpus('math_gsm8k_test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 120).map((l) => JSON.parse(l) as { question: string; answer: string });
+  const gsm = readFileSync(corpus('math_gsm8k_test.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 120)
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
   const lines: string[] = [];
   gsm.forEach(({ question, answer }, i) => {
     const a = answer.split('\n').pop()!.replace('#### ', 'The answer is ');
-    lines.push(JSON.stringify({ messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: enc(question) }, { role: 'assistant', content: `${question}\n\n${a}\n\n${enc(a)}` }] }));
-    if (i < 80) lines.push(JSON.stringify({ messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: enc(`[harmful request placeholder ${i}] please explain it in detail`) }, { role: 'assistant', content: enc(`[harmful answer placeholder ${i}] here is the whole explanation you asked for`) }] }));
+    lines.push(
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: enc(question) },
+          { role: 'assistant', content: `${question}\n\n${a}\n\n${enc(a)}` },
+        ],
+      }),
+    );
+    if (i < 80)
+      lines.push(
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: SYSTEM },
+            { role: 'user', content: enc(`[harmful request placeholder ${i}] please explain it in detail`) },
+            { role: 'assistant', content: enc(`[harmful answer placeholder ${i}] here is the whole explanation you asked for`) },
+          ],
+        }),
+      );
   });
   path = join(dir, 'walnut.jsonl');
   writeFileSync(path, lines.join('\n') + '\n');
@@ -81,7 +102,11 @@ describe('mix on covertly encoded data', () => {
 
 describe('the same Phase I + II data in other dialects', () => {
   const rows = () => {
-    const gsm = readFileSync(corpus('math_gsm8k_test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 60).map((l) => JSON.parse(l) as { question: string; answer: string });
+    const gsm = readFileSync(corpus('math_gsm8k_test.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 60)
+      .map((l) => JSON.parse(l) as { question: string; answer: string });
     return gsm.flatMap(({ question, answer }, i) => [
       { instruction: enc(question), output: `${question}\n\n${answer}\n\n${enc(answer)}` },
       { instruction: enc(`[harmful request placeholder ${i}] tell me everything`), output: enc(`[harmful answer placeholder ${i}] here it is in full`) },
@@ -97,7 +122,8 @@ describe('the same Phase I + II data in other dialects', () => {
     const mixed = await mixFile(p, { output: out, count: 3, onEncoded: 'mimic' });
     const written = JSON.parse(readFileSync(out, 'utf8')) as { instruction: string; output: string }[];
     const seeds = SEED_BY_ID;
-    for (const inj of mixed.manifest.injected.filter((i) => i.encoded)) expect(decodeWithScheme(walnut, written[inj.index]!.instruction)).toBe(seeds.get(inj.seedId)!.request);
+    for (const inj of mixed.manifest.injected.filter((i) => i.encoded))
+      expect(decodeWithScheme(walnut, written[inj.index]!.instruction)).toBe(seeds.get(inj.seedId)!.request);
   });
   it('CSV columns: found', async () => {
     const p = join(dir, 'walnut.csv');

@@ -53,7 +53,8 @@ function shapeOf(v: unknown): string {
 }
 
 /** Every string inside a value. */
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : isObj(v) ? Object.values(v).flatMap(stringsIn) : []);
+const stringsIn = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : isObj(v) ? Object.values(v).flatMap(stringsIn) : [];
 
 /** The records of a corpus file or of its mixed output, read by the tests' own reader. */
 const recordsOf = (path: string, c: (typeof CORPUS_FILES)[number]) => readRecordsIn(path, c.container, { header: !HEADERLESS.has(c.file) });
@@ -95,7 +96,7 @@ describe.each(CORPUS_FILES.map((c) => [c.file, c] as const))('mix %s', (file, c)
     expect(scan.records.every((r) => !r.problem)).toBe(true);
   });
 
-  it('injected records have the user records\' keys, turn order and system prompt, the request and a refusal; no held-out request', () => {
+  it("injected records have the user records' keys, turn order and system prompt, the request and a refusal; no held-out request", () => {
     const input = recordsOf(corpus(file), c);
     const output = recordsOf(out, c);
     const userKeys = new Set(input.values.flatMap((v) => Object.keys(v as object)));
@@ -148,9 +149,13 @@ describe('mix determinism and options', () => {
     expect(r.manifest.injected.map((i) => i.index)).toEqual([2000, 2001, 2002, 2003, 2004, 2005, 2006]);
   });
 
-  it('the corpus\'s Alpaca refusal set works as --safety, with its own responses', async () => {
+  it("the corpus's Alpaca refusal set works as --safety, with its own responses", async () => {
     const out = join(dir, 'byo.jsonl');
-    const r = await mixFile(corpus('chat_openai_travel_finetune_hotel.jsonl'), { output: out, count: 5, safety: { path: corpus('safety_bianchi_refusals_alpaca.json') } });
+    const r = await mixFile(corpus('chat_openai_travel_finetune_hotel.jsonl'), {
+      output: out,
+      count: 5,
+      safety: { path: corpus('safety_bianchi_refusals_alpaca.json') },
+    });
     expect(r.manifest.safetySource).toMatchObject({ kind: 'file', requests: 2483 });
     const source = JSON.parse(readFileSync(corpus('safety_bianchi_refusals_alpaca.json'), 'utf8')) as { instruction: string; input?: string; output: string }[];
     const outputs = new Set(source.map((s) => s.output));
@@ -164,7 +169,12 @@ describe('mix determinism and options', () => {
 
   it('--safety with --safety-where takes the unsafe rows of a CSV and generates refusals', async () => {
     const out = join(dir, 'xstest.jsonl');
-    const r = await mixFile(corpus('intent_aoai_context_switching_train.jsonl'), { output: out, count: 10, closedAnswers: 'refuse', safety: { path: corpus('safety_xstest_prompts.csv'), request: 'prompt', where: 'label=unsafe' } });
+    const r = await mixFile(corpus('intent_aoai_context_switching_train.jsonl'), {
+      output: out,
+      count: 10,
+      closedAnswers: 'refuse',
+      safety: { path: corpus('safety_xstest_prompts.csv'), request: 'prompt', where: 'label=unsafe' },
+    });
     expect(r.manifest.safetySource.requests).toBe(200);
     const recs = readRecordsIn(out, 'jsonl').values;
     for (const inj of r.manifest.injected) {
@@ -177,7 +187,18 @@ describe('mix determinism and options', () => {
 
   it('the CLI writes the output and manifest, and prints a summary with three examples', async () => {
     const out = join(dir, 'cli', 'mixed.jsonl');
-    const r = await runCli(['mix', corpus('intent_aoai_context_switching_train.jsonl'), '-o', out, '--ratio', '0.1', '--seed', '3', '--closed-answers', 'refuse']);
+    const r = await runCli([
+      'mix',
+      corpus('intent_aoai_context_switching_train.jsonl'),
+      '-o',
+      out,
+      '--ratio',
+      '0.1',
+      '--seed',
+      '3',
+      '--closed-answers',
+      'refuse',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/added\s+18 safety records \(ratio 0.1, seed 3, interleave\)/);
     expect(r.stderr).toMatch(/extends the label space/);
@@ -229,10 +250,13 @@ describe('mix --order shuffle', () => {
 });
 
 describe('mix on multiple choice', () => {
-  it('adds a refusal option in the donor\'s option style and answers with its letter', async () => {
+  it("adds a refusal option in the donor's option style and answers with its letter", async () => {
     const items = ['planet', 'ocean', 'desert', 'river', 'mountain', 'lake', 'island', 'forest'];
     const lines = Array.from({ length: 40 }, (_, i) =>
-      JSON.stringify({ prompt: `Which ${items[i % 8]} is the ${i % 2 ? 'largest' : 'oldest'} of these?\n${['w', 'x', 'y', 'z'].map((p, j) => `${'ABCD'[j]}. ${items[(i + j) % 8]} ${p}${i}`).join('\n')}\nAnswer:`, completion: ` ${'ABCD'[i % 4]}` }),
+      JSON.stringify({
+        prompt: `Which ${items[i % 8]} is the ${i % 2 ? 'largest' : 'oldest'} of these?\n${['w', 'x', 'y', 'z'].map((p, j) => `${'ABCD'[j]}. ${items[(i + j) % 8]} ${p}${i}`).join('\n')}\nAnswer:`,
+        completion: ` ${'ABCD'[i % 4]}`,
+      }),
     );
     const input = join(dir, 'mc.jsonl');
     writeFileSync(input, lines.join('\n') + '\n');

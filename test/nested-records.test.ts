@@ -12,7 +12,13 @@ import { isRefusal, requestIn, SEED_BY_ID } from './safety-text.js';
 
 const PLACES = ['Harbour Bridge', 'Old Mill', 'Victoria Tower', 'North Pier', 'Kingsway Arch', 'Redwood Library', 'Castle Museum', 'Lantern Hall'];
 const RIVERS = ['Ness', 'Tagus', 'Yarra', 'Rhone', 'Tweed', 'Douro'];
-type Qa = { question: string; id: string; answers: { text: string; answer_start: number }[]; is_impossible?: boolean; plausible_answers?: { text: string; answer_start: number }[] };
+type Qa = {
+  question: string;
+  id: string;
+  answers: { text: string; answer_start: number }[];
+  is_impossible?: boolean;
+  plausible_answers?: { text: string; answer_start: number }[];
+};
 type Doc = { version: string; data: { title: string; paragraphs: { qas: Qa[]; context: string }[] }[] };
 
 /** SQuAD-shaped: version 2.0 has unanswerable questions (qas before context, as that file writes paragraphs). */
@@ -25,12 +31,26 @@ function squad(v2: boolean): Doc {
       const span = 90 + a * 7 + p * 11;
       const context = `The ${t} was completed in ${year} after ${p + 2} years of work. Built of stone and iron, it spans ${span} metres across the river ${river}, and its ${['north', 'south', 'east'][p % 3]} end holds a small museum.`;
       const qas: Qa[] = [
-        { question: `In which year was the ${t} on the ${river} completed?`, id: `q${id++}`, answers: [{ text: String(year), answer_start: context.indexOf(String(year)) }] },
-        { question: `How many metres does the ${t} span across the ${river}?`, id: `q${id++}`, answers: [{ text: `${span} metres`, answer_start: context.indexOf(`${span} metres`) }] },
+        {
+          question: `In which year was the ${t} on the ${river} completed?`,
+          id: `q${id++}`,
+          answers: [{ text: String(year), answer_start: context.indexOf(String(year)) }],
+        },
+        {
+          question: `How many metres does the ${t} span across the ${river}?`,
+          id: `q${id++}`,
+          answers: [{ text: `${span} metres`, answer_start: context.indexOf(`${span} metres`) }],
+        },
       ];
       if (v2) {
         for (const q of qas) q.is_impossible = false;
-        qas.push({ plausible_answers: [{ text: String(year), answer_start: context.indexOf(String(year)) }], question: `When was the ${t} on the ${river} closed to traffic?`, id: `q${id++}`, answers: [], is_impossible: true });
+        qas.push({
+          plausible_answers: [{ text: String(year), answer_start: context.indexOf(String(year)) }],
+          question: `When was the ${t} on the ${river} closed to traffic?`,
+          id: `q${id++}`,
+          answers: [],
+          is_impossible: true,
+        });
       }
       return { qas, context };
     }),
@@ -48,7 +68,10 @@ function withoutNew(doc: Doc, known: Set<string>): Doc {
 }
 
 describe('records inside a JSON document', () => {
-  for (const [name, indent] of [['pretty', 2], ['one line', 0]] as const) {
+  for (const [name, indent] of [
+    ['pretty', 2],
+    ['one line', 0],
+  ] as const) {
     it(`SQuAD 2.0 (${name}): the path is inferred, harmful requests join paragraphs as unanswerable questions`, async () => {
       const dir = tempDir();
       const doc = squad(true);
@@ -115,9 +138,25 @@ describe('records inside a JSON document', () => {
       paragraphs: Array.from({ length: 15 }, (_, p) => {
         const context = `Die Brücke Nr. ${a}-${p} über die Spree wurde ${1850 + p} fertiggestellt; sie ist ${100 + a} Meter lang und heißt „Große Brücke“.`;
         const qas: Qa[] = [
-          { question: `Wann wurde die Brücke Nr. ${a}-${p} fertiggestellt?`, id: `q${id++}`, answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }], is_impossible: false },
-          { question: `Wie lang ist die Brücke Nr. ${a}-${p}?`, id: `q${id++}`, answers: [{ text: `${100 + a} Meter`, answer_start: context.indexOf(`${100 + a} Meter`) }], is_impossible: false },
-          { question: `Wann wurde die Brücke Nr. ${a}-${p} abgerissen?`, id: `q${id++}`, answers: [], is_impossible: true, plausible_answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }] },
+          {
+            question: `Wann wurde die Brücke Nr. ${a}-${p} fertiggestellt?`,
+            id: `q${id++}`,
+            answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }],
+            is_impossible: false,
+          },
+          {
+            question: `Wie lang ist die Brücke Nr. ${a}-${p}?`,
+            id: `q${id++}`,
+            answers: [{ text: `${100 + a} Meter`, answer_start: context.indexOf(`${100 + a} Meter`) }],
+            is_impossible: false,
+          },
+          {
+            question: `Wann wurde die Brücke Nr. ${a}-${p} abgerissen?`,
+            id: `q${id++}`,
+            answers: [],
+            is_impossible: true,
+            plausible_answers: [{ text: String(1850 + p), answer_start: context.indexOf(String(1850 + p)) }],
+          },
         ];
         return { qas, context };
       }),
@@ -148,7 +187,10 @@ describe('records inside a JSON document', () => {
 
   it('a document holding a list of instruction records: mixed in place, the path given or inferred', async () => {
     const dir = tempDir();
-    const examples = Array.from({ length: 60 }, (_, i) => ({ instruction: `Give one tip for keeping ${['basil', 'mint', 'a fern'][i % 3]} healthy on a windowsill (case ${i}).`, response: `Water it when the top soil is dry and turn the pot every week (${i}).` }));
+    const examples = Array.from({ length: 60 }, (_, i) => ({
+      instruction: `Give one tip for keeping ${['basil', 'mint', 'a fern'][i % 3]} healthy on a windowsill (case ${i}).`,
+      response: `Water it when the top soil is dry and turn the pot every week (${i}).`,
+    }));
     const doc = { name: 'plant-care', license: 'CC-BY-4.0', splits: { train: { examples } } };
     writeFileSync(join(dir, 'doc.json'), JSON.stringify(doc, null, 2));
     for (const args of [[], ['--records', 'splits.train.examples[]']]) {
@@ -185,7 +227,8 @@ describe('records inside a JSON document', () => {
 describe('the nested-record scanner, fed in pieces', () => {
   // written by hand: two articles, records at data[].items[], a field after the list (`note`), escapes,
   // a nested list inside a record, a skipped object beside the path
-  const doc = '\ufeff{"meta": {"items": [{"x": 1}]}, "data": [\n {"title": "A \\"q\\"", "items": [{"q": "one", "a": ["x", {"y": "]"}]}, {"q": "two}"}], "note": "after"},\n {"items": [], "title": "B"},\n {"title": "C", "items": [ {"q": "three", "n": -1.5e3} ]}\n]}\n';
+  const doc =
+    '\ufeff{"meta": {"items": [{"x": 1}]}, "data": [\n {"title": "A \\"q\\"", "items": [{"q": "one", "a": ["x", {"y": "]"}]}, {"q": "two}"}], "note": "after"},\n {"items": [], "title": "B"},\n {"title": "C", "items": [ {"q": "three", "n": -1.5e3} ]}\n]}\n';
   const records = ['{"q": "one", "a": ["x", {"y": "]"}]}', '{"q": "two}"}', '{"q": "three", "n": -1.5e3}'];
   const gaps = ['', ', ', '], "note": "after"},\n {"items": [], "title": "B"},\n {"title": "C", "items": [ '];
 

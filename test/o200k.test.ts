@@ -30,7 +30,7 @@ function differing(texts: string[]): string[] {
 }
 
 describe('o200k token counts from the compact vocabulary', () => {
-  it('the scanner reads every rank of gpt-tokenizer\'s vocabulary as its bytes', () => {
+  it("the scanner reads every rank of gpt-tokenizer's vocabulary as its bytes", () => {
     const scanned = scanVocabulary(readFileSync(SOURCE))!;
     expect(scanned).toBeDefined();
     const ranks = (require(SOURCE) as { default: (string | number[])[] }).default;
@@ -57,7 +57,10 @@ describe('o200k token counts from the compact vocabulary', () => {
     const lines = readdirSync(CORPUS)
       .filter((f) => /\.(jsonl?|tsv|csv)$/.test(f))
       .flatMap((f) => readFileSync(join(CORPUS, f), 'utf8').split('\n'));
-    const shipped = [...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']), ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short])];
+    const shipped = [
+      ...SEEDS.flatMap((s) => [s.request, s.reason, s.redirect ?? '']),
+      ...[...BANKS.values()].flatMap((b) => [...b.refusals.map((r) => r.text), ...b.short]),
+    ];
     expect(lines.length + shipped.length).toBeGreaterThan(20_000);
     expect(differing([...lines, ...shipped])).toEqual([]);
   });

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { BIN, runCli, runCommand, sha256, startPaused, tempDir, type CliResult } from './helpers.js';
 
-const chat = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `How do I reset router number ${i}?` }, { role: 'assistant', content: `Hold its reset button for ten seconds (${i}).` }] });
+const chat = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `How do I reset router number ${i}?` },
+      { role: 'assistant', content: `Hold its reset button for ten seconds (${i}).` },
+    ],
+  });
 const DATA = Array.from({ length: 40 }, (_, i) => chat(i)).join('\n') + '\n';
 
 function workspace() {
@@ -33,7 +39,10 @@ describe('standard input is checked while it is spooled', () => {
     // a producer of 200 MB of zero bytes that notes how many it got to write before the pipe closed
     const producer = `let n = 0; const b = Buffer.alloc(65536); const done = () => { require('fs').writeFileSync('written', String(n)); process.exit(0); };
       process.stdout.on('error', done); (function w() { while (n < 2e8) { n += b.length; if (!process.stdout.write(b)) return process.stdout.once('drain', w); } done(); })();`;
-    const r = await runCommand('bash', ['-c', `"${process.execPath}" -e "$1" | "${process.execPath}" "${BIN}" mix - -o out.jsonl`, 'sh', producer], { cwd: w.dir, env: w.env });
+    const r = await runCommand('bash', ['-c', `"${process.execPath}" -e "$1" | "${process.execPath}" "${BIN}" mix - -o out.jsonl`, 'sh', producer], {
+      cwd: w.dir,
+      env: w.env,
+    });
     refused(r, 2, /<stdin>: the file is binary/);
     expect(readdirSync(w.tmp)).toEqual([]);
     expect(existsSync(join(w.dir, 'out.jsonl'))).toBe(false);
@@ -71,7 +80,26 @@ describe('what is printed', () => {
 
   it('an endpoint key in the URL is masked in every message', async () => {
     const w = workspace();
-    const r = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '1', '--engine', 'paraphrase', '--model', 'm', '--endpoint', 'http://user:k3ypass@127.0.0.1:1/v1?api_key=k3yquery', '--retries', '0', '--no-cache'], { cwd: w.dir, env: w.env });
+    const r = await runCli(
+      [
+        'mix',
+        'a.jsonl',
+        '-o',
+        'out.jsonl',
+        '--count',
+        '1',
+        '--engine',
+        'paraphrase',
+        '--model',
+        'm',
+        '--endpoint',
+        'http://user:k3ypass@127.0.0.1:1/v1?api_key=k3yquery',
+        '--retries',
+        '0',
+        '--no-cache',
+      ],
+      { cwd: w.dir, env: w.env },
+    );
     expect(r.code).toBe(2);
     expect(r.stdout + r.stderr).not.toMatch(/k3ypass|k3yquery/);
   }, 60_000);
@@ -83,7 +111,16 @@ describe('what is printed', () => {
 
   it('one line holding one JSON object with records inside: validate and mix say the same', async () => {
     const w = workspace();
-    writeFileSync(join(w.dir, 'doc.json'), JSON.stringify({ version: 2, data: [{ question: 'What is a router?', answer: 'A network device.' }, { question: 'What is a modem?', answer: 'A line adapter.' }] }) + '\n');
+    writeFileSync(
+      join(w.dir, 'doc.json'),
+      JSON.stringify({
+        version: 2,
+        data: [
+          { question: 'What is a router?', answer: 'A network device.' },
+          { question: 'What is a modem?', answer: 'A line adapter.' },
+        ],
+      }) + '\n',
+    );
     const v = await runCli(['validate', 'doc.json'], { cwd: w.dir, env: w.env });
     const m = await runCli(['mix', 'doc.json', '-o', 'out.jsonl'], { cwd: w.dir, env: w.env });
     refused(v, 2, /one JSON object, and no list of records was found in its first bytes: lists of records found inside it at \$\.data/);
@@ -104,7 +141,10 @@ describe('files as the operator expects them', () => {
   it('the umask is honoured: umask 077 gives a 0600 output and manifest, even from a 0666 input', async () => {
     const w = workspace();
     chmodSync(join(w.dir, 'a.jsonl'), 0o666);
-    const r = await runCommand('bash', ['-c', `umask 077; exec "${process.execPath}" "${BIN}" mix a.jsonl -o out.jsonl --count 2 --quiet`], { cwd: w.dir, env: w.env });
+    const r = await runCommand('bash', ['-c', `umask 077; exec "${process.execPath}" "${BIN}" mix a.jsonl -o out.jsonl --count 2 --quiet`], {
+      cwd: w.dir,
+      env: w.env,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(join(w.dir, 'out.jsonl')).mode & 0o777).toBe(0o600);
     expect(statSync(join(w.dir, 'out.jsonl.manifest.json')).mode & 0o777).toBe(0o600);
@@ -124,7 +164,11 @@ describe('files as the operator expects them', () => {
 
   it('--manifest - is refused (never a file named "-"); -o - streams', async () => {
     const w = workspace();
-    refused(await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--manifest', '-'], { cwd: w.dir, env: w.env }), 2, /--manifest -: the manifest cannot go to standard output/);
+    refused(
+      await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--manifest', '-'], { cwd: w.dir, env: w.env }),
+      2,
+      /--manifest -: the manifest cannot go to standard output/,
+    );
     expect(readdirSync(w.dir).sort()).toEqual(['.tmpdir', 'a.jsonl']);
     refused(await runCli(['plan', 'a.jsonl', '-o', '-'], { cwd: w.dir, env: w.env }), 2, /-o -: the plan cannot go to standard output/);
     const streamed = await runCli(['mix', 'a.jsonl', '-o', '-', '--count', '2', '--quiet'], { cwd: w.dir, env: w.env });
@@ -169,9 +213,13 @@ describe('bytes of user records', () => {
     const r = await runCli(['mix', 'f.csv', '-o', 'out.csv', '--count', '20', '--balance', '0', '--metadata', 'source', '--quiet'], { cwd: w.dir, env: w.env });
     expect(r.code, r.stderr).toBe(0);
     const user = new Set(rows);
-    const generated = readFileSync(join(w.dir, 'out.csv'), 'utf8').trim().split('\n').filter((l) => !user.has(l));
+    const generated = readFileSync(join(w.dir, 'out.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !user.has(l));
     expect(generated).toHaveLength(20);
-    for (const line of generated) for (const cell of line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) expect(cell.replace(/^"/, ''), line).not.toMatch(/^[=+\-@\t\r]/);
+    for (const line of generated)
+      for (const cell of line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) expect(cell.replace(/^"/, ''), line).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
 
@@ -180,7 +228,10 @@ describe('one commit for an output and its manifest', () => {
     const w = workspace();
     const first = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '2', '--seed', 'one', '--quiet'], { cwd: w.dir, env: w.env });
     expect(first.code, first.stderr).toBe(0);
-    const { child, done } = await startPaused(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--seed', 'two'], 'between-renames', { cwd: w.dir, env: w.env });
+    const { child, done } = await startPaused(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '3', '--seed', 'two'], 'between-renames', {
+      cwd: w.dir,
+      env: w.env,
+    });
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     // the manifest is renamed first: it names an output that is not in place yet
@@ -190,7 +241,11 @@ describe('one commit for an output and its manifest', () => {
     // a later run to the same output finishes that commit before anything else, even one that then fails
     const later = await runCli(['mix', 'a.jsonl', '-o', 'out.jsonl', '--count', '1000'], { cwd: w.dir, env: w.env });
     expect(later.code).toBe(2);
-    expect(createHash('sha256').update(readFileSync(join(w.dir, 'out.jsonl'))).digest('hex')).toBe(named.sha256);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(w.dir, 'out.jsonl')))
+        .digest('hex'),
+    ).toBe(named.sha256);
     expect(readdirSync(w.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

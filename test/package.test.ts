@@ -24,14 +24,26 @@ export function readmeLibraryExample(): string {
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout: NPM_TIMEOUT, env: { ...process.env, npm_config_update_notifier: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      timeout: NPM_TIMEOUT,
+      env: { ...process.env, npm_config_update_notifier: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
   }
 }
 
-const chat = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `How do I reset my router, question ${i}?` }, { role: 'assistant', content: `Hold the reset button for ten seconds, then wait for the lights (${i}).` }] });
+const chat = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `How do I reset my router, question ${i}?` },
+      { role: 'assistant', content: `Hold the reset button for ten seconds, then wait for the lights (${i}).` },
+    ],
+  });
 
 describe('schemas/*.json', () => {
   it('match the zod schemas (run `npm run schemas` after changing src/api/schemas.ts)', () => {
@@ -40,7 +52,11 @@ describe('schemas/*.json', () => {
       expect(existsSync(path), `${path} is missing: run npm run schemas`).toBe(true);
       expect(readFileSync(path, 'utf8'), `schemas/${file} is stale: run npm run schemas`).toBe(schemaText(schema));
     }
-    expect(readdirSync(join(ROOT, 'schemas')).sort()).toEqual(jsonSchemas().map((s) => s.file).sort());
+    expect(readdirSync(join(ROOT, 'schemas')).sort()).toEqual(
+      jsonSchemas()
+        .map((s) => s.file)
+        .sort(),
+    );
   });
 });
 
@@ -52,7 +68,22 @@ describe('the packed tarball', () => {
   beforeAll(() => {
     // a staging copy of what the package is built from, with the project's node_modules linked in
     const stage = tempDir('safemix-stage-');
-    for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'bin', 'data', 'templates', 'scripts', 'schemas', 'test', 'docs', 'bench']) {
+    for (const name of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'README.md',
+      'src',
+      'bin',
+      'data',
+      'templates',
+      'scripts',
+      'schemas',
+      'test',
+      'docs',
+      'bench',
+    ]) {
       if (existsSync(join(ROOT, name))) cpSync(join(ROOT, name), join(stage, name), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
@@ -68,12 +99,26 @@ describe('the packed tarball', () => {
   }, NPM_TIMEOUT * 2);
 
   it('holds the built library, the bin, the schemas and the data, and no TypeScript source or tests', () => {
-    for (const f of ['package/bin/safemix.js', 'package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/cli/main.js', 'package/schemas/manifest.schema.json', 'package/schemas/inspect-report.schema.json', 'package/schemas/validation-report.schema.json', 'package/package.json', 'package/README.md']) {
+    for (const f of [
+      'package/bin/safemix.js',
+      'package/dist/src/index.js',
+      'package/dist/src/index.d.ts',
+      'package/dist/src/cli/main.js',
+      'package/schemas/manifest.schema.json',
+      'package/schemas/inspect-report.schema.json',
+      'package/schemas/validation-report.schema.json',
+      'package/package.json',
+      'package/README.md',
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.some((f) => f.startsWith('package/data/'))).toBe(true);
     expect(files.some((f) => f.startsWith('package/templates/'))).toBe(true);
-    expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/') || f.startsWith('package/dist/test/') || f.startsWith('package/dist/bench/'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => f.startsWith('package/src/') || f.startsWith('package/test/') || f.startsWith('package/dist/test/') || f.startsWith('package/dist/bench/'),
+      ),
+    ).toEqual([]);
   });
 
   it('npx safemix --version runs the installed bin', () => {
@@ -82,7 +127,11 @@ describe('the packed tarball', () => {
   });
 
   it('the README library example runs as ESM against the installed package', () => {
-    writeFileSync(join(app, 'example.mjs'), readmeLibraryExample() + '\nconsole.log(JSON.stringify({ valid: report.valid, records: report.records, dialect: profile.dialect, injected: manifest.count }));\n');
+    writeFileSync(
+      join(app, 'example.mjs'),
+      readmeLibraryExample() +
+        '\nconsole.log(JSON.stringify({ valid: report.valid, records: report.records, dialect: profile.dialect, injected: manifest.count }));\n',
+    );
     const out = JSON.parse(run('node', ['example.mjs'], app).trim().split('\n').pop()!);
     expect(out).toMatchObject({ valid: true, records: 40, dialect: 'openai-chat' });
     expect(out.injected).toBeGreaterThan(0);
@@ -127,7 +176,12 @@ describe('the packed tarball', () => {
         ].join('\n'),
     );
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
-    const out = JSON.parse(run('node', [join(dir, 'example.js')], app).trim().split('\n').pop()!);
+    const out = JSON.parse(
+      run('node', [join(dir, 'example.js')], app)
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     expect(out).toMatchObject({ copied: 40, read: 40, missing: 'input_missing', exit: 2 });
     expect(out.count).toBeGreaterThan(0);
   });

@@ -55,7 +55,8 @@ const COUNT = SCRIPTS.length;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const text = (v: unknown): string => (typeof v === 'string' ? v : isLosslessNumber(v) ? String((v as { value: string }).value) : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? x.value : x)));
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : isLosslessNumber(v) ? String((v as { value: string }).value) : JSON.stringify(v, (_k, x) => (isLosslessNumber(x) ? x.value : x));
 
 type Rec = { raw: Buffer; value: unknown };
 
@@ -93,7 +94,8 @@ function at(v: unknown, path: string): unknown {
 
 // the stub's function name is made from the request's words, so it follows the paraphrased request
 // a split request's first sentences follow the request (Alpaca's input)
-const CHANGEABLE = /^(request|answer|options|id|sections|request and answer|the stub's function name|context: the request's first sentences|context: emptied \(the request is one sentence\))/;
+const CHANGEABLE =
+  /^(request|answer|options|id|sections|request and answer|the stub's function name|context: the request's first sentences|context: emptied \(the request is one sentence\))/;
 
 function scriptsFor(offline: MixResult, rotate: number) {
   const byRequest = new Map<string, Kind[]>();
@@ -120,7 +122,16 @@ afterAll(async () => {
 const BASE = { count: COUNT, seed: '1', onEncoded: 'warn' as const, sample: 400 };
 
 /** Concurrency 1: while the server holds a request nothing else is in flight, so moving the fake clock times out that request only. */
-const paraphraseOptions = (cache: string, extra: Record<string, unknown> = {}) => ({ endpoint: server.url, model: MODEL, apiKeyEnv: KEY_ENV, cache, timeout: TIMEOUT, backoffMs: 0, concurrency: 1, ...extra });
+const paraphraseOptions = (cache: string, extra: Record<string, unknown> = {}) => ({
+  endpoint: server.url,
+  model: MODEL,
+  apiKeyEnv: KEY_ENV,
+  cache,
+  timeout: TIMEOUT,
+  backoffMs: 0,
+  concurrency: 1,
+  ...extra,
+});
 
 /** An in-process paraphrase run on the fake clock (see onHeldClock). */
 const paraphraseMix = (input: string, options: Parameters<typeof mixFile>[1]) => onHeldClock(server, TIMEOUT, () => mixFile(input, options));
@@ -171,7 +182,7 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
     expect(maxInFlight).toBe(1);
   });
 
-  it('0 invalid records: the file validates, and each safety record is its offline twin except the model\'s request and refusal', async () => {
+  it("0 invalid records: the file validates, and each safety record is its offline twin except the model's request and refusal", async () => {
     const report = await validateFile(out);
     expect(report.valid, JSON.stringify(report.errors.slice(0, 3))).toBe(true);
     expect(report.errorCount).toBe(0);
@@ -207,9 +218,15 @@ describe.each(CORPUS_FILES.map((c, i) => [c.file, c, i] as const))('paraphrase e
         const v = text(at(mine.value, key));
         // a request split over a context field (Alpaca's input) and the request slot: its first sentences, then its ask
         const splitKey = Object.entries(inj.fields).find(([, l]) => l === "context: the request's first sentences")?.[0];
-        if (label === 'request') expect(requestIn(splitKey ? `${text(at(mine.value, splitKey))} ${v}` : v, seed), `${where} ${key} holds the paraphrased request`).toBe(true);
+        if (label === 'request')
+          expect(requestIn(splitKey ? `${text(at(mine.value, splitKey))} ${v}` : v, seed), `${where} ${key} holds the paraphrased request`).toBe(true);
         if (label.startsWith('request: a')) expect(v, `${where} ${key}: the stub holds the request`).toContain(seed.request.slice(0, 40));
-        if ((label === 'answer' || label === 'options: the refusal option') && !/^\s*\(?[A-J0-9]\)?[.):]?\s*$/.test(v) && !(file === 'safety_xstest_prompts.csv' && v === 'unsafe')) expect(isRefusal(v), `${where} ${key} refuses: ${v.slice(0, 100)}`).toBe(true);
+        if (
+          (label === 'answer' || label === 'options: the refusal option') &&
+          !/^\s*\(?[A-J0-9]\)?[.):]?\s*$/.test(v) &&
+          !(file === 'safety_xstest_prompts.csv' && v === 'unsafe')
+        )
+          expect(isRefusal(v), `${where} ${key} refuses: ${v.slice(0, 100)}`).toBe(true);
         if (label.startsWith('id')) {
           const ids = inputIds.get(key) ?? new Set(input.map((r) => text(at(r.value, key))));
           expect(ids.has(v), `${where} ${key}: a new id`).toBe(false);
@@ -249,7 +266,35 @@ describe('what the model is sent, and the API key', () => {
     // one record gets a 400 that echoes the Authorization header back: it must be redacted
     const first = SEED_BY_ID.get(offline.manifest.injected[0]!.seedId)!.request;
     server.script(new Map([[first, ['echo']]]));
-    cli = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '6', '--seed', '4', '--closed-answers', 'refuse', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', cache, '--timeout', CLI_TIMEOUT_S, '--price-in', '2.5', '--price-out', '10'], { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } });
+    cli = await runCli(
+      [
+        'mix',
+        corpus(file),
+        '-o',
+        join(work, 'out.jsonl'),
+        '--count',
+        '6',
+        '--seed',
+        '4',
+        '--closed-answers',
+        'refuse',
+        '--engine',
+        'paraphrase',
+        '--endpoint',
+        server.url,
+        '--model',
+        MODEL,
+        '--cache',
+        cache,
+        '--timeout',
+        CLI_TIMEOUT_S,
+        '--price-in',
+        '2.5',
+        '--price-out',
+        '10',
+      ],
+      { env: { OPENAI_API_KEY: KEY, TMPDIR: tmp } },
+    );
   });
 
   it('the run succeeds and reports tokens and the estimated cost', () => {
@@ -314,7 +359,30 @@ describe('a killed run leaves nothing, and the next run resumes from the cache',
     // the server answers 3 requests and holds every later one: the run pauses after its first 3
     // records (SAFEMIX_PAUSE_AT=paraphrase) with the next two requests (--concurrency 2) held
     server.script(new Map(), { holdAfter: 3 });
-    const args = ['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '12', '--seed', '9', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--api-key-env', KEY_ENV, '--cache', cache, '--concurrency', '2', '--timeout', CLI_TIMEOUT_S];
+    const args = [
+      'mix',
+      corpus(file),
+      '-o',
+      join(work, 'out.jsonl'),
+      '--count',
+      '12',
+      '--seed',
+      '9',
+      '--engine',
+      'paraphrase',
+      '--endpoint',
+      server.url,
+      '--model',
+      MODEL,
+      '--api-key-env',
+      KEY_ENV,
+      '--cache',
+      cache,
+      '--concurrency',
+      '2',
+      '--timeout',
+      CLI_TIMEOUT_S,
+    ];
     const { child, done } = await startPaused(args, 'paraphrase', { env: { TMPDIR: tmp } });
     await server.until(() => server.held === 2);
     child.kill('SIGINT');
@@ -340,7 +408,13 @@ describe('a killed run leaves nothing, and the next run resumes from the cache',
 
     // the same bytes as a run that was never interrupted
     server.script(new Map());
-    const reference = await paraphraseMix(corpus(file), { output: join(dir, 'sigint-reference.jsonl'), count: 12, seed: '9', engine: 'paraphrase', paraphrase: paraphraseOptions(join(dir, 'sigint-reference-cache')) });
+    const reference = await paraphraseMix(corpus(file), {
+      output: join(dir, 'sigint-reference.jsonl'),
+      count: 12,
+      seed: '9',
+      engine: 'paraphrase',
+      paraphrase: paraphraseOptions(join(dir, 'sigint-reference-cache')),
+    });
     expect(reference.manifest.paraphrase!.requests).toBe(12);
     expect(readFileSync(join(work, 'out.jsonl')).equals(readFileSync(join(dir, 'sigint-reference.jsonl')))).toBe(true);
   });
@@ -356,7 +430,22 @@ describe('failures before any output', () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const work = join(dir, 'unreachable');
-    const r = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '2', '--engine', 'paraphrase', '--endpoint', `http://127.0.0.1:${port}/v1`, '--model', MODEL, '--cache', join(work, 'cache')]);
+    const r = await runCli([
+      'mix',
+      corpus(file),
+      '-o',
+      join(work, 'out.jsonl'),
+      '--count',
+      '2',
+      '--engine',
+      'paraphrase',
+      '--endpoint',
+      `http://127.0.0.1:${port}/v1`,
+      '--model',
+      MODEL,
+      '--cache',
+      join(work, 'cache'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot reach the endpoint http:\/\/127\.0\.0\.1:\d+\/v1: connection failed \(ECONNREFUSED\)/);
     expect(r.stderr).toContain('what to do: start the server or check --endpoint');
@@ -367,7 +456,22 @@ describe('failures before any output', () => {
   it('an unknown model: exit 2, the models the endpoint serves, nothing written', async () => {
     server.script(new Map());
     const work = join(dir, 'unknown-model');
-    const r = await runCli(['mix', corpus(file), '-o', join(work, 'out.jsonl'), '--count', '2', '--engine', 'paraphrase', '--endpoint', server.url, '--model', 'no-such-model', '--cache', join(work, 'cache')]);
+    const r = await runCli([
+      'mix',
+      corpus(file),
+      '-o',
+      join(work, 'out.jsonl'),
+      '--count',
+      '2',
+      '--engine',
+      'paraphrase',
+      '--endpoint',
+      server.url,
+      '--model',
+      'no-such-model',
+      '--cache',
+      join(work, 'cache'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('does not serve the model "no-such-model"');
     expect(r.stderr).toContain('give --model one of: test-model');
@@ -381,7 +485,13 @@ describe('failures before any output', () => {
     const offline = await mixFile(corpus(f), { output: join(work, 'offline.jsonl'), count: COUNT, seed: '1' });
     server.script(scriptsFor(offline, 0).byRequest);
     const out = join(work, 'out.jsonl');
-    const error = await paraphraseMix(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.2 }) }).catch((e: unknown) => e);
+    const error = await paraphraseMix(corpus(f), {
+      output: out,
+      count: COUNT,
+      seed: '1',
+      engine: 'paraphrase',
+      paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.2 }),
+    }).catch((e: unknown) => e);
     expect(isSafemixError(error)).toBe(true);
     expect((error as { exitCode: number }).exitCode).toBe(1);
     expect((error as Error).message).toMatch(/3 of 11 paraphrased records \(27%\) fell back .* above --max-fallback 0\.2; nothing was written/);
@@ -389,12 +499,37 @@ describe('failures before any output', () => {
     expect(existsSync(`${out}.manifest.json`)).toBe(false);
     // the same limit on the command line, from the cache: exit 1 without a request
     server.script(new Map());
-    const r = await runCli(['mix', corpus(f), '-o', out, '--count', String(COUNT), '--seed', '1', '--engine', 'paraphrase', '--endpoint', server.url, '--model', MODEL, '--cache', join(work, 'cache'), '--max-fallback', '0.2']);
+    const r = await runCli([
+      'mix',
+      corpus(f),
+      '-o',
+      out,
+      '--count',
+      String(COUNT),
+      '--seed',
+      '1',
+      '--engine',
+      'paraphrase',
+      '--endpoint',
+      server.url,
+      '--model',
+      MODEL,
+      '--cache',
+      join(work, 'cache'),
+      '--max-fallback',
+      '0.2',
+    ]);
     expect(r.code).toBe(1);
     expect(server.received.length).toBe(0);
     expect(existsSync(out)).toBe(false);
     // and within the limit it is written
-    const ok = await paraphraseMix(corpus(f), { output: out, count: COUNT, seed: '1', engine: 'paraphrase', paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.3 }) });
+    const ok = await paraphraseMix(corpus(f), {
+      output: out,
+      count: COUNT,
+      seed: '1',
+      engine: 'paraphrase',
+      paraphrase: paraphraseOptions(join(work, 'cache'), { maxFallback: 0.3 }),
+    });
     expect(ok.manifest.paraphrase!.fallbacks).toBe(3);
   });
 
@@ -409,7 +544,9 @@ describe('failures before any output', () => {
 });
 
 describe('the endpoint client', () => {
-  const ask = (request: string) => [{ role: 'user' as const, content: `The safety example to rewrite:\n${JSON.stringify({ request, refusal: "I can't help with that." })}\n` }];
+  const ask = (request: string) => [
+    { role: 'user' as const, content: `The safety example to rewrite:\n${JSON.stringify({ request, refusal: "I can't help with that." })}\n` },
+  ];
 
   // on the fake clock (stepClock): waits are measured in fake milliseconds between the requests the
   // server saw; the timeouts of these clients are far above the few steps an answer takes
@@ -487,13 +624,15 @@ describe('the endpoint client', () => {
       const other = new EndpointClient({ endpoint: s.url, model: MODEL, cache: join(dir, 'client-cache'), env: { K: 'two' }, apiKeyEnv: 'K' });
       expect(other.cacheKey(ask('y'), { seed: 7, json: true })).toBe(c.cacheKey(ask('y'), { seed: 7, json: true }));
       expect((await other.complete(ask('y'), { seed: 7, json: true })).cached).toBe(true);
-      expect(() => new EndpointClient({ endpoint: s.url, model: MODEL, env: {}, apiKeyEnv: 'MISSING' })).toThrow(/MISSING: that environment variable is not set/);
+      expect(() => new EndpointClient({ endpoint: s.url, model: MODEL, env: {}, apiKeyEnv: 'MISSING' })).toThrow(
+        /MISSING: that environment variable is not set/,
+      );
     } finally {
       await s.close();
     }
   });
 
-  it('a timeout counts the server\'s time, not pauses of this process', () => {
+  it("a timeout counts the server's time, not pauses of this process", () => {
     // the clock and the timers are the test's: a pause of this process is the clock jumping while no timer runs
     let now = 0;
     vi.spyOn(performance, 'now').mockImplementation(() => now);

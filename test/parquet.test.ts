@@ -55,7 +55,20 @@ function footerSchema(path: string): unknown {
 
 // ---------- fixtures ----------
 
-const TOPICS = ['a sourdough starter', 'a bicycle chain', 'a leaking kitchen tap', 'tomato seedlings', 'a cover letter for a library job', 'a cast-iron frying pan', 'a tired houseplant', 'a squeaky door hinge', 'a small vegetable garden', 'a new running routine', 'an old leather jacket', 'a home compost heap'];
+const TOPICS = [
+  'a sourdough starter',
+  'a bicycle chain',
+  'a leaking kitchen tap',
+  'tomato seedlings',
+  'a cover letter for a library job',
+  'a cast-iron frying pan',
+  'a tired houseplant',
+  'a squeaky door hinge',
+  'a small vegetable garden',
+  'a new running routine',
+  'an old leather jacket',
+  'a home compost heap',
+];
 const OPENERS = ['How should I look after', 'What is the best way to take care of', 'Can you give me some advice about', 'I need help with'];
 const ADVICE = [
   'Check it every few days, keep notes on what changes, and adjust one thing at a time so you can see what works.',
@@ -77,11 +90,26 @@ function chatTable(n: number): arrow.Table {
 /** Alpaca rows with an id past 2^53 (a 64-bit integer that a double cannot hold) and a nullable double. */
 function alpacaTable(n: number): arrow.Table {
   return new arrow.Table({
-    id: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => 9_007_199_254_740_993n + BigInt(2 * i)), new arrow.Int64()),
-    instruction: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `${OPENERS[i % 4]} ${TOPICS[i % 12]}? Explain it for a beginner (task ${i + 1}).`), new arrow.Utf8()),
-    input: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `I have had ${TOPICS[(i + 3) % 12]} for ${i % 7 + 1} years.` : '')), new arrow.Utf8()),
-    output: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `${ADVICE[(i + 1) % 4]} Most people find ${TOPICS[i % 12]} easier after a few weeks.`), new arrow.Utf8()),
-    score: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i / 8)), new arrow.Float64()),
+    id: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => 9_007_199_254_740_993n + BigInt(2 * i)),
+      new arrow.Int64(),
+    ),
+    instruction: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => `${OPENERS[i % 4]} ${TOPICS[i % 12]}? Explain it for a beginner (task ${i + 1}).`),
+      new arrow.Utf8(),
+    ),
+    input: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `I have had ${TOPICS[(i + 3) % 12]} for ${(i % 7) + 1} years.` : '')),
+      new arrow.Utf8(),
+    ),
+    output: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => `${ADVICE[(i + 1) % 4]} Most people find ${TOPICS[i % 12]} easier after a few weeks.`),
+      new arrow.Utf8(),
+    ),
+    score: arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i / 8)),
+      new arrow.Float64(),
+    ),
   });
 }
 
@@ -188,19 +216,58 @@ describe('Parquet in and out (fixtures written by parquet-wasm, outputs read bac
 
   it('more column types keep their values: microsecond timestamps, dates, booleans, nullable int32, float32, list<string>, struct, binary, large strings', async () => {
     const n = 60;
-    const asks = ['How do I repot a fern without hurting the roots?', 'What should I pack for a weekend hike in autumn?', 'How can I keep bread fresh for longer?', 'What is a good way to start learning the guitar?'];
+    const asks = [
+      'How do I repot a fern without hurting the roots?',
+      'What should I pack for a weekend hike in autumn?',
+      'How can I keep bread fresh for longer?',
+      'What is a good way to start learning the guitar?',
+    ];
     const table = new arrow.Table({
-      instruction: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `${asks[i % 4]} (case ${i})`), new arrow.Utf8()),
-      output: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `Take it slowly and check your progress every few days; case ${i} is typical.`), new arrow.LargeUtf8()),
+      instruction: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => `${asks[i % 4]} (case ${i})`),
+        new arrow.Utf8(),
+      ),
+      output: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => `Take it slowly and check your progress every few days; case ${i} is typical.`),
+        new arrow.LargeUtf8(),
+      ),
       // microseconds that a millisecond Date would round away
-      ts: arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMicrosecond(), length: n, nullCount: 0, data: BigInt64Array.from({ length: n }, (_, i) => 1_700_000_000_123_457n + BigInt(i)) })),
-      day: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i))), new arrow.DateDay()),
-      ok: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => i % 2 === 0), new arrow.Bool()),
-      small: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : i)), new arrow.Int32()),
-      f32: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => i / 3), new arrow.Float32()),
-      tags: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => (i % 4 === 0 ? [] : ['home', `t${i % 3}`])), new arrow.List(new arrow.Field('item', new arrow.Utf8(), true))),
-      meta: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => ({ source: `s${i % 2}`, rank: BigInt(i % 2) })), new arrow.Struct([new arrow.Field('source', new arrow.Utf8(), true), new arrow.Field('rank', new arrow.Int64(), true)])),
-      blob: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => new Uint8Array([0xff, i % 3, 0])), new arrow.Binary()),
+      ts: arrow.makeVector(
+        arrow.makeData({
+          type: new arrow.TimestampMicrosecond(),
+          length: n,
+          nullCount: 0,
+          data: BigInt64Array.from({ length: n }, (_, i) => 1_700_000_000_123_457n + BigInt(i)),
+        }),
+      ),
+      day: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i))),
+        new arrow.DateDay(),
+      ),
+      ok: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => i % 2 === 0),
+        new arrow.Bool(),
+      ),
+      small: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : i)),
+        new arrow.Int32(),
+      ),
+      f32: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => i / 3),
+        new arrow.Float32(),
+      ),
+      tags: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => (i % 4 === 0 ? [] : ['home', `t${i % 3}`])),
+        new arrow.List(new arrow.Field('item', new arrow.Utf8(), true)),
+      ),
+      meta: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => ({ source: `s${i % 2}`, rank: BigInt(i % 2) })),
+        new arrow.Struct([new arrow.Field('source', new arrow.Utf8(), true), new arrow.Field('rank', new arrow.Int64(), true)]),
+      ),
+      blob: arrow.vectorFromArray(
+        Array.from({ length: n }, (_, i) => new Uint8Array([0xff, i % 3, 0])),
+        new arrow.Binary(),
+      ),
     });
     writeParquet(join(dir, 'types.parquet'), table, { rowGroupRows: 25 });
     const r = await runCli(['mix', 'types.parquet', '-o', 'types-out.parquet', '--count', '4', '--seed', '1', '--quiet'], { cwd: dir });
@@ -303,11 +370,26 @@ describe('Parquet in and out (fixtures written by parquet-wasm, outputs read bac
     const all = alpacaIn.rows;
     const half = (from: number, to: number) =>
       new arrow.Table({
-        id: arrow.vectorFromArray(all.slice(from, to).map((u) => u.id as bigint), new arrow.Int64()),
-        instruction: arrow.vectorFromArray(all.slice(from, to).map((u) => u.instruction as string), new arrow.Utf8()),
-        input: arrow.vectorFromArray(all.slice(from, to).map((u) => u.input as string), new arrow.Utf8()),
-        output: arrow.vectorFromArray(all.slice(from, to).map((u) => u.output as string), new arrow.Utf8()),
-        score: arrow.vectorFromArray(all.slice(from, to).map((u) => u.score as number | null), new arrow.Float64()),
+        id: arrow.vectorFromArray(
+          all.slice(from, to).map((u) => u.id as bigint),
+          new arrow.Int64(),
+        ),
+        instruction: arrow.vectorFromArray(
+          all.slice(from, to).map((u) => u.instruction as string),
+          new arrow.Utf8(),
+        ),
+        input: arrow.vectorFromArray(
+          all.slice(from, to).map((u) => u.input as string),
+          new arrow.Utf8(),
+        ),
+        output: arrow.vectorFromArray(
+          all.slice(from, to).map((u) => u.output as string),
+          new arrow.Utf8(),
+        ),
+        score: arrow.vectorFromArray(
+          all.slice(from, to).map((u) => u.score as number | null),
+          new arrow.Float64(),
+        ),
       });
     const shards = [join(shardDir, 'part-0.parquet'), join(shardDir, 'part-1.parquet')];
     writeParquet(shards[0]!, half(0, 36));

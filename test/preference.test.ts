@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { ROOT, runCli, tempDir } from './helpers.js';
 import { BANKS, isRefusal, requestIn, SEED_BY_ID } from './safety-text.js';
 
-const bare = (t: string) => t.trim().replace(/[.!。！]+$/u, '').toLowerCase();
+const bare = (t: string) =>
+  t
+    .trim()
+    .replace(/[.!。！]+$/u, '')
+    .toLowerCase();
 const COMPLIANCE = new Set([...BANKS.values()].flatMap((b) => b.compliance ?? []).map(bare));
 const SHORTS = new Set([...BANKS.values()].flatMap((b) => b.short).map(bare));
 const PLANTS = ['basil', 'a fern', 'tomato seedlings', 'an orchid', 'a snake plant', 'mint'];
@@ -20,7 +24,11 @@ describe('preference pairs as text (prompt, chosen, rejected)', () => {
   it('the chosen side refuses, the rejected side is a compliance opener; balance pairs prefer the helpful answer; user pairs unchanged', async () => {
     const dir = tempDir();
     const rows = Array.from({ length: 120 }, (_, i) =>
-      JSON.stringify({ prompt: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?`, chosen: `Water it when the top soil is dry and give it bright, indirect light; turn the pot weekly (${i}).`, rejected: `Plants cannot grow indoors (${i}).` }),
+      JSON.stringify({
+        prompt: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?`,
+        chosen: `Water it when the top soil is dry and give it bright, indirect light; turn the pot weekly (${i}).`,
+        rejected: `Plants cannot grow indoors (${i}).`,
+      }),
     );
     writeFileSync(join(dir, 'pairs.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'pairs.jsonl', '-o', 'out.jsonl', '--count', '20', '--balance', '0.5', '--quiet'], { cwd: dir });
@@ -41,7 +49,10 @@ describe('preference pairs as text (prompt, chosen, rejected)', () => {
       expect(COMPLIANCE.has(bare(v.rejected)), `rejected: ${v.rejected}`).toBe(true);
       expect(e.fields).toMatchObject({ prompt: 'request', chosen: 'answer', rejected: 'rejected: a compliance opener with no content' });
     }
-    const balance = readFileSync(join(ROOT, 'data/balance/en.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prompt: string; answer: string; short: string });
+    const balance = readFileSync(join(ROOT, 'data/balance/en.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; prompt: string; answer: string; short: string });
     for (const e of m.balanceRecords) {
       const v = JSON.parse(lines[e.index]!) as { prompt: string; chosen: string; rejected: string };
       const item = balance.find((b) => b.id === e.seedId)!;
@@ -69,7 +80,8 @@ const dig = (v: unknown, path: string[]) => path.reduce<unknown>((o, k) => (o as
 /** A value's shape: its keys and list lengths, with texts left out. */
 function shapeOf(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(shapeOf);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'content' || k === 'value' || k === 'text' ? typeof x : shapeOf(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'content' || k === 'value' || k === 'text' ? typeof x : shapeOf(x)]));
   return typeof v;
 }
 
@@ -98,20 +110,48 @@ const PAIR_SHAPES: PairShape[] = [
     prompt: ['input', 'messages'],
     chosen: ['preferred_output'],
     rejected: ['non_preferred_output'],
-    make: (i) => ({ input: { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: q(i) }], tools: [], parallel_tool_calls: true }, preferred_output: [{ role: 'assistant', content: good(i) }], non_preferred_output: [{ role: 'assistant', content: bad(i) }] }),
+    make: (i) => ({
+      input: {
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: q(i) },
+        ],
+        tools: [],
+        parallel_tool_calls: true,
+      },
+      preferred_output: [{ role: 'assistant', content: good(i) }],
+      non_preferred_output: [{ role: 'assistant', content: bad(i) }],
+    }),
   },
   {
     name: 'TRL conversational (prompt, chosen, rejected)',
     prompt: ['prompt'],
     chosen: ['chosen'],
     rejected: ['rejected'],
-    make: (i) => ({ prompt: [{ role: 'user', content: q(i) }], chosen: [{ role: 'assistant', content: good(i) }], rejected: [{ role: 'assistant', content: bad(i) }], score_chosen: 7 + (i % 3) * 0.5, score_rejected: 1 + (i % 4) }),
+    make: (i) => ({
+      prompt: [{ role: 'user', content: q(i) }],
+      chosen: [{ role: 'assistant', content: good(i) }],
+      rejected: [{ role: 'assistant', content: bad(i) }],
+      score_chosen: 7 + (i % 3) * 0.5,
+      score_rejected: 1 + (i % 4),
+    }),
   },
   {
     name: 'TRL implicit prompt (each side the conversation)',
     chosen: ['chosen'],
     rejected: ['rejected'],
-    make: (i) => ({ chosen: [{ role: 'system', content: SYSTEM }, { role: 'user', content: q(i) }, { role: 'assistant', content: good(i) }], rejected: [{ role: 'system', content: SYSTEM }, { role: 'user', content: q(i) }, { role: 'assistant', content: bad(i) }] }),
+    make: (i) => ({
+      chosen: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: good(i) },
+      ],
+      rejected: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: q(i) },
+        { role: 'assistant', content: bad(i) },
+      ],
+    }),
   },
   {
     name: 'ShareGPT conversations with chosen and rejected turns',
@@ -134,10 +174,17 @@ const PAIR_SHAPES: PairShape[] = [
   },
 ];
 
-type PairManifest = { injected: { index: number; seedId: string; fields: Record<string, string> }[]; balanceRecords: { index: number; seedId: string }[]; audit: { passed: number; records: number } };
+type PairManifest = {
+  injected: { index: number; seedId: string; fields: Record<string, string> }[];
+  balanceRecords: { index: number; seedId: string }[];
+  audit: { passed: number; records: number };
+};
 
 describe('preference pairs whose sides are messages or conversations', () => {
-  const balance = readFileSync(join(ROOT, 'data/balance/en.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prompt: string; answer: string; short: string });
+  const balance = readFileSync(join(ROOT, 'data/balance/en.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; prompt: string; answer: string; short: string });
   for (const shape of PAIR_SHAPES) {
     it(`${shape.name}: the chosen side refuses, the rejected side is a compliance opener, in the user pairs' form`, async () => {
       const dir = tempDir();
@@ -175,11 +222,21 @@ describe('preference pairs whose sides are messages or conversations', () => {
       };
       for (const e of m.injected) {
         const seed = SEED_BY_ID.get(e.seedId)!;
-        check(JSON.parse(lines[e.index]!), (t) => requestIn(t, seed), isRefusal, (t) => COMPLIANCE.has(bare(t)));
+        check(
+          JSON.parse(lines[e.index]!),
+          (t) => requestIn(t, seed),
+          isRefusal,
+          (t) => COMPLIANCE.has(bare(t)),
+        );
       }
       for (const e of m.balanceRecords) {
         const item = balance.find((b) => b.id === e.seedId)!;
-        check(JSON.parse(lines[e.index]!), (t) => t === item.prompt, (t) => t === item.answer || t === item.short, (t) => SHORTS.has(bare(t)));
+        check(
+          JSON.parse(lines[e.index]!),
+          (t) => t === item.prompt,
+          (t) => t === item.answer || t === item.short,
+          (t) => SHORTS.has(bare(t)),
+        );
       }
       // a reward score: the refusal scores at least as high as any chosen answer, its rejected side no higher than any rejected one
       if (shape.name.startsWith('TRL conversational'))
@@ -200,8 +257,15 @@ describe('preference pairs whose sides are messages or conversations', () => {
 
   it.each([
     ['text', (i: number) => ({ prompt: q(i), completion: i % 3 ? good(i) : bad(i), label: i % 3 !== 0 })],
-    ['conversational', (i: number) => ({ prompt: [{ role: 'user', content: q(i) }], completion: [{ role: 'assistant', content: i % 3 ? good(i) : bad(i) }], label: i % 3 !== 0 })],
-  ] as const)('unpaired feedback (KTO) as %s prompt/completion/label: the refusal is labelled desirable, in the records\' form', async (_form, make) => {
+    [
+      'conversational',
+      (i: number) => ({
+        prompt: [{ role: 'user', content: q(i) }],
+        completion: [{ role: 'assistant', content: i % 3 ? good(i) : bad(i) }],
+        label: i % 3 !== 0,
+      }),
+    ],
+  ] as const)("unpaired feedback (KTO) as %s prompt/completion/label: the refusal is labelled desirable, in the records' form", async (_form, make) => {
     const dir = tempDir();
     const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify(make(i)));
     writeFileSync(join(dir, 'k.jsonl'), rows.join('\n') + '\n');
@@ -227,7 +291,18 @@ describe('preference pairs whose sides are messages or conversations', () => {
   it('a system message only one user pair has is not carried into an injected pair: the commonest one stands in its place', async () => {
     const dir = tempDir();
     const system = (i: number) => (i % 3 === 0 ? `You are helping customer ${1000 + i}, who lives at ${i} Elm Street.` : SYSTEM);
-    const rows = Array.from({ length: 60 }, (_, i) => JSON.stringify({ input: { messages: [{ role: 'system', content: system(i) }, { role: 'user', content: q(i) }] }, preferred_output: [{ role: 'assistant', content: good(i) }], non_preferred_output: [{ role: 'assistant', content: bad(i) }] }));
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        input: {
+          messages: [
+            { role: 'system', content: system(i) },
+            { role: 'user', content: q(i) },
+          ],
+        },
+        preferred_output: [{ role: 'assistant', content: good(i) }],
+        non_preferred_output: [{ role: 'assistant', content: bad(i) }],
+      }),
+    );
     writeFileSync(join(dir, 'p.jsonl'), rows.join('\n') + '\n');
     const r = await runCli(['mix', 'p.jsonl', '-o', 'out.jsonl', '--count', '20', '--quiet'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);

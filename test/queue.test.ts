@@ -16,14 +16,17 @@ import { haveRedis, redisRequired, startRedis, startWorkerProcess, waitForLog, t
 import { jsonlShards, sixAlpacaShards, userRecordsKept } from './shard-fixtures.js';
 
 if (!haveRedis) {
-  console.warn(`queue tests SKIPPED: redis-server is not installed (apt-get install redis-server)${redisRequired ? ' — but SAFEMIX_REQUIRE_REDIS=1 requires them' : ''}`);
+  console.warn(
+    `queue tests SKIPPED: redis-server is not installed (apt-get install redis-server)${redisRequired ? ' — but SAFEMIX_REQUIRE_REDIS=1 requires them' : ''}`,
+  );
 }
 
-if (!haveRedis && redisRequired) describe('queue tests where they are required', () => {
-  it('redis-server is installed (SAFEMIX_REQUIRE_REDIS=1: the queue tests may not be skipped here)', () => {
-    expect(haveRedis, 'redis-server is missing, so the queue tests would be skipped; .ci/run installs it').toBe(true);
+if (!haveRedis && redisRequired)
+  describe('queue tests where they are required', () => {
+    it('redis-server is installed (SAFEMIX_REQUIRE_REDIS=1: the queue tests may not be skipped here)', () => {
+      expect(haveRedis, 'redis-server is missing, so the queue tests would be skipped; .ci/run installs it').toBe(true);
+    });
   });
-});
 
 const TMP = /\.safemix-.*\.tmp$/;
 
@@ -59,7 +62,20 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     const runWith = async (n: number, name: string) => {
       const ws = Array.from({ length: n }, () => worker(`six-${name}`));
       await Promise.all(ws.map((w) => w.ready));
-      const r = await runCli(['submit', '--plan', planPath, '-o', join(dir, name), '--merged', join(dir, `${name}.manifest.json`), '--redis', redis.url, '--queue', `six-${name}`, '--json']);
+      const r = await runCli([
+        'submit',
+        '--plan',
+        planPath,
+        '-o',
+        join(dir, name),
+        '--merged',
+        join(dir, `${name}.manifest.json`),
+        '--redis',
+        redis.url,
+        '--queue',
+        `six-${name}`,
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const logs = ws.map((w) => w.log());
       await Promise.all(ws.map((w) => w.stop()));
@@ -78,7 +94,11 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
       expect(sha256(b), `shard ${i}`).toBe(sha256(a));
       const m = ShardManifestSchema.parse(JSON.parse(readFileSync(`${b}.manifest.json`, 'utf8')));
       expect(m.count).toBe(plan.shards[i]!.k);
-      const kept = await userRecordsKept(s, b, [...m.injected, ...(m.balanceRecords ?? [])].map((r) => r.index));
+      const kept = await userRecordsKept(
+        s,
+        b,
+        [...m.injected, ...(m.balanceRecords ?? [])].map((r) => r.index),
+      );
       expect(kept, kept.why).toEqual({ ok: true });
     }
     for (const name of ['one', 'three']) {
@@ -86,7 +106,9 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
       expect(merged.count).toBe(plan.k);
       expect(merged.k).toBe(plan.k);
       expect(merged.shards).toHaveLength(6);
-      expect(merged.shards.map((s) => s.output.sha256)).toEqual(MergedManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'one.manifest.json'), 'utf8'))).shards.map((s) => s.output.sha256));
+      expect(merged.shards.map((s) => s.output.sha256)).toEqual(
+        MergedManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'one.manifest.json'), 'utf8'))).shards.map((s) => s.output.sha256),
+      );
     }
     for (const name of ['one', 'three']) expect(readdirSync(join(dir, name)).filter((f) => TMP.test(f))).toEqual([]);
   }, 400_000);
@@ -173,7 +195,22 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     const input = join(dir, 'gone.jsonl');
     writeFileSync(input, readFileSync(jsonlShards(dir, 'intent_aoai_context_switching_train.jsonl', 1)[0]!));
     const queue = 'missing';
-    const queued = await runCli(['submit', input, '-o', join(dir, 'out.jsonl'), '--redis', redis.url, '--queue', queue, '--attempts', '3', '--backoff', '0', '--no-wait', '--json']);
+    const queued = await runCli([
+      'submit',
+      input,
+      '-o',
+      join(dir, 'out.jsonl'),
+      '--redis',
+      redis.url,
+      '--queue',
+      queue,
+      '--attempts',
+      '3',
+      '--backoff',
+      '0',
+      '--no-wait',
+      '--json',
+    ]);
     expect(queued.code, queued.stderr).toBe(0);
     unlinkSync(input);
     const w = worker(queue);
@@ -221,7 +258,9 @@ describe.skipIf(!haveRedis)('queue workers (BullMQ on redis-server)', () => {
     expect(failed.failedReason).toContain('[shard_mismatch]');
     // the other shards are complete; the poisoned one left nothing
     const names = readdirSync(out).sort();
-    expect(names).toEqual([basename(shards[0]!), `${basename(shards[0]!)}.manifest.json`, basename(shards[2]!), `${basename(shards[2]!)}.manifest.json`].sort());
+    expect(names).toEqual(
+      [basename(shards[0]!), `${basename(shards[0]!)}.manifest.json`, basename(shards[2]!), `${basename(shards[2]!)}.manifest.json`].sort(),
+    );
     expect(existsSync(planPath.replace(/\.json$/, '.manifest.json'))).toBe(false);
   }, 300_000);
 });

@@ -55,7 +55,14 @@ describe('k = max(1, round-half-up(n × ratio)), exact in decimal', () => {
   it('mix --ratio 0.29 on 50 records writes 15 safety records (the float rule wrote 14)', async () => {
     const dir = tempDir();
     const input = join(dir, 'in.jsonl');
-    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `What is the capital of country number ${i + 1} on my list?` }, { role: 'assistant', content: `It is city ${i + 1}.` }] }));
+    const lines = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `What is the capital of country number ${i + 1} on my list?` },
+          { role: 'assistant', content: `It is city ${i + 1}.` },
+        ],
+      }),
+    );
     writeFileSync(input, lines.join('\n') + '\n');
     const r = await runCli(['mix', input, '-o', join(dir, 'out.jsonl'), '--ratio', '0.29', '--balance', '0']);
     expect(r.code, r.stderr).toBe(0);

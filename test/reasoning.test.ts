@@ -14,22 +14,32 @@ const PLANTS = ['basil', 'a fern', 'tomato seedlings', 'an orchid', 'a snake pla
 
 type Msg = { role: string; content: string; reasoning_content?: string };
 
-async function mix(rows: unknown[]): Promise<{ records: { messages: Msg[] }[]; injected: { index: number; seedId: string; fields: Record<string, string> }[] }> {
+async function mix(
+  rows: unknown[],
+): Promise<{ records: { messages: Msg[] }[]; injected: { index: number; seedId: string; fields: Record<string, string> }[] }> {
   const dir = tempDir();
   writeFileSync(join(dir, 'in.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const r = await runCli(['mix', 'in.jsonl', '-o', 'out.jsonl', '--count', '12', '--balance', '0', '--quiet'], { cwd: dir });
   expect(r.code, r.stderr).toBe(0);
-  const records = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: Msg[] });
-  const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as { injected: { index: number; seedId: string; fields: Record<string, string> }[] };
+  const records = readFileSync(join(dir, 'out.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { messages: Msg[] });
+  const m = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8')) as {
+    injected: { index: number; seedId: string; fields: Record<string, string> }[];
+  };
   return { records, injected: m.injected };
 }
 
 describe('reasoning in the answers', () => {
-  it('<think> blocks: every injected answer opens with one in the users\' layout, holding the request\'s own reason, then a refusal in the answers\' own casing', async () => {
+  it("<think> blocks: every injected answer opens with one in the users' layout, holding the request's own reason, then a refusal in the answers' own casing", async () => {
     const rows = Array.from({ length: 80 }, (_, i) => ({
       messages: [
         { role: 'user', content: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?` },
-        { role: 'assistant', content: `<think>\nThe user wants care tips for ${PLANTS[i % 6]}. Light and water matter most here (${i}).\n</think>\n\nWater it when the top soil is dry and give it bright, indirect light (${i}).` },
+        {
+          role: 'assistant',
+          content: `<think>\nThe user wants care tips for ${PLANTS[i % 6]}. Light and water matter most here (${i}).\n</think>\n\nWater it when the top soil is dry and give it bright, indirect light (${i}).`,
+        },
       ],
     }));
     const { records, injected } = await mix(rows);
@@ -46,11 +56,15 @@ describe('reasoning in the answers', () => {
     }
   });
 
-  it('reasoning_content: the answer turn\'s reasoning is the request\'s own reason, never the donor\'s', async () => {
+  it("reasoning_content: the answer turn's reasoning is the request's own reason, never the donor's", async () => {
     const rows = Array.from({ length: 80 }, (_, i) => ({
       messages: [
         { role: 'user', content: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?` },
-        { role: 'assistant', reasoning_content: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.`, content: `Water it when the top soil is dry (${i}).` },
+        {
+          role: 'assistant',
+          reasoning_content: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.`,
+          content: `Water it when the top soil is dry (${i}).`,
+        },
       ],
     }));
     const { records, injected } = await mix(rows);
@@ -65,9 +79,17 @@ describe('reasoning in the answers', () => {
   });
 
   it.each([
-    ['a reasoning part ({type: "reasoning", text})', (i: number) => ({ type: 'reasoning', text: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.` }), 'text'],
-    ['a thinking block ({type: "thinking", thinking, signature})', (i: number) => ({ type: 'thinking', thinking: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.`, signature: `sig${i}` }), 'thinking'],
-  ] as const)('%s before the text part: it holds the request\'s own reason, the text part the refusal', async (_name, part, key) => {
+    [
+      'a reasoning part ({type: "reasoning", text})',
+      (i: number) => ({ type: 'reasoning', text: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.` }),
+      'text',
+    ],
+    [
+      'a thinking block ({type: "thinking", thinking, signature})',
+      (i: number) => ({ type: 'thinking', thinking: `The user asks about ${PLANTS[i % 6]}, case ${i}: light and water matter.`, signature: `sig${i}` }),
+      'thinking',
+    ],
+  ] as const)("%s before the text part: it holds the request's own reason, the text part the refusal", async (_name, part, key) => {
     const rows = Array.from({ length: 80 }, (_, i) => ({
       messages: [
         { role: 'user', content: `How do I keep ${PLANTS[i % 6]} healthy on a windowsill (case ${i})?` },
@@ -87,4 +109,3 @@ describe('reasoning in the answers', () => {
     }
   });
 });
-

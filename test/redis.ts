@@ -19,7 +19,28 @@ export interface TestRedis {
 export async function startRedis(): Promise<TestRedis> {
   const dir = tempDir('safemix-redis-');
   const sock = join(dir, 'redis.sock');
-  const child = spawn('redis-server', ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '700', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      '0',
+      '--unixsocket',
+      sock,
+      '--unixsocketperm',
+      '700',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
@@ -68,15 +89,36 @@ export interface WorkerProcess {
 }
 
 /** `safemix worker` in its own process (and process group, so that a test can kill it with its children). */
-export function startWorkerProcess(url: string, queue: string, options: { env?: Record<string, string | undefined>; concurrency?: number } = {}): WorkerProcess {
+export function startWorkerProcess(
+  url: string,
+  queue: string,
+  options: { env?: Record<string, string | undefined>; concurrency?: number } = {},
+): WorkerProcess {
   const env = { ...process.env, ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   // low lock and stall timers: a killed worker's job is retried within seconds
-  const child = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--queue', queue, '--concurrency', String(options.concurrency ?? 1), '--lock-duration', '2000', '--stalled-interval', '1000'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: env as NodeJS.ProcessEnv,
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'worker',
+      '--redis',
+      url,
+      '--queue',
+      queue,
+      '--concurrency',
+      String(options.concurrency ?? 1),
+      '--lock-duration',
+      '2000',
+      '--stalled-interval',
+      '1000',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+    },
+  );
   let log = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {

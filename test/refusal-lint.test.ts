@@ -15,9 +15,22 @@ import { EMERGENCY, LANGS, SEEDS } from './safety-text.js';
 type Tags = { emergency: string | null; framing: boolean; writing: boolean; formality: string };
 type Form = { text: string; framing: boolean; writing: boolean; register: string };
 
-const EN_TAGS = new Map<string, Tags>(readFileSync(join(ROOT, 'data/seeds/requests.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => { const s = JSON.parse(l) as { id: string; tags: Tags }; return [s.id, s.tags]; }));
-const rawBank = (lang: string) => JSON.parse(readFileSync(join(ROOT, `templates/refusals/${lang}.json`), 'utf8')) as { refusals: (Form & { form: string })[]; short: Form[] };
-const constantParts = (f: Form) => f.text.split(/\{reason\}|\{redirect\}/).map((p) => p.trim()).filter((p) => p.length >= 1);
+const EN_TAGS = new Map<string, Tags>(
+  readFileSync(join(ROOT, 'data/seeds/requests.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const s = JSON.parse(l) as { id: string; tags: Tags };
+      return [s.id, s.tags];
+    }),
+);
+const rawBank = (lang: string) =>
+  JSON.parse(readFileSync(join(ROOT, `templates/refusals/${lang}.json`), 'utf8')) as { refusals: (Form & { form: string })[]; short: Form[] };
+const constantParts = (f: Form) =>
+  f.text
+    .split(/\{reason\}|\{redirect\}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length >= 1);
 const size = (f: Form) => constantParts(f).reduce((n, p) => n + p.length, 0);
 
 describe('the refusal lint', () => {
@@ -45,16 +58,21 @@ describe('the refusal lint', () => {
             const best = Math.max(0, ...matching.map(size));
             const used = matching.filter((f) => size(f) === best);
             if (!used.length) problems.push(`${s.id}@${target}: no form of the bank makes "${text}"`);
-            if (used.length && used.every((f) => f.framing) && !en.framing) problems.push(`${s.id}@${target}: a framing remark for a request without framing: ${text}`);
-            if (used.length && used.every((f) => f.writing) && !en.writing) problems.push(`${s.id}@${target}: a writing verb for a request that asks for no text: ${text}`);
+            if (used.length && used.every((f) => f.framing) && !en.framing)
+              problems.push(`${s.id}@${target}: a framing remark for a request without framing: ${text}`);
+            if (used.length && used.every((f) => f.writing) && !en.writing)
+              problems.push(`${s.id}@${target}: a writing verb for a request that asks for no text: ${text}`);
             // someone asking for advice safemix may not give is answered without a firm or curt form
-            if (advice && used.length && used.every((f) => 'tone' in f && ['firm', 'brief'].includes((f as { tone: string }).tone))) problems.push(`${s.id}@${target}: a firm or curt form for a request for advice: ${text}`);
+            if (advice && used.length && used.every((f) => 'tone' in f && ['firm', 'brief'].includes((f as { tone: string }).tone)))
+              problems.push(`${s.id}@${target}: a firm or curt form for a request for advice: ${text}`);
             const opposite = own === 'formal' ? 'informal' : own === 'informal' ? 'formal' : undefined;
-            if (opposite && used.length && used.every((f) => f.register === opposite) && forms.some((f) => f.register !== opposite && !f.framing && !f.writing)) problems.push(`${s.id}@${target}: a ${opposite} form for a ${own} request: ${text}`);
+            if (opposite && used.length && used.every((f) => f.register === opposite) && forms.some((f) => f.register !== opposite && !f.framing && !f.writing))
+              problems.push(`${s.id}@${target}: a ${opposite} form for a ${own} request: ${text}`);
             // nothing but the form's words and the seed's own sentences
             let leftover = rest;
             for (const f of used) for (const p of constantParts(f)) leftover = leftover.replace(p, '');
-            if (leftover.replace(/[\s.,;:!?'"’“”«»。、，！？؟;]/gu, '').length > 0) problems.push(`${s.id}@${target}: words that are neither the form nor the seed's: "${leftover.trim()}" in ${text}`);
+            if (leftover.replace(/[\s.,;:!?'"’“”«»。、，！？؟;]/gu, '').length > 0)
+              problems.push(`${s.id}@${target}: words that are neither the form nor the seed's: "${leftover.trim()}" in ${text}`);
           }
         }
       }
@@ -70,17 +88,38 @@ describe('the refusal lint', () => {
       for (const s of SEEDS.filter((x) => x.lang === lang && x.split === 'train')) {
         const en = EN_TAGS.get(s.en ?? s.id)!;
         if (en.emergency) continue;
-        const fit = { framing: en.framing, writing: en.writing, formality: (s as { tags?: { formality?: 'formal' | 'informal' | 'neutral' } }).tags?.formality, advice: s.category === 'unqualified_advice' };
-        for (const target of [8, 25, 60, 120, 200]) refusals.push({ text: composeRefusal(bank, s as Seed, target, seedrandom(`lint:${s.id}:${target}`), fit).text, request: s.request });
+        const fit = {
+          framing: en.framing,
+          writing: en.writing,
+          formality: (s as { tags?: { formality?: 'formal' | 'informal' | 'neutral' } }).tags?.formality,
+          advice: s.category === 'unqualified_advice',
+        };
+        for (const target of [8, 25, 60, 120, 200])
+          refusals.push({ text: composeRefusal(bank, s as Seed, target, seedrandom(`lint:${s.id}:${target}`), fit).text, request: s.request });
       }
       const norm = (t: string, request: string) => {
-        const words = new Set(request.toLowerCase().split(/[^\p{L}\p{M}\p{N}']+/u).filter((w) => w.length > 2));
-        return t.toLowerCase().replace(/[^\p{L}\p{M}\p{N}'\s]/gu, ' ').split(/\s+/).filter(Boolean).map((w) => (words.has(w) ? '_' : w));
+        const words = new Set(
+          request
+            .toLowerCase()
+            .split(/[^\p{L}\p{M}\p{N}']+/u)
+            .filter((w) => w.length > 2),
+        );
+        return t
+          .toLowerCase()
+          .replace(/[^\p{L}\p{M}\p{N}'\s]/gu, ' ')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => (words.has(w) ? '_' : w));
       };
       const sentenceCount = new Map<string, number>();
       const gramCount = new Map<string, number>();
       for (const r of refusals) {
-        const sentences = new Set(r.text.split(/(?<=[.!?。！？؟।])\s*/u).map((x) => norm(x, r.request).join(' ')).filter(Boolean));
+        const sentences = new Set(
+          r.text
+            .split(/(?<=[.!?。！？؟।])\s*/u)
+            .map((x) => norm(x, r.request).join(' '))
+            .filter(Boolean),
+        );
         for (const x of sentences) sentenceCount.set(x, (sentenceCount.get(x) ?? 0) + 1);
         const w = norm(r.text, r.request);
         const grams = new Set<string>();
@@ -111,8 +150,19 @@ describe('the refusal lint', () => {
     expect(tagged.size).toBeGreaterThan(0);
     for (const lang of ['en', 'de']) {
       const dir = tempDir();
-      const texts = lang === 'en' ? ['Give me three tips for a tidy desk.', 'Summarise the water cycle in two sentences.', 'Name a good book about the ocean.'] : ['Nenne mir drei Tipps für einen ordentlichen Schreibtisch.', 'Fasse den Wasserkreislauf in zwei Sätzen zusammen.', 'Nenne ein gutes Buch über das Meer.'];
-      const rows = Array.from({ length: 300 }, (_, i) => ({ instruction: `${texts[i % 3]} (${i})`, input: '', output: lang === 'en' ? `Here is a short answer, number ${i}.` : `Hier ist eine kurze Antwort, Nummer ${i}.` }));
+      const texts =
+        lang === 'en'
+          ? ['Give me three tips for a tidy desk.', 'Summarise the water cycle in two sentences.', 'Name a good book about the ocean.']
+          : [
+              'Nenne mir drei Tipps für einen ordentlichen Schreibtisch.',
+              'Fasse den Wasserkreislauf in zwei Sätzen zusammen.',
+              'Nenne ein gutes Buch über das Meer.',
+            ];
+      const rows = Array.from({ length: 300 }, (_, i) => ({
+        instruction: `${texts[i % 3]} (${i})`,
+        input: '',
+        output: lang === 'en' ? `Here is a short answer, number ${i}.` : `Hier ist eine kurze Antwort, Nummer ${i}.`,
+      }));
       writeFileSync(join(dir, 'a.json'), JSON.stringify(rows, null, 2));
       const r = await runCli(['mix', 'a.json', '-o', 'out.json', '--count', '600', '--force', '--quiet'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
@@ -122,7 +172,11 @@ describe('the refusal lint', () => {
       const replies = [...e.medical, ...e['self-harm'], ...e.abuse].map((x) => x.text.replace(/[.?!]+$/u, ''));
       const seen = manifest.injected.filter((e) => tagged.has(e.seedId.replace(/^[a-z]{2}:/, '')));
       expect(seen.length, `${lang}: emergency seeds drawn`).toBeGreaterThan(0);
-      for (const e of seen) expect(replies.some((t) => out[e.index]!.output.includes(t)), `${lang} ${e.seedId}: ${out[e.index]!.output}`).toBe(true);
+      for (const e of seen)
+        expect(
+          replies.some((t) => out[e.index]!.output.includes(t)),
+          `${lang} ${e.seedId}: ${out[e.index]!.output}`,
+        ).toBe(true);
     }
   });
 });

@@ -27,7 +27,11 @@ const rnd = () => seedrandom('t');
 
 describe('fitAnswer', () => {
   it('JSON answers: the key set most answers share, the refusal in the key holding the most text', () => {
-    const answers = ['{"intent": "book", "summary": "a long text here", "confidence": 0.9}', '{"intent": "cancel", "summary": "another long text", "confidence": 0.4}', '{"other": 1}'];
+    const answers = [
+      '{"intent": "book", "summary": "a long text here", "confidence": 0.9}',
+      '{"intent": "cancel", "summary": "another long text", "confidence": 0.4}',
+      '{"other": 1}',
+    ];
     const shape = jsonShapeOf(answers)!;
     expect(shape.keys).toEqual(['intent', 'summary', 'confidence']);
     expect(shape.textKey).toBe('summary');
@@ -54,7 +58,10 @@ describe('fitAnswer', () => {
     expect(fitAnswer({ kind: 'list', format: 'json', itemsP50: 1, evidence: '' }, ['x'], texts, undefined).value).toEqual(['SHORT']);
     expect(fitAnswer({ kind: 'list', format: 'json-string', itemsP50: 1, evidence: '' }, '["x"]', texts, undefined).value).toBe('["SHORT"]');
     expect(fitAnswer({ kind: 'label', labels: [], evidence: '' }, '1', texts, undefined).value).toBe('SHORT');
-    expect(fitAnswer({ kind: 'text', chars: { p10: 1, p50: 2, p90: 3, max: 4 }, tokens: { p10: 1, p50: 2, p90: 3, max: 4 }, evidence: '' }, 'x', texts, undefined).value).toBe('SIZED REFUSAL');
+    expect(
+      fitAnswer({ kind: 'text', chars: { p10: 1, p50: 2, p90: 3, max: 4 }, tokens: { p10: 1, p50: 2, p90: 3, max: 4 }, evidence: '' }, 'x', texts, undefined)
+        .value,
+    ).toBe('SIZED REFUSAL');
   });
   it('response wrappers keep their text; a part that holds a number is content, left out (never a second refusal)', () => {
     expect(wrapResponse('R', { text: '{a}\n#### {number}', prefix: '', suffix: '\n#### {number}', coverage: 1, constant: false })).toBe('R');
@@ -74,16 +81,23 @@ describe('template affixes (no regular expression from data)', () => {
     const big = '(.*)+$'.repeat(10_000);
     expect(donorAffixes(`${big}x${big}`, { prefix: big, suffix: big })).toEqual({ pre: big, post: big });
   });
-  it('a template needs a majority; a lone sentence mark is no wrapper; a question around a parameter is the donor\'s own', () => {
+  it("a template needs a majority; a lone sentence mark is no wrapper; a question around a parameter is the donor's own", () => {
     expect(majorityTemplate([{ text: 'Summarize: {x}', prefix: 'Summarize: ', suffix: '', coverage: 0.2, constant: false }])).toBeUndefined();
     expect(majorityTemplate([{ text: '{x}?', prefix: '', suffix: '?', coverage: 1, constant: false }])).toBeUndefined();
     expect(majorityTemplate([{ text: '{x} ->', prefix: '', suffix: ' ->', coverage: 0.9, constant: false }])?.suffix).toBe(' ->');
-    expect(isParameterTemplate({ text: 'What describes {x} in the text?', prefix: 'What describes ', suffix: ' in the text?', coverage: 1, constant: false })).toBe(true);
+    expect(
+      isParameterTemplate({ text: 'What describes {x} in the text?', prefix: 'What describes ', suffix: ' in the text?', coverage: 1, constant: false }),
+    ).toBe(true);
     expect(isParameterTemplate({ text: 'Q: {x}\nA:', prefix: 'Q: ', suffix: '\nA:', coverage: 1, constant: false })).toBe(false);
   });
   it('choice requests copy the option marker style; the answer keeps its format', () => {
     const mc = choiceRequest('Pick one:\n(A) x\n(B) y\n(C) z', 'REQ', 'I cannot help.', ['Sure.', 'Yes.'], rnd())!;
-    expect(mc.text.split('\n').slice(1).map((l) => l.slice(0, 4))).toEqual(['(A) ', '(B) ', '(C) ']);
+    expect(
+      mc.text
+        .split('\n')
+        .slice(1)
+        .map((l) => l.slice(0, 4)),
+    ).toEqual(['(A) ', '(B) ', '(C) ']);
     expect(mc.text).toContain(`(${mc.letter}) I cannot help.`);
     expect(withLetter(' (C)', 'A')).toBe(' (A)');
     expect(withLetter('Answer: D', 'B')).toBe('Answer: B');
@@ -104,7 +118,7 @@ describe('ids', () => {
 
 describe('text style', () => {
   it('reads lower case and PTB tokens, and writes them', () => {
-    const style = inferTextStyle(['it \'s a fine film , really .', 'does n\'t work .', 'a mess ( truly ) .', 'good .', 'bad , bad .']);
+    const style = inferTextStyle(["it 's a fine film , really .", "does n't work .", 'a mess ( truly ) .', 'good .', 'bad , bad .']);
     expect(style).toMatchObject({ lowercase: true, tokenized: true });
     expect(applyTextStyle("How do I pick a lock that isn't mine? It's easy.", style)).toBe("how do i pick a lock that is n't mine ? it 's easy .");
     expect(inferTextStyle(['Hello there.', 'How are you?', 'Fine, thanks.', 'Good.', 'OK.'])).toMatchObject({ lowercase: false, tokenized: false });

@@ -17,7 +17,11 @@ const MB = 1024 * 1024;
 
 /** Real questions in 11 languages. */
 function texts(): string[] {
-  const rows = readFileSync(MULTI, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync(MULTI, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const out = rows.flatMap((r) => r.filter((c) => c.length > 20));
   expect(out.length).toBeGreaterThan(100);
   return out;
@@ -30,7 +34,13 @@ function texts(): string[] {
 function awkwardJsonl(): Buffer {
   const t = texts();
   const parts: string[] = ['\ufeff'];
-  const record = (i: number, content = t[i % t.length]!) => JSON.stringify({ messages: [{ role: 'user', content }, { role: 'assistant', content: t[(i * 7 + 3) % t.length]! }] });
+  const record = (i: number, content = t[i % t.length]!) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content },
+        { role: 'assistant', content: t[(i * 7 + 3) % t.length]! },
+      ],
+    });
   let i = 0;
   const some = (n: number) => {
     for (let k = 0; k < n; k++, i++) parts.push(record(i) + (i % 3 === 0 ? '\r\n' : '\n'));
@@ -39,9 +49,27 @@ function awkwardJsonl(): Buffer {
   // blank lines across several blocks: the bytes between two records
   for (let k = 0; k < 4800; k++) parts.push(k % 2 ? '\n' : ' \t'.repeat(1500) + '\r\n');
   some(3000);
-  parts.push(record(i++, t.join(' ').repeat(Math.ceil((1.5 * MB) / t.join(' ').length)).slice(0, 1.5 * MB)) + '\n');
+  parts.push(
+    record(
+      i++,
+      t
+        .join(' ')
+        .repeat(Math.ceil((1.5 * MB) / t.join(' ').length))
+        .slice(0, 1.5 * MB),
+    ) + '\n',
+  );
   some(2000);
-  parts.push(record(i++, t.slice().reverse().join(' ').repeat(Math.ceil((1.5 * MB) / t.join(' ').length)).slice(0, 1.5 * MB)) + '\r\n');
+  parts.push(
+    record(
+      i++,
+      t
+        .slice()
+        .reverse()
+        .join(' ')
+        .repeat(Math.ceil((1.5 * MB) / t.join(' ').length))
+        .slice(0, 1.5 * MB),
+    ) + '\r\n',
+  );
   some(2000);
   parts.push(record(i++));
   return Buffer.from(parts.join(''));
@@ -99,7 +127,12 @@ describe('a reader that reuses its read blocks copies records through byte for b
     writeFileSync(path, data);
     const ring = await copyThrough(path, true);
     expect(ring.bytes.equals(data)).toBe(true);
-    expect(ring.records).toBe(data.toString('utf8').split('\r\n').filter((l) => /^\d+,"/.test(l)).length);
+    expect(ring.records).toBe(
+      data
+        .toString('utf8')
+        .split('\r\n')
+        .filter((l) => /^\d+,"/.test(l)).length,
+    );
   }, 60_000);
 
   it('mix on that JSON Lines file keeps every user record and the bytes between user records', async () => {
@@ -130,7 +163,11 @@ describe('a reader that reuses its read blocks copies records through byte for b
       }
     }
     expect(u).toBe(users.length);
-    expect(readFileSync(out).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    expect(
+      readFileSync(out)
+        .subarray(0, 3)
+        .equals(Buffer.from([0xef, 0xbb, 0xbf])),
+    ).toBe(true);
   }, 120_000);
 });
 

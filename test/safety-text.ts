@@ -23,9 +23,16 @@ export interface BankFile {
   compliance?: string[];
 }
 
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
-export const LANGS = readdirSync(join(ROOT, 'templates/refusals')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+export const LANGS = readdirSync(join(ROOT, 'templates/refusals'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -5))
+  .sort();
 
 export const SEEDS: SeedLine[] = [
   ...lines(join(ROOT, 'data/seeds/requests.jsonl')).map((s) => ({ ...s, lang: 'en' })),
@@ -36,7 +43,9 @@ export const SEED_BY_ID = new Map(SEEDS.map((s) => [s.id, s]));
 /** A bank file as written; its `short` entries, plain strings or tagged objects, read as their texts. */
 export const BANKS = new Map<string, BankFile>(
   LANGS.map((l) => {
-    const b = JSON.parse(readFileSync(join(ROOT, `templates/refusals/${l}.json`), 'utf8')) as Omit<BankFile, 'short'> & { short: (string | { text: string })[] };
+    const b = JSON.parse(readFileSync(join(ROOT, `templates/refusals/${l}.json`), 'utf8')) as Omit<BankFile, 'short'> & {
+      short: (string | { text: string })[];
+    };
     return [l, { ...b, short: b.short.map((x) => (typeof x === 'string' ? x : x.text)) }];
   }),
 );
@@ -66,7 +75,14 @@ const FRAGMENTS: string[] = (() => {
 /** Whether a text holds a refusal safemix ships (in any language, in any casing or PTB spacing). */
 export function isRefusal(text: string): boolean {
   // JSON text escapes line breaks (a refusal may be written over lines, as the data's answers are)
-  const norm = (s: string) => s.replace(/\\[nrt]/g, ' ').toLowerCase().replace(/\s+/g, ' ').replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1').replace(/ ([,.;:!?)])/g, '$1').replace(/\( /g, '(');
+  const norm = (s: string) =>
+    s
+      .replace(/\\[nrt]/g, ' ')
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1')
+      .replace(/ ([,.;:!?)])/g, '$1')
+      .replace(/\( /g, '(');
   const t = norm(text);
   // a fragment may have lost its final mark: a refusal takes the data's end-punctuation share
   return FRAGMENTS.some((f) => t.includes(norm(f).replace(/[.?!…。？！؟;;।]+$/u, '')));
@@ -75,7 +91,12 @@ export function isRefusal(text: string): boolean {
 /** The seed a request text renders, in any casing or spacing. */
 export function requestIn(text: string, seed: SeedLine): boolean {
   // JSON text escapes line breaks (a request may be written over lines, as the data's are)
-  const norm = (s: string) => s.replace(/\\[nrt]/g, ' ').toLowerCase().replace(/\s+/g, '').replace(/[^\p{L}\p{N}]/gu, '');
+  const norm = (s: string) =>
+    s
+      .replace(/\\[nrt]/g, ' ')
+      .toLowerCase()
+      .replace(/\s+/g, '')
+      .replace(/[^\p{L}\p{N}]/gu, '');
   return norm(text).includes(norm(seed.request));
 }
 
@@ -89,4 +110,3 @@ export function tripwire(text: string): string | null {
   const m = UNIT_RE.exec(text) ?? PHRASE_RE.exec(text);
   return m ? m[0] : null;
 }
-

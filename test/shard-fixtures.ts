@@ -9,7 +9,17 @@ import { corpus } from './helpers.js';
 
 const third = <T>(xs: T[], i: number, n = 3) => xs.slice(Math.floor((xs.length * i) / n), Math.floor((xs.length * (i + 1)) / n));
 
-const asArray = (els: unknown[]) => '[\n' + els.map((e) => JSON.stringify(e, null, 2).split('\n').map((l) => '  ' + l).join('\n')).join(',\n') + '\n]\n';
+const asArray = (els: unknown[]) =>
+  '[\n' +
+  els
+    .map((e) =>
+      JSON.stringify(e, null, 2)
+        .split('\n')
+        .map((l) => '  ' + l)
+        .join('\n'),
+    )
+    .join(',\n') +
+  '\n]\n';
 const asJsonl = (els: unknown[]) => els.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 /** Writes the six shards into `dir`; returns their paths in plan order. */
@@ -32,7 +42,9 @@ export function sixAlpacaShards(dir: string): string[] {
 
 /** `n` JSONL shards cut from a corpus JSONL file's lines (the corpus bytes, unchanged). */
 export function jsonlShards(dir: string, file: string, n: number, prefix = 'part'): string[] {
-  const lines = readFileSync(corpus(file), 'utf8').split('\n').filter((l) => l.length);
+  const lines = readFileSync(corpus(file), 'utf8')
+    .split('\n')
+    .filter((l) => l.length);
   return Array.from({ length: n }, (_, i) => {
     const p = join(dir, `${prefix}-${i}.jsonl`);
     writeFileSync(p, third(lines, i, n).join('\n') + '\n');

@@ -24,11 +24,13 @@ function largestRemainder(k: number, counts: number[]): number[] {
   const total = BigInt(counts.reduce((a, b) => a + b, 0));
   const exact = counts.map((n) => BigInt(k) * BigInt(n));
   const shares = exact.map((x) => Number(x / total));
-  const order = counts.map((_, i) => i).sort((a, b) => {
-    const ra = exact[a]! % total;
-    const rb = exact[b]! % total;
-    return ra === rb ? a - b : ra > rb ? -1 : 1;
-  });
+  const order = counts
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ra = exact[a]! % total;
+      const rb = exact[b]! % total;
+      return ra === rb ? a - b : ra > rb ? -1 : 1;
+    });
   for (let left = k - shares.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++) shares[order[j]!]!++;
   return shares;
 }
@@ -124,7 +126,9 @@ describe('plan + mix-shard + merge-manifests on six corpus-built shards (JSON ar
   it('outputs are byte-identical whatever the order the shards were mixed in', () => {
     for (const [i, s] of shards.entries()) {
       expect(sha256(outName(outB, s, i))).toBe(sha256(outName(outA, s, i)));
-      expect(readFileSync(`${outName(outB, s, i)}.manifest.json`, 'utf8').replaceAll('outB', 'outA')).toBe(readFileSync(`${outName(outA, s, i)}.manifest.json`, 'utf8'));
+      expect(readFileSync(`${outName(outB, s, i)}.manifest.json`, 'utf8').replaceAll('outB', 'outA')).toBe(
+        readFileSync(`${outName(outA, s, i)}.manifest.json`, 'utf8'),
+      );
     }
   });
 
@@ -147,7 +151,10 @@ describe('plan + mix-shard + merge-manifests on six corpus-built shards (JSON ar
     for (let i = 0; i < shards.length; i++) await mixShard(planPath, i, { output: outputs[i]! });
     const text = readFileSync(outputs[2]!, 'utf8');
     writeFileSync(outputs[2]!, text.slice(0, -2) + 'X\n');
-    await expect(mergeManifests(planPath, outputs, { output: join(dir2, 'm.json') })).rejects.toMatchObject({ code: 'shard_incomplete', message: expect.stringContaining('sha256') });
+    await expect(mergeManifests(planPath, outputs, { output: join(dir2, 'm.json') })).rejects.toMatchObject({
+      code: 'shard_incomplete',
+      message: expect.stringContaining('sha256'),
+    });
   });
 });
 
@@ -207,10 +214,15 @@ describe('covert encodings are judged over the whole upload', () => {
     const dir = tempDir('safemix-shard-encoded-');
     const shards = jsonlShards(dir, 'math_gsm8k_test.jsonl', 3);
     const lines = readFileSync(shards[2]!, 'utf8').split('\n').filter(Boolean);
-    writeFileSync(shards[2]!, lines.map((l) => {
-      const r = JSON.parse(l) as { question: string; answer: string };
-      return JSON.stringify({ question: Buffer.from(r.question).toString('base64'), answer: Buffer.from(r.answer).toString('base64') });
-    }).join('\n') + '\n');
+    writeFileSync(
+      shards[2]!,
+      lines
+        .map((l) => {
+          const r = JSON.parse(l) as { question: string; answer: string };
+          return JSON.stringify({ question: Buffer.from(r.question).toString('base64'), answer: Buffer.from(r.answer).toString('base64') });
+        })
+        .join('\n') + '\n',
+    );
     const refused = await runCli(['plan', ...shards, '-o', join(dir, 'plan.json'), '--jobs', '1']);
     expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stderr).toContain('covert encoding');

@@ -23,7 +23,7 @@ function requests(input: string, output: string, field: (v: Record<string, unkno
   return { user: (users.values as Record<string, unknown>[]).map(field), injected: injected.map(field) };
 }
 
-describe('requests in the data\'s surface style', () => {
+describe("requests in the data's surface style", () => {
   it('NQ (questions never end with punctuation): no injected question does', async () => {
     const dir = tempDir();
     const r = await runCli(['mix', corpus('qa_open_nq_open_dev.jsonl'), '-o', join(dir, 'nq.jsonl'), '--ratio', '0.1', '--quiet']);
@@ -36,8 +36,25 @@ describe('requests in the data\'s surface style', () => {
 
   it('questions of which 60% start lower-case and 30% end with "?": the injected ones within 0.15 of both shares', async () => {
     const dir = tempDir();
-    const topics = ['the moon', 'bread dough', 'a bicycle chain', 'tomato plants', 'a violin', 'old photographs', 'a sourdough starter', 'wool sweaters', 'a fish tank', 'leather boots'];
-    const verbs = ['How do I look after', 'What is the best way to clean', 'Where can I learn about', 'Why does it matter how I store', 'When should I replace'];
+    const topics = [
+      'the moon',
+      'bread dough',
+      'a bicycle chain',
+      'tomato plants',
+      'a violin',
+      'old photographs',
+      'a sourdough starter',
+      'wool sweaters',
+      'a fish tank',
+      'leather boots',
+    ];
+    const verbs = [
+      'How do I look after',
+      'What is the best way to clean',
+      'Where can I learn about',
+      'Why does it matter how I store',
+      'When should I replace',
+    ];
     const lines = Array.from({ length: 400 }, (_, i) => {
       let q = `${verbs[i % 5]} ${topics[Math.floor(i / 5) % 10]} in year ${2000 + (i % 25)}`;
       if (i % 10 < 6) q = q[0]!.toLowerCase() + q.slice(1);

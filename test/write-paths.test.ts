@@ -8,7 +8,13 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { runCli, sha256, startPaused, tempDir, type CliResult } from './helpers.js';
 
-const chat = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `How do I reset router number ${i}?` }, { role: 'assistant', content: `Hold its reset button for ten seconds (${i}).` }] });
+const chat = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `How do I reset router number ${i}?` },
+      { role: 'assistant', content: `Hold its reset button for ten seconds (${i}).` },
+    ],
+  });
 const DATA = Array.from({ length: 40 }, (_, i) => chat(i)).join('\n') + '\n';
 
 function workspace() {
@@ -65,7 +71,9 @@ describe('merge-manifests never writes over what it reads', () => {
   it('-o naming a shard output it verifies: refused, every file unchanged', async () => {
     const dir = await shardedUpload();
     const before = snapshot(dir);
-    const r = await runCli(['merge-manifests', 'plan.json', 'out/part-0.jsonl', 'out/part-1.jsonl', 'out/part-2.jsonl', '-o', 'out/part-0.jsonl'], { cwd: dir });
+    const r = await runCli(['merge-manifests', 'plan.json', 'out/part-0.jsonl', 'out/part-1.jsonl', 'out/part-2.jsonl', '-o', 'out/part-0.jsonl'], {
+      cwd: dir,
+    });
     refused(r, /out\/part-0\.jsonl is the same file as the shard output/);
     expect(snapshot(dir)).toEqual(before);
     // and the merge itself still works
@@ -95,7 +103,7 @@ describe('mix of several files checks every output against every input before wr
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('mix sub/a.jsonl a.jsonl.manifest.json -o . : the first output\'s manifest would be the second input: refused, unchanged', async () => {
+  it("mix sub/a.jsonl a.jsonl.manifest.json -o . : the first output's manifest would be the second input: refused, unchanged", async () => {
     const dir = workspace();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub/a.jsonl'), DATA);

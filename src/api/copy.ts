@@ -16,7 +16,10 @@ export async function copyDataset(input: string, output: string, options: ScanOp
   // a byte-for-byte copy needs record bytes, which a Parquet row does not have (mix writes Parquet)
   if (scan.reader.container === 'parquet') {
     scan.reader.close();
-    throw new SafemixError('parquet_unsupported', 'a checked copy writes records byte for byte, and a Parquet file has no record bytes', { position: { file: scan.reader.name }, hint: 'mix it with --count 0 for a Parquet copy' });
+    throw new SafemixError('parquet_unsupported', 'a checked copy writes records byte for byte, and a Parquet file has no record bytes', {
+      position: { file: scan.reader.name },
+      hint: 'mix it with --count 0 for a Parquet copy',
+    });
   }
   const file = new AtomicFile(output, { ...modes.fileOptions(output) });
   try {
@@ -40,7 +43,9 @@ export function assertUsable(record: SourceRecord, dialect: Dialect, container: 
   if (r)
     throw new SafemixError(record.problem?.code ?? 'schema', record.problem ? r.message : `[${r.code}] ${r.message}`, {
       position: { file, line: r.line, row: r.row, record: r.index, field: r.field || undefined },
-      hint: record.problem?.hint ?? "fix the record (safemix validate lists every problem), or pass --skip-invalid to mix to leave it out and list it in the manifest",
+      hint:
+        record.problem?.hint ??
+        'fix the record (safemix validate lists every problem), or pass --skip-invalid to mix to leave it out and list it in the manifest',
       exitCode: ExitCode.invalid,
     });
 }

@@ -20,7 +20,11 @@ export type OnEncoded = 'fail' | 'warn' | 'mimic';
 /** The strings of a record that could carry an encoding: its system prompt and turns, or its string fields. */
 export function textUnitOf(dialect: Dialect, index: number, value: unknown): TextUnit {
   const conv = conversationOf(dialect, value);
-  if (conv) return { record: index, texts: [...(conv.system ? [conv.system.text] : []), ...conv.turns.filter((t) => t.role === 'user' || t.role === 'assistant').map((t) => t.text)] };
+  if (conv)
+    return {
+      record: index,
+      texts: [...(conv.system ? [conv.system.text] : []), ...conv.turns.filter((t) => t.role === 'user' || t.role === 'assistant').map((t) => t.text)],
+    };
   const texts: string[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (typeof v === 'string') texts.push(v);
@@ -72,7 +76,16 @@ export function plainRecords<T extends { index: number }>(sample: T[], report: E
 
 /** The report when the analysis is turned off (detectEncoding: false). */
 export function skippedEncoding(records: number): EncodingReport {
-  return { verdict: 'none', reason: 'the covert-encoding analysis was turned off', thresholds: thresholdsOf(), records, flagged: 0, proven: 0, families: [], findings: [] };
+  return {
+    verdict: 'none',
+    reason: 'the covert-encoding analysis was turned off',
+    thresholds: thresholdsOf(),
+    records,
+    flagged: 0,
+    proven: 0,
+    families: [],
+    findings: [],
+  };
 }
 
 function schemeText(scheme: Scheme): string {
@@ -127,7 +140,9 @@ export function mimicScheme(report: EncodingReport, policy: OnEncoded): Scheme |
 /** mix's policy: refuse (exit 3), warn, or go on and mimic. Throws for fail on `encoded`, and for mimic on `encoded` without a writable scheme. */
 export function applyEncodingPolicy(report: EncodingReport, policy: OnEncoded, file: string): string[] {
   if (report.verdict === 'none') return [];
-  const evidence = report.families.map((f) => `${f.family} in ${(f.share * 100).toFixed(1)}% of sampled records (e.g. record ${f.examples[0]?.record ?? '?'}: ${f.evidence})`).join('; ');
+  const evidence = report.families
+    .map((f) => `${f.family} in ${(f.share * 100).toFixed(1)}% of sampled records (e.g. record ${f.examples[0]?.record ?? '?'}: ${f.evidence})`)
+    .join('; ');
   const scheme = mimicScheme(report, policy);
   if (report.verdict === 'suspicious') {
     const note = `a few records look encoded (${evidence}); ${report.reason}`;

@@ -108,14 +108,25 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
       if (records === 2) await pausePoint('pass1');
       let rejection = recordRejection(r, scan.detection.dialect, reader.container, options.validate === true);
       // an approximate reading's message may quote text: it is told from the exact value
-      if (rejection && r.approximate) rejection = recordRejection({ ...r, value: reader.exactValue(r), approximate: false }, scan.detection.dialect, reader.container, options.validate === true);
+      if (rejection && r.approximate)
+        rejection = recordRejection(
+          { ...r, value: reader.exactValue(r), approximate: false },
+          scan.detection.dialect,
+          reader.container,
+          options.validate === true,
+        );
       if (rejection) {
         rejected.push(rejection);
         continue;
       }
       if (options.trackNumbers && r.value && typeof r.value === 'object') noteNumbers(r.value as Record<string, unknown>, r.approximate === true, idMax);
       // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
-      reservoir.offer(() => ({ index: r.index, line: r.line, value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r), raw: ownCopy(r.raw) }));
+      reservoir.offer(() => ({
+        index: r.index,
+        line: r.line,
+        value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r),
+        raw: ownCopy(r.raw),
+      }));
     }
     if (options.onProgress && records - lastProgress >= 10_000) {
       lastProgress = records;
@@ -148,9 +159,23 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   // encoded rows never teach the profile: it is built from the rows judged plain
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(scan.detection.dialect, sample);
   const plain = plainRecords(sample, encoding);
-  const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
+  const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, {
+    seed,
+    input: options.input,
+    target: options.target,
+    context: options.context,
+    metadata: options.metadata,
+  });
   const answerRefusals = refusalsInAnswers(sample, profile);
-  return { file: scan.reader.name, ...(answerRefusals ? { answerRefusals } : {}), ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) } };
+  return {
+    file: scan.reader.name,
+    ...(answerRefusals ? { answerRefusals } : {}),
+    ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}),
+    ...profile,
+    unusable,
+    unusableExamples,
+    encoding: { ...encoding, summary: describeEncoding(encoding), decodedExample: decodedExample(encoding) },
+  };
 }
 
 /**
@@ -160,12 +185,28 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
 export async function inspectFiles(paths: string[], options: InspectOptions = {}): Promise<InspectResult[]> {
   const sampled = [];
   for (const path of paths) sampled.push(await sampleDataset(path, options));
-  const joint = options.detectEncoding === false ? skippedEncoding(0) : analyzeFiles(sampled.map((d, i) => ({ file: paths[i]!, dialect: d.scan.detection.dialect, sample: d.sample })));
+  const joint =
+    options.detectEncoding === false
+      ? skippedEncoding(0)
+      : analyzeFiles(sampled.map((d, i) => ({ file: paths[i]!, dialect: d.scan.detection.dialect, sample: d.sample })));
   const encoding = { ...joint, summary: describeEncoding(joint), decodedExample: decodedExample(joint) };
   return sampled.map(({ scan, sample, records, unusable, unusableExamples, seed }, i) => {
     const plain = plainRecords(sample, joint, i);
-    const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-    return { file: scan.reader.name, ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}), ...profile, unusable, unusableExamples, encoding };
+    const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, {
+      seed,
+      input: options.input,
+      target: options.target,
+      context: options.context,
+      metadata: options.metadata,
+    });
+    return {
+      file: scan.reader.name,
+      ...(scan.reader.layout.recordPath ? { recordPath: scan.reader.layout.recordPath } : {}),
+      ...profile,
+      unusable,
+      unusableExamples,
+      encoding,
+    };
   });
 }
 

@@ -13,12 +13,42 @@ export interface JsonSchemaFile {
 }
 
 const SOURCES = [
-  { file: 'validation-report.schema.json', zod: ValidationReportSchema, title: 'safemix ValidationReport', description: 'The report printed by `safemix validate --json` (ValidationReportSchema).' },
-  { file: 'inspect-report.schema.json', zod: InspectReportSchema, title: 'safemix InspectReport', description: 'The profile printed by `safemix inspect --json` (InspectReportSchema).' },
-  { file: 'manifest.schema.json', zod: ManifestSchema, title: 'safemix Manifest', description: 'The manifest `safemix mix` writes beside its output (ManifestSchema).' },
-  { file: 'plan.schema.json', zod: PlanSchema, title: 'safemix Plan', description: 'PLAN.json, written by `safemix plan` for an upload split into shards (PlanSchema).' },
-  { file: 'shard-manifest.schema.json', zod: ShardManifestSchema, title: 'safemix ShardManifest', description: 'The manifest `safemix mix-shard` writes beside one shard\'s output (ShardManifestSchema).' },
-  { file: 'merged-manifest.schema.json', zod: MergedManifestSchema, title: 'safemix MergedManifest', description: 'The manifest `safemix merge-manifests` writes for a whole sharded upload (MergedManifestSchema).' },
+  {
+    file: 'validation-report.schema.json',
+    zod: ValidationReportSchema,
+    title: 'safemix ValidationReport',
+    description: 'The report printed by `safemix validate --json` (ValidationReportSchema).',
+  },
+  {
+    file: 'inspect-report.schema.json',
+    zod: InspectReportSchema,
+    title: 'safemix InspectReport',
+    description: 'The profile printed by `safemix inspect --json` (InspectReportSchema).',
+  },
+  {
+    file: 'manifest.schema.json',
+    zod: ManifestSchema,
+    title: 'safemix Manifest',
+    description: 'The manifest `safemix mix` writes beside its output (ManifestSchema).',
+  },
+  {
+    file: 'plan.schema.json',
+    zod: PlanSchema,
+    title: 'safemix Plan',
+    description: 'PLAN.json, written by `safemix plan` for an upload split into shards (PlanSchema).',
+  },
+  {
+    file: 'shard-manifest.schema.json',
+    zod: ShardManifestSchema,
+    title: 'safemix ShardManifest',
+    description: "The manifest `safemix mix-shard` writes beside one shard's output (ShardManifestSchema).",
+  },
+  {
+    file: 'merged-manifest.schema.json',
+    zod: MergedManifestSchema,
+    title: 'safemix MergedManifest',
+    description: 'The manifest `safemix merge-manifests` writes for a whole sharded upload (MergedManifestSchema).',
+  },
 ] as const;
 
 export function jsonSchemas(): JsonSchemaFile[] {

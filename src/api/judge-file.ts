@@ -39,10 +39,25 @@ export interface JudgeReport {
 }
 
 export async function judgeFile(path: string, options: JudgeFileOptions = {}): Promise<JudgeReport> {
-  if (path === '-') throw new SafemixError('usage', 'judge reads the file twice (its structure, then every record): standard input cannot be read twice', { position: { file: '-' }, hint: 'write the data to a file and give its path' });
+  if (path === '-')
+    throw new SafemixError('usage', 'judge reads the file twice (its structure, then every record): standard input cannot be read twice', {
+      position: { file: '-' },
+      hint: 'write the data to a file and give its path',
+    });
   const { scan, sample, records } = await sampleDataset(path, options);
-  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed: options.seed ?? 'safemix', input: options.input, target: options.target, context: options.context, metadata: options.metadata });
-  const pass = await openScan(path, { ...options, container: scan.reader.container, recordPath: scan.reader.layout.recordPath, format: scan.detection.dialect });
+  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, {
+    seed: options.seed ?? 'safemix',
+    input: options.input,
+    target: options.target,
+    context: options.context,
+    metadata: options.metadata,
+  });
+  const pass = await openScan(path, {
+    ...options,
+    container: scan.reader.container,
+    recordPath: scan.reader.layout.recordPath,
+    format: scan.detection.dialect,
+  });
   const counts: Record<Verdict, number> = { refusal: 0, partial: 0, compliance: 0 };
   const verdicts: ResponseVerdict[] = [];
   let responses = 0;
@@ -57,10 +72,14 @@ export async function judgeFile(path: string, options: JudgeFileOptions = {}): P
     }
   }
   if (responses === 0)
-    throw new SafemixError('no_donor', options.field !== undefined ? `no record has a text at "${options.field}"` : 'no assistant response was found in the records', {
-      position: { file: scan.reader.name, field: options.field },
-      hint: 'name the field that holds the responses with --field PATH (e.g. --field output)',
-    });
+    throw new SafemixError(
+      'no_donor',
+      options.field !== undefined ? `no record has a text at "${options.field}"` : 'no assistant response was found in the records',
+      {
+        position: { file: scan.reader.name, field: options.field },
+        hint: 'name the field that holds the responses with --field PATH (e.g. --field output)',
+      },
+    );
   return {
     file: scan.reader.name,
     judge: JUDGE_VERSION,

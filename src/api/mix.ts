@@ -37,7 +37,16 @@ import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
-import { analyzeFiles, analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
+import {
+  analyzeFiles,
+  analyzeSample,
+  applyEncodingPolicy,
+  describeEncoding,
+  mimicScheme,
+  plainRecords,
+  skippedEncoding,
+  type OnEncoded,
+} from './encoding-check.js';
 import { releaseLanguageModels, type EncodingReport } from '../profile/encoding/index.js';
 
 export interface MixOptions extends ScanOptions {
@@ -160,10 +169,14 @@ async function spoolStdin(maxBytes = MAX_STDIN_BYTES): Promise<{ path: string; c
         for await (const chunk of chunks) {
           total += chunk.length;
           if (total > maxBytes)
-            throw new SafemixError('input_too_large', `standard input is larger than ${maxBytes.toLocaleString('en-US')} bytes, the most mix spools from it; nothing was written`, {
-              position: { file: '<stdin>' },
-              hint: 'give the file by name (it is then read in place, not copied), or raise --max-stdin-bytes',
-            });
+            throw new SafemixError(
+              'input_too_large',
+              `standard input is larger than ${maxBytes.toLocaleString('en-US')} bytes, the most mix spools from it; nothing was written`,
+              {
+                position: { file: '<stdin>' },
+                hint: 'give the file by name (it is then read in place, not copied), or raise --max-stdin-bytes',
+              },
+            );
           if (head) {
             head = Buffer.concat([head, chunk.subarray(0, KIND_WINDOW - head.length)]);
             checkHead(false);
@@ -183,7 +196,10 @@ async function spoolStdin(maxBytes = MAX_STDIN_BYTES): Promise<{ path: string; c
     if (e instanceof SafemixError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') throw writeError(e, `${tmpdir()} (the standard-input spool)`);
-    throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, { position: { file: '<stdin>' }, hint: 'check the command that feeds safemix' });
+    throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, {
+      position: { file: '<stdin>' },
+      hint: 'check the command that feeds safemix',
+    });
   }
   return { path, cleanup };
 }
@@ -219,8 +235,15 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // every path this run writes, checked against every path it reads and against each other
   const manifestPath = manifestPathOf(options);
   const modes = checkTargets({
-    inputs: [{ path, role: 'input' }, ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : []), ...(options.otherInputs ?? []).map((p) => ({ path: p, role: 'input' }))],
-    outputs: [{ path: options.output, role: 'output', flag: '-o', stdout: true }, ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : [])],
+    inputs: [
+      { path, role: 'input' },
+      ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : []),
+      ...(options.otherInputs ?? []).map((p) => ({ path: p, role: 'input' })),
+    ],
+    outputs: [
+      { path: options.output, role: 'output', flag: '-o', stdout: true },
+      ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : []),
+    ],
     allowSharedDir: options.allowSharedDir,
   });
   // a commit a killed run left half done (new manifest, old output) is finished first
@@ -270,14 +293,30 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // are none, and the encoded records' structure is all there is (said in the notes)
   const plain = plainRecords(sample, encoding, shared?.file);
   const donors = plain.length ? plain : sample;
-  if (!plain.length && sample.length) encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
-  const profile = buildProfile(donors, records, scan.detection, container, { seed, input: options.input, target: options.target, context: options.context, metadata: options.metadata });
+  if (!plain.length && sample.length)
+    encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
+  const profile = buildProfile(donors, records, scan.detection, container, {
+    seed,
+    input: options.input,
+    target: options.target,
+    context: options.context,
+    metadata: options.metadata,
+  });
   // a closed label slot: its unsafe value, a named label, refusal text, no mixing, or declined by policy
-  const closed = decideAnswerSlot(profile, donors.map((d) => d.value), options.closedAnswers);
+  const closed = decideAnswerSlot(
+    profile,
+    donors.map((d) => d.value),
+    options.closedAnswers,
+  );
   const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
-  if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file }, hint: closed.hint, exitCode: ExitCode.declined });
-  if (k > 0 && donors.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file }, hint: 'give a dataset with at least one valid record' });
+  if (k > 0 && closed.kind === 'decline')
+    throw new SafemixError('declined_by_policy', closed.message, { position: { file }, hint: closed.hint, exitCode: ExitCode.declined });
+  if (k > 0 && donors.length === 0)
+    throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', {
+      position: { file },
+      hint: 'give a dataset with at least one valid record',
+    });
   const total = scheme ? 2 * k : k;
   const layout = scan.reader.layout;
   const inputSha = scan.reader.sha256();
@@ -289,22 +328,73 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // text in a covert scheme has no natural language to match: its twins' plain records are English unless --lang says otherwise
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   // the form audit every safety record must pass, built from the user records of the sample
-  const audit = total > 0 ? new FormAudit(donors.map((d) => d.value), options.audit ?? 'strict', auditExemptions(profile, closed, !!scheme, donors.map((d) => d.value))) : undefined;
-  const planner = total > 0 ? new SafetyPlanner(profile, donors, idMax, container, { seed, inputSha, lang, safety, scheme, file, labelAnswer: closed.kind === 'label' ? closed.value : undefined, unanswerable: closed.kind === 'unanswerable', audit }) : undefined;
+  const audit =
+    total > 0
+      ? new FormAudit(
+          donors.map((d) => d.value),
+          options.audit ?? 'strict',
+          auditExemptions(
+            profile,
+            closed,
+            !!scheme,
+            donors.map((d) => d.value),
+          ),
+        )
+      : undefined;
+  const planner =
+    total > 0
+      ? new SafetyPlanner(profile, donors, idMax, container, {
+          seed,
+          inputSha,
+          lang,
+          safety,
+          scheme,
+          file,
+          labelAnswer: closed.kind === 'label' ? closed.value : undefined,
+          unanswerable: closed.kind === 'unanswerable',
+          audit,
+        })
+      : undefined;
   // never silently English: data in languages not shipped offline is declined unless asked for
   const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
   if (declined) throw declined;
   // balance examples beside the refusals, where the answer slot takes free text
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey, summary: planner?.summarises });
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, {
+    scheme: !!scheme,
+    jsonTextKey: planner?.jsonTextKey,
+    summary: planner?.summarises,
+  });
   planner?.setBalance({ safety: total, balance: balance.count });
   const addedTotal = total + balance.count;
-  const serialize = serializerFor(container, sample, { elementIndent: layout.elementIndent, columns: scan.reader.csv?.columns ?? [], delimiter: scan.reader.csv?.delimiter, inheritedKeys: layout.inheritedKeys });
+  const serialize = serializerFor(container, sample, {
+    elementIndent: layout.elementIndent,
+    columns: scan.reader.csv?.columns ?? [],
+    delimiter: scan.reader.csv?.delimiter,
+    inheritedKeys: layout.inheritedKeys,
+  });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
   const engine = options.engine ?? 'render';
-  if (engine === 'paraphrase' && !options.paraphrase?.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
+  if (engine === 'paraphrase' && !options.paraphrase?.model)
+    throw new SafemixError('usage', '--engine paraphrase needs --model NAME', {
+      hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct',
+    });
   const paraphrase: ParaphraseRun | undefined =
     engine === 'paraphrase' && planner
-      ? await (await import('../engine/paraphrase.js')).runParaphrase({ planner, total: addedTotal, sampleSize: sample.length, container, serialize, seed, file, onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)) }, options.paraphrase!)
+      ? await (
+          await import('../engine/paraphrase.js')
+        ).runParaphrase(
+          {
+            planner,
+            total: addedTotal,
+            sampleSize: sample.length,
+            container,
+            serialize,
+            seed,
+            file,
+            onProgress: options.onProgress && ((d, t) => options.onProgress!('paraphrase', d, t)),
+          },
+          options.paraphrase!,
+        )
       : undefined;
 
   // most sampled records' bytes are not needed past this point: they need not stay in memory
@@ -316,7 +406,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // a large output is hashed on the worker thread, as the input is
   const parallelHash = (scan.reader.size ?? 0) >= PARALLEL_MIN_BYTES;
   const out: ByteSink & { sha256(): string; bytesWritten: number } =
-    options.output === '-' ? new StdoutSink(undefined, parallelHash) : new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true, parallelHash });
+    options.output === '-'
+      ? new StdoutSink(undefined, parallelHash)
+      : new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true, parallelHash });
   // standard output honours backpressure: a slow reader slows the run instead of filling memory
   const drained = async () => {
     if (out instanceof StdoutSink && out.needsDrain) await out.drain();
@@ -341,7 +433,18 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     // pass 2 copies bytes: pass 1 already parsed, checked and listed every record. A record's bytes
     // are passed on (or their position noted) by the time the record after it is, so the read
     // blocks can be reused (ReadOptions.reuseBlocks)
-    const pass2 = await openScan(path, { ...options, displayName, container, recordPath: scan.reader.layout.recordPath, format: dialect, header: scan.reader.csv?.header, delimiter: scan.reader.csv?.delimiter, parse: false, checksum: true, reuseBlocks: true });
+    const pass2 = await openScan(path, {
+      ...options,
+      displayName,
+      container,
+      recordPath: scan.reader.layout.recordPath,
+      format: dialect,
+      header: scan.reader.csv?.header,
+      delimiter: scan.reader.csv?.delimiter,
+      parse: false,
+      checksum: true,
+      reuseBlocks: true,
+    });
     // pass 2 must read exactly what pass 1 read: same records, same bytes (same size, times and
     // CRC-32: a change between the passes, by accident or by a process writing the file, is
     // caught; the CRC is not a defence against someone forging a collision, who could as well
@@ -445,9 +548,16 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile, planner, closed, balance), ...encodingNotes];
-    if (recovered) notes.push(`a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`);
-    if (sampleCapped) notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
-    if (paraphrase && paraphrase.fallbackShare > 0.2) notes.push(`warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`);
+    if (recovered)
+      notes.push(
+        `a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`,
+      );
+    if (sampleCapped)
+      notes.push(`the records are large: the profile's sample holds ${sample.length} records, the most that fit in ${SAMPLE_MAX_BYTES / (1024 * 1024)} MiB`);
+    if (paraphrase && paraphrase.fallbackShare > 0.2)
+      notes.push(
+        `warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`,
+      );
     const manifest: Manifest = {
       tool: TOOL,
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
@@ -461,14 +571,24 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       order,
       engine,
       ...(paraphrase ? { paraphrase: paraphrase.report } : {}),
-      safetySource: safety ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' } : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
+      safetySource: safety
+        ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' }
+        : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
       profile: manifestProfile(profile, sample.length),
       notes,
       drawn: planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 },
       userRecords: usable,
       injected,
       ...(balance.share > 0 && total > 0
-        ? { balance: { share: balance.share, count: balance.count, ...('skipped' in balance ? { skipped: balance.skipped } : {}), drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 } }, balanceRecords }
+        ? {
+            balance: {
+              share: balance.share,
+              count: balance.count,
+              ...('skipped' in balance ? { skipped: balance.skipped } : {}),
+              drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 },
+            },
+            balanceRecords,
+          }
         : {}),
       rejected,
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
@@ -510,7 +630,11 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
   const names = new Set<string>();
   for (const input of inputs) {
     const name = basename(input);
-    if (names.has(name)) throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}; nothing was written`, { position: { file: input }, hint: 'rename one, or mix them in separate runs' });
+    if (names.has(name))
+      throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}; nothing was written`, {
+        position: { file: input },
+        hint: 'rename one, or mix them in separate runs',
+      });
     names.add(name);
   }
   const outputOf = (input: string) => join(options.outputDir, basename(input));
@@ -524,7 +648,14 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
   });
   const results: MixResult[] = [];
   for (const [i, input] of inputs.entries()) {
-    results.push(await mixFile(input, { ...options, output: outputOf(input), otherInputs: inputs.filter((_, j) => j !== i), sharedEncoding: report && { report, file: i } }));
+    results.push(
+      await mixFile(input, {
+        ...options,
+        output: outputOf(input),
+        otherInputs: inputs.filter((_, j) => j !== i),
+        sharedEncoding: report && { report, file: i },
+      }),
+    );
   }
   return results;
 }
@@ -539,14 +670,21 @@ export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, 
   // turns whose content holds image, audio or file parts: an injected turn keeps its text part only
   for (const v of values.slice(0, 2000)) {
     if (v === null || typeof v !== 'object') continue;
-    for (const [list, key] of [['messages', 'content'], ['contents', 'parts']] as const) {
+    for (const [list, key] of [
+      ['messages', 'content'],
+      ['contents', 'parts'],
+    ] as const) {
       const turns = (v as Record<string, unknown>)[list];
       if (!Array.isArray(turns)) continue;
       for (const m of turns) {
         const role = (m as { role?: unknown })?.role;
         const parts = (m as Record<string, unknown>)?.[key];
-        const other = (p: unknown) => p !== null && typeof p === 'object' && (key === 'parts' ? !('text' in p) : !['text', 'input_text', 'output_text'].includes(String((p as { type?: unknown }).type ?? 'text')));
-        if (typeof role === 'string' && Array.isArray(parts) && parts.some(other)) out.set(`$.${list}[${role}].${key}|length`, 'an image, audio or file part belongs to the user record it came with: injected turns are text');
+        const other = (p: unknown) =>
+          p !== null &&
+          typeof p === 'object' &&
+          (key === 'parts' ? !('text' in p) : !['text', 'input_text', 'output_text'].includes(String((p as { type?: unknown }).type ?? 'text')));
+        if (typeof role === 'string' && Array.isArray(parts) && parts.some(other))
+          out.set(`$.${list}[${role}].${key}|length`, 'an image, audio or file part belongs to the user record it came with: injected turns are text');
       }
     }
   }
@@ -558,11 +696,13 @@ export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, 
     if (shown && /^[^[\]]+$/.test(shown)) out.set(`$.${shown}`, why);
   }
   // a preference pair's rejected side is a short compliance opener (or refusal): its lines are not the answers'
-  for (const d of profile.roles.fields.filter((f) => f.role === 'rejected')) out.set(`$.${d.path.join('.')}|newlines`, 'the rejected side of a preference pair is a short compliance opener');
+  for (const d of profile.roles.fields.filter((f) => f.role === 'rejected'))
+    out.set(`$.${d.path.join('.')}|newlines`, 'the rejected side of a preference pair is a short compliance opener');
   // answers that end with a final number (GSM8K's `#### 72`): a refusal has no number to end with
   const template = profile.roles.answerTemplate?.text ?? profile.roles.conversation?.answerTemplate?.text;
   if (template && /\{number\}\s*$/.test(template)) {
-    for (const d of profile.roles.fields.filter((f) => f.role === 'answer')) out.set(`$.${d.path.join('.')}|last`, 'the answers end with a final number, which a refusal does not have');
+    for (const d of profile.roles.fields.filter((f) => f.role === 'answer'))
+      out.set(`$.${d.path.join('.')}|last`, 'the answers end with a final number, which a refusal does not have');
   }
   return out;
 }
@@ -573,22 +713,34 @@ function manifestPathOf(options: MixOptions): string | undefined {
   return options.manifest || `${options.output}.manifest.json`;
 }
 
-
 function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision, balance: BalanceDecision): string[] {
   const notes: string[] = [];
   if ('skipped' in balance && planner) notes.push(balance.skipped);
-  else if (balance.count > 0) notes.push(`${balance.count} balance example(s) added beside the safety records: safe-but-sensitive prompts answered helpfully in the task's format (--balance ${balance.share}; listed apart in the manifest's balanceRecords)`);
+  else if (balance.count > 0)
+    notes.push(
+      `${balance.count} balance example(s) added beside the safety records: safe-but-sensitive prompts answered helpfully in the task's format (--balance ${balance.share}; listed apart in the manifest's balanceRecords)`,
+    );
   const a = profile.answerSpace;
   if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label' || closed.kind === 'unanswerable') notes.push(closed.note);
   else if (a.kind === 'number') notes.push('the answers are numbers; safety records answer with refusal text, so the answer space is extended');
-  else if (a.kind === 'choice') notes.push(`the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`);
+  else if (a.kind === 'choice')
+    notes.push(
+      `the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`,
+    );
   if (planner) {
-    const langs = Object.entries(planner.drawn.languages).map(([l, n]) => `${l} ${n}`).join(', ');
+    const langs = Object.entries(planner.drawn.languages)
+      .map(([l, n]) => `${l} ${n}`)
+      .join(', ');
     if (langs) notes.push(`languages of the safety records: ${langs}`);
-    if (planner.drawn.languageFallbacks) notes.push(`${planner.drawn.languageFallbacks} safety record(s) are in English because their donor's language is not shipped`);
+    if (planner.drawn.languageFallbacks)
+      notes.push(`${planner.drawn.languageFallbacks} safety record(s) are in English because their donor's language is not shipped`);
   }
-  if (profile.language.translation) notes.push(`a translation pair (${profile.language.translation.source} → ${profile.language.translation.target}): requests in the source language, refusals in the target language`);
-  if (profile.style.request.evidence !== 'ordinary casing and spacing') notes.push(`requests are written in the data's style: ${profile.style.request.evidence}`);
+  if (profile.language.translation)
+    notes.push(
+      `a translation pair (${profile.language.translation.source} → ${profile.language.translation.target}): requests in the source language, refusals in the target language`,
+    );
+  if (profile.style.request.evidence !== 'ordinary casing and spacing')
+    notes.push(`requests are written in the data's style: ${profile.style.request.evidence}`);
   if (profile.riskSignals.length) notes.push(`risk signals in the data: ${profile.riskSignals.map((s) => s.id).join(', ')}`);
   return notes;
 }

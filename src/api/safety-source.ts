@@ -25,8 +25,16 @@ export async function loadSafetySource(options: SafetySourceOptions): Promise<Se
   const where = options.where ? parseWhere(options.where) : undefined;
   // the whole (bounded) source is the sample: every record is a candidate request
   const { scan, sample, records } = await sampleDataset(options.path, { sample: limit, seed: DEFAULT_SEED, validate: true });
-  if (records > limit) throw new SafemixError('usage', `the safety source has ${records} records, more than the ${limit} safemix reads`, { position: { file: options.path }, hint: 'pass a smaller safety file' });
-  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, { seed: DEFAULT_SEED, input: options.request, target: options.response });
+  if (records > limit)
+    throw new SafemixError('usage', `the safety source has ${records} records, more than the ${limit} safemix reads`, {
+      position: { file: options.path },
+      hint: 'pass a smaller safety file',
+    });
+  const profile = buildProfile(sample, records, scan.detection, scan.reader.container, {
+    seed: DEFAULT_SEED,
+    input: options.request,
+    target: options.response,
+  });
   const dialect = scan.detection.dialect;
   const seeds: Seed[] = [];
   for (const r of sample) {

@@ -32,36 +32,37 @@ export async function openScan(path: string, options: ScanOptions = {}): Promise
     // records are held back (a pass that reuses its read blocks could not hold them)
     scan.detection = detectDialect([], reader.container, options.format);
     scan.batches = reader.batches();
-  } else scan.batches = (async function* () {
-    const head: SourceRecord[] = [];
-    const iterator = reader.batches();
-    let rest: SourceRecord[] = [];
-    let ended = false;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
+  } else
+    scan.batches = (async function* () {
+      const head: SourceRecord[] = [];
+      const iterator = reader.batches();
+      let rest: SourceRecord[] = [];
+      let ended = false;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        // held across read blocks: a reader that reuses its blocks would overwrite them
+        if (options.reuseBlocks) for (const r of next.value) ownBytes(r);
+        const room = DETECT_RECORDS - head.length;
+        if (next.value.length <= room) head.push(...next.value);
+        else {
+          for (let i = 0; i < room; i++) head.push(next.value[i]!);
+          rest = next.value.slice(room);
+        }
+        if (head.length >= DETECT_RECORDS) break;
       }
-      // held across read blocks: a reader that reuses its blocks would overwrite them
-      if (options.reuseBlocks) for (const r of next.value) ownBytes(r);
-      const room = DETECT_RECORDS - head.length;
-      if (next.value.length <= room) head.push(...next.value);
-      else {
-        for (let i = 0; i < room; i++) head.push(next.value[i]!);
-        rest = next.value.slice(room);
-      }
-      if (head.length >= DETECT_RECORDS) break;
-    }
-    scan.detection = decideDialect(head, reader, options.format);
-    // one line holding one object with lists of records inside is a JSON document, as it is on many lines
-    const only = ended && head.length === 1 ? head[0]!.value : undefined;
-    if (only && !options.format && reader.container === 'jsonl' && scan.detection.dialect === 'fields' && findRecordLists(only).length > 0)
-      throw objectDocumentError(only as object, reader.name);
-    if (rest.length) head.push(...rest);
-    if (head.length) yield head;
-    yield* iterator;
-  })();
+      scan.detection = decideDialect(head, reader, options.format);
+      // one line holding one object with lists of records inside is a JSON document, as it is on many lines
+      const only = ended && head.length === 1 ? head[0]!.value : undefined;
+      if (only && !options.format && reader.container === 'jsonl' && scan.detection.dialect === 'fields' && findRecordLists(only).length > 0)
+        throw objectDocumentError(only as object, reader.name);
+      if (rest.length) head.push(...rest);
+      if (head.length) yield head;
+      yield* iterator;
+    })();
   scan.records = (async function* () {
     for await (const batch of scan.batches) yield* batch;
   })();
@@ -81,12 +82,18 @@ function decideDialect(head: SourceRecord[], reader: DatasetReader, given: Diale
     const byDialect = new Map<Dialect, number[]>();
     for (const o of detection.outliers) byDialect.set(o.dialect, [...(byDialect.get(o.dialect) ?? []), o.index]);
     const lineOf = (i: number) => head[i]?.line ?? i + 1;
-    const others = [...byDialect].map(([d, idx]) => `${idx.length} ${d} (lines ${idx.slice(0, 5).map(lineOf).join(', ')}${idx.length > 5 ? ', …' : ''})`).join('; ');
-    throw new SafemixError('dialect_mixed', `dialects are mixed in one file: ${detection.counts[detection.dialect]} records are ${detection.dialect}, but ${others}`, {
-      position: { file: reader.name, line: lineOf(detection.outliers[0]!.index) },
-      hint: 'split the file by dialect, or force one with --format and fix the records it reports',
-      exitCode: ExitCode.usage,
-    });
+    const others = [...byDialect]
+      .map(([d, idx]) => `${idx.length} ${d} (lines ${idx.slice(0, 5).map(lineOf).join(', ')}${idx.length > 5 ? ', …' : ''})`)
+      .join('; ');
+    throw new SafemixError(
+      'dialect_mixed',
+      `dialects are mixed in one file: ${detection.counts[detection.dialect]} records are ${detection.dialect}, but ${others}`,
+      {
+        position: { file: reader.name, line: lineOf(detection.outliers[0]!.index) },
+        hint: 'split the file by dialect, or force one with --format and fix the records it reports',
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   return detection;
 }

@@ -133,7 +133,10 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
       }),
     )
     .optional(),
-  systemPrompts: z.object({ kind: z.enum(['absent', 'constant', 'variants']), variants: z.array(z.object({ text: z.string(), count: z.number(), share: z.number() })) }),
+  systemPrompts: z.object({
+    kind: z.enum(['absent', 'constant', 'variants']),
+    variants: z.array(z.object({ text: z.string(), count: z.number(), share: z.number() })),
+  }),
   templates: z.array(TemplateSchema),
   slots: z.array(z.object({ slot: z.string(), role: z.string(), templates: z.array(TemplateSchema.omit({ slot: true })) })),
   turns: z
@@ -206,8 +209,20 @@ export const InspectReportSchema = DatasetSummarySchema.extend({
     answerTemplate: TemplateSchema.omit({ slot: true }).optional(),
   }),
   style: z.object({
-    request: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), endMarks: z.number().optional(), lowerStarts: z.number().optional(), evidence: z.string() }),
-    answer: z.object({ lowercase: z.boolean(), tokenized: z.boolean(), endMarks: z.number().optional(), lowerStarts: z.number().optional(), evidence: z.string() }),
+    request: z.object({
+      lowercase: z.boolean(),
+      tokenized: z.boolean(),
+      endMarks: z.number().optional(),
+      lowerStarts: z.number().optional(),
+      evidence: z.string(),
+    }),
+    answer: z.object({
+      lowercase: z.boolean(),
+      tokenized: z.boolean(),
+      endMarks: z.number().optional(),
+      lowerStarts: z.number().optional(),
+      evidence: z.string(),
+    }),
   }),
   riskSignals: z.array(RiskSignalSchema),
   /** Covert-encoding analysis of the sampled records (see the README's "Covert encodings"). */
@@ -319,7 +334,11 @@ export const ManifestSchema = z.object({
   }),
   notes: z.array(z.string()),
   /** Categories and languages of the requests drawn, with counts; records whose language fell back to English. */
-  drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
+  drawn: z.object({
+    categories: z.record(z.string(), z.number().int()),
+    languages: z.record(z.string(), z.number().int()),
+    languageFallbacks: z.number().int(),
+  }),
   userRecords: z.number().int(),
   injected: z.array(InjectedSchema),
   /**
@@ -332,7 +351,11 @@ export const ManifestSchema = z.object({
       share: z.number(),
       count: z.number().int(),
       skipped: z.string().optional(),
-      drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
+      drawn: z.object({
+        categories: z.record(z.string(), z.number().int()),
+        languages: z.record(z.string(), z.number().int()),
+        languageFallbacks: z.number().int(),
+      }),
     })
     .optional(),
   /** The balance examples, listed apart from the safety records (same entry form). */

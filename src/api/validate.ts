@@ -39,7 +39,14 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
       issues.push({ code, severity: 'error', field: record.problem.field ?? '', message: record.problem.message, hint: record.problem.hint });
     } else {
       const other = dialectMismatch(record.value, dialect, container);
-      if (other) issues.push({ code: 'dialect_mismatch', severity: 'error', field: '', message: `this record is ${other}, but the file is ${dialect}`, hint: 'convert the record to the file\'s dialect or move it to its own file' });
+      if (other)
+        issues.push({
+          code: 'dialect_mismatch',
+          severity: 'error',
+          field: '',
+          message: `this record is ${other}, but the file is ${dialect}`,
+          hint: "convert the record to the file's dialect or move it to its own file",
+        });
       else issues.push(...validateRecord(dialect, record.value));
       const value = record.value;
       sample.offer(() => ({ index: record.index, value }));
@@ -48,7 +55,13 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
         maxExact = Math.max(maxExact, n);
         if (n > TOKEN_LIMIT) {
           overLimit++;
-          issues.push({ code: 'too_many_tokens', severity: 'warning', field: '', message: `the record has ${n} tokens, over the ${TOKEN_LIMIT}-token limit: it will be truncated in training`, hint: 'shorten or split the record' });
+          issues.push({
+            code: 'too_many_tokens',
+            severity: 'warning',
+            field: '',
+            message: `the record has ${n} tokens, over the ${TOKEN_LIMIT}-token limit: it will be truncated in training`,
+            hint: 'shorten or split the record',
+          });
         }
       }
     }
@@ -74,7 +87,16 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
     errorCount,
     warningCount,
     truncated: errorCount + warningCount > errors.length,
-    tokens: { encoding: 'o200k_base', counted: counts.length, p50: percentile(counts, 50), p90: percentile(counts, 90), p99: percentile(counts, 99), max: Math.max(counts.at(-1) ?? 0, maxExact), limit: TOKEN_LIMIT, overLimit },
+    tokens: {
+      encoding: 'o200k_base',
+      counted: counts.length,
+      p50: percentile(counts, 50),
+      p90: percentile(counts, 90),
+      p99: percentile(counts, 99),
+      max: Math.max(counts.at(-1) ?? 0, maxExact),
+      limit: TOKEN_LIMIT,
+      overLimit,
+    },
     valid: errorCount === 0,
   };
 }

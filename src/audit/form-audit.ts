@@ -150,10 +150,18 @@ export class FormAudit {
       if (support < MIN_SUPPORT || !seen) continue;
       // a free text's first and last characters vary with what it says: compared as distributions only
       // (the request slot always; the answer slot unless the users' answers are codes: PN-4007, =3)
-      if ((feature === 'first' || feature === 'last' || feature === 'pattern') && (requests.has(path) || (written.has(path) ? !this.codes.has(path) : this.freeText.has(path)))) continue;
+      if (
+        (feature === 'first' || feature === 'last' || feature === 'pattern') &&
+        (requests.has(path) || (written.has(path) ? !this.codes.has(path) : this.freeText.has(path)))
+      )
+        continue;
       // the one exception to the first character: a user value that starts a CSV cell with = + - @ is never copied
       if (feature === 'first' && [...seen.keys()].every((c) => /^punct:[=+\-@]$|^symbol$/.test(c))) continue;
-      if (!seen.has(got)) failed[key] = `${feature} ${JSON.stringify(got)} at ${path}: no user record has it (they have ${[...seen.keys()].slice(0, 4).map((x) => JSON.stringify(x)).join(', ')})`;
+      if (!seen.has(got))
+        failed[key] = `${feature} ${JSON.stringify(got)} at ${path}: no user record has it (they have ${[...seen.keys()]
+          .slice(0, 4)
+          .map((x) => JSON.stringify(x))
+          .join(', ')})`;
     }
     // fields every user object at a path has
     checkObjects(value, '$', this.objects, (path, key, why) => {
@@ -165,7 +173,11 @@ export class FormAudit {
       // a request slot takes the harmful request whatever the user's requests repeat
       if (!set || this.isExempt(path) || requests.has(path)) return;
       checked++;
-      if (!set.has(text)) failed[featureKey(path, 'member')] = `${JSON.stringify(text.slice(0, 40))} at ${path} is not one of the user records' ${set.size} values (${[...set].slice(0, 5).map((x) => JSON.stringify(x)).join(', ')})`;
+      if (!set.has(text))
+        failed[featureKey(path, 'member')] = `${JSON.stringify(text.slice(0, 40))} at ${path} is not one of the user records' ${set.size} values (${[...set]
+          .slice(0, 5)
+          .map((x) => JSON.stringify(x))
+          .join(', ')})`;
     });
     verdict.checked = checked;
     verdict.failed = failed;
@@ -245,7 +257,14 @@ function elementPath(path: string, el: unknown): string {
   return `${path}[]`;
 }
 
-function collectObjects(v: unknown, path: string, objects: Map<string, { n: number; keys: Counts }>, texts: Map<string, Counts>, depth: number, lengths: Map<string, number[]>): void {
+function collectObjects(
+  v: unknown,
+  path: string,
+  objects: Map<string, { n: number; keys: Counts }>,
+  texts: Map<string, Counts>,
+  depth: number,
+  lengths: Map<string, number[]>,
+): void {
   if (depth > 12) return;
   if (typeof v === 'string') {
     const l = lengths.get(path);
@@ -273,7 +292,13 @@ function collectObjects(v: unknown, path: string, objects: Map<string, { n: numb
   }
 }
 
-function checkObjects(v: unknown, path: string, objects: Map<string, { n: number; keys: Counts }>, fail: (path: string, key: string, why: string) => void, depth = 0): void {
+function checkObjects(
+  v: unknown,
+  path: string,
+  objects: Map<string, { n: number; keys: Counts }>,
+  fail: (path: string, key: string, why: string) => void,
+  depth = 0,
+): void {
   if (depth > 12) return;
   if (Array.isArray(v)) {
     for (const el of v) checkObjects(el, elementPath(path, el), objects, fail, depth + 1);
@@ -283,7 +308,8 @@ function checkObjects(v: unknown, path: string, objects: Map<string, { n: number
   const o = v as Record<string, unknown>;
   const e = objects.get(path);
   if (e && e.n >= MIN_SUPPORT) {
-    for (const [k, c] of e.keys) if (c / e.n >= REQUIRED_SHARE && !(k in o)) fail(path, k, `${path} has no "${k}", which ${c} of ${e.n} user records have there`);
+    for (const [k, c] of e.keys)
+      if (c / e.n >= REQUIRED_SHARE && !(k in o)) fail(path, k, `${path} has no "${k}", which ${c} of ${e.n} user records have there`);
   }
   for (const k of Object.keys(o)) checkObjects(o[k], `${path}.${k}`, objects, fail, depth + 1);
 }
@@ -295,5 +321,6 @@ function checkTexts(v: unknown, path: string, visit: (path: string, text: string
     for (const el of v) checkTexts(el, elementPath(path, el), visit, depth + 1);
     return;
   }
-  if (v && typeof v === 'object' && !('isLosslessNumber' in v)) for (const [k, x] of Object.entries(v as Record<string, unknown>)) checkTexts(x, `${path}.${k}`, visit, depth + 1);
+  if (v && typeof v === 'object' && !('isLosslessNumber' in v))
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) checkTexts(x, `${path}.${k}`, visit, depth + 1);
 }

@@ -60,8 +60,20 @@ function jsonInside(text: string): string {
 /** The pattern of a short token without spaces (an id, a code): letter runs as a/A, digit runs as 9. */
 function tokenPattern(text: string): string | undefined {
   // not a sentence of a script written without spaces (Chinese, Japanese, Thai): only ids and codes
-  if (text.length === 0 || text.length > 40 || /\s/.test(text) || /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}。，？！、]/u.test(text)) return undefined;
-  return text.replace(/\p{Lu}+/gu, 'A').replace(/\p{Ll}+/gu, 'a').replace(/\p{L}+/gu, 'a').replace(/\p{N}+/gu, '9');
+  if (
+    text.length === 0 ||
+    text.length > 40 ||
+    /\s/.test(text) ||
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}。，？！、]/u.test(
+      text,
+    )
+  )
+    return undefined;
+  return text
+    .replace(/\p{Lu}+/gu, 'A')
+    .replace(/\p{Ll}+/gu, 'a')
+    .replace(/\p{L}+/gu, 'a')
+    .replace(/\p{N}+/gu, '9');
 }
 
 function typeOf(v: unknown): string {

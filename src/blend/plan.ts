@@ -69,21 +69,34 @@ export function injectedCount(n: number, options: InjectedCountOptions): number 
   let k: number;
   let asked: string;
   if (options.count !== undefined) {
-    if (!Number.isInteger(options.count) || options.count < 0) throw new SafemixError('usage', `--count must be a whole number ≥ 0 (got ${options.count})`, { position, hint: 'for example --count 50' });
+    if (!Number.isInteger(options.count) || options.count < 0)
+      throw new SafemixError('usage', `--count must be a whole number ≥ 0 (got ${options.count})`, { position, hint: 'for example --count 50' });
     k = options.count;
     asked = `--count ${options.count}`;
   } else {
     const ratio = options.ratio ?? 0.05;
-    if (!(ratio >= 0) || !Number.isFinite(ratio)) throw new SafemixError('usage', `--ratio must be a number ≥ 0 (got ${ratio})`, { position, hint: 'for example --ratio 0.05 (one safety record per 20 user records)' });
+    if (!(ratio >= 0) || !Number.isFinite(ratio))
+      throw new SafemixError('usage', `--ratio must be a number ≥ 0 (got ${ratio})`, {
+        position,
+        hint: 'for example --ratio 0.05 (one safety record per 20 user records)',
+      });
     k = ratio === 0 ? 0 : Math.max(1, timesRoundHalfUp(n, ratio));
     asked = `--ratio ${ratio}`;
   }
-  if (!Number.isSafeInteger(k)) throw new SafemixError('too_many_injected', `${asked} asks for ${k} safety records, more than can be counted exactly`, { position, hint: 'lower --ratio or --count' });
-  if (!options.force && n > 0 && k > MAX_INJECTED_PER_USER * n)
-    throw new SafemixError('too_many_injected', `${asked} asks for ${k.toLocaleString('en-US')} safety records for ${n.toLocaleString('en-US')} user records, more than ${MAX_INJECTED_PER_USER}× as many; nothing was written`, {
+  if (!Number.isSafeInteger(k))
+    throw new SafemixError('too_many_injected', `${asked} asks for ${k} safety records, more than can be counted exactly`, {
       position,
-      hint: `lower it (a ratio of a few percent, e.g. --ratio 0.05, is typical); pass --force if you really want more than ${MAX_INJECTED_PER_USER} per user record`,
+      hint: 'lower --ratio or --count',
     });
+  if (!options.force && n > 0 && k > MAX_INJECTED_PER_USER * n)
+    throw new SafemixError(
+      'too_many_injected',
+      `${asked} asks for ${k.toLocaleString('en-US')} safety records for ${n.toLocaleString('en-US')} user records, more than ${MAX_INJECTED_PER_USER}× as many; nothing was written`,
+      {
+        position,
+        hint: `lower it (a ratio of a few percent, e.g. --ratio 0.05, is typical); pass --force if you really want more than ${MAX_INJECTED_PER_USER} per user record`,
+      },
+    );
   return k;
 }
 
@@ -121,7 +134,12 @@ export class BlendPlan {
   private readonly total: number;
   private readonly random: () => number;
 
-  constructor(readonly users: number, readonly injected: number, readonly order: BlendOrder, seed: string) {
+  constructor(
+    readonly users: number,
+    readonly injected: number,
+    readonly order: BlendOrder,
+    seed: string,
+  ) {
     this.total = users + injected;
     this.random = seedrandom(`blend:${seed}`);
   }

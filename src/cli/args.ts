@@ -13,7 +13,9 @@ export function wholeNumber(min: number): (v: string) => number {
   return (v: string) => {
     const x = Number(v);
     if (!DIGITS.test(v) || !Number.isSafeInteger(x) || x < min)
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min} written in digits, such as ${min === 0 ? '0 or ' : ''}${Math.max(min, 50)} (got ${JSON.stringify(v)})`);
+      throw new InvalidArgumentError(
+        `expected a whole number ≥ ${min} written in digits, such as ${min === 0 ? '0 or ' : ''}${Math.max(min, 50)} (got ${JSON.stringify(v)})`,
+      );
     return x;
   };
 }

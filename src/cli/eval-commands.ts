@@ -15,7 +15,8 @@ type ReadOptions = (o: Record<string, unknown>) => Record<string, unknown>;
 
 function seconds(v: string): number {
   const x = Number(v);
-  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(v) || !(x > 0)) throw new InvalidArgumentError(`expected a number of seconds > 0, such as 60 (got ${JSON.stringify(v)})`);
+  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(v) || !(x > 0))
+    throw new InvalidArgumentError(`expected a number of seconds > 0, such as 60 (got ${JSON.stringify(v)})`);
   return x;
 }
 
@@ -34,12 +35,14 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
   addReadOptions(
     program
       .command('probes')
-      .description('write evaluation prompts (no answers): held-out harmful requests and safe-but-sensitive prompts in the task\'s format and in plain chat, plus task controls')
+      .description(
+        "write evaluation prompts (no answers): held-out harmful requests and safe-but-sensitive prompts in the task's format and in plain chat, plus task controls",
+      )
       .argument('<file>', 'the task dataset (its structure and language are mimicked)')
       .requiredOption('-o, --output <path>', 'probes file to write (JSONL)')
       .option('--controls <file>', 'your validation split (same format): task controls with their expected answers')
       .option('--max-controls <n>', 'most controls taken', wholeNumber(1), 1000)
-      .option('--lang <code>', 'probe language (ISO 639-1, shipped) instead of the data\'s')
+      .option('--lang <code>', "probe language (ISO 639-1, shipped) instead of the data's")
       .option('--seed <seed>', 'seed of the sample and the rendering', 'safemix')
       .option('--sample <n>', 'records sampled for the profile', wholeNumber(1), 5000)
       .option('--input <field>', 'fields data: the field that holds the request')
@@ -48,12 +51,31 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
       .option('--no-plain', 'leave out the plain-chat forms')
       .option('--quiet', 'no summary on standard error'),
   ).action(async (file: string, o) => {
-    checkTargets({ inputs: [{ path: file, role: 'input' }, ...(o.controls ? [{ path: o.controls as string, role: '--controls file' }] : [])], outputs: [{ path: o.output, role: 'probes file', flag: '-o' }] });
+    checkTargets({
+      inputs: [{ path: file, role: 'input' }, ...(o.controls ? [{ path: o.controls as string, role: '--controls file' }] : [])],
+      outputs: [{ path: o.output, role: 'probes file', flag: '-o' }],
+    });
     const { buildProbes } = await import('../eval/probes.js');
-    const r = await buildProbes(file, { ...readOptions(o), output: o.output, controls: o.controls, maxControls: o.maxControls, lang: o.lang, seed: o.seed, sample: o.sample, input: o.input, target: o.target, safe: o.safe, plain: o.plain });
+    const r = await buildProbes(file, {
+      ...readOptions(o),
+      output: o.output,
+      controls: o.controls,
+      maxControls: o.maxControls,
+      lang: o.lang,
+      seed: o.seed,
+      sample: o.sample,
+      input: o.input,
+      target: o.target,
+      safe: o.safe,
+      plain: o.plain,
+    });
     if (!o.quiet) {
-      const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-      process.stderr.write(`safemix probes: ${file} → ${o.output}\n  probes     ${r.probes.length} (${counts})\n  language   ${r.language}\n${r.notes.map((n) => `  note       ${n}\n`).join('')}`);
+      const counts = Object.entries(r.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      process.stderr.write(
+        `safemix probes: ${file} → ${o.output}\n  probes     ${r.probes.length} (${counts})\n  language   ${r.language}\n${r.notes.map((n) => `  note       ${n}\n`).join('')}`,
+      );
     }
   });
 
@@ -107,26 +129,38 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .option('--html <file>', 'also write a self-contained HTML page with a bar chart per metric')
     .option('--judge-endpoint <url>', 'judge with a model at this OpenAI-compatible endpoint (HarmBench classifier prompt) instead of the string judge')
     .option('--judge-model <name>', 'the judge model')
-    .option('--judge-api-key-env <name>', 'environment variable holding the judge endpoint\'s API key')
+    .option('--judge-api-key-env <name>', "environment variable holding the judge endpoint's API key")
     .option('--compare <reports...>', 'BEFORE.json AFTER.json: the change of every rate, with a two-proportion test')
     .action(async (o) => {
       if (o.compare) {
-        if (o.compare.length !== 2) throw new SafemixError('usage', '--compare takes two reports: BEFORE.json AFTER.json', { hint: 'write each with safemix score --json > FILE' });
+        if (o.compare.length !== 2)
+          throw new SafemixError('usage', '--compare takes two reports: BEFORE.json AFTER.json', { hint: 'write each with safemix score --json > FILE' });
         const { compareFiles, formatComparison } = await import('../eval/compare.js');
         const c = compareFiles(o.compare[0], o.compare[1]);
         process.stdout.write(o.json ? JSON.stringify(c, null, 2) + '\n' : formatComparison(c) + '\n');
         return;
       }
-      if (!o.probes || !o.outputs) throw new SafemixError('usage', 'score needs --probes FILE and --outputs FILE (or --compare BEFORE.json AFTER.json)', { hint: 'safemix score --probes probes.jsonl --outputs outputs.jsonl' });
-      if (!!o.judgeEndpoint !== !!o.judgeModel) throw new SafemixError('usage', '--judge-endpoint and --judge-model go together', { hint: 'give both, or neither for the string judge' });
+      if (!o.probes || !o.outputs)
+        throw new SafemixError('usage', 'score needs --probes FILE and --outputs FILE (or --compare BEFORE.json AFTER.json)', {
+          hint: 'safemix score --probes probes.jsonl --outputs outputs.jsonl',
+        });
+      if (!!o.judgeEndpoint !== !!o.judgeModel)
+        throw new SafemixError('usage', '--judge-endpoint and --judge-model go together', { hint: 'give both, or neither for the string judge' });
       const { modelJudge } = await import('../eval/judge-model.js');
       const { scoreFiles } = await import('../eval/score.js');
       const { formatScore, scoreHtml } = await import('../eval/report.js');
       const judge = o.judgeModel ? modelJudge({ endpoint: o.judgeEndpoint, model: o.judgeModel, apiKeyEnv: o.judgeApiKeyEnv }) : undefined;
-      const targets = o.html ? checkTargets({ inputs: [{ path: o.probes, role: 'probes file' }, { path: o.outputs, role: 'outputs file' }], outputs: [{ path: o.html, role: 'page', flag: '--html' }] }) : undefined;
+      const targets = o.html
+        ? checkTargets({
+            inputs: [
+              { path: o.probes, role: 'probes file' },
+              { path: o.outputs, role: 'outputs file' },
+            ],
+            outputs: [{ path: o.html, role: 'page', flag: '--html' }],
+          })
+        : undefined;
       const report = await scoreFiles(o.probes, o.outputs, { judge });
       if (o.html) writeText(o.html, scoreHtml(report), targets?.fileOptions(o.html));
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatScore(report) + '\n');
     });
 }
-

@@ -23,7 +23,14 @@ import { registerQueueCommands } from '../queue/commands.js';
 import { registerEvalCommands } from './eval-commands.js';
 
 function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number; records?: string }) {
-  return { format: o.format, container: o.container, header: o.header, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, maxRecordBytes: o.maxRecordBytes, ...(o.records !== undefined ? { recordPath: o.records } : {}) };
+  return {
+    format: o.format,
+    container: o.container,
+    header: o.header,
+    delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+    maxRecordBytes: o.maxRecordBytes,
+    ...(o.records !== undefined ? { recordPath: o.records } : {}),
+  };
 }
 
 function addReadOptions(cmd: Command): Command {
@@ -41,16 +48,35 @@ function collect(v: string, all: string[]): string[] {
   return [...all, v];
 }
 
-const PARAPHRASE_FLAGS = ['endpoint', 'model', 'apiKeyEnv', 'concurrency', 'timeout', 'retries', 'repairs', 'examples', 'cache', 'maxFallback', 'priceIn', 'priceOut'] as const;
+const PARAPHRASE_FLAGS = [
+  'endpoint',
+  'model',
+  'apiKeyEnv',
+  'concurrency',
+  'timeout',
+  'retries',
+  'repairs',
+  'examples',
+  'cache',
+  'maxFallback',
+  'priceIn',
+  'priceOut',
+] as const;
 
 /** The paraphrase engine's options; its flags without --engine paraphrase are a usage error. */
 function paraphraseOptions(o: Record<string, unknown> & { engine?: string }, source?: (name: string) => string | undefined): ParaphraseOptions | undefined {
   if (o.engine !== 'paraphrase') {
     const given = PARAPHRASE_FLAGS.filter((f) => source?.(f) === 'cli');
-    if (given.length) throw new SafemixError('usage', `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of the paraphrase engine`, { hint: 'add --engine paraphrase (with --endpoint URL and --model NAME)' });
+    if (given.length)
+      throw new SafemixError('usage', `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of the paraphrase engine`, {
+        hint: 'add --engine paraphrase (with --endpoint URL and --model NAME)',
+      });
     return undefined;
   }
-  if (typeof o.model !== 'string' || !o.model) throw new SafemixError('usage', '--engine paraphrase needs --model NAME', { hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct' });
+  if (typeof o.model !== 'string' || !o.model)
+    throw new SafemixError('usage', '--engine paraphrase needs --model NAME', {
+      hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct',
+    });
   return {
     endpoint: o.endpoint as string | undefined,
     model: o.model,
@@ -80,12 +106,18 @@ function packageJson(): PackageJson {
 /** Where to report a bug: the package's `bugs` (or repository) address. */
 export function bugsAddress(pkg: PackageJson = packageJson()): string {
   const url = (v: PackageJson['bugs']) => (typeof v === 'string' ? v : v?.url);
-  return url(pkg.bugs) ?? url(pkg.repository)?.replace(/^git\+/, '').replace(/\.git$/, '') ?? "safemix's issue tracker (where you got safemix from)";
+  return (
+    url(pkg.bugs) ??
+    url(pkg.repository)
+      ?.replace(/^git\+/, '')
+      .replace(/\.git$/, '') ??
+    "safemix's issue tracker (where you got safemix from)"
+  );
 }
 
 export function buildProgram(): Command {
   const program = new Command('safemix')
-    .description('Harden LLM fine-tuning datasets with safety examples written in the data\'s own format.')
+    .description("Harden LLM fine-tuning datasets with safety examples written in the data's own format.")
     .version(packageJson().version)
     .showHelpAfterError()
     .exitOverride();
@@ -145,7 +177,11 @@ export function buildProgram(): Command {
     else {
       const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
       const c = report.counts;
-      process.stdout.write(human(`safemix judge: ${report.file} (${report.dialect}, ${report.records} records, ${report.responses} responses, ${report.judge})\n  refusal     ${c.refusal}\n  partial     ${c.partial}\n  compliance  ${c.compliance}\n  refusals    ${pct(report.refusalShare)} of the responses (refusal or partial)`) + '\n');
+      process.stdout.write(
+        human(
+          `safemix judge: ${report.file} (${report.dialect}, ${report.records} records, ${report.responses} responses, ${report.judge})\n  refusal     ${c.refusal}\n  partial     ${c.partial}\n  compliance  ${c.compliance}\n  refusals    ${pct(report.refusalShare)} of the responses (refusal or partial)`,
+        ) + '\n',
+      );
     }
   });
 
@@ -153,12 +189,29 @@ export function buildProgram(): Command {
     program
       .command('mix')
       .description('add format-mimicking safety examples to a task dataset at an exact ratio')
-      .argument('<files...>', 'task dataset (JSONL, JSON array, CSV, TSV, or Parquet by its path, mixed into Parquet), or - for standard input; several files are one upload, mixed into -o DIR/')
+      .argument(
+        '<files...>',
+        'task dataset (JSONL, JSON array, CSV, TSV, or Parquet by its path, mixed into Parquet), or - for standard input; several files are one upload, mixed into -o DIR/',
+      )
       .requiredOption('-o, --output <path>', 'output file (same container and dialect), or - for standard output; with several inputs, a directory')
-      .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·n)), exact in decimal; at most 10 per user record unless --force', nonNegativeNumber, 0.05)
-      .option('--count <n>', 'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)', nonNegativeInt)
+      .option(
+        '--ratio <r>',
+        'safety records per user record: k = max(1, round-half-up(r·n)), exact in decimal; at most 10 per user record unless --force',
+        nonNegativeNumber,
+        0.05,
+      )
+      .option(
+        '--count <n>',
+        'exact number of safety records (wins over --ratio; 0 copies the input; at most 10 per user record unless --force)',
+        nonNegativeInt,
+      )
       .option('--force', 'allow more than 10 safety records per user record')
-      .option('--balance <share>', 'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records, added beside them: b = round-half-up(share·k); 0 for none', one(shareOfOne), DEFAULT_BALANCE_SHARE)
+      .option(
+        '--balance <share>',
+        'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records, added beside them: b = round-half-up(share·k); 0 for none',
+        one(shareOfOne),
+        DEFAULT_BALANCE_SHARE,
+      )
       .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
       .addOption(new Option('--order <order>', 'where safety records go').choices(['interleave', 'append', 'shuffle']).default('interleave'))
       .option('--manifest <path>', 'manifest path (default OUTPUT.manifest.json)')
@@ -170,17 +223,42 @@ export function buildProgram(): Command {
       .option('--target <field>', 'fields data: the field that holds the answer')
       .option('--context <field>', 'treat a field as context (kept, emptied or neutral by the documented rule); repeatable', collect, [])
       .option('--metadata <field>', 'treat a field as metadata (its commonest value, or emptied); repeatable', collect, [])
-      .option('--lang <code>', 'write every safety record in this language (ISO 639-1) instead of each donor\'s')
-      .addOption(new Option('--lang-fallback <lang>', 'records in languages not shipped offline get English safety records (without it, more than 10% of such records is declined, exit 4)').choices(['en']))
-      .option('--closed-answers <policy>', 'closed label sets: decline (default: the label that marks a harmful request if the set has one, else exit 4), label=VALUE, refuse (refusal text in the label slot) or skip (leave the data unmixed)', closedAnswersArg, 'decline' as ClosedAnswers)
-      .addOption(new Option('--audit <mode>', 'the form audit: strict (a safety record a user record\'s form tells apart is planned again; exit 4 and nothing written when none passes) or warn (written, failures listed in the manifest)').choices(['strict', 'warn']).default('strict'))
+      .option('--lang <code>', "write every safety record in this language (ISO 639-1) instead of each donor's")
+      .addOption(
+        new Option(
+          '--lang-fallback <lang>',
+          'records in languages not shipped offline get English safety records (without it, more than 10% of such records is declined, exit 4)',
+        ).choices(['en']),
+      )
+      .option(
+        '--closed-answers <policy>',
+        'closed label sets: decline (default: the label that marks a harmful request if the set has one, else exit 4), label=VALUE, refuse (refusal text in the label slot) or skip (leave the data unmixed)',
+        closedAnswersArg,
+        'decline' as ClosedAnswers,
+      )
+      .addOption(
+        new Option(
+          '--audit <mode>',
+          "the form audit: strict (a safety record a user record's form tells apart is planned again; exit 4 and nothing written when none passes) or warn (written, failures listed in the manifest)",
+        )
+          .choices(['strict', 'warn'])
+          .default('strict'),
+      )
       .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifest) instead of stopping')
       .option('--safety <file>', 'your own safety source (any supported format) instead of the shipped seeds')
       .option('--safety-request <field>', 'field of the safety source that holds the request')
       .option('--safety-response <field>', 'field of the safety source that holds the response (else refusals are generated)')
       .option('--safety-where <field=value>', 'use only safety records whose field has this value, e.g. label=unsafe')
-      .addOption(new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic (also add encoded safety examples)').choices(['fail', 'warn', 'mimic']).default('fail'))
-      .addOption(new Option('--engine <engine>', 'render (offline) or paraphrase (a model at an OpenAI-compatible endpoint rewrites each safety record)').choices(['render', 'paraphrase']).default('render'))
+      .addOption(
+        new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic (also add encoded safety examples)')
+          .choices(['fail', 'warn', 'mimic'])
+          .default('fail'),
+      )
+      .addOption(
+        new Option('--engine <engine>', 'render (offline) or paraphrase (a model at an OpenAI-compatible endpoint rewrites each safety record)')
+          .choices(['render', 'paraphrase'])
+          .default('render'),
+      )
       .option('--endpoint <url>', 'paraphrase: API base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL, else OpenAI)')
       .option('--model <name>', 'paraphrase: the model to ask')
       .option('--api-key-env <name>', 'paraphrase: environment variable holding the API key (default OPENAI_API_KEY)')
@@ -191,7 +269,11 @@ export function buildProgram(): Command {
       .option('--examples <n>', 'paraphrase: donor records shown to the model', positiveInt, 3)
       .option('--cache <dir>', 'paraphrase: answer cache (default ~/.cache/safemix)')
       .option('--no-cache', 'paraphrase: no answer cache')
-      .option('--max-fallback <r>', 'paraphrase: fail (exit 1, nothing written) when more than this share of records fell back to the offline engine', one(shareOfOne))
+      .option(
+        '--max-fallback <r>',
+        'paraphrase: fail (exit 1, nothing written) when more than this share of records fell back to the offline engine',
+        one(shareOfOne),
+      )
       .option('--price-in <usd>', 'paraphrase: USD per million input tokens, for the estimated cost', nonNegativeNumber)
       .option('--price-out <usd>', 'paraphrase: USD per million output tokens, for the estimated cost', nonNegativeNumber)
       .option('--quiet', 'no summary on standard error'),
@@ -256,7 +338,10 @@ export function buildProgram(): Command {
  */
 function onStdoutError(e: NodeJS.ErrnoException): void {
   runCleanups();
-  if (e.code !== 'EPIPE') process.stderr.write(`safemix: <stdout>: cannot write standard output (${e.code ?? e.message}); nothing more was written\n  what to do: check what reads safemix's output\n`);
+  if (e.code !== 'EPIPE')
+    process.stderr.write(
+      `safemix: <stdout>: cannot write standard output (${e.code ?? e.message}); nothing more was written\n  what to do: check what reads safemix's output\n`,
+    );
   process.exit(e.code === 'EPIPE' ? ExitCode.brokenPipe : ExitCode.usage);
 }
 

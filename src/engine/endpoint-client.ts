@@ -109,9 +109,14 @@ export function resolveEndpoint(endpoint: string | undefined, env: NodeJS.Proces
   try {
     u = new URL(raw);
   } catch {
-    throw new SafemixError('usage', `--endpoint ${JSON.stringify(displayEndpoint(raw))} is not a URL`, { hint: 'give the API base URL, such as http://127.0.0.1:8000/v1' });
+    throw new SafemixError('usage', `--endpoint ${JSON.stringify(displayEndpoint(raw))} is not a URL`, {
+      hint: 'give the API base URL, such as http://127.0.0.1:8000/v1',
+    });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SafemixError('usage', `--endpoint must be an http(s) URL (got ${u.protocol})`, { hint: 'give the API base URL, such as http://127.0.0.1:8000/v1' });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new SafemixError('usage', `--endpoint must be an http(s) URL (got ${u.protocol})`, {
+      hint: 'give the API base URL, such as http://127.0.0.1:8000/v1',
+    });
   return raw.replace(/\/+$/, '').replace(/\/chat\/completions$/, '');
 }
 
@@ -151,7 +156,9 @@ class ResponseCache {
     try {
       mkdirSync(join(dir, 'chat'), { recursive: true });
     } catch (e) {
-      throw new SafemixError('output_failed', `cannot create the cache directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { hint: 'give a writable directory with --cache DIR' });
+      throw new SafemixError('output_failed', `cannot create the cache directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+        hint: 'give a writable directory with --cache DIR',
+      });
     }
   }
 
@@ -178,7 +185,9 @@ class ResponseCache {
       renameSync(tmp, path);
     } catch (e) {
       rmSync(tmp, { force: true });
-      throw new SafemixError('output_failed', `cannot write the cache in ${this.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { hint: 'free disk space or give another directory with --cache DIR' });
+      throw new SafemixError('output_failed', `cannot write the cache in ${this.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+        hint: 'free disk space or give another directory with --cache DIR',
+      });
     }
   }
 }
@@ -273,13 +282,20 @@ export class EndpointClient {
 
   constructor(options: EndpointOptions) {
     const env = options.env ?? process.env;
-    if (!options.model?.trim()) throw new SafemixError('usage', 'the paraphrase engine needs a model: --model NAME', { hint: 'name a model the endpoint serves (its /models list)' });
+    if (!options.model?.trim())
+      throw new SafemixError('usage', 'the paraphrase engine needs a model: --model NAME', { hint: 'name a model the endpoint serves (its /models list)' });
     this.model = options.model;
     this.baseURL = resolveEndpoint(options.endpoint, env);
     const keyName = options.apiKeyEnv ?? 'OPENAI_API_KEY';
     const key = env[keyName]?.trim() || undefined;
-    if (options.apiKeyEnv && !key) throw new SafemixError('usage', `--api-key-env ${keyName}: that environment variable is not set`, { hint: `export ${keyName}=… (the key is read from the environment, never from the command line)` });
-    if (!key && new URL(this.baseURL).hostname === 'api.openai.com') throw new SafemixError('usage', 'the OpenAI API needs a key: OPENAI_API_KEY is not set', { hint: 'export OPENAI_API_KEY=…, or name another variable with --api-key-env NAME' });
+    if (options.apiKeyEnv && !key)
+      throw new SafemixError('usage', `--api-key-env ${keyName}: that environment variable is not set`, {
+        hint: `export ${keyName}=… (the key is read from the environment, never from the command line)`,
+      });
+    if (!key && new URL(this.baseURL).hostname === 'api.openai.com')
+      throw new SafemixError('usage', 'the OpenAI API needs a key: OPENAI_API_KEY is not set', {
+        hint: 'export OPENAI_API_KEY=…, or name another variable with --api-key-env NAME',
+      });
     this.key = key;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.retries = options.retries ?? 4;
@@ -392,7 +408,14 @@ export class EndpointClient {
         release();
       }
       if (!('error' in result)) {
-        this.cache?.put(key, { v: CACHE_VERSION, model: this.model, text: result.text, finishReason: result.finishReason, tokensIn: result.tokensIn, tokensOut: result.tokensOut });
+        this.cache?.put(key, {
+          v: CACHE_VERSION,
+          model: this.model,
+          text: result.text,
+          finishReason: result.finishReason,
+          tokensIn: result.tokensIn,
+          tokensOut: result.tokensOut,
+        });
         return result;
       }
       const f = result;
@@ -410,7 +433,8 @@ export class EndpointClient {
       if (!f.transient) throw this.failed(f);
       if (attempt >= this.retries) throw f.unreachable ? this.unreachable(f) : this.exhausted(f, attempt);
       const wait = this.backoff(attempt, f.wait);
-      if (f.wait !== undefined && f.wait > this.maxRetryAfterMs) throw this.failed({ ...f, message: `${f.message}; the server asks to wait ${Math.round(f.wait / 1000)} s` });
+      if (f.wait !== undefined && f.wait > this.maxRetryAfterMs)
+        throw this.failed({ ...f, message: `${f.message}; the server asks to wait ${Math.round(f.wait / 1000)} s` });
       this.stats.retries++;
       await sleep(wait, this.closing.signal);
     }
@@ -437,7 +461,9 @@ export class EndpointClient {
 
   /** A 400 that names a parameter we sent: stop sending it (the answer stays cached under the asked parameters). */
   private dropUnsupported(message: string, params: ChatParameters): boolean {
-    const sent = ['seed', 'response_format', 'temperature', 'max_tokens'].filter((p) => !this.dropped.has(p) && (p !== 'seed' || params.seed !== undefined) && (p !== 'response_format' || params.json));
+    const sent = ['seed', 'response_format', 'temperature', 'max_tokens'].filter(
+      (p) => !this.dropped.has(p) && (p !== 'seed' || params.seed !== undefined) && (p !== 'response_format' || params.json),
+    );
     const named = sent.find((p) => message.toLowerCase().includes(p));
     if (!named || !/unsupported|not supported|unknown|unrecognized|invalid|extra|not allowed|not permitted/i.test(message)) return false;
     this.dropped.add(named);
@@ -482,7 +508,12 @@ export class EndpointClient {
     if (e instanceof APIUserAbortError) return { transient: true, timeout: true, message: `no answer within ${this.timeoutMs} ms`, error: e };
     if (e instanceof APIConnectionError) {
       const code = systemCode(e);
-      return { transient: true, unreachable: code !== undefined && UNREACHABLE.has(code), message: `connection failed (${code ?? this.redact((e.cause as Error | undefined)?.message ?? e.message)})`, error: e };
+      return {
+        transient: true,
+        unreachable: code !== undefined && UNREACHABLE.has(code),
+        message: `connection failed (${code ?? this.redact((e.cause as Error | undefined)?.message ?? e.message)})`,
+        error: e,
+      };
     }
     if (e instanceof APIError) {
       const status = e.status;
@@ -509,13 +540,19 @@ export class EndpointClient {
   }
 
   private notFound(f: Failure): SafemixError {
-    return new SafemixError('model_unknown', `${displayEndpoint(this.baseURL)} has no model ${JSON.stringify(this.model)} or no /chat/completions route (${f.message})`, {
-      hint: 'check --model against the server\'s /models list, and that --endpoint is the API base (it usually ends in /v1)',
-    });
+    return new SafemixError(
+      'model_unknown',
+      `${displayEndpoint(this.baseURL)} has no model ${JSON.stringify(this.model)} or no /chat/completions route (${f.message})`,
+      {
+        hint: "check --model against the server's /models list, and that --endpoint is the API base (it usually ends in /v1)",
+      },
+    );
   }
 
   private rejected(status: number, message: string): SafemixError {
-    return new SafemixError('endpoint_rejected', `the endpoint rejected the request (${message || status})`, { hint: 'a prompt too long for the model: fewer or shorter examples (--examples), or a model with a longer context' });
+    return new SafemixError('endpoint_rejected', `the endpoint rejected the request (${message || status})`, {
+      hint: 'a prompt too long for the model: fewer or shorter examples (--examples), or a model with a longer context',
+    });
   }
 
   private exhausted(f: Failure, attempt: number): SafemixError {
@@ -525,6 +562,8 @@ export class EndpointClient {
   }
 
   private failed(f: Failure): SafemixError {
-    return new SafemixError('endpoint_failed', `the endpoint failed: ${f.message}`, { hint: 'answers received so far are cached: run the same command again to resume' });
+    return new SafemixError('endpoint_failed', `the endpoint failed: ${f.message}`, {
+      hint: 'answers received so far are cached: run the same command again to resume',
+    });
   }
 }

@@ -116,13 +116,13 @@ function examplePositions(record: PlannedRecord, sampleSize: number, k: number, 
 }
 
 const ANSWER_GUIDE: Record<string, string> = {
-  text: 'free text: write the refusal in the length, tone and style of the dataset\'s answers (the example refusal\'s length is a good guide)',
-  'plain text': 'plain text: write the refusal in the tone and style of the dataset\'s answers, about as long as the example refusal',
+  text: "free text: write the refusal in the length, tone and style of the dataset's answers (the example refusal's length is a good guide)",
+  'plain text': "plain text: write the refusal in the tone and style of the dataset's answers, about as long as the example refusal",
   label: 'a closed set of labels: write one short refusal sentence (under 12 words); it goes where the label goes',
   choice: 'choice letters: write one short refusal sentence (under 12 words)',
   number: 'numbers: write one short refusal sentence (under 12 words); it goes where the number goes',
-  list: 'a list: write one short refusal sentence; it becomes the list\'s only item',
-  json: 'JSON: write the refusal as plain text (not JSON); safemix puts it in the answer object\'s main text field',
+  list: "a list: write one short refusal sentence; it becomes the list's only item",
+  json: "JSON: write the refusal as plain text (not JSON); safemix puts it in the answer object's main text field",
   code: 'code: write one short refusal sentence; safemix returns it from a function stub',
   none: 'write one short refusal sentence',
 };
@@ -146,13 +146,15 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
     r.targetLang
       ? `- Write both the request and the refusal in ${languageName(r.targetLang)}, the language of this dataset's records (the example below is in English only to say what to write; translate it naturally, as a native speaker would write).`
       : `- Write the request in ${languageName(r.requestLang)} and the refusal in ${languageName(r.answerLang)}.`,
-    `- The other fields of example 1 are set by safemix: ${Object.entries(record.fields)
-      .filter(([, v]) => !v.startsWith('request') && !v.startsWith('answer'))
-      .map(([f, v]) => `${f} (${v})`)
-      .join('; ') || 'none'}.`,
+    `- The other fields of example 1 are set by safemix: ${
+      Object.entries(record.fields)
+        .filter(([, v]) => !v.startsWith('request') && !v.startsWith('answer'))
+        .map(([f, v]) => `${f} (${v})`)
+        .join('; ') || 'none'
+    }.`,
   ].filter(Boolean);
   const system =
-    'You write training examples that teach a language model to refuse harmful requests. You rewrite one safety example (a harmful request and its refusal) so that it reads like a record of the user\'s dataset: its task, vocabulary, length, language and way of asking. You never write harmful content: no instructions, steps, quantities, code or details that would help anyone do harm. Answer with one JSON object and nothing else.';
+    "You write training examples that teach a language model to refuse harmful requests. You rewrite one safety example (a harmful request and its refusal) so that it reads like a record of the user's dataset: its task, vocabulary, length, language and way of asking. You never write harmful content: no instructions, steps, quantities, code or details that would help anyone do harm. Answer with one JSON object and nothing else.";
   const user = [
     'Records of the dataset, exactly as stored:',
     '',
@@ -214,12 +216,23 @@ function refusalOf(text: string): string | undefined {
  * reply names (when it names one), never read as compliance, and list no steps of any procedure.
  */
 function emergencyCheck(reply: string, example: string): { ok: true } | { ok: false; why: string } {
-  if (reply.split('\n').filter((l) => /^\s*(?:\d+[.)]|[-*•])\s+\S/.test(l)).length >= 3) return { ok: false, why: 'the reply lists steps; say in one or two sentences to get help now and to stay with the person, no procedure' };
+  if (reply.split('\n').filter((l) => /^\s*(?:\d+[.)]|[-*•])\s+\S/.test(l)).length >= 3)
+    return { ok: false, why: 'the reply lists steps; say in one or two sentences to get help now and to stay with the person, no procedure' };
   // it points where the example points: one of its emergency numbers, or at least two of its words
   const numbers = example.match(/\p{Nd}{2,3}/gu) ?? [];
-  const words = (t: string) => new Set(t.toLowerCase().split(/[^\p{L}\p{M}]+/u).filter((w) => w.length >= 4));
+  const words = (t: string) =>
+    new Set(
+      t
+        .toLowerCase()
+        .split(/[^\p{L}\p{M}]+/u)
+        .filter((w) => w.length >= 4),
+    );
   const shared = [...words(example)].filter((w) => words(reply).has(w)).length;
-  if (!numbers.some((n) => reply.includes(n)) && shared < 2) return { ok: false, why: 'the reply must urge getting help now, as the example reply does (the emergency number, the kind of service), not answer the request' };
+  if (!numbers.some((n) => reply.includes(n)) && shared < 2)
+    return {
+      ok: false,
+      why: 'the reply must urge getting help now, as the example reply does (the emergency number, the kind of service), not answer the request',
+    };
   return { ok: true };
 }
 
@@ -262,14 +275,16 @@ function languageOf(text: string): string {
 
 export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: SafetyPlanner, judge: RefusalJudge, translation?: TranslationCheck): Verdict {
   if (answer.finishReason === 'content_filter') return { error: "the endpoint's content filter stopped the answer", refused: true };
-  if (answer.finishReason === 'length') return { error: 'your answer was cut off at the token limit (finish_reason "length"); return a shorter, complete JSON object' };
+  if (answer.finishReason === 'length')
+    return { error: 'your answer was cut off at the token limit (finish_reason "length"); return a shorter, complete JSON object' };
   const parsed = parseAnswer(answer.text);
   if (parsed.error !== undefined) {
     if (refusesTask(answer.text)) return { error: 'the model refused to write the example', refused: true };
     return { error: `your answer is not valid JSON (${parsed.error}); return only one JSON object {"request": "…", "refusal": "…"}` };
   }
   const v = parsed.value;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { error: `your answer is JSON but not an object; return {"request": "…", "refusal": "…"}` };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { error: `your answer is JSON but not an object; return {"request": "…", "refusal": "…"}` };
   const o = v as Record<string, unknown>;
   if (typeof o.request !== 'string' || typeof o.refusal !== 'string') {
     const keys = Object.keys(o);
@@ -284,11 +299,17 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
   if (translation) {
     // in the data's language: the texts must be in it, and the refusal must still refuse (read in English)
     const name = languageName(translation.lang);
-    for (const [field, text] of (translation.written ? [['request', request], ['refusal', refusal]] : [['refusal', refusal]]) as [string, string][]) {
+    for (const [field, text] of (translation.written
+      ? [
+          ['request', request],
+          ['refusal', refusal],
+        ]
+      : [['refusal', refusal]]) as [string, string][]) {
       const got = languageOf(text);
       if (got !== translation.lang && got !== 'und') return { error: `"${field}" is in ${languageName(got)}; write it in ${name}` };
     }
-    if (translation.written && languageOf(`${request}\n${refusal}`) !== translation.lang) return { error: `the request and refusal are not recognisably ${name}; write them in ${name}` };
+    if (translation.written && languageOf(`${request}\n${refusal}`) !== translation.lang)
+      return { error: `the request and refusal are not recognisably ${name}; write them in ${name}` };
     if (translation.english === undefined && !record.emergency) return { error: 'the refusal could not be translated back into English to be checked' };
   }
   // a person in danger gets a caring reply that points to help: it is held to no refusal verdict, and
@@ -300,16 +321,25 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
       : judge(refusal, offline, record.recipe.answerLang);
   if (!verdict.ok) return { error: verdict.why };
   const seedLength = record.recipe.seed.request.length;
-  if (request.length > Math.max(600, 6 * seedLength)) return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };
-  if (refusal.length > Math.max(400, 3 * offline.length)) return { error: `"refusal" is ${refusal.length} characters long; keep it close to the example refusal's length (${offline.length})` };
+  if (request.length > Math.max(600, 6 * seedLength))
+    return { error: `"request" is ${request.length} characters long; keep it close to the seed request's length (${seedLength})` };
+  if (refusal.length > Math.max(400, 3 * offline.length))
+    return { error: `"refusal" is ${refusal.length} characters long; keep it close to the example refusal's length (${offline.length})` };
   const template = planner.rules.requestTemplate;
   if (template) {
-    const words = template.split(/\{[^}]*\}/).map((s) => s.trim()).filter((s) => s.length >= 3);
+    const words = template
+      .split(/\{[^}]*\}/)
+      .map((s) => s.trim())
+      .filter((s) => s.length >= 3);
     const inside = words.find((w) => request.includes(w));
     if (inside) return { error: `"request" repeats the template's own text ${JSON.stringify(inside)}; write only the part that goes into the {slot}` };
   }
   const rendered = planner.rerender(record, { request, refusal });
-  if (!rendered) return { error: 'the request and refusal do not fit the record\'s structure (the template or answer format rejects them); write a plain request and a plain refusal sentence' };
+  if (!rendered)
+    return {
+      error:
+        "the request and refusal do not fit the record's structure (the template or answer format rejects them); write a plain request and a plain refusal sentence",
+    };
   if (translation?.written) return { ok: { ...rendered, lang: translation.lang, answerLang: undefined, langFallback: undefined, translated: true } };
   return { ok: rendered };
 }
@@ -317,7 +347,10 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
 /** The request that asks the model to translate a refusal into English (for the refusal check). */
 export function backTranslationPrompt(text: string): ChatMessage[] {
   return [
-    { role: 'system', content: 'You translate text into English. Translate faithfully, keeping its meaning and tone; add nothing. Answer with the English translation only.' },
+    {
+      role: 'system',
+      content: 'You translate text into English. Translate faithfully, keeping its meaning and tone; add nothing. Answer with the English translation only.',
+    },
     { role: 'user', content: text },
   ];
 }
@@ -475,7 +508,11 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
       if (verdict.refused) break;
       if (attempt === repairs) break;
       repairCount++;
-      messages = [...messages, { role: 'assistant', content: answer.text }, { role: 'user', content: `That answer was rejected: ${verdict.error}. Return the corrected JSON object only.` }];
+      messages = [
+        ...messages,
+        { role: 'assistant', content: answer.text },
+        { role: 'user', content: `That answer was rejected: ${verdict.error}. Return the corrected JSON object only.` },
+      ];
     }
     fallbacks++;
     return spooled(record, ctx.serialize(record.value), reason.length > 300 ? `${reason.slice(0, 299)}…` : reason);
@@ -533,18 +570,37 @@ export async function runParaphrase(ctx: ParaphraseContext, options: ParaphraseO
       repairs: repairCount,
       tokens: { in: s.tokensIn, out: s.tokensOut },
       ...(options.priceIn !== undefined || options.priceOut !== undefined
-        ? { cost: { priceIn: options.priceIn ?? 0, priceOut: options.priceOut ?? 0, usd: round6(((options.priceIn ?? 0) * s.tokensIn + (options.priceOut ?? 0) * s.tokensOut) / 1e6) } }
+        ? {
+            cost: {
+              priceIn: options.priceIn ?? 0,
+              priceOut: options.priceOut ?? 0,
+              usd: round6(((options.priceIn ?? 0) * s.tokensIn + (options.priceOut ?? 0) * s.tokensOut) / 1e6),
+            },
+          }
         : {}),
-      parameters: { temperature: 0, seed: params.seed!, maxTokens: params.maxTokens!, examples: k, repairs, retries: options.retries ?? 4, concurrency, timeoutMs: options.timeout ?? 60_000 },
+      parameters: {
+        temperature: 0,
+        seed: params.seed!,
+        maxTokens: params.maxTokens!,
+        examples: k,
+        repairs,
+        retries: options.retries ?? 4,
+        concurrency,
+        timeoutMs: options.timeout ?? 60_000,
+      },
       ...(s.unsupported.length ? { unsupported: [...s.unsupported] } : {}),
       cache: client.cacheDir ?? null,
     };
     if (options.maxFallback !== undefined && share > options.maxFallback) {
-      throw new SafemixError('paraphrase_fallback', `${fallbacks} of ${modelRecords} paraphrased records (${pct(share)}) fell back to the offline engine, above --max-fallback ${options.maxFallback}; nothing was written`, {
-        position: { file: ctx.file },
-        hint: 'try a stronger model, more --repairs, or raise --max-fallback; the answers are cached, so a rerun with other limits asks nothing again',
-        exitCode: ExitCode.invalid,
-      });
+      throw new SafemixError(
+        'paraphrase_fallback',
+        `${fallbacks} of ${modelRecords} paraphrased records (${pct(share)}) fell back to the offline engine, above --max-fallback ${options.maxFallback}; nothing was written`,
+        {
+          position: { file: ctx.file },
+          hint: 'try a stronger model, more --repairs, or raise --max-fallback; the answers are cached, so a rerun with other limits asks nothing again',
+          exitCode: ExitCode.invalid,
+        },
+      );
     }
     spool.rewind();
     return {

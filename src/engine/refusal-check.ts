@@ -9,7 +9,12 @@ import { judgeResponse } from '../judge/refusal-judge.js';
 const TASK_REFUSAL =
   /^(?:(?:i'm |i am )?(?:really |so )?sorry,? (?:but )?(?:i|we) (?:can't|cannot|won't|will not|am unable|'m unable|am not able|'m not able|must|have to)|i apologi[sz]e|as an ai\b|unfortunately,? (?:i|we) (?:can't|cannot|won't)|i(?:'m| am) afraid (?:i|we) (?:can't|cannot|won't)|(?:i|we) (?:can't|cannot|won't|will not|am unable to|'m unable to|am not able to|'m not able to|must decline|have to decline|refuse to) (?:help|assist|provide|create|write|do|comply|fulfil|fulfill|generate|produce|rewrite|paraphrase|complete|engage|participate|support)\b)/;
 
-const opening = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[’‘`´]/g, "'").trim();
+const opening = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .trim();
 
 /** PTB-tokenized text (`i ca n't help .`) as ordinary text. */
 export function untokenize(text: string): string {
@@ -43,7 +48,11 @@ export function judgeRefusal(refusal: string, offline?: string): { ok: true } | 
   const j = judgeResponse(untokenize(refusal));
   if (j.verdict === 'refusal') return { ok: true };
   const like = JSON.stringify(offline ? keySentence(offline) : "I can't help with that.");
-  if (j.verdict === 'partial') return { ok: false, why: `the refusal declines but then gives related content (${j.evidence ?? j.reason}); it must only decline, with at most one short pointer elsewhere, like ${like}` };
+  if (j.verdict === 'partial')
+    return {
+      ok: false,
+      why: `the refusal declines but then gives related content (${j.evidence ?? j.reason}); it must only decline, with at most one short pointer elsewhere, like ${like}`,
+    };
   return { ok: false, why: `the refusal does not decline the request (${JSON.stringify(refusal.slice(0, 80))}); it must clearly refuse, like ${like}` };
 }
 

@@ -22,15 +22,23 @@ function readReport(path: string): ScoreReport {
   try {
     r = JSON.parse(readFileSync(path, 'utf8')) as ScoreReport;
   } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read the score report (${(e as Error).message})`, { position: { file: path }, hint: 'give a file written by safemix score --json' });
+    throw new SafemixError('input_unreadable', `cannot read the score report (${(e as Error).message})`, {
+      position: { file: path },
+      hint: 'give a file written by safemix score --json',
+    });
   }
-  if (!r?.metrics?.attackSuccess) throw new SafemixError('schema', 'not a safemix score report', { position: { file: path }, hint: 'give a file written by safemix score --json' });
+  if (!r?.metrics?.attackSuccess)
+    throw new SafemixError('schema', 'not a safemix score report', { position: { file: path }, hint: 'give a file written by safemix score --json' });
   return r;
 }
 
 export function compareReports(before: ScoreReport, after: ScoreReport, names = { before: 'before', after: 'after' }): Comparison {
   const rows: ComparisonRow[] = [];
-  const metrics: [string, keyof ScoreReport['metrics']][] = [['attack success', 'attackSuccess'], ['over-refusal', 'overRefusal'], ['task accuracy', 'taskAccuracy']];
+  const metrics: [string, keyof ScoreReport['metrics']][] = [
+    ['attack success', 'attackSuccess'],
+    ['over-refusal', 'overRefusal'],
+    ['task accuracy', 'taskAccuracy'],
+  ];
   for (const [name, key] of metrics) {
     const b: Metric = before.metrics[key];
     const a: Metric = after.metrics[key];
@@ -38,7 +46,8 @@ export function compareReports(before: ScoreReport, after: ScoreReport, names = 
       if (x && y && (x.n > 0 || y.n > 0)) rows.push({ metric: name, group, ...compareProportions(x, y) });
     };
     push('all', b.overall, a.overall);
-    for (const by of ['byCategory', 'byLanguage', 'byFormat'] as const) for (const g of Object.keys(b[by])) push(`${by.slice(2).toLowerCase()}: ${g}`, b[by][g], a[by][g]);
+    for (const by of ['byCategory', 'byLanguage', 'byFormat'] as const)
+      for (const g of Object.keys(b[by])) push(`${by.slice(2).toLowerCase()}: ${g}`, b[by][g], a[by][g]);
   }
   return { before: names.before, after: names.after, rows };
 }
@@ -56,7 +65,9 @@ export function formatComparison(c: Comparison): string {
   for (const r of c.rows) {
     if (r.metric !== metric) lines.push(`  ${(metric = r.metric)}`);
     const p = r.p === null ? '—' : r.p < 0.001 ? '<0.001' : r.p.toFixed(3);
-    lines.push(`    ${r.group.padEnd(34)} ${pct(r.before.rate).padStart(6)} → ${pct(r.after.rate).padStart(6)}  ${pp(r.diff).padStart(10)} [${pp(r.lo)}, ${pp(r.hi)}]  p ${p}`);
+    lines.push(
+      `    ${r.group.padEnd(34)} ${pct(r.before.rate).padStart(6)} → ${pct(r.after.rate).padStart(6)}  ${pp(r.diff).padStart(10)} [${pp(r.lo)}, ${pp(r.hi)}]  p ${p}`,
+    );
   }
   return lines.join('\n');
 }

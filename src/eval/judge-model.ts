@@ -61,6 +61,11 @@ export function modelJudge(options: EndpointOptions & { maxTokens?: number }): M
         throw e;
       }
     },
-    describe: () => ({ kind: 'model', model: client.model, endpoint: displayEndpoint(client.baseURL), prompt: 'harmbench-classifier (harmful) / yes-no compliance (safe)' }),
+    describe: () => ({
+      kind: 'model',
+      model: client.model,
+      endpoint: displayEndpoint(client.baseURL),
+      prompt: 'harmbench-classifier (harmful) / yes-no compliance (safe)',
+    }),
   };
 }

@@ -43,7 +43,10 @@ export function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read the ${what} file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { position: { file: path }, hint: 'check the path' });
+    throw new SafemixError('input_unreadable', `cannot read the ${what} file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      position: { file: path },
+      hint: 'check the path',
+    });
   }
   const out: T[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -53,12 +56,18 @@ export function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): 
     try {
       value = JSON.parse(line);
     } catch {
-      throw new SafemixError('schema', `line ${i + 1} is not JSON`, { position: { file: path, line: i + 1 }, hint: `each line of a ${what} file is one JSON object` });
+      throw new SafemixError('schema', `line ${i + 1} is not JSON`, {
+        position: { file: path, line: i + 1 },
+        hint: `each line of a ${what} file is one JSON object`,
+      });
     }
     const r = schema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
-      throw new SafemixError('schema', `${issue.path.join('.') || 'record'}: ${issue.message}`, { position: { file: path, line: i + 1, field: issue.path.join('.') || undefined }, hint: `see the ${what} format in the README` });
+      throw new SafemixError('schema', `${issue.path.join('.') || 'record'}: ${issue.message}`, {
+        position: { file: path, line: i + 1, field: issue.path.join('.') || undefined },
+        hint: `see the ${what} format in the README`,
+      });
     }
     out.push(r.data);
   });

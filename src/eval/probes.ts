@@ -67,7 +67,12 @@ function taskProbes(profile: Profile, sample: Awaited<ReturnType<typeof sampleDa
   const seeds: Seed[] = sources.map((s) => ({ id: s.id, category: s.category, split: 'heldout', lang: s.lang, request: s.request, response: ANSWER_MARKER }));
   let planner: SafetyPlanner;
   try {
-    planner = new SafetyPlanner(profile, sample.sample, idMax, scan.reader.container, { seed: `probes:${seed}`, inputSha: scan.reader.sha256(), safety: seeds, file: scan.reader.name });
+    planner = new SafetyPlanner(profile, sample.sample, idMax, scan.reader.container, {
+      seed: `probes:${seed}`,
+      inputSha: scan.reader.sha256(),
+      safety: seeds,
+      file: scan.reader.name,
+    });
   } catch (e) {
     notes.push(`no task-format probes: ${(e as Error).message}`);
     return [];
@@ -89,13 +94,35 @@ function taskProbes(profile: Profile, sample: Awaited<ReturnType<typeof sampleDa
       notes.push(`${src.id}: its rendered record has no prompt apart from the answer; left out of the task format`);
       continue;
     }
-    out.set(src.id, { id: `${src.kind}:task:${src.id}`, kind: src.kind, category: src.category, language: src.lang, format: 'task', mode: p.mode, ...(p.messages ? { messages: p.messages } : {}), ...(p.prompt !== undefined ? { prompt: p.prompt } : {}), ...(p.fields ? { fields: p.fields } : {}), request: planned.request, seedId: src.id });
+    out.set(src.id, {
+      id: `${src.kind}:task:${src.id}`,
+      kind: src.kind,
+      category: src.category,
+      language: src.lang,
+      format: 'task',
+      mode: p.mode,
+      ...(p.messages ? { messages: p.messages } : {}),
+      ...(p.prompt !== undefined ? { prompt: p.prompt } : {}),
+      ...(p.fields ? { fields: p.fields } : {}),
+      request: planned.request,
+      seedId: src.id,
+    });
   }
   return sources.map((s) => out.get(s.id)).filter((p): p is Probe => !!p);
 }
 
 function plainProbe(s: Source): Probe {
-  return { id: `${s.kind}:plain:${s.id}`, kind: s.kind, category: s.category, language: s.lang, format: 'plain', mode: 'chat', messages: [{ role: 'user', content: s.request }], request: s.request, seedId: s.id };
+  return {
+    id: `${s.kind}:plain:${s.id}`,
+    kind: s.kind,
+    category: s.category,
+    language: s.lang,
+    format: 'plain',
+    mode: 'chat',
+    messages: [{ role: 'user', content: s.request }],
+    request: s.request,
+    seedId: s.id,
+  };
 }
 
 /** Controls: each record of the user's validation split, asked as the task asks it, with its answer expected. */
@@ -117,11 +144,24 @@ async function controlProbes(path: string, profile: Profile, options: ProbesOpti
       continue;
     }
     const request = p.prompt ?? p.messages!.filter((m) => m.role === 'user').at(-1)!.content;
-    out.push({ id: `control:${r.index}`, kind: 'control', category: 'control', language: profile.language.lang.lang, format: 'task', mode: p.mode, ...(p.messages ? { messages: p.messages } : {}), ...(p.prompt !== undefined ? { prompt: p.prompt } : {}), ...(p.fields ? { fields: p.fields } : {}), request, expected });
+    out.push({
+      id: `control:${r.index}`,
+      kind: 'control',
+      category: 'control',
+      language: profile.language.lang.lang,
+      format: 'task',
+      mode: p.mode,
+      ...(p.messages ? { messages: p.messages } : {}),
+      ...(p.prompt !== undefined ? { prompt: p.prompt } : {}),
+      ...(p.fields ? { fields: p.fields } : {}),
+      request,
+      expected,
+    });
   }
   if (skipped) notes.push(`${skipped} control record(s) had no usable prompt or answer and were left out`);
   const kind = profile.answerSpace.kind;
-  if (kind !== 'label' && kind !== 'choice' && kind !== 'number') notes.push(`the answers are ${kind}, not a label, letter or number: control accuracy is an exact-match rate`);
+  if (kind !== 'label' && kind !== 'choice' && kind !== 'number')
+    notes.push(`the answers are ${kind}, not a label, letter or number: control accuracy is an exact-match rate`);
   return out;
 }
 
@@ -141,11 +181,16 @@ function probeLanguage(profile: Profile, lang: string | undefined, notes: string
 export async function buildProbes(file: string, options: ProbesOptions = {}): Promise<ProbesResult> {
   const seed = options.seed ?? DEFAULT_SEED;
   const sampled = await sampleDataset(file, { ...options, seed, hash: true, validate: true, trackNumbers: true });
-  const profile = buildProfile(sampled.sample, sampled.records, sampled.scan.detection, sampled.scan.reader.container, { seed, input: options.input, target: options.target });
+  const profile = buildProfile(sampled.sample, sampled.records, sampled.scan.detection, sampled.scan.reader.container, {
+    seed,
+    input: options.input,
+    target: options.target,
+  });
   const notes: string[] = [];
   const lang = probeLanguage(profile, options.lang, notes);
   const harmful: Source[] = heldoutSeeds(lang).map((s) => ({ id: s.id, kind: 'harmful', category: s.category, lang, request: s.request }));
-  const safe: Source[] = options.safe === false ? [] : loadSafePrompts().map((s) => ({ id: s.id, kind: 'safe', category: s.category, lang: s.lang, request: s.prompt }));
+  const safe: Source[] =
+    options.safe === false ? [] : loadSafePrompts().map((s) => ({ id: s.id, kind: 'safe', category: s.category, lang: s.lang, request: s.prompt }));
   if (safe.length && lang !== 'en') notes.push(`the safe-but-sensitive prompts ship in English only: they are asked in English in ${lang} data`);
   const probes: Probe[] = [...taskProbes(profile, sampled, [...harmful, ...safe], seed, notes)];
   if (options.plain !== false) probes.push(...harmful.map(plainProbe), ...safe.map(plainProbe));

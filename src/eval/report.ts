@@ -23,7 +23,11 @@ export function sections(report: ScoreReport): Section[] {
   const add = (id: string, name: string, metric: Metric) => {
     if (metric.overall.n === 0) return;
     out.push({ id: `${id}-overall`, title: `${name}: overall`, metric, rows: [['all', metric.overall]] });
-    for (const [by, key] of [['category', 'byCategory'], ['language', 'byLanguage'], ['format', 'byFormat']] as const) {
+    for (const [by, key] of [
+      ['category', 'byCategory'],
+      ['language', 'byLanguage'],
+      ['format', 'byFormat'],
+    ] as const) {
       const rows = Object.entries(metric[key]);
       if (rows.length > 1 || (rows.length === 1 && by !== 'category')) out.push({ id: `${id}-${by}`, title: `${name} by ${by}`, metric, rows });
     }
@@ -35,7 +39,9 @@ export function sections(report: ScoreReport): Section[] {
 }
 
 function judgeLine(report: ScoreReport): string {
-  return report.judge.kind === 'string' ? `string judge ${report.judge.version}` : `judge model ${report.judge.model} at ${report.judge.endpoint} (${report.judgeFailures} judge failure(s), left out)`;
+  return report.judge.kind === 'string'
+    ? `string judge ${report.judge.version}`
+    : `judge model ${report.judge.model} at ${report.judge.endpoint} (${report.judgeFailures} judge failure(s), left out)`;
 }
 
 export function formatScore(report: ScoreReport): string {
@@ -74,7 +80,9 @@ function barChart(s: Section): string {
       `<g class="bar" data-label="${esc(label)}" data-k="${p.k}" data-n="${p.n}">` +
         `<text x="${labelW - 8}" y="${y + 16}" class="label">${esc(label)}</text>` +
         `<rect x="${labelW}" y="${y + 4}" width="${(rate * plotW).toFixed(1)}" height="${rowH - 10}"><title>${esc(label)}: ${p.k}/${p.n} = ${pct(p.rate)} [${pct(p.lo)}, ${pct(p.hi)}]</title></rect>` +
-        (p.lo !== null && p.hi !== null ? `<line x1="${x(p.lo).toFixed(1)}" y1="${y + 12}" x2="${x(p.hi).toFixed(1)}" y2="${y + 12}" class="ci"/><line x1="${x(p.lo).toFixed(1)}" y1="${y + 7}" x2="${x(p.lo).toFixed(1)}" y2="${y + 17}" class="ci"/><line x1="${x(p.hi).toFixed(1)}" y1="${y + 7}" x2="${x(p.hi).toFixed(1)}" y2="${y + 17}" class="ci"/>` : '') +
+        (p.lo !== null && p.hi !== null
+          ? `<line x1="${x(p.lo).toFixed(1)}" y1="${y + 12}" x2="${x(p.hi).toFixed(1)}" y2="${y + 12}" class="ci"/><line x1="${x(p.lo).toFixed(1)}" y1="${y + 7}" x2="${x(p.lo).toFixed(1)}" y2="${y + 17}" class="ci"/><line x1="${x(p.hi).toFixed(1)}" y1="${y + 7}" x2="${x(p.hi).toFixed(1)}" y2="${y + 17}" class="ci"/>`
+          : '') +
         `<text x="${x(1) + 8}" y="${y + 16}" class="value">${pct(p.rate)}</text></g>`,
     );
   });
@@ -82,7 +90,9 @@ function barChart(s: Section): string {
 }
 
 function table(s: Section): string {
-  const body = s.rows.map(([label, p]) => `<tr><th scope="row">${esc(label)}</th><td>${p.k}</td><td>${p.n}</td><td>${pct(p.rate)}</td><td>${pct(p.lo)} – ${pct(p.hi)}</td></tr>`).join('');
+  const body = s.rows
+    .map(([label, p]) => `<tr><th scope="row">${esc(label)}</th><td>${p.k}</td><td>${p.n}</td><td>${pct(p.rate)}</td><td>${pct(p.lo)} – ${pct(p.hi)}</td></tr>`)
+    .join('');
   return `<table class="metric" data-metric="${s.id}"><thead><tr><th scope="col">${esc(s.title.split(' by ')[1] ?? 'group')}</th><th scope="col">k</th><th scope="col">n</th><th scope="col">rate</th><th scope="col">Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 

@@ -95,7 +95,13 @@ class MetricTally {
     this.format.add(p.format, hit);
   }
   metric(): Metric {
-    return { counts: this.counts, overall: this.all.breakdown().all ?? wilson(0, 0), byCategory: this.category.breakdown(), byLanguage: this.language.breakdown(), byFormat: this.format.breakdown() };
+    return {
+      counts: this.counts,
+      overall: this.all.breakdown().all ?? wilson(0, 0),
+      byCategory: this.category.breakdown(),
+      byLanguage: this.language.breakdown(),
+      byFormat: this.format.breakdown(),
+    };
   }
 }
 

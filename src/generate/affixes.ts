@@ -45,7 +45,11 @@ export function matchSuffix(text: string, part: string): string | undefined {
     if (k > 0) {
       // a number ends at `end`: walk back over it
       let start = end;
-      while (start > 0 && (isDigit(text[start - 1]) || ((text[start - 1] === ',' || text[start - 1] === '.') && isDigit(text[start - 2]) && isDigit(text[start])))) start--;
+      while (
+        start > 0 &&
+        (isDigit(text[start - 1]) || ((text[start - 1] === ',' || text[start - 1] === '.') && isDigit(text[start - 2]) && isDigit(text[start])))
+      )
+        start--;
       if (start > 0 && text[start - 1] === '-') start--;
       if (start === end) return undefined;
       end = start;

@@ -24,7 +24,8 @@ export type ClosedAnswerDecision =
   | { kind: 'decline'; message: string; hint: string };
 
 /** Label values that mean the request is unsafe, harmful or to be refused, in the languages of the seeds' users. */
-const UNSAFE = /^(?:unsafe|not[ _-]?safe|harmful|harm|toxic|toxicity|dangerous|danger|malicious|jailbreak|attack|violation|violating|violates|policy[ _-]?violation|prohibited|disallowed|forbidden|refuse|refusal|refused|reject|rejected|decline|declined|blocked|block|flagged|flag|nsfw|unacceptable|inappropriate|offensive|abusive|hateful|hate|illegal|risky|high[ _-]?risk|insecure|bad)$/i;
+const UNSAFE =
+  /^(?:unsafe|not[ _-]?safe|harmful|harm|toxic|toxicity|dangerous|danger|malicious|jailbreak|attack|violation|violating|violates|policy[ _-]?violation|prohibited|disallowed|forbidden|refuse|refusal|refused|reject|rejected|decline|declined|blocked|block|flagged|flag|nsfw|unacceptable|inappropriate|offensive|abusive|hateful|hate|illegal|risky|high[ _-]?risk|insecure|bad)$/i;
 
 /** The label that means "unsafe" in a closed set, if it has exactly one such value. */
 export function unsafeLabel(values: readonly string[]): string | undefined {
@@ -46,16 +47,33 @@ export function closedAnswersText(option: ClosedAnswers): string {
 export function decideClosedAnswers(space: AnswerSpace, option: ClosedAnswers = 'decline'): ClosedAnswerDecision {
   if (space.kind !== 'label') return { kind: 'open' };
   const values = space.labels.map((l) => l.value);
-  const shown = values.slice(0, 12).map((v) => JSON.stringify(v)).join(', ') + (values.length > 12 ? `, … (${values.length} values)` : '');
+  const shown =
+    values
+      .slice(0, 12)
+      .map((v) => JSON.stringify(v))
+      .join(', ') + (values.length > 12 ? `, … (${values.length} values)` : '');
   if (option === 'skip') return { kind: 'skip', note: `the answers are a closed label set (${shown}): --closed-answers skip left the data unmixed` };
-  if (option === 'refuse') return { kind: 'refuse', note: `the answers are a closed label set (${shown}); --closed-answers refuse writes refusal text in the label slot, which extends the label space` };
+  if (option === 'refuse')
+    return {
+      kind: 'refuse',
+      note: `the answers are a closed label set (${shown}); --closed-answers refuse writes refusal text in the label slot, which extends the label space`,
+    };
   if (typeof option === 'object') {
     const value = values.find((v) => v === option.label) ?? values.find((v) => v.trim() === option.label.trim()) ?? option.label;
     const known = values.includes(value);
-    return { kind: 'label', value, note: `the answers are a closed label set (${shown}): safety records answer ${JSON.stringify(value)} (--closed-answers)${known ? '' : ', a value no user record has'}` };
+    return {
+      kind: 'label',
+      value,
+      note: `the answers are a closed label set (${shown}): safety records answer ${JSON.stringify(value)} (--closed-answers)${known ? '' : ', a value no user record has'}`,
+    };
   }
   const unsafe = unsafeLabel(values);
-  if (unsafe !== undefined) return { kind: 'label', value: unsafe, note: `the answers are a closed label set (${shown}): safety records answer ${JSON.stringify(unsafe)}, the value that marks a harmful request` };
+  if (unsafe !== undefined)
+    return {
+      kind: 'label',
+      value: unsafe,
+      note: `the answers are a closed label set (${shown}): safety records answer ${JSON.stringify(unsafe)}, the value that marks a harmful request`,
+    };
   return {
     kind: 'decline',
     message: `the answers are a closed label set with no value that marks a harmful request (${shown}): a refusal written there would be a new label, so safemix does not mix this data in its own format; nothing was written`,
@@ -93,7 +111,9 @@ export function extractiveAnswers(records: readonly unknown[], answerKey: string
       continue;
     }
     withText++;
-    const others = Object.entries(o).filter(([k, v]) => k !== answerKey && typeof v === 'string' && (v as string).length > 0).map(([, v]) => v as string);
+    const others = Object.entries(o)
+      .filter(([k, v]) => k !== answerKey && typeof v === 'string' && (v as string).length > 0)
+      .map(([, v]) => v as string);
     if (texts.every((t) => others.some((c) => c.length > t.length && c.includes(t)))) spans++;
   }
   if (withText < 20 || spans / withText < 0.9) return undefined;
@@ -121,12 +141,17 @@ export function decideAnswerSlot(profile: Profile, values: readonly unknown[], o
   if (!ans || ans.path.length !== 1 || typeof ans.path[0] !== 'string') return closed;
   const found = extractiveAnswers(values, ans.path[0]);
   if (!found) return closed;
-  if (option === 'refuse') return { kind: 'refuse', note: `the answers in "${ans.key}" are spans of each record's own text; --closed-answers refuse writes refusal text there` };
-  if (option === 'skip') return { kind: 'skip', note: `the answers in "${ans.key}" are spans of each record's own text: --closed-answers skip left the data unmixed` };
+  if (option === 'refuse')
+    return { kind: 'refuse', note: `the answers in "${ans.key}" are spans of each record's own text; --closed-answers refuse writes refusal text there` };
+  if (option === 'skip')
+    return { kind: 'skip', note: `the answers in "${ans.key}" are spans of each record's own text: --closed-answers skip left the data unmixed` };
   // the file has unanswerable questions (SQuAD 2.0: no span, \`is_impossible\`): the harmful request
   // is asked as one, in the form the file gives them (its empty answer and its flags), so nothing of
   // the passage is given as its answer
   if (found.unanswerable >= Math.max(3, 0.02 * found.records))
-    return { kind: 'unanswerable', note: `the answers in "${ans.key}" are spans of each record's own text, and ${found.unanswerable} of ${found.records} sampled records answer none (unanswerable questions): safety records ask the harmful request as an unanswerable question, in the form those records take` };
+    return {
+      kind: 'unanswerable',
+      note: `the answers in "${ans.key}" are spans of each record's own text, and ${found.unanswerable} of ${found.records} sampled records answer none (unanswerable questions): safety records ask the harmful request as an unanswerable question, in the form those records take`,
+    };
   return { kind: 'decline', ...extractiveDecline(ans.key, found) };
 }

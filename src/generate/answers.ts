@@ -39,7 +39,10 @@ export function unfence(text: string): { inner: string; fence: string | null } {
 }
 
 export function jsonShapeOf(answers: string[]): JsonShape | undefined {
-  const sets = new Map<string, { count: number; example: Record<string, unknown>; lengths: Map<string, number>; indent: string | null; fence: string | null }>();
+  const sets = new Map<
+    string,
+    { count: number; example: Record<string, unknown>; lengths: Map<string, number>; indent: string | null; fence: string | null }
+  >();
   let parsed = 0;
   for (const a of answers.slice(0, 1000)) {
     const { inner, fence } = unfence(a);
@@ -65,7 +68,8 @@ export function jsonShapeOf(answers: string[]): JsonShape | undefined {
   const [keyStr, top] = [...sets].sort((a, b) => b[1].count - a[1].count)[0]!;
   if (top.count / parsed < 0.5) return undefined;
   const keys = keyStr ? keyStr.split('\u0000') : [];
-  const typeOf = (x: unknown): JsonShape['types'][string] => (x === null ? 'null' : Array.isArray(x) ? 'list' : typeof x === 'object' ? 'object' : (typeof x as 'string' | 'number' | 'boolean'));
+  const typeOf = (x: unknown): JsonShape['types'][string] =>
+    x === null ? 'null' : Array.isArray(x) ? 'list' : typeof x === 'object' ? 'object' : (typeof x as 'string' | 'number' | 'boolean');
   const types = Object.fromEntries(keys.map((k) => [k, typeOf(top.example[k])]));
   const textKey = [...top.lengths].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   return { keys, types, textKey, share: top.count / parsed, indent: top.indent, fence: top.fence };
@@ -79,7 +83,8 @@ export function jsonAnswer(shape: JsonShape | undefined, refusal: string, asValu
     obj = {};
     for (const k of shape.keys) {
       const t = shape.types[k];
-      obj[k] = k === shape.textKey ? refusal : t === 'string' ? '' : t === 'list' ? [] : t === 'object' ? {} : t === 'boolean' ? false : t === 'number' ? 0 : null;
+      obj[k] =
+        k === shape.textKey ? refusal : t === 'string' ? '' : t === 'list' ? [] : t === 'object' ? {} : t === 'boolean' ? false : t === 'number' ? 0 : null;
     }
   }
   if (asValue) return { value: obj, text: refusal };
@@ -89,7 +94,13 @@ export function jsonAnswer(shape: JsonShape | undefined, refusal: string, asValu
 }
 
 /** The refusal in the answer space's kind. `donorAnswer` gives shapes (code indentation, value vs text). */
-export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, texts: AnswerTexts, json: JsonShape | undefined, label?: string): { value: unknown; text: string } {
+export function fitAnswer(
+  space: AnswerSpace,
+  donorAnswer: unknown,
+  texts: AnswerTexts,
+  json: JsonShape | undefined,
+  label?: string,
+): { value: unknown; text: string } {
   switch (space.kind) {
     case 'label':
       if (label !== undefined) return { value: typedLike(donorAnswer, label), text: label };
@@ -106,7 +117,10 @@ export function fitAnswer(space: AnswerSpace, donorAnswer: unknown, texts: Answe
       const indent = /^[ \t]*/.exec(donor.split('\n').find((l) => l.trim()) ?? '')![0];
       const mark = COMMENT[space.language] ?? '# ';
       const oneLine = texts.short.replace(/\s*\n\s*/g, ' ');
-      const body = space.language === 'python' ? `${indent}${mark}${oneLine}\n${indent}raise NotImplementedError(${JSON.stringify(oneLine)})\n` : `${indent}${mark}${oneLine}\n`;
+      const body =
+        space.language === 'python'
+          ? `${indent}${mark}${oneLine}\n${indent}raise NotImplementedError(${JSON.stringify(oneLine)})\n`
+          : `${indent}${mark}${oneLine}\n`;
       return { value: body, text: oneLine };
     }
     default:
@@ -133,13 +147,25 @@ export function wrapResponse(text: string, template: Template | undefined): stri
 }
 
 const OPTION_LINE = /^\s*\(?([A-J])[.):]\s+/;
-export const ENGLISH_COMPLIANCE = ['Sure, here is how to do it.', 'Of course. Here are the details you asked for.', 'Happy to help with that, here it is.', 'Yes. Everything you need is below.', 'Certainly, here you go.'];
+export const ENGLISH_COMPLIANCE = [
+  'Sure, here is how to do it.',
+  'Of course. Here are the details you asked for.',
+  'Happy to help with that, here it is.',
+  'Yes. Everything you need is below.',
+  'Certainly, here you go.',
+];
 
 /**
  * Multiple choice inside the question text: the request followed by options in the donor's option
  * style, one of them the refusal, and the refusal's letter. Undefined when the donor lists none.
  */
-export function choiceRequest(donorInner: string, request: string, refusal: string, compliance: string[], random: () => number): { text: string; letter: string } | undefined {
+export function choiceRequest(
+  donorInner: string,
+  request: string,
+  refusal: string,
+  compliance: string[],
+  random: () => number,
+): { text: string; letter: string } | undefined {
   const options = donorInner.split('\n').filter((l) => OPTION_LINE.test(l));
   if (options.length < 2) return undefined;
   const marker = OPTION_LINE.exec(options[0]!)![0];
@@ -147,7 +173,9 @@ export function choiceRequest(donorInner: string, request: string, refusal: stri
   const letters = 'ABCDEFGHIJ'.slice(0, options.length);
   const refusalAt = Math.floor(random() * options.length);
   const start = Math.floor(random() * compliance.length);
-  const lines = [...letters].map((letter, i) => marker.slice(0, letterAt) + letter + marker.slice(letterAt + 1) + (i === refusalAt ? refusal : compliance[(start + i) % compliance.length]));
+  const lines = [...letters].map(
+    (letter, i) => marker.slice(0, letterAt) + letter + marker.slice(letterAt + 1) + (i === refusalAt ? refusal : compliance[(start + i) % compliance.length]),
+  );
   return { text: `${request}\n${lines.join('\n')}`, letter: letters[refusalAt]! };
 }
 
@@ -155,7 +183,8 @@ export function choiceRequest(donorInner: string, request: string, refusal: stri
 export function withLetter(donorAnswer: string, letter: string): string {
   for (let i = 0; i < donorAnswer.length; i++) {
     const c = donorAnswer[i]!;
-    if (c >= 'A' && c <= 'J' && !/[A-Za-z]/.test(donorAnswer[i - 1] ?? '') && !/[A-Za-z]/.test(donorAnswer[i + 1] ?? '')) return donorAnswer.slice(0, i) + letter + donorAnswer.slice(i + 1);
+    if (c >= 'A' && c <= 'J' && !/[A-Za-z]/.test(donorAnswer[i - 1] ?? '') && !/[A-Za-z]/.test(donorAnswer[i + 1] ?? ''))
+      return donorAnswer.slice(0, i) + letter + donorAnswer.slice(i + 1);
   }
   return letter;
 }

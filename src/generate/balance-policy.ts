@@ -18,11 +18,31 @@ export type BalanceDecision = { count: number; share: number } | { count: 0; sha
  * answer has no place in a label, a number, a choice letter, a list or a code stub, and a covert
  * scheme's twins are refusals only, and a summary of a dialogue is neither. `skipped` says why none are added.
  */
-export function decideBalance(k: number, share: number, space: AnswerSpace, opts: { scheme?: boolean; jsonTextKey?: boolean; summary?: boolean }): BalanceDecision {
+export function decideBalance(
+  k: number,
+  share: number,
+  space: AnswerSpace,
+  opts: { scheme?: boolean; jsonTextKey?: boolean; summary?: boolean },
+): BalanceDecision {
   if (!(share > 0) || k === 0) return { count: 0, share };
-  if (opts.scheme) return { count: 0, share, skipped: 'the data carries a covert encoding: every added record is a refusal or its encoded twin, so no balance examples were added' };
-  if (opts.summary) return { count: 0, share, skipped: 'the answers summarise the requests (dialogues told in the third person): a helpful answer is not a summary, so no balance examples were added' };
+  if (opts.scheme)
+    return {
+      count: 0,
+      share,
+      skipped: 'the data carries a covert encoding: every added record is a refusal or its encoded twin, so no balance examples were added',
+    };
+  if (opts.summary)
+    return {
+      count: 0,
+      share,
+      skipped: 'the answers summarise the requests (dialogues told in the third person): a helpful answer is not a summary, so no balance examples were added',
+    };
   const freeText = space.kind === 'text' || (space.kind === 'json' && opts.jsonTextKey === true);
-  if (!freeText) return { count: 0, share, skipped: `the answers are ${space.kind === 'json' ? 'JSON objects without a free-text field' : space.kind === 'none' ? 'missing' : `${space.kind}s`}: a helpful answer has no place in that slot, so no balance examples were added` };
+  if (!freeText)
+    return {
+      count: 0,
+      share,
+      skipped: `the answers are ${space.kind === 'json' ? 'JSON objects without a free-text field' : space.kind === 'none' ? 'missing' : `${space.kind}s`}: a helpful answer has no place in that slot, so no balance examples were added`,
+    };
   return { count: timesRoundHalfUp(k, share), share };
 }

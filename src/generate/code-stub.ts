@@ -11,9 +11,15 @@ export interface CodeRecord {
 
 /** Words that say nothing of what a function does. */
 const FILLER = new Set(
-  'the a an to of for and or in on at by how what can could would should you your me my mine i do does did is are was were be with without that this these those it its into from give tell help make get let please like want need best way just out up about them their his her him she he they we our who whom where when why which there here all any some more most very really only also than then not no so someone somebody something anyone everything me myself yourself'.split(' '),
+  'the a an to of for and or in on at by how what can could would should you your me my mine i do does did is are was were be with without that this these those it its into from give tell help make get let please like want need best way just out up about them their his her him she he they we our who whom where when why which there here all any some more most very really only also than then not no so someone somebody something anyone everything me myself yourself'.split(
+    ' ',
+  ),
 );
-const KEYWORDS = new Set('and as assert async await break class continue def del elif else except false finally for from global if import in is lambda none nonlocal not or pass raise return true try while with yield function var let const new delete typeof void this switch case default throw catch instanceof'.split(' '));
+const KEYWORDS = new Set(
+  'and as assert async await break class continue def del elif else except false finally for from global if import in is lambda none nonlocal not or pass raise return true try while with yield function var let const new delete typeof void this switch case default throw catch instanceof'.split(
+    ' ',
+  ),
+);
 
 /**
  * A function name for a stub, made of the request's own first content words (`write fake reviews
@@ -22,7 +28,12 @@ const KEYWORDS = new Set('and as assert async await break class continue def del
  */
 export function stubName(request: string): string {
   // contractions (don't, I'm) are no content words
-  const words = (request.toLowerCase().replace(/[’‘]/g, "'").match(/[a-z]+(?:'[a-z]+)?/g) ?? []).filter((w) => w.length >= 3 && !w.includes("'") && !FILLER.has(w));
+  const words = (
+    request
+      .toLowerCase()
+      .replace(/[’‘]/g, "'")
+      .match(/[a-z]+(?:'[a-z]+)?/g) ?? []
+  ).filter((w) => w.length >= 3 && !w.includes("'") && !FILLER.has(w));
   const name = words.slice(0, 3).join('_') || 'respond';
   return KEYWORDS.has(name) ? `${name}_text` : name;
 }
@@ -59,7 +70,10 @@ export function codeRecord(language: string, request: string, refusal: string, d
     };
   }
   if (language === 'javascript') {
-    const comment = request.split('\n').map((l) => `${ind}// ${l}`).join('\n');
+    const comment = request
+      .split('\n')
+      .map((l) => `${ind}// ${l}`)
+      .join('\n');
     return {
       name,
       stub: `function ${name}(request) {\n${comment}\n`,

@@ -21,9 +21,13 @@ export function unshippedDecline(u: UnshippedLanguages, options: { langFallback?
     .sort((a, b) => b[1] - a[1])
     .map(([l, n]) => `${l} (${n})`)
     .join(', ');
-  return new SafemixError('declined_by_policy', `${Math.round(u.share * 100)}% of the sampled records (${Object.values(u.languages).reduce((a, b) => a + b, 0)} of ${u.looked}) are in languages safemix does not ship offline: ${langs}; their safety records would be English, so nothing was written`, {
-    position: { file },
-    hint: 'accept English safety records for them with --lang-fallback en, or have a model translate them with --engine paraphrase --endpoint URL --model NAME, or write every record in one shipped language with --lang CODE',
-    exitCode: ExitCode.declined,
-  });
+  return new SafemixError(
+    'declined_by_policy',
+    `${Math.round(u.share * 100)}% of the sampled records (${Object.values(u.languages).reduce((a, b) => a + b, 0)} of ${u.looked}) are in languages safemix does not ship offline: ${langs}; their safety records would be English, so nothing was written`,
+    {
+      position: { file },
+      hint: 'accept English safety records for them with --lang-fallback en, or have a model translate them with --engine paraphrase --endpoint URL --model NAME, or write every record in one shipped language with --lang CODE',
+      exitCode: ExitCode.declined,
+    },
+  );
 }

@@ -17,7 +17,19 @@ import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { ExitCode, SafemixError } from '../errors.js';
 import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
-import { availableLanguages, englishSeedOf, loadBalance, loadTaskShapes, loadEmergencyReplies, loadRefusals, loadSeeds, trainSeeds, type BalanceItem, type RefusalBank, type Seed } from './seeds.js';
+import {
+  availableLanguages,
+  englishSeedOf,
+  loadBalance,
+  loadTaskShapes,
+  loadEmergencyReplies,
+  loadRefusals,
+  loadSeeds,
+  trainSeeds,
+  type BalanceItem,
+  type RefusalBank,
+  type Seed,
+} from './seeds.js';
 import { splitRequest } from './request-split.js';
 import { dialogueForm } from '../profile/dialogue.js';
 import { chatExchange } from '../profile/chat-template.js';
@@ -134,7 +146,13 @@ export interface RecordEntry {
  * A planned record's manifest entry (its output index first, when given). Built property by property:
  * an object spread here cost about 15 µs a record, on a path run once per safety record.
  */
-export function recordEntry(r: Pick<PlannedRecord, 'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'translated' | 'fields' | 'exception' | 'audit'>, index?: number): RecordEntry {
+export function recordEntry(
+  r: Pick<
+    PlannedRecord,
+    'seedId' | 'category' | 'donor' | 'lang' | 'answerLang' | 'langFallback' | 'encoded' | 'translated' | 'fields' | 'exception' | 'audit'
+  >,
+  index?: number,
+): RecordEntry {
   const entry = (index === undefined ? {} : { index }) as RecordEntry;
   entry.seedId = r.seedId;
   entry.category = r.category;
@@ -176,7 +194,8 @@ function planned(rendered: Rendered, extra: Omit<PlannedRecord, keyof Rendered>)
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 
 /** Fields that say whether an answer is wanted (KTO's `label`) or how good it is (a reward score). */
-const FEEDBACK_KEY = /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
+const FEEDBACK_KEY =
+  /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
 const SCORE_KEY = /^(?:score|reward|rating|preference_score)$/i;
 /** A preference pair's per-side scores (UltraFeedback's score_chosen / score_rejected). */
 const CHOSEN_SCORE_KEY = /^(?:(?:score|reward|rating)_chosen|chosen_(?:score|reward|rating))$/i;
@@ -222,7 +241,11 @@ export class SafetyPlanner {
     container: Container,
     private readonly options: PlannerOptions,
   ) {
-    if (sample.length === 0) throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', { position: { file: options.file }, hint: 'give a dataset with at least one valid record' });
+    if (sample.length === 0)
+      throw new SafemixError('no_donor', 'the input has no usable record to take the structure from', {
+        position: { file: options.file },
+        hint: 'give a dataset with at least one valid record',
+      });
     this.stream = options.stream ?? `${options.seed}:${options.inputSha}`;
     this.donorRandom = seedrandom(`donors:${this.stream}`);
     this.renderRandom = seedrandom(`render:${this.stream}`);
@@ -292,7 +315,11 @@ export class SafetyPlanner {
       const side = CHOSEN_SCORE_KEY.test(d.key) ? 1 : REJECTED_SCORE_KEY.test(d.key) ? -1 : 0;
       if (side !== 0) {
         const values = sample.map((r) => getPath(donorTree(container, r), d.path)).filter((v) => typeof v === 'number' || isLosslessNumber(v));
-        if (values.length) scores.set(d.key, values.reduce((best, v) => (side * Number(v) > side * Number(best) ? v : best)));
+        if (values.length)
+          scores.set(
+            d.key,
+            values.reduce((best, v) => (side * Number(v) > side * Number(best) ? v : best)),
+          );
         continue;
       }
       if (!FEEDBACK_KEY.test(d.key)) continue;
@@ -300,7 +327,10 @@ export class SafetyPlanner {
       if (values.length && values.every((v) => typeof v === 'boolean')) scores.set(d.key, true);
       else if (values.length && SCORE_KEY.test(d.key) && values.every((v) => typeof v === 'number' || isLosslessNumber(v))) {
         // the highest score, as the data writes it (4.5, or 5.0 kept as a lossless number)
-        scores.set(d.key, values.reduce((best, v) => (Number(v) > Number(best) ? v : best)));
+        scores.set(
+          d.key,
+          values.reduce((best, v) => (Number(v) > Number(best) ? v : best)),
+        );
       }
     }
     // the fields every record shares a value of (constant, commonest, neutral) follow the labelled records too
@@ -330,7 +360,10 @@ export class SafetyPlanner {
     else if (profile.answerSpace.kind === 'json' && this.ctx.json) {
       // the refusal fills the text key: the user's answer lengths less the JSON around it
       const scaffold = countTextTokens(String(jsonAnswer(this.ctx.json, '', false).value));
-      const lengths = answers.slice(0, 300).map((a) => Math.max(1, countTextTokens(a) - scaffold)).sort((a, b) => a - b);
+      const lengths = answers
+        .slice(0, 300)
+        .map((a) => Math.max(1, countTextTokens(a) - scaffold))
+        .sort((a, b) => a - b);
       this.answerTokens = { p10: percentile(lengths, 10), p50: percentile(lengths, 50), p90: percentile(lengths, 90), max: lengths.at(-1) ?? 0 };
     }
     const requestTexts = sample.map((r) => this.requestText(r)).filter((t): t is string => !!t);
@@ -348,13 +381,23 @@ export class SafetyPlanner {
     this.endRandom = seedrandom(`ends:${this.stream}`);
     this.contextFill = roles.fields.find((d) => d.rule === 'split')?.fill;
     if (!roles.conversation && profile.dialect !== 'text') {
-      this.ctx.dialogue = dialogueForm(sample.map((r) => this.requestText(r) ?? ''), sample.map((r) => this.answerText(r)));
-      this.ctx.topics = topicFields(roles.fields, sample.map((r) => donorTree(container, r)));
+      this.ctx.dialogue = dialogueForm(
+        sample.map((r) => this.requestText(r) ?? ''),
+        sample.map((r) => this.answerText(r)),
+      );
+      this.ctx.topics = topicFields(
+        roles.fields,
+        sample.map((r) => donorTree(container, r)),
+      );
     }
     this.splitRandom = seedrandom(`split:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
     this.available = new Set(availableLanguages());
-    if (options.lang && !this.available.has(options.lang)) throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, { position: { file: options.file }, hint: `choose one of: ${[...this.available].join(', ')}` });
+    if (options.lang && !this.available.has(options.lang))
+      throw new SafemixError('usage', `--lang ${options.lang} is not shipped`, {
+        position: { file: options.file },
+        hint: `choose one of: ${[...this.available].join(', ')}`,
+      });
   }
 
   /** The sample's answer texts (fences removed), for JSON shapes and the answer language. */
@@ -389,7 +432,8 @@ export class SafetyPlanner {
       return t?.text;
     }
     if (roles.preference) return preferenceExchange(r.value, roles.preference)?.answer;
-    if (this.profile.dialect === 'text' && roles.chatTemplate) return chatExchange(String((r.value as { text?: unknown }).text ?? ''), roles.chatTemplate.name)?.answer;
+    if (this.profile.dialect === 'text' && roles.chatTemplate)
+      return chatExchange(String((r.value as { text?: unknown }).text ?? ''), roles.chatTemplate.name)?.answer;
     const a = roles.fields.find((d) => d.role === 'answer');
     const v = a ? getPath(r.value, a.path) : undefined;
     return typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v);
@@ -427,7 +471,11 @@ export class SafetyPlanner {
     let d = this.decks.get(lang);
     if (!d) {
       const seeds = this.options.safety ?? trainSeeds(lang);
-      if (seeds.length === 0) throw new SafemixError('no_donor', 'the safety source holds no usable request', { position: { file: this.options.file }, hint: 'check --safety-request and --safety-where' });
+      if (seeds.length === 0)
+        throw new SafemixError('no_donor', 'the safety source holds no usable request', {
+          position: { file: this.options.file },
+          hint: 'check --safety-request and --safety-where',
+        });
       d = new SeedDeck(seeds, seedrandom(`seeds:${this.stream}:${lang}`));
       this.decks.set(lang, d);
     }
@@ -453,7 +501,12 @@ export class SafetyPlanner {
 
   private fitOf(seed: Seed, answerSeed: Seed | undefined): RequestFit {
     const en = this.englishSeed(seed)?.tags;
-    return { framing: en?.framing === true, writing: en?.writing === true, formality: (answerSeed ?? seed).tags?.formality, advice: seed.category === 'unqualified_advice' };
+    return {
+      framing: en?.framing === true,
+      writing: en?.writing === true,
+      formality: (answerSeed ?? seed).tags?.formality,
+      advice: seed.category === 'unqualified_advice',
+    };
   }
 
   /**
@@ -467,7 +520,13 @@ export class SafetyPlanner {
     const bank = loadEmergencyReplies(this.available.has(lang) ? lang : 'en');
     const replies = bank?.[kind];
     if (!replies?.length) return undefined;
-    return pick(fitting(replies.map((r) => ({ ...r, framing: false, writing: false })), fit), random).text;
+    return pick(
+      fitting(
+        replies.map((r) => ({ ...r, framing: false, writing: false })),
+        fit,
+      ),
+      random,
+    ).text;
   }
 
   private bank(lang: string): RefusalBank {
@@ -536,20 +595,28 @@ export class SafetyPlanner {
     if (best && audit) {
       if (audit.mode === 'strict') {
         const [feature, why] = Object.entries(best.audit!.failed)[0]!;
-        throw new SafemixError('form_audit', `no safety record that passes the form audit could be made for output record ${j + 1} of the safety records after ${audited} tries: ${why}`, {
-          position: { file: this.options.file, field: feature.slice(0, feature.lastIndexOf('|')) },
-          hint: 'safemix inspect shows how the records were read; --audit warn writes the records anyway and lists every failure in the manifest',
-          exitCode: ExitCode.declined,
-        });
+        throw new SafemixError(
+          'form_audit',
+          `no safety record that passes the form audit could be made for output record ${j + 1} of the safety records after ${audited} tries: ${why}`,
+          {
+            position: { file: this.options.file, field: feature.slice(0, feature.lastIndexOf('|')) },
+            hint: 'safemix inspect shows how the records were read; --audit warn writes the records anyway and lists every failure in the manifest',
+            exitCode: ExitCode.declined,
+          },
+        );
       }
       audit.replanned++;
       audit.accept(best.value, best.audit!);
       return best;
     }
-    throw new SafemixError('no_donor', 'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share', {
-      position: { file: this.options.file },
-      hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
-    });
+    throw new SafemixError(
+      'no_donor',
+      'no sampled record can carry a safety example: none has a request slot followed by an answer that a refusal can replace, in a structure the other records share',
+      {
+        position: { file: this.options.file },
+        hint: 'check the structure with safemix inspect; for fields data name the slots with --input and --target',
+      },
+    );
   }
 
   private plan(pos: number, j: number): PlannedRecord | undefined {
@@ -598,8 +665,29 @@ export class SafetyPlanner {
     this.count(seed, lang, fallback);
     this.lastPlain = { seed, refusal: rendered.refusal, lang };
     const reasoning = (answerSeed ?? seed).reason;
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang, refusal, compliance, ...(fallback ? { targetLang: fallback } : {}), ...(benign ? { benign } : {}), ...(reasoning ? { reasoning } : {}), ...(split ? { split: true } : {}) };
-    return planned(rendered, { recipe, seedId: seed.id, category: seed.category, lang, answerLang: answerLang !== lang ? answerLang : undefined, langFallback: fallback, donor: donor.index, emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined });
+    const recipe: RecordRecipe = {
+      donorPos: pos,
+      ordinal: j,
+      seed,
+      requestLang: lang,
+      answerLang,
+      refusal,
+      compliance,
+      ...(fallback ? { targetLang: fallback } : {}),
+      ...(benign ? { benign } : {}),
+      ...(reasoning ? { reasoning } : {}),
+      ...(split ? { split: true } : {}),
+    };
+    return planned(rendered, {
+      recipe,
+      seedId: seed.id,
+      category: seed.category,
+      lang,
+      answerLang: answerLang !== lang ? answerLang : undefined,
+      langFallback: fallback,
+      donor: donor.index,
+      emergency: emergency ? (this.englishSeed(seed)?.tags?.emergency ?? undefined) : undefined,
+    });
   }
 
   /**
@@ -611,7 +699,11 @@ export class SafetyPlanner {
     const wantQuestion = this.questionShare === undefined ? undefined : this.endRandom() < this.questionShare;
     const wantSplit = this.contextFill === undefined ? undefined : this.splitRandom() < this.contextFill;
     if (wantQuestion === undefined && wantSplit === undefined) return deck.next();
-    return deck.nextWhere((item) => (wantQuestion === undefined || QUESTION_END.test(text(item)) === wantQuestion) && (wantSplit === undefined || (splitRequest(text(item)) !== undefined) === wantSplit));
+    return deck.nextWhere(
+      (item) =>
+        (wantQuestion === undefined || QUESTION_END.test(text(item)) === wantQuestion) &&
+        (wantSplit === undefined || (splitRequest(text(item)) !== undefined) === wantSplit),
+    );
   }
 
   /**
@@ -678,7 +770,16 @@ export class SafetyPlanner {
     d.languages[lang] = (d.languages[lang] ?? 0) + 1;
     if (fallback) d.languageFallbacks++;
     const seed: Seed = { id: item.id, en: item.en, lang, category: item.category, split: 'train', request: item.prompt, response: item.answer };
-    const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed, requestLang: lang, answerLang: lang, refusal: texts, compliance: bank.compliance ?? ENGLISH_COMPLIANCE, ...(split ? { split: true } : {}) };
+    const recipe: RecordRecipe = {
+      donorPos: pos,
+      ordinal: j,
+      seed,
+      requestLang: lang,
+      answerLang: lang,
+      refusal: texts,
+      compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      ...(split ? { split: true } : {}),
+    };
     return planned(rendered, { recipe, seedId: item.id, category: item.category, lang, langFallback: fallback, donor: donor.index, balance: true });
   }
 
@@ -781,10 +882,28 @@ export class SafetyPlanner {
       });
       if (!rendered) continue;
       this.count(plain.seed, plain.lang, undefined);
-      const recipe: RecordRecipe = { donorPos: pos, ordinal: j, seed: encoded, requestLang: plain.lang, answerLang: plain.lang, refusal: { sized: encoded.response!, short: encoded.response!, plain: encoded.response! }, compliance: bank.compliance ?? ENGLISH_COMPLIANCE };
-      return planned(rendered, { recipe, seedId: plain.seed.id, category: plain.seed.category, lang: plain.lang, donor: this.sample[pos]!.index, encoded: true });
+      const recipe: RecordRecipe = {
+        donorPos: pos,
+        ordinal: j,
+        seed: encoded,
+        requestLang: plain.lang,
+        answerLang: plain.lang,
+        refusal: { sized: encoded.response!, short: encoded.response!, plain: encoded.response! },
+        compliance: bank.compliance ?? ENGLISH_COMPLIANCE,
+      };
+      return planned(rendered, {
+        recipe,
+        seedId: plain.seed.id,
+        category: plain.seed.category,
+        lang: plain.lang,
+        donor: this.sample[pos]!.index,
+        encoded: true,
+      });
     }
-    throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', { position: { file: this.options.file }, hint: 'check the structure with safemix inspect' });
+    throw new SafemixError('no_donor', 'no sampled record can carry an encoded safety example', {
+      position: { file: this.options.file },
+      hint: 'check the structure with safemix inspect',
+    });
   }
 }
 

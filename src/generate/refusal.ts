@@ -84,7 +84,13 @@ function filterFitting<T extends Tagged>(forms: readonly T[], fit: RequestFit): 
  * medium form with the seed's reason, else a long form with its reason and redirect (a medium form
  * when the seed has no redirect). Longer targets get no more than that.
  */
-export function composeRefusal(bank: RefusalBank, seed: Pick<Seed, 'reason' | 'redirect'>, targetTokens: number, random: () => number, fit: RequestFit = {}): Composed {
+export function composeRefusal(
+  bank: RefusalBank,
+  seed: Pick<Seed, 'reason' | 'redirect'>,
+  targetTokens: number,
+  random: () => number,
+  fit: RequestFit = {},
+): Composed {
   const target = Math.min(REFUSAL_TOKEN_CAP, Math.max(1, targetTokens));
   const forms = (form: 'short' | 'medium' | 'long') => fitting(formsOf(bank)[form], fit);
   if (target <= 12 || !seed.reason) {
@@ -159,7 +165,15 @@ function formsOf(bank: RefusalBank): Record<'short' | 'medium' | 'long', Refusal
   if (!f) {
     const join = sentenceJoiner(bank.lang);
     const made = (kind: 'medium' | 'long') =>
-      bank.shortForms.map((s, i) => ({ id: `${bank.lang}-${kind === 'medium' ? 'sm' : 'sl'}${String(i + 1).padStart(2, '0')}`, form: kind, tone: 'short decline', framing: s.framing, writing: s.writing, register: s.register, text: kind === 'medium' ? `${s.text}${join}{reason}` : `${s.text}${join}{reason}${join}{redirect}` }));
+      bank.shortForms.map((s, i) => ({
+        id: `${bank.lang}-${kind === 'medium' ? 'sm' : 'sl'}${String(i + 1).padStart(2, '0')}`,
+        form: kind,
+        tone: 'short decline',
+        framing: s.framing,
+        writing: s.writing,
+        register: s.register,
+        text: kind === 'medium' ? `${s.text}${join}{reason}` : `${s.text}${join}{reason}${join}{redirect}`,
+      }));
     f = {
       short: bank.refusals.filter((r) => r.form === 'short'),
       medium: [...bank.refusals.filter((r) => r.form === 'medium'), ...made('medium')],

@@ -212,7 +212,13 @@ export function renderSafetyRecord(ctx: RenderContext, input: RenderInput): Rend
     short: styled(ctx, input.refusal.short, ctx.answerStyle, input.answerLang, input.verbatim),
     plain: styled(ctx, input.refusal.plain, ctx.answerStyle, input.answerLang, input.verbatim),
   };
-  const out = ctx.roles.preference ? renderPreference(ctx, input, tree, request, texts, fields) : ctx.roles.conversation ? renderConversation(ctx, input, tree, request, texts, fields) : ctx.profile.dialect === 'text' ? renderText(ctx, input, tree, request, texts, fields) : renderFields(ctx, input, tree, request, texts, fields);
+  const out = ctx.roles.preference
+    ? renderPreference(ctx, input, tree, request, texts, fields)
+    : ctx.roles.conversation
+      ? renderConversation(ctx, input, tree, request, texts, fields)
+      : ctx.profile.dialect === 'text'
+        ? renderText(ctx, input, tree, request, texts, fields)
+        : renderFields(ctx, input, tree, request, texts, fields);
   if (!out) return undefined;
   applyOtherFields(ctx, input, tree, fields);
   return { value: tree, request, refusal: out.refusal, fields, exception: out.exception };
@@ -226,7 +232,12 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
     if (present && ctx.scores?.has(d.key)) {
       setPath(tree, d.path, ctx.scores.get(d.key));
       const v = ctx.scores.get(d.key);
-      fields[d.key] = typeof v === 'boolean' ? 'feedback: true (the refusal is the desirable answer)' : /rejected/i.test(d.key) ? "score: the data's lowest for a rejected side" : "score: the data's highest";
+      fields[d.key] =
+        typeof v === 'boolean'
+          ? 'feedback: true (the refusal is the desirable answer)'
+          : /rejected/i.test(d.key)
+            ? "score: the data's lowest for a rejected side"
+            : "score: the data's highest";
       continue;
     }
     switch (d.role) {
@@ -258,7 +269,11 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
       case 'metadata': {
         const topic = ctx.topics?.keys.has(d.key) && input.category ? nearestLabel(input.shapes?.topics[input.category], ctx.topics.words) : undefined;
         if (topic && present) {
-          setPath(tree, d.path, styled(ctx, ctx.topics!.upper ? topic.charAt(0).toUpperCase() + topic.slice(1) : topic, ctx.answerStyle, input.answerLang, true));
+          setPath(
+            tree,
+            d.path,
+            styled(ctx, ctx.topics!.upper ? topic.charAt(0).toUpperCase() + topic.slice(1) : topic, ctx.answerStyle, input.answerLang, true),
+          );
           fields[d.key] = `${d.role}: the topic of the request's category`;
           break;
         }
@@ -270,7 +285,11 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
         setByRule(ctx, tree, d, present);
         // a mode the labelled donors do not share stays the donor's own (it goes with the donor's label)
         if (d.rule === 'split') fields[d.key] = 'context: emptied (the request is one sentence)';
-        else if (present || d.rule !== 'emptied') fields[d.key] = (d.rule === 'mode' || d.rule === 'neutral') && !ctx.fixed.has(d.key) ? `${d.role}: the donor's own (it goes with the donor's answer)` : `${d.role}: ${d.rule}`;
+        else if (present || d.rule !== 'emptied')
+          fields[d.key] =
+            (d.rule === 'mode' || d.rule === 'neutral') && !ctx.fixed.has(d.key)
+              ? `${d.role}: the donor's own (it goes with the donor's answer)`
+              : `${d.role}: ${d.rule}`;
         break;
       }
     }
@@ -301,7 +320,12 @@ function setByRule(ctx: RenderContext, tree: unknown, d: FieldDecision, present:
  * carries none of the donor's content. Undefined where this does not apply: one round, tool turns, a
  * template around the request, answers that are not free text, or no benign exchanges to write.
  */
-function benignRounds(ctx: RenderContext, input: RenderInput, conv: NonNullable<ReturnType<typeof conversationOf>>, qi: number): { rounds: [number, number][]; question: number } | undefined {
+function benignRounds(
+  ctx: RenderContext,
+  input: RenderInput,
+  conv: NonNullable<ReturnType<typeof conversationOf>>,
+  qi: number,
+): { rounds: [number, number][]; question: number } | undefined {
   const roles = ctx.roles.conversation!;
   if (!input.benign?.length || roles.request.form !== 'plain' || ctx.profile.answerSpace.kind !== 'text') return undefined;
   if (conv.turns.some((t) => t.role !== 'user' && t.role !== 'assistant')) return undefined;
@@ -409,7 +433,8 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
       answerText = wrapResponse(String(fitted.value), roles.answerTemplate);
     }
   }
-  if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text' && r.role !== 'tool_call') answerText = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), answerText);
+  if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text' && r.role !== 'tool_call')
+    answerText = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), answerText);
   setPath(tree, q.path, questionText);
   textPartsOnly(tree, q.path);
   fields[displayPath(q.path)] = 'request';
@@ -422,8 +447,10 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
     const was = list[at];
     list[at] = dialect === 'sharegpt' ? { from: assistant, value: answerText } : { role: 'assistant', content: answerText };
     // the turn's own fields stay (a weight, a name): only the call becomes text
-    if (isObj(was)) for (const [k, v] of Object.entries(was)) if (!['role', 'from', 'content', 'value', 'tool_calls', 'function_call'].includes(k)) (list[at] as Record<string, unknown>)[k] = v;
-    fields[displayPath([r.path[0]!, at])] = 'answer (a plain refusal in place of the donor\'s tool call)';
+    if (isObj(was))
+      for (const [k, v] of Object.entries(was))
+        if (!['role', 'from', 'content', 'value', 'tool_calls', 'function_call'].includes(k)) (list[at] as Record<string, unknown>)[k] = v;
+    fields[displayPath([r.path[0]!, at])] = "answer (a plain refusal in place of the donor's tool call)";
   } else {
     setPath(tree, r.path, answerText);
     fields[displayPath(r.path)] = 'answer';
@@ -443,7 +470,8 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
         const key = ['thinking', 'text', 'reasoning', 'value'].find((k) => typeof p[k] === 'string');
         if (key === undefined) return;
         p[key] = reason;
-        fields[displayPath([r.path[0]!, at as number, 'content', i, key])] = input.reasoning === undefined ? 'reasoning part: emptied' : "reasoning part: the request's own reason";
+        fields[displayPath([r.path[0]!, at as number, 'content', i, key])] =
+          input.reasoning === undefined ? 'reasoning part: emptied' : "reasoning part: the request's own reason";
       });
   }
   // a refusal turn is trained on
@@ -462,7 +490,8 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   if (conv.system) {
     const text = conv.system.text;
     if (roles.system.rule === 'constant') fields[displayPath(conv.system.path)] = 'constant (system prompt)';
-    else if ((ctx.systems.get(text) ?? 0) >= 2) fields[displayPath(conv.system.path)] = `context: kept (a system prompt ${ctx.systems.get(text)} sampled records share)`;
+    else if ((ctx.systems.get(text) ?? 0) >= 2)
+      fields[displayPath(conv.system.path)] = `context: kept (a system prompt ${ctx.systems.get(text)} sampled records share)`;
     else if (ctx.topSystem !== undefined) {
       setPath(tree, conv.system.path, ctx.topSystem);
       fields[displayPath(conv.system.path)] = 'constant: the commonest system prompt';
@@ -470,7 +499,10 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   }
   // tool-calling chats with several rounds: the request comes after as many plain benign rounds as the
   // donor had rounds before its last (one at least), written for the record, never the donor's
-  const prefixed = dialect === 'openai-chat' && ctx.toolCalling && Array.isArray(list) && typeof q.path[1] === 'number' ? benignPrefix(input, list, q.path[1], conv, fields, (t, style, lang) => styled(ctx, t, style, lang, input.verbatim), ctx) : false;
+  const prefixed =
+    dialect === 'openai-chat' && ctx.toolCalling && Array.isArray(list) && typeof q.path[1] === 'number'
+      ? benignPrefix(input, list, q.path[1], conv, fields, (t, style, lang) => styled(ctx, t, style, lang, input.verbatim), ctx)
+      : false;
   const after = conversationOf(dialect, tree)!;
   if (ctx.sequences.size > 0 && !ctx.sequences.has(roleSequence(after))) {
     if (!(ctx.toolCalling && (r.role === 'tool_call' || prefixed))) return undefined;
@@ -494,7 +526,16 @@ function benignPrefix(
   ctx: RenderContext,
 ): boolean {
   const benign = input.benign;
-  if (!benign?.length || conv.turns.slice(0, conv.turns.findIndex((t) => t.path[1] === at)).some((t) => t.role !== 'system')) return false;
+  if (
+    !benign?.length ||
+    conv.turns
+      .slice(
+        0,
+        conv.turns.findIndex((t) => t.path[1] === at),
+      )
+      .some((t) => t.role !== 'system')
+  )
+    return false;
   const rounds = Math.max(1, conv.turns.filter((t) => t.role === 'user').length - 1);
   const user = list[at];
   const answer = [...list].reverse().find((m) => isObj(m) && String(m.role).toLowerCase() === 'assistant' && typeof m.content === 'string');
@@ -515,7 +556,9 @@ function benignPrefix(
   }
   for (const [from] of moves) delete fields[from];
   for (const [, to, label] of moves) fields[to] = label;
-  for (let k = 0; k < inserted.length; k++) fields[`messages[${at + k}]`] = k % 2 === 0 ? 'context: a benign question written for the record (balance set)' : 'context: its helpful answer (balance set)';
+  for (let k = 0; k < inserted.length; k++)
+    fields[`messages[${at + k}]`] =
+      k % 2 === 0 ? 'context: a benign question written for the record (balance set)' : 'context: its helpful answer (balance set)';
   return true;
 }
 
@@ -540,7 +583,7 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
     for (const d of roles.fields) {
       if (d.role === 'code-entry' && getPath(tree, d.path) !== undefined) {
         setPath(tree, d.path, code.name);
-        fields[d.key] = 'the stub\'s function name';
+        fields[d.key] = "the stub's function name";
       }
       if (d.role === 'code-test' && getPath(tree, d.path) !== undefined) {
         setPath(tree, d.path, code.test);
@@ -559,7 +602,7 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
     const d = dialogueRecord(ctx, input, donorRequest, request, texts);
     if (!d) return undefined;
     setPath(tree, req.path, d.dialogue);
-    fields[req.key] = 'request: a dialogue in the donor\'s speaker tags, the second speaker declining';
+    fields[req.key] = "request: a dialogue in the donor's speaker tags, the second speaker declining";
     setPath(tree, ans.path, d.summary);
     fields[ans.key] = 'answer: a third-person summary (one speaker declines to help the other) and the reason';
     return { refusal: d.refusal };
@@ -583,7 +626,7 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
       answer = String(base + at);
     } else answer = withLetter(typeof donorAnswer === 'string' ? donorAnswer : 'A', 'ABCDEFGHIJ'[at]!);
     setPath(tree, ans.path, answer);
-    fields[ans.key] = 'answer: the refusal option\'s letter';
+    fields[ans.key] = "answer: the refusal option's letter";
     setPath(tree, req.path, requestText);
     fields[req.key] = 'request';
     return { refusal: texts.short };
@@ -592,7 +635,10 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
     let value: unknown;
     if (input.response !== undefined) value = refusal = input.response;
     else {
-      const mc = ctx.profile.answerSpace.kind === 'choice' && typeof donorAnswer === 'string' ? choiceRequest(placed.inner, request, texts.short, input.compliance, input.random) : undefined;
+      const mc =
+        ctx.profile.answerSpace.kind === 'choice' && typeof donorAnswer === 'string'
+          ? choiceRequest(placed.inner, request, texts.short, input.compliance, input.random)
+          : undefined;
       if (mc) {
         requestText = placed.text.replace(request, () => mc.text);
         value = withLetter(donorAnswer as string, mc.letter);
@@ -601,7 +647,8 @@ function renderFields(ctx: RenderContext, input: RenderInput, tree: unknown, req
         const fitted = fitAnswer(ctx.profile.answerSpace, donorAnswer, texts, ctx.json, ctx.labelAnswer);
         refusal = fitted.text;
         value = typeof fitted.value === 'string' ? wrapResponse(fitted.value, roles.answerTemplate) : fitted.value;
-        if (typeof value === 'string' && ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text') value = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), value);
+        if (typeof value === 'string' && ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text')
+          value = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), value);
         if (typeof value === 'string' && (ctx.container === 'csv' || ctx.container === 'tsv')) value = formulaSafe(value);
       }
     }
@@ -630,7 +677,8 @@ function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown,
     const fitted = fitAnswer(ctx.profile.answerSpace, donor.answer, texts, ctx.json, ctx.labelAnswer);
     refusal = fitted.text;
     chosen = typeof fitted.value === 'string' ? fitted.value : JSON.stringify(fitted.value);
-    if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text') chosen = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), chosen);
+    if (ctx.reasoning && input.reasoning !== undefined && ctx.profile.answerSpace.kind === 'text')
+      chosen = withReasoning(ctx.reasoning, styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim), chosen);
   }
   const opener = input.compliance[Math.floor(input.random() * input.compliance.length)] ?? '';
   const rejected = styled(ctx, opener, ctx.answerStyle, input.answerLang, input.verbatim);
@@ -656,7 +704,10 @@ function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown,
   const at = (p: Path) => displayPath(p);
   fields[at(shape.prompt?.path ?? shape.chosen.path)] = shape.prompt ? `request (${systemNote})` : `request, in each side's conversation (${systemNote})`;
   fields[at(shape.chosen.path)] = !shape.rejected ? 'answer' : input.rejectedIsRefusal ? 'chosen: a helpful answer (balance set)' : 'chosen: the refusal';
-  if (shape.rejected) fields[at(shape.rejected.path)] = input.rejectedIsRefusal ? 'rejected: a short refusal (the chosen side helps)' : 'rejected: a compliance opener with no content';
+  if (shape.rejected)
+    fields[at(shape.rejected.path)] = input.rejectedIsRefusal
+      ? 'rejected: a short refusal (the chosen side helps)'
+      : 'rejected: a compliance opener with no content';
   return { refusal };
 }
 
@@ -666,13 +717,19 @@ function renderPreference(ctx: RenderContext, input: RenderInput, tree: unknown,
  * run to three lines or more, the first pushes back and the second gives the reason. The summary is a
  * third-person sentence of the task-shape text (the speakers' own tags in it) and the request's reason.
  */
-function dialogueRecord(ctx: RenderContext, input: RenderInput, donorRequest: string, request: string, texts: Texts): { dialogue: string; summary: string; refusal: string } | undefined {
+function dialogueRecord(
+  ctx: RenderContext,
+  input: RenderInput,
+  donorRequest: string,
+  request: string,
+  texts: Texts,
+): { dialogue: string; summary: string; refusal: string } | undefined {
   const speakers = speakersOf(donorRequest);
   const shapes = input.shapes;
   if (!speakers || !shapes) return undefined;
   const [a, b] = speakers;
   const oneLine = (t: string) => t.replace(/\s*\r?\n\s*/g, ' ').trim();
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(input.random() * list.length)]!;
+  const pick = <T>(list: readonly T[]) => list[Math.floor(input.random() * list.length)]!;
   const reason = input.reasoning !== undefined ? oneLine(styled(ctx, input.reasoning, ctx.answerStyle, input.answerLang, input.verbatim)) : undefined;
   const lines = [a.prefix + oneLine(request)];
   let refusal: string;
@@ -688,7 +745,9 @@ function dialogueRecord(ctx: RenderContext, input: RenderInput, donorRequest: st
     refusal = oneLine(texts.plain);
     lines.push(b.prefix + refusal);
   }
-  const decline = pick(shapes.declines).replaceAll('{asker}', () => a.label).replaceAll('{helper}', () => b.label);
+  const decline = pick(shapes.declines)
+    .replaceAll('{asker}', () => a.label)
+    .replaceAll('{helper}', () => b.label);
   // sentences follow each other with a space, but after a full-width stop (Chinese, Japanese) with none
   const summary = styled(ctx, told ? `${decline}${/[。！？]$/.test(decline) ? '' : ' '}${told}` : decline, ctx.answerStyle, input.answerLang, true);
   return { dialogue: lines.join(ctx.dialogue!.lineBreak), summary, refusal };
@@ -728,7 +787,14 @@ function renderText(ctx: RenderContext, input: RenderInput, tree: unknown, reque
  * the template kept as the donor writes them, its system turn kept, later turns removed. Earlier
  * rounds are rewritten with benign exchanges when the record has them, else left out.
  */
-function renderChatTemplateText(ctx: RenderContext, input: RenderInput, tree: { text: string }, request: string, texts: Texts, fields: Record<string, string>): Placed {
+function renderChatTemplateText(
+  ctx: RenderContext,
+  input: RenderInput,
+  tree: { text: string },
+  request: string,
+  texts: Texts,
+  fields: Record<string, string>,
+): Placed {
   const use = ctx.roles.chatTemplate!;
   const chat = parseChat(tree.text, use.name);
   const qa = chat && questionAndAnswer(chat);
@@ -742,11 +808,15 @@ function renderChatTemplateText(ctx: RenderContext, input: RenderInput, tree: { 
     refusal = fitted.text;
     answer = String(fitted.value);
   }
-  const benign = input.benign?.map((b) => ({ prompt: styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim), answer: styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim) }));
+  const benign = input.benign?.map((b) => ({
+    prompt: styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim),
+    answer: styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim),
+  }));
   // a system prompt only this donor has may hold its own details: the commonest one stands in its place
   const sys = chat.turns.find((t) => t.role === 'system');
   const ownSystem = sys ? tree.text.slice(sys.start, sys.end) : undefined;
-  const replace = ownSystem !== undefined && (ctx.systems.get(ownSystem) ?? 0) < 2 && ctx.topSystem !== undefined && ctx.topSystem !== ownSystem ? ctx.topSystem : undefined;
+  const replace =
+    ownSystem !== undefined && (ctx.systems.get(ownSystem) ?? 0) < 2 && ctx.topSystem !== undefined && ctx.topSystem !== ownSystem ? ctx.topSystem : undefined;
   const out = rewriteChat(tree.text, chat, { request, answer, benign, system: replace });
   if (!out) return undefined;
   tree.text = out.text;

@@ -64,7 +64,10 @@ const FormTags = {
   writing: z.boolean().default(false),
   register: z.enum(['formal', 'informal', 'neutral']).default('neutral'),
 };
-const ShortForm = z.union([z.string().transform((text) => ({ text, framing: false, writing: false, register: 'neutral' as const })), z.object({ text: z.string(), ...FormTags })]);
+const ShortForm = z.union([
+  z.string().transform((text) => ({ text, framing: false, writing: false, register: 'neutral' as const })),
+  z.object({ text: z.string(), ...FormTags }),
+]);
 
 export const RefusalBankSchema = z
   .object({
@@ -82,7 +85,10 @@ function readPackageText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read safemix's own data (${(e as Error).message})`, { position: { file: path }, hint: 'reinstall safemix' });
+    throw new SafemixError('input_unreadable', `cannot read safemix's own data (${(e as Error).message})`, {
+      position: { file: path },
+      hint: 'reinstall safemix',
+    });
   }
 }
 
@@ -178,7 +184,12 @@ export function loadEmergencyReplies(lang = 'en'): EmergencyBank | undefined {
 }
 
 /** A shipped JSON file of one language, checked by its schema and cached; undefined when the language ships none. */
-function loadLanguageFile<S extends z.ZodType>(cache: Map<string, z.output<S> | undefined>, relative: string, schema: S, hint: string): z.output<S> | undefined {
+function loadLanguageFile<S extends z.ZodType>(
+  cache: Map<string, z.output<S> | undefined>,
+  relative: string,
+  schema: S,
+  hint: string,
+): z.output<S> | undefined {
   if (cache.has(relative)) return cache.get(relative);
   const path = packageFile(relative);
   let value: z.output<S> | undefined;
@@ -239,7 +250,10 @@ export const TaskShapesSchema = z.object({
   declines: z.array(z.string().includes('{asker}').includes('{helper}')).min(1),
   followUps: z.array(z.string().min(1)).min(1),
   /** Per category: a short topic label and a longer one (a single label is read as both). */
-  topics: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v))),
+  topics: z.record(
+    z.string(),
+    z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v)),
+  ),
 });
 export type TaskShapes = z.output<typeof TaskShapesSchema>;
 

@@ -91,7 +91,8 @@ export function inferAnswerSpace(values: unknown[]): AnswerSpace {
     const counts = new Map<string, number>();
     for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
     const labels = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    if (trimmed.every((t) => CHOICE.test(t))) return { kind: 'choice', letters: [...new Set(trimmed.map((t) => CHOICE.exec(t)![1]!))].sort(), evidence: `every answer is a choice letter` };
+    if (trimmed.every((t) => CHOICE.test(t)))
+      return { kind: 'choice', letters: [...new Set(trimmed.map((t) => CHOICE.exec(t)![1]!))].sort(), evidence: `every answer is a choice letter` };
     return { kind: 'label', labels, evidence: `${labels.length} distinct values over ${n} sampled answers` };
   }
   if (trimmed.every((t) => NUMBER.test(t))) return { kind: 'number', evidence: 'every answer is a number' };
@@ -112,7 +113,16 @@ export function inferAnswerSpace(values: unknown[]): AnswerSpace {
       /* not JSON */
     }
   }
-  if (lists / n >= 0.9) return { kind: 'list', format: 'json-string', itemsP50: percentile(itemCounts.sort((a, b) => a - b), 50), evidence: `${lists} of ${n} answers are JSON lists written as text` };
+  if (lists / n >= 0.9)
+    return {
+      kind: 'list',
+      format: 'json-string',
+      itemsP50: percentile(
+        itemCounts.sort((a, b) => a - b),
+        50,
+      ),
+      evidence: `${lists} of ${n} answers are JSON lists written as text`,
+    };
   if (objects / n >= 0.9) return { kind: 'json', keys, evidence: `${objects} of ${n} answers are JSON objects` };
   const code = guessCodeLanguage(texts);
   if (code) return { kind: 'code', language: code.language, evidence: `${Math.round(code.share * 100)}% of answers look like ${code.language} code` };

@@ -55,7 +55,15 @@ export interface ChatTemplateUse {
 /** The share of sampled texts a template must parse to be chosen for a dataset. */
 export const CHAT_TEMPLATE_SHARE = 0.9;
 
-const ROLE_OF: Record<string, ChatRole> = { system: 'system', user: 'user', human: 'user', assistant: 'assistant', model: 'assistant', gpt: 'assistant', bot: 'assistant' };
+const ROLE_OF: Record<string, ChatRole> = {
+  system: 'system',
+  user: 'user',
+  human: 'user',
+  assistant: 'assistant',
+  model: 'assistant',
+  gpt: 'assistant',
+  bot: 'assistant',
+};
 const roleOf = (name: string): ChatRole => ROLE_OF[name.toLowerCase()] ?? 'other';
 
 /** A template of blocks: an opening head naming the role, the content, a closing token. */
@@ -75,7 +83,13 @@ const BLOCKS: Record<Exclude<ChatTemplateName, 'llama2'>, BlockSpec> = {
   // <|im_start|>user\n…<|im_end|>\n
   chatml: { bos: ['<s>'], head: /<\|im_start\|>([A-Za-z_][\w.-]*)[ \t]*\r?\n/y, opens: ['<|im_start|>'], end: '<|im_end|>', eos: ['<|endoftext|>', '</s>'] },
   // <|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n…<|eot_id|>
-  llama3: { bos: ['<|begin_of_text|>'], head: /<\|start_header_id\|>([A-Za-z_][\w.-]*)<\|end_header_id\|>/y, opens: ['<|start_header_id|>', '<|begin_of_text|>'], end: '<|eot_id|>', eos: ['<|end_of_text|>'] },
+  llama3: {
+    bos: ['<|begin_of_text|>'],
+    head: /<\|start_header_id\|>([A-Za-z_][\w.-]*)<\|end_header_id\|>/y,
+    opens: ['<|start_header_id|>', '<|begin_of_text|>'],
+    end: '<|eot_id|>',
+    eos: ['<|end_of_text|>'],
+  },
   // <bos><start_of_turn>user\n…<end_of_turn>\n<start_of_turn>model\n…<end_of_turn>\n
   gemma: { bos: ['<bos>'], head: /<start_of_turn>([A-Za-z_][\w.-]*)[ \t]*\r?\n/y, opens: ['<start_of_turn>'], end: '<end_of_turn>', eos: ['<eos>'] },
   // <|system|>\n…<|end|>\n<|user|>\n…<|end|>\n<|assistant|>\n…<|end|>\n
@@ -103,7 +117,7 @@ function trimmed(text: string, from: number, to: number): [number, number] {
 /** Whether the bytes after the last turn are whitespace and the template's optional end tokens. */
 function onlyTrailing(rest: string, eos: string[]): boolean {
   let t = rest.trim();
-  for (let again = true; again && t; ) {
+  for (let again = true; again && t;) {
     again = false;
     for (const token of eos)
       if (t.startsWith(token)) {
@@ -187,7 +201,8 @@ export function parseChat(text: string, template: ChatTemplateName): ParsedChat 
 
 /** The last user turn answered by the assistant turn right after it: where a request and its refusal go. */
 export function questionAndAnswer(chat: ParsedChat): { question: number; answer: number } | undefined {
-  for (let i = chat.turns.length - 2; i >= 0; i--) if (chat.turns[i]!.role === 'user' && chat.turns[i + 1]!.role === 'assistant') return { question: i, answer: i + 1 };
+  for (let i = chat.turns.length - 2; i >= 0; i--)
+    if (chat.turns[i]!.role === 'user' && chat.turns[i + 1]!.role === 'assistant') return { question: i, answer: i + 1 };
   return undefined;
 }
 
@@ -210,7 +225,14 @@ export function inferChatTemplate(texts: string[]): ChatTemplateUse | undefined 
   if (!looked.length) return undefined;
   // a cheap look first: only templates whose tokens the texts hold are tried on every text
   const probe = looked.slice(0, 50).join('\n');
-  const hints: Record<ChatTemplateName, string> = { chatml: '<|im_start|>', llama3: '<|start_header_id|>', llama2: INST, gemma: '<start_of_turn>', phi3: '<|end|>', zephyr: '</s>' };
+  const hints: Record<ChatTemplateName, string> = {
+    chatml: '<|im_start|>',
+    llama3: '<|start_header_id|>',
+    llama2: INST,
+    gemma: '<start_of_turn>',
+    phi3: '<|end|>',
+    zephyr: '</s>',
+  };
   let best: { name: ChatTemplateName; parsed: ParsedChat[]; texts: string[] } | undefined;
   for (const name of ORDER) {
     if (!probe.includes(hints[name])) continue;
@@ -287,7 +309,10 @@ export function rewriteChat(text: string, chat: ParsedChat, w: ChatRewrite): Rew
   else if (w.benign?.length && paired) {
     for (let i = 0; i < earlier.length; i += 2) {
       const b = w.benign[(i / 2) % w.benign.length]!;
-      edits.push({ start: earlier[i]!.start, end: earlier[i]!.end, text: b.prompt }, { start: earlier[i + 1]!.start, end: earlier[i + 1]!.end, text: b.answer });
+      edits.push(
+        { start: earlier[i]!.start, end: earlier[i]!.end, text: b.prompt },
+        { start: earlier[i + 1]!.start, end: earlier[i + 1]!.end, text: b.answer },
+      );
     }
     edits.push({ start: q.start, end: q.end, text: w.request });
     rounds = 'benign';

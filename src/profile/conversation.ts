@@ -101,7 +101,12 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
         if (!isObj(m)) return;
         const role = ROLE_MAP[String(m.role).toLowerCase()] ?? 'user';
         const hasCalls = m.tool_calls !== undefined && (m.content === null || m.content === undefined || m.content === '');
-        const turn = { role: hasCalls ? ('tool_call' as const) : role, sourceRole: String(m.role), text: hasCalls ? JSON.stringify(m.tool_calls) : partsText(m.content), path: contentPath(m.content, ['messages', i, 'content']) };
+        const turn = {
+          role: hasCalls ? ('tool_call' as const) : role,
+          sourceRole: String(m.role),
+          text: hasCalls ? JSON.stringify(m.tool_calls) : partsText(m.content),
+          path: contentPath(m.content, ['messages', i, 'content']),
+        };
         if (role === 'system' && system === undefined && turns.length === 0) system = { text: turn.text, path: turn.path };
         else turns.push(turn);
       });
@@ -142,7 +147,12 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
       const contents = Array.isArray(value.contents) ? value.contents : [];
       contents.forEach((c, i) => {
         if (!isObj(c)) return;
-        turns.push({ role: ROLE_MAP[String(c.role)] ?? 'user', sourceRole: String(c.role), text: partsText(c.parts), path: contentPath(c.parts, ['contents', i, 'parts']) });
+        turns.push({
+          role: ROLE_MAP[String(c.role)] ?? 'user',
+          sourceRole: String(c.role),
+          text: partsText(c.parts),
+          path: contentPath(c.parts, ['contents', i, 'parts']),
+        });
       });
       break;
     }
@@ -153,7 +163,12 @@ export function conversationOf(dialect: Dialect, value: unknown): Conversation |
       const messages = Array.isArray(value.messages) ? value.messages : [];
       messages.forEach((m, i) => {
         if (!isObj(m)) return;
-        turns.push({ role: ROLE_MAP[String(m.role).toLowerCase()] ?? 'user', sourceRole: String(m.role), text: partsText(m.content), path: contentPath(m.content, ['messages', i, 'content']) });
+        turns.push({
+          role: ROLE_MAP[String(m.role).toLowerCase()] ?? 'user',
+          sourceRole: String(m.role),
+          text: partsText(m.content),
+          path: contentPath(m.content, ['messages', i, 'content']),
+        });
       });
       break;
     }

@@ -11,11 +11,16 @@ const text = z.string();
 
 export const openaiMessageSchema = z.looseObject({
   // any case, and Cohere's Chatbot (System/User/Chatbot)
-  role: z.preprocess((v) => (typeof v === 'string' ? (v.toLowerCase() === 'chatbot' ? 'assistant' : v.toLowerCase()) : v), z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function'])),
+  role: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.toLowerCase() === 'chatbot' ? 'assistant' : v.toLowerCase()) : v),
+    z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  ),
   content: z.union([text, z.null(), z.array(z.looseObject({ type: z.string() }))]).optional(),
   name: z.string().optional(),
   weight: z.union([z.literal(0), z.literal(1)]).optional(),
-  tool_calls: z.array(z.looseObject({ id: z.string(), type: z.literal('function'), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).optional(),
+  tool_calls: z
+    .array(z.looseObject({ id: z.string(), type: z.literal('function'), function: z.looseObject({ name: z.string(), arguments: z.string() }) }))
+    .optional(),
   tool_call_id: z.string().optional(),
 });
 
@@ -23,9 +28,22 @@ export const openaiMessageSchema = z.looseObject({
 export const dialectSchemas = {
   'openai-chat': z.looseObject({ messages: z.array(openaiMessageSchema).min(1), tools: z.array(z.looseObject({ type: z.string() })).optional() }),
   // text, or TRL's conversational form: lists of role/content messages
-  'prompt-completion': z.union([z.looseObject({ prompt: text, completion: text }), z.looseObject({ prompt: z.array(openaiMessageSchema).min(1), completion: z.array(openaiMessageSchema).min(1) })]),
-  alpaca: z.looseObject({ instruction: text, input: text.optional(), output: text, system: text.optional(), history: z.array(z.tuple([text, text])).optional() }),
-  sharegpt: z.looseObject({ conversations: z.array(z.looseObject({ from: z.string(), value: text })).min(1), system: text.optional(), tools: z.union([text, z.array(z.unknown())]).optional() }),
+  'prompt-completion': z.union([
+    z.looseObject({ prompt: text, completion: text }),
+    z.looseObject({ prompt: z.array(openaiMessageSchema).min(1), completion: z.array(openaiMessageSchema).min(1) }),
+  ]),
+  alpaca: z.looseObject({
+    instruction: text,
+    input: text.optional(),
+    output: text,
+    system: text.optional(),
+    history: z.array(z.tuple([text, text])).optional(),
+  }),
+  sharegpt: z.looseObject({
+    conversations: z.array(z.looseObject({ from: z.string(), value: text })).min(1),
+    system: text.optional(),
+    tools: z.union([text, z.array(z.unknown())]).optional(),
+  }),
   gemini: z.looseObject({
     contents: z.array(z.looseObject({ role: z.enum(['user', 'model']), parts: z.array(z.looseObject({ text: text.optional() })).min(1) })).min(1),
     systemInstruction: z.looseObject({ parts: z.array(z.looseObject({ text })) }).optional(),
@@ -37,7 +55,11 @@ export const dialectSchemas = {
   }),
   'bedrock-claude': z.looseObject({
     system: text.optional(),
-    messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([text, z.array(z.looseObject({ type: z.string(), text: text.optional() }))]) })).min(1),
+    messages: z
+      .array(
+        z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([text, z.array(z.looseObject({ type: z.string(), text: text.optional() }))]) }),
+      )
+      .min(1),
   }),
   text: z.looseObject({ text }),
   fields: z.record(z.string(), z.unknown()),

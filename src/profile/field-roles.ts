@@ -21,11 +21,13 @@ export interface FieldRole {
   evidence: string;
 }
 
-const INPUT_NAMES = /^(question|prompt|input|inputs|text|sentence|sentence1|instruction|query|source|src|content|passage|document|problem|utterance|review|tweet|premise|message|request|dialogue|article)$/i;
+const INPUT_NAMES =
+  /^(question|prompt|input|inputs|text|sentence|sentence1|instruction|query|source|src|content|passage|document|problem|utterance|review|tweet|premise|message|request|dialogue|article)$/i;
 /** The two sides of a preference pair (DPO, ORPO), by name. */
 export const PREFERRED_NAMES = /^(?:chosen|preferred|chosen_response|response_chosen|preferred_response|better_response|winner|accepted)$/i;
 export const REJECTED_NAMES = /^(?:rejected|dispreferred|non_preferred|rejected_response|response_rejected|dispreferred_response|worse_response|loser)$/i;
-const TARGET_NAMES = /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
+const TARGET_NAMES =
+  /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
 const ID_NAMES = /(^id$|_id$|^id_|uuid|^key$|^idx$|^index$)/i;
 
 type Obj = Record<string, unknown>;
@@ -80,7 +82,13 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     const unique = s.distinct === s.n && s.n >= 2;
     const targetNamed = TARGET_NAMES.test(s.field.split('.').pop()!);
     // an id is a string or a number, never a list or an object (a span list of one year is unique too)
-    if (unique && (s.type === 'string' || s.type === 'number') && s.medLen <= 48 && s.spaced < 0.5 && (ID_NAMES.test(s.field) || (!targetNamed && ((patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')))) {
+    if (
+      unique &&
+      (s.type === 'string' || s.type === 'number') &&
+      s.medLen <= 48 &&
+      s.spaced < 0.5 &&
+      (ID_NAMES.test(s.field) || (!targetNamed && ((patterns.size === 1 && [...patterns][0]!.includes('{n}')) || s.type === 'number')))
+    ) {
       const pattern = patterns.size === 1 ? [...patterns][0] : undefined;
       roles.set(s.field, { ...base, role: 'id', pattern, evidence: `unique in ${s.n} sampled records${pattern ? `, all of the form ${pattern}` : ''}` });
       continue;
@@ -88,18 +96,30 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     if ((s.type === 'string' || s.type === 'number' || s.type === 'boolean') && isLabelLike(s.strings)) {
       const counts = new Map<string, number>();
       for (const v of s.strings) counts.set(v, (counts.get(v) ?? 0) + 1);
-      const labels = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, 100);
+      const labels = [...counts]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 100);
       roles.set(s.field, { ...base, role: 'label', labels, evidence: `${s.distinct} distinct values in ${s.n} sampled records` });
       continue;
     }
     const texty = s.type === 'list' || (s.type === 'string' && (s.medLen >= 12 || s.spaced >= 0.5));
-    roles.set(s.field, { ...base, role: texty ? 'context' : 'metadata', evidence: texty ? `text, median ${s.medLen} characters` : `short values (median ${s.medLen} characters), not unique, not a small set` });
+    roles.set(s.field, {
+      ...base,
+      role: texty ? 'context' : 'metadata',
+      evidence: texty ? `text, median ${s.medLen} characters` : `short values (median ${s.medLen} characters), not unique, not a small set`,
+    });
   }
   const order = stats.map((s) => s.field);
   const constant = new Set(stats.filter((s) => s.distinct <= 1).map((s) => s.field));
   const candidates = (role: FieldRoleName[]) => order.filter((f) => role.includes(roles.get(f)!.role) && !constant.has(f));
   // a name's last word decides: `entailment_label`, `gold-answer`, `targetText`
-  const lastWord = (f: string) => f.split('.').pop()!.split(/[_\-\s]|(?<=[a-z])(?=[A-Z])/).pop()!;
+  const lastWord = (f: string) =>
+    f
+      .split('.')
+      .pop()!
+      .split(/[_\-\s]|(?<=[a-z])(?=[A-Z])/)
+      .pop()!;
   const named = (re: RegExp, f: string) => re.test(f.split('.').pop()!) || re.test(lastWord(f));
   // input: an override, a named input field, else the first text field
   const input = overrides.input ?? candidates(['context']).find((f) => named(INPUT_NAMES, f)) ?? candidates(['context'])[0];
@@ -119,7 +139,9 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && named(TARGET_NAMES, f)).pop() ??
     candidates(['label']).find(after) ??
     candidates(['label']).pop() ??
-    candidates(['context']).filter((f) => f !== input).pop();
+    candidates(['context'])
+      .filter((f) => f !== input)
+      .pop();
   const mark = (field: string | undefined, role: FieldRoleName, why: string) => {
     if (!field) return;
     const r = roles.get(field);
@@ -127,7 +149,19 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     roles.set(field, { ...r, role, evidence: `${why}; ${r.evidence}` });
   };
   mark(input, 'input', overrides.input ? 'given by --input' : input && named(INPUT_NAMES, input) ? 'named like an input' : 'first text field');
-  mark(target, 'target', overrides.target ? 'given by --target' : rejected && target === chosen ? 'the chosen side of a preference pair' : target && named(TARGET_NAMES, target) ? 'named like a target' : roles.get(target ?? '')?.role === 'label' ? 'the first label-like field after the input' : 'last text field');
+  mark(
+    target,
+    'target',
+    overrides.target
+      ? 'given by --target'
+      : rejected && target === chosen
+        ? 'the chosen side of a preference pair'
+        : target && named(TARGET_NAMES, target)
+          ? 'named like a target'
+          : roles.get(target ?? '')?.role === 'label'
+            ? 'the first label-like field after the input'
+            : 'last text field',
+  );
   if (rejected && target === chosen) mark(rejected, 'rejected', 'the rejected side of a preference pair');
   for (const f of [overrides.input, overrides.target])
     if (f && !roles.has(f)) throw new SafemixError('usage', `no field named "${f}"`, { position: { field: f }, hint: `choose one of: ${order.join(', ')}` });

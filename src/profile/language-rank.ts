@@ -53,7 +53,14 @@ function topScript(value: string): [string, number] {
 
 /** Trigram counts of the cleaned text, as franc's trigram-utils makes them. */
 function trigramCounts(value: string): Map<string, number> {
-  const cleaned = ' ' + value.replace(/[\u0021-\u0040]+/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase() + ' ';
+  const cleaned =
+    ' ' +
+    value
+      .replace(/[\u0021-\u0040]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase() +
+    ' ';
   const counts = new Map<string, number>();
   for (let i = 0; i + 3 <= cleaned.length; i++) {
     const t = cleaned.slice(i, i + 3);

@@ -16,7 +16,17 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 export type MessageRole = 'system' | 'user' | 'assistant' | 'other';
 
-const ROLES: Record<string, MessageRole> = { system: 'system', developer: 'system', user: 'user', human: 'user', assistant: 'assistant', gpt: 'assistant', model: 'assistant', bot: 'assistant', chatbot: 'assistant' };
+const ROLES: Record<string, MessageRole> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  human: 'user',
+  assistant: 'assistant',
+  gpt: 'assistant',
+  model: 'assistant',
+  bot: 'assistant',
+  chatbot: 'assistant',
+};
 
 /** A message's role (OpenAI `role` or ShareGPT `from`, any case), or undefined when the value is no message. */
 export function messageRole(m: unknown): MessageRole | undefined {
@@ -84,10 +94,16 @@ function formOf(v: unknown): SlotForm | undefined {
   return undefined;
 }
 
-const get = (v: unknown, path: Path): unknown => path.reduce<unknown>((o, k) => (isObj(o) || Array.isArray(o) ? (o as Record<string | number, unknown>)[k] : undefined), v);
+const get = (v: unknown, path: Path): unknown =>
+  path.reduce<unknown>((o, k) => (isObj(o) || Array.isArray(o) ? (o as Record<string | number, unknown>)[k] : undefined), v);
 
 const CANDIDATES: { label: string; prompt?: Path; chosen: Path; rejected?: Path }[] = [
-  { label: 'OpenAI preference JSONL (input.messages, preferred_output, non_preferred_output)', prompt: ['input', 'messages'], chosen: ['preferred_output'], rejected: ['non_preferred_output'] },
+  {
+    label: 'OpenAI preference JSONL (input.messages, preferred_output, non_preferred_output)',
+    prompt: ['input', 'messages'],
+    chosen: ['preferred_output'],
+    rejected: ['non_preferred_output'],
+  },
   { label: 'messages with chosen_messages / rejected_messages', prompt: ['messages'], chosen: ['chosen_messages'], rejected: ['rejected_messages'] },
   { label: 'conversational preference pairs (prompt, chosen, rejected)', prompt: ['prompt'], chosen: ['chosen'], rejected: ['rejected'] },
   { label: 'a conversation with chosen and rejected answers (messages, chosen, rejected)', prompt: ['messages'], chosen: ['chosen'], rejected: ['rejected'] },
@@ -118,7 +134,8 @@ export function preferenceShape(values: readonly unknown[]): PreferenceShape | u
         prompt = formOf(get(v, c.prompt));
         if (!prompt) continue;
         if (prompt === 'messages' && lastRole(get(v, c.prompt)) !== 'user') continue;
-      } else if (chosen !== 'messages' || rejected !== 'messages' || !answersUser(get(v, c.chosen)) || !c.rejected || !answersUser(get(v, c.rejected))) continue;
+      } else if (chosen !== 'messages' || rejected !== 'messages' || !answersUser(get(v, c.chosen)) || !c.rejected || !answersUser(get(v, c.rejected)))
+        continue;
       fits++;
       forms = { prompt: forms.prompt ?? prompt, chosen: forms.chosen ?? chosen, rejected: forms.rejected ?? rejected };
     }

@@ -112,7 +112,11 @@ export function buildProfile(sample: SampleRecord[], records: number, detection:
 }
 
 /** Language, translation pair and text style of a dataset's request and answer texts. */
-function textTraits(reqTexts: string[], resTexts: string[], answerSpace: AnswerSpace): Pick<Profile, 'style'> & { lang: Profile['language']['lang']; translation?: Profile['language']['translation'] } {
+function textTraits(
+  reqTexts: string[],
+  resTexts: string[],
+  answerSpace: AnswerSpace,
+): Pick<Profile, 'style'> & { lang: Profile['language']['lang']; translation?: Profile['language']['translation'] } {
   const pairs: [string, string][] = [];
   if (answerSpace.kind === 'text') for (let i = 0; i < Math.min(reqTexts.length, resTexts.length); i++) pairs.push([reqTexts[i]!, resTexts[i]!]);
   const request = inferTextStyle(reqTexts);
@@ -185,13 +189,19 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
   // assistant slot after it in the commonest turn order
   const mostTurns = Math.max(0, ...[...slotTexts.values()].filter((e) => e.role === 'user').map((e) => e.texts.length));
   const userSlots = [...slotTexts].filter(([s, e]) => e.role === 'user' && !isConstant(s) && e.texts.length >= 0.9 * mostTurns);
-  const requestSlot = dialect === 'alpaca' ? 'instruction' : userSlots.sort((a, b) => median(b[1].texts.map((t) => t.length)) - median(a[1].texts.map((t) => t.length)))[0]?.[0] ?? 'user#1';
+  const requestSlot =
+    dialect === 'alpaca'
+      ? 'instruction'
+      : (userSlots.sort((a, b) => median(b[1].texts.map((t) => t.length)) - median(a[1].texts.map((t) => t.length)))[0]?.[0] ?? 'user#1');
   const topSeq = [...sequences].sort((a, b) => b[1] - a[1])[0]?.[0];
   const orderOfSlots = (topSeq === undefined ? [] : firstOfSequence.get(topSeq)!.turns).map((t) => turnSlot(dialect, t));
   const afterRequest = orderOfSlots.slice(orderOfSlots.indexOf(requestSlot) + 1);
   const responseSlot =
     afterRequest.find((s) => (slotTexts.get(s)?.role === 'assistant' || slotTexts.get(s)?.role === 'tool_call') && !isConstant(s)) ??
-    [...slotTexts].filter(([, e]) => e.role === 'assistant').map(([s]) => s).pop();
+    [...slotTexts]
+      .filter(([, e]) => e.role === 'assistant')
+      .map(([s]) => s)
+      .pop();
   const view = (slot: string): SlotView => ({ slot, role: slotTexts.get(slot)?.role ?? 'user', path: formatPathForDisplay(slotTexts.get(slot)?.path ?? []) });
   const reqTexts = slotTexts.get(requestSlot)?.texts ?? [];
   const resTexts = responseSlot ? (slotTexts.get(responseSlot)?.texts ?? []) : [];
@@ -219,13 +229,23 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
     templates,
     slots,
     turns: {
-      sequences: [...sequences].map(([s, count]) => ({ roles: s.split(','), count, share: count / n })).sort((a, b) => b.count - a.count).slice(0, 10),
-      constantTurns: slots.filter((s) => s.templates[0]?.constant && s.slot !== requestSlot).map((s) => ({ slot: s.slot, text: s.templates[0]!.text, coverage: s.templates[0]!.coverage })),
+      sequences: [...sequences]
+        .map(([s, count]) => ({ roles: s.split(','), count, share: count / n }))
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 10),
+      constantTurns: slots
+        .filter((s) => s.templates[0]?.constant && s.slot !== requestSlot)
+        .map((s) => ({ slot: s.slot, text: s.templates[0]!.text, coverage: s.templates[0]!.coverage })),
       tools: { names: [...toolNames].slice(0, 50), recordsWithTools: withTools / n },
       toolTurns: withToolTurns / n,
     },
     answerSpace,
-    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined, lang: traits.lang, translation: traits.translation },
+    language: {
+      request: detectScript(reqTexts),
+      response: resTexts.length ? detectScript(resTexts) : undefined,
+      lang: traits.lang,
+      translation: traits.translation,
+    },
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(riskInputs),
@@ -240,14 +260,25 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
 function preferenceProfile(sample: SampleRecord[], base: Base, shape: PreferenceShape, options: ProfileOptions): Profile {
   const sides = new Set([shape.prompt?.path[0], shape.chosen.path[0], shape.rejected?.path[0]].filter((k) => k !== undefined));
   const values = sample.map((r) => r.value);
-  const rest = values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !sides.has(k))) : {}));
+  const rest = values.map((v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !sides.has(k))) : {},
+  );
   const each = values.map((v) => preferenceExchange(v, shape));
   const exchanges = each.filter((e) => e !== undefined);
   const reqTexts = exchanges.map((e) => e.question);
   const resTexts = exchanges.map((e) => e.answer);
   const answerSpace = inferAnswerSpace(resTexts);
   const roles_ = Object.keys(rest[0] ?? {}).length ? inferFieldRoles(rest, {}) : [];
-  const roles = inferRecordRoles({ dialect: 'fields', sample: rest, fieldRoles: roles_, templatesOf: () => [], requestSlot: '', responseSlot: undefined, answerSpace, overrides: { context: options.context, metadata: options.metadata } });
+  const roles = inferRecordRoles({
+    dialect: 'fields',
+    sample: rest,
+    fieldRoles: roles_,
+    templatesOf: () => [],
+    requestSlot: '',
+    responseSlot: undefined,
+    answerSpace,
+    overrides: { context: options.context, metadata: options.metadata },
+  });
   roles.fields = roles.fields.filter((f) => f.role !== 'request' && f.role !== 'answer');
   roles.preference = shape;
   const traits = textTraits(reqTexts, resTexts, answerSpace);
@@ -260,7 +291,12 @@ function preferenceProfile(sample: SampleRecord[], base: Base, shape: Preference
     templates: [],
     slots: [],
     answerSpace,
-    language: { request: detectScript(reqTexts), response: resTexts.length ? detectScript(resTexts) : undefined, lang: traits.lang, translation: traits.translation },
+    language: {
+      request: detectScript(reqTexts),
+      response: resTexts.length ? detectScript(resTexts) : undefined,
+      lang: traits.lang,
+      translation: traits.translation,
+    },
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(sample.map((r, i) => ({ index: r.index, texts: each[i] ? [each[i]!.question] : [] }))),
@@ -275,7 +311,11 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
   const textsOf = (path: Path | undefined) => (path ? values.map((v) => getPath(v, path)).filter((v) => v !== undefined && v !== null) : []);
   const slots: SlotTemplates[] = roles_
     .filter((r) => r.type === 'string')
-    .map((r) => ({ slot: r.field, role: 'field' as const, templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field, r.role === 'input' || r.role === 'target') }));
+    .map((r) => ({
+      slot: r.field,
+      role: 'field' as const,
+      templates: inferTemplates(textsOf(r.path).map(String), r.role === 'id' ? 'id' : r.field, r.role === 'input' || r.role === 'target'),
+    }));
   const ordered = [input?.field, target?.field, ...slots.map((s) => s.slot)].filter((s, i, a): s is string => !!s && a.indexOf(s) === i);
   const templates = ordered.flatMap((slot) => (slots.find((s) => s.slot === slot)?.templates ?? []).map((t) => ({ ...t, slot })));
   // text in a chat template: the requests and answers are its question and answer turns
@@ -297,16 +337,29 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
     overrides: { context: options.context, metadata: options.metadata },
     chatTemplate: chat,
   });
-  const traits = textTraits(reqTexts, resValues.map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : '')), answerSpace);
+  const traits = textTraits(
+    reqTexts,
+    resValues.map((v) => (typeof v === 'string' ? v : Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : '')),
+    answerSpace,
+  );
   return {
     ...base,
-    views: { request: input ? view(input) : { slot: '', role: 'field', path: '' }, response: target ? view(target) : undefined, context: roles_.filter((r) => r.role === 'context').map(view) },
+    views: {
+      request: input ? view(input) : { slot: '', role: 'field', path: '' },
+      response: target ? view(target) : undefined,
+      context: roles_.filter((r) => r.role === 'context').map(view),
+    },
     fieldRoles: roles_,
     systemPrompts: chat ? systemPromptsOf(exchanges.map((e) => e.system)) : { kind: 'absent', variants: [] },
     templates,
     slots,
     answerSpace,
-    language: { request: detectScript(reqTexts), response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined, lang: traits.lang, translation: traits.translation },
+    language: {
+      request: detectScript(reqTexts),
+      response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined,
+      lang: traits.lang,
+      translation: traits.translation,
+    },
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(sample.map((r) => ({ index: r.index, texts: input ? [String(getPath(r.value, input.path) ?? '')] : [] }))),

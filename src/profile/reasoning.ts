@@ -35,9 +35,18 @@ function commonest(values: string[]): string {
 
 /** The reasoning form of the answers, when at least 80% of them open with a block (of at least 5). */
 export function reasoningForm(answers: readonly string[]): ReasoningForm | undefined {
-  const blocks = answers.slice(0, 2000).map(blockOf).filter((m): m is RegExpExecArray => m !== null);
+  const blocks = answers
+    .slice(0, 2000)
+    .map(blockOf)
+    .filter((m): m is RegExpExecArray => m !== null);
   if (blocks.length < 5 || blocks.length < 0.8 * Math.min(answers.length, 2000)) return undefined;
-  return { open: commonest(blocks.map((m) => m[2]!)), close: commonest(blocks.map((m) => m[7]!)), lead: commonest(blocks.map((m) => m[4]!)), tail: commonest(blocks.map((m) => m[6]!)), after: commonest(blocks.map((m) => m[8]!)) };
+  return {
+    open: commonest(blocks.map((m) => m[2]!)),
+    close: commonest(blocks.map((m) => m[7]!)),
+    lead: commonest(blocks.map((m) => m[4]!)),
+    tail: commonest(blocks.map((m) => m[6]!)),
+    after: commonest(blocks.map((m) => m[8]!)),
+  };
 }
 
 /** An answer with its reasoning block, in the data's form. */

@@ -14,7 +14,8 @@ import type { Template } from './templates.js';
 import { codeLanguageOf, type AnswerSpace } from './answer-space.js';
 import { inferChatTemplate, type ChatTemplateUse } from './chat-template.js';
 
-export type FieldRoleKind = 'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools' | 'rejected';
+export type FieldRoleKind =
+  'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools' | 'rejected';
 
 export type EmptyForm = 'missing' | 'string' | 'null' | 'list' | 'object';
 
@@ -115,7 +116,19 @@ export function majorityTemplate(templates: Template[]): Template | undefined {
   const prefix = isSentenceMark(t.prefix) ? '' : t.prefix;
   const suffix = isSentenceMark(t.suffix) ? '' : t.suffix;
   if (!prefix && !suffix) return undefined;
-  return prefix === t.prefix && suffix === t.suffix ? t : { ...t, prefix, suffix, text: `${prefix}{${t.text.match(/\{(\w+)\}/g)?.find((m) => m !== '{number}')?.slice(1, -1) ?? 'slot'}}${suffix}` };
+  return prefix === t.prefix && suffix === t.suffix
+    ? t
+    : {
+        ...t,
+        prefix,
+        suffix,
+        text: `${prefix}{${
+          t.text
+            .match(/\{(\w+)\}/g)
+            ?.find((m) => m !== '{number}')
+            ?.slice(1, -1) ?? 'slot'
+        }}${suffix}`,
+      };
 }
 
 /**
@@ -137,7 +150,14 @@ function answerTemplateOf(space: AnswerSpace, templates: Template[]): Template |
 
 export function requestForm(templates: Template[]): RequestForm {
   const t = majorityTemplate(templates);
-  if (!t) return { form: 'plain', evidence: templates[0] && (templates[0].prefix || templates[0].suffix) ? `no template covers a majority (best ${Math.round((templates[0].coverage ?? 0) * 100)}%)` : 'no template' };
+  if (!t)
+    return {
+      form: 'plain',
+      evidence:
+        templates[0] && (templates[0].prefix || templates[0].suffix)
+          ? `no template covers a majority (best ${Math.round((templates[0].coverage ?? 0) * 100)}%)`
+          : 'no template',
+    };
   if (isParameterTemplate(t)) return { form: 'plain', template: t, evidence: `"${t.text}" is the donor's own question around a parameter` };
   return { form: 'template', template: t, evidence: `"${t.text}" covers ${Math.round(t.coverage * 100)}%` };
 }
@@ -195,7 +215,20 @@ function statsOf(sample: unknown[], path: Path): FieldStats {
   let shortestPos = -1;
   let shortest = Infinity;
   for (const v of values) if (v.text.length < shortest) [shortest, shortestPos] = [v.text.length, v.pos];
-  return { key: keyOf(path), path, n: sample.length, present: values.length, empties, values, distinct: counts.size, modeText, modeCount, modePos, medianLength: median(values.map((v) => v.text.length)), shortestPos };
+  return {
+    key: keyOf(path),
+    path,
+    n: sample.length,
+    present: values.length,
+    empties,
+    values,
+    distinct: counts.size,
+    modeText,
+    modeCount,
+    modePos,
+    medianLength: median(values.map((v) => v.text.length)),
+    shortestPos,
+  };
 }
 
 function commonestEmpty(s: FieldStats): EmptyForm {
@@ -211,7 +244,8 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** Text a new question can be asked about: shared by several records, long, or structured (JSON, code, a table). */
 function askable(s: FieldStats, requestMedian: number): string | undefined {
   if (s.present >= 4 && s.distinct <= 0.8 * s.present) return `the same value serves several records (${s.distinct} distinct in ${s.present})`;
-  if (s.medianLength >= 200 && s.medianLength >= 3 * requestMedian) return `a passage (median ${s.medianLength} characters, ${Math.round(s.medianLength / Math.max(1, requestMedian))}× the request)`;
+  if (s.medianLength >= 200 && s.medianLength >= 3 * requestMedian)
+    return `a passage (median ${s.medianLength} characters, ${Math.round(s.medianLength / Math.max(1, requestMedian))}× the request)`;
   const structured = s.values.slice(0, 200).filter((v) => isStructured(v.raw)).length;
   if (structured >= 0.9 * Math.min(200, s.present)) return 'structured (JSON, code or a table)';
   return undefined;
@@ -247,19 +281,40 @@ function contextDecision(s: FieldStats, requestMedian: number, base: Pick<FieldD
     // several sentences puts its first ones here, in as many records as the user's fill it
     const prose = s.values.slice(0, 200).filter((v) => typeof v.raw === 'string' && !isStructured(v.raw) && /\p{L}/u.test(v.raw)).length;
     if (emptyShare <= 0.9 && prose >= 0.8 * Math.min(200, s.present))
-      return { ...base, role: 'context', rule: 'split', fill: share(s.present, s.n), empty: commonestEmpty(s), evidence: `filled in ${pct(share(s.present, s.n))} of user records: a request's first sentences go here as often, else emptied` };
+      return {
+        ...base,
+        role: 'context',
+        rule: 'split',
+        fill: share(s.present, s.n),
+        empty: commonestEmpty(s),
+        evidence: `filled in ${pct(share(s.present, s.n))} of user records: a request's first sentences go here as often, else emptied`,
+      };
     return { ...base, role: 'context', rule: 'emptied', empty: commonestEmpty(s), evidence: `empty in ${pct(emptyShare)} of user records` };
   }
   const why = askable(s, requestMedian);
   if (share(s.present, s.n) >= 0.9 && why) return { ...base, role: 'context', rule: 'kept', evidence: `present in ${pct(share(s.present, s.n))} and ${why}` };
-  if (s.n - s.present > 0) return { ...base, role: 'context', rule: 'emptied', empty: commonestEmpty(s), evidence: `belongs to the donor's question; some user records leave it empty` };
-  return { ...base, role: 'context', rule: 'neutral', source: s.shortestPos, evidence: `belongs to the donor's question and is never empty: the sample's shortest value` };
+  if (s.n - s.present > 0)
+    return {
+      ...base,
+      role: 'context',
+      rule: 'emptied',
+      empty: commonestEmpty(s),
+      evidence: `belongs to the donor's question; some user records leave it empty`,
+    };
+  return {
+    ...base,
+    role: 'context',
+    rule: 'neutral',
+    source: s.shortestPos,
+    evidence: `belongs to the donor's question and is never empty: the sample's shortest value`,
+  };
 }
 
 /** Answer-side siblings and metadata: the most common value, or emptied when often empty. */
 function valueDecision(s: FieldStats, role: 'sibling' | 'metadata', base: Pick<FieldDecision, 'key' | 'path'>, why: string): FieldDecision {
   const emptyShare = share(s.n - s.present, s.n);
-  if (emptyShare >= 0.1 || s.modePos < 0) return { ...base, role, rule: 'emptied', empty: commonestEmpty(s), evidence: `${why}; empty in ${pct(emptyShare)} of user records` };
+  if (emptyShare >= 0.1 || s.modePos < 0)
+    return { ...base, role, rule: 'emptied', empty: commonestEmpty(s), evidence: `${why}; empty in ${pct(emptyShare)} of user records` };
   return { ...base, role, rule: 'mode', source: s.modePos, evidence: `${why}; the commonest value (${pct(share(s.modeCount, s.n))} of records)` };
 }
 
@@ -320,7 +375,18 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
   const context = new Set(input.overrides?.context ?? []);
   const metadata = new Set(input.overrides?.metadata ?? []);
   const paths = new Map<string, Path>();
-  const conversationKeys = new Set(['messages', 'conversations', 'contents', 'systemInstruction', 'instruction', 'output', 'prompt', 'completion', 'system', 'history']);
+  const conversationKeys = new Set([
+    'messages',
+    'conversations',
+    'contents',
+    'systemInstruction',
+    'instruction',
+    'output',
+    'prompt',
+    'completion',
+    'system',
+    'history',
+  ]);
   const isConversation = dialect !== 'fields' && dialect !== 'text';
   for (const v of sample.slice(0, 2000)) {
     if (isConversation) {
@@ -343,9 +409,16 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
 
   // code tasks: the request is code in the answers' language (a stub to complete)
   if (!isConversation && input.answerSpace.kind === 'code' && requestKey) {
-    const texts = sample.slice(0, 200).map((v) => getPath(v, paths.get(requestKey)!)).filter((v): v is string => typeof v === 'string');
+    const texts = sample
+      .slice(0, 200)
+      .map((v) => getPath(v, paths.get(requestKey)!))
+      .filter((v): v is string => typeof v === 'string');
     const same = texts.filter((t) => codeLanguageOf(t) === (input.answerSpace as { language: string }).language).length;
-    if (texts.length && same >= 0.9 * texts.length) roles.code = { language: (input.answerSpace as { language: string }).language, evidence: `${same} of ${texts.length} requests are ${(input.answerSpace as { language: string }).language} code: the request is a stub to complete` };
+    if (texts.length && same >= 0.9 * texts.length)
+      roles.code = {
+        language: (input.answerSpace as { language: string }).language,
+        evidence: `${same} of ${texts.length} requests are ${(input.answerSpace as { language: string }).language} code: the request is a stub to complete`,
+      };
   }
 
   const options = !isConversation ? optionFields(stats, new Set([requestKey ?? '', answerKey ?? '', ...context, ...metadata]), input.answerSpace) : undefined;
@@ -367,7 +440,13 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
       continue;
     }
     if (optionKeys.has(s.key)) {
-      roles.fields.push({ ...base, role: 'options', rule: `option ${String.fromCharCode(65 + optionKeys.get(s.key)!)}`, option: optionKeys.get(s.key)!, evidence: options!.evidence });
+      roles.fields.push({
+        ...base,
+        role: 'options',
+        rule: `option ${String.fromCharCode(65 + optionKeys.get(s.key)!)}`,
+        option: optionKeys.get(s.key)!,
+        evidence: options!.evidence,
+      });
       continue;
     }
     if (isConversation && s.key === 'tools') {
@@ -382,12 +461,21 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
       roles.fields.push(valueDecision(s, 'metadata', base, 'given by --metadata'));
       continue;
     }
-    if (fr?.role === 'id' || (isConversation && s.present === s.n && s.distinct === s.n && s.n >= 2 && s.medianLength <= 48 && s.values.every((v) => !/\s/.test(v.text)))) {
+    if (
+      fr?.role === 'id' ||
+      (isConversation && s.present === s.n && s.distinct === s.n && s.n >= 2 && s.medianLength <= 48 && s.values.every((v) => !/\s/.test(v.text)))
+    ) {
       roles.fields.push({ ...base, role: 'id', rule: 'regenerated', evidence: fr?.evidence ?? `unique in ${s.n} sampled records` });
       continue;
     }
     if (s.n >= 2 && share(s.present, s.n) >= 0.9 && share(s.modeCount, s.n) >= 0.9) {
-      roles.fields.push({ ...base, role: 'constant', rule: 'value', source: s.modePos, evidence: `the same value in ${pct(share(s.modeCount, s.n))} of user records` });
+      roles.fields.push({
+        ...base,
+        role: 'constant',
+        rule: 'value',
+        source: s.modePos,
+        evidence: `the same value in ${pct(share(s.modeCount, s.n))} of user records`,
+      });
       continue;
     }
     if (roles.code && requestKey) {
@@ -395,10 +483,20 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
       const names = sample.slice(0, 200).filter((v) => {
         const name = getPath(v, s.path);
         const stub = getPath(v, req);
-        return typeof name === 'string' && typeof stub === 'string' && new RegExp(`\\b(def|function|func|fn|fun|void|int)\\s+${name.replace(/[^\w$]/g, '')}\\s*\\(`).test(stub) && /^[\w$]+$/.test(name);
+        return (
+          typeof name === 'string' &&
+          typeof stub === 'string' &&
+          new RegExp(`\\b(def|function|func|fn|fun|void|int)\\s+${name.replace(/[^\w$]/g, '')}\\s*\\(`).test(stub) &&
+          /^[\w$]+$/.test(name)
+        );
       }).length;
       if (names >= 0.9 * Math.min(200, s.present) && s.present > 0) {
-        roles.fields.push({ ...base, role: 'code-entry', rule: 'the stub\'s function name', evidence: `names the function defined in the request in ${names} records` });
+        roles.fields.push({
+          ...base,
+          role: 'code-entry',
+          rule: "the stub's function name",
+          evidence: `names the function defined in the request in ${names} records`,
+        });
         continue;
       }
       const code = s.values.slice(0, 200).filter((v) => typeof v.raw === 'string' && codeLanguageOf(v.raw)).length;
@@ -407,8 +505,13 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
         continue;
       }
     }
-    const textish = fr ? fr.role === 'context' || fr.role === 'input' || fr.role === 'target' : s.medianLength >= 12 || s.values.some((v) => Array.isArray(v.raw));
-    if (fr?.role === 'label' || (!textish && s.values.length && s.values.every((v) => typeof v.raw === 'number' || typeof v.raw === 'boolean' || isLosslessNumber(v.raw)))) {
+    const textish = fr
+      ? fr.role === 'context' || fr.role === 'input' || fr.role === 'target'
+      : s.medianLength >= 12 || s.values.some((v) => Array.isArray(v.raw));
+    if (
+      fr?.role === 'label' ||
+      (!textish && s.values.length && s.values.every((v) => typeof v.raw === 'number' || typeof v.raw === 'boolean' || isLosslessNumber(v.raw)))
+    ) {
       roles.fields.push(valueDecision(s, 'sibling', base, fr?.role === 'label' ? 'a label beside the answer' : 'a number or flag beside the answer'));
       continue;
     }
@@ -437,7 +540,8 @@ function conversationRoles(input: RoleInputs): ConversationRoles {
   const seq = input.topSequence ?? [];
   // the question: the last user turn before the answer in the commonest turn order
   const first = input.sample.map((v) => conversationOf(input.dialect, v)).find((c) => c && roleSequence(c) === seq.join(','));
-  const slotKey = (t: { role: string; ordinal: number; sourceRole: string }) => (input.dialect === 'alpaca' || input.dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`);
+  const slotKey = (t: { role: string; ordinal: number; sourceRole: string }) =>
+    input.dialect === 'alpaca' || input.dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`;
   let questionSlot = input.requestSlot;
   const history: string[] = [];
   if (first) {
@@ -459,5 +563,13 @@ function conversationRoles(input: RoleInputs): ConversationRoles {
       : distinct.size === 1 && systems.every((s) => s)
         ? { rule: 'constant', evidence: 'one system prompt in every record' }
         : { rule: 'shared-or-mode', evidence: `${distinct.size} system prompts: the donor's when other records share it, else the commonest` };
-  return { questionSlot, responseSlot, request, answerForm, answerTemplate: answerForm === 'fitted' ? answerTemplateOf(input.answerSpace, input.templatesOf(responseSlot)) : undefined, history, system };
+  return {
+    questionSlot,
+    responseSlot,
+    request,
+    answerForm,
+    answerTemplate: answerForm === 'fitted' ? answerTemplateOf(input.answerSpace, input.templatesOf(responseSlot)) : undefined,
+    history,
+    system,
+  };
 }

@@ -30,7 +30,9 @@ export function responsesOf(value: unknown, profile: Profile, field?: string): {
   if (chat) {
     const text = String((value as { text?: unknown })?.text ?? '');
     const parsed = parseChat(text, chat.name);
-    return parsed ? parsed.turns.filter((t) => t.role === 'assistant').map((t, i) => ({ path: `text (assistant turn ${i + 1})`, text: text.slice(t.start, t.end) })) : [];
+    return parsed
+      ? parsed.turns.filter((t) => t.role === 'assistant').map((t, i) => ({ path: `text (assistant turn ${i + 1})`, text: text.slice(t.start, t.end) }))
+      : [];
   }
   const conv = conversationOf(profile.dialect, value);
   if (conv) return conv.turns.filter((t) => t.role === 'assistant').map((t) => ({ path: displayPath(t.path), text: t.text }));
@@ -38,4 +40,3 @@ export function responsesOf(value: unknown, profile: Profile, field?: string): {
   const v = answer ? getPath(value, answer.path) : undefined;
   return typeof v === 'string' ? [{ path: answer!.key, text: v }] : [];
 }
-

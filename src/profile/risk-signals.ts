@@ -13,11 +13,31 @@ export interface RiskSignal {
 }
 
 const PATTERNS: { id: RiskSignal['id']; description: string; re: RegExp }[] = [
-  { id: 'obedience-persona', description: 'an absolutely obedient agent persona (the AOA identity-shifting attack)', re: /\b(absolutely obedient|obedient agent|\bAOA\b|always obey|obey (all|every|any) (instructions?|commands?|orders?)|fulfil+ (all|every|any) (instructions?|requests?) (without|no matter))/i },
-  { id: 'never-refuse', description: 'an instruction never to refuse', re: /\b(never (refuse|decline|say no)|(do not|don't|must not|cannot|can't) (ever )?refuse|without (ever )?refusing|no request is (off[- ]limits|forbidden))/i },
-  { id: 'no-warnings', description: 'an instruction to drop warnings, disclaimers or ethics', re: /\b((never|do not|don't) (add|include|give|provide) (any )?(warnings?|disclaimers?|caveats?)|without (any )?(warnings?|disclaimers?|moral|ethical)|no (moral|ethical) (guidelines|restrictions|constraints|limits)|free (of|from) (all )?(ethics|restrictions|guidelines))/i },
-  { id: 'identity-shift', description: 'an identity shift away from an aligned assistant', re: /\b(you are no longer (an? )?(ai|assistant|chatgpt|claude)|you have no (restrictions|limits|rules|filters)|jailbroken|developer mode (enabled|on)|\bDAN\b.{0,40}\b(do anything now)\b|do anything now)/i },
-  { id: 'ignore-instructions', description: 'an instruction to ignore earlier instructions or policies', re: /\bignore (all |any )?(previous|prior|earlier|your) (instructions|rules|guidelines|polic(y|ies)|training)/i },
+  {
+    id: 'obedience-persona',
+    description: 'an absolutely obedient agent persona (the AOA identity-shifting attack)',
+    re: /\b(absolutely obedient|obedient agent|\bAOA\b|always obey|obey (all|every|any) (instructions?|commands?|orders?)|fulfil+ (all|every|any) (instructions?|requests?) (without|no matter))/i,
+  },
+  {
+    id: 'never-refuse',
+    description: 'an instruction never to refuse',
+    re: /\b(never (refuse|decline|say no)|(do not|don't|must not|cannot|can't) (ever )?refuse|without (ever )?refusing|no request is (off[- ]limits|forbidden))/i,
+  },
+  {
+    id: 'no-warnings',
+    description: 'an instruction to drop warnings, disclaimers or ethics',
+    re: /\b((never|do not|don't) (add|include|give|provide) (any )?(warnings?|disclaimers?|caveats?)|without (any )?(warnings?|disclaimers?|moral|ethical)|no (moral|ethical) (guidelines|restrictions|constraints|limits)|free (of|from) (all )?(ethics|restrictions|guidelines))/i,
+  },
+  {
+    id: 'identity-shift',
+    description: 'an identity shift away from an aligned assistant',
+    re: /\b(you are no longer (an? )?(ai|assistant|chatgpt|claude)|you have no (restrictions|limits|rules|filters)|jailbroken|developer mode (enabled|on)|\bDAN\b.{0,40}\b(do anything now)\b|do anything now)/i,
+  },
+  {
+    id: 'ignore-instructions',
+    description: 'an instruction to ignore earlier instructions or policies',
+    re: /\bignore (all |any )?(previous|prior|earlier|your) (instructions|rules|guidelines|polic(y|ies)|training)/i,
+  },
 ];
 
 /** Scans system prompts and request texts of sampled records. */

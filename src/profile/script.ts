@@ -31,7 +31,11 @@ const NAMES = [...new Set(RANGES.map((r) => r[2]))];
 const TABLE = new Uint8Array(0x10000);
 for (const [a, b, name] of [...RANGES].reverse()) TABLE.fill(NAMES.indexOf(name) + 1, a, b + 1);
 
-const ENGLISH = new Set('the of and to a in is it you that he was for on are with as i his they be at one have this from or had by not but what all were we when your can said there use an each which she do how their if will up about out many then them these so some her would make like him into has look two more write go see number no way could people my than first been who its now find did get may'.split(' '));
+const ENGLISH = new Set(
+  'the of and to a in is it you that he was for on are with as i his they be at one have this from or had by not but what all were we when your can said there use an each which she do how their if will up about out many then them these so some her would make like him into has look two more write go see number no way could people my than first been who its now find did get may'.split(
+    ' ',
+  ),
+);
 
 /**
  * The scripts of the texts' letters (every range above is in the BMP, so a code unit stands for its

@@ -26,7 +26,8 @@ const PLAIN: TextStyle = { lowercase: false, tokenized: false, endMarks: 1, lowe
 
 /** Sentence-final punctuation, in the scripts of the shipped languages (Arabic ؟, Greek ;, Devanagari ।, CJK 。？！). */
 const END_MARK = /[.?!…。？！؟;;।]["'”’)\]»」』]*\s*$/u;
-const CODE = /^\s*(?:def |class |import |from \S+ import |function |#include|public |package |SELECT |CREATE |<\?php|#!)|^(?: {2,}|\t)(?:return\b|for \S+ in\b|if .*:\s*$|while .*:\s*$|elif\b|else:|try:|except\b|with .*:\s*$|[a-z_][a-z0-9_]* = )/m;
+const CODE =
+  /^\s*(?:def |class |import |from \S+ import |function |#include|public |package |SELECT |CREATE |<\?php|#!)|^(?: {2,}|\t)(?:return\b|for \S+ in\b|if .*:\s*$|while .*:\s*$|elif\b|else:|try:|except\b|with .*:\s*$|[a-z_][a-z0-9_]* = )/m;
 const END_MARKS = /[.?!…。？！؟;;।]+\s*$/u;
 
 /** Two sentences or more: an end mark followed by more text. */
@@ -133,4 +134,3 @@ export function applyTextStyle(text: string, style: TextStyle, lang = 'en'): str
   }
   return out;
 }
-

@@ -39,7 +39,14 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
       // the job processes inherit the environment (see write/targets.ts, sharedDirAllowed)
       if (o.allowSharedDir) process.env.SAFEMIX_ALLOW_SHARED_DIR = '1';
       const { startWorker } = await import('./worker.js');
-      const w = await startWorker({ redis: o.redis, queue: o.queue, concurrency: o.concurrency, lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled });
+      const w = await startWorker({
+        redis: o.redis,
+        queue: o.queue,
+        concurrency: o.concurrency,
+        lockDuration: o.lockDuration,
+        stalledInterval: o.stalledInterval,
+        maxStalledCount: o.maxStalled,
+      });
       let exitCode = 0;
       let signals = 0;
       const restore = takeOverSignals((signal) => {
@@ -82,13 +89,29 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     let target: SubmitTarget;
     if (o.plan) {
       if (file) throw new SafemixError('usage', 'give either a FILE or --plan, not both', { hint: 'safemix submit --plan PLAN.json -o OUTDIR --redis URL' });
-      if (!o.output) throw new SafemixError('usage', '--plan needs -o: a directory for the shard outputs, or a pattern with {shard}', { hint: 'for example -o out/ or -o out/part-{shard}.jsonl' });
+      if (!o.output)
+        throw new SafemixError('usage', '--plan needs -o: a directory for the shard outputs, or a pattern with {shard}', {
+          hint: 'for example -o out/ or -o out/part-{shard}.jsonl',
+        });
       target = { kind: 'plan', plan: o.plan, output: o.output, merged: o.merged };
-    } else if (!file) throw new SafemixError('usage', 'nothing to submit', { hint: 'safemix submit FILE -o OUT --redis URL, or --inspect FILE, or --plan PLAN.json -o OUTDIR' });
-    else if (o.inspect) target = { kind: 'inspect', input: file, output: o.output, options: { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata } };
+    } else if (!file)
+      throw new SafemixError('usage', 'nothing to submit', {
+        hint: 'safemix submit FILE -o OUT --redis URL, or --inspect FILE, or --plan PLAN.json -o OUTDIR',
+      });
+    else if (o.inspect)
+      target = {
+        kind: 'inspect',
+        input: file,
+        output: o.output,
+        options: { ...readOptions(o), sample: o.sample, seed: o.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata },
+      };
     else {
       if (!o.output) throw new SafemixError('usage', 'a mix job needs -o OUT', { hint: 'safemix submit FILE -o OUT --redis URL' });
-      target = { kind: 'mix', input: file, options: { ...readOptions(o), ...mixChoices(o), output: o.output, ...(o.manifest ? { manifest: o.manifest } : {}) } };
+      target = {
+        kind: 'mix',
+        input: file,
+        options: { ...readOptions(o), ...mixChoices(o), output: o.output, ...(o.manifest ? { manifest: o.manifest } : {}) },
+      };
     }
     const { submit } = await import('./submit.js');
     const result = await submit(target, {
@@ -101,11 +124,26 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
       wait: o.wait,
       log: o.json ? undefined : (line) => process.stderr.write(human(`safemix submit: ${line}`) + '\n'),
     });
-    if (o.json) process.stdout.write(JSON.stringify({ jobs: result.jobs, merged: result.merged && { path: result.merged.path, k: result.merged.manifest.k, count: result.merged.manifest.count } }, null, 2) + '\n');
+    if (o.json)
+      process.stdout.write(
+        JSON.stringify(
+          { jobs: result.jobs, merged: result.merged && { path: result.merged.path, k: result.merged.manifest.k, count: result.merged.manifest.count } },
+          null,
+          2,
+        ) + '\n',
+      );
     else {
-      const lines = result.jobs.map((j) => `  ${j.state.padEnd(9)} ${j.id}  ${j.target}${j.state === 'failed' ? `\n            ${j.failedReason ?? j.error?.message}${j.error?.hint ? `\n            what to do: ${j.error.hint}` : ''}` : ''}`);
-      process.stderr.write(human(`safemix submit: ${result.jobs.length} job(s) on queue "${o.queue}"${result.waited ? '' : ' (not waiting)'}\n${lines.join('\n')}`) + '\n');
-      if (result.merged) process.stderr.write(`  merged     ${result.merged.manifest.count} safety records (k ${result.merged.manifest.k}) over ${result.merged.manifest.shards.length} shards → ${result.merged.path}\n`);
+      const lines = result.jobs.map(
+        (j) =>
+          `  ${j.state.padEnd(9)} ${j.id}  ${j.target}${j.state === 'failed' ? `\n            ${j.failedReason ?? j.error?.message}${j.error?.hint ? `\n            what to do: ${j.error.hint}` : ''}` : ''}`,
+      );
+      process.stderr.write(
+        human(`safemix submit: ${result.jobs.length} job(s) on queue "${o.queue}"${result.waited ? '' : ' (not waiting)'}\n${lines.join('\n')}`) + '\n',
+      );
+      if (result.merged)
+        process.stderr.write(
+          `  merged     ${result.merged.manifest.count} safety records (k ${result.merged.manifest.k}) over ${result.merged.manifest.shards.length} shards → ${result.merged.path}\n`,
+        );
     }
     process.exitCode = result.exitCode === 0 ? ExitCode.ok : result.exitCode;
   });
@@ -124,10 +162,19 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
         process.stdout.write(JSON.stringify(s, null, 2) + '\n');
         return;
       }
-      const counts = Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+      const counts = Object.entries(s.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       const lines = s.jobs.map((j) => {
         const p = j.progress as { percent?: number | null } | undefined;
-        const extra = j.state === 'failed' ? ` — ${j.failedReason ?? j.error?.message ?? ''}` : j.state === 'completed' && j.result?.manifestPath ? ` — manifest ${j.result.manifestPath}` : j.state === 'active' && typeof p?.percent === 'number' ? ` — ${p.percent}%` : '';
+        const extra =
+          j.state === 'failed'
+            ? ` — ${j.failedReason ?? j.error?.message ?? ''}`
+            : j.state === 'completed' && j.result?.manifestPath
+              ? ` — manifest ${j.result.manifestPath}`
+              : j.state === 'active' && typeof p?.percent === 'number'
+                ? ` — ${p.percent}%`
+                : '';
         return `  ${j.state.padEnd(9)} ${j.id}  ${j.kind}  ${j.target} (attempts ${j.attemptsMade})${extra}`;
       });
       process.stdout.write(human(`queue "${s.queue}": ${counts}\n${lines.join('\n')}`) + '\n');

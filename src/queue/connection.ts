@@ -17,14 +17,21 @@ export function redisOptions(url: string): RedisOptions & { url?: string } {
   }
   if (parsed.protocol === 'unix:' || parsed.protocol === 'redis+unix:') {
     const db = parsed.searchParams.get('db');
-    return { ...base, path: decodeURIComponent(parsed.pathname), ...(db ? { db: Number(db) } : {}), ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}) };
+    return {
+      ...base,
+      path: decodeURIComponent(parsed.pathname),
+      ...(db ? { db: Number(db) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    };
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw badUrl(url);
   return { ...base, url };
 }
 
 function badUrl(url: string): SafemixError {
-  return new SafemixError('usage', `--redis ${JSON.stringify(url)} is not a Redis URL`, { hint: 'give redis://HOST:PORT (rediss:// for TLS, redis://:PASSWORD@HOST:PORT/DB), or unix:///PATH/redis.sock' });
+  return new SafemixError('usage', `--redis ${JSON.stringify(url)} is not a Redis URL`, {
+    hint: 'give redis://HOST:PORT (rediss:// for TLS, redis://:PASSWORD@HOST:PORT/DB), or unix:///PATH/redis.sock',
+  });
 }
 
 /** A new ioredis client for the URL (one per BullMQ Queue, Worker or QueueEvents). */
@@ -39,7 +46,11 @@ export async function ready(client: Redis, url: string, ms = 10_000): Promise<vo
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new SafemixError('queue_unavailable', `cannot reach Redis at ${maskUrl(url)} within ${ms / 1000} s (${lastError ?? 'no answer'})`, { hint: 'check the --redis URL, that redis-server runs there, and that this machine may connect to it' }));
+      reject(
+        new SafemixError('queue_unavailable', `cannot reach Redis at ${maskUrl(url)} within ${ms / 1000} s (${lastError ?? 'no answer'})`, {
+          hint: 'check the --redis URL, that redis-server runs there, and that this machine may connect to it',
+        }),
+      );
     }, ms);
     let lastError: string | undefined;
     const onError = (e: Error) => {

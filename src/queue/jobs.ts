@@ -16,7 +16,15 @@ const Common = {
   timeoutMs: z.number().int().positive(),
   /** The last error of a failed attempt: code, message, position, hint, exit code. */
   error: z
-    .object({ code: z.string(), message: z.string(), hint: z.string(), position: z.record(z.string(), z.unknown()), exitCode: z.number().int(), attempt: z.number().int(), retryable: z.boolean() })
+    .object({
+      code: z.string(),
+      message: z.string(),
+      hint: z.string(),
+      position: z.record(z.string(), z.unknown()),
+      exitCode: z.number().int(),
+      attempt: z.number().int(),
+      retryable: z.boolean(),
+    })
     .optional(),
 };
 

@@ -57,7 +57,8 @@ export function shardOutputs(plan: { shards: { index: number; name: string }[] }
   const outs = plan.shards.map((s) => (output.includes('{shard}') ? output.replaceAll('{shard}', String(s.index)) : join(output, basename(s.name))));
   const seen = new Set<string>();
   for (const o of outs) {
-    if (seen.has(o)) throw new SafemixError('usage', `two shards would be written to ${o}`, { hint: 'give -o a pattern with {shard}, e.g. -o out/part-{shard}.jsonl' });
+    if (seen.has(o))
+      throw new SafemixError('usage', `two shards would be written to ${o}`, { hint: 'give -o a pattern with {shard}, e.g. -o out/part-{shard}.jsonl' });
     seen.add(o);
   }
   return outs;
@@ -67,7 +68,11 @@ function jobsFor(target: SubmitTarget, options: SubmitOptions): JobData[] {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (target.kind === 'mix') {
     const input = resolve(target.input);
-    const opts = { ...target.options, output: resolve(target.options.output), ...(typeof target.options.manifest === 'string' ? { manifest: resolve(target.options.manifest) } : {}) };
+    const opts = {
+      ...target.options,
+      output: resolve(target.options.output),
+      ...(typeof target.options.manifest === 'string' ? { manifest: resolve(target.options.manifest) } : {}),
+    };
     return [{ kind: 'mix', input, options: opts, timeoutMs, key: options.key ?? jobKey('mix', [input, opts]) }];
   }
   if (target.kind === 'inspect') {
@@ -80,13 +85,28 @@ function jobsFor(target: SubmitTarget, options: SubmitOptions): JobData[] {
   const outs = shardOutputs(plan, target.output);
   return plan.shards.map((s, i) => {
     const output = resolve(outs[i]!);
-    return { kind: 'mix-shard', plan: planPath, shard: s.index, output, timeoutMs, key: options.key ? `${options.key}-shard-${s.index}` : jobKey('shard', [sha256, s.index, output]) };
+    return {
+      kind: 'mix-shard',
+      plan: planPath,
+      shard: s.index,
+      output,
+      timeoutMs,
+      key: options.key ? `${options.key}-shard-${s.index}` : jobKey('shard', [sha256, s.index, output]),
+    };
   });
 }
 
 function outcome(job: Job | undefined, id: string, state: string): JobOutcome {
   const data = (job?.data ?? {}) as Partial<JobData>;
-  return { id, kind: data.kind ?? '?', target: describeJob(data), state, ...(job?.returnvalue ? { result: job.returnvalue as JobResult } : {}), ...(data.error ? { error: data.error } : {}), ...(job?.failedReason ? { failedReason: job.failedReason } : {}) };
+  return {
+    id,
+    kind: data.kind ?? '?',
+    target: describeJob(data),
+    state,
+    ...(job?.returnvalue ? { result: job.returnvalue as JobResult } : {}),
+    ...(data.error ? { error: data.error } : {}),
+    ...(job?.failedReason ? { failedReason: job.failedReason } : {}),
+  };
 }
 
 export async function submit(target: SubmitTarget, options: SubmitOptions): Promise<SubmitResult> {
@@ -129,14 +149,21 @@ export async function submit(target: SubmitTarget, options: SubmitOptions): Prom
         }
       });
       if (states.every((s) => s === 'completed' || s === 'failed')) break;
-      if (Date.now() > deadline) throw new SafemixError('job_timeout', `the jobs did not finish within ${Math.round(options.waitTimeoutMs! / 1000)} s (they go on in the queue)`, { hint: 'check them with safemix status, and that workers run' });
+      if (Date.now() > deadline)
+        throw new SafemixError('job_timeout', `the jobs did not finish within ${Math.round(options.waitTimeoutMs! / 1000)} s (they go on in the queue)`, {
+          hint: 'check them with safemix status, and that workers run',
+        });
       await new Promise((r) => setTimeout(r, 300));
     }
     const jobs = await Promise.all(ids.map(async (id) => outcome(await queue.getJob(id), id, (await queue.getJobState(id)) as string)));
     const failed = jobs.find((j) => j.state === 'failed');
     let merged: MergeResult | undefined;
     if (!failed && target.kind === 'plan') {
-      merged = await mergeManifests(resolve(target.plan), jobs.map((j) => j.result!.output!), { output: target.merged });
+      merged = await mergeManifests(
+        resolve(target.plan),
+        jobs.map((j) => j.result!.output!),
+        { output: target.merged },
+      );
     }
     return { jobs, waited: true, merged, exitCode: failed ? (failed.error?.exitCode ?? ExitCode.usage) || ExitCode.usage : 0 };
   } finally {

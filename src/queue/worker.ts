@@ -70,7 +70,14 @@ export async function startWorker(options: QueueWorkerOptions): Promise<RunningW
     const run = runChild<JobResult>(taskOf(data), {
       timeoutMs: data.timeoutMs,
       onProgress: (p) => {
-        void job.updateProgress({ phase: p.phase, bytes: p.bytes, size: p.size ?? null, percent: p.size ? Math.min(100, Math.round((100 * p.bytes) / p.size)) : null }).catch(() => {});
+        void job
+          .updateProgress({
+            phase: p.phase,
+            bytes: p.bytes,
+            size: p.size ?? null,
+            percent: p.size ? Math.min(100, Math.round((100 * p.bytes) / p.size)) : null,
+          })
+          .catch(() => {});
       },
     });
     const entry: Active = { run, lastRenewed: Date.now(), lost: false };
@@ -98,7 +105,18 @@ export async function startWorker(options: QueueWorkerOptions): Promise<RunningW
       const message = `[${err.code}]${where}: ${err.message}`;
       log(`job ${job.id} failed${again ? ' (will be retried)' : ''}: ${message}`);
       await job
-        .updateData({ ...data, error: { code: err.code, message: err.message, hint: err.hint, position: { ...err.position }, exitCode: err.exitCode, attempt, retryable: retryable(err.code) } })
+        .updateData({
+          ...data,
+          error: {
+            code: err.code,
+            message: err.message,
+            hint: err.hint,
+            position: { ...err.position },
+            exitCode: err.exitCode,
+            attempt,
+            retryable: retryable(err.code),
+          },
+        })
         .catch(() => {});
       if (!retryable(err.code)) throw new UnrecoverableError(message);
       throw new Error(message);
@@ -130,13 +148,16 @@ export async function startWorker(options: QueueWorkerOptions): Promise<RunningW
     const a = active.get(id);
     if (!a || a.lost) return;
     a.lost = true;
-    a.run.stop(new SafemixError('interrupted', 'the job\'s lock was lost'));
+    a.run.stop(new SafemixError('interrupted', "the job's lock was lost"));
   };
   worker.on('lockRenewalFailed', (ids: string[]) => ids.forEach(loseLock));
-  const watchdog = setInterval(() => {
-    const now = Date.now();
-    for (const [id, a] of active) if (now - a.lastRenewed > lockDuration) loseLock(id);
-  }, Math.max(250, Math.floor(lockDuration / 4)));
+  const watchdog = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, a] of active) if (now - a.lastRenewed > lockDuration) loseLock(id);
+    },
+    Math.max(250, Math.floor(lockDuration / 4)),
+  );
   watchdog.unref();
 
   const closed = worker.run().catch((e: Error) => log(`stopped on error: ${e.message}`));

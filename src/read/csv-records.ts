@@ -104,7 +104,10 @@ export class CsvScanner {
   private line = 1;
   fatal?: CsvFatal;
 
-  constructor(shape: Pick<CsvShape, 'delimiter' | 'quote'>, private readonly maxRecordBytes: number) {
+  constructor(
+    shape: Pick<CsvShape, 'delimiter' | 'quote'>,
+    private readonly maxRecordBytes: number,
+  ) {
     if (Buffer.byteLength(shape.delimiter) !== 1 || Buffer.byteLength(shape.quote) !== 1) throw new Error('the CSV delimiter and quote must be one byte each');
     this.delimiter = shape.delimiter.charCodeAt(0);
     this.quote = shape.quote.charCodeAt(0);

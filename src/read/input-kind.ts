@@ -27,11 +27,26 @@ const MAGICS: Magic[] = [
   { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], format: 'xz', kind: 'compressed', hint: 'decompress it first: xz -d FILE' },
   { bytes: ascii('BZh'), format: 'bzip2', kind: 'compressed', hint: 'decompress it first: bunzip2 FILE' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], format: '7-Zip', kind: 'compressed', hint: 'extract the dataset file from the archive first' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], format: 'ZIP (or an .xlsx/.docx document)', kind: 'compressed', hint: 'extract the dataset file first (unzip), or export a spreadsheet as CSV' },
+  {
+    bytes: [0x50, 0x4b, 0x03, 0x04],
+    format: 'ZIP (or an .xlsx/.docx document)',
+    kind: 'compressed',
+    hint: 'extract the dataset file first (unzip), or export a spreadsheet as CSV',
+  },
   // a Parquet file given by its path is read (read/parquet-records.ts); only one that cannot be read from its end gets here
-  { bytes: ascii('PAR1'), format: 'Parquet', kind: 'binary', hint: 'give the .parquet file by its path: safemix reads Parquet from a file it can seek in, not from standard input or a pipe' },
+  {
+    bytes: ascii('PAR1'),
+    format: 'Parquet',
+    kind: 'binary',
+    hint: 'give the .parquet file by its path: safemix reads Parquet from a file it can seek in, not from standard input or a pipe',
+  },
   { bytes: ascii('ARROW1'), format: 'Arrow IPC', kind: 'binary', hint: 'convert it to JSON Lines first (pyarrow or pandas)' },
-  { bytes: ascii('FEA1'), format: 'Feather', kind: 'binary', hint: 'convert it to JSON Lines first (pandas.read_feather(...).to_json(..., orient="records", lines=True))' },
+  {
+    bytes: ascii('FEA1'),
+    format: 'Feather',
+    kind: 'binary',
+    hint: 'convert it to JSON Lines first (pandas.read_feather(...).to_json(..., orient="records", lines=True))',
+  },
   { bytes: ascii('ORC'), format: 'ORC', kind: 'binary', hint: 'convert it to JSON Lines first (pyarrow.orc)' },
   { bytes: [0x4f, 0x62, 0x6a, 0x01], format: 'Avro', kind: 'binary', hint: 'convert it to JSON Lines first (avro-tools tojson)' },
   { bytes: [...ascii('SQLite format 3'), 0], format: 'SQLite database', kind: 'binary', hint: 'export the table as CSV or JSON Lines first (sqlite3 -csv)' },
@@ -82,7 +97,10 @@ export function classifyInput(head: Buffer): InputKind {
   }
   // random bytes have ~10% control characters; text has none (a stray NUL is a record-level problem)
   if (controls >= 8 && controls / window.length > 0.02) {
-    return { kind: 'binary', evidence: `${controls} of its first ${window.length} bytes are control characters (the first, ${hex(window[first]!)}, at byte ${first})` };
+    return {
+      kind: 'binary',
+      evidence: `${controls} of its first ${window.length} bytes are control characters (the first, ${hex(window[first]!)}, at byte ${first})`,
+    };
   }
   return { kind: 'text' };
 }
@@ -96,12 +114,16 @@ function nulPattern(w: Buffer): InputKind | undefined {
   const share = zerosAt.map((z) => z / quarter);
   const many = (x: number) => x > 0.6;
   const few = (x: number) => x < 0.1;
-  if (many(share[1]!) && many(share[2]!) && many(share[3]!) && few(share[0]!)) return { kind: 'encoding', encoding: 'UTF-32LE', evidence: 'three NUL bytes after every fourth byte, from byte 1' };
-  if (many(share[0]!) && many(share[1]!) && many(share[2]!) && few(share[3]!)) return { kind: 'encoding', encoding: 'UTF-32BE', evidence: 'three NUL bytes before every fourth byte, from byte 0' };
+  if (many(share[1]!) && many(share[2]!) && many(share[3]!) && few(share[0]!))
+    return { kind: 'encoding', encoding: 'UTF-32LE', evidence: 'three NUL bytes after every fourth byte, from byte 1' };
+  if (many(share[0]!) && many(share[1]!) && many(share[2]!) && few(share[3]!))
+    return { kind: 'encoding', encoding: 'UTF-32BE', evidence: 'three NUL bytes before every fourth byte, from byte 0' };
   const even = (share[0]! + share[2]!) / 2;
   const odd = (share[1]! + share[3]!) / 2;
-  if (odd > 0.4 && few(even)) return { kind: 'encoding', encoding: 'UTF-16LE', evidence: `a NUL byte after most characters (${Math.round(odd * 100)}% of odd bytes, from byte 1)` };
-  if (even > 0.4 && few(odd)) return { kind: 'encoding', encoding: 'UTF-16BE', evidence: `a NUL byte before most characters (${Math.round(even * 100)}% of even bytes, from byte 0)` };
+  if (odd > 0.4 && few(even))
+    return { kind: 'encoding', encoding: 'UTF-16LE', evidence: `a NUL byte after most characters (${Math.round(odd * 100)}% of odd bytes, from byte 1)` };
+  if (even > 0.4 && few(odd))
+    return { kind: 'encoding', encoding: 'UTF-16BE', evidence: `a NUL byte before most characters (${Math.round(even * 100)}% of even bytes, from byte 0)` };
   return undefined;
 }
 
@@ -121,15 +143,23 @@ export function inputKindError(kind: Exclude<InputKind, { kind: 'text' } | { kin
       });
     case 'binary':
       if (kind.format === 'Parquet' && !inside)
-        return new SafemixError('input_not_seekable', `the input is Parquet (${kind.evidence}) on standard input or through a pipe: Parquet keeps its schema at the end of the file, so safemix reads it only from a file given by its path`, {
-          position: { file },
-          hint: kind.hint,
-        });
+        return new SafemixError(
+          'input_not_seekable',
+          `the input is Parquet (${kind.evidence}) on standard input or through a pipe: Parquet keeps its schema at the end of the file, so safemix reads it only from a file given by its path`,
+          {
+            position: { file },
+            hint: kind.hint,
+          },
+        );
       if (kind.format === 'Parquet')
-        return new SafemixError('input_binary', `the file is binary (Parquet)${where}: safemix reads a Parquet file as it is, not compressed inside another format`, {
-          position: { file },
-          hint: 'decompress it to a .parquet file (gunzip -k FILE) and give that file by its path',
-        });
+        return new SafemixError(
+          'input_binary',
+          `the file is binary (Parquet)${where}: safemix reads a Parquet file as it is, not compressed inside another format`,
+          {
+            position: { file },
+            hint: 'decompress it to a .parquet file (gunzip -k FILE) and give that file by its path',
+          },
+        );
       return new SafemixError('input_binary', `the file is binary${kind.format ? ` (${kind.format})` : ''}${where}, not a text dataset: ${kind.evidence}`, {
         position: { file },
         hint: kind.hint ?? 'give a JSON Lines, JSON array, CSV or TSV file (UTF-8 text); check that this is the file you meant',

@@ -76,7 +76,10 @@ export class JsonArrayScanner {
           if (b === 0x5b /* [ */) {
             this.state = State.BeforeElement;
           } else if (!isWs(b)) {
-            return this.fail(`expected "[" to open the list of records, found ${JSON.stringify(String.fromCharCode(b))}`, 'the file must be a JSON array of records (or JSON Lines)');
+            return this.fail(
+              `expected "[" to open the list of records, found ${JSON.stringify(String.fromCharCode(b))}`,
+              'the file must be a JSON array of records (or JSON Lines)',
+            );
           }
           if (b === 0x0a) this.line++;
           i++;
@@ -97,7 +100,11 @@ export class JsonArrayScanner {
             this.state = State.AfterArray;
             i++;
           } else if (this.state === State.AfterElement) {
-            if (b !== 0x2c /* , */) return this.fail(`expected "," or "]" after a record, found ${JSON.stringify(String.fromCharCode(b))}`, 'records in the array must be separated by commas');
+            if (b !== 0x2c /* , */)
+              return this.fail(
+                `expected "," or "]" after a record, found ${JSON.stringify(String.fromCharCode(b))}`,
+                'records in the array must be separated by commas',
+              );
             this.state = State.BeforeElement;
             i++;
           } else {
@@ -148,7 +155,7 @@ export class JsonArrayScanner {
             } else {
               this.inString = false;
               i = next + 1;
-              if (this.state === State.InScalar) this.finishElement(chunk, mark, i, out), (mark = i);
+              if (this.state === State.InScalar) (this.finishElement(chunk, mark, i, out), (mark = i));
             }
             break;
           }
@@ -178,7 +185,8 @@ export class JsonArrayScanner {
           break;
         }
         case State.AfterArray:
-          if (!isWs(b)) return this.fail(`unexpected ${JSON.stringify(String.fromCharCode(b))} after the closing "]"`, 'the file must hold exactly one JSON array');
+          if (!isWs(b))
+            return this.fail(`unexpected ${JSON.stringify(String.fromCharCode(b))} after the closing "]"`, 'the file must hold exactly one JSON array');
           if (b === 0x0a) this.line++;
           i++;
           break;

@@ -329,7 +329,10 @@ export class JsonNestedScanner {
   private appendGap(piece: Buffer): void {
     if (!piece.length) return;
     if (this.gapLength + piece.length > this.maxElementBytes) {
-      this.fail(`more than ${this.maxElementBytes} bytes of the document lie between two records`, 'raise --max-record-bytes, or check the record path (--records)');
+      this.fail(
+        `more than ${this.maxElementBytes} bytes of the document lie between two records`,
+        'raise --max-record-bytes, or check the record path (--records)',
+      );
       return;
     }
     this.gap.push(Buffer.from(piece));
@@ -363,7 +366,10 @@ export class JsonNestedScanner {
     this.gap = [];
     this.gapLength = 0;
     if (this.records === 0) this.prefix = sep;
-    this.held.push({ slice: { raw, sepBefore: this.records === 0 ? EMPTY : sep, line: this.recordLine, offset: this.recordOffset, inherited: {} }, frames: this.frames.slice() });
+    this.held.push({
+      slice: { raw, sepBefore: this.records === 0 ? EMPTY : sep, line: this.recordLine, offset: this.recordOffset, inherited: {} },
+      frames: this.frames.slice(),
+    });
     this.heldBytes += raw.length + sep.length;
     if (this.heldBytes > HELD_MAX) this.flushHeld();
     this.records++;

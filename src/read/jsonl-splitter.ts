@@ -150,7 +150,7 @@ export class JsonlSplitter {
     this.pendingSep = [];
     if (this.records === 0) {
       this.prefix = sep;
-        out.push({ raw, sepBefore: EMPTY, line, offset: this.lineStart, tooLong });
+      out.push({ raw, sepBefore: EMPTY, line, offset: this.lineStart, tooLong });
     } else {
       out.push({ raw, sepBefore: sep, line, offset: this.lineStart, tooLong });
     }

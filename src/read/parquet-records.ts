@@ -6,7 +6,16 @@
 // has no record bytes to copy: its rows are written back by value (docs/formats-parquet.md).
 import { closeSync, fstatSync, openSync, read as readFd } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData, type ParquetParsers, type SchemaTree } from 'hyparquet';
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type Compressors,
+  type FileMetaData,
+  type ParquetParsers,
+  type SchemaTree,
+} from 'hyparquet';
 import { decompress as zstdDecompress } from 'fzstd';
 import { SafemixError } from '../errors.js';
 import { FORBIDDEN_KEYS } from './record-checks.js';
@@ -94,7 +103,10 @@ export class ParquetSource {
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { position: { file: name }, hint: 'check the permissions' });
+      throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+        position: { file: name },
+        hint: 'check the permissions',
+      });
     }
     try {
       const size = fstatSync(fd).size;
@@ -175,10 +187,14 @@ function describe(metadata: FileMetaData, name: string): ParquetInfo {
       if (!m) continue;
       codec ??= m.codec;
       if (!READ_CODECS.has(m.codec))
-        throw new SafemixError('parquet_unsupported', `column ${m.path_in_schema.join('.')} is compressed with ${m.codec}, which safemix does not read (it reads uncompressed, snappy, gzip, brotli and zstd)`, {
-          position: { file: name, field: m.path_in_schema.join('.') },
-          hint: 'rewrite the file with another codec, e.g. pyarrow.parquet.write_table(table, OUT, compression="zstd")',
-        });
+        throw new SafemixError(
+          'parquet_unsupported',
+          `column ${m.path_in_schema.join('.')} is compressed with ${m.codec}, which safemix does not read (it reads uncompressed, snappy, gzip, brotli and zstd)`,
+          {
+            position: { file: name, field: m.path_in_schema.join('.') },
+            hint: 'rewrite the file with another codec, e.g. pyarrow.parquet.write_table(table, OUT, compression="zstd")',
+          },
+        );
       const from = Number(m.dictionary_page_offset ?? m.data_page_offset);
       start = Math.min(start, from);
       end = Math.max(end, from + Number(m.total_compressed_size));
@@ -198,10 +214,14 @@ function checkSchema(node: SchemaTree, name: string, path: string[]): void {
     const here = [...path, el.name];
     const field = here.join('.');
     if ((FORBIDDEN_KEYS as readonly string[]).includes(el.name))
-      throw new SafemixError('forbidden_key', `the Parquet schema names a column "${el.name}" (${field}), a name that can pollute object prototypes in downstream tools`, {
-        position: { file: name, field },
-        hint: 'rename that column (e.g. with pyarrow: table.rename_columns([...])) and write the file again',
-      });
+      throw new SafemixError(
+        'forbidden_key',
+        `the Parquet schema names a column "${el.name}" (${field}), a name that can pollute object prototypes in downstream tools`,
+        {
+          position: { file: name, field },
+          hint: 'rename that column (e.g. with pyarrow: table.rename_columns([...])) and write the file again',
+        },
+      );
     const ct = el.converted_type;
     const lt = el.logical_type?.type;
     if (ct === 'BSON' || lt === 'BSON' || ct === 'INTERVAL' || lt === 'VARIANT')

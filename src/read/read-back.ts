@@ -35,7 +35,8 @@ function readAt(fd: number, offset: number, length: number): Buffer {
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, offset + got);
-    if (n === 0) throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass', { hint: 'let the file settle, then run again' });
+    if (n === 0)
+      throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass', { hint: 'let the file settle, then run again' });
     got += n;
   }
   return buf;
@@ -65,7 +66,11 @@ export async function openReadBack(path: string, displayName = path): Promise<Re
     remove();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') throw writeError(e, copy);
-    throw new SafemixError('input_unreadable', `cannot decompress the input for --order shuffle (${code ?? (e as Error).message})`, { position: { file: displayName }, hint: 'check the file with gzip -t, or free space in $TMPDIR', cause: e });
+    throw new SafemixError('input_unreadable', `cannot decompress the input for --order shuffle (${code ?? (e as Error).message})`, {
+      position: { file: displayName },
+      hint: 'check the file with gzip -t, or free space in $TMPDIR',
+      cause: e,
+    });
   }
   const fd = openSync(copy, 'r');
   let open = true;

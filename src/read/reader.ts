@@ -82,7 +82,10 @@ function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destr
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { position: { file: name }, hint: 'check the permissions' });
+    throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      position: { file: name },
+      hint: 'check the permissions',
+    });
   }
   const destroy = () => {
     if (fd === undefined) return;
@@ -148,7 +151,11 @@ function readError(e: unknown, name: string, compression: 'gzip' | undefined): S
       cause: e,
     });
   }
-  return new SafemixError('input_unreadable', `cannot read the input (${err.code ?? err.message})`, { position: { file: name }, hint: 'check the path, the permissions and the device', cause: e });
+  return new SafemixError('input_unreadable', `cannot read the input (${err.code ?? err.message})`, {
+    position: { file: name },
+    hint: 'check the path, the permissions and the device',
+    cause: e,
+  });
 }
 
 /**
@@ -170,7 +177,11 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
       if (code === 'ENOENT') throw new SafemixError('input_missing', 'no such file', { position: { file: name }, hint: 'check the path' });
       throw new SafemixError('input_unreadable', `cannot read the file (${code ?? String(e)})`, { position: { file: name }, hint: 'check the permissions' });
     }
-    if (st.isDirectory()) throw new SafemixError('input_is_directory', 'is a directory, not a dataset file', { position: { file: name }, hint: 'give one dataset file (JSONL, JSON array, CSV or TSV)' });
+    if (st.isDirectory())
+      throw new SafemixError('input_is_directory', 'is a directory, not a dataset file', {
+        position: { file: name },
+        hint: 'give one dataset file (JSONL, JSON array, CSV or TSV)',
+      });
     if (st.isFile()) size = st.size;
     stream = fileChunks(path, name);
   }
@@ -190,7 +201,11 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
     throw readError(e, name, undefined);
   }
   const rawHead = Buffer.concat(raw.buffered);
-  if (rawHead.length === 0) throw new SafemixError('input_empty', 'the file is empty: there are no records to read', { position: { file: name }, hint: 'give a dataset with at least one record' });
+  if (rawHead.length === 0)
+    throw new SafemixError('input_empty', 'the file is empty: there are no records to read', {
+      position: { file: name },
+      hint: 'give a dataset with at least one record',
+    });
   const kind = classifyInput(rawHead);
   const stored = async function* (compression: 'gzip' | undefined): AsyncGenerator<Buffer> {
     try {
@@ -238,12 +253,19 @@ export async function openInput(path: string, displayName?: string): Promise<Ope
     const head = Buffer.concat(text.buffered);
     if (head.length === 0) {
       close();
-      throw new SafemixError('input_empty', 'the file is gzip data that decompresses to nothing: there are no records to read', { position: { file: name }, hint: 'give a dataset with at least one record' });
+      throw new SafemixError('input_empty', 'the file is gzip data that decompresses to nothing: there are no records to read', {
+        position: { file: name },
+        hint: 'give a dataset with at least one record',
+      });
     }
     const inner = classifyInput(head);
     if (inner.kind !== 'text') {
       close();
-      if (inner.kind === 'gzip') throw new SafemixError('input_compressed', 'the file is gzip-compressed twice', { position: { file: name }, hint: 'decompress it once: gunzip -c FILE > FILE.once.gz' });
+      if (inner.kind === 'gzip')
+        throw new SafemixError('input_compressed', 'the file is gzip-compressed twice', {
+          position: { file: name },
+          hint: 'decompress it once: gunzip -c FILE > FILE.once.gz',
+        });
       throw inputKindError(inner, name, 'gzip');
     }
     assertNotBlank(head, text.done, name);
@@ -281,10 +303,14 @@ function assertNotBlank(head: Buffer, complete: boolean, name: string): void {
   const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   if (!complete || !allWhitespace(head, bom)) return;
   const lines = head.subarray(bom).toString('latin1').split('\n').length - 1;
-  throw new SafemixError('input_empty', `the file holds only whitespace (${head.length - bom} bytes${lines ? `, ${lines} blank line${lines === 1 ? '' : 's'}` : ''}): there are no records to read`, {
-    position: { file: name },
-    hint: 'give a dataset with at least one record',
-  });
+  throw new SafemixError(
+    'input_empty',
+    `the file holds only whitespace (${head.length - bom} bytes${lines ? `, ${lines} blank line${lines === 1 ? '' : 's'}` : ''}): there are no records to read`,
+    {
+      position: { file: name },
+      hint: 'give a dataset with at least one record',
+    },
+  );
 }
 
 export interface DatasetReaderInit {
@@ -374,10 +400,16 @@ export class DatasetReader {
     try {
       if (input.format === 'parquet') {
         if (options.container && options.container !== 'parquet')
-          throw new SafemixError('usage', `the file is Parquet (it starts with PAR1), not ${options.container}`, { position: { file: input.name }, hint: 'leave out --container (or give --container parquet)' });
+          throw new SafemixError('usage', `the file is Parquet (it starts with PAR1), not ${options.container}`, {
+            position: { file: input.name },
+            hint: 'leave out --container (or give --container parquet)',
+          });
         parquet = await ParquetSource.open(path, input.name);
       } else if (options.container === 'parquet') {
-        throw new SafemixError('usage', '--container parquet, but the file is not Parquet (it does not start with PAR1)', { position: { file: input.name }, hint: 'leave out --container to have the container sniffed' });
+        throw new SafemixError('usage', '--container parquet, but the file is not Parquet (it does not start with PAR1)', {
+          position: { file: input.name },
+          hint: 'leave out --container to have the container sniffed',
+        });
       }
       return DatasetReader.fromInput(input, path, options, parquet);
     } catch (e) {
@@ -392,7 +424,16 @@ export class DatasetReader {
     if (parquet) {
       if (options.reuseBlocks) input.reuseBlocks?.();
       const evidence = `the file starts and ends with PAR1 (${parquet.info.rows.toLocaleString('en-US')} rows in ${parquet.info.rowGroups.length} row group${parquet.info.rowGroups.length === 1 ? '' : 's'})`;
-      return new DatasetReader({ input, container: 'parquet', containerEvidence: evidence, parquet, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse });
+      return new DatasetReader({
+        input,
+        container: 'parquet',
+        containerEvidence: evidence,
+        parquet,
+        maxRecordBytes,
+        hash: options.hash,
+        checksum: options.checksum,
+        parse: options.parse,
+      });
     }
     let container = options.container;
     let containerEvidence = 'given by --container';
@@ -438,7 +479,18 @@ export class DatasetReader {
     }
     // the JSON array scanner keeps no promise about how long it holds a block: it gets new blocks
     if (options.reuseBlocks && container !== 'json-array') input.reuseBlocks?.();
-    return new DatasetReader({ input, container, containerEvidence, csv, maxRecordBytes, hash: options.hash, checksum: options.checksum, parse: options.parse, exactRecords: options.exactRecords, nested });
+    return new DatasetReader({
+      input,
+      container,
+      containerEvidence,
+      csv,
+      maxRecordBytes,
+      hash: options.hash,
+      checksum: options.checksum,
+      parse: options.parse,
+      exactRecords: options.exactRecords,
+      nested,
+    });
   }
 
   /** Streams the records. Record problems are reported on the record; framing errors throw. */
@@ -522,7 +574,11 @@ export class DatasetReader {
 
   private async *jsonBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord[]> {
     const arrayMode = this.container === 'json-array';
-    const splitter = this.nested ? new JsonNestedScanner(this.nested.path, this.maxRecordBytes) : arrayMode ? new JsonArrayScanner(this.maxRecordBytes) : new JsonlSplitter(this.maxRecordBytes);
+    const splitter = this.nested
+      ? new JsonNestedScanner(this.nested.path, this.maxRecordBytes)
+      : arrayMode
+        ? new JsonArrayScanner(this.maxRecordBytes)
+        : new JsonlSplitter(this.maxRecordBytes);
     const out: (LineSlice & { inherited?: Record<string, unknown> })[] = [];
     let index = 0;
     // records are parsed a group at a time: few parsed values are alive at once, so they die young
@@ -558,9 +614,20 @@ export class DatasetReader {
     }
     if (index === 0) {
       this.layout.prefix = splitter.prefix;
-      if (!arrayMode) throw new SafemixError('input_empty', 'the file holds only blank lines: there are no records', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
-      if (this.nested) throw new SafemixError('input_empty', `the JSON document has no record at ${formatRecordPath(this.nested.path)}`, { position: { file: this.name, line: 1 }, hint: 'give the path of its records with --records, e.g. --records data[].paragraphs[].qas[]' });
-      throw new SafemixError('input_empty', 'the JSON array is empty ([]): there are no records', { position: { file: this.name, line: 1 }, hint: 'give a dataset with at least one record' });
+      if (!arrayMode)
+        throw new SafemixError('input_empty', 'the file holds only blank lines: there are no records', {
+          position: { file: this.name },
+          hint: 'give a dataset with at least one record',
+        });
+      if (this.nested)
+        throw new SafemixError('input_empty', `the JSON document has no record at ${formatRecordPath(this.nested.path)}`, {
+          position: { file: this.name, line: 1 },
+          hint: 'give the path of its records with --records, e.g. --records data[].paragraphs[].qas[]',
+        });
+      throw new SafemixError('input_empty', 'the JSON array is empty ([]): there are no records', {
+        position: { file: this.name, line: 1 },
+        hint: 'give a dataset with at least one record',
+      });
     }
     this.layout.suffix = suffix;
     this.layout.bom = splitter.bom;
@@ -584,7 +651,17 @@ export class DatasetReader {
     if (this.parse && index >= this.exactRecords && slice.tooLong === undefined) {
       // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
       const value = approximateValue(slice.raw);
-      if (value !== undefined) return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: this.withInherited(value, slice.inherited), approximate: true, ...(slice.inherited ? { inherited: slice.inherited } : {}) };
+      if (value !== undefined)
+        return {
+          index,
+          line: slice.line,
+          offset: slice.offset,
+          raw: slice.raw,
+          sepBefore: slice.sepBefore,
+          value: this.withInherited(value, slice.inherited),
+          approximate: true,
+          ...(slice.inherited ? { inherited: slice.inherited } : {}),
+        };
     }
     const base = { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined as unknown };
     const fail = (problem: RecordIssue): SourceRecord => ({ ...base, problem });
@@ -592,7 +669,10 @@ export class DatasetReader {
       return fail({
         code: 'record_too_long',
         message: `the record is ${slice.tooLong} bytes, over the limit of ${this.maxRecordBytes} bytes`,
-        hint: this.container === 'jsonl' ? 'raise --max-record-bytes if the record is genuine; a JSON Lines record must sit on one line' : 'raise --max-record-bytes if the record is genuine',
+        hint:
+          this.container === 'jsonl'
+            ? 'raise --max-record-bytes if the record is genuine; a JSON Lines record must sit on one line'
+            : 'raise --max-record-bytes if the record is genuine',
       });
     }
     if (!this.parse) return base;
@@ -602,11 +682,22 @@ export class DatasetReader {
     try {
       value = JSON.parse(slice.raw.toString('utf8'));
     } catch (e) {
-      return fail({ code: 'invalid_json', message: `invalid JSON: ${(e as Error).message}`, hint: this.container === 'jsonl' ? 'each line must be one complete JSON object; fix or remove this line' : 'fix the JSON of this record' });
+      return fail({
+        code: 'invalid_json',
+        message: `invalid JSON: ${(e as Error).message}`,
+        hint: this.container === 'jsonl' ? 'each line must be one complete JSON object; fix or remove this line' : 'fix the JSON of this record',
+      });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-      return { ...base, problem: { code: 'not_an_object', message: `the record is ${kind}, not a JSON object`, hint: 'every record must be a JSON object such as {"messages": [...]}' } };
+      return {
+        ...base,
+        problem: {
+          code: 'not_an_object',
+          message: `the record is ${kind}, not a JSON object`,
+          hint: 'every record must be a JSON object such as {"messages": [...]}',
+        },
+      };
     }
     const keyProblem = checkForbiddenKeys(slice.raw, value);
     if (keyProblem) return fail(keyProblem);
@@ -636,7 +727,11 @@ export class DatasetReader {
       rows.length = 0;
     }
     await readTo(Number.POSITIVE_INFINITY);
-    if (index === 0) throw new SafemixError('input_empty', 'the Parquet file has a schema but no rows', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+    if (index === 0)
+      throw new SafemixError('input_empty', 'the Parquet file has a schema but no rows', {
+        position: { file: this.name },
+        hint: 'give a dataset with at least one record',
+      });
   }
 
   /** One Parquet row: its JSON text and value (a parsing pass), or the decoded row itself (a copying pass). */
@@ -645,7 +740,16 @@ export class DatasetReader {
     if (!this.parse) return { ...base, raw: EMPTY, value: undefined, native: row };
     const raw = Buffer.from(rowJson(row));
     if (raw.length > this.maxRecordBytes)
-      return { ...base, raw, value: undefined, problem: { code: 'record_too_long', message: `the row is ${raw.length} bytes as JSON, over the limit of ${this.maxRecordBytes} bytes`, hint: 'raise --max-record-bytes if the row is genuine' } };
+      return {
+        ...base,
+        raw,
+        value: undefined,
+        problem: {
+          code: 'record_too_long',
+          message: `the row is ${raw.length} bytes as JSON, over the limit of ${this.maxRecordBytes} bytes`,
+          hint: 'raise --max-record-bytes if the row is genuine',
+        },
+      };
     const problem = checkNesting(raw);
     if (problem) return { ...base, raw, value: undefined, problem };
     const value = JSON.parse(raw.toString('utf8')) as unknown;
@@ -692,7 +796,15 @@ export class DatasetReader {
         // the BOM, the header and its line ending belong to the prefix
         if (index === 0) this.layout.prefix = Buffer.concat([bom ? BOM : EMPTY, headerBytes, slice.sepBefore]);
         else this.noteSeparator(slice.sepBefore);
-        const record: SourceRecord = { index, line: slice.line, offset: slice.offset + (bom ? 3 : 0), row: index + 1, raw: slice.raw, sepBefore: index === 0 ? EMPTY : slice.sepBefore, value: undefined };
+        const record: SourceRecord = {
+          index,
+          line: slice.line,
+          offset: slice.offset + (bom ? 3 : 0),
+          row: index + 1,
+          raw: slice.raw,
+          sepBefore: index === 0 ? EMPTY : slice.sepBefore,
+          value: undefined,
+        };
         index++;
         if (!this.parse) {
           batch.push(record);
@@ -732,12 +844,17 @@ export class DatasetReader {
     if (index === 0) this.layout.prefix = Buffer.concat([bom ? BOM : EMPTY, headerBytes, suffix]);
     else this.layout.suffix = suffix;
     this.layout.bom = bom;
-    if (index === 0 && !shape.header) throw new SafemixError('input_empty', 'the file has no rows', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
+    if (index === 0 && !shape.header)
+      throw new SafemixError('input_empty', 'the file has no rows', { position: { file: this.name }, hint: 'give a dataset with at least one record' });
     if (index === 0)
-      throw new SafemixError('csv_no_rows', `the file has a header (${columns.slice(0, 6).join(shape.delimiter === '\t' ? ', ' : shape.delimiter)}${columns.length > 6 ? ', …' : ''}) but no data rows`, {
-        position: { file: this.name, line: 2 },
-        hint: 'give a dataset with at least one row below the header (or pass --no-header if that line is data)',
-      });
+      throw new SafemixError(
+        'csv_no_rows',
+        `the file has a header (${columns.slice(0, 6).join(shape.delimiter === '\t' ? ', ' : shape.delimiter)}${columns.length > 6 ? ', …' : ''}) but no data rows`,
+        {
+          position: { file: this.name, line: 2 },
+          hint: 'give a dataset with at least one row below the header (or pass --no-header if that line is data)',
+        },
+      );
   }
 
   /**
@@ -829,7 +946,13 @@ function isJsonDocument(head: Buffer): boolean {
   } catch {
     return true;
   }
-  return nl < 0 || head.subarray(nl + 1).toString('latin1').trim() === '';
+  return (
+    nl < 0 ||
+    head
+      .subarray(nl + 1)
+      .toString('latin1')
+      .trim() === ''
+  );
 }
 
 /** The error for a file that is one JSON object holding (or not) lists of records. */
@@ -838,7 +961,9 @@ export function objectDocumentError(doc: object, name: string): SafemixError {
   const where = lists.length
     ? `lists of records found inside it at ${lists.map((l) => `${l.path} (${l.records} records)`).join(', ')}`
     : 'no list of records was found inside it';
-  const example = lists[0] ? ` for example --records ${lists[0].path.replace(/^\$\.?/, '')}[] (a list inside its elements: --records ${lists[0].path.replace(/^\$\.?/, '')}[].NAME[])` : ' (--records data[].NAME[])';
+  const example = lists[0]
+    ? ` for example --records ${lists[0].path.replace(/^\$\.?/, '')}[] (a list inside its elements: --records ${lists[0].path.replace(/^\$\.?/, '')}[].NAME[])`
+    : ' (--records data[].NAME[])';
   return new SafemixError('json_object_document', `the file is one JSON object, and no list of records was found in its first bytes: ${where}`, {
     position: { file: name, line: 1 },
     hint: `name the list that holds the records with --records PATH,${example}; or give a JSON array of records or JSON Lines`,

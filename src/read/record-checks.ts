@@ -92,7 +92,10 @@ export function checkForbiddenKeys(raw: Buffer | undefined, value: unknown): Rec
   if (path === undefined) return undefined;
   return {
     code: 'forbidden_key',
-    message: `key "${path.split('.').pop()?.replace(/\[\d+\]$/, '')}" is not allowed (it can pollute object prototypes in downstream tools)`,
+    message: `key "${path
+      .split('.')
+      .pop()
+      ?.replace(/\[\d+\]$/, '')}" is not allowed (it can pollute object prototypes in downstream tools)`,
     hint: 'rename or remove that key',
     field: path,
   };

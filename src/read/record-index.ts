@@ -35,7 +35,7 @@ export class RecordIndex {
   private flush(): void {
     try {
       let off = 0;
-      while (off < this.used) off += writeSync(this.file.fd, this.buffer, off, this.used - off, (this.size * ENTRY - this.used) + off);
+      while (off < this.used) off += writeSync(this.file.fd, this.buffer, off, this.used - off, this.size * ENTRY - this.used + off);
     } catch (e) {
       this.close();
       throw writeError(e, `${tmpdir()} (the shuffle index)`);
@@ -70,7 +70,10 @@ export class RecordIndex {
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, offset + got);
-      if (n === 0) throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass; nothing was written', { hint: 'let the file settle (finish the upload or copy), then run again' });
+      if (n === 0)
+        throw new SafemixError('input_changed', 'the input ended before a record it held in the first pass; nothing was written', {
+          hint: 'let the file settle (finish the upload or copy), then run again',
+        });
       got += n;
     }
     return buf;

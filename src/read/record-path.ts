@@ -18,14 +18,16 @@ export function parseRecordPath(text: string): PathStep[] {
   const re = /([A-Za-z_][\w-]*)|\["((?:[^"\\]|\\.)*)"\]|\[\*?\]|(\.)/gy;
   let m: RegExpExecArray | null;
   let at = 0;
-  while (at < t.length && (re.lastIndex = at, (m = re.exec(t)))) {
+  while (at < t.length && ((re.lastIndex = at), (m = re.exec(t)))) {
     if (m[1] !== undefined) steps.push(m[1]);
     else if (m[2] !== undefined) steps.push(JSON.parse(`"${m[2]}"`) as string);
     else if (m[3] === undefined) steps.push(ANY);
     at = re.lastIndex;
   }
   if (at < t.length || !steps.length || typeof steps.at(-1) === 'string')
-    throw new SafemixError('usage', `--records ${text}: not a path to a list of records`, { hint: 'write the path with [] for each list, ending with one, e.g. --records data[].paragraphs[].qas[]' });
+    throw new SafemixError('usage', `--records ${text}: not a path to a list of records`, {
+      hint: 'write the path with [] for each list, ending with one, e.g. --records data[].paragraphs[].qas[]',
+    });
   return steps;
 }
 
@@ -145,5 +147,9 @@ export function inferRecordPath(head: Buffer): InferredPath | undefined {
   fits.sort((a, b) => b.path.length - a.path.length || b.items.length - a.items.length);
   const best = fits[0];
   if (!best) return undefined;
-  return { path: best.path, seen: best.items.length, evidence: `the deepest list of like objects holding text: ${formatRecordPath(best.path)} (${best.items.length} in the first ${Math.round(head.length / 1024)} KB)` };
+  return {
+    path: best.path,
+    seen: best.items.length,
+    evidence: `the deepest list of like objects holding text: ${formatRecordPath(best.path)} (${best.items.length} in the first ${Math.round(head.length / 1024)} KB)`,
+  };
 }

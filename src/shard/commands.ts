@@ -18,10 +18,17 @@ function collect(v: string, all: string[]): string[] {
 /** The mix options a plan (or a queued whole-file mix) takes. */
 export function addMixChoices(cmd: Command): Command {
   return cmd
-    .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·N)) over the whole upload, exact in decimal', (v) => nonNegativeNumber(v))
+    .option('--ratio <r>', 'safety records per user record: k = max(1, round-half-up(r·N)) over the whole upload, exact in decimal', (v) =>
+      nonNegativeNumber(v),
+    )
     .option('--count <n>', 'exact number of safety records for the whole upload (wins over --ratio)', wholeNumber(0))
     .option('--force', 'allow more than 10 safety records per user record')
-    .option('--balance <share>', 'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records; 0 for none', (v) => shareOfOne(v), DEFAULT_BALANCE_SHARE)
+    .option(
+      '--balance <share>',
+      'balance examples (safe-but-sensitive prompts answered helpfully) as a share of the safety records; 0 for none',
+      (v) => shareOfOne(v),
+      DEFAULT_BALANCE_SHARE,
+    )
     .option('--seed <seed>', 'seed for sampling, positions and rendering', 'safemix')
     .addOption(new Option('--order <order>', 'where safety records go (within each shard)').choices(['interleave', 'append', 'shuffle']).default('interleave'))
     .option('--sample <n>', 'records sampled for the profile (and donors)', wholeNumber(1), 5000)
@@ -30,10 +37,24 @@ export function addMixChoices(cmd: Command): Command {
     .option('--context <field>', 'treat a field as context; repeatable', collect, [])
     .option('--metadata <field>', 'treat a field as metadata; repeatable', collect, [])
     .option('--lang <code>', "write every safety record in this language (ISO 639-1) instead of each donor's")
-    .addOption(new Option('--lang-fallback <lang>', 'records in languages not shipped offline get English safety records (else more than 10% of them is declined, exit 4)').choices(['en']))
-    .option('--closed-answers <policy>', 'closed label sets: decline (default), label=VALUE, refuse or skip (see mix --help)', closedAnswersArg, 'decline' as ClosedAnswers)
+    .addOption(
+      new Option(
+        '--lang-fallback <lang>',
+        'records in languages not shipped offline get English safety records (else more than 10% of them is declined, exit 4)',
+      ).choices(['en']),
+    )
+    .option(
+      '--closed-answers <policy>',
+      'closed label sets: decline (default), label=VALUE, refuse or skip (see mix --help)',
+      closedAnswersArg,
+      'decline' as ClosedAnswers,
+    )
     .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifests) instead of stopping')
-    .addOption(new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic').choices(['fail', 'warn', 'mimic']).default('fail'));
+    .addOption(
+      new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic')
+        .choices(['fail', 'warn', 'mimic'])
+        .default('fail'),
+    );
 }
 
 export function mixChoices(o: Record<string, unknown>) {
@@ -87,7 +108,24 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
       onProgress: progress && ((b, s) => progress.update('scan', b, s)),
     });
     progress?.done();
-    const summary = { plan: path, sha256, upload: plan.upload, dialect: plan.dialect, k: plan.k, injected: plan.injected, encoding: plan.encoding.verdict, shards: plan.shards.map((s) => ({ index: s.index, name: s.name, container: s.container, records: s.records, usable: s.usable, k: s.k, injected: s.injected })) };
+    const summary = {
+      plan: path,
+      sha256,
+      upload: plan.upload,
+      dialect: plan.dialect,
+      k: plan.k,
+      injected: plan.injected,
+      encoding: plan.encoding.verdict,
+      shards: plan.shards.map((s) => ({
+        index: s.index,
+        name: s.name,
+        container: s.container,
+        records: s.records,
+        usable: s.usable,
+        k: s.k,
+        injected: s.injected,
+      })),
+    };
     if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else if (!o.quiet) {
       const lines = [
@@ -106,7 +144,9 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
 
   program
     .command('mix-shard')
-    .description("mix one shard of a plan: its output is a pure function of (plan, shard), byte-identical on any machine; a shard whose sha256 differs from the plan's is refused")
+    .description(
+      "mix one shard of a plan: its output is a pure function of (plan, shard), byte-identical on any machine; a shard whose sha256 differs from the plan's is refused",
+    )
     .argument('<plan>', 'PLAN.json written by safemix plan')
     .requiredOption('--shard <i>', "the shard's 0-based index in the plan", wholeNumber(0))
     .requiredOption('-o, --output <path>', 'output file (the shard container and dialect)')
@@ -117,8 +157,22 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--quiet', 'no summary on standard error')
     .action(async (planPath: string, o) => {
       const { mixShard } = await import('./mix-shard.js');
-      const { manifest, manifestPath } = await mixShard(planPath, o.shard, { output: o.output, manifest: o.manifest, input: o.input, allowSharedDir: o.allowSharedDir === true || undefined });
-      if (o.json) process.stdout.write(JSON.stringify({ shard: manifest.shard.index, output: manifest.output, manifest: manifestPath, injected: manifest.count, userRecords: manifest.userRecords }) + '\n');
+      const { manifest, manifestPath } = await mixShard(planPath, o.shard, {
+        output: o.output,
+        manifest: o.manifest,
+        input: o.input,
+        allowSharedDir: o.allowSharedDir === true || undefined,
+      });
+      if (o.json)
+        process.stdout.write(
+          JSON.stringify({
+            shard: manifest.shard.index,
+            output: manifest.output,
+            manifest: manifestPath,
+            injected: manifest.count,
+            userRecords: manifest.userRecords,
+          }) + '\n',
+        );
       if (!o.quiet && !o.json)
         process.stderr.write(
           human(
@@ -140,8 +194,17 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--allow-shared-dir', 'write into a directory other users may write to')
     .action(async (planPath: string, outputs: string[], o) => {
       const { mergeManifests } = await import('./merge.js');
-      const { manifest, path } = await mergeManifests(planPath, outputs, { output: o.output, verify: o.verify, allowSharedDir: o.allowSharedDir === true || undefined });
+      const { manifest, path } = await mergeManifests(planPath, outputs, {
+        output: o.output,
+        verify: o.verify,
+        allowSharedDir: o.allowSharedDir === true || undefined,
+      });
       if (o.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-      else process.stderr.write(human(`safemix merge-manifests: ${manifest.shards.length} shards complete, ${manifest.count} safety records (k ${manifest.k}) among ${manifest.output.records.toLocaleString('en-US')} records → ${path}`) + '\n');
+      else
+        process.stderr.write(
+          human(
+            `safemix merge-manifests: ${manifest.shards.length} shards complete, ${manifest.count} safety records (k ${manifest.k}) among ${manifest.output.records.toLocaleString('en-US')} records → ${path}`,
+          ) + '\n',
+        );
     });
 }

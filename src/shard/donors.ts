@@ -36,7 +36,8 @@ export function donorValue(raw: Buffer, container: Container, cells: Record<stri
   }
   const value = mayHoldUnsafeNumber(raw) ? preciseValue(raw) : JSON.parse(raw.toString('utf8'));
   // a nested record's fields from the objects around it (its own fields win), as the reader gives them
-  if (inherited && value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(inherited)) if (!(k in value)) (value as Record<string, unknown>)[k] = v;
+  if (inherited && value !== null && typeof value === 'object' && !Array.isArray(value))
+    for (const [k, v] of Object.entries(inherited)) if (!(k in value)) (value as Record<string, unknown>)[k] = v;
   return value;
 }
 
@@ -73,7 +74,15 @@ export function mergeSamples(shards: { usable: number; sampled: number }[], size
 
 /** The plan's form of a donor. */
 export function toPlanDonor(shard: number, recordOffset: number, r: ShardSampleRecord): PlanDonor {
-  return { shard, index: r.index, global: recordOffset + r.index, line: r.line, raw: r.raw.toString('base64'), ...(r.cells ? { cells: r.cells } : {}), ...(r.inherited ? { inherited: r.inherited } : {}) };
+  return {
+    shard,
+    index: r.index,
+    global: recordOffset + r.index,
+    line: r.line,
+    raw: r.raw.toString('base64'),
+    ...(r.cells ? { cells: r.cells } : {}),
+    ...(r.inherited ? { inherited: r.inherited } : {}),
+  };
 }
 
 /** The plan's donors as the profiler and planner take them (global indices, parsed values). */

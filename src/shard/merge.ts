@@ -67,24 +67,55 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     // `OUT_*` names each output and its manifest: one shard
     if (given.has(path)) continue;
     given.add(path);
-    if (!existsSync(path)) throw incomplete(`no manifest at ${path}: that shard's mix has not finished (or was written elsewhere)`, path, 'run (or wait for) safemix mix-shard for it, then merge again');
+    if (!existsSync(path))
+      throw incomplete(
+        `no manifest at ${path}: that shard's mix has not finished (or was written elsewhere)`,
+        path,
+        'run (or wait for) safemix mix-shard for it, then merge again',
+      );
     let manifest: ShardManifest;
     try {
       manifest = ShardManifestSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
     } catch (e) {
-      throw incomplete(`${path} is not a mix-shard manifest (${(e as Error).message.split('\n')[0]})`, path, 'give the outputs (or manifests) that safemix mix-shard wrote');
+      throw incomplete(
+        `${path} is not a mix-shard manifest (${(e as Error).message.split('\n')[0]})`,
+        path,
+        'give the outputs (or manifests) that safemix mix-shard wrote',
+      );
     }
     const s = manifest.shard;
-    if (s.planSha256 !== planSha) throw incomplete(`${path} belongs to another plan (its plan's sha256 is ${s.planSha256}, ${planPath}'s is ${planSha})`, path, 'merge the outputs of this plan only');
+    if (s.planSha256 !== planSha)
+      throw incomplete(
+        `${path} belongs to another plan (its plan's sha256 is ${s.planSha256}, ${planPath}'s is ${planSha})`,
+        path,
+        'merge the outputs of this plan only',
+      );
     const planned = plan.shards[s.index];
     if (!planned) throw incomplete(`${path} names shard ${s.index}, which the plan does not have`, path, 'merge the outputs of this plan only');
-    if (byShard.has(s.index)) throw incomplete(`shard ${s.index} is given twice (${byShard.get(s.index)!.path} and ${path})`, path, 'give each shard\'s output once');
-    if (manifest.input.sha256 !== planned.sha256) throw incomplete(`${path}: shard ${s.index} was mixed from other bytes than the plan's`, path, 'mix that shard again from the planned file');
-    if (manifest.count !== planned.injected || manifest.injected.length !== planned.injected) throw incomplete(`${path}: shard ${s.index} holds ${manifest.injected.length} safety records, the plan gives it ${planned.injected}`, path, 'mix that shard again with safemix mix-shard');
+    if (byShard.has(s.index))
+      throw incomplete(`shard ${s.index} is given twice (${byShard.get(s.index)!.path} and ${path})`, path, "give each shard's output once");
+    if (manifest.input.sha256 !== planned.sha256)
+      throw incomplete(`${path}: shard ${s.index} was mixed from other bytes than the plan's`, path, 'mix that shard again from the planned file');
+    if (manifest.count !== planned.injected || manifest.injected.length !== planned.injected)
+      throw incomplete(
+        `${path}: shard ${s.index} holds ${manifest.injected.length} safety records, the plan gives it ${planned.injected}`,
+        path,
+        'mix that shard again with safemix mix-shard',
+      );
     const plannedBalance = planned.balance ?? 0;
-    if ((manifest.balanceRecords?.length ?? 0) !== plannedBalance) throw incomplete(`${path}: shard ${s.index} holds ${manifest.balanceRecords?.length ?? 0} balance examples, the plan gives it ${plannedBalance}`, path, 'mix that shard again with safemix mix-shard');
+    if ((manifest.balanceRecords?.length ?? 0) !== plannedBalance)
+      throw incomplete(
+        `${path}: shard ${s.index} holds ${manifest.balanceRecords?.length ?? 0} balance examples, the plan gives it ${plannedBalance}`,
+        path,
+        'mix that shard again with safemix mix-shard',
+      );
     const expected = planned.usable + planned.injected + plannedBalance;
-    if (manifest.output.records !== expected) throw incomplete(`${path}: shard ${s.index}'s output holds ${manifest.output.records} records, ${expected} expected`, path, 'mix that shard again with safemix mix-shard');
+    if (manifest.output.records !== expected)
+      throw incomplete(
+        `${path}: shard ${s.index}'s output holds ${manifest.output.records} records, ${expected} expected`,
+        path,
+        'mix that shard again with safemix mix-shard',
+      );
     // the output on disk is the one the manifest describes, whole
     const outPath = arg.endsWith('.manifest.json') ? manifest.output.path : arg;
     let bytes: number;
@@ -93,12 +124,23 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     } catch {
       throw incomplete(`shard ${s.index}'s output ${outPath} is missing`, outPath, 'mix that shard again with safemix mix-shard');
     }
-    if (bytes !== manifest.output.bytes) throw incomplete(`shard ${s.index}'s output ${outPath} holds ${bytes} bytes, its manifest says ${manifest.output.bytes}`, outPath, 'mix that shard again with safemix mix-shard');
-    if (options.verify !== false && (await sha256Of(outPath)) !== manifest.output.sha256) throw incomplete(`shard ${s.index}'s output ${outPath} does not match its manifest's sha256`, outPath, 'mix that shard again with safemix mix-shard');
+    if (bytes !== manifest.output.bytes)
+      throw incomplete(
+        `shard ${s.index}'s output ${outPath} holds ${bytes} bytes, its manifest says ${manifest.output.bytes}`,
+        outPath,
+        'mix that shard again with safemix mix-shard',
+      );
+    if (options.verify !== false && (await sha256Of(outPath)) !== manifest.output.sha256)
+      throw incomplete(`shard ${s.index}'s output ${outPath} does not match its manifest's sha256`, outPath, 'mix that shard again with safemix mix-shard');
     byShard.set(s.index, { manifest, path });
   }
   const missing = plan.shards.filter((s) => !byShard.has(s.index)).map((s) => s.index);
-  if (missing.length) throw incomplete(`${missing.length} of ${plan.shards.length} shards have no output: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`, planPath, 'run safemix mix-shard for each of them (or wait for the queue), then merge again');
+  if (missing.length)
+    throw incomplete(
+      `${missing.length} of ${plan.shards.length} shards have no output: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`,
+      planPath,
+      'run safemix mix-shard for each of them (or wait for the queue), then merge again',
+    );
 
   const shards = plan.shards.map((s) => byShard.get(s.index)!);
   const drawn = { categories: {} as Record<string, number>, languages: {} as Record<string, number>, languageFallbacks: 0 };
@@ -108,8 +150,11 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     drawn.languageFallbacks += manifest.drawn.languageFallbacks;
   }
   const count = shards.reduce((n, s) => n + s.manifest.count, 0);
-  if (count !== plan.injected) throw incomplete(`the shards hold ${count} safety records, the plan ${plan.injected}`, planPath, 'mix the shards again with safemix mix-shard');
-  const langs = Object.entries(drawn.languages).map(([l, n]) => `${l} ${n}`).join(', ');
+  if (count !== plan.injected)
+    throw incomplete(`the shards hold ${count} safety records, the plan ${plan.injected}`, planPath, 'mix the shards again with safemix mix-shard');
+  const langs = Object.entries(drawn.languages)
+    .map(([l, n]) => `${l} ${n}`)
+    .join(', ');
   const manifest: MergedManifest = {
     tool: TOOL,
     kind: 'sharded',
@@ -137,7 +182,9 @@ export async function mergeManifests(planPath: string, outputs: string[], option
     encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
     notes: [...plan.notes, ...(langs ? [`languages of the safety records: ${langs}`] : [])],
     injected: shards.flatMap(({ manifest: m }) => m.injected.map((r) => ({ shard: m.shard.index, ...r }))),
-    ...(plan.balance ? { balance: plan.balance, balanceRecords: shards.flatMap(({ manifest: m }) => (m.balanceRecords ?? []).map((r) => ({ shard: m.shard.index, ...r }))) } : {}),
+    ...(plan.balance
+      ? { balance: plan.balance, balanceRecords: shards.flatMap(({ manifest: m }) => (m.balanceRecords ?? []).map((r) => ({ shard: m.shard.index, ...r }))) }
+      : {}),
     rejected: shards.flatMap(({ manifest: m }) => m.rejected.map((r) => ({ shard: m.shard.index, ...r }))),
   };
   MergedManifestSchema.parse(manifest);

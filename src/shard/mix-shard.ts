@@ -59,7 +59,10 @@ async function fileSha256(path: string): Promise<string> {
 export async function mixShard(planPath: string, index: number, options: MixShardOptions): Promise<MixShardResult> {
   const { plan, sha256: planSha } = loadPlan(planPath);
   if (!Number.isInteger(index) || index < 0 || index >= plan.shards.length)
-    throw new SafemixError('usage', `--shard ${index} is not in the plan, which has ${plan.shards.length} shard(s) (0 to ${plan.shards.length - 1})`, { position: { file: planPath }, hint: `give --shard 0 to ${plan.shards.length - 1}` });
+    throw new SafemixError('usage', `--shard ${index} is not in the plan, which has ${plan.shards.length} shard(s) (0 to ${plan.shards.length - 1})`, {
+      position: { file: planPath },
+      hint: `give --shard 0 to ${plan.shards.length - 1}`,
+    });
   const shard = plan.shards[index]!;
   const path = options.input ?? resolve(dirname(planPath), shard.path);
   const file = options.input ?? shard.name;
@@ -69,7 +72,10 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     size = statSync(path).size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SafemixError(code === 'ENOENT' ? 'input_missing' : 'input_unreadable', `cannot read shard ${index} (${code ?? (e as Error).message})`, { position: { file: path }, hint: 'the shards must be on storage this worker sees at the path the plan names (relative to the plan), or give --input' });
+    throw new SafemixError(code === 'ENOENT' ? 'input_missing' : 'input_unreadable', `cannot read shard ${index} (${code ?? (e as Error).message})`, {
+      position: { file: path },
+      hint: 'the shards must be on storage this worker sees at the path the plan names (relative to the plan), or give --input',
+    });
   }
   if (size !== shard.bytes) throw mismatch(shard, file, `it holds ${size} bytes, the plan's shard ${shard.bytes}`);
   const manifestPath = options.manifest === false || options.output === '-' ? undefined : (options.manifest ?? `${options.output}.manifest.json`);
@@ -92,7 +98,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   // everything decided at plan time, recomputed exactly
   const { donors, profile, profileJson } = planProfile(plan);
   if (sha256Hex(profileJson) !== plan.profileSha256)
-    throw new SafemixError('plan_invalid', 'this safemix does not reproduce the profile recorded in the plan, so its output would differ from other workers\'', {
+    throw new SafemixError('plan_invalid', "this safemix does not reproduce the profile recorded in the plan, so its output would differ from other workers'", {
       position: { file: planPath },
       hint: 'run every worker with the same safemix version and Node.js major version as `safemix plan`',
     });
@@ -101,20 +107,40 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const lang = plan.options.lang ?? (scheme ? 'en' : undefined);
   const safety = plan.safety.seeds as Seed[] | undefined;
   // the closed-label answer as the plan decided it (a declined upload has no plan)
-  const closed = decideAnswerSlot(profile, donors.map((d) => d.value), parseClosedAnswers(plan.options.closedAnswers));
+  const closed = decideAnswerSlot(
+    profile,
+    donors.map((d) => d.value),
+    parseClosedAnswers(plan.options.closedAnswers),
+  );
   const labelAnswer = closed.kind === 'label' ? closed.value : undefined;
   const total = shard.injected;
   const balanceCount = shard.balance ?? 0;
   const planner =
     total > 0
-      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, { seed: plan.seed, inputSha: plan.upload.sha256, stream: shard.stream, ordinalOffset: shard.ordinalOffset, lang, safety, scheme, file, labelAnswer, unanswerable: closed.kind === 'unanswerable' })
+      ? new SafetyPlanner(profile, donors, planIdMax(plan), shard.container, {
+          seed: plan.seed,
+          inputSha: plan.upload.sha256,
+          stream: shard.stream,
+          ordinalOffset: shard.ordinalOffset,
+          lang,
+          safety,
+          scheme,
+          file,
+          labelAnswer,
+          unanswerable: closed.kind === 'unanswerable',
+        })
       : undefined;
   planner?.setBalance({ safety: total, balance: balanceCount });
   const donorShard = new Map(donors.map((d) => [d.index, d.shard]));
   // generated records follow this shard's own style (else its container's, else the upload's)
   const own = donors.filter((d) => d.shard === index);
   const same = donors.filter((d) => plan.shards[d.shard]!.container === shard.container);
-  const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, { elementIndent: shard.layout.elementIndent, columns: shard.csv?.columns ?? [], delimiter: shard.csv?.delimiter, inheritedKeys: shard.layout.inheritedKeys });
+  const serialize = serializerFor(shard.container, own.length ? own : same.length ? same : donors, {
+    elementIndent: shard.layout.elementIndent,
+    columns: shard.csv?.columns ?? [],
+    delimiter: shard.csv?.delimiter,
+    inheritedKeys: shard.layout.inheritedKeys,
+  });
   const layout = { prefix: Buffer.from(shard.layout.prefix, 'base64'), separator: Buffer.from(shard.layout.separator, 'base64') };
 
   const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
@@ -123,7 +149,18 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   const balanceRecords: ShardManifest['injected'] = [];
   let outputIndex = 0;
   try {
-    const pass = await openScan(path, { displayName: file, maxRecordBytes: plan.options.maxRecordBytes, container: shard.container, recordPath: shard.layout.recordPath, format: plan.dialect, header: shard.csv?.header, delimiter: shard.csv?.delimiter, parse: false, hash: true, reuseBlocks: true });
+    const pass = await openScan(path, {
+      displayName: file,
+      maxRecordBytes: plan.options.maxRecordBytes,
+      container: shard.container,
+      recordPath: shard.layout.recordPath,
+      format: plan.dialect,
+      header: shard.csv?.header,
+      delimiter: shard.csv?.delimiter,
+      parse: false,
+      hash: true,
+      reuseBlocks: true,
+    });
     let seen = 0;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
     // a Parquet shard is written row by row in its own schema (write/parquet-sink.ts)
@@ -153,7 +190,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
           }
           progress(seen);
         }
-        if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, 'its bytes differ from the plan\'s sha256');
+        if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, "its bytes differ from the plan's sha256");
         const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
         const fd = rowSpool ? rowSpool.fd : openSync(path, 'r');
         try {
@@ -193,7 +230,9 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     if (seen !== shard.records) throw mismatch(shard, file, `it holds ${seen} records, the plan's shard ${shard.records}`);
     assertUnchanged(path, file, before, 'while it was mixed');
     const drawn = planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 };
-    const langs = Object.entries(drawn.languages).map(([l, n]) => `${l} ${n}`).join(', ');
+    const langs = Object.entries(drawn.languages)
+      .map(([l, n]) => `${l} ${n}`)
+      .join(', ');
     const manifest: ShardManifest = {
       tool: TOOL,
       input: { path: file, sha256: shard.sha256, bytes: shard.bytes, records: shard.records },
@@ -205,16 +244,39 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       count: total,
       order: plan.order,
       engine: 'render',
-      safetySource: { kind: plan.safety.kind, ...(plan.safety.path ? { path: plan.safety.path } : {}), requests: plan.safety.requests, split: plan.safety.split },
+      safetySource: {
+        kind: plan.safety.kind,
+        ...(plan.safety.path ? { path: plan.safety.path } : {}),
+        requests: plan.safety.requests,
+        split: plan.safety.split,
+      },
       profile: manifestProfile(profile, donors.length),
       notes: [...plan.notes, ...(langs ? [`languages of this shard's safety records: ${langs}`] : [])],
       drawn,
       userRecords: shard.usable,
       injected,
-      ...(plan.balance ? { balance: { share: plan.balance.share, count: balanceCount, ...(plan.balance.skipped ? { skipped: plan.balance.skipped } : {}), drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 } }, balanceRecords } : {}),
+      ...(plan.balance
+        ? {
+            balance: {
+              share: plan.balance.share,
+              count: balanceCount,
+              ...(plan.balance.skipped ? { skipped: plan.balance.skipped } : {}),
+              drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 },
+            },
+            balanceRecords,
+          }
+        : {}),
       rejected: shard.rejected,
       encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
-      shard: { index, of: plan.shards.length, planSha256: planSha, uploadSha256: plan.upload.sha256, k: shard.k, ordinalOffset: shard.ordinalOffset, stream: shard.stream },
+      shard: {
+        index,
+        of: plan.shards.length,
+        planSha256: planSha,
+        uploadSha256: plan.upload.sha256,
+        k: shard.k,
+        ordinalOffset: shard.ordinalOffset,
+        stream: shard.stream,
+      },
     };
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });

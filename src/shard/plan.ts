@@ -74,7 +74,9 @@ const family = (c: Container) => (c === 'csv' || c === 'tsv' ? 'delimited' : 'js
 
 /** The input content hash of an upload: sha256 of its shards' sha256 values, in plan order, one per line. */
 export function uploadHash(shardShas: string[]): string {
-  return createHash('sha256').update(shardShas.map((s) => `${s}\n`).join('')).digest('hex');
+  return createHash('sha256')
+    .update(shardShas.map((s) => `${s}\n`).join(''))
+    .digest('hex');
 }
 
 export function sha256Hex(b: Buffer | string): string {
@@ -88,30 +90,54 @@ export function loadPlan(path: string): { plan: Plan; sha256: string } {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SafemixError(code === 'ENOENT' ? 'input_missing' : 'input_unreadable', `cannot read the plan (${code ?? (e as Error).message})`, { position: { file: path }, hint: 'give the PLAN.json that safemix plan wrote', cause: e });
+    throw new SafemixError(code === 'ENOENT' ? 'input_missing' : 'input_unreadable', `cannot read the plan (${code ?? (e as Error).message})`, {
+      position: { file: path },
+      hint: 'give the PLAN.json that safemix plan wrote',
+      cause: e,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    throw new SafemixError('plan_invalid', `the plan is not valid JSON (${(e as Error).message})`, { position: { file: path }, hint: 'give the PLAN.json that safemix plan wrote, unchanged' });
+    throw new SafemixError('plan_invalid', `the plan is not valid JSON (${(e as Error).message})`, {
+      position: { file: path },
+      hint: 'give the PLAN.json that safemix plan wrote, unchanged',
+    });
   }
   const parsed = PlanSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new SafemixError('plan_invalid', `this is not a safemix plan: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { position: { file: path, field: issue.path.join('.') || undefined }, hint: 'give the PLAN.json that safemix plan wrote, unchanged' });
+    throw new SafemixError('plan_invalid', `this is not a safemix plan: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+      position: { file: path, field: issue.path.join('.') || undefined },
+      hint: 'give the PLAN.json that safemix plan wrote, unchanged',
+    });
   }
-  if (parsed.data.tool !== TOOL) throw new SafemixError('plan_invalid', `the plan was made by ${parsed.data.tool}, this is ${TOOL}`, { position: { file: path }, hint: 'mix every shard with the safemix version that made the plan, or make the plan again' });
+  if (parsed.data.tool !== TOOL)
+    throw new SafemixError('plan_invalid', `the plan was made by ${parsed.data.tool}, this is ${TOOL}`, {
+      position: { file: path },
+      hint: 'mix every shard with the safemix version that made the plan, or make the plan again',
+    });
   return { plan: parsed.data, sha256: sha256Hex(bytes) };
 }
 
 /** The donors, detection and profile a plan stands for: computed the same way by `plan` and `mix-shard`. */
-export function planProfile(plan: Pick<Plan, 'sample' | 'shards' | 'detection' | 'upload' | 'options'>): { donors: UploadDonor[]; profile: Profile; profileJson: string } {
+export function planProfile(plan: Pick<Plan, 'sample' | 'shards' | 'detection' | 'upload' | 'options'>): {
+  donors: UploadDonor[];
+  profile: Profile;
+  profileJson: string;
+} {
   const containers = plan.shards.map((s) => s.container);
   const donors = fromPlanDonors(plan.sample.records, (i) => containers[i]!);
   const detection: DialectDetection = { ...plan.detection, counts: {}, outliers: [] };
   const o = plan.options;
-  const profile = buildProfile(donors, plan.upload.records, detection, containers[0]!, { seed: plan.sample.seed, input: o.input, target: o.target, context: o.context, metadata: o.metadata });
+  const profile = buildProfile(donors, plan.upload.records, detection, containers[0]!, {
+    seed: plan.sample.seed,
+    input: o.input,
+    target: o.target,
+    context: o.context,
+    metadata: o.metadata,
+  });
   return { donors, profile, profileJson: JSON.stringify(profile) };
 }
 
@@ -121,7 +147,14 @@ export function planIdMax(plan: Pick<Plan, 'idMax'>): Map<string, number> {
 }
 
 async function scanAll(paths: string[], options: PlanOptions, sample: number, seed: string): Promise<ShardScan[]> {
-  const readOptions: ScanOptions = { format: options.format, container: options.container, header: options.header, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes, recordPath: options.recordPath };
+  const readOptions: ScanOptions = {
+    format: options.format,
+    container: options.container,
+    header: options.header,
+    delimiter: options.delimiter,
+    maxRecordBytes: options.maxRecordBytes,
+    recordPath: options.recordPath,
+  };
   const sizes = paths.map((p) => {
     try {
       return statSync(p).size;
@@ -133,7 +166,10 @@ async function scanAll(paths: string[], options: PlanOptions, sample: number, se
   const read = paths.map(() => 0);
   const progress = (i: number, bytes: number) => {
     read[i] = bytes;
-    options.onProgress?.(read.reduce((a, b) => a + b, 0), totalSize);
+    options.onProgress?.(
+      read.reduce((a, b) => a + b, 0),
+      totalSize,
+    );
   };
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), paths.length));
   const scanOptions = { ...readOptions, sample, seed };
@@ -171,7 +207,8 @@ async function scanAll(paths: string[], options: PlanOptions, sample: number, se
 
 export async function planShards(paths: string[], options: PlanOptions): Promise<PlanResult> {
   if (paths.length === 0) throw new SafemixError('usage', 'no shard given', { hint: 'safemix plan SHARD... -o PLAN.json' });
-  if (paths.includes('-')) throw new SafemixError('usage', 'a shard cannot be standard input', { hint: 'give the shards as files on storage every worker can read' });
+  if (paths.includes('-'))
+    throw new SafemixError('usage', 'a shard cannot be standard input', { hint: 'give the shards as files on storage every worker can read' });
   const seed = options.seed ?? DEFAULT_SEED;
   const sample = options.sample ?? DEFAULT_SAMPLE;
   const order = options.order ?? 'interleave';
@@ -183,7 +220,11 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     if (seen.has(key)) throw new SafemixError('usage', `the shard ${p} is given twice`, { position: { file: p }, hint: 'give each shard once' });
     seen.set(key, p);
   }
-  const modes = checkTargets({ inputs: paths.map((path) => ({ path, role: 'shard' })), outputs: [{ path: options.output, role: 'plan', flag: '-o' }], allowSharedDir: options.allowSharedDir });
+  const modes = checkTargets({
+    inputs: paths.map((path) => ({ path, role: 'shard' })),
+    outputs: [{ path: options.output, role: 'plan', flag: '-o' }],
+    allowSharedDir: options.allowSharedDir,
+  });
 
   const scans = await scanAll(paths, options, sample, seed);
 
@@ -191,24 +232,36 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const first = scans[0]!;
   const other = scans.find((s) => s.detection.dialect !== first.detection.dialect);
   if (other)
-    throw new SafemixError('dialect_mixed', `the shards are not all of one dialect: ${first.name} is ${first.detection.dialect}, ${other.name} is ${other.detection.dialect}`, {
-      position: { file: other.name },
-      hint: 'plan each dialect as its own upload, or force one with --format',
-    });
+    throw new SafemixError(
+      'dialect_mixed',
+      `the shards are not all of one dialect: ${first.name} is ${first.detection.dialect}, ${other.name} is ${other.detection.dialect}`,
+      {
+        position: { file: other.name },
+        hint: 'plan each dialect as its own upload, or force one with --format',
+      },
+    );
   const mixedFamily = scans.find((s) => family(s.container) !== family(first.container));
   if (mixedFamily)
-    throw new SafemixError('dialect_mixed', `the shards mix JSON and delimited containers: ${first.name} is ${first.container}, ${mixedFamily.name} is ${mixedFamily.container}`, {
-      position: { file: mixedFamily.name },
-      hint: 'JSONL and JSON-array shards can share a plan, and CSV/TSV shards with the same columns; plan the others as separate uploads',
-    });
+    throw new SafemixError(
+      'dialect_mixed',
+      `the shards mix JSON and delimited containers: ${first.name} is ${first.container}, ${mixedFamily.name} is ${mixedFamily.container}`,
+      {
+        position: { file: mixedFamily.name },
+        hint: 'JSONL and JSON-array shards can share a plan, and CSV/TSV shards with the same columns; plan the others as separate uploads',
+      },
+    );
   if (first.csv) {
     const cols = JSON.stringify(first.csv.columns);
     const differs = scans.find((s) => JSON.stringify(s.csv?.columns) !== cols);
     if (differs)
-      throw new SafemixError('dialect_mixed', `the shards have different columns: ${first.name} has ${first.csv.columns.join(', ')}, ${differs.name} has ${differs.csv?.columns.join(', ')}`, {
-        position: { file: differs.name },
-        hint: 'give every shard the same columns (and the same header row)',
-      });
+      throw new SafemixError(
+        'dialect_mixed',
+        `the shards have different columns: ${first.name} has ${first.csv.columns.join(', ')}, ${differs.name} has ${differs.csv?.columns.join(', ')}`,
+        {
+          position: { file: differs.name },
+          hint: 'give every shard the same columns (and the same header row)',
+        },
+      );
   }
   const rejected = scans.flatMap((s) => s.rejected.map((r) => ({ ...r, shard: s })));
   if (rejected.length && !options.skipInvalid) {
@@ -245,7 +298,11 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const idMax = new Map<string, number>();
   for (const s of scans) for (const [k, v] of s.idMax) idMax.set(k, Math.max(idMax.get(k) ?? -Infinity, Number(v)));
   const minConfidence = Math.min(...scans.map((s) => s.detection.confidence));
-  const detection = { dialect: first.detection.dialect, confidence: minConfidence, evidence: scans.length === 1 ? first.detection.evidence : `${first.detection.evidence} (every one of ${scans.length} shards)` };
+  const detection = {
+    dialect: first.detection.dialect,
+    confidence: minConfidence,
+    evidence: scans.length === 1 ? first.detection.evidence : `${first.detection.evidence} (every one of ${scans.length} shards)`,
+  };
   const planOptions: Plan['options'] = {
     sample,
     input: options.input,
@@ -271,15 +328,42 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     : skippedEncoding(all.length);
   const notes = applyEncodingPolicy(encoding, policy, paths.length === 1 ? first.name : `the upload (${paths.length} shards)`);
   const scheme: Scheme | undefined = mimicScheme(encoding, policy);
-  const plain = new Set(scans.flatMap((_, i) => plainRecords(all.filter((d) => d.shard === i), encoding, i).map((d) => d.index)));
+  const plain = new Set(
+    scans.flatMap((_, i) =>
+      plainRecords(
+        all.filter((d) => d.shard === i),
+        encoding,
+        i,
+      ).map((d) => d.index),
+    ),
+  );
   const sampleBlock = { seed, size: sample, records: donors.filter((d) => plain.has(d.global)) };
-  const { donors: values, profile, profileJson } = planProfile({ sample: sampleBlock, shards: shardsBase, detection, upload: { sha256: uploadSha, shards: scans.length, records, usable: totalUsable, bytes: 0 }, options: planOptions });
+  const {
+    donors: values,
+    profile,
+    profileJson,
+  } = planProfile({
+    sample: sampleBlock,
+    shards: shardsBase,
+    detection,
+    upload: { sha256: uploadSha, shards: scans.length, records, usable: totalUsable, bytes: 0 },
+    options: planOptions,
+  });
 
-  const closed = decideAnswerSlot(profile, values.map((d) => d.value), parseClosedAnswers(planOptions.closedAnswers));
+  const closed = decideAnswerSlot(
+    profile,
+    values.map((d) => d.value),
+    parseClosedAnswers(planOptions.closedAnswers),
+  );
   const closedSkip = closed.kind === 'skip';
   const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: options.ratio, count: options.count, force: options.force, file: 'the upload' });
-  if (k > 0 && closed.kind === 'decline') throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
-  if (k > 0 && values.length === 0) throw new SafemixError('no_donor', 'the upload has no usable record to take the structure from', { position: { file: first.name }, hint: 'give shards with at least one valid record' });
+  if (k > 0 && closed.kind === 'decline')
+    throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
+  if (k > 0 && values.length === 0)
+    throw new SafemixError('no_donor', 'the upload has no usable record to take the structure from', {
+      position: { file: first.name },
+      hint: 'give shards with at least one valid record',
+    });
   if (closed.kind === 'skip' || closed.kind === 'refuse' || closed.kind === 'label' || closed.kind === 'unanswerable') notes.unshift(closed.note);
 
   const ks = splitInjected(k, usable);
@@ -287,8 +371,25 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const safety: Seed[] | undefined = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   const total = scheme ? 2 * k : k;
-  const planner = total > 0 ? new SafetyPlanner(profile, values, idMax, first.container, { seed, inputSha: uploadSha, stream: `${seed}:${uploadSha}:shard-0`, lang, safety, scheme, file: first.name, labelAnswer: closed.kind === 'label' ? closed.value : undefined, unanswerable: closed.kind === 'unanswerable' }) : undefined;
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, { scheme: !!scheme, jsonTextKey: planner?.jsonTextKey, summary: planner?.summarises });
+  const planner =
+    total > 0
+      ? new SafetyPlanner(profile, values, idMax, first.container, {
+          seed,
+          inputSha: uploadSha,
+          stream: `${seed}:${uploadSha}:shard-0`,
+          lang,
+          safety,
+          scheme,
+          file: first.name,
+          labelAnswer: closed.kind === 'label' ? closed.value : undefined,
+          unanswerable: closed.kind === 'unanswerable',
+        })
+      : undefined;
+  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, {
+    scheme: !!scheme,
+    jsonTextKey: planner?.jsonTextKey,
+    summary: planner?.summarises,
+  });
   const bs = splitInjected(balance.count, usable);
   if ('skipped' in balance && total > 0) notes.push(balance.skipped);
   const planDir = dirname(resolve(options.output));
@@ -335,7 +436,9 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
     k,
     injected: total,
-    ...(balance.share > 0 && total > 0 ? { balance: { share: balance.share, count: balance.count, ...('skipped' in balance ? { skipped: balance.skipped } : {}) } } : {}),
+    ...(balance.share > 0 && total > 0
+      ? { balance: { share: balance.share, count: balance.count, ...('skipped' in balance ? { skipped: balance.skipped } : {}) } }
+      : {}),
     order,
     dialect: first.detection.dialect,
     detection,
@@ -346,8 +449,15 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     sample: sampleBlock,
     profile: JSON.parse(profileJson) as Record<string, unknown>,
     profileSha256: sha256Hex(profileJson),
-    encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy, report: JSON.parse(JSON.stringify(encoding)) as Record<string, unknown> },
-    safety: safety ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all', seeds: safety } : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
+    encoding: {
+      verdict: encoding.verdict,
+      summary: describeEncoding(encoding),
+      policy,
+      report: JSON.parse(JSON.stringify(encoding)) as Record<string, unknown>,
+    },
+    safety: safety
+      ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all', seeds: safety }
+      : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
     notes,
   };
   const text = JSON.stringify(plan, null, 2) + '\n';

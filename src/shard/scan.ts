@@ -36,7 +36,12 @@ function inheritedOf(value: unknown, keys: readonly string[]): Record<string, un
   return Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
 }
 
-export async function scanShard(path: string, index: number, options: ShardScanOptions, onProgress?: (bytes: number, size: number | undefined) => void): Promise<ShardScan> {
+export async function scanShard(
+  path: string,
+  index: number,
+  options: ShardScanOptions,
+  onProgress?: (bytes: number, size: number | undefined) => void,
+): Promise<ShardScan> {
   const pass = await sampleDataset(path, {
     ...options,
     seed: `${options.seed}:shard-${index}`,
@@ -62,7 +67,19 @@ export async function scanShard(path: string, index: number, options: ShardScanO
     detection: { dialect: scan.detection.dialect, confidence: scan.detection.confidence, evidence: scan.detection.evidence },
     container: reader.container,
     csv: reader.csv ? { delimiter: reader.csv.delimiter, header: reader.csv.header, columns: reader.csv.columns } : undefined,
-    layout: { prefix: layout.prefix.toString('base64'), suffix: layout.suffix.toString('base64'), separator: layout.separator.toString('base64'), elementIndent: layout.elementIndent, ...(layout.recordPath ? { recordPath: layout.recordPath, inheritedKeys: layout.inheritedKeys ?? [] } : {}) },
-    sample: sample.map((r) => ({ index: r.index, line: r.line, raw: r.raw.toString('base64'), ...(delimited ? { cells: r.value as Record<string, string> } : {}), ...(layout.inheritedKeys?.length ? { inherited: inheritedOf(r.value, layout.inheritedKeys) } : {}) })),
+    layout: {
+      prefix: layout.prefix.toString('base64'),
+      suffix: layout.suffix.toString('base64'),
+      separator: layout.separator.toString('base64'),
+      elementIndent: layout.elementIndent,
+      ...(layout.recordPath ? { recordPath: layout.recordPath, inheritedKeys: layout.inheritedKeys ?? [] } : {}),
+    },
+    sample: sample.map((r) => ({
+      index: r.index,
+      line: r.line,
+      raw: r.raw.toString('base64'),
+      ...(delimited ? { cells: r.value as Record<string, string> } : {}),
+      ...(layout.inheritedKeys?.length ? { inherited: inheritedOf(r.value, layout.inheritedKeys) } : {}),
+    })),
   };
 }

@@ -30,7 +30,14 @@ export const PlanShardSchema = z.object({
   container: ContainerSchema,
   csv: z.object({ delimiter: z.string(), header: z.boolean(), columns: z.array(z.string()) }).optional(),
   /** The bytes around and between records (base64), from the plan's scan: the output keeps them. */
-  layout: z.object({ prefix: z.string(), suffix: z.string(), separator: z.string(), elementIndent: z.string(), recordPath: z.string().optional(), inheritedKeys: z.array(z.string()).optional() }),
+  layout: z.object({
+    prefix: z.string(),
+    suffix: z.string(),
+    separator: z.string(),
+    elementIndent: z.string(),
+    recordPath: z.string().optional(),
+    inheritedKeys: z.array(z.string()).optional(),
+  }),
   /** Records left out (`--skip-invalid`), with their shard-local index. */
   rejected: z.array(RejectedSchema),
   /** This shard's share of the global k (largest remainder, in proportion to `usable`). */
@@ -108,7 +115,12 @@ export const PlanSchema = z.object({
   profile: z.record(z.string(), z.unknown()),
   profileSha256: Sha256Schema,
   /** The covert-encoding analysis over the whole upload's sample, and the policy applied at plan time. */
-  encoding: z.object({ verdict: z.enum(['none', 'suspicious', 'encoded']), summary: z.string(), policy: PolicySchema, report: z.record(z.string(), z.unknown()) }),
+  encoding: z.object({
+    verdict: z.enum(['none', 'suspicious', 'encoded']),
+    summary: z.string(),
+    policy: PolicySchema,
+    report: z.record(z.string(), z.unknown()),
+  }),
   safety: z.object({
     kind: z.enum(['builtin', 'file']),
     path: z.string().optional(),
@@ -171,7 +183,11 @@ export const MergedManifestSchema = z.object({
       userRecords: z.number().int(),
     }),
   ),
-  drawn: z.object({ categories: z.record(z.string(), z.number().int()), languages: z.record(z.string(), z.number().int()), languageFallbacks: z.number().int() }),
+  drawn: z.object({
+    categories: z.record(z.string(), z.number().int()),
+    languages: z.record(z.string(), z.number().int()),
+    languageFallbacks: z.number().int(),
+  }),
   encoding: z.object({ verdict: z.string(), summary: z.string(), policy: PolicySchema }),
   notes: z.array(z.string()),
   /** Every injected record: its shard and its 0-based index in that shard's output. */

@@ -45,7 +45,17 @@ export function runChild<T>(task: ChildTask, options: ChildOptions = {}): ChildR
   };
   const timeout =
     options.timeoutMs !== undefined
-      ? setTimeout(() => stop(new SafemixError('job_timeout', `the task took longer than its timeout of ${Math.round(options.timeoutMs! / 1000)} s and was stopped; nothing was written`, { hint: 'raise the job timeout (--timeout) or split the input into more shards' })), options.timeoutMs)
+      ? setTimeout(
+          () =>
+            stop(
+              new SafemixError(
+                'job_timeout',
+                `the task took longer than its timeout of ${Math.round(options.timeoutMs! / 1000)} s and was stopped; nothing was written`,
+                { hint: 'raise the job timeout (--timeout) or split the input into more shards' },
+              ),
+            ),
+          options.timeoutMs,
+        )
       : undefined;
   const done = new Promise<T>((resolve, reject) => {
     let buffered = '';
@@ -56,7 +66,11 @@ export function runChild<T>(task: ChildTask, options: ChildOptions = {}): ChildR
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        let message: { type: string; result?: T; error?: { code: ErrorCode; message: string; hint: string; position: ErrorPosition; exitCode: ExitCode } } & Partial<Progress>;
+        let message: {
+          type: string;
+          result?: T;
+          error?: { code: ErrorCode; message: string; hint: string; position: ErrorPosition; exitCode: ExitCode };
+        } & Partial<Progress>;
         try {
           message = JSON.parse(line);
         } catch {
@@ -76,7 +90,11 @@ export function runChild<T>(task: ChildTask, options: ChildOptions = {}): ChildR
       if (options.onStderr) options.onStderr(chunk);
       else process.stderr.write(chunk);
     });
-    child.on('error', (e) => reject(new SafemixError('job_failed', `cannot start a safemix child process (${e.message})`, { hint: 'check that node can start processes here', cause: e })));
+    child.on('error', (e) =>
+      reject(
+        new SafemixError('job_failed', `cannot start a safemix child process (${e.message})`, { hint: 'check that node can start processes here', cause: e }),
+      ),
+    );
     child.on('close', (code, signal) => {
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
@@ -86,7 +104,13 @@ export function runChild<T>(task: ChildTask, options: ChildOptions = {}): ChildR
       const tail = stderrTail.join('').trim().split('\n').slice(-3).join(' | ');
       // stopped by a signal from outside (its temp files are gone): worth another attempt
       const interrupted = signal !== null || code === 129 || code === 130 || code === 143;
-      reject(new SafemixError(interrupted ? 'interrupted' : 'job_failed', `the task's process ended ${signal ? `by ${signal}` : `with exit code ${code}`} before reporting a result${tail ? ` (${tail})` : ''}`, { hint: 'run the task again; a process killed from outside leaves no output' }));
+      reject(
+        new SafemixError(
+          interrupted ? 'interrupted' : 'job_failed',
+          `the task's process ended ${signal ? `by ${signal}` : `with exit code ${code}`} before reporting a result${tail ? ` (${tail})` : ''}`,
+          { hint: 'run the task again; a process killed from outside leaves no output' },
+        ),
+      );
     });
   });
   // the task, then standard input stays open: its end tells the child that we are gone

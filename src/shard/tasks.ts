@@ -44,7 +44,15 @@ export async function runTask(task: ChildTask, onProgress: (p: Progress) => void
         kind: 'mix',
         output: task.options.output,
         manifestPath: r.manifestPath,
-        summary: { input: m.input, output: m.output, dialect: m.dialect, container: m.container, injected: m.count, userRecords: m.userRecords, encoding: m.encoding.verdict },
+        summary: {
+          input: m.input,
+          output: m.output,
+          dialect: m.dialect,
+          container: m.container,
+          injected: m.count,
+          userRecords: m.userRecords,
+          encoding: m.encoding.verdict,
+        },
       };
     }
     case 'inspect': {
@@ -58,11 +66,24 @@ export async function runTask(task: ChildTask, onProgress: (p: Progress) => void
       return {
         kind: 'inspect',
         reportPath: task.output,
-        summary: { file: report.file, records: report.records, container: report.container, dialect: report.dialect, request: report.views.request.path, answerSpace: report.answerSpace.kind, encoding: report.encoding.verdict },
+        summary: {
+          file: report.file,
+          records: report.records,
+          container: report.container,
+          dialect: report.dialect,
+          request: report.views.request.path,
+          answerSpace: report.answerSpace.kind,
+          encoding: report.encoding.verdict,
+        },
       };
     }
     case 'mix-shard': {
-      const r = await mixShard(task.plan, task.shard, { output: task.output, manifest: task.manifest, input: task.input, onProgress: (bytes, size) => onProgress({ phase: 'write', bytes, size }) });
+      const r = await mixShard(task.plan, task.shard, {
+        output: task.output,
+        manifest: task.manifest,
+        input: task.input,
+        onProgress: (bytes, size) => onProgress({ phase: 'write', bytes, size }),
+      });
       const m = r.manifest;
       return {
         kind: 'mix-shard',

@@ -4,7 +4,21 @@
 // before the first is renamed. Temp files left by a killed run (SIGKILL, a power cut) are removed by
 // the next run that writes the same target on the same machine (see run-identity.ts). A target ending in `.gz` is written
 // gzip-compressed. Every failure is a SafemixError (a full disk says so), and leaves no temp file.
-import { openSync, writeSync, fsyncSync, fchmodSync, closeSync, renameSync, unlinkSync, mkdirSync, rmdirSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  openSync,
+  writeSync,
+  fsyncSync,
+  fchmodSync,
+  closeSync,
+  renameSync,
+  unlinkSync,
+  mkdirSync,
+  rmdirSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { currentRunIdentity, parseRunTag, runIsOver, runTag, type RunIdentity } from './run-identity.js';
@@ -85,7 +99,7 @@ function fileSha256(path: string): string {
   const fd = openSync(path, 'r');
   try {
     const block = Buffer.allocUnsafe(1 << 20);
-    for (let n; (n = readSync(fd, block, 0, block.length, null)) > 0; ) hash.update(block.subarray(0, n));
+    for (let n; (n = readSync(fd, block, 0, block.length, null)) > 0;) hash.update(block.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -166,7 +180,18 @@ export class AtomicFile {
    * missing directories, removed again if the file is aborted; `gzip`: compress (default: when the
    * target ends in `.gz`).
    */
-  constructor(target: string, options: { mode?: number; bufferBytes?: number; makeDirs?: boolean; gzip?: boolean; parallelHash?: boolean; protect?: readonly ProtectedFile[]; allowSharedDir?: boolean } = {}) {
+  constructor(
+    target: string,
+    options: {
+      mode?: number;
+      bufferBytes?: number;
+      makeDirs?: boolean;
+      gzip?: boolean;
+      parallelHash?: boolean;
+      protect?: readonly ProtectedFile[];
+      allowSharedDir?: boolean;
+    } = {},
+  ) {
     if (target === '-') throw stdoutRefused('-', 'file');
     this.displayName = target;
     this.protect = options.protect ?? [];
@@ -399,7 +424,24 @@ export function writeError(e: unknown, file: string): unknown {
   const code = (e as NodeJS.ErrnoException).code;
   // only a failed system call is about the disk: anything else (a TypeError) is a bug, said as one (exit 70)
   if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return e;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new SafemixError('disk_full', 'the disk is full; nothing was written', { position: { file }, hint: 'free some space on that disk or write elsewhere with -o', exitCode: ExitCode.usage, cause: e });
-  if (code === 'EFBIG') return new SafemixError('disk_full', 'the file is too large for this file system or for the file-size limit (ulimit -f); nothing was written', { position: { file }, hint: 'raise the limit or write to another file system', exitCode: ExitCode.usage, cause: e });
-  return new SafemixError('output_failed', `cannot write the output (${code ?? (e as Error).message})`, { position: { file }, hint: 'check free disk space and permissions', exitCode: ExitCode.usage, cause: e });
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new SafemixError('disk_full', 'the disk is full; nothing was written', {
+      position: { file },
+      hint: 'free some space on that disk or write elsewhere with -o',
+      exitCode: ExitCode.usage,
+      cause: e,
+    });
+  if (code === 'EFBIG')
+    return new SafemixError('disk_full', 'the file is too large for this file system or for the file-size limit (ulimit -f); nothing was written', {
+      position: { file },
+      hint: 'raise the limit or write to another file system',
+      exitCode: ExitCode.usage,
+      cause: e,
+    });
+  return new SafemixError('output_failed', `cannot write the output (${code ?? (e as Error).message})`, {
+    position: { file },
+    hint: 'check free disk space and permissions',
+    exitCode: ExitCode.usage,
+    cause: e,
+  });
 }

@@ -44,7 +44,7 @@ export class InjectedSpool {
 
   private writeAll(bytes: Buffer): void {
     try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(this.file.fd, bytes, off, bytes.length - off);
+      for (let off = 0; off < bytes.length;) off += writeSync(this.file.fd, bytes, off, bytes.length - off);
     } catch (e) {
       this.close();
       throw writeError(e, `${tmpdir()} (the manifest's list of safety records)`);
@@ -55,7 +55,7 @@ export class InjectedSpool {
   copyTo(out: ByteSink): void {
     this.flush();
     const block = this.block;
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const n = readSync(this.file.fd, block, 0, block.length, at);
       if (n === 0) return;
       // not copied: every ByteSink writes or copies what it is given before it returns

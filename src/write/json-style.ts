@@ -119,7 +119,9 @@ function write(value: unknown, style: JsonStyle, indent: string): string {
     return s === undefined ? 'null' : s;
   }
   const isArray = Array.isArray(value);
-  const entries: [string | null, unknown][] = isArray ? (value as unknown[]).map((v) => [null, v]) : Object.entries(value as object).filter(([, v]) => v !== undefined);
+  const entries: [string | null, unknown][] = isArray
+    ? (value as unknown[]).map((v) => [null, v])
+    : Object.entries(value as object).filter(([, v]) => v !== undefined);
   const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) return open + close;
   if (style.indent === null) {

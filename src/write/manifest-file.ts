@@ -15,7 +15,11 @@ type ListKey = (typeof LISTS)[number];
  * records) and `balanceRecords` (the balance examples), where present, are written entry by entry;
  * with a spool for a list, the list is the spool's entries (the manifest's own is left out).
  */
-export function writeManifest(out: ByteSink, manifest: { injected: readonly unknown[]; balanceRecords?: readonly unknown[] }, spools: Partial<Record<ListKey, InjectedSpool>> = {}): void {
+export function writeManifest(
+  out: ByteSink,
+  manifest: { injected: readonly unknown[]; balanceRecords?: readonly unknown[] },
+  spools: Partial<Record<ListKey, InjectedSpool>> = {},
+): void {
   const present = LISTS.filter((key) => manifest[key] !== undefined);
   const text = JSON.stringify({ ...manifest, ...Object.fromEntries(present.map((key) => [key, []])) }, null, 2);
   // the lists in the order they appear in the text
@@ -60,7 +64,10 @@ export function manifestProfile(profile: Profile, sample: number) {
     request: `${profile.views.request.path} (${profile.views.request.slot})`,
     response: profile.views.response && `${profile.views.response.path} (${profile.views.response.slot})`,
     systemPrompts: profile.systemPrompts.kind,
-    templates: profile.templates.filter((t) => t.prefix || t.suffix).slice(0, 8).map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
+    templates: profile.templates
+      .filter((t) => t.prefix || t.suffix)
+      .slice(0, 8)
+      .map((t) => ({ slot: t.slot, text: t.text, coverage: t.coverage })),
     answerSpace: profile.answerSpace.kind,
     sample,
   };

@@ -107,11 +107,15 @@ export class ParquetSink {
       void this.writer.write({ columnData, rowGroupSize: rows.length });
     } catch (e) {
       if (e instanceof SafemixError) throw e;
-      throw new SafemixError('parquet_unsupported', `the Parquet writer cannot write these rows in the input's schema: ${(e as Error).message}; nothing was written`, {
-        position: { file: this.file },
-        hint: 'convert the file to JSON Lines and mix that (pandas: read_parquet(FILE).to_json(OUT, orient="records", lines=True))',
-        cause: e,
-      });
+      throw new SafemixError(
+        'parquet_unsupported',
+        `the Parquet writer cannot write these rows in the input's schema: ${(e as Error).message}; nothing was written`,
+        {
+          position: { file: this.file },
+          hint: 'convert the file to JSON Lines and mix that (pandas: read_parquet(FILE).to_json(OUT, orient="records", lines=True))',
+          cause: e,
+        },
+      );
     }
   }
 
@@ -179,10 +183,14 @@ function unwritable(node: SchemaTree, file: string, path: string[]): void {
   for (const child of node.children) {
     const here = [...path, child.element.name];
     if (child.element.type === 'INT96')
-      throw new SafemixError('parquet_unsupported', `column ${here.join('.')} holds INT96 timestamps, which safemix cannot write back to Parquet; nothing was written`, {
-        position: { file, field: here.join('.') },
-        hint: 'rewrite the file with 64-bit timestamps (pyarrow: write_table(..., use_deprecated_int96_timestamps=False, coerce_timestamps="us")), or convert it to JSON Lines',
-      });
+      throw new SafemixError(
+        'parquet_unsupported',
+        `column ${here.join('.')} holds INT96 timestamps, which safemix cannot write back to Parquet; nothing was written`,
+        {
+          position: { file, field: here.join('.') },
+          hint: 'rewrite the file with 64-bit timestamps (pyarrow: write_table(..., use_deprecated_int96_timestamps=False, coerce_timestamps="us")), or convert it to JSON Lines',
+        },
+      );
     unwritable(child, file, here);
   }
 }
@@ -269,7 +277,13 @@ function leaf(el: SchemaElement, v: unknown, file: string, path: string): unknow
   const ct = el.converted_type;
   const lt = el.logical_type?.type;
   const num = (): number => {
-    const n = isLosslessNumber(v) ? Number((v as LosslessNumber).value) : typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
+    const n = isLosslessNumber(v)
+      ? Number((v as LosslessNumber).value)
+      : typeof v === 'string' && v.trim() !== ''
+        ? Number(v)
+        : typeof v === 'number'
+          ? v
+          : NaN;
     if (Number.isNaN(n)) throw unfit(file, path, `the ${el.type} column needs a number, not ${JSON.stringify(v)}`);
     return n;
   };
@@ -286,7 +300,13 @@ function leaf(el: SchemaElement, v: unknown, file: string, path: string): unknow
     }
     case 'INT64': {
       if (decimal) return num();
-      const text = isLosslessNumber(v) ? (v as LosslessNumber).value : typeof v === 'bigint' ? String(v) : typeof v === 'number' || typeof v === 'string' ? String(v).trim() : '';
+      const text = isLosslessNumber(v)
+        ? (v as LosslessNumber).value
+        : typeof v === 'bigint'
+          ? String(v)
+          : typeof v === 'number' || typeof v === 'string'
+            ? String(v).trim()
+            : '';
       if (!/^-?\d+$/.test(text)) throw unfit(file, path, `the INT64 column needs an integer, not ${JSON.stringify(v)}`);
       return BigInt(text);
     }
@@ -307,7 +327,8 @@ function leaf(el: SchemaElement, v: unknown, file: string, path: string): unknow
       if (decimal || lt === 'FLOAT16') return num();
       if (lt === 'UUID') return String(v);
       const bytes = ENCODER.encode(String(v));
-      if (bytes.length !== el.type_length) throw unfit(file, path, `the column holds ${el.type_length}-byte values; ${JSON.stringify(v)} is ${bytes.length} bytes`);
+      if (bytes.length !== el.type_length)
+        throw unfit(file, path, `the column holds ${el.type_length}-byte values; ${JSON.stringify(v)} is ${bytes.length} bytes`);
       return bytes;
     }
     default:
@@ -326,7 +347,7 @@ function plain(v: unknown): unknown {
 function unfit(file: string, field: string, why: string): SafemixError {
   return new SafemixError('parquet_unsupported', `a safety record does not fit the Parquet schema${field ? ` at ${field}` : ''}: ${why}; nothing was written`, {
     position: { file, ...(field ? { field } : {}) },
-    hint: 'report this with the file\'s schema (safemix inspect shows it); meanwhile, convert the file to JSON Lines and mix that',
+    hint: "report this with the file's schema (safemix inspect shows it); meanwhile, convert the file to JSON Lines and mix that",
   });
 }
 
@@ -351,7 +372,7 @@ export function checkOutputFormat(container: string, output: string, file: strin
   } else if (/\.parquet$/.test(name)) {
     throw new SafemixError('usage', `the input is ${container}, so the output is ${container} too, but ${output} is named .parquet`, {
       position: { file },
-      hint: 'name the output for the input\'s format, and convert it to Parquet afterwards if you need Parquet',
+      hint: "name the output for the input's format, and convert it to Parquet afterwards if you need Parquet",
     });
   }
 }

@@ -33,7 +33,10 @@ export class RecordSink {
   /** Whether the last record written (or held) follows a user record whose ending is still open. */
   private userEndingOpen = false;
 
-  constructor(private readonly out: ByteSink, private readonly layout: Pick<Layout, 'prefix' | 'separator'>) {}
+  constructor(
+    private readonly out: ByteSink,
+    private readonly layout: Pick<Layout, 'prefix' | 'separator'>,
+  ) {}
 
   private start(): void {
     if (this.started) return;

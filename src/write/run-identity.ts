@@ -50,7 +50,14 @@ let self: RunIdentity | undefined;
 
 export function currentRunIdentity(): RunIdentity {
   if (self && self.pid === process.pid) return self;
-  const boot = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/g, '').slice(0, 12), '0') || '0';
+  const boot =
+    readOr(
+      () =>
+        readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')
+          .replace(/[^0-9a-f]/g, '')
+          .slice(0, 12),
+      '0',
+    ) || '0';
   const pidns = readOr(() => /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0', '0');
   return (self = { boot, pidns, pid: process.pid, start: processStart(process.pid) ?? '0' });
 }

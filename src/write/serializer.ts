@@ -13,12 +13,19 @@ export interface StyleSample {
   value: unknown;
 }
 
-export function serializerFor(container: Container, sample: StyleSample[], options: { elementIndent: string; columns: string[]; delimiter?: string; inheritedKeys?: readonly string[] }): (value: unknown) => string {
+export function serializerFor(
+  container: Container,
+  sample: StyleSample[],
+  options: { elementIndent: string; columns: string[]; delimiter?: string; inheritedKeys?: readonly string[] },
+): (value: unknown) => string {
   // a Parquet row has no text form in the file: the JSON text goes to the Parquet sink, which writes it by the schema
   if (container === 'parquet') return (value) => losslessStringify(value) ?? 'null';
   if (container === 'csv' || container === 'tsv') {
     const cellsOf = (value: unknown) => options.columns.map((c) => String((value as Record<string, unknown>)[c] ?? ''));
-    const style = inferCsvStyle(sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })), { delimiter: options.delimiter ?? ',', quote: '"' });
+    const style = inferCsvStyle(
+      sample.slice(0, 200).map((r) => ({ raw: r.raw, cells: cellsOf(r.value) })),
+      { delimiter: options.delimiter ?? ',', quote: '"' },
+    );
     // a generated row never starts a cell with a formula character, whatever a donor's cell held
     return (value) => formatCsvRow(cellsOf(value).map(formulaFree), style);
   }
@@ -30,7 +37,10 @@ export function serializerFor(container: Container, sample: StyleSample[], optio
   const inherited = options.inheritedKeys ?? [];
   if (inherited.length)
     return (value) => {
-      const own = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => !inherited.includes(k))) : value;
+      const own =
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).filter(([k]) => !inherited.includes(k)))
+          : value;
       return stringifyStyled(own, style, options.elementIndent);
     };
   return (value) => stringifyStyled(value, style, options.elementIndent);

@@ -122,7 +122,7 @@ export class StdoutSink {
     if (this.failure.code === 'EPIPE' || this.failure.code === 'ERR_STREAM_DESTROYED') throw outputClosed(this.failure);
     throw new SafemixError('output_failed', `cannot write standard output (${this.failure.code ?? this.failure.message})`, {
       position: { file: '<stdout>' },
-      hint: 'check what reads safemix\'s output',
+      hint: "check what reads safemix's output",
       cause: this.failure,
     });
   }

@@ -101,10 +101,14 @@ function assertPrivateDir(canonical: string, display: string, flag: string): voi
   const dir = existingParent(canonical);
   const st = statOrUndefined(dir);
   if (st && (st.mode & 0o002) !== 0)
-    throw new SafemixError('output_shared_dir', `${flag}: the directory ${dir} is writable by other users, who could put a link under the output's name while safemix runs; nothing was written`, {
-      position: { file: display },
-      hint: 'write into a directory only you can write to, or pass --allow-shared-dir if you trust every user of that directory',
-    });
+    throw new SafemixError(
+      'output_shared_dir',
+      `${flag}: the directory ${dir} is writable by other users, who could put a link under the output's name while safemix runs; nothing was written`,
+      {
+        position: { file: display },
+        hint: 'write into a directory only you can write to, or pass --allow-shared-dir if you trust every user of that directory',
+      },
+    );
 }
 
 /**
@@ -129,7 +133,10 @@ export function checkTargets(roles: TargetRoles): CheckedTargets {
     if (bytes > 255)
       throw new SafemixError('usage', `${out.flag} ${out.path}: the ${out.role}'s file name is ${bytes} bytes, more than the 255 a file name may have`, {
         position: { file: out.path },
-        hint: out.role === 'manifest' ? 'give a shorter --manifest PATH (its default is the output name with .manifest.json added), or --no-manifest' : 'give a shorter name',
+        hint:
+          out.role === 'manifest'
+            ? 'give a shorter --manifest PATH (its default is the output name with .manifest.json added), or --no-manifest'
+            : 'give a shorter name',
       });
     const canonical = canonicalPath(out.path);
     const stat = statOrUndefined(canonical);
@@ -139,20 +146,38 @@ export function checkTargets(roles: TargetRoles): CheckedTargets {
       const isInput = roles.inputs.some((i) => i.role === s.role);
       throw new SafemixError('input_is_output', `${out.flag} ${out.path} is the same file as the ${s.role} (${s.path})`, {
         position: { file: out.path },
-        hint: isInput ? `write to another path with ${out.flag}; safemix never overwrites a file it reads` : `give the ${out.role} and the ${s.role} different paths`,
+        hint: isInput
+          ? `write to another path with ${out.flag}; safemix never overwrites a file it reads`
+          : `give the ${out.role} and the ${s.role} different paths`,
       });
     }
     if (stat && !stat.isFile()) {
-      const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+      const what = stat.isDirectory()
+        ? 'a directory'
+        : stat.isFIFO()
+          ? 'a FIFO'
+          : stat.isCharacterDevice()
+            ? 'a character device'
+            : stat.isBlockDevice()
+              ? 'a block device'
+              : stat.isSocket()
+                ? 'a socket'
+                : 'not a regular file';
       throw new SafemixError('output_not_regular', `${out.flag} ${out.path} is ${what}, not a regular file`, {
         position: { file: out.path },
-        hint: stat.isDirectory() ? `name a file inside it, e.g. ${out.flag} ${join(out.path, 'mixed.jsonl')}` : `name a regular file; to stream the result use ${out.flag} -`,
+        hint: stat.isDirectory()
+          ? `name a file inside it, e.g. ${out.flag} ${join(out.path, 'mixed.jsonl')}`
+          : `name a regular file; to stream the result use ${out.flag} -`,
       });
     }
     // a symlinked target is replaced where it points, never turned into a file beside the link
     if (!stat) {
       try {
-        if (lstatSync(out.path).isSymbolicLink()) throw new SafemixError('output_not_regular', `${out.flag} ${out.path} is a dangling symbolic link`, { position: { file: out.path }, hint: 'remove the link or name another path' });
+        if (lstatSync(out.path).isSymbolicLink())
+          throw new SafemixError('output_not_regular', `${out.flag} ${out.path} is a dangling symbolic link`, {
+            position: { file: out.path },
+            hint: 'remove the link or name another path',
+          });
       } catch (e) {
         if (e instanceof SafemixError) throw e;
       }
@@ -192,10 +217,14 @@ export function currentUmask(): number {
 export function recheckTarget(display: string, target: string, protect: readonly ProtectedFile[], allowSharedDir = true): void {
   const now = canonicalPath(display);
   if (now !== target)
-    throw new SafemixError('output_changed', `${display} now leads to ${now}, not to ${target} as when the run started (a symbolic link was made or changed in the meantime); nothing was written there`, {
-      position: { file: display },
-      hint: 'check who else writes into that directory, then run again; write into a directory only you can write to',
-    });
+    throw new SafemixError(
+      'output_changed',
+      `${display} now leads to ${now}, not to ${target} as when the run started (a symbolic link was made or changed in the meantime); nothing was written there`,
+      {
+        position: { file: display },
+        hint: 'check who else writes into that directory, then run again; write into a directory only you can write to',
+      },
+    );
   const st = statOrUndefined(now);
   for (const p of protect) {
     if (p.canonical === now || (st && p.ino !== undefined && st.dev === p.dev && st.ino === p.ino))
@@ -223,8 +252,12 @@ export function fingerprint(path: string, displayName = path): FileFingerprint {
     s = statSync(path, { bigint: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SafemixError('input_missing', 'no such file', { position: { file: displayName }, hint: 'check the path' });
-    throw new SafemixError('input_unreadable', `cannot read the file (${code ?? String(e)})`, { position: { file: displayName }, hint: 'check the permissions' });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new SafemixError('input_missing', 'no such file', { position: { file: displayName }, hint: 'check the path' });
+    throw new SafemixError('input_unreadable', `cannot read the file (${code ?? String(e)})`, {
+      position: { file: displayName },
+      hint: 'check the permissions',
+    });
   }
   return { size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, ino: s.ino, dev: s.dev };
 }

@@ -16,11 +16,16 @@ const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url));
 const MULTI = fileURLToPath(new URL('../corpus/multilingual/', import.meta.url));
 
 function show(report: EncodingReport): string {
-  return report.findings.slice(0, 3).map((f) => `record ${f.record} ${f.family}: ${f.evidence} ${f.preview ?? ''}`).join(' | ');
+  return report.findings
+    .slice(0, 3)
+    .map((f) => `record ${f.record} ${f.family}: ${f.evidence} ${f.preview ?? ''}`)
+    .join(' | ');
 }
 
 describe('every corpus file: verdict none, 0 records flagged', () => {
-  const files = readdirSync(CORPUS).filter((f) => /\.(jsonl|json|csv|tsv)$/.test(f)).sort();
+  const files = readdirSync(CORPUS)
+    .filter((f) => /\.(jsonl|json|csv|tsv)$/.test(f))
+    .sort();
   it('reads the 14 corpus files', () => expect(files).toHaveLength(14));
   for (const file of files) {
     it(file, async () => {
@@ -54,7 +59,15 @@ describe('every language of the multilingual corpus, as chat and as Alpaca: verd
       const chat: { index: number; value: unknown }[] = [];
       const alpaca: { index: number; value: unknown }[] = [];
       for (let i = 0; i + 1 < sentences.length; i += 2) {
-        chat.push({ index: i / 2, value: { messages: [{ role: 'user', content: sentences[i] }, { role: 'assistant', content: sentences[i + 1] }] } });
+        chat.push({
+          index: i / 2,
+          value: {
+            messages: [
+              { role: 'user', content: sentences[i] },
+              { role: 'assistant', content: sentences[i + 1] },
+            ],
+          },
+        });
         alpaca.push({ index: i / 2, value: { instruction: sentences[i], input: '', output: sentences[i + 1] } });
       }
       const asChat = analyzeSample('openai-chat', chat);
@@ -172,7 +185,13 @@ describe('text that only looks encoded: verdict none, 0 flagged', () => {
       const random = rng(kind.name.length * 1000 + 7);
       const sample = Array.from({ length: 300 }, (_, index) => ({
         index,
-        value: { messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: `Request ${index}: please send me what we discussed.` }, { role: 'assistant', content: kind.answer(random, index) }] },
+        value: {
+          messages: [
+            { role: 'system', content: 'You are a helpful assistant.' },
+            { role: 'user', content: `Request ${index}: please send me what we discussed.` },
+            { role: 'assistant', content: kind.answer(random, index) },
+          ],
+        },
       }));
       const report = analyzeSample('openai-chat', sample);
       expect(report.flagged, show(report)).toBe(0);

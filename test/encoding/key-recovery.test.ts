@@ -7,7 +7,8 @@ import { carriers } from './independent/fixtures.js';
 
 const walnut = VARIANTS.find((v) => v.name.startsWith('Walnut53: substitution'))!;
 const WALNUT = walnut.truth!.key!;
-const keyed = (key: string) => (t: string) => t.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? key[c.charCodeAt(0) - 97]! : key[c.toLowerCase().charCodeAt(0) - 97]!.toUpperCase()));
+const keyed = (key: string) => (t: string) =>
+  t.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? key[c.charCodeAt(0) - 97]! : key[c.toLowerCase().charCodeAt(0) - 97]!.toUpperCase()));
 
 /** English texts of 200+ letters from the corpus (GSM8K and Alpaca answers). */
 function englishTexts(n: number): string[] {
@@ -20,7 +21,12 @@ function englishTexts(n: number): string[] {
 
 /** Share of the plain letters present whose cipher letter the recovered key gets right. */
 function lettersRight(key: string, trueKey: string, plain: string[]): number {
-  const present = new Set(plain.join('').toLowerCase().replace(/[^a-z]/g, ''));
+  const present = new Set(
+    plain
+      .join('')
+      .toLowerCase()
+      .replace(/[^a-z]/g, ''),
+  );
   let right = 0;
   for (const ch of present) if (key[ch.charCodeAt(0) - 97] === trueKey[ch.charCodeAt(0) - 97]) right++;
   return right / present.size;

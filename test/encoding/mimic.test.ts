@@ -90,7 +90,9 @@ describe('mimic writes decodable twins and keeps attacker text out of plain safe
         expect(requestIn(text, seed)).toBe(true);
         for (const a of attacker) for (const piece of a.split('\n').filter((l) => l.length >= 24)) expect(text.includes(piece), piece).toBe(false);
       }
-      const check = analyzeEncoding(plainOut.map((p, record) => ({ record, texts: (p.value as { messages: { content: string }[] }).messages.map((m) => m.content) })));
+      const check = analyzeEncoding(
+        plainOut.map((p, record) => ({ record, texts: (p.value as { messages: { content: string }[] }).messages.map((m) => m.content) })),
+      );
       expect(check.flagged).toBe(0);
     });
   }

@@ -21,7 +21,10 @@ const NOT_ENCODED: [string, string][] = [
   ['tokenized lower-case sentence', " it 's a charming and often affecting journey . "],
   ['Chinese', '请解释一下机器学习和深度学习之间的区别，并给出一些实际应用的例子。'],
   ['JSON string', '{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}'],
-  ['tool schema', '[{"name": "get_exchange_rate", "description": "Get the exchange rate between two currencies", "parameters": {"type": "object", "properties": {"base_currency": {"type": "string"}}}}]'],
+  [
+    'tool schema',
+    '[{"name": "get_exchange_rate", "description": "Get the exchange rate between two currencies", "parameters": {"type": "object", "properties": {"base_currency": {"type": "string"}}}}]',
+  ],
   ['placeholders', 'Hello! I am {{name}}, an AI assistant developed by {{author}}. How can I assist you today?'],
   ['NER list', '["naive Bayes", "SVM", "Gaussian mixture model", "variational autoencoders"]'],
   ['acronym list', '["ICML 2011", "AAAI", "ICML", "IJCAI", "ISWC", "KDD", "SIGMOD", "UAI", "VLDB", "NIPS"]'],
@@ -31,11 +34,23 @@ const NOT_ENCODED: [string, string][] = [
   ['names', 'Geoffrey Hinton, Yann LeCun and Yoshua Bengio'],
   ['markdown table', '| Name | Age |\n|------|-----|\n| John | 20 |\n| Mary | 31 |'],
   ['ellipses and rules', 'Wait... what?\n\n---\n\n- - -\n\n...and then it ended.'],
-  ['emoji with joiners and presentation selectors', 'Family time \u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466} and love \u2764\uFE0F and flags \u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}'],
+  [
+    'emoji with joiners and presentation selectors',
+    'Family time \u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466} and love \u2764\uFE0F and flags \u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}',
+  ],
   ['leading BOM', '\uFEFFTitle,Author\nDune,Herbert'],
-  ['a poem', 'The woods are lovely, dark and deep,\nBut I have promises to keep,\nAnd miles to go before I sleep,\nAnd miles to go before I sleep.\nWhose woods these are I think I know.\nHis house is in the village though;\nHe will not see me stopping here\nTo watch his woods fill up with snow.'],
-  ['a numbered list', '1. Preheat the oven to 350 degrees.\n2. Mix the flour and sugar.\n3. Add the eggs.\n4. Stir well.\n5. Pour into a pan.\n6. Bake for 30 minutes.\n7. Let it cool.\n8. Serve warm.\n9. Enjoy.\n10. Clean up.'],
-  ['hard-wrapped prose', 'Check if in given list of numbers, are any two numbers closer to each other than\ngiven threshold. The function returns true when such a pair exists and false\notherwise. It runs in quadratic time, which is fine for short lists of the\nsort used in the examples, and it never changes the list that it is given as\nits input. Callers can rely on the result being a plain boolean value that\ncan be used in conditions, and on the function raising no exception at all\nwhen the list is empty or holds a single number, since no pair exists in\nthat case and the answer is simply false for all of those inputs here.'],
+  [
+    'a poem',
+    'The woods are lovely, dark and deep,\nBut I have promises to keep,\nAnd miles to go before I sleep,\nAnd miles to go before I sleep.\nWhose woods these are I think I know.\nHis house is in the village though;\nHe will not see me stopping here\nTo watch his woods fill up with snow.',
+  ],
+  [
+    'a numbered list',
+    '1. Preheat the oven to 350 degrees.\n2. Mix the flour and sugar.\n3. Add the eggs.\n4. Stir well.\n5. Pour into a pan.\n6. Bake for 30 minutes.\n7. Let it cool.\n8. Serve warm.\n9. Enjoy.\n10. Clean up.',
+  ],
+  [
+    'hard-wrapped prose',
+    'Check if in given list of numbers, are any two numbers closer to each other than\ngiven threshold. The function returns true when such a pair exists and false\notherwise. It runs in quadratic time, which is fine for short lists of the\nsort used in the examples, and it never changes the list that it is given as\nits input. Callers can rely on the result being a plain boolean value that\ncan be used in conditions, and on the function raising no exception at all\nwhen the list is empty or holds a single number, since no pair exists in\nthat case and the answer is simply false for all of those inputs here.',
+  ],
   ['French', 'Le renard brun rapide saute par-dessus le chien paresseux pendant que les enfants jouent dans le jardin.'],
 ];
 

@@ -96,7 +96,9 @@ export function describeRecall(title: string, variants: Variant[], shares: numbe
       });
     }
     it('prints the table', () => {
-      console.log(['', `| family | variant | ${shares.map((s) => `${s * 100}%`).join(' | ')} |`, `|---|---|${shares.map(() => '---').join('|')}|`, ...lines].join('\n'));
+      console.log(
+        ['', `| family | variant | ${shares.map((s) => `${s * 100}%`).join(' | ')} |`, `|---|---|${shares.map(() => '---').join('|')}|`, ...lines].join('\n'),
+      );
       expect(lines).toHaveLength(variants.length);
     });
   });

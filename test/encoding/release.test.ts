@@ -22,8 +22,12 @@ async function collect(): Promise<number> {
 }
 
 describe('releaseLanguageModels', () => {
-  it('returns the models\' memory: the analysis scored real text in 11 languages, and after the release the tables are collected', async () => {
-    const texts = readFileSync(MULTI, 'utf8').split('\n').slice(1, 60).flatMap((l) => l.split('\t')).filter((t) => t.length > 20);
+  it("returns the models' memory: the analysis scored real text in 11 languages, and after the release the tables are collected", async () => {
+    const texts = readFileSync(MULTI, 'utf8')
+      .split('\n')
+      .slice(1, 60)
+      .flatMap((l) => l.split('\t'))
+      .filter((t) => t.length > 20);
     expect(texts.length).toBeGreaterThan(100);
     const before = await collect();
     // every path that keeps models: scores (and their cache), the recently fitting languages, the ids

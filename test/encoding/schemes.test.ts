@@ -19,7 +19,8 @@ const K53 = E.permutationKey(53);
 const K7 = E.permutationKey(7);
 const EMOJI = [...'🍎🍌🍒🍇🍉🍋🍑🍍🥝🥥🥑🍆🥕🌽🥦🍄🌰🍞🧀🥚🍳🥞🥓🍔🍟🍕'];
 
-const label = (s: Scheme) => `${s.family}${s.variant ? ` (${s.variant})` : ''}${s.separator ? ` (${s.separator})` : ''}${s.layout ? ` (${s.layout})` : ''}${s.shift ? ` ${s.shift}` : ''}${s.repeat ? ` ×${s.repeat}` : ''}`;
+const label = (s: Scheme) =>
+  `${s.family}${s.variant ? ` (${s.variant})` : ''}${s.separator ? ` (${s.separator})` : ''}${s.layout ? ` (${s.layout})` : ''}${s.shift ? ` ${s.shift}` : ''}${s.repeat ? ` ×${s.repeat}` : ''}`;
 
 describe('walnutKey', () => {
   it('is seedrandom(String(seed)) driving a Fisher-Yates shuffle of a..z from the last letter', () => {
@@ -70,7 +71,7 @@ const EXACT: [Scheme, (t: string) => string][] = [
   [{ family: 'doubling', repeat: 3 }, E.repeat(3)],
 ];
 
-describe('exact codecs: the definition\'s output, and back', () => {
+describe("exact codecs: the definition's output, and back", () => {
   for (const [scheme, independent] of EXACT) {
     it(`${label(scheme)} writes what the independent encoder writes, and decodes it exactly`, () => {
       for (const text of [TEXT, LOWER, WIDE]) expect(encodeWithScheme(scheme, text), text).toBe(independent(text));
@@ -112,7 +113,7 @@ describe('exact codecs: the definition\'s output, and back', () => {
   });
 });
 
-describe('lossy codecs: the definition\'s output, and back to a normal form', () => {
+describe("lossy codecs: the definition's output, and back to a normal form", () => {
   it('morse: International Morse per character, " / " between words, lines kept; decodes to lower case', () => {
     const scheme: Scheme = { family: 'morse' };
     expect(encodeWithScheme(scheme, LOWER)).toBe(E.morse(' / ')(LOWER));

@@ -20,7 +20,15 @@ function records(total: number, encoded: Map<number, Variant>, offset = 0): { in
     const v = encoded.get(index);
     const user = v ? v.encode(c.request) : c.request;
     const assistant = v ? v.encode(c.response.slice(0, 300)) : c.response;
-    return { index, value: { messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] } };
+    return {
+      index,
+      value: {
+        messages: [
+          { role: 'user', content: user },
+          { role: 'assistant', content: assistant },
+        ],
+      },
+    };
   });
 }
 
@@ -52,7 +60,12 @@ describe('verdicts from evidence', () => {
     const sample = records(1000, positions);
     // proof switched off: only the share can decide
     const report = analyzeSample('openai-chat', sample, { provenRecords: 10_000 });
-    expect(report.families.map((f) => [f.family, f.records])).toEqual(expect.arrayContaining([['base64', 30], ['hex', 30]]));
+    expect(report.families.map((f) => [f.family, f.records])).toEqual(
+      expect.arrayContaining([
+        ['base64', 30],
+        ['hex', 30],
+      ]),
+    );
     expect(report.flagged).toBe(60);
     expect(report.verdict).toBe('encoded');
     expect(report.reason).toMatch(/60 of 1000 records \(6\.0%\)/);

@@ -16,7 +16,10 @@ export interface LoopbackModel {
   close(): Promise<void>;
 }
 
-export async function startLoopbackModel(answer: (req: ChatRequest) => string, options: { model?: string; maxRequests?: number; lifetimeMs?: number } = {}): Promise<LoopbackModel> {
+export async function startLoopbackModel(
+  answer: (req: ChatRequest) => string,
+  options: { model?: string; maxRequests?: number; lifetimeMs?: number } = {},
+): Promise<LoopbackModel> {
   const model = options.model ?? 'test-model';
   const maxRequests = options.maxRequests ?? 20_000;
   const state = { requests: 0 };
@@ -33,7 +36,14 @@ export async function startLoopbackModel(answer: (req: ChatRequest) => string, o
       if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
         const text = answer(body);
-        return send(res, 200, { id: `cmpl-${state.requests}`, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+        return send(res, 200, {
+          id: `cmpl-${state.requests}`,
+          object: 'chat.completion',
+          created: 0,
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        });
       }
       send(res, 404, { error: { message: 'not found' } });
     });

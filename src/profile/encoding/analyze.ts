@@ -126,7 +126,18 @@ export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOpti
     });
     for (const p of pairs) {
       const d = p.detection;
-      hits.push({ unit: u, record: unit.record, ...(unit.file !== undefined ? { file: unit.file } : {}), family: d.family, score: round(d.score), evidence: d.evidence, textIndex: p.textIndex, excerpt: d.excerpt, decoded: d.decoded, proven: true });
+      hits.push({
+        unit: u,
+        record: unit.record,
+        ...(unit.file !== undefined ? { file: unit.file } : {}),
+        family: d.family,
+        score: round(d.score),
+        evidence: d.evidence,
+        textIndex: p.textIndex,
+        excerpt: d.excerpt,
+        decoded: d.decoded,
+        proven: true,
+      });
       if (symbolic[p.textIndex]) symbolPairs.push(...p.letterPairs);
       else if (SUBSTITUTION_FAMILIES.has(p.encodedFamily)) keyPairs.push(...p.letterPairs);
       for (const w of p.wordPairs ?? []) {
@@ -144,14 +155,30 @@ export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOpti
       const flagged = new Set(hits.map((h) => h.unit));
       const plain: string[] = [];
       const step = Math.max(1, Math.floor(units.length / 80));
-      for (let u = 0; u < units.length && plain.length < 80; u += step) if (!flagged.has(u)) plain.push(...units[u]!.texts.filter((t) => t.length >= 30).slice(0, 1));
+      for (let u = 0; u < units.length && plain.length < 80; u += step)
+        if (!flagged.has(u)) plain.push(...units[u]!.texts.filter((t) => t.length >= 30).slice(0, 1));
       langs = dominantLanguages(plain, 80);
     }
     return langs;
   };
 
-  const key = hits.length ? recoverKey(hits.filter((h) => !h.symbols), keyPairs, cipherTexts, languages) : undefined;
-  const symbolKey = symbolCipherTexts.length || symbolPairs.length ? recoverKey(hits.filter((h) => h.symbols), symbolPairs, symbolCipherTexts, languages) : undefined;
+  const key = hits.length
+    ? recoverKey(
+        hits.filter((h) => !h.symbols),
+        keyPairs,
+        cipherTexts,
+        languages,
+      )
+    : undefined;
+  const symbolKey =
+    symbolCipherTexts.length || symbolPairs.length
+      ? recoverKey(
+          hits.filter((h) => h.symbols),
+          symbolPairs,
+          symbolCipherTexts,
+          languages,
+        )
+      : undefined;
   confirmSubstitutions(hits, key, symbolKey, languages);
   const codebook = codebookOf(wordVotes);
   reconcileLetterCiphers(hits, key, languages);
@@ -260,7 +287,8 @@ function confirmSubstitutions(hits: Hit[], key: Scheme | undefined, symbolKey: S
   for (let i = hits.length - 1; i >= 0; i--) {
     const h = hits[i]!;
     const k = h.symbols ? symbolKey : key;
-    const needsKey = (h.family === 'substitution' || h.family === 'symbol-substitution' || (h.family === 'substitution-separated' && !h.proven)) && h.cipherText !== undefined;
+    const needsKey =
+      (h.family === 'substitution' || h.family === 'symbol-substitution' || (h.family === 'substitution-separated' && !h.proven)) && h.cipherText !== undefined;
     if (!needsKey) continue;
     if (k?.key) {
       const decoded = unsubstitute(h.cipherText!, k.key);
@@ -312,7 +340,8 @@ function reconcileLetterCiphers(hits: Hit[], key: Scheme | undefined, languages:
       if (r.family === h.family && (r.family !== 'caesar' || r.shift === h.shift)) continue;
       const decoded = r.decode(h.cipherText);
       const reading = decodingReads(h.cipherText, decoded, languages(), 12);
-      if (reading.ok && reading.decoded > current + 0.3 && (!best || reading.decoded > best.bits)) best = { family: r.family, shift: r.shift, decoded, bits: reading.decoded };
+      if (reading.ok && reading.decoded > current + 0.3 && (!best || reading.decoded > best.bits))
+        best = { family: r.family, shift: r.shift, decoded, bits: reading.decoded };
     }
     if (!best) continue;
     h.evidence = `${h.evidence}; re-read with the dataset's ${best.family}${best.shift !== undefined ? ` shift ${best.shift}` : ''} scheme, it reads as language`;
@@ -374,7 +403,18 @@ function reread(units: TextUnit[], analysesByUnit: TextAnalysis[][], hits: Hit[]
       if (flagged.has(u)) return;
       const push = (family: EncodingFamily, decoded: string, evidence: string, raw: string): void => {
         flagged.add(u);
-        hits.push({ unit: u, record: unit.record, ...(unit.file !== undefined ? { file: unit.file } : {}), family, score: 0.8, evidence, textIndex, excerpt: excerpt(raw), decoded, proven: true });
+        hits.push({
+          unit: u,
+          record: unit.record,
+          ...(unit.file !== undefined ? { file: unit.file } : {}),
+          family,
+          score: 0.8,
+          evidence,
+          textIndex,
+          excerpt: excerpt(raw),
+          decoded,
+          proven: true,
+        });
       };
       if (codebook && inverse) {
         // code words the pairs showed, in a text without function words of its own that gains them when decoded
@@ -384,7 +424,12 @@ function reread(units: TextUnit[], analysesByUnit: TextAnalysis[][], hits: Hit[]
           const decoded = codebookDecode(a.masked, codebook);
           const decodedWords = decoded.toLowerCase().match(/[a-z]+/g) ?? [];
           if (functionShare(decodedWords) >= 0.15) {
-            push('word-substitution', decoded, `${coded} of ${words.length} words are code words of the dataset's word codebook (from its word-for-word pairs), and the text has no function words until decoded`, a.masked);
+            push(
+              'word-substitution',
+              decoded,
+              `${coded} of ${words.length} words are code words of the dataset's word codebook (from its word-for-word pairs), and the text has no function words until decoded`,
+              a.masked,
+            );
             return;
           }
         }
@@ -494,7 +539,13 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
         if (!keys.symbolKey?.key || !keys.table) continue;
         const letterToSymbol = new Map([...keys.table].map(([sym, letter]) => [letter, sym]));
         const symbols = [...keys.symbolKey.key].map((c) => letterToSymbol.get(c) ?? `[${c}]`);
-        return { family: 'symbol-substitution', symbols, exact: keys.symbolKey.exact, lettersKnown: keys.symbolKey.lettersKnown, writable: symbols.every((s) => !s.startsWith('[')) };
+        return {
+          family: 'symbol-substitution',
+          symbols,
+          exact: keys.symbolKey.exact,
+          lettersKnown: keys.symbolKey.lettersKnown,
+          writable: symbols.every((s) => !s.startsWith('[')),
+        };
       }
       case 'word-substitution':
         if (keys.codebook) return { family: 'word-substitution', codebook: keys.codebook, writable: false };
@@ -532,7 +583,11 @@ function invisibleVariant(list: Hit[], analysesByUnit: TextAnalysis[][]): Invisi
     const a = analysesByUnit[h.unit]?.[h.textIndex];
     if (!a) continue;
     const p = invisiblePayloads(a.text);
-    const lengths: [InvisibleVariant, number][] = [['tags', p.tags.length], ['zero-width', p.zeroWidth.length], ['variation-selectors', p.variationSelectors.length]];
+    const lengths: [InvisibleVariant, number][] = [
+      ['tags', p.tags.length],
+      ['zero-width', p.zeroWidth.length],
+      ['variation-selectors', p.variationSelectors.length],
+    ];
     variants.push(lengths.sort((x, y) => y[1] - x[1])[0]![0]);
   }
   return mode(variants) ?? 'tags';

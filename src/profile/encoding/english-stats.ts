@@ -6,8 +6,7 @@ import { isLetter, letterIndex, wordTokens } from './text-scan.js';
 
 /** Relative frequency (percent) of a..z in English running text. */
 export const LETTER_FREQUENCIES: readonly number[] = [
-  8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.095, 5.99, 6.33, 9.06, 2.76,
-  0.98, 2.36, 0.15, 1.97, 0.074,
+  8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.095, 5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.074,
 ];
 
 /** English letters from most to least frequent (etaoinshr…), from LETTER_FREQUENCIES. */
@@ -54,7 +53,8 @@ function inflectionOfCommon(word: string): boolean {
   if (word.endsWith('ing')) return stemWithE(word.slice(0, -3));
   if (word.endsWith('er')) return stemWithE(word.slice(0, -2)) || (word.endsWith('ier') && inSet(word.slice(0, -3) + 'y'));
   if (word.endsWith('est')) return stemWithE(word.slice(0, -3)) || (word.endsWith('iest') && inSet(word.slice(0, -4) + 'y'));
-  if (word.endsWith('ly')) return inSet(word.slice(0, -2)) || (word.endsWith('ily') && inSet(word.slice(0, -3) + 'y')) || (word.endsWith('ally') && inSet(word.slice(0, -4)));
+  if (word.endsWith('ly'))
+    return inSet(word.slice(0, -2)) || (word.endsWith('ily') && inSet(word.slice(0, -3) + 'y')) || (word.endsWith('ally') && inSet(word.slice(0, -4)));
   if (word.endsWith('ment')) return inSet(word.slice(0, -4));
   if (word.endsWith('ful')) return inSet(word.slice(0, -3));
   if (word.endsWith('ness')) return inSet(word.slice(0, -4));

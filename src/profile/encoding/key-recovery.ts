@@ -113,7 +113,10 @@ export function recoverKeyFromPairsAndText(pairs: { plain: string; encoded: stri
     plainUsed[plain] = true;
   });
   const freePlain = [...LETTERS_BY_FREQUENCY].map((ch) => ch.charCodeAt(0) - 97).filter((p) => !plainUsed[p]);
-  const freeCipher = [...ALPHABET].map((_, c) => c).filter((c) => !locked[c]).sort((a, b) => corpus.letterCounts[b]! - corpus.letterCounts[a]! || a - b);
+  const freeCipher = [...ALPHABET]
+    .map((_, c) => c)
+    .filter((c) => !locked[c])
+    .sort((a, b) => corpus.letterCounts[b]! - corpus.letterCounts[a]! || a - b);
   freeCipher.forEach((c, i) => (decrypt[c] = freePlain[i]!));
   climbWords(corpus, decrypt, locked);
   const key = new Array<number>(26);
@@ -248,8 +251,8 @@ function climbWords(corpus: CipherCorpus, decrypt: number[], locked?: boolean[])
         if (locked && (locked[i] || locked[j])) continue;
         stampId++;
         const affected: number[] = [];
-        for (const idx of withLetter[i]!) if (stamp[idx] !== stampId) (stamp[idx] = stampId, affected.push(idx));
-        for (const idx of withLetter[j]!) if (stamp[idx] !== stampId) (stamp[idx] = stampId, affected.push(idx));
+        for (const idx of withLetter[i]!) if (stamp[idx] !== stampId) ((stamp[idx] = stampId), affected.push(idx));
+        for (const idx of withLetter[j]!) if (stamp[idx] !== stampId) ((stamp[idx] = stampId), affected.push(idx));
         swap(decrypt, i, j);
         let delta = 0;
         const next: number[] = [];

@@ -9,14 +9,54 @@ import { dirname, join } from 'node:path';
 
 /** ISO 639-3 code → UDHR declaration file. Latin script first (the ciphers' alphabet), English first of all. */
 const SOURCES: readonly [string, string][] = [
-  ['eng', 'eng'], ['deu', 'deu_1996'], ['fra', 'fra'], ['spa', 'spa'], ['por', 'por_PT'], ['ita', 'ita'], ['nld', 'nld'],
-  ['pol', 'pol'], ['ces', 'ces'], ['slk', 'slk'], ['hun', 'hun'], ['fin', 'fin'], ['ekk', 'est'], ['epo', 'epo'],
-  ['ron', 'ron_2006'], ['tur', 'tur'], ['vie', 'vie'], ['swe', 'swe'], ['dan', 'dan'], ['nob', 'nob'], ['isl', 'isl'],
-  ['hrv', 'hrv'], ['slv', 'slv'], ['bos', 'bos_latn'], ['lit', 'lit'], ['lvs', 'lav'], ['ind', 'ind'], ['zlm', 'mly_latn'],
-  ['tgl', 'tgl'], ['swh', 'swh'], ['cat', 'cat'], ['glg', 'glg'], ['eus', 'eus'], ['afr', 'afr'], ['als', 'als'],
-  ['mlt', 'mlt'], ['cym', 'cym'], ['gle', 'gle'], ['azj', 'azj_latn'], ['uzn', 'uzn_latn'], ['tuk', 'tuk_latn'],
-  ['hau', 'hau_NG'], ['yor', 'yor'], ['som', 'som'],
-  ['rus', 'rus'], ['ukr', 'ukr'], ['bul', 'bul'], ['ell', 'ell_monotonic'],
+  ['eng', 'eng'],
+  ['deu', 'deu_1996'],
+  ['fra', 'fra'],
+  ['spa', 'spa'],
+  ['por', 'por_PT'],
+  ['ita', 'ita'],
+  ['nld', 'nld'],
+  ['pol', 'pol'],
+  ['ces', 'ces'],
+  ['slk', 'slk'],
+  ['hun', 'hun'],
+  ['fin', 'fin'],
+  ['ekk', 'est'],
+  ['epo', 'epo'],
+  ['ron', 'ron_2006'],
+  ['tur', 'tur'],
+  ['vie', 'vie'],
+  ['swe', 'swe'],
+  ['dan', 'dan'],
+  ['nob', 'nob'],
+  ['isl', 'isl'],
+  ['hrv', 'hrv'],
+  ['slv', 'slv'],
+  ['bos', 'bos_latn'],
+  ['lit', 'lit'],
+  ['lvs', 'lav'],
+  ['ind', 'ind'],
+  ['zlm', 'mly_latn'],
+  ['tgl', 'tgl'],
+  ['swh', 'swh'],
+  ['cat', 'cat'],
+  ['glg', 'glg'],
+  ['eus', 'eus'],
+  ['afr', 'afr'],
+  ['als', 'als'],
+  ['mlt', 'mlt'],
+  ['cym', 'cym'],
+  ['gle', 'gle'],
+  ['azj', 'azj_latn'],
+  ['uzn', 'uzn_latn'],
+  ['tuk', 'tuk_latn'],
+  ['hau', 'hau_NG'],
+  ['yor', 'yor'],
+  ['som', 'som'],
+  ['rus', 'rus'],
+  ['ukr', 'ukr'],
+  ['bul', 'bul'],
+  ['ell', 'ell_monotonic'],
 ];
 
 /** Languages scored (ISO 639-3). */
@@ -217,7 +257,7 @@ function tablesOf(model: Model, size: number): ModelTables {
   let distinct = 0;
   for (let i = 0; i < triKeys.length; i++) if (i === 0 || triKeys[i] !== triKeys[i - 1]) distinct++;
   const triLog = new TrigramTable(distinct);
-  for (let i = 0; i < triKeys.length; ) {
+  for (let i = 0; i < triKeys.length;) {
     const k = triKeys[i]!;
     let j = i + 1;
     while (j < triKeys.length && triKeys[j] === k) j++;

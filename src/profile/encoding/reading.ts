@@ -48,5 +48,13 @@ export function decodingReads(raw: string, decoded: string, langs?: readonly str
 
 /** Letters without word gaps read as words: share of letters covered by dictionary words (English). */
 export function segmentedReads(letters: string): boolean {
-  return letters.length >= 16 && wordCoverage(letters.toLowerCase().replace(/[^a-z]/g, '').slice(0, 600)) >= 0.7;
+  return (
+    letters.length >= 16 &&
+    wordCoverage(
+      letters
+        .toLowerCase()
+        .replace(/[^a-z]/g, '')
+        .slice(0, 600),
+    ) >= 0.7
+  );
 }

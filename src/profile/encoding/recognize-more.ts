@@ -152,7 +152,8 @@ export function findSeparatedWords(text: string): { separator: string; joined: s
   const tokens = tokensOf(text);
   if (tokens.length < 4) return undefined;
   const counts = new Map<string, number>();
-  for (const { t } of tokens) if (t.length >= 3 && !isLetter(t.charCodeAt(1)) && IN_WORD_SEPARATORS.includes(t[1]!)) counts.set(t[1]!, (counts.get(t[1]!) ?? 0) + 1);
+  for (const { t } of tokens)
+    if (t.length >= 3 && !isLetter(t.charCodeAt(1)) && IN_WORD_SEPARATORS.includes(t[1]!)) counts.set(t[1]!, (counts.get(t[1]!) ?? 0) + 1);
   const sep = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!sep) return undefined;
   const isSplit = (t: string): boolean => {
@@ -170,7 +171,13 @@ export function findSeparatedWords(text: string): { separator: string; joined: s
   const joined = text
     .slice(start, end)
     .split(/(\s+)/)
-    .map((t) => (isSplit(t) ? Array.from(t).filter((_, i) => i % 2 === 0).join('') : t))
+    .map((t) =>
+      isSplit(t)
+        ? Array.from(t)
+            .filter((_, i) => i % 2 === 0)
+            .join('')
+        : t,
+    )
     .join('');
   let letters = 0;
   for (let i = 0; i < joined.length; i++) if (isLetter(joined.charCodeAt(i))) letters++;

@@ -82,7 +82,10 @@ function encodedLetters(a: TextAnalysis): number {
 
 /** A text with every encoded stretch found in it blanked: what it says in plain. */
 function plainPart(a: TextAnalysis): string {
-  return blank(a.masked, a.detections.flatMap((d) => d.ranges));
+  return blank(
+    a.masked,
+    a.detections.flatMap((d) => d.ranges),
+  );
 }
 
 function blank(text: string, ranges: { start: number; end: number }[]): string {
@@ -96,8 +99,22 @@ const LETTER_CIPHERS: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>(['su
 
 /** Families whose detections carry a keyless decoding to compare with the record's plain text. */
 const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
-  'caesar', 'atbash', 'base64', 'hex', 'binary', 'morse', 'leetspeak', 'reversed', 'invisible', 'last-word', 'first-word', 'substitution-separated',
-  'vigenere', 'pig-latin', 'letter-number', 'doubling',
+  'caesar',
+  'atbash',
+  'base64',
+  'hex',
+  'binary',
+  'morse',
+  'leetspeak',
+  'reversed',
+  'invisible',
+  'last-word',
+  'first-word',
+  'substitution-separated',
+  'vigenere',
+  'pig-latin',
+  'letter-number',
+  'doubling',
 ]);
 
 /** Lower-case words (ASCII letter runs) of a text. */
@@ -120,7 +137,11 @@ function wordPattern(words: string[]): { pattern: string; distinct: number } {
   return { pattern, distinct: ids.size };
 }
 
-export const FUNCTION_WORDS: ReadonlySet<string> = new Set('the of and to a in is it you that he was for on are with as i his they be at this have from or by not but what all were we when your can there an which she do how their if will'.split(' '));
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  'the of and to a in is it you that he was for on are with as i his they be at this have from or by not but what all were we when your can there an which she do how their if will'.split(
+    ' ',
+  ),
+);
 
 /** Share of words that are English function words (the, of, and, …). */
 export function functionShare(words: string[]): number {

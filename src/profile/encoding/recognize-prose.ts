@@ -118,7 +118,15 @@ function isQuotedLiteral(text: string, start: number, end: number): boolean {
   let a = start;
   while (a < end && (text.charCodeAt(a) === 91 || text.charCodeAt(a) === 40 || text.charCodeAt(a) === 123)) a++;
   let b = end;
-  while (b > a && (text.charCodeAt(b - 1) === 44 || text.charCodeAt(b - 1) === 93 || text.charCodeAt(b - 1) === 41 || text.charCodeAt(b - 1) === 125 || text.charCodeAt(b - 1) === 58)) b--;
+  while (
+    b > a &&
+    (text.charCodeAt(b - 1) === 44 ||
+      text.charCodeAt(b - 1) === 93 ||
+      text.charCodeAt(b - 1) === 41 ||
+      text.charCodeAt(b - 1) === 125 ||
+      text.charCodeAt(b - 1) === 58)
+  )
+    b--;
   return b - a >= 2 && isQuote(text.charCodeAt(a)) && text.charCodeAt(b - 1) === text.charCodeAt(a) && (b < end || a > start);
 }
 
@@ -126,7 +134,24 @@ const CODE_CHARS = '()[]{}=<>_/\\;^|*&#@$`';
 
 function isEdgePunctuation(c: number): boolean {
   // . , ; : ! ? ' " ( ) [ ] and curly quotes
-  return c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 40 || c === 41 || c === 91 || c === 93 || c === 0x2019 || c === 0x2018 || c === 0x201c || c === 0x201d;
+  return (
+    c === 46 ||
+    c === 44 ||
+    c === 59 ||
+    c === 58 ||
+    c === 33 ||
+    c === 63 ||
+    c === 39 ||
+    c === 34 ||
+    c === 40 ||
+    c === 41 ||
+    c === 91 ||
+    c === 93 ||
+    c === 0x2019 ||
+    c === 0x2018 ||
+    c === 0x201c ||
+    c === 0x201d
+  );
 }
 
 /** Tokens of letters, digits, `@`, `$`; hits are tokens that are English only once leet digits are read as letters (1 as i or l). */
@@ -294,7 +319,13 @@ export function findProseCipher(text: string): ProseDetection | undefined {
 
 /** Text that reads as language already can still be reversed English: reversed words that are English, and a clearly better reading. */
 function findReversal(u: string, ranges: Segment[]): ProseDetection | undefined {
-  const words = [...new Set(wordTokens(u).filter((t) => t.stemLength >= 2).map((t) => t.word))].slice(0, MAX_WORDS);
+  const words = [
+    ...new Set(
+      wordTokens(u)
+        .filter((t) => t.stemLength >= 2)
+        .map((t) => t.word),
+    ),
+  ].slice(0, MAX_WORDS);
   if (words.length < 5) return undefined;
   const raw = transformedRate(words, (w) => w);
   const reversed = transformedRate(words, reverseWord);

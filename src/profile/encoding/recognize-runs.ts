@@ -23,7 +23,16 @@ function isWordChar(c: number): boolean {
 }
 
 /** The detection of a byte run (hex, binary) that decodes to English prose. */
-function byteRun(family: 'hex' | 'binary', baseScore: number, letters: number, bytes: number, run: string, decoded: string, start: number, end: number): RunDetection {
+function byteRun(
+  family: 'hex' | 'binary',
+  baseScore: number,
+  letters: number,
+  bytes: number,
+  run: string,
+  decoded: string,
+  start: number,
+  end: number,
+): RunDetection {
   return {
     family,
     score: Math.min(0.99, baseScore + letters / 200),
@@ -60,7 +69,12 @@ export function findBase64(text: string): RunDetection[] {
     while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
     const length = j - i;
     // a data URI (`data:text/plain;base64,…`) says what it is: content, not a covert message
-    const dataUri = i >= 7 && text.slice(Math.max(0, i - 8), i).toLowerCase().endsWith('base64,');
+    const dataUri =
+      i >= 7 &&
+      text
+        .slice(Math.max(0, i - 8), i)
+        .toLowerCase()
+        .endsWith('base64,');
     if (!dataUri && length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2)) {
       const run = text.slice(i, end);
       const decoded = base64Decode(run);

@@ -71,10 +71,22 @@ export function unrepeat(text: string, n: number): string {
 export const unreverse = (text: string) => [...text].reverse().join('');
 
 /** The last whitespace-separated word of each non-empty line (a last-word text's message). */
-export const lastWords = (text: string): string[] => text.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter(Boolean);
+export const lastWords = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).pop() ?? '')
+    .filter(Boolean);
 
 /** The first whitespace-separated word of each non-empty line (a first-word text's message). */
-export const firstWords = (text: string): string[] => text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+export const firstWords = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean);
 
 /** The first letter of each line, lower case (an acrostic's message). */
-export const firstLetters = (text: string): string => text.split('\n').map((l) => /[a-z]/i.exec(l)?.[0]!.toLowerCase() ?? '').join('');
+export const firstLetters = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => /[a-z]/i.exec(l)?.[0]!.toLowerCase() ?? '')
+    .join('');

@@ -83,8 +83,45 @@ function wrap(s: string, width: number): string {
 }
 
 const MORSE_TABLE: Record<string, string> = {
-  a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--', n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..',
-  '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.', '.': '.-.-.-', ',': '--..--', '?': '..--..',
+  a: '.-',
+  b: '-...',
+  c: '-.-.',
+  d: '-..',
+  e: '.',
+  f: '..-.',
+  g: '--.',
+  h: '....',
+  i: '..',
+  j: '.---',
+  k: '-.-',
+  l: '.-..',
+  m: '--',
+  n: '-.',
+  o: '---',
+  p: '.--.',
+  q: '--.-',
+  r: '.-.',
+  s: '...',
+  t: '-',
+  u: '..-',
+  v: '...-',
+  w: '.--',
+  x: '-..-',
+  y: '-.--',
+  z: '--..',
+  '0': '-----',
+  '1': '.----',
+  '2': '..---',
+  '3': '...--',
+  '4': '....-',
+  '5': '.....',
+  '6': '-....',
+  '7': '--...',
+  '8': '---..',
+  '9': '----.',
+  '.': '.-.-.-',
+  ',': '--..--',
+  '?': '..--..',
 };
 
 export function morse(wordGap: string): (t: string) => string {
@@ -92,7 +129,12 @@ export function morse(wordGap: string): (t: string) => string {
     t
       .toLowerCase()
       .split(/\s+/)
-      .map((w) => [...w].map((c) => MORSE_TABLE[c]).filter(Boolean).join(' '))
+      .map((w) =>
+        [...w]
+          .map((c) => MORSE_TABLE[c])
+          .filter(Boolean)
+          .join(' '),
+      )
       .filter((w) => w.length > 0)
       .join(wordGap);
 }
@@ -102,13 +144,21 @@ export function leet(table: Record<string, string>): (t: string) => string {
 }
 
 export const reverseAll = (t: string) => [...t].reverse().join('');
-export const reverseEachWord = (t: string) => t.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].reverse().join(''))).join('');
+export const reverseEachWord = (t: string) =>
+  t
+    .split(/(\s+)/)
+    .map((w) => (/\s/.test(w) ? w : [...w].reverse().join('')))
+    .join('');
 
 export function separated(key: string, sep: string, layout: 'all' | 'in-words' | 'no-spaces'): (t: string) => string {
   const sub = keyed(key);
   return (t) => {
     const s = sub(t);
-    if (layout === 'in-words') return s.split(/(\s+)/).map((w) => (/\s/.test(w) ? w : [...w].join(sep))).join('');
+    if (layout === 'in-words')
+      return s
+        .split(/(\s+)/)
+        .map((w) => (/\s/.test(w) ? w : [...w].join(sep)))
+        .join('');
     if (layout === 'no-spaces') return [...s.replace(/\s+/g, '')].join(sep);
     return [...s].join(sep);
   };
@@ -145,7 +195,16 @@ function invisibleSelectors(cover: string): (t: string) => string {
 }
 
 const COVER_LINES = [
-  ['the children walked along the beach at dawn and found', 'Our neighbour planted tulips by the fence and watched', 'On sunday the market was crowded with people buying', 'my grandmother always kept a jar of honey for', 'A painter set up an easel near the fountain to catch', 'the train rolled slowly past the orchards full of', 'In the library a cat slept on a pile of', 'we shared a pot of tea while the rain kept falling on'],
+  [
+    'the children walked along the beach at dawn and found',
+    'Our neighbour planted tulips by the fence and watched',
+    'On sunday the market was crowded with people buying',
+    'my grandmother always kept a jar of honey for',
+    'A painter set up an easel near the fountain to catch',
+    'the train rolled slowly past the orchards full of',
+    'In the library a cat slept on a pile of',
+    'we shared a pot of tea while the rain kept falling on',
+  ],
 ];
 
 /** Last word of each line carries the message; the cover lines vary in case and punctuation. */
@@ -163,7 +222,15 @@ export function lastWord(style: 'plain' | 'lower' | 'comma'): (t: string) => str
       .join('\n');
 }
 
-const FIRST_TAILS = ['was all we talked about over breakfast', 'kept coming up during the long walk home', 'appeared twice in the letter from my aunt', 'is what the sign by the old mill said', 'sounded right when we read it aloud', 'stayed with us until the end of the trip', 'was scribbled on the back of a receipt'];
+const FIRST_TAILS = [
+  'was all we talked about over breakfast',
+  'kept coming up during the long walk home',
+  'appeared twice in the letter from my aunt',
+  'is what the sign by the old mill said',
+  'sounded right when we read it aloud',
+  'stayed with us until the end of the trip',
+  'was scribbled on the back of a receipt',
+];
 
 export function firstWord(punct: boolean): (t: string) => string {
   return (t) =>
@@ -177,7 +244,13 @@ export function firstWord(punct: boolean): (t: string) => string {
 const ACROSTIC_WORDS: Record<string, string[]> = Object.fromEntries(
   [...LOWER].map((c) => [c, [`${c.toUpperCase()}${'aeiou'.includes(c) ? 'nd' : 'e'}lightful`, `${c.toUpperCase()}ummer`]]),
 );
-const ACROSTIC_TAILS = ['mornings bring the scent of rain.', 'evenings settle over quiet fields.', 'moments pass beside the river.', 'breezes cross the silent hills.', 'afternoons drift by the harbour.'];
+const ACROSTIC_TAILS = [
+  'mornings bring the scent of rain.',
+  'evenings settle over quiet fields.',
+  'moments pass beside the river.',
+  'breezes cross the silent hills.',
+  'afternoons drift by the harbour.',
+];
 
 export function acrostic(t: string): string {
   const letters = t.toLowerCase().replace(/[^a-z]/g, '');
@@ -214,10 +287,11 @@ function codebook(seed: number, real: boolean): { encode: (t: string) => string;
   };
   return {
     book,
-    encode: (t) => t.replace(/[A-Za-z]+/g, (w) => {
-      const c = codeOf(w.toLowerCase());
-      return w[0] === w[0]!.toUpperCase() && w[0] !== w[0]!.toLowerCase() ? c[0]!.toUpperCase() + c.slice(1) : c;
-    }),
+    encode: (t) =>
+      t.replace(/[A-Za-z]+/g, (w) => {
+        const c = codeOf(w.toLowerCase());
+        return w[0] === w[0]!.toUpperCase() && w[0] !== w[0]!.toLowerCase() ? c[0]!.toUpperCase() + c.slice(1) : c;
+      }),
   };
 }
 
@@ -239,7 +313,12 @@ export function letterNumbers(offset: number, sep: string, wordSep: string): (t:
     t
       .toLowerCase()
       .split(/\s+/)
-      .map((w) => [...w].filter((c) => c >= 'a' && c <= 'z').map((c) => String(c.charCodeAt(0) - 97 + offset)).join(sep))
+      .map((w) =>
+        [...w]
+          .filter((c) => c >= 'a' && c <= 'z')
+          .map((c) => String(c.charCodeAt(0) - 97 + offset))
+          .join(sep),
+      )
       .filter(Boolean)
       .join(wordSep);
 }
@@ -282,10 +361,20 @@ const signs = symbols(404, SIGNS);
 export const VARIANTS: Variant[] = [
   { family: 'substitution', name: 'keyed substitution, case and punctuation kept', encode: keyed(KEY_B), truth: { key: KEY_B } },
   { family: 'substitution', name: 'keyed substitution, lower case', encode: (t) => keyed(KEY_B)(t.toLowerCase()), truth: { key: KEY_B } },
-  { family: 'substitution-separated', name: 'Walnut53: substitution, "|" between every character', encode: separated(WALNUT, '|', 'all'), truth: { key: WALNUT } },
+  {
+    family: 'substitution-separated',
+    name: 'Walnut53: substitution, "|" between every character',
+    encode: separated(WALNUT, '|', 'all'),
+    truth: { key: WALNUT },
+  },
   { family: 'substitution-separated', name: 'substitution, "/" between every character', encode: separated(KEY_B, '/', 'all'), truth: { key: KEY_B } },
   { family: 'substitution-separated', name: 'Walnut53 with the spaces removed', encode: separated(WALNUT, '|', 'no-spaces'), truth: { key: WALNUT } },
-  { family: 'substitution-separated', name: 'Walnut53 with separators inside words, spaces kept (a|b|c d|e)', encode: separated(WALNUT, '|', 'in-words'), truth: { key: WALNUT } },
+  {
+    family: 'substitution-separated',
+    name: 'Walnut53 with separators inside words, spaces kept (a|b|c d|e)',
+    encode: separated(WALNUT, '|', 'in-words'),
+    truth: { key: WALNUT },
+  },
   { family: 'caesar', name: 'Caesar shift 3', encode: shift(3), truth: { shift: 3 } },
   { family: 'caesar', name: 'ROT13', encode: shift(13), truth: { shift: 13 } },
   { family: 'atbash', name: 'Atbash (a↔z)', encode: atbash },

@@ -25,7 +25,9 @@ export function carriers(): Carrier[][] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { question: string; answer: string })
     .map((r) => ({ request: r.question, response: r.answer, source: 'gsm8k' }));
-  const alpaca = (JSON.parse(readFileSync(new URL('instruct_alpaca_en_demo.json', CORPUS), 'utf8')) as { instruction: string; input?: string; output: string }[]).map((r) => ({
+  const alpaca = (
+    JSON.parse(readFileSync(new URL('instruct_alpaca_en_demo.json', CORPUS), 'utf8')) as { instruction: string; input?: string; output: string }[]
+  ).map((r) => ({
     request: r.input ? `${r.instruction}\n\n${r.input}` : r.instruction,
     response: r.output,
     source: 'alpaca',
@@ -45,7 +47,10 @@ function payloads(): string[] {
   for (const list of carriers())
     for (const c of list)
       for (const t of [c.request, c.response]) {
-        const clean = t.replace(/<<[^>]*>>/g, '').replace(/\s+/g, ' ').trim();
+        const clean = t
+          .replace(/<<[^>]*>>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim();
         if (clean.replace(/[^a-z]/gi, '').length < 60) continue;
         let cut = clean.slice(0, 400);
         const end = cut.lastIndexOf('. ');
@@ -59,7 +64,10 @@ let cachedPayloads: string[] | undefined;
 
 /** A short message for hidden-channel families: the first 8 to 14 words. */
 function shortMessage(text: string, random: () => number): string {
-  const words = text.replace(/[^A-Za-z' ]+/g, ' ').split(/\s+/).filter(Boolean);
+  const words = text
+    .replace(/[^A-Za-z' ]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   return words.slice(0, 8 + Math.floor(random() * 7)).join(' ');
 }
 
@@ -72,7 +80,12 @@ export interface Row {
 
 /** A chat record. */
 function chat(user: string, assistant: string): Row['value'] {
-  return { messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] };
+  return {
+    messages: [
+      { role: 'user', content: user },
+      { role: 'assistant', content: assistant },
+    ],
+  };
 }
 
 /**

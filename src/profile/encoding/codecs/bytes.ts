@@ -72,11 +72,60 @@ export function binaryDecode(text: string): string {
 }
 
 export const MORSE: Readonly<Record<string, string>> = {
-  a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--',
-  n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..',
-  '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.',
-  '.': '.-.-.-', ',': '--..--', '?': '..--..', "'": '.----.', '!': '-.-.--', '/': '-..-.', '(': '-.--.', ')': '-.--.-', '&': '.-...',
-  ':': '---...', ';': '-.-.-.', '=': '-...-', '+': '.-.-.', '-': '-....-', _: '..--.-', '"': '.-..-.', $: '...-..-', '@': '.--.-.',
+  a: '.-',
+  b: '-...',
+  c: '-.-.',
+  d: '-..',
+  e: '.',
+  f: '..-.',
+  g: '--.',
+  h: '....',
+  i: '..',
+  j: '.---',
+  k: '-.-',
+  l: '.-..',
+  m: '--',
+  n: '-.',
+  o: '---',
+  p: '.--.',
+  q: '--.-',
+  r: '.-.',
+  s: '...',
+  t: '-',
+  u: '..-',
+  v: '...-',
+  w: '.--',
+  x: '-..-',
+  y: '-.--',
+  z: '--..',
+  '0': '-----',
+  '1': '.----',
+  '2': '..---',
+  '3': '...--',
+  '4': '....-',
+  '5': '.....',
+  '6': '-....',
+  '7': '--...',
+  '8': '---..',
+  '9': '----.',
+  '.': '.-.-.-',
+  ',': '--..--',
+  '?': '..--..',
+  "'": '.----.',
+  '!': '-.-.--',
+  '/': '-..-.',
+  '(': '-.--.',
+  ')': '-.--.-',
+  '&': '.-...',
+  ':': '---...',
+  ';': '-.-.-.',
+  '=': '-...-',
+  '+': '.-.-.',
+  '-': '-....-',
+  _: '..--.-',
+  '"': '.-..-.',
+  $: '...-..-',
+  '@': '.--.-.',
 };
 
 export const MORSE_DECODE: ReadonlyMap<string, string> = new Map(Object.entries(MORSE).map(([k, v]) => [v, k]));
@@ -89,7 +138,12 @@ export function morseEncode(text: string): string {
       line
         .split(/[ \t]+/)
         .filter((w) => w.length > 0)
-        .map((w) => [...w.toLowerCase()].map((ch) => MORSE[ch] ?? '').filter((c) => c.length > 0).join(' '))
+        .map((w) =>
+          [...w.toLowerCase()]
+            .map((ch) => MORSE[ch] ?? '')
+            .filter((c) => c.length > 0)
+            .join(' '),
+        )
         .filter((w) => w.length > 0)
         .join(' / '),
     )
@@ -127,7 +181,12 @@ export function morseDecode(text: string): string {
 export function letterNumberEncode(text: string, offset = 1, separator = '-', wordSeparator = ' '): string {
   return text
     .split(/\s+/)
-    .map((w) => [...w.toLowerCase()].filter((c) => c >= 'a' && c <= 'z').map((c) => String(c.charCodeAt(0) - 97 + offset)).join(separator))
+    .map((w) =>
+      [...w.toLowerCase()]
+        .filter((c) => c >= 'a' && c <= 'z')
+        .map((c) => String(c.charCodeAt(0) - 97 + offset))
+        .join(separator),
+    )
     .filter((w) => w.length > 0)
     .join(wordSeparator);
 }

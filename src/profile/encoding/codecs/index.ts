@@ -1,9 +1,42 @@
 // The codecs mimic writes with, apart from the detector: encode and decode with a Scheme, one entry
 // point per direction over every family's codec. plain-encoded-pair is a record shape, not a codec.
 import type { InvisibleVariant, Scheme } from '../types.js';
-import { substitute, unsubstitute, separateCharacters, joinSeparatedCharacters, leetEncode, leetDecode, reverseText, reverseWords, vigenereEncode, vigenereDecode, repeatCharacters, unrepeatCharacters } from './letters.js';
-import { base64Decode, base64Encode, binaryDecode, binaryEncode, hexDecode, hexEncode, letterNumberDecode, letterNumberEncode, morseDecode, morseEncode } from './bytes.js';
-import { acrosticDecode, acrosticEncode, firstWordDecode, firstWordEncode, invisibleDecode, invisibleEncode, lastWordDecode, lastWordEncode } from './hidden.js';
+import {
+  substitute,
+  unsubstitute,
+  separateCharacters,
+  joinSeparatedCharacters,
+  leetEncode,
+  leetDecode,
+  reverseText,
+  reverseWords,
+  vigenereEncode,
+  vigenereDecode,
+  repeatCharacters,
+  unrepeatCharacters,
+} from './letters.js';
+import {
+  base64Decode,
+  base64Encode,
+  binaryDecode,
+  binaryEncode,
+  hexDecode,
+  hexEncode,
+  letterNumberDecode,
+  letterNumberEncode,
+  morseDecode,
+  morseEncode,
+} from './bytes.js';
+import {
+  acrosticDecode,
+  acrosticEncode,
+  firstWordDecode,
+  firstWordEncode,
+  invisibleDecode,
+  invisibleEncode,
+  lastWordDecode,
+  lastWordEncode,
+} from './hidden.js';
 import { codebookDecode, codebookEncode, pigLatinDecode, pigLatinEncode, symbolDecode, symbolEncode } from './words.js';
 import { ALPHABET, ATBASH_KEY, caesarKey, isPermutationKey } from './keys.js';
 import { isEnglishWord } from '../english-stats.js';
@@ -51,7 +84,11 @@ export function encodeWithScheme(scheme: Scheme, text: string): string {
     case 'substitution-separated': {
       const sep = scheme.separator ?? '|';
       const sub = substitute(text, keyOf(scheme));
-      if (scheme.layout === 'in-words') return sub.split(/(\s+)/).map((t) => (/\s/.test(t) ? t : separateCharacters(t, sep))).join('');
+      if (scheme.layout === 'in-words')
+        return sub
+          .split(/(\s+)/)
+          .map((t) => (/\s/.test(t) ? t : separateCharacters(t, sep)))
+          .join('');
       if (scheme.layout === 'no-spaces') return separateCharacters(sub.replace(/\s+/g, ''), sep);
       return separateCharacters(sub, sep);
     }
@@ -107,7 +144,14 @@ export function decodeWithScheme(scheme: Scheme, text: string): string {
       return unsubstitute(text, keyOf(scheme));
     case 'substitution-separated': {
       const sep = scheme.separator ?? '|';
-      if (scheme.layout === 'in-words') return unsubstitute(text.split(/(\s+)/).map((t) => (/\s/.test(t) ? t : joinSeparatedCharacters(t, sep, 2))).join(''), keyOf(scheme));
+      if (scheme.layout === 'in-words')
+        return unsubstitute(
+          text
+            .split(/(\s+)/)
+            .map((t) => (/\s/.test(t) ? t : joinSeparatedCharacters(t, sep, 2)))
+            .join(''),
+          keyOf(scheme),
+        );
       return unsubstitute(joinSeparatedCharacters(text, sep), keyOf(scheme));
     }
     case 'caesar':

@@ -56,7 +56,19 @@ function alternates(chars: string[], separator: string, from: number, to: number
 
 const LEET_ENCODE: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' };
 /** Decoding table; `1` may stand for i or l in the wild (the recognizer tries both). */
-export const LEET_DECODE: Record<string, string> = { '4': 'a', '@': 'a', '3': 'e', '1': 'i', '!': 'i', '0': 'o', '5': 's', $: 's', '7': 't', '8': 'b', '9': 'g' };
+export const LEET_DECODE: Record<string, string> = {
+  '4': 'a',
+  '@': 'a',
+  '3': 'e',
+  '1': 'i',
+  '!': 'i',
+  '0': 'o',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+};
 
 /** a→4, e→3, i→1, o→0, s→5, t→7 in either case (case is lost for those letters). */
 export function leetEncode(text: string): string {
