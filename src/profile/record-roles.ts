@@ -505,9 +505,10 @@ export function inferRecordRoles(input: RoleInputs): RecordRoles {
         continue;
       }
     }
-    const textish = fr
-      ? fr.role === 'context' || fr.role === 'input' || fr.role === 'target'
-      : s.medianLength >= 12 || s.values.some((v) => Array.isArray(v.raw));
+    // Alpaca's `input` is the request's context by the format's definition, however short its values
+    const textish =
+      (dialect === 'alpaca' && s.key === 'input') ||
+      (fr ? fr.role === 'context' || fr.role === 'input' || fr.role === 'target' : s.medianLength >= 12 || s.values.some((v) => Array.isArray(v.raw)));
     if (
       fr?.role === 'label' ||
       (!textish && s.values.length && s.values.every((v) => typeof v.raw === 'number' || typeof v.raw === 'boolean' || isLosslessNumber(v.raw)))
