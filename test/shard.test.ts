@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { splitInjected } from '../src/blend/plan.js';
 import { planShards, loadPlan } from '../src/shard/plan.js';
 import { mixShard } from '../src/shard/mix-shard.js';
@@ -234,4 +235,33 @@ describe('covert encodings are judged over the whole upload', () => {
     expect(plan.sample.records.some((d) => flagged.has(d.global))).toBe(false);
     expect(plan.notes.join(' ')).toContain('covert encoding');
   }, 120_000);
+});
+
+describe('a gzip upload with --order shuffle, through plan and mix-shard', () => {
+  it('reads the shuffled records back from the decompressed copy: every user record once, the planned safety records, the same bytes twice', async () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `How do I reset router ${i}?` },
+          { role: 'assistant', content: `Hold its reset button for ten seconds (${i}).` },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'up.jsonl.gz'), gzipSync(rows.join('\n') + '\n'));
+    const p = await runCli(['plan', 'up.jsonl.gz', '-o', 'plan.json', '--count', '5', '--order', 'shuffle', '--quiet'], { cwd: dir });
+    expect(p.code, p.stderr).toBe(0);
+    for (const out of ['a.jsonl', 'b.jsonl']) {
+      const r = await runCli(['mix-shard', 'plan.json', '--shard', '0', '-o', out, '--quiet'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const lines = readFileSync(join(dir, 'a.jsonl'), 'utf8').trim().split('\n');
+    const m = JSON.parse(readFileSync(join(dir, 'a.jsonl.manifest.json'), 'utf8')) as { injected: { index: number }[]; balanceRecords?: { index: number }[] };
+    const generated = new Set([...m.injected, ...(m.balanceRecords ?? [])].map((e) => e.index));
+    expect(m.injected).toHaveLength(5);
+    const users = lines.filter((_, i) => !generated.has(i));
+    expect([...users].sort()).toEqual([...rows].sort());
+    expect(users, 'shuffled, not in the input order').not.toEqual(rows);
+    expect(readFileSync(join(dir, 'b.jsonl')).equals(readFileSync(join(dir, 'a.jsonl')))).toBe(true);
+  });
 });

@@ -21,7 +21,7 @@ import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parque
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { InjectedSpool, MANIFEST_SPOOL_LEAD } from '../write/injected-spool.js';
-import { openReadBack } from '../read/read-back.js';
+import { writeShuffled } from '../blend/shuffled-pass.js';
 import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
@@ -503,24 +503,29 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         checkPass2('between the two passes');
         const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
         // records are read back by offset: a gzip input is decompressed once to a temp file for that
-        const back = rowSpool ? { fd: rowSpool.fd, close: () => {} } : await openReadBack(path, file);
-        try {
-          for (let p = 0; p < permutation.length; p++) {
+        await writeShuffled({
+          path,
+          file,
+          index,
+          permutation,
+          rowSpool,
+          placeDue: () => {
             while (plan.next()) writeInjected();
-            const bytes = index.read(back.fd, permutation[p]!);
+          },
+          write: (bytes) => {
             if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
             else sink.writeGenerated(bytes);
             outputIndex++;
+          },
+          after: async (p) => {
             await drained();
             // the read-back is synchronous: let signals in now and then
             if ((p & 0x3ff) === 0x3ff || p === 1) {
               if (p === 1) await pausePoint('shuffle-write');
               await new Promise((r) => setImmediate(r));
             }
-          }
-        } finally {
-          back.close();
-        }
+          },
+        });
       } finally {
         index.close();
         rowSpool?.close();

@@ -5,7 +5,7 @@
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
 import { decideAnswerSlot, parseClosedAnswers } from '../generate/answer-policy.js';
 import { manifestProfile, writeManifest } from '../write/manifest-file.js';
-import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
@@ -24,6 +24,7 @@ import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parque
 import { openScan } from '../api/scan.js';
 import { TOOL } from '../api/mix.js';
 import { RecordIndex } from '../read/record-index.js';
+import { writeShuffled } from '../blend/shuffled-pass.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';
 import type { PlanShard, ShardManifest } from './schemas.js';
 
@@ -192,19 +193,21 @@ export async function mixShard(planPath: string, index: number, options: MixShar
         }
         if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, "its bytes differ from the plan's sha256");
         const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
-        const fd = rowSpool ? rowSpool.fd : openSync(path, 'r');
-        try {
-          for (let p = 0; p < permutation.length; p++) {
+        await writeShuffled({
+          path,
+          file,
+          index: order,
+          permutation,
+          rowSpool,
+          placeDue: () => {
             while (blend.next()) writeInjected();
-            const bytes = order.read(fd, permutation[p]!);
+          },
+          write: (bytes) => {
             if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
             else sink.writeGenerated(bytes);
             outputIndex++;
-            if ((p & 0x3ff) === 0x3ff) await new Promise((r) => setImmediate(r));
-          }
-        } finally {
-          if (!rowSpool) closeSync(fd);
-        }
+          },
+        });
       } finally {
         order.close();
         rowSpool?.close();
