@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The tool's name and version, as manifests and Parquet files record it. */
+export const TOOL = 'safemix 0.1.0';
+
 let root: string | undefined;
 
 export function packageRoot(): string {

@@ -132,7 +132,8 @@ export interface MixResult {
   categories: Record<string, number>;
 }
 
-export const TOOL = 'safemix 0.1.0';
+import { TOOL } from '../package-root.js';
+export { TOOL };
 
 /** The largest standard input mix spools by default (`--max-stdin-bytes`). */
 export const MAX_STDIN_BYTES = 64 * 1024 ** 3;

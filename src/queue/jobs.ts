@@ -3,7 +3,7 @@
 // the same work twice finds the job already there instead of adding a second one.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChildTask } from '../shard/tasks.js';
+import type { ChildTask } from '../shard/task-types.js';
 
 /** Default per-job timeout: 6 hours. */
 export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;

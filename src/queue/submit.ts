@@ -6,7 +6,7 @@ import { Queue, type Job } from 'bullmq';
 import { SafemixError, ExitCode } from '../errors.js';
 import { loadPlan } from '../shard/plan.js';
 import { mergeManifests, type MergeResult } from '../shard/merge.js';
-import type { JobResult, MixJobOptions, InspectJobOptions } from '../shard/tasks.js';
+import type { JobResult, MixJobOptions, InspectJobOptions } from '../shard/task-types.js';
 import { connect, ready, DEFAULT_QUEUE } from './connection.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS, describeJob, jobKey, type JobData } from './jobs.js';
 

@@ -10,7 +10,7 @@ import { maskSecrets, shownText } from '../shown.js';
 import { Worker, WaitingError, UnrecoverableError, type Job } from 'bullmq';
 import { SafemixError, isSafemixError } from '../errors.js';
 import { runChild, type ChildRun } from '../shard/spawn.js';
-import type { JobResult } from '../shard/tasks.js';
+import type { JobResult } from '../shard/task-types.js';
 import { connect, ready, DEFAULT_QUEUE } from './connection.js';
 import { JobDataSchema, describeJob, retryable, taskOf, type JobData } from './jobs.js';
 

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { SafemixError } from '../errors.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
-import { TOOL } from '../api/mix.js';
+import { TOOL } from '../package-root.js';
 import { loadPlan } from './plan.js';
 import { MergedManifestSchema, ShardManifestSchema, type MergedManifest, type ShardManifest } from './schemas.js';
 

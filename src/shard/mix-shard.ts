@@ -22,7 +22,7 @@ import { pausePoint } from '../write/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
 import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
 import { openScan } from '../api/scan.js';
-import { TOOL } from '../api/mix.js';
+import { TOOL } from '../package-root.js';
 import { RecordIndex } from '../read/record-index.js';
 import { writeShuffled } from '../blend/shuffled-pass.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';

@@ -21,7 +21,7 @@ import { trainSeeds, type Seed } from '../generate/seeds.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
 import { DEFAULT_SAMPLE, DEFAULT_SEED } from '../api/inspect.js';
-import { TOOL } from '../api/mix.js';
+import { TOOL } from '../package-root.js';
 import type { ScanOptions } from '../api/scan.js';
 import { loadSafetySource, type SafetySourceOptions } from '../api/safety-source.js';
 import { analyzeFiles, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from '../api/encoding-check.js';

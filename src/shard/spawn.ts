@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SafemixError, type ErrorCode, type ErrorPosition, type ExitCode } from '../errors.js';
-import type { ChildTask, Progress } from './tasks.js';
+import type { ChildTask, Progress } from './task-types.js';
 
 export interface ChildRun<T> {
   pid: number | undefined;

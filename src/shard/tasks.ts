@@ -8,29 +8,8 @@ import { checkTargets } from '../write/targets.js';
 import { scanShard, type ShardScan, type ShardScanOptions } from './scan.js';
 import { mixShard } from './mix-shard.js';
 
-export type MixJobOptions = Omit<MixOptions, 'onProgress'>;
-export type InspectJobOptions = Omit<InspectOptions, 'onProgress'>;
-
-export type ChildTask =
-  | { kind: 'scan-shard'; path: string; index: number; options: ShardScanOptions }
-  | { kind: 'mix'; input: string; options: MixJobOptions }
-  | { kind: 'inspect'; input: string; output?: string; options: InspectJobOptions }
-  | { kind: 'mix-shard'; plan: string; shard: number; output: string; manifest?: string | false; input?: string };
-
-export interface Progress {
-  phase: string;
-  bytes: number;
-  size?: number;
-}
-
-/** What a finished job reports (the queue keeps it as the job's return value). */
-export interface JobResult {
-  kind: ChildTask['kind'];
-  output?: string;
-  manifestPath?: string;
-  reportPath?: string;
-  summary: Record<string, unknown>;
-}
+export type { ChildTask, InspectJobOptions, JobResult, MixJobOptions, Progress } from './task-types.js';
+import type { ChildTask, JobResult, Progress } from './task-types.js';
 
 export async function runTask(task: ChildTask, onProgress: (p: Progress) => void): Promise<JobResult | ShardScan> {
   switch (task.kind) {

@@ -222,3 +222,23 @@ export function letterShape(text: string): LetterShape {
   }
   return { letters, bigrams, rareBigramShare: bigrams ? rare / bigrams : 0, meanLogProb: steps ? logSum / steps : 0 };
 }
+
+/**
+ * How much of a letter string splits into English words: letters covered by dictionary words of 3+
+ * letters (2-letter words count half), by dynamic programming over word lengths up to 12.
+ */
+export function wordCoverage(letters: string): number {
+  const n = letters.length;
+  if (n === 0) return 0;
+  const best = new Float64Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    best[i] = best[i - 1]!;
+    for (let len = 2; len <= Math.min(12, i); len++) {
+      const word = letters.slice(i - len, i);
+      if (!isEnglishWord(word)) continue;
+      const value = len >= 3 ? len : 1;
+      if (best[i - len]! + value > best[i]!) best[i] = best[i - len]! + value;
+    }
+  }
+  return best[n]! / n;
+}

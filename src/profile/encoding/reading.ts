@@ -2,7 +2,7 @@
 // ones) and clearly better than the text as written. A text that already reads as natural language
 // is never taken for a cipher.
 import { naturalness, NATURAL_BITS, UNNATURAL_BITS } from './language-model.js';
-import { wordCoverage } from './recognize-lines.js';
+import { wordCoverage } from './english-stats.js';
 
 /** How much better (mean log2 probability per character) a decoding must read than the raw text. */
 export const DECODE_MARGIN = 1.0;

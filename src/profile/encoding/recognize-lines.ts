@@ -1,7 +1,7 @@
 // Recognizers for messages carried by line positions: the last word of each line (EndSpeak) and
 // the first letter of each line (acrostic). Both read one block (blank-line separated) at a time.
 import type { Detection } from './types.js';
-import { englishWordRate, isEnglishWord } from './english-stats.js';
+import { englishWordRate, isEnglishWord, wordCoverage } from './english-stats.js';
 import { blocksOf, excerpt, isLetter, isUpper } from './text-scan.js';
 import { tokenShape } from './recognize-prose.js';
 
@@ -290,26 +290,6 @@ export function findLastWord(text: string): LineDetection | undefined {
     }
   }
   return best;
-}
-
-/**
- * How much of a letter string splits into English words: letters covered by dictionary words of 3+
- * letters (2-letter words count half), by dynamic programming over word lengths up to 12.
- */
-export function wordCoverage(letters: string): number {
-  const n = letters.length;
-  if (n === 0) return 0;
-  const best = new Float64Array(n + 1);
-  for (let i = 1; i <= n; i++) {
-    best[i] = best[i - 1]!;
-    for (let len = 2; len <= Math.min(12, i); len++) {
-      const word = letters.slice(i - len, i);
-      if (!isEnglishWord(word)) continue;
-      const value = len >= 3 ? len : 1;
-      if (best[i - len]! + value > best[i]!) best[i] = best[i - len]! + value;
-    }
-  }
-  return best[n]! / n;
 }
 
 /** Acrostic: the first letters of 10+ lines split into English words. */
