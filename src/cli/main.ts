@@ -18,8 +18,8 @@ import { startGcPacer } from '../gc-pacer.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import { human } from './print.js';
 import type { Container } from '../read/types.js';
-import { registerShardCommands } from '../shard/commands.js';
-import { registerQueueCommands } from '../queue/commands.js';
+import { registerShardCommands } from './shard-commands.js';
+import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands } from './eval-commands.js';
 
 function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number; records?: string }) {

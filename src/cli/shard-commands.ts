@@ -2,9 +2,9 @@
 // program by src/cli/main.ts).
 import { Command, Option } from 'commander';
 // the shard modules load when a shard command runs, not at every start-up
-import { progressReporter } from '../cli/progress.js';
-import { human } from '../cli/print.js';
-import { closedAnswersArg, nonNegativeNumber, shareOfOne, wholeNumber } from '../cli/args.js';
+import { progressReporter } from './progress.js';
+import { human } from './print.js';
+import { closedAnswersArg, nonNegativeNumber, shareOfOne, wholeNumber } from './args.js';
 import { DEFAULT_BALANCE_SHARE } from '../generate/balance-policy.js';
 import type { ClosedAnswers } from '../generate/answer-policy.js';
 
@@ -97,7 +97,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
       .option('--quiet', 'no summary on standard error'),
   ).action(async (shards: string[], o) => {
     const progress = o.quiet || o.json ? undefined : progressReporter();
-    const { planShards } = await import('./plan.js');
+    const { planShards } = await import('../shard/plan.js');
     const { plan, path, sha256 } = await planShards(shards, {
       ...readOptions(o),
       ...mixChoices(o),
@@ -156,7 +156,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--allow-shared-dir', 'write into a directory other users may write to')
     .option('--quiet', 'no summary on standard error')
     .action(async (planPath: string, o) => {
-      const { mixShard } = await import('./mix-shard.js');
+      const { mixShard } = await import('../shard/mix-shard.js');
       const { manifest, manifestPath } = await mixShard(planPath, o.shard, {
         output: o.output,
         manifest: o.manifest,
@@ -193,7 +193,7 @@ export function registerShardCommands(program: Command, addReadOptions: AddReadO
     .option('--json', 'print the merged manifest on standard output')
     .option('--allow-shared-dir', 'write into a directory other users may write to')
     .action(async (planPath: string, outputs: string[], o) => {
-      const { mergeManifests } = await import('./merge.js');
+      const { mergeManifests } = await import('../shard/merge.js');
       const { manifest, path } = await mergeManifests(planPath, outputs, {
         output: o.output,
         verify: o.verify,

@@ -1,11 +1,11 @@
 // The command line of the queue: `worker`, `submit` and `status` (registered by src/cli/main.ts).
 import { Command } from 'commander';
 import { SafemixError, ExitCode } from '../errors.js';
-import { addMixChoices, mixChoices, type AddReadOptions, type ReadOptionsOf } from '../shard/commands.js';
-import { wholeNumber } from '../cli/args.js';
-import { human } from '../cli/print.js';
-import { DEFAULT_QUEUE } from './queue-name.js';
-import type { SubmitTarget } from './submit.js';
+import { addMixChoices, mixChoices, type AddReadOptions, type ReadOptionsOf } from './shard-commands.js';
+import { wholeNumber } from './args.js';
+import { human } from './print.js';
+import { DEFAULT_QUEUE } from '../queue/queue-name.js';
+import type { SubmitTarget } from '../queue/submit.js';
 // the queue's modules (bullmq, ioredis) load when a queue command runs, not at every start-up
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -38,7 +38,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .action(async (o) => {
       // the job processes inherit the environment (see write/targets.ts, sharedDirAllowed)
       if (o.allowSharedDir) process.env.SAFEMIX_ALLOW_SHARED_DIR = '1';
-      const { startWorker } = await import('./worker.js');
+      const { startWorker } = await import('../queue/worker.js');
       const w = await startWorker({
         redis: o.redis,
         queue: o.queue,
@@ -113,7 +113,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
         options: { ...readOptions(o), ...mixChoices(o), output: o.output, ...(o.manifest ? { manifest: o.manifest } : {}) },
       };
     }
-    const { submit } = await import('./submit.js');
+    const { submit } = await import('../queue/submit.js');
     const result = await submit(target, {
       redis: o.redis,
       queue: o.queue,
@@ -156,7 +156,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .option('--limit <n>', 'jobs listed', wholeNumber(1), 50)
     .option('--json', 'print as JSON')
     .action(async (o) => {
-      const { status } = await import('./submit.js');
+      const { status } = await import('../queue/submit.js');
       const s = await status({ redis: o.redis, queue: o.queue, limit: o.limit });
       if (o.json) {
         process.stdout.write(JSON.stringify(s, null, 2) + '\n');
