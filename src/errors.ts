@@ -7,7 +7,7 @@ import { maskSecrets, shownText } from './shown.js';
  * Exit codes of the CLI: 0 ok, 1 invalid records found, 2 unreadable input, bad usage or a failed
  * write, 3 encoded data refused, 4 declined by policy (safemix will not mix this data in its own
  * format as asked: a closed label set with no unsafe value; the message names the ways out). Outside this set: 129/130/143 for SIGHUP/SIGINT/SIGTERM (see
- * write/cleanup.ts), 141 when the reader of standard output went away (`mix -o - | head`), and 70
+ * io/cleanup.ts), 141 when the reader of standard output went away (`mix -o - | head`), and 70
  * only for a bug in safemix itself (the CLI then says where to report it).
  */
 export const ExitCode = { ok: 0, invalid: 1, usage: 2, encoded: 3, declined: 4, brokenPipe: 141, bug: 70 } as const;

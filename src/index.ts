@@ -49,7 +49,7 @@ export { splitInjected } from './blend/plan.js';
 export { planShards, loadPlan, uploadHash, type PlanOptions, type PlanResult } from './shard/plan.js';
 export { mixShard, type MixShardOptions, type MixShardResult } from './shard/mix-shard.js';
 export { mergeManifests, type MergeOptions, type MergeResult } from './shard/merge.js';
-export { PlanSchema, ShardManifestSchema, MergedManifestSchema, type Plan, type ShardManifest, type MergedManifest } from './shard/schemas.js';
+export { PlanSchema, ShardManifestSchema, MergedManifestSchema, type Plan, type ShardManifest, type MergedManifest } from './api/shard-schemas.js';
 export { startWorker, type QueueWorkerOptions, type RunningWorker } from './queue/worker.js';
 export { submit, status, type SubmitOptions, type SubmitTarget, type SubmitResult, type StatusResult } from './queue/submit.js';
 export { JobDataSchema, type JobData } from './queue/jobs.js';

@@ -5,7 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { AtomicFile, writeError } from '../src/write/atomic-file.js';
+import { AtomicFile } from '../src/write/atomic-file.js';
+import { writeError } from '../src/io/io-error.js';
 import { sha256, tempDir } from './helpers.js';
 
 describe('AtomicFile with gzip', () => {

@@ -9,7 +9,7 @@ import { splitInjected } from '../src/blend/plan.js';
 import { planShards, loadPlan } from '../src/shard/plan.js';
 import { mixShard } from '../src/shard/mix-shard.js';
 import { mergeManifests } from '../src/shard/merge.js';
-import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from '../src/shard/schemas.js';
+import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from '../src/api/shard-schemas.js';
 import { runCli, sha256, tempDir } from './helpers.js';
 import { jsonlShards, sixAlpacaShards } from './shard-fixtures.js';
 import { containerOf, readRecordsIn } from './independent-records.js';

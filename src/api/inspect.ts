@@ -1,6 +1,6 @@
 // `safemix inspect` as a library call: one streaming pass that counts records and keeps a seeded
 // reservoir sample (memory bounded by the sample size), then the pure profiler on that sample.
-import { pausePoint } from '../write/cleanup.js';
+import { pausePoint } from '../io/cleanup.js';
 import { mayHoldUnsafeNumber, preciseValue } from '../profile/precise-values.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { Reservoir } from '../profile/reservoir.js';

@@ -4,7 +4,7 @@
 // that the files there are up to date.
 import { z } from 'zod';
 import { InspectReportSchema, ManifestSchema, ValidationReportSchema } from './schemas.js';
-import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from '../shard/schemas.js';
+import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from './shard-schemas.js';
 
 export interface JsonSchemaFile {
   /** File name inside schemas/. */

@@ -2,7 +2,7 @@
 // strict: `Number()` would take '' as 0, '0x10' as 16 and 'Infinity' as a number, so a value must
 // be written in plain decimal digits; a decimal keeps exactly the digits typed (see exactDecimal).
 import { InvalidArgumentError } from 'commander';
-import { exactDecimal } from '../blend/plan.js';
+import { exactDecimal } from '../exact-decimal.js';
 import { parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
 
 const DIGITS = /^[0-9]+$/;

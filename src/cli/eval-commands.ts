@@ -4,7 +4,8 @@
 // Thin shells over src/eval: parse options, print the report, write files.
 import { Command, InvalidArgumentError } from 'commander';
 import { SafemixError } from '../errors.js';
-import { AtomicFile, writeError } from '../write/atomic-file.js';
+import { AtomicFile } from '../write/atomic-file.js';
+import { writeError } from '../io/io-error.js';
 import { checkTargets, type ProtectedFile } from '../write/targets.js';
 // the eval modules load when an eval command runs, not at every start-up
 import { progressReporter } from './progress.js';

@@ -13,7 +13,7 @@ import type { mixFile } from '../api/mix.js';
 // `--help` and `--version` start in a fraction of the time and memory
 import type { ParaphraseOptions } from '../engine/paraphrase.js';
 import { progressReporter } from './progress.js';
-import { holdSignals, runCleanups } from '../write/cleanup.js';
+import { holdSignals, runCleanups } from '../io/cleanup.js';
 import { startGcPacer } from '../gc-pacer.js';
 import { formatInspect, formatMix, formatValidation } from './format.js';
 import { human } from './print.js';

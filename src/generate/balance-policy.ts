@@ -3,7 +3,7 @@
 // a model fine-tuned on the mix does not learn to refuse what only sounds alarming (over-refusal, as
 // XSTest and OR-Bench count it). Their number is a share of k, counted apart from k. Pure.
 import type { AnswerSpace } from '../profile/answer-space.js';
-import { timesRoundHalfUp } from '../blend/plan.js';
+import { timesRoundHalfUp } from '../exact-decimal.js';
 
 /** The default share of k: one balance example for every ten refusals. */
 export const DEFAULT_BALANCE_SHARE = 0.1;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SafemixError } from '../errors.js';
-import { onAbort } from '../write/cleanup.js';
-import { writeError } from '../write/atomic-file.js';
+import { onAbort } from '../io/cleanup.js';
+import { writeError } from '../io/io-error.js';
 
 export interface ReadBack {
   /** A descriptor of the text (the file itself, or its decompressed copy). */

@@ -5,8 +5,8 @@
 import { readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { SafemixError } from '../errors.js';
-import { writeError } from '../write/atomic-file.js';
-import { RunTempFile } from '../write/run-temp-file.js';
+import { writeError } from '../io/io-error.js';
+import { RunTempFile } from '../io/run-temp-file.js';
 
 const ENTRY = 12;
 const BUFFERED = 1 << 16;

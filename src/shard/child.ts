@@ -3,7 +3,7 @@
 // error. The task comes as one JSON line on standard input, which then stays open: when it closes
 // (the parent died, even by SIGKILL) the task stops at once and its temp files are removed, so an
 // orphan never finishes a job another worker has taken over.
-import { holdSignals, runCleanups } from '../write/cleanup.js';
+import { holdSignals, runCleanups } from '../io/cleanup.js';
 import { isSafemixError } from '../errors.js';
 import { runTask, type ChildTask } from './tasks.js';
 

@@ -16,9 +16,10 @@ import type { Seed } from '../generate/seeds.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
 import { mimicScheme } from '../api/encoding-check.js';
 import { serializerFor } from '../write/serializer.js';
-import { AtomicFile, commitTogether, completeInterruptedCommit, writeError } from '../write/atomic-file.js';
+import { AtomicFile, commitTogether, completeInterruptedCommit } from '../write/atomic-file.js';
+import { writeError } from '../io/io-error.js';
 import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js';
-import { pausePoint } from '../write/cleanup.js';
+import { pausePoint } from '../io/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
 import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
 import { openScan } from '../api/scan.js';
@@ -26,7 +27,7 @@ import { TOOL } from '../package-root.js';
 import { RecordIndex } from '../read/record-index.js';
 import { writeShuffled } from '../blend/shuffled-pass.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';
-import type { PlanShard, ShardManifest } from './schemas.js';
+import type { PlanShard, ShardManifest } from '../api/shard-schemas.js';
 
 export interface MixShardOptions {
   output: string;

@@ -29,7 +29,7 @@ import type { EncodingReport, Scheme } from '../profile/encoding/index.js';
 import { fromPlanDonors, mergeSamples, toPlanDonor, type UploadDonor } from './donors.js';
 import { scanShard, type ShardScan } from './scan.js';
 import { runChild } from './spawn.js';
-import { PLAN_FORMAT, PLAN_VERSION, PlanSchema, type Plan, type PlanDonor, type PlanShard } from './schemas.js';
+import { PLAN_FORMAT, PLAN_VERSION, PlanSchema, type Plan, type PlanDonor, type PlanShard } from '../api/shard-schemas.js';
 
 export interface PlanOptions extends ScanOptions {
   /** Write into a directory other users may write to. */

@@ -4,6 +4,7 @@
 // before the first is renamed. Temp files left by a killed run (SIGKILL, a power cut) are removed by
 // the next run that writes the same target on the same machine (see run-identity.ts). A target ending in `.gz` is written
 // gzip-compressed. Every failure is a SafemixError (a full disk says so), and leaves no temp file.
+import { writeError } from '../io/io-error.js';
 import {
   openSync,
   writeSync,
@@ -21,12 +22,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { currentRunIdentity, parseRunTag, runIsOver, runTag, type RunIdentity } from './run-identity.js';
+import { currentRunIdentity, parseRunTag, runIsOver, runTag, type RunIdentity } from '../io/run-identity.js';
 import { BlockWriteError, Sha256 } from '../sha256.js';
 import { gzipSync } from 'node:zlib';
 import { SafemixError, ExitCode } from '../errors.js';
 import { canonicalPath, checkTargets, recheckTarget, stdoutRefused, type ProtectedFile } from './targets.js';
-import { onAbort, pauseHere } from './cleanup.js';
+import { onAbort, pauseHere } from '../io/cleanup.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -416,32 +417,4 @@ export function commitTogether(files: AtomicFile[]): void {
     for (const f of files) f.abort();
     throw writeError(e, current?.displayPath ?? '');
   }
-}
-
-/** The SafemixError for a failed write: a full disk or too large a file is said plainly. */
-export function writeError(e: unknown, file: string): unknown {
-  if (e instanceof SafemixError) return e;
-  const code = (e as NodeJS.ErrnoException).code;
-  // only a failed system call is about the disk: anything else (a TypeError) is a bug, said as one (exit 70)
-  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return e;
-  if (code === 'ENOSPC' || code === 'EDQUOT')
-    return new SafemixError('disk_full', 'the disk is full; nothing was written', {
-      position: { file },
-      hint: 'free some space on that disk or write elsewhere with -o',
-      exitCode: ExitCode.usage,
-      cause: e,
-    });
-  if (code === 'EFBIG')
-    return new SafemixError('disk_full', 'the file is too large for this file system or for the file-size limit (ulimit -f); nothing was written', {
-      position: { file },
-      hint: 'raise the limit or write to another file system',
-      exitCode: ExitCode.usage,
-      cause: e,
-    });
-  return new SafemixError('output_failed', `cannot write the output (${code ?? (e as Error).message})`, {
-    position: { file },
-    hint: 'check free disk space and permissions',
-    exitCode: ExitCode.usage,
-    cause: e,
-  });
 }

@@ -5,8 +5,8 @@
 // run's stale-spool sweep.
 import { readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { writeError } from './atomic-file.js';
-import { RunTempFile } from './run-temp-file.js';
+import { writeError } from '../io/io-error.js';
+import { RunTempFile } from '../io/run-temp-file.js';
 import type { ByteSink } from './record-sink.js';
 
 /** The name every spool directory starts with (see removeStaleSpools in api/mix.ts). */

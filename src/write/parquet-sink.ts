@@ -15,8 +15,8 @@ import { SafemixError } from '../errors.js';
 import type { ParquetInfo } from '../read/parquet-records.js';
 import type { SourceRecord } from '../read/types.js';
 import type { ByteSink } from './record-sink.js';
-import { RunTempFile } from './run-temp-file.js';
-import { writeError } from './atomic-file.js';
+import { RunTempFile } from '../io/run-temp-file.js';
+import { writeError } from '../io/io-error.js';
 import { INDEX_DIR_LEAD } from '../read/record-index.js';
 
 /** A row group is written once it holds this many rows… */

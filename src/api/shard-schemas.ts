@@ -3,7 +3,7 @@
 // whole upload. JSON Schema files are generated from these (schemas/*.json, src/api/json-schemas.ts).
 import { z } from 'zod';
 import { DialectSchema } from '../profile/dialects.js';
-import { ContainerSchema, InjectedSchema, ManifestSchema, RejectedSchema } from '../api/schemas.js';
+import { ContainerSchema, InjectedSchema, ManifestSchema, RejectedSchema } from './schemas.js';
 
 export const PLAN_FORMAT = 'safemix-plan';
 export const PLAN_VERSION = 1;
