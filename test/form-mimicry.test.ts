@@ -2014,6 +2014,30 @@ function chatmlText(n: number): string {
   return `${Array.from({ length: n }, () => JSON.stringify({ text: `<|im_start|>system\n${SUPPORT_SYSTEM}<|im_end|>\n<|im_start|>user\n${supportQuestion(r)}<|im_end|>\n<|im_start|>assistant\n${supportAnswer(r)}<|im_end|>\n` })).join('\n')}\n`;
 }
 
+// 22. Dolly-style fields (instruction, context, response, category): the context filled for the
+// categories that read a passage, as databricks-dolly-15k documents its fields
+const DOLLY_CATEGORIES = [
+  'open_qa',
+  'general_qa',
+  'classification',
+  'closed_qa',
+  'brainstorming',
+  'information_extraction',
+  'summarization',
+  'creative_writing',
+];
+
+function dollyJsonl(n: number): string {
+  const r = rngOf(2201);
+  return `${Array.from({ length: n }, (_, i) => {
+    const base = alpacaRecord(r, i);
+    const category = base.input
+      ? r.pick(['closed_qa', 'information_extraction', 'summarization'])
+      : r.pick(DOLLY_CATEGORIES.filter((c) => !['closed_qa', 'information_extraction', 'summarization'].includes(c)));
+    return JSON.stringify({ instruction: base.instruction, context: base.input, response: base.output, category });
+  }).join('\n')}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The checks
 // ---------------------------------------------------------------------------------------------
@@ -2124,6 +2148,7 @@ const KINDS: Kind[] = [
   { name: '19. Gemini contents with systemInstruction', container: 'jsonl', ext: 'jsonl', make: geminiChat, users: 320 },
   { name: '20. reasoning parts in the answer content', container: 'jsonl', ext: 'jsonl', make: reasoningPartsChat, users: 320 },
   { name: '21. ChatML text', container: 'jsonl', ext: 'jsonl', make: chatmlText, users: 320 },
+  { name: '22. Dolly-style fields (instruction, context, response, category)', container: 'jsonl', ext: 'jsonl', make: dollyJsonl, users: 320 },
   { name: '13. sentiment TSV (0/1 labels)', container: 'tsv', ext: 'tsv', make: sentimentTsv, users: 340, decline: { labels: ['0', '1'], required: true } },
 ];
 

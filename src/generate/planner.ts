@@ -389,6 +389,11 @@ export class SafetyPlanner {
         roles.fields,
         sample.map((r) => donorTree(container, r)),
       );
+      this.ctx.kindLabels = kindLabels(
+        roles.fields,
+        sample.map((r) => donorTree(container, r)),
+        options.labelAnswer !== undefined || options.unanswerable === true,
+      );
     }
     this.splitRandom = seedrandom(`split:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
@@ -910,6 +915,37 @@ export class SafetyPlanner {
 /** Whether a language code names a shipped language (for --lang). */
 export function checkLanguage(lang: string): boolean {
   return isShipped(lang) && availableLanguages().includes(lang);
+}
+
+/**
+ * A closed label beside the answer that goes with whether the record fills its split context field
+ * (Dolly's `category`: `closed_qa` and `summarization` read a passage, `open_qa` and `brainstorming` do
+ * not): its values among the user records that fill that field and among those that leave it empty,
+ * so an injected record takes one that goes with its own shape, in the data's proportions, not the
+ * commonest of all. Not where the donors are chosen by their label (their siblings go with it).
+ */
+function kindLabels(
+  fields: readonly FieldDecision[],
+  trees: readonly unknown[],
+  labelledDonors: boolean,
+): Map<string, { filled: string[]; empty: string[] }> | undefined {
+  const split = fields.find((d) => d.rule === 'split');
+  if (!split || labelledDonors) return undefined;
+  const out = new Map<string, { filled: string[]; empty: string[] }>();
+  for (const d of fields) {
+    if (d.role !== 'sibling' || d.rule !== 'mode') continue;
+    const filled: string[] = [];
+    const empty: string[] = [];
+    for (const t of trees) {
+      const v = getPath(t, d.path);
+      if (typeof v !== 'string') continue;
+      const c = getPath(t, split.path);
+      (typeof c === 'string' && c.trim() ? filled : empty).push(v);
+    }
+    if (new Set([...filled, ...empty]).size > 12 || !filled.length || !empty.length) continue;
+    out.set(d.key, { filled, empty });
+  }
+  return out.size ? out : undefined;
 }
 
 /** Words that make a reason someone's words (English seeds: their translations say the same). */

@@ -59,6 +59,8 @@ export interface RenderContext {
   scores?: Map<string, unknown>;
   /** Harmful requests are asked as unanswerable questions: the donor's (empty) answer and flags stay. */
   unanswerable?: boolean;
+  /** Closed labels beside the answer that go with whether the split context is filled: their values either way. */
+  kindLabels?: Map<string, { filled: string[]; empty: string[] }>;
   /** Topic fields beside the answer (open sets of short labels): they take the request category's topic. */
   topics?: { keys: Set<string>; upper: boolean; words: number };
 }
@@ -280,6 +282,14 @@ function applyOtherFields(ctx: RenderContext, input: RenderInput, tree: unknown,
         if (d.rule === 'split' && input.requestContext !== undefined) {
           setPath(tree, d.path, styled(ctx, input.requestContext, ctx.requestStyle, input.requestLang, input.verbatim));
           fields[d.key] = "context: the request's first sentences";
+          break;
+        }
+        const kinds = ctx.kindLabels?.get(d.key);
+        if (kinds && present) {
+          const pool = input.requestContext !== undefined ? kinds.filled : kinds.empty;
+          setPath(tree, d.path, pool[Math.floor(input.random() * pool.length)]!);
+          fields[d.key] =
+            `${d.role}: a value of the user records that ${input.requestContext !== undefined ? 'fill' : 'leave empty'} the context, as often as they have it`;
           break;
         }
         setByRule(ctx, tree, d, present);

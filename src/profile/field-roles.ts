@@ -28,6 +28,9 @@ export const PREFERRED_NAMES = /^(?:chosen|preferred|chosen_response|response_ch
 export const REJECTED_NAMES = /^(?:rejected|dispreferred|non_preferred|rejected_response|response_rejected|dispreferred_response|worse_response|loser)$/i;
 const TARGET_NAMES =
   /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
+/** Of the target names, those of an answer (not of a label or class beside it: Dolly's `response` before its `category`). */
+const ANSWER_NAMES =
+  /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|summary|translation|reference|gold|tgt|result)$/i;
 const ID_NAMES = /(^id$|_id$|^id_|uuid|^key$|^idx$|^index$)/i;
 
 type Obj = Record<string, unknown>;
@@ -71,8 +74,11 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
     const type: FieldRole['type'] = types.size === 1 ? [...types][0]! : 'mixed';
     const strings = vals.map((v) => (typeof v === 'string' ? v : isLosslessNumber(v) ? (v as LosslessNumber).value : JSON.stringify(v)));
     const distinct = new Set(strings).size;
-    const medLen = median(strings.map((s) => s.length));
-    const spaced = strings.filter((s) => s.includes(' ') || s.includes('\n')).length / (strings.length || 1);
+    // the length and spacing of the values a field holds: empty ones say the field is often left
+    // empty (Dolly's context), not that its text is short
+    const filled = strings.filter((s) => s !== '');
+    const medLen = median(filled.map((s) => s.length));
+    const spaced = filled.filter((s) => s.includes(' ') || s.includes('\n')).length / (filled.length || 1);
     return { field, path, vals, strings, type, distinct, medLen, spaced, n: vals.length };
   });
   const roles = new Map<string, FieldRole>();
@@ -134,7 +140,9 @@ export function inferFieldRoles(values: unknown[], overrides: { input?: string; 
   const target =
     overrides.target ??
     (rejected ? chosen : undefined) ??
-    // a field named exactly so (`answers`) before one whose last word is (`plausible_answers`)
+    // a field named as an answer before one named as a label beside it (Dolly's `response` and
+    // `category`), and named exactly so (`answers`) before one whose last word is (`plausible_answers`)
+    order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && ANSWER_NAMES.test(f.split('.').pop()!)).pop() ??
     order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && TARGET_NAMES.test(f.split('.').pop()!)).pop() ??
     order.filter((f) => f !== input && roles.get(f)!.role !== 'id' && !constant.has(f) && named(TARGET_NAMES, f)).pop() ??
     candidates(['label']).find(after) ??
