@@ -13,7 +13,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const corpus = join(root, 'test/corpus');
 const record = join(root, 'test/fixtures/output-hashes.json');
 const sha = (p) => (existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : null);
-const files = readdirSync(corpus).filter((f) => /\.(jsonl|json|csv|tsv)$/.test(f)).sort();
+const files = readdirSync(corpus)
+  .filter((f) => /\.(jsonl|json|csv|tsv)$/.test(f))
+  .sort();
 const rows = [];
 for (const file of files) {
   for (const order of ['interleave', 'append', 'shuffle']) {
@@ -23,7 +25,10 @@ for (const file of files) {
       const out = `out.${file.split('.').pop()}`;
       let exit = 0;
       try {
-        execFileSync(process.execPath, [join(root, 'bin/safemix.js'), 'mix', file, '-o', out, '--seed', '1', '--order', order, '--quiet'], { cwd: dir, stdio: 'ignore' });
+        execFileSync(process.execPath, [join(root, 'bin/safemix.js'), 'mix', file, '-o', out, '--seed', '1', '--order', order, '--quiet'], {
+          cwd: dir,
+          stdio: 'ignore',
+        });
       } catch (e) {
         exit = e.status ?? -1;
       }
