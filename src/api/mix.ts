@@ -1,6 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { TOOL } from '../package-root.js';
 import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
@@ -123,6 +124,8 @@ export interface MixOptions extends ScanOptions {
   onProgress?: (phase: 'profile' | 'write' | 'paraphrase', bytesRead: number, size: number | undefined) => void;
 }
 
+export { TOOL };
+
 export interface MixResult {
   manifest: Manifest;
   manifestPath?: string;
@@ -132,9 +135,6 @@ export interface MixResult {
   /** Safety records by category (also when the manifest's list was not kept in memory). */
   categories: Record<string, number>;
 }
-
-import { TOOL } from '../package-root.js';
-export { TOOL };
 
 /** The largest standard input mix spools by default (`--max-stdin-bytes`). */
 export const MAX_STDIN_BYTES = 64 * 1024 ** 3;

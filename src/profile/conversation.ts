@@ -28,7 +28,7 @@ export interface Conversation {
   tools: string[];
 }
 
-const ROLE_MAP: Record<string, Role> = {
+export const ROLE_MAP: Record<string, Role> = {
   system: 'system',
   developer: 'system',
   user: 'user',
@@ -51,7 +51,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 export const REASONING_PART = /^(?:thinking|redacted_thinking|reasoning|reasoning_text|thought)$/;
 
 /** The text of a content part: OpenAI's `{type: "text", text}`, or `{type: "text", value}` as some trainers write it; never a reasoning part's. */
-function partText(p: unknown): string | undefined {
+export function partText(p: unknown): string | undefined {
   if (!isObj(p)) return undefined;
   if (typeof p.type === 'string' && REASONING_PART.test(p.type)) return undefined;
   if (typeof p.text === 'string') return p.text;

@@ -9,43 +9,26 @@
 //   as one message each), and `chosen_messages` / `rejected_messages` with content parts.
 // Preference pairs written as text (TRL's string `prompt`/`chosen`/`rejected`) are fields data and are
 // not read here. Pure.
-import type { Path } from './conversation.js';
+import { partText, ROLE_MAP, type Path } from './conversation.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export type MessageRole = 'system' | 'user' | 'assistant' | 'other';
 
-const ROLES: Record<string, MessageRole> = {
-  system: 'system',
-  developer: 'system',
-  user: 'user',
-  human: 'user',
-  assistant: 'assistant',
-  gpt: 'assistant',
-  model: 'assistant',
-  bot: 'assistant',
-  chatbot: 'assistant',
-};
-
 /** A message's role (OpenAI `role` or ShareGPT `from`, any case), or undefined when the value is no message. */
 export function messageRole(m: unknown): MessageRole | undefined {
   if (!isObj(m)) return undefined;
   const r = typeof m.role === 'string' ? m.role : typeof m.from === 'string' ? m.from : undefined;
-  return r === undefined ? undefined : (ROLES[r.toLowerCase()] ?? 'other');
+  if (r === undefined) return undefined;
+  // the chat roles of every dialect; a tool or function turn is no side of a pair
+  const role = ROLE_MAP[r.toLowerCase()];
+  return role === 'system' || role === 'user' || role === 'assistant' ? role : 'other';
 }
 
 /** Where a message keeps its text: `content` or `value`, a string or content parts. */
 function contentKey(m: Obj): 'content' | 'value' {
   return 'content' in m || !('value' in m) ? 'content' : 'value';
-}
-
-/** The text of a part: `{type: "text", text}` or `{type, value}`. */
-function partText(p: unknown): string | undefined {
-  if (!isObj(p)) return undefined;
-  if (typeof p.text === 'string') return p.text;
-  if (typeof p.value === 'string' && (p.type === undefined || p.type === 'text')) return p.value;
-  return undefined;
 }
 
 /** A message's text (its parts' texts joined). */
