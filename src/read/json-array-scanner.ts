@@ -258,7 +258,8 @@ export class JsonArrayScanner {
   }
 }
 
-function indentBefore(sep: Buffer): string {
+/** The indentation before an element on its line: the separator's bytes after its last line break. */
+export function indentBefore(sep: Buffer): string {
   const s = sep.toString('utf8');
   const nl = s.lastIndexOf('\n');
   if (nl < 0) return '';

@@ -6,7 +6,7 @@
 // handed on when the object around it closes, or once 8 MiB of records wait). Everything outside the records is tokenized only as far
 // as it takes to know the path; JSON.parse validates each record.
 import type { LineSlice } from './jsonl-splitter.js';
-import type { ScanProblem } from './json-array-scanner.js';
+import { indentBefore, type ScanProblem } from './json-array-scanner.js';
 
 /** One step of a record path: an object key, or `*` for every element of an array. */
 export type PathStep = string | { any: true };
@@ -396,10 +396,4 @@ export class JsonNestedScanner {
   private fail(message: string, hint: string): void {
     this.problem ??= { message, line: this.line, hint };
   }
-}
-
-function indentBefore(sep: Buffer): string {
-  const s = sep.toString('utf8');
-  const nl = s.lastIndexOf('\n');
-  return nl < 0 ? '' : s.slice(nl + 1);
 }
