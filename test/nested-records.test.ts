@@ -271,3 +271,17 @@ describe('the nested-record scanner, fed in pieces', () => {
     expect(bad.problem?.line).toBe(2);
   });
 });
+
+describe('inferring the record path from the first bytes', () => {
+  it("finds a document's records, and takes no JSON Lines record cut off in the bytes looked at for a document", async () => {
+    const { inferRecordPath } = await import('../src/read/record-path.js');
+    const squadHead = JSON.stringify(squad(true)).slice(0, 3000);
+    expect(inferRecordPath(Buffer.from(squadHead))?.path).toEqual(['data', { any: true }, 'paragraphs', { any: true }, 'qas', { any: true }]);
+    const tools = Array.from({ length: 4 }, (_, i) => ({
+      type: 'function',
+      function: { name: `tool_${i}`, description: `Looks up entries of catalogue number ${i} by their name` },
+    }));
+    const record = JSON.stringify({ tools, messages: [{ role: 'user', content: 'x '.repeat(5000) }] });
+    expect(inferRecordPath(Buffer.from(record.slice(0, 2000)))).toBeUndefined();
+  });
+});

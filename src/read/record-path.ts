@@ -34,12 +34,17 @@ export function parseRecordPath(text: string): PathStep[] {
 /** A JSON value parsed from a document's first bytes: objects and arrays cut off at the end are kept as far as they go. */
 function parsePartial(text: string): unknown {
   let i = 0;
+  // set where the bytes end inside a value: every value open then is returned as far as it goes
+  let ended = false;
   const ws = () => {
     while (i < text.length && ' \n\r\t'.includes(text[i]!)) i++;
   };
   const value = (depth: number): unknown => {
     ws();
-    if (i >= text.length || depth > 64) throw new RangeError('end');
+    if (i >= text.length || depth > 64) {
+      ended = true;
+      return undefined;
+    }
     const c = text[i]!;
     if (c === '{') {
       i++;
@@ -51,17 +56,16 @@ function parsePartial(text: string): unknown {
           return o;
         }
         if (text[i] === ',') i++;
-        ws();
         const k = value(depth + 1);
         ws();
-        if (text[i] !== ':') throw new RangeError('end');
-        i++;
-        try {
-          o[String(k)] = value(depth + 1);
-        } catch (e) {
-          if (e instanceof RangeError) return o;
-          throw e;
+        if (ended || text[i] !== ':') {
+          ended = true;
+          return o;
         }
+        i++;
+        const v = value(depth + 1);
+        if (v !== undefined) o[String(k)] = v;
+        if (ended) return o;
       }
     }
     if (c === '[') {
@@ -74,22 +78,25 @@ function parsePartial(text: string): unknown {
           return a;
         }
         if (text[i] === ',') i++;
-        try {
-          a.push(value(depth + 1));
-        } catch (e) {
-          if (e instanceof RangeError) return a;
-          throw e;
-        }
+        const v = value(depth + 1);
+        if (v !== undefined) a.push(v);
+        if (ended) return a;
       }
     }
     if (c === '"') {
       const m = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(i, i + (1 << 20)));
-      if (!m) throw new RangeError('end');
+      if (!m) {
+        ended = true;
+        return undefined;
+      }
       i += m[0].length;
       return JSON.parse(m[0]);
     }
     const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
-    if (!m || i + m[0].length >= text.length) throw new RangeError('end');
+    if (!m || i + m[0].length >= text.length) {
+      ended = true;
+      return undefined;
+    }
     i += m[0].length;
     return JSON.parse(m[0]);
   };
@@ -101,6 +108,23 @@ function parsePartial(text: string): unknown {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Keys of a record of a known dialect (a chat, an instruction, a prompt, a text): their object is a record. */
+const RECORD_KEYS = new Set([
+  'messages',
+  'conversations',
+  'contents',
+  'instruction',
+  'prompt',
+  'completion',
+  'text',
+  'question',
+  'output',
+  'response',
+  'chosen',
+  'rejected',
+  'input',
+]);
 
 export interface InferredPath {
   path: PathStep[];
@@ -119,6 +143,9 @@ export function inferRecordPath(head: Buffer): InferredPath | undefined {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const doc = parsePartial(text);
   if (!isObj(doc)) return undefined;
+  // an object that is itself a record (a JSON Lines file whose first line is longer than the bytes
+  // looked at) is no document holding records
+  if (Object.keys(doc).some((k) => RECORD_KEYS.has(k))) return undefined;
   const lists = new Map<string, { path: PathStep[]; items: Record<string, unknown>[] }>();
   const walk = (v: unknown, path: PathStep[], depth: number) => {
     if (depth > 12) return;
