@@ -124,8 +124,6 @@ export interface MixOptions extends ScanOptions {
   onProgress?: (phase: 'profile' | 'write' | 'paraphrase', bytesRead: number, size: number | undefined) => void;
 }
 
-export { TOOL };
-
 export interface MixResult {
   manifest: Manifest;
   manifestPath?: string;
@@ -733,6 +731,10 @@ function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: 
   else if (a.kind === 'choice')
     notes.push(
       `the answers are choice letters (${a.letters.join(', ')}); where the options are listed, a safety question gets a refusal option and its letter is the answer, else the answer is refusal text (the answer space is extended)`,
+    );
+  if (planner?.dialogueEvidence)
+    notes.push(
+      `dialogue summaries: ${planner.dialogueEvidence}; safety records are dialogues in the data's speaker tags in which the second speaker declines, summarised in the third person`,
     );
   if (planner) {
     const langs = Object.entries(planner.drawn.languages)

@@ -385,15 +385,9 @@ export class SafetyPlanner {
         sample.map((r) => this.requestText(r) ?? ''),
         sample.map((r) => this.answerText(r)),
       );
-      this.ctx.topics = topicFields(
-        roles.fields,
-        sample.map((r) => donorTree(container, r)),
-      );
-      this.ctx.kindLabels = kindLabels(
-        roles.fields,
-        sample.map((r) => donorTree(container, r)),
-        options.labelAnswer !== undefined || options.unanswerable === true,
-      );
+      const trees = sample.map((r) => donorTree(container, r));
+      this.ctx.topics = topicFields(roles.fields, trees);
+      this.ctx.kindLabels = kindLabels(roles.fields, trees, options.labelAnswer !== undefined || options.unanswerable === true);
     }
     this.splitRandom = seedrandom(`split:${this.stream}`);
     if (profile.language.translation) this.answerGuide = new LanguageGuide(answers);
@@ -546,6 +540,11 @@ export class SafetyPlanner {
   /** Whether the answers summarise the requests (speaker-tagged dialogues told in the third person). */
   get summarises(): boolean {
     return this.ctx.dialogue?.summary === true;
+  }
+
+  /** Why the requests are read as dialogues to summarise (for the run's notes), when they are. */
+  get dialogueEvidence(): string | undefined {
+    return this.ctx.dialogue?.summary ? this.ctx.dialogue.evidence : undefined;
   }
 
   /** Whether a JSON answer has a free-text field (a balance example's answer can go there). */

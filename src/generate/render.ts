@@ -511,7 +511,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   // donor had rounds before its last (one at least), written for the record, never the donor's
   const prefixed =
     dialect === 'openai-chat' && ctx.toolCalling && Array.isArray(list) && typeof q.path[1] === 'number'
-      ? benignPrefix(input, list, q.path[1], conv, fields, (t, style, lang) => styled(ctx, t, style, lang, input.verbatim), ctx)
+      ? benignPrefix(ctx, input, list, q.path[1], conv, fields)
       : false;
   const after = conversationOf(dialect, tree)!;
   if (ctx.sequences.size > 0 && !ctx.sequences.has(roleSequence(after))) {
@@ -527,25 +527,18 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
  * keeps the keys of the donor's own messages of its role (a `weight` on assistant turns).
  */
 function benignPrefix(
+  ctx: RenderContext,
   input: RenderInput,
   list: unknown[],
   at: number,
   conv: NonNullable<ReturnType<typeof conversationOf>>,
   fields: Record<string, string>,
-  style: (t: string, s: TextStyle, lang: string) => string,
-  ctx: RenderContext,
 ): boolean {
   const benign = input.benign;
-  if (
-    !benign?.length ||
-    conv.turns
-      .slice(
-        0,
-        conv.turns.findIndex((t) => t.path[1] === at),
-      )
-      .some((t) => t.role !== 'system')
-  )
-    return false;
+  // only where the request is the first turn after the system prompt
+  const question = conv.turns.findIndex((t) => t.path[1] === at);
+  if (!benign?.length || conv.turns.slice(0, question).some((t) => t.role !== 'system')) return false;
+  const style = (t: string, s: TextStyle, lang: string) => styled(ctx, t, s, lang, input.verbatim);
   const rounds = Math.max(1, conv.turns.filter((t) => t.role === 'user').length - 1);
   const user = list[at];
   const answer = [...list].reverse().find((m) => isObj(m) && String(m.role).toLowerCase() === 'assistant' && typeof m.content === 'string');

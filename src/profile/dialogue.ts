@@ -26,7 +26,7 @@ export interface DialogueForm {
 }
 
 /** The speaker lines of a text, when every non-empty line opens with a speaker tag and two speakers or more talk. */
-export function dialogueLines(text: string): { speaker: Speaker; text: string }[] | undefined {
+function dialogueLines(text: string): { speaker: Speaker; text: string }[] | undefined {
   const lines = text.split(/\r?\n/).filter((l) => l.trim());
   if (lines.length < 2) return undefined;
   const out: { speaker: Speaker; text: string }[] = [];

@@ -131,6 +131,16 @@ function textTraits(
   };
 }
 
+/** The profile's language report: the scripts of the requests and answers, the language, a translation pair. */
+function languageOf(reqTexts: string[], resTexts: string[], traits: ReturnType<typeof textTraits>): Profile['language'] {
+  return {
+    request: detectScript(reqTexts),
+    response: resTexts.length ? detectScript(resTexts) : undefined,
+    lang: traits.lang,
+    translation: traits.translation,
+  };
+}
+
 type Base = Pick<Profile, 'dialect' | 'container' | 'dialectConfidence' | 'dialectEvidence' | 'records' | 'sample'>;
 
 function systemPromptsOf(texts: (string | undefined)[]): Profile['systemPrompts'] {
@@ -240,12 +250,7 @@ function conversationProfile(sample: SampleRecord[], base: Base, dialect: Dialec
       toolTurns: withToolTurns / n,
     },
     answerSpace,
-    language: {
-      request: detectScript(reqTexts),
-      response: resTexts.length ? detectScript(resTexts) : undefined,
-      lang: traits.lang,
-      translation: traits.translation,
-    },
+    language: languageOf(reqTexts, resTexts, traits),
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(riskInputs),
@@ -291,12 +296,7 @@ function preferenceProfile(sample: SampleRecord[], base: Base, shape: Preference
     templates: [],
     slots: [],
     answerSpace,
-    language: {
-      request: detectScript(reqTexts),
-      response: resTexts.length ? detectScript(resTexts) : undefined,
-      lang: traits.lang,
-      translation: traits.translation,
-    },
+    language: languageOf(reqTexts, resTexts, traits),
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(sample.map((r, i) => ({ index: r.index, texts: each[i] ? [each[i]!.question] : [] }))),
@@ -354,12 +354,11 @@ function fieldsProfile(sample: SampleRecord[], base: Base, options: ProfileOptio
     templates,
     slots,
     answerSpace,
-    language: {
-      request: detectScript(reqTexts),
-      response: resValues.length ? detectScript(resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) : undefined,
-      lang: traits.lang,
-      translation: traits.translation,
-    },
+    language: languageOf(
+      reqTexts,
+      resValues.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      traits,
+    ),
     roles,
     style: traits.style,
     riskSignals: findRiskSignals(sample.map((r) => ({ index: r.index, texts: input ? [String(getPath(r.value, input.path) ?? '')] : [] }))),

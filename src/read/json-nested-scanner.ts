@@ -116,7 +116,7 @@ export class JsonNestedScanner {
               if (this.depth === 0) {
                 // a record that is a string ends with its quote
                 i++;
-                mark = this.finishRecord(chunk, mark, i, out);
+                mark = this.finishRecord(chunk, mark, i);
                 break;
               }
             } else if (b === 0x0a) newline(i);
@@ -125,7 +125,7 @@ export class JsonNestedScanner {
           }
           if (this.depth === 0) {
             // a record that is a number or literal ends before the byte that follows it
-            if (b === 0x2c || b === 0x5d || b === 0x7d || isWs(b)) mark = this.finishRecord(chunk, mark, i, out);
+            if (b === 0x2c || b === 0x5d || b === 0x7d || isWs(b)) mark = this.finishRecord(chunk, mark, i);
             else i++;
             break;
           }
@@ -135,7 +135,7 @@ export class JsonNestedScanner {
             this.depth--;
             if (this.depth === 0) {
               i++;
-              if (this.state === S.Record) mark = this.finishRecord(chunk, mark, i, out);
+              if (this.state === S.Record) mark = this.finishRecord(chunk, mark, i);
               else this.state = S.After;
               break;
             }
@@ -357,7 +357,7 @@ export class JsonNestedScanner {
     this.heldBytes = 0;
   }
 
-  private finishRecord(chunk: Buffer, mark: number, end: number, _out: NestedSlice[]): number {
+  private finishRecord(chunk: Buffer, mark: number, end: number): number {
     this.appendRecord(chunk.subarray(mark, end));
     const raw = Buffer.concat(this.piece, this.pieceLength);
     this.piece = [];

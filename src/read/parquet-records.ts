@@ -4,7 +4,7 @@
 // integers stored), which a Parquet writer writes back unchanged, and as JSON text (`raw`) with its
 // parsed value, which is all the profiler, the checks and the renderer ever look at. A Parquet file
 // has no record bytes to copy: its rows are written back by value (docs/formats-parquet.md).
-import { closeSync, fstatSync, openSync, read as readFd } from 'node:fs';
+import { closeSync, fstatSync, read as readFd } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import {
   parquetMetadataAsync,
@@ -18,6 +18,7 @@ import {
 } from 'hyparquet';
 import { decompress as zstdDecompress } from 'fzstd';
 import { SafemixError } from '../errors.js';
+import { openReadable } from '../io/open-readable.js';
 import { FORBIDDEN_KEYS } from './record-checks.js';
 
 /** Codecs read: hyparquet's own (uncompressed, snappy), and gzip, brotli (zlib) and zstd (fzstd). */
@@ -99,15 +100,7 @@ export class ParquetSource {
   }
 
   static async open(path: string, name: string): Promise<ParquetSource> {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
-        position: { file: name },
-        hint: 'check the permissions',
-      });
-    }
+    const fd = openReadable(path, name);
     try {
       const size = fstatSync(fd).size;
       const buffer = fileBuffer(fd, size);

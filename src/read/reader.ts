@@ -1,13 +1,14 @@
 // The read stage's shell: opens a file or standard input, sniffs the container, and streams
 // SourceRecords (exact bytes, position, parsed value or the problem that stops it) while it
 // learns the file's layout. All parsing rules live in the pure splitters it drives.
-import { closeSync, openSync, read as readFd, promises as fsp } from 'node:fs';
+import { closeSync, read as readFd, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createGunzip } from 'node:zlib';
 import { PARALLEL_MIN_BYTES, Sha256 } from '../sha256.js';
 import { SafemixError, ExitCode } from '../errors.js';
+import { openReadable } from '../io/open-readable.js';
 import { checkForbiddenKeys, checkNesting, checkRecordBytes, walkRecord, FORBIDDEN_KEYS } from './record-checks.js';
 import { classifyInput, inputKindError } from './input-kind.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
@@ -78,15 +79,7 @@ function allWhitespace(buf: Buffer, from: number): boolean {
  * `reuseBlocks` turns on the ring (see OpenedInput.reuseBlocks) for the reads not yet issued.
  */
 function fileChunks(path: string, name: string): AsyncIterable<Buffer> & { destroy: () => void; reuseBlocks: () => void } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new SafemixError('input_unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
-      position: { file: name },
-      hint: 'check the permissions',
-    });
-  }
+  let fd: number | undefined = openReadable(path, name);
   const destroy = () => {
     if (fd === undefined) return;
     closeSync(fd);

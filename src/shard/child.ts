@@ -5,7 +5,8 @@
 // orphan never finishes a job another worker has taken over.
 import { holdSignals, runCleanups } from '../io/cleanup.js';
 import { isSafemixError } from '../errors.js';
-import { runTask, type ChildTask } from './tasks.js';
+import { runTask } from './tasks.js';
+import type { ChildTask } from './task-types.js';
 
 const release = holdSignals();
 let finished = false;

@@ -8,7 +8,6 @@ import { checkTargets } from '../write/targets.js';
 import { scanShard, type ShardScan, type ShardScanOptions } from './scan.js';
 import { mixShard } from './mix-shard.js';
 
-export type { ChildTask, InspectJobOptions, JobResult, MixJobOptions, Progress } from './task-types.js';
 import type { ChildTask, JobResult, Progress } from './task-types.js';
 
 export async function runTask(task: ChildTask, onProgress: (p: Progress) => void): Promise<JobResult | ShardScan> {
