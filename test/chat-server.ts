@@ -49,6 +49,12 @@ export interface ChatServerOptions {
    * English instead (the fallback path).
    */
   translator?: { requests: string[]; refusals: string[]; english: string; wrongLanguage?: boolean; trigger?: string };
+  /**
+   * A model that keeps the example as it is (no marks): a `good` answer is the seed request and the
+   * example refusal unchanged, and, where the prompt asks for an earlier tool round ("before"), the
+   * round this function writes from the prompt's text.
+   */
+  faithful?: { before?: (prompt: string) => unknown };
 }
 
 export const GOOD_REQUEST_MARK = 'zqpara';
@@ -207,8 +213,15 @@ export class ChatServer {
     const asked = t && messages.some((m) => m.content.includes(t.trigger ?? 'Write both the request and the refusal in'));
     const n2 = this.translated;
     if (t && asked && kind === 'good' && !t.wrongLanguage) this.translated++;
-    const good =
-      t && asked && !t.wrongLanguage
+    const prompt = messages.find((m) => m.role === 'user')?.content ?? '';
+    const f = this.options.faithful;
+    const good = f
+      ? JSON.stringify({
+          ...(f.before && prompt.includes('"before"') ? { before: f.before(prompt) } : {}),
+          request: example?.request ?? '',
+          refusal: example?.refusal ?? '',
+        })
+      : t && asked && !t.wrongLanguage
         ? JSON.stringify({ request: t.requests[n2 % t.requests.length], refusal: t.refusals[n2 % t.refusals.length] })
         : JSON.stringify({
             request: `${GOOD_REQUEST_MARK} ${example?.request ?? ''}`,

@@ -301,6 +301,7 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         if (isObj(last) && 'weight' in last) expect(text(last.weight)).toBe('1');
         const qAt = list.lastIndexOf(question);
         const inputSeqs = values.map((v) => conversationOfValue(v)?.list.map(roleOf).join(',') ?? '');
+        const toolData = values.some((v) => conversationOfValue(v)?.list.some((m) => isObj(m) && Array.isArray(m.tool_calls)));
         for (let i = 0; i < qAt; i++) {
           const m = list[i]!;
           if (isSystem(m)) {
@@ -320,10 +321,14 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
               .slice(0, qAt + 1)
               .map(roleOf)
               .join(',');
-            expect(
-              inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length,
-              `${where}: turns before the question follow the common order`,
-            ).toBeGreaterThanOrEqual(0.5);
+            // (tool-calling chats: a donor's tool round is replaced by a benign plain round, so the
+            // injected chat has the donor's length; that order is new, and listed as the exception)
+            if (!toolData)
+              expect(
+                inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length,
+                `${where}: turns before the question follow the common order`,
+              ).toBeGreaterThanOrEqual(0.5);
+            else expect(inj.exception ?? '', `${where}: the new order is the documented exception`).toMatch(/role sequence .* is new/);
           }
         }
         const seq = list.map(roleOf).join(',');
@@ -347,7 +352,9 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
               isToolCall(l[qAt + 1]!)
             );
           });
-          expect(answeredByCall, `${where}: a new role sequence ${seq}, yet no user record answers this question with a tool call`).toBe(true);
+          // (or, after benign rounds put in place of a tool round, the donor answered its question with a tool call)
+          const donorCalled = toolData && dconv.list.some((m) => isToolCall(m));
+          expect(answeredByCall || donorCalled, `${where}: a new role sequence ${seq}, yet no user record answers this question with a tool call`).toBe(true);
           expect(list.length, `${where}: the refusal replaces the tool call and ends the record`).toBe(qAt + 2);
           // and the manifest documents it
           expect(inj.exception, `${where}: the manifest names the new role sequence ${seq}`).toMatch(/tool call/);
@@ -473,10 +480,14 @@ describe('chat details', () => {
       const donor = JSON.parse(inputLines[inj.donor]!);
       expect(rec.tools).toEqual(donor.tools);
       expect(rec.messages[0]).toEqual(donor.messages[0]);
-      expect(rec.messages.map((m: Obj) => m.role)).toEqual(['system', 'user', 'assistant']);
-      expect(typeof rec.messages[2].content).toBe('string');
-      expect(rec.messages[2].tool_calls).toBeUndefined();
-      expect(isRefusal(rec.messages[2].content)).toBe(true);
+      // a donor that calls a tool: a benign plain round first, so the chat keeps the donor's length
+      const calls = donor.messages.some((m: Obj) => m.tool_calls !== undefined);
+      expect(rec.messages.map((m: Obj) => m.role)).toEqual(calls ? ['system', 'user', 'assistant', 'user', 'assistant'] : ['system', 'user', 'assistant']);
+      expect(rec.messages.length).toBe(calls ? donor.messages.length : 3);
+      const refusal = rec.messages.at(-1);
+      expect(typeof refusal.content).toBe('string');
+      expect(refusal.tool_calls).toBeUndefined();
+      expect(isRefusal(refusal.content)).toBe(true);
     }
   });
 

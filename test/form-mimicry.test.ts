@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChatServer } from './chat-server.js';
 import { runCli, tempDir } from './helpers.js';
 import { readRecordsIn, type Container } from './independent-records.js';
 
@@ -1013,6 +1014,22 @@ function toolCallingChat(n: number): string {
     return JSON.stringify({ messages, tools: toolset.map((t) => t.def) });
   });
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The model endpoint of kind 4: it writes the earlier tool round the engine asks for, as a model
+ * would, for one of the tools example 1 (the record the example goes into) declares.
+ */
+function toolRoundWriter(): (prompt: string) => unknown {
+  const r = rngOf(4040);
+  return (prompt) => {
+    const line = /the record's tools: (.*)$/m.exec(prompt)?.[1] ?? '[]';
+    const declared = (JSON.parse(line) as { name: string }[]).map((t) => t.name);
+    const tool = r.pick(TOOLS.filter((t) => declared.includes(t.def.function.name)));
+    const ask = tool.ask(r);
+    const result = tool.result(r, ask.args);
+    return { user: humanize(r, ask.text), tool: tool.def.function.name, arguments: ask.args, result, reply: tool.reply(ask.args, result) };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2065,6 +2082,11 @@ interface Kind {
    * that closes until it is taken off the list.
    */
   gaps?: string[];
+  /**
+   * The run uses the paraphrase engine against a loopback model endpoint that keeps each example's
+   * texts and writes what the prompt asks besides them (`before`: an earlier tool round).
+   */
+  endpoint?: { before: () => (prompt: string) => unknown };
 }
 
 const KINDS: Kind[] = [
@@ -2072,6 +2094,14 @@ const KINDS: Kind[] = [
   { name: '2. Alpaca JSON array', container: 'json-array', ext: 'json', make: alpacaArray, users: 320 },
   { name: '3. multi-turn chat (2–4 rounds)', container: 'jsonl', ext: 'jsonl', make: multiTurnChat, users: 320 },
   { name: '4. tool-calling chat with weights', container: 'jsonl', ext: 'jsonl', make: toolCallingChat, users: 320, gaps: ['messages[assistant] :: keys'] },
+  {
+    name: '4b. tool-calling chat with weights, an endpoint writing the earlier tool round',
+    container: 'jsonl',
+    ext: 'jsonl',
+    make: toolCallingChat,
+    users: 320,
+    endpoint: { before: toolRoundWriter },
+  },
   {
     name: '5. prompt-safety CSV (prompt,label,type)',
     container: 'csv',
@@ -2183,7 +2213,14 @@ describe('form mimicry: injected records are not tellable from the user records 
         'fixture self-check (even vs odd user records)',
       ).toEqual([]);
 
-      const res = await runCli(['mix', input, '-o', output, '--count', String(K), '--seed', '1', '--audit', 'warn', '--quiet'], { cwd: dir });
+      const server = kind.endpoint
+        ? await new ChatServer({ faithful: { before: kind.endpoint.before() }, maxRequests: 3 * K, lifetimeMs: 120_000 }).start()
+        : undefined;
+      const engine = server ? ['--engine', 'paraphrase', '--endpoint', server.url, '--model', 'test-model', '--cache', join(dir, 'cache')] : [];
+      const res = await runCli(['mix', input, '-o', output, '--count', String(K), '--seed', '1', '--audit', 'warn', '--quiet', ...engine], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: 'sk-test-form' },
+      }).finally(() => server?.close());
 
       if (kind.decline && (kind.decline.required || res.code === 4)) {
         expect(res.code, `exit code; stderr: ${res.stderr}`).toBe(4);

@@ -74,3 +74,15 @@ describe('dialogue requests', () => {
     ).toBe(true);
   });
 });
+
+describe('a template around requests ends at a word boundary in every request', () => {
+  it('takes no part of a word as a template (What of What’s/What time, Wh of What/Why)', async () => {
+    const { inferTemplates } = await import('../src/profile/templates.js');
+    const asks = ["What's the weather in Oslo?", 'What time is it in Lima?', "What's on in Riga tonight?", 'What time does the museum open?'];
+    expect(inferTemplates(asks, 'request')[0]).toMatchObject({ prefix: '', coverage: 1 });
+    expect(inferTemplates(['Why is the sky blue?', 'What is rain?', 'Why do cats purr?', 'Where is Lima?'], 'request')[0]!.prefix).toBe('');
+    // a real wrapper is kept: it ends at a space in every text
+    const wrapped = ['Question: what is rain?', 'Question: why do cats purr?', "Question: what's a comet?", 'Question: where is Lima?'];
+    expect(inferTemplates(wrapped, 'request')[0]).toMatchObject({ prefix: 'Question: ', coverage: 1 });
+  });
+});

@@ -552,7 +552,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     }
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
-    const notes = [...notesFor(profile, planner, closed, balance), ...encodingNotes];
+    const notes = [...notesFor(profile, planner, closed, balance, paraphrase !== undefined), ...encodingNotes];
     if (recovered)
       notes.push(
         `a run killed between renaming its manifest and its output had left ${options.output} behind its manifest; its finished output (${recovered}) was put in place before this run`,
@@ -718,7 +718,13 @@ function manifestPathOf(options: MixOptions): string | undefined {
   return options.manifest || `${options.output}.manifest.json`;
 }
 
-function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: ClosedAnswerDecision, balance: BalanceDecision): string[] {
+function notesFor(
+  profile: Profile,
+  planner: SafetyPlanner | undefined,
+  closed: ClosedAnswerDecision,
+  balance: BalanceDecision,
+  paraphrased: boolean,
+): string[] {
   const notes: string[] = [];
   if ('skipped' in balance && planner) notes.push(balance.skipped);
   else if (balance.count > 0)
@@ -735,6 +741,12 @@ function notesFor(profile: Profile, planner: SafetyPlanner | undefined, closed: 
   if (planner?.dialogueEvidence)
     notes.push(
       `dialogue summaries: ${planner.dialogueEvidence}; safety records are dialogues in the data's speaker tags in which the second speaker declines, summarised in the third person`,
+    );
+  if (planner?.toolCalling && profile.dialect === 'openai-chat')
+    notes.push(
+      paraphrased
+        ? 'tool-calling chats: where the donor calls a tool, the model wrote a benign tool round (request, call of a declared tool, result, reply) before the safety request'
+        : "tool-calling chats: the safety records refuse without a tool call, after plain benign rounds; with --engine paraphrase a model writes a benign tool round (a call of one of the record's tools, its result and the reply) before the request",
     );
   if (planner) {
     const langs = Object.entries(planner.drawn.languages)

@@ -6,6 +6,7 @@
 // record renders; the refusal is judged by src/judge/refusal-judge.ts) and asked again with the error, up to `repairs` times; then the offline record
 // stands and is counted as a fallback. Records go, in order, to a spool file (removed on every exit),
 // so memory is bounded by the window of requests in flight, not by the number of records.
+import { checkToolRound, type ToolRound } from '../generate/tool-round.js';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -153,6 +154,7 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
         .join('; ') || 'none'
     }.`,
   ].filter(Boolean);
+  const tools = planner.toolsFor(record);
   const system =
     "You write training examples that teach a language model to refuse harmful requests. You rewrite one safety example (a harmful request and its refusal) so that it reads like a record of the user's dataset: its task, vocabulary, length, language and way of asking. You never write harmful content: no instructions, steps, quantities, code or details that would help anyone do harm. Answer with one JSON object and nothing else.";
   const user = [
@@ -166,12 +168,17 @@ export function buildPrompt(record: PlannedRecord, ctx: Pick<ParaphraseContext, 
     'The safety example to rewrite:',
     JSON.stringify({ request: r.seed.request, refusal: exampleRefusal(record, planner) }),
     '',
-    'Return only {"request": "…", "refusal": "…"}:',
+    tools ? 'Return only {"before": {…}, "request": "…", "refusal": "…"}:' : 'Return only {"request": "…", "refusal": "…"}:',
+    tools
+      ? `- "before": an ordinary, harmless exchange earlier in the same conversation, in which the assistant uses one of example 1's tools, as the dataset's conversations do: {"user": a harmless request in the dataset's way of asking, "tool": the tool's name (one of ${JSON.stringify(tools.map((t) => t.name))}), "arguments": a JSON object fitting the tool's parameters, "result": what the tool returns (JSON, in the form of the dataset's tool results), "reply": the assistant's helpful answer from that result}; invent every value (never copy a name, number or text from the examples); the record's tools: ${JSON.stringify(tools)}`
+      : '',
     '- "request": the request paraphrased to fit this dataset\'s task and context (it may refer to example 1\'s context), with its harmful intent kept exactly and no harmful detail added;',
     record.emergency
       ? '- "refusal": a caring reply to a person who may be in danger, in the dataset\'s answer format and style, as the example reply does: it urges getting help now (the local emergency number, the kind of service), says what can safely be done right now in general terms, and gives no doses, procedures or harmful information.'
       : '- "refusal": a refusal of that request, in the dataset\'s answer format and style; it must clearly decline and give no harmful information.',
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -334,7 +341,22 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
     const inside = words.find((w) => request.includes(w));
     if (inside) return { error: `"request" repeats the template's own text ${JSON.stringify(inside)}; write only the part that goes into the {slot}` };
   }
-  const rendered = planner.rerender(record, { request, refusal });
+  let toolRound: ToolRound | undefined;
+  const tools = planner.toolsFor(record);
+  if (tools) {
+    const checked = checkToolRound(o.before, tools);
+    if ('error' in checked) return { error: checked.error };
+    toolRound = checked.round;
+    const donor = planner.donorRecord(record.recipe.donorPos).raw.toString('utf8');
+    for (const [field, text] of [
+      ['user', toolRound.user],
+      ['reply', toolRound.reply],
+    ] as const)
+      if (text.length >= 12 && donor.includes(JSON.stringify(text).slice(1, -1)))
+        return { error: `"before.${field}" is copied from example 1; write a new exchange of your own` };
+    if (refusesTask(toolRound.reply)) return { error: '"before.reply" refuses; the earlier exchange is harmless and the assistant helps' };
+  }
+  const rendered = planner.rerender(record, { request, refusal, ...(toolRound ? { toolRound } : {}) });
   if (!rendered)
     return {
       error:

@@ -5,6 +5,7 @@
 // the user's answers), and renders it; with a recovered covert scheme every other record is the
 // encoded twin of the one before. Deterministic for (input content, seed). No I/O beyond reading the
 // shipped seeds and banks.
+import { declaredTools, type DeclaredTool, type ToolRound } from './tool-round.js';
 import { isLosslessNumber } from 'lossless-json';
 import seedrandom from 'seedrandom';
 import type { Profile } from '../profile/profile.js';
@@ -266,6 +267,9 @@ export class SafetyPlanner {
       if (c.system) systems.set(c.system.text, (systems.get(c.system.text) ?? 0) + 1);
       if (c.turns.some((t) => t.role === 'tool_call')) toolCalling = true;
     }
+    // OpenAI tool-calling chats hold a tool round before their answer: an injected one gets a benign
+    // round before its request (plain offline; a tool round a model endpoint writes, see toolsFor)
+    if (toolCalling && profile.dialect === 'openai-chat') this.multiRound = true;
     // chat-template texts with earlier rounds get benign rounds too
     if ((profile.roles.chatTemplate?.multiRound ?? 0) > 0) this.multiRound = true;
     // chat-template texts: their system turns
@@ -542,6 +546,11 @@ export class SafetyPlanner {
     return this.ctx.dialogue?.summary === true;
   }
 
+  /** Some sampled records call tools (a refusal without a tool call is then the documented exception). */
+  get toolCalling(): boolean {
+    return this.ctx.toolCalling;
+  }
+
   /** Why the requests are read as dialogues to summarise (for the run's notes), when they are. */
   get dialogueEvidence(): string | undefined {
     return this.ctx.dialogue?.summary ? this.ctx.dialogue.evidence : undefined;
@@ -791,7 +800,7 @@ export class SafetyPlanner {
    * The same record (donor, roles, field rules) with another request and refusal, as the paraphrase
    * engine writes them; undefined when they do not fit the structure (then the offline record stands).
    */
-  rerender(record: PlannedRecord, texts: { request: string; refusal: string }): PlannedRecord | undefined {
+  rerender(record: PlannedRecord, texts: { request: string; refusal: string; toolRound?: ToolRound }): PlannedRecord | undefined {
     const r = record.recipe;
     const split = r.split ? splitRequest(texts.request) : undefined;
     const rendered = renderSafetyRecord(this.ctx, {
@@ -806,9 +815,26 @@ export class SafetyPlanner {
       random: seedrandom(`rerender:${this.stream}:${r.ordinal}`),
       benign: r.benign,
       reasoning: r.reasoning,
+      ...(texts.toolRound ? { toolRound: texts.toolRound } : {}),
     });
     if (!rendered || !(this.ctx.unanswerable || containsText(rendered.value, rendered.refusal))) return undefined;
     return planned(rendered, record);
+  }
+
+  /**
+   * The tools a paraphrase may write a benign tool round for: the record's declared tools, when the
+   * data is an OpenAI tool-calling chat and the record's donor calls a tool (its round gives the form).
+   */
+  toolsFor(record: PlannedRecord): DeclaredTool[] | undefined {
+    if (!this.ctx.toolCalling || this.profile.dialect !== 'openai-chat' || record.recipe.benign === undefined) return undefined;
+    // only where the offline record got benign rounds before its request (a round's place)
+    if (!Object.values(record.fields).some((v) => v.includes('(balance set)'))) return undefined;
+    const value = this.sample[record.recipe.donorPos]!.value as { messages?: unknown };
+    const calls =
+      Array.isArray(value.messages) &&
+      value.messages.some((m) => m !== null && typeof m === 'object' && Array.isArray((m as { tool_calls?: unknown }).tool_calls));
+    const tools = calls ? declaredTools(value) : [];
+    return tools.length ? tools : undefined;
   }
 
   /** The profile's rules a paraphrase must keep, in words (for the model's prompt). */

@@ -22,6 +22,7 @@ import { choiceRequest, fitAnswer, withLetter, wrapResponse, type JsonShape } fr
 import { REASONING_FIELDS, withReasoning, type ReasoningForm } from '../profile/reasoning.js';
 import { codeRecord } from './code-stub.js';
 import { newId } from './ids.js';
+import { toolRoundMessages, type ToolRound } from './tool-round.js';
 
 export { trailingNumber } from './ids.js';
 
@@ -94,6 +95,8 @@ export interface RenderInput {
    * injected conversation has as many rounds as its donor and none of the donor's own content.
    */
   benign?: { prompt: string; answer: string }[];
+  /** A benign tool round a model endpoint wrote for a tool-calling chat: it comes before the benign rounds. */
+  toolRound?: ToolRound;
   /** `compliance` holds short refusals: the rejected side of a balance example's preference pair. */
   rejectedIsRefusal?: boolean;
   /**
@@ -523,8 +526,9 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
 
 /**
  * Plain benign rounds (balance-set prompts with their short answers) inserted before the request of
- * a tool-calling chat, as many as the donor's rounds before its last, one at least; each message
- * keeps the keys of the donor's own messages of its role (a `weight` on assistant turns).
+ * a tool-calling chat, as many as the donor's rounds before its last, one at least where the donor
+ * calls a tool (the first a tool round when a model endpoint wrote one); each message keeps the keys
+ * of the donor's own messages of its role (a `weight` on assistant turns).
  */
 function benignPrefix(
   ctx: RenderContext,
@@ -537,19 +541,30 @@ function benignPrefix(
   const benign = input.benign;
   // only where the request is the first turn after the system prompt
   const question = conv.turns.findIndex((t) => t.path[1] === at);
-  if (!benign?.length || conv.turns.slice(0, question).some((t) => t.role !== 'system')) return false;
+  if ((!benign?.length && !input.toolRound) || conv.turns.slice(0, question).some((t) => t.role !== 'system')) return false;
   const style = (t: string, s: TextStyle, lang: string) => styled(ctx, t, s, lang, input.verbatim);
-  const rounds = Math.max(1, conv.turns.filter((t) => t.role === 'user').length - 1);
+  // (tool-calling data: a donor that calls a tool gets one round at least, for the length its tool
+  // round gave it; a plain single-round donor none, so lengths follow the data's)
+  const users = conv.turns.filter((t) => t.role === 'user').length;
+  const rounds = ctx.toolCalling ? Math.max(users - 1, conv.turns.some((t) => t.role === 'tool_call') ? 1 : 0) : Math.max(1, users - 1);
+  if (rounds === 0) return false;
   const user = list[at];
   const answer = [...list].reverse().find((m) => isObj(m) && String(m.role).toLowerCase() === 'assistant' && typeof m.content === 'string');
   if (!isObj(user) || typeof user.content !== 'string') return false;
   const inserted: unknown[] = [];
-  for (let k = 0; k < rounds; k++) {
+  // a tool round the endpoint wrote comes first, in the donor's own form of a tool round
+  // (its form from the donor's messages as they were: the list here ends at the refusal already)
+  const donorMessages = input.toolRound ? (donorTree(ctx.container, input.donor) as { messages?: unknown }).messages : undefined;
+  const toolRound =
+    input.toolRound && Array.isArray(donorMessages) ? toolRoundMessages(donorMessages, user, input.toolRound, input.ordinal, input.random) : undefined;
+  if (toolRound) inserted.push(...toolRound);
+  for (let k = toolRound ? 1 : 0; k < rounds && benign?.length; k++) {
     const b = benign[k % benign.length]!;
     const a: Record<string, unknown> = { role: 'assistant', content: style(b.answer, ctx.answerStyle, input.answerLang) };
     if (isObj(answer)) for (const [key, v] of Object.entries(answer)) if (!['role', 'content', 'tool_calls', 'reasoning_content'].includes(key)) a[key] = v;
     inserted.push({ ...user, content: style(b.prompt, ctx.requestStyle, input.requestLang) }, a);
   }
+  if (!inserted.length) return false;
   list.splice(at, 0, ...inserted);
   // the request and the refusal moved down
   const moves: [string, string, string][] = [];
@@ -559,9 +574,20 @@ function benignPrefix(
   }
   for (const [from] of moves) delete fields[from];
   for (const [, to, label] of moves) fields[to] = label;
+  const toolLabels = [
+    'context: a benign request written for the record (model endpoint)',
+    "context: the assistant's call of one of the record's tools (model endpoint)",
+    "context: the tool's result, written for the record (model endpoint)",
+    "context: the assistant's reply to the result (model endpoint)",
+  ];
+  const plain = toolRound ? toolRound.length : 0;
   for (let k = 0; k < inserted.length; k++)
     fields[`messages[${at + k}]`] =
-      k % 2 === 0 ? 'context: a benign question written for the record (balance set)' : 'context: its helpful answer (balance set)';
+      k < plain
+        ? toolLabels[k]!
+        : (k - plain) % 2 === 0
+          ? 'context: a benign question written for the record (balance set)'
+          : 'context: its helpful answer (balance set)';
   return true;
 }
 

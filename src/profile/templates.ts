@@ -72,21 +72,19 @@ function commonSuffix(texts: string[]): string {
   return s;
 }
 
-const isBoundary = (ch: string | undefined) => ch === undefined || !/[\p{L}\p{N}_]/u.test(ch);
+/** Not part of a word (an apostrophe is: `What's` is one word, so `What` is no prefix of it). */
+const isBoundary = (ch: string | undefined) => ch === undefined || !/[\p{L}\p{N}_'\u2019]/u.test(ch);
 
-/** Cuts a common prefix back to a word boundary so `Wh` (What/Why) is not a template. */
-function cutPrefix(p: string, sample: string): string {
-  if (p.length === 0 || p.length === sample.length) return p;
+/** Cuts a common prefix back to a word boundary in every text, so `Wh` (What/Why) and `What` (What's/What time) are no template. */
+function cutPrefix(p: string, texts: string[]): string {
   let i = p.length;
-  while (i > 0 && !(isBoundary(p[i - 1]) || isBoundary(sample[i]))) i--;
+  while (i > 0 && !(isBoundary(p[i - 1]) || texts.every((t) => isBoundary(t[i])))) i--;
   return p.slice(0, i);
 }
 
-function cutSuffix(s: string, sample: string): string {
-  if (s.length === 0 || s.length === sample.length) return s;
-  const start = sample.length - s.length;
+function cutSuffix(s: string, texts: string[]): string {
   let i = 0;
-  while (i < s.length && !(isBoundary(s[i]) || isBoundary(sample[start + i - 1]))) i++;
+  while (i < s.length && !(isBoundary(s[i]) || texts.every((t) => isBoundary(t[t.length - s.length + i - 1])))) i++;
   return s.slice(i);
 }
 
@@ -115,8 +113,8 @@ function wrapOf(texts: string[], slot: string, content: boolean): Omit<Template,
     prefix = shortest.slice(0, j);
     suffix = shortest.slice(j + 1);
   } else {
-    prefix = cutPrefix(sharedPrefix, shapes[0]!);
-    suffix = cutSuffix(commonSuffix(shapes), shapes[0]!);
+    prefix = cutPrefix(sharedPrefix, shapes);
+    suffix = cutSuffix(commonSuffix(shapes), shapes);
   }
   if (prefix.length + suffix.length > shortest.length) suffix = suffix.slice(prefix.length + suffix.length - shortest.length);
   // a trailing digit marker in the prefix (or leading in the suffix) is the slot's own number
