@@ -63,3 +63,5 @@ export { modelJudge, HARMBENCH_PROMPT, COMPLIANCE_PROMPT } from './eval/judge-mo
 export { wilson, compareProportions, type Proportion, type Difference } from './eval/stats.js';
 export { ProbeSchema, OutputSchema, type Probe, type Output } from './eval/probe-types.js';
 export { judgeResponse, refused, JUDGE_VERSION, type Verdict, type Judgement } from './judge/refusal-judge.js';
+export { judgeResponseV2, JUDGE_V2_VERSION } from './judge/refusal-judge-v2.js';
+export { stringJudge, STRING_JUDGES, DEFAULT_STRING_JUDGE, type StringJudgeName } from './judge/string-judges.js';

@@ -16,16 +16,25 @@ type Report = {
 };
 
 describe('safemix judge', () => {
-  it('the corpus refusal and compliance files: the counts docs/judge.md gives', async () => {
-    const b = await runCli(['judge', corpus('safety_bianchi_refusals_alpaca.json'), '--json']);
-    expect(b.code, b.stderr).toBe(0);
-    const bianchi = JSON.parse(b.stdout) as Report;
-    expect(bianchi.responses).toBe(2483);
-    expect(bianchi.counts.refusal + bianchi.counts.partial).toBe(1567);
-    expect(bianchi.verdicts).toHaveLength(2483);
-    const a = JSON.parse((await runCli(['judge', corpus('instruct_alpaca_en_demo.json'), '--json'])).stdout) as Report;
-    expect(a.counts.refusal + a.counts.partial).toBe(21);
-    expect(a.counts.compliance).toBe(978);
+  it('the corpus refusal and compliance files: the counts docs/judge.md gives, for v2 (the default) and v1', async () => {
+    for (const [judge, refusing, alpaca] of [
+      ['string-v2', 1604, 22],
+      ['string-v1', 1567, 21],
+    ] as const) {
+      const b = await runCli(['judge', corpus('safety_bianchi_refusals_alpaca.json'), '--json', ...(judge === 'string-v1' ? ['--judge', judge] : [])]);
+      expect(b.code, b.stderr).toBe(0);
+      const bianchi = JSON.parse(b.stdout) as Report & { judge: string };
+      expect(bianchi.judge).toBe(judge === 'string-v1' ? 'safemix-string-judge/1' : 'safemix-string-judge/2');
+      expect(bianchi.responses).toBe(2483);
+      expect(bianchi.counts.refusal + bianchi.counts.partial).toBe(refusing);
+      expect(bianchi.verdicts).toHaveLength(2483);
+      const a = JSON.parse((await runCli(['judge', corpus('instruct_alpaca_en_demo.json'), '--json', '--judge', judge])).stdout) as Report;
+      expect(a.counts.refusal + a.counts.partial).toBe(alpaca);
+      expect(a.counts.compliance).toBe(999 - alpaca);
+    }
+    const bad = await runCli(['judge', corpus('instruct_alpaca_en_demo.json'), '--judge', 'string-v3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/string-v2, string-v1/);
   });
 
   it('every assistant turn of a chat, both sides of a preference pair, and a field given with --field', async () => {

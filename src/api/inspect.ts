@@ -13,7 +13,8 @@ import { dialectMismatch } from './scan.js';
 import { analyzeFiles, analyzeSample, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
 import type { EncodingReport } from '../profile/encoding/index.js';
 import { responsesOf } from '../profile/responses.js';
-import { judgeResponse, JUDGE_VERSION, refused } from '../judge/refusal-judge.js';
+import { refused } from '../judge/refusal-judge.js';
+import { stringJudge } from '../judge/string-judges.js';
 
 export const DEFAULT_SAMPLE = 5000;
 /**
@@ -212,14 +213,15 @@ export async function inspectFiles(paths: string[], options: InspectOptions = {}
 
 /** The share of refusals already in the sampled records' responses (the string judge), if any response was found. */
 function refusalsInAnswers(sample: readonly SampledRecord[], profile: Profile): InspectResult['answerRefusals'] {
+  const judge = stringJudge();
   let responses = 0;
   let refusals = 0;
   for (const r of sample.slice(0, 2000))
     for (const res of responsesOf(r.value, profile)) {
       responses++;
-      if (refused(judgeResponse(res.text).verdict)) refusals++;
+      if (refused(judge.judge(res.text).verdict)) refusals++;
     }
-  return responses ? { judge: JUDGE_VERSION, responses, refusals, share: refusals / responses } : undefined;
+  return responses ? { judge: judge.version, responses, refusals, share: refusals / responses } : undefined;
 }
 
 /** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */

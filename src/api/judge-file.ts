@@ -5,7 +5,8 @@
 import { openScan } from './scan.js';
 import { buildProfile } from '../profile/profile.js';
 import { responsesOf } from '../profile/responses.js';
-import { judgeResponse, JUDGE_VERSION, type Verdict } from '../judge/refusal-judge.js';
+import type { Verdict } from '../judge/refusal-judge.js';
+import { stringJudge, type StringJudgeName } from '../judge/string-judges.js';
 import { sampleDataset, type InspectOptions } from './inspect.js';
 import { SafemixError } from '../errors.js';
 
@@ -14,6 +15,8 @@ export interface JudgeFileOptions extends InspectOptions {
   field?: string;
   /** Keep one verdict per response in the report (the CLI's --json). */
   verdicts?: boolean;
+  /** The string judge (default `string-v2`). */
+  judge?: StringJudgeName;
 }
 
 export interface ResponseVerdict {
@@ -58,6 +61,7 @@ export async function judgeFile(path: string, options: JudgeFileOptions = {}): P
     recordPath: scan.reader.layout.recordPath,
     format: scan.detection.dialect,
   });
+  const judge = stringJudge(options.judge);
   const counts: Record<Verdict, number> = { refusal: 0, partial: 0, compliance: 0 };
   const verdicts: ResponseVerdict[] = [];
   let responses = 0;
@@ -65,7 +69,7 @@ export async function judgeFile(path: string, options: JudgeFileOptions = {}): P
     if (r.problem) continue;
     const value = r.approximate ? pass.reader.exactValue(r) : r.value;
     for (const res of responsesOf(value, profile, options.field)) {
-      const j = judgeResponse(res.text);
+      const j = judge.judge(res.text);
       counts[j.verdict]++;
       responses++;
       if (options.verdicts) verdicts.push({ index: r.index, line: r.line, path: res.path, verdict: j.verdict, reason: j.reason });
@@ -82,7 +86,7 @@ export async function judgeFile(path: string, options: JudgeFileOptions = {}): P
     );
   return {
     file: scan.reader.name,
-    judge: JUDGE_VERSION,
+    judge: judge.version,
     dialect: scan.detection.dialect,
     records,
     responses,

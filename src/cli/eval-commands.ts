@@ -2,7 +2,8 @@
 // task's format, no answers), `query` (ask a model at an OpenAI-compatible endpoint) and `score`
 // (attack success, over-refusal and task accuracy with Wilson intervals; --compare for before/after).
 // Thin shells over src/eval: parse options, print the report, write files.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STRING_JUDGE, STRING_JUDGES } from '../judge/string-judges.js';
 import { SafemixError } from '../errors.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { writeError } from '../io/io-error.js';
@@ -128,6 +129,11 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
     .option('--outputs <file>', 'outputs file: {id, output} per line')
     .option('--json', 'print the report as JSON (keep it for --compare)')
     .option('--html <file>', 'also write a self-contained HTML page with a bar chart per metric')
+    .addOption(
+      new Option('--judge <name>', 'the string judge (string-v1: the first, frozen version; docs/judge.md measures both)')
+        .choices([...STRING_JUDGES])
+        .default(DEFAULT_STRING_JUDGE),
+    )
     .option('--judge-endpoint <url>', 'judge with a model at this OpenAI-compatible endpoint (HarmBench classifier prompt) instead of the string judge')
     .option('--judge-model <name>', 'the judge model')
     .option('--judge-api-key-env <name>', "environment variable holding the judge endpoint's API key")
@@ -160,7 +166,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
             outputs: [{ path: o.html, role: 'page', flag: '--html' }],
           })
         : undefined;
-      const report = await scoreFiles(o.probes, o.outputs, { judge });
+      const report = await scoreFiles(o.probes, o.outputs, { judge, stringJudge: o.judge });
       if (o.html) writeText(o.html, scoreHtml(report), targets?.fileOptions(o.html));
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatScore(report) + '\n');
     });

@@ -21,6 +21,7 @@ import type { Container } from '../read/types.js';
 import { registerShardCommands } from './shard-commands.js';
 import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands } from './eval-commands.js';
+import { DEFAULT_STRING_JUDGE, STRING_JUDGES } from '../judge/string-judges.js';
 
 function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number; records?: string }) {
   return {
@@ -169,10 +170,15 @@ export function buildProgram(): Command {
       .option('--field <path>', 'the field that holds the responses (e.g. output, answer.text), instead of the one the profile finds')
       .option('--sample <n>', 'records in the sample the structure is read from', positiveInt, 5000)
       .option('--seed <seed>', 'seed of that sample', 'safemix')
-      .option('--json', 'print the counts and one verdict per response as JSON'),
+      .option('--json', 'print the counts and one verdict per response as JSON')
+      .addOption(
+        new Option('--judge <name>', 'the string judge (string-v1: the first, frozen version; docs/judge.md measures both)')
+          .choices([...STRING_JUDGES])
+          .default(DEFAULT_STRING_JUDGE),
+      ),
   ).action(async (file: string, o) => {
     const { judgeFile } = await import('../api/judge-file.js');
-    const report = await judgeFile(file, { ...readOptions(o), field: o.field, sample: o.sample, seed: o.seed, verdicts: o.json === true });
+    const report = await judgeFile(file, { ...readOptions(o), field: o.field, sample: o.sample, seed: o.seed, verdicts: o.json === true, judge: o.judge });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
