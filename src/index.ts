@@ -50,9 +50,7 @@ export { planShards, loadPlan, uploadHash, type PlanOptions, type PlanResult } f
 export { mixShard, type MixShardOptions, type MixShardResult } from './shard/mix-shard.js';
 export { mergeManifests, type MergeOptions, type MergeResult } from './shard/merge.js';
 export { PlanSchema, ShardManifestSchema, MergedManifestSchema, type Plan, type ShardManifest, type MergedManifest } from './api/shard-schemas.js';
-export { startWorker, type QueueWorkerOptions, type RunningWorker } from './queue/worker.js';
-export { submit, status, type SubmitOptions, type SubmitTarget, type SubmitResult, type StatusResult } from './queue/submit.js';
-export { JobDataSchema, type JobData } from './queue/jobs.js';
+// queue workers (BullMQ on Redis): the `safemix/queue` entry (src/queue/index.ts), whose packages are optional
 // the evaluation kit: probes, query, score (and the string refusal judge)
 export { buildProbes, loadSafePrompts, heldoutSeeds, type ProbesOptions, type ProbesResult } from './eval/probes.js';
 export { queryFile, queryProbes, probeMessages, type QueryOptions, type QueryResult } from './eval/query.js';

@@ -121,6 +121,26 @@ describe('the packed tarball', () => {
     ).toEqual([]);
   });
 
+  it('installs without the queue packages (optional peers): the queue commands say what to install, exit 2', () => {
+    expect(existsSync(join(app, 'node_modules/bullmq'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules/ioredis'))).toBe(false);
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync('npx', ['safemix', 'status', '--redis', 'redis://127.0.0.1:9'], {
+        cwd: app,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: NPM_TIMEOUT,
+      });
+    } catch (e) {
+      failure = e as { status?: number; stderr?: string };
+    }
+    expect(failure.status).toBe(2);
+    expect(failure.stderr).toContain('npm install bullmq ioredis');
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules/safemix/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(Object.keys(pkg.exports)).toContain('./queue');
+  });
+
   it('npx safemix --version runs the installed bin', () => {
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
     expect(run('npx', ['safemix', '--version'], app).trim()).toBe(version);

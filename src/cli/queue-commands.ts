@@ -6,6 +6,7 @@ import { wholeNumber } from './args.js';
 import { human } from './print.js';
 import { DEFAULT_QUEUE } from '../queue/queue-name.js';
 import type { SubmitTarget } from '../queue/submit.js';
+import { loadQueue } from '../queue/load.js';
 // the queue's modules (bullmq, ioredis) load when a queue command runs, not at every start-up
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -38,7 +39,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .action(async (o) => {
       // the job processes inherit the environment (see write/targets.ts, sharedDirAllowed)
       if (o.allowSharedDir) process.env.SAFEMIX_ALLOW_SHARED_DIR = '1';
-      const { startWorker } = await import('../queue/worker.js');
+      const { startWorker } = await loadQueue();
       const w = await startWorker({
         redis: o.redis,
         queue: o.queue,
@@ -113,7 +114,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
         options: { ...readOptions(o), ...mixChoices(o), output: o.output, ...(o.manifest ? { manifest: o.manifest } : {}) },
       };
     }
-    const { submit } = await import('../queue/submit.js');
+    const { submit } = await loadQueue();
     const result = await submit(target, {
       redis: o.redis,
       queue: o.queue,
@@ -156,7 +157,7 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
     .option('--limit <n>', 'jobs listed', wholeNumber(1), 50)
     .option('--json', 'print as JSON')
     .action(async (o) => {
-      const { status } = await import('../queue/submit.js');
+      const { status } = await loadQueue();
       const s = await status({ redis: o.redis, queue: o.queue, limit: o.limit });
       if (o.json) {
         process.stdout.write(JSON.stringify(s, null, 2) + '\n');
