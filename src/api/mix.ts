@@ -1,6 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { DiscardSink } from '../write/discard-sink.js';
 import { TOOL } from '../package-root.js';
 import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -103,6 +104,12 @@ export interface MixOptions extends ScanOptions {
   keepInjected?: boolean;
   /** Leave out records that fail the checks (listed in the manifest) instead of stopping. */
   skipInvalid?: boolean;
+  /**
+   * Plan, render and audit every safety record and read the input twice as a run does, and write
+   * nothing: the result's manifest is the one a run would write (its output hash and size included).
+   * The paraphrase engine is not called (the records are the offline engine's).
+   */
+  dryRun?: boolean;
   safety?: SafetySourceOptions;
   /** Run the covert-encoding analysis (default true; the benchmark turns it off to measure its cost). */
   detectEncoding?: boolean;
@@ -132,6 +139,8 @@ export interface MixResult {
   examples: { index: number; text: string }[];
   /** Safety records by category (also when the manifest's list was not kept in memory). */
   categories: Record<string, number>;
+  /** A dry run: nothing was written (the manifest is the one a run would write). */
+  dryRun?: true;
 }
 
 /** The largest standard input mix spools by default (`--max-stdin-bytes`). */
@@ -247,7 +256,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     allowSharedDir: options.allowSharedDir,
   });
   // a commit a killed run left half done (new manifest, old output) is finished first
-  const recovered = manifestPath && options.output !== '-' ? completeInterruptedCommit(options.output, manifestPath) : undefined;
+  const recovered = manifestPath && options.output !== '-' && !options.dryRun ? completeInterruptedCommit(options.output, manifestPath) : undefined;
   // the input is read twice: its state now is checked after each pass
   const before = fingerprint(path, displayName);
   // pass 1: sample, profile, count
@@ -373,7 +382,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     inheritedKeys: layout.inheritedKeys,
   });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
-  const engine = options.engine ?? 'render';
+  const engine = options.dryRun ? 'render' : (options.engine ?? 'render');
   if (engine === 'paraphrase' && !options.paraphrase?.model)
     throw new SafemixError('usage', '--engine paraphrase needs --model NAME', {
       hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct',
@@ -405,8 +414,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // pass 2: stream the user records through, placing planned records by the blend plan
   // a large output is hashed on the worker thread, as the input is
   const parallelHash = (scan.reader.size ?? 0) >= PARALLEL_MIN_BYTES;
-  const out: ByteSink & { sha256(): string; bytesWritten: number } =
-    options.output === '-'
+  const out: ByteSink & { sha256(): string; bytesWritten: number } = options.dryRun
+    ? new DiscardSink()
+    : options.output === '-'
       ? new StdoutSink(undefined, parallelHash)
       : new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true, parallelHash });
   // standard output honours backpressure: a slow reader slows the run instead of filling memory
@@ -599,6 +609,12 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
       ...(audit ? { audit: audit.summary() } : {}),
     };
+    if (options.dryRun) {
+      notes.push(
+        `dry run: nothing was written; ${options.output === '-' ? 'standard output' : options.output} would hold ${outputIndex} records (sha256 ${manifest.output.sha256.slice(0, 12)}…)${options.engine === 'paraphrase' ? "; the paraphrase engine was not called, the records are the offline engine's" : ''}`,
+      );
+      return { manifest, profile, examples, categories, dryRun: true };
+    }
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
       writeManifest(manifestFile, manifest, { ...(spool ? { injected: spool } : {}), ...(balanceSpool ? { balanceRecords: balanceSpool } : {}) });

@@ -157,7 +157,7 @@ export function formatMix(r: MixResult): string {
   const m = r.manifest;
   const lines: string[] = [];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
-  lines.push(`safemix mix: ${m.input.path} → ${m.output.path}`);
+  lines.push(`safemix mix: ${m.input.path} → ${m.output.path}${r.dryRun ? ' (dry run: nothing written)' : ''}`);
   row(
     'input',
     `${m.container}${m.recordPath ? ` (records at ${m.recordPath})` : ''} · ${m.dialect}, ${n(m.input.records)} records${m.rejected.length ? ` (${n(m.rejected.length)} rejected, listed in the manifest)` : ''}`,

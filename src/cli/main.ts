@@ -282,6 +282,10 @@ export function buildProgram(): Command {
       )
       .option('--price-in <usd>', 'paraphrase: USD per million input tokens, for the estimated cost', nonNegativeNumber)
       .option('--price-out <usd>', 'paraphrase: USD per million output tokens, for the estimated cost', nonNegativeNumber)
+      .option(
+        '--dry-run',
+        'plan, render and audit every safety record and read the input as a run does, and write nothing: the summary says what a run would write',
+      )
       .option('--quiet', 'no summary on standard error'),
   ).action(async (files: string[], o, cmd: Command) => {
     const file = files[0]!;
@@ -315,6 +319,7 @@ export function buildProgram(): Command {
       paraphrase: paraphraseOptions(o, (name) => cmd.getOptionValueSource(name)),
       allowSharedDir: o.allowSharedDir === true || undefined,
       maxStdinBytes: o.maxStdinBytes,
+      dryRun: o.dryRun === true || undefined,
     };
     if (files.length > 1) {
       // one upload in several files: one covert-encoding verdict, each file mixed into the directory
