@@ -17,7 +17,7 @@ export { RecordSink } from './write/record-sink.js';
 export { openScan, type ScanOptions } from './api/scan.js';
 export { validateFile, type ValidateOptions } from './api/validate.js';
 export { inspectFile, type InspectOptions, type InspectResult } from './api/inspect.js';
-export { mixFile, type MixOptions, type MixResult } from './api/mix.js';
+export { mixFile, mixRecords, type MixOptions, type MixResult } from './api/mix.js';
 // the paraphrase engine (`mix --engine paraphrase`) and the OpenAI-compatible endpoint client it and `query` use
 export { runParaphrase, buildPrompt, judgeAnswer, type ParaphraseOptions, type ParaphraseRun } from './engine/paraphrase.js';
 export {

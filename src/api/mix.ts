@@ -1,11 +1,9 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { jsonLines, removeStaleSpools, spoolInput } from './spool.js';
 import { DiscardSink } from '../write/discard-sink.js';
 import { TOOL } from '../package-root.js';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
@@ -15,17 +13,15 @@ import { PARALLEL_MIN_BYTES } from '../sha256.js';
 import { collectNow } from '../gc-pacer.js';
 import { AtomicFile, commitTogether, completeInterruptedCommit } from '../write/atomic-file.js';
 import { writeError } from '../io/io-error.js';
-import { classifyInput, inputKindError, KIND_WINDOW } from '../read/input-kind.js';
-import { parseRunTag, runIsOver, runTag } from '../io/run-identity.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
-import { onAbort, pausePoint } from '../io/cleanup.js';
+import { pausePoint } from '../io/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
 import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
-import { InjectedSpool, MANIFEST_SPOOL_LEAD } from '../write/injected-spool.js';
+import { InjectedSpool } from '../write/injected-spool.js';
 import { writeShuffled } from '../blend/shuffled-pass.js';
-import { INDEX_DIR_LEAD, RecordIndex } from '../read/record-index.js';
+import { RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
@@ -143,98 +139,33 @@ export interface MixResult {
   dryRun?: true;
 }
 
-/** The largest standard input mix spools by default (`--max-stdin-bytes`). */
-export const MAX_STDIN_BYTES = 64 * 1024 ** 3;
-
-/**
- * Copies standard input to a temp file so that it can be read twice; removed on any exit. The
- * checks run while it spools: the first bytes must be text (not binary, not UTF-16/32, not another
- * compression: `mix - </dev/zero` stops at its first block), and no more than `maxBytes` are taken.
- */
-async function spoolStdin(maxBytes = MAX_STDIN_BYTES): Promise<{ path: string; cleanup: () => void }> {
-  removeStaleSpools();
-  const dir = mkdtempSync(join(tmpdir(), `safemix-stdin-${runTag()}-`));
-  const path = join(dir, 'stdin');
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  const unregister = onAbort(remove);
-  const cleanup = () => {
-    unregister();
-    remove();
-  };
-  try {
-    const out = createWriteStream(path);
-    let first = true;
-    let head: Buffer | undefined = Buffer.alloc(0);
-    let total = 0;
-    const checkHead = (final: boolean) => {
-      if (!head || (!final && head.length < KIND_WINDOW) || head.length === 0) return;
-      const kind = classifyInput(head);
-      head = undefined;
-      if (kind.kind !== 'text' && kind.kind !== 'gzip') throw inputKindError(kind, '<stdin>');
-    };
-    await pipeline(
-      process.stdin,
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          total += chunk.length;
-          if (total > maxBytes)
-            throw new SafemixError(
-              'input_too_large',
-              `standard input is larger than ${maxBytes.toLocaleString('en-US')} bytes, the most mix spools from it; nothing was written`,
-              {
-                position: { file: '<stdin>' },
-                hint: 'give the file by name (it is then read in place, not copied), or raise --max-stdin-bytes',
-              },
-            );
-          if (head) {
-            head = Buffer.concat([head, chunk.subarray(0, KIND_WINDOW - head.length)]);
-            checkHead(false);
-          }
-          yield chunk;
-          if (first) {
-            first = false;
-            await pausePoint('stdin-spool');
-          }
-        }
-        checkHead(true);
-      },
-      out,
-    );
-  } catch (e) {
-    cleanup();
-    if (e instanceof SafemixError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') throw writeError(e, `${tmpdir()} (the standard-input spool)`);
-    throw new SafemixError('input_unreadable', `cannot read standard input (${(e as Error).message})`, {
-      position: { file: '<stdin>' },
-      hint: 'check the command that feeds safemix',
-    });
-  }
-  return { path, cleanup };
-}
-
-/** Spools, shuffle indexes and manifest lists of dead safemix processes on this host (a SIGKILL leaves them): removed by the next run. */
-export function removeStaleSpools(): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(tmpdir());
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const lead = ['safemix-stdin-', INDEX_DIR_LEAD, MANIFEST_SPOOL_LEAD].find((l) => name.startsWith(l));
-    const tag = lead === undefined ? undefined : parseRunTag(name.slice(lead.length));
-    if (!tag || !runIsOver(tag.id)) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-}
+export { MAX_STDIN_BYTES, removeStaleSpools } from './spool.js';
 
 export async function mixFile(inputPath: string, options: MixOptions): Promise<MixResult> {
-  const spooled = inputPath === '-' ? await spoolStdin(options.maxStdinBytes) : undefined;
+  const spooled = inputPath === '-' ? await spoolInput(process.stdin, '<stdin>', options.maxStdinBytes) : undefined;
   try {
     return await mixPath(spooled?.path ?? inputPath, inputPath === '-' ? '<stdin>' : inputPath, options);
   } finally {
     spooled?.cleanup();
+  }
+}
+
+/**
+ * Records from memory or a stream (an async iterable, e.g. a database cursor): each is a JSON Lines
+ * record, given as its text or bytes (taken byte for byte, one line) or as a value (written with
+ * JSON.stringify, the one byte form a value has). They are spooled to a temp file, which mix reads
+ * twice as it reads a file, and removed on any exit; the output and manifest go where `options` say.
+ */
+export async function mixRecords(
+  records: AsyncIterable<string | Uint8Array | object> | Iterable<string | Uint8Array | object>,
+  options: MixOptions & { displayName?: string },
+): Promise<MixResult> {
+  const name = options.displayName ?? '<records>';
+  const spooled = await spoolInput(jsonLines(records, name), name, options.maxStdinBytes);
+  try {
+    return await mixPath(spooled.path, name, options);
+  } finally {
+    spooled.cleanup();
   }
 }
 
