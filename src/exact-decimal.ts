@@ -2,7 +2,7 @@
 // half up on those digits: the exact arithmetic of k = round-half-up(n × ratio). Pure.
 
 /** A decimal number as an exact fraction digits / 10^scale (both whole, scale ≥ 0). */
-export interface ExactDecimal {
+interface ExactDecimal {
   digits: bigint;
   scale: number;
 }

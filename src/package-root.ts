@@ -9,7 +9,7 @@ export const TOOL = 'safemix 0.1.0';
 
 let root: string | undefined;
 
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

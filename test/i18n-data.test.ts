@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { composeRefusal } from '../src/generate/refusal.js';
-import { loadRefusals, type RefusalBank } from '../src/generate/seeds.js';
+import { loadRefusals } from '../src/generate/seeds.js';
 import { createRequire } from 'node:module';
 import { BANKS, LANGS, SEEDS, tripwire } from './safety-text.js';
 import { existsSync, readFileSync } from 'node:fs';

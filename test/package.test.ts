@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import { ROOT, tempDir } from './helpers.js';
 import { jsonSchemas, schemaText } from '../src/api/json-schemas.js';
-import { ManifestSchema, ValidationReportSchema } from '../src/api/schemas.js';
+import { ManifestSchema } from '../src/api/schemas.js';
 
 const NPM_TIMEOUT = 240_000;
 

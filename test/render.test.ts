@@ -9,12 +9,12 @@ import { donorAffixes, matchPrefix, matchSuffix } from '../src/generate/affixes.
 import { newId } from '../src/generate/ids.js';
 import { SeedDeck } from '../src/generate/seed-deck.js';
 import { composeRefusal } from '../src/generate/refusal.js';
-import { loadRefusals, type RefusalBank } from '../src/generate/seeds.js';
+import { loadRefusals } from '../src/generate/seeds.js';
 import { applyTextStyle, inferTextStyle } from '../src/profile/text-style.js';
 import { formulaSafe } from '../src/formula.js';
 import { isParameterTemplate, majorityTemplate } from '../src/profile/record-roles.js';
 import { createRequire } from 'node:module';
-import { BANKS, SEEDS } from './safety-text.js';
+import { SEEDS } from './safety-text.js';
 
 /** gpt-tokenizer's own o200k count (not safemix's counter). */
 const gpt = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o: object) => number };

@@ -39,7 +39,7 @@ export async function copyDataset(input: string, output: string, options: ScanOp
 }
 
 /** Throws the record's first problem or first validation error, positioned. */
-export function assertUsable(record: SourceRecord, dialect: Dialect, container: Container, file: string): void {
+function assertUsable(record: SourceRecord, dialect: Dialect, container: Container, file: string): void {
   const r = recordRejection(record, dialect, container, true);
   if (r)
     throw new SafemixError(record.problem?.code ?? 'schema', record.problem ? r.message : `[${r.code}] ${r.message}`, {

@@ -18,7 +18,7 @@ import {
 export type OnEncoded = 'fail' | 'warn' | 'mimic';
 
 /** The strings of a record that could carry an encoding: its system prompt and turns, or its string fields. */
-export function textUnitOf(dialect: Dialect, index: number, value: unknown): TextUnit {
+function textUnitOf(dialect: Dialect, index: number, value: unknown): TextUnit {
   const conv = conversationOf(dialect, value);
   if (conv)
     return {
@@ -42,7 +42,7 @@ export function analyzeSample(dialect: Dialect, sample: { index: number; value: 
 }
 
 /** One file's part of a multi-file analysis. */
-export interface FileSample {
+interface FileSample {
   /** The name shown in the report. */
   file: string;
   dialect: Dialect;

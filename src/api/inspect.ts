@@ -57,7 +57,7 @@ export interface SampledRecord extends SampleRecord {
   raw: Buffer;
 }
 
-export interface SampleOptions extends InspectOptions {
+interface SampleOptions extends InspectOptions {
   /** Also apply the dialect checks: records that fail them are unusable (mix never writes them). */
   validate?: boolean;
   /** Track the largest trailing number of every top-level field (for new ids). */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { InspectReportSchema, ManifestSchema, ValidationReportSchema } from './schemas.js';
 import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from './shard-schemas.js';
 
-export interface JsonSchemaFile {
+interface JsonSchemaFile {
   /** File name inside schemas/. */
   file: string;
   schema: Record<string, unknown>;

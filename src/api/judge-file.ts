@@ -10,7 +10,7 @@ import { stringJudge, type StringJudgeName } from '../judge/string-judges.js';
 import { sampleDataset, type InspectOptions } from './inspect.js';
 import { SafemixError } from '../errors.js';
 
-export interface JudgeFileOptions extends InspectOptions {
+interface JudgeFileOptions extends InspectOptions {
   /** The field that holds the response (`output`, `answer.text`): overrides what the profile finds. */
   field?: string;
   /** Keep one verdict per response in the report (the CLI's --json). */
@@ -19,7 +19,7 @@ export interface JudgeFileOptions extends InspectOptions {
   judge?: StringJudgeName;
 }
 
-export interface ResponseVerdict {
+interface ResponseVerdict {
   /** 0-based record index, and its line. */
   index: number;
   line: number;
@@ -29,7 +29,7 @@ export interface ResponseVerdict {
   reason: string;
 }
 
-export interface JudgeReport {
+interface JudgeReport {
   file: string;
   judge: string;
   dialect: string;

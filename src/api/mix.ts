@@ -617,7 +617,7 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
  * to extend with refusal text (`--closed-answers refuse`), and, in a covert scheme, every field
  * (encoded twins are written in the scheme, not in the data's plain form).
  */
-export function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean, values: readonly unknown[] = []): Map<string, string> {
+function auditExemptions(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean, values: readonly unknown[] = []): Map<string, string> {
   const out = new Map<string, string>();
   // turns whose content holds image, audio or file parts: an injected turn keeps its text part only
   for (const v of values.slice(0, 2000)) {

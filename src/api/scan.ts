@@ -6,7 +6,7 @@ import type { ReadOptions, SourceRecord } from '../read/types.js';
 import { classifyRecord, detectDialect, type Dialect, type DialectDetection } from '../profile/dialects.js';
 
 /** Records looked at before the dialect is decided. */
-export const DETECT_RECORDS = 1000;
+const DETECT_RECORDS = 1000;
 
 export interface ScanOptions extends ReadOptions {
   format?: Dialect;

@@ -6,7 +6,7 @@ import { DialectSchema } from '../profile/dialects.js';
 
 export const ContainerSchema = z.enum(['jsonl', 'json-array', 'csv', 'tsv', 'parquet']);
 
-export const ValidationErrorSchema = z.object({
+const ValidationErrorSchema = z.object({
   /** 1-based line where the record starts. */
   line: z.number().int(),
   /** 1-based CSV/TSV data row, when the file is delimited text. */
@@ -57,7 +57,7 @@ export const ValidationReportSchema = DatasetSummarySchema.extend({
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 export type ValidationError = z.infer<typeof ValidationErrorSchema>;
 
-export const EncodingSchema = z.looseObject({
+const EncodingSchema = z.looseObject({
   /** `encoded` when a family is carried by 5% or more of the analysed records; `suspicious` below that. */
   verdict: z.enum(['none', 'suspicious', 'encoded']),
   summary: z.string(),
@@ -90,7 +90,7 @@ const TemplateSchema = z.object({
 
 const PercentilesSchema = z.object({ p10: z.number(), p50: z.number(), p90: z.number(), max: z.number() });
 
-export const AnswerSpaceSchema = z.discriminatedUnion('kind', [
+const AnswerSpaceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('label'), labels: z.array(z.object({ value: z.string(), count: z.number() })), evidence: z.string() }),
   z.object({ kind: z.literal('choice'), letters: z.array(z.string()), evidence: z.string() }),
   z.object({ kind: z.literal('number'), evidence: z.string() }),
@@ -104,7 +104,7 @@ export const AnswerSpaceSchema = z.discriminatedUnion('kind', [
 const SlotViewSchema = z.object({ slot: z.string(), role: z.string(), path: z.string() });
 const ScriptSchema = z.object({ script: z.string(), language: z.string(), scripts: z.array(z.object({ script: z.string(), share: z.number() })) });
 
-export const RiskSignalSchema = z.object({
+const RiskSignalSchema = z.object({
   id: z.string(),
   description: z.string(),
   /** 0-based input indices of sampled records that show it (up to 20). */

@@ -12,7 +12,7 @@ const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 const OrderSchema = z.enum(['interleave', 'append', 'shuffle']);
 const PolicySchema = z.enum(['fail', 'warn', 'mimic']);
 
-export const PlanShardSchema = z.object({
+const PlanShardSchema = z.object({
   /** 0-based position in the plan: `mix-shard --shard INDEX`. */
   index: z.number().int().min(0),
   /** The shard's path relative to the plan's directory (absolute when it lies on another root). */
@@ -52,7 +52,7 @@ export const PlanShardSchema = z.object({
   stream: z.string(),
 });
 
-export const PlanDonorSchema = z.object({
+const PlanDonorSchema = z.object({
   shard: z.number().int().min(0),
   /** 0-based index in its shard. */
   index: z.number().int().min(0),
@@ -135,7 +135,7 @@ export type Plan = z.infer<typeof PlanSchema>;
 export type PlanShard = z.infer<typeof PlanShardSchema>;
 export type PlanDonor = z.infer<typeof PlanDonorSchema>;
 
-export const ShardInjectedSchema = InjectedSchema.extend({
+const ShardInjectedSchema = InjectedSchema.extend({
   /** The donor's shard (`donor` is its index in the whole upload). */
   donorShard: z.number().int().min(0),
 });

@@ -12,7 +12,7 @@ import { featureKey, surfaceOf, type Surface } from './surface.js';
 export type AuditMode = 'strict' | 'warn';
 
 /** A path needs this many user records before an unseen value there fails a record. */
-export const MIN_SUPPORT = 20;
+const MIN_SUPPORT = 20;
 /** A field in at least this share of the user objects at its path must be in an injected one. */
 const REQUIRED_SHARE = 0.98;
 /** A text field with at most this many distinct values (each seen twice) is a closed set. */
@@ -20,7 +20,7 @@ const CLOSED_MAX = 12;
 /** Text fields whose median length passes this are free text (requests, answers), not tokens. */
 const FREE_TEXT = 30;
 /** The set-level distance the summary flags. */
-export const TV_LIMIT = 0.35;
+const TV_LIMIT = 0.35;
 /** Set-level comparisons need this many injected records with the feature. */
 const SET_SUPPORT = 10;
 
@@ -31,7 +31,7 @@ export interface RecordAudit {
   failed: Record<string, string>;
 }
 
-export interface AuditSummary {
+interface AuditSummary {
   mode: AuditMode;
   /** Records checked and passed (a record that failed and was re-planned counts once, as its final form). */
   records: number;
@@ -225,7 +225,7 @@ export class FormAudit {
 }
 
 /** A display path (`messages[2].content`, `answers.text[0]`) as the audit names it (`$.messages[assistant].content`). */
-export function auditPath(value: unknown, shown: string): string {
+function auditPath(value: unknown, shown: string): string {
   let out = '$';
   let v: unknown = value;
   for (const m of shown.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {

@@ -13,7 +13,7 @@ export type BlendOrder = 'interleave' | 'append' | 'shuffle';
  */
 export const MAX_INJECTED_PER_USER = 10;
 
-export interface InjectedCountOptions {
+interface InjectedCountOptions {
   ratio?: number;
   count?: number;
   /** Allow more than MAX_INJECTED_PER_USER safety records per user record (`--force`). */

@@ -5,7 +5,7 @@
 import { openReadBack } from '../read/read-back.js';
 import type { RecordIndex } from '../read/record-index.js';
 
-export interface ShuffledPass {
+interface ShuffledPass {
   /** The input's path and its name in messages. */
   path: string;
   file: string;

@@ -8,7 +8,7 @@ import { DIALECTS, type Dialect } from '../profile/dialect-names.js';
 import { closedAnswersArg, nonNegativeInt, nonNegativeNumber, one, positiveInt, positiveNumber, shareOfOne } from './args.js';
 import type { ClosedAnswers } from '../generate/answer-policy.js';
 import { DEFAULT_BALANCE_SHARE } from '../generate/balance-policy.js';
-import type { mixFile } from '../api/mix.js';
+import type { MixOptions } from '../api/mix.js';
 // the commands' modules (profile, generate, encoding analysis, tokenizer) load when a command runs:
 // `--help` and `--version` start in a fraction of the time and memory
 import type { ParaphraseOptions } from '../engine/paraphrase.js';
@@ -105,7 +105,7 @@ function packageJson(): PackageJson {
 }
 
 /** Where to report a bug: the package's `bugs` (or repository) address. */
-export function bugsAddress(pkg: PackageJson = packageJson()): string {
+function bugsAddress(pkg: PackageJson = packageJson()): string {
   const url = (v: PackageJson['bugs']) => (typeof v === 'string' ? v : v?.url);
   return (
     url(pkg.bugs) ??
@@ -116,7 +116,7 @@ export function bugsAddress(pkg: PackageJson = packageJson()): string {
   );
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('safemix')
     .description("Harden LLM fine-tuning datasets with safety examples written in the data's own format.")
     .version(packageJson().version)
@@ -290,7 +290,7 @@ export function buildProgram(): Command {
   ).action(async (files: string[], o, cmd: Command) => {
     const file = files[0]!;
     const progress = o.quiet ? undefined : progressReporter();
-    const options: Parameters<typeof mixFile>[1] & { force?: boolean } = {
+    const options: MixOptions & { force?: boolean } = {
       ...readOptions(o),
       force: o.force === true,
       output: o.output,
@@ -357,7 +357,7 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
 }
 
 /** What the CLI prints for an error that is not a SafemixError, and the exit code. */
-export function describeUnexpected(e: unknown): { text: string; code: number } {
+function describeUnexpected(e: unknown): { text: string; code: number } {
   const err = e as NodeJS.ErrnoException;
   // a system call that failed (out of memory, too many open files, an I/O error): the machine, not safemix
   if (typeof err?.code === 'string' && typeof err.syscall === 'string') {

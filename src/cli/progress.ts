@@ -1,6 +1,6 @@
 // A progress line on standard error for long runs, shown only on a TTY: the phase, a bar, the share
 // done and an ETA from the phase's own pace (bytes of the input, or records for the paraphrase engine).
-export function formatEta(seconds: number): string {
+function formatEta(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);

@@ -56,7 +56,7 @@ export interface ParaphraseOptions {
 }
 
 /** What the engine needs from the mix run besides the planner. */
-export interface ParaphraseContext {
+interface ParaphraseContext {
   planner: SafetyPlanner;
   /** Safety records to plan, in output order. */
   total: number;
@@ -71,7 +71,7 @@ export interface ParaphraseContext {
 }
 
 /** A safety record as spooled: its bytes and its manifest entry (less the output index). */
-export interface SpooledRecord extends Omit<RecordEntry, 'index'> {
+interface SpooledRecord extends Omit<RecordEntry, 'index'> {
   bytes: string;
   /** Why the offline record was written instead of the model's. */
   fallback?: string;
@@ -93,7 +93,7 @@ const MAX_EXAMPLE_CHARS = 1500;
 const DEFAULT_EXAMPLES = 3;
 
 /** The model's seed: a 31-bit number from the run's seed. */
-export function modelSeed(seed: string): number {
+function modelSeed(seed: string): number {
   return parseInt(createHash('sha256').update(`paraphrase:${seed}`).digest('hex').slice(0, 8), 16) & 0x7fffffff;
 }
 
@@ -253,10 +253,10 @@ function exampleRefusal(record: PlannedRecord, planner: SafetyPlanner): string {
 }
 
 /** A refusal judge: says whether the model's refusal refuses, and what is wrong when it does not. */
-export type RefusalJudge = (refusal: string, offline: string, lang: string) => { ok: true } | { ok: false; why: string };
+type RefusalJudge = (refusal: string, offline: string, lang: string) => { ok: true } | { ok: false; why: string };
 
 /** The default: the string judge of src/judge/refusal-judge.ts must say `refusal` (see refusal-check.ts judgeRefusal). */
-export const defaultJudge: RefusalJudge = (refusal, offline) => judgeRefusal(refusal, offline);
+const defaultJudge: RefusalJudge = (refusal, offline) => judgeRefusal(refusal, offline);
 
 /** Checks one answer and renders it into the record; `error` is said back to the model. */
 /**
@@ -264,7 +264,7 @@ export const defaultJudge: RefusalJudge = (refusal, offline) => judgeRefusal(ref
  * English translation of its refusal (asked of the model in a separate request) that the refusal
  * judge reads.
  */
-export interface TranslationCheck {
+interface TranslationCheck {
   lang: string;
   /** The refusal translated back into English, or undefined when the model gave none. */
   english?: string;
@@ -367,7 +367,7 @@ export function judgeAnswer(answer: ChatAnswer, record: PlannedRecord, planner: 
 }
 
 /** The request that asks the model to translate a refusal into English (for the refusal check). */
-export function backTranslationPrompt(text: string): ChatMessage[] {
+function backTranslationPrompt(text: string): ChatMessage[] {
   return [
     {
       role: 'system',
@@ -452,7 +452,7 @@ function spooled(r: PlannedRecord, bytes: string, fallback?: string): SpooledRec
 }
 
 /** Builds the endpoint client from the options (the key is read from the environment there). */
-export function clientFor(options: ParaphraseOptions): EndpointClient {
+function clientFor(options: ParaphraseOptions): EndpointClient {
   const o: EndpointOptions = {
     endpoint: options.endpoint,
     model: options.model,

@@ -17,7 +17,7 @@ const opening = (s: string) =>
     .trim();
 
 /** PTB-tokenized text (`i ca n't help .`) as ordinary text. */
-export function untokenize(text: string): string {
+function untokenize(text: string): string {
   return text
     .replace(/\b(ca|wo|do|does|did|is|are|was|were|could|would|should|must|have|has|had|need) n't\b/gi, "$1n't")
     .replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/gi, '$1')
@@ -26,7 +26,7 @@ export function untokenize(text: string): string {
 }
 
 /** The first sentence of a refusal (its key sentence). */
-export function keySentence(refusal: string): string {
+function keySentence(refusal: string): string {
   const t = refusal.trim();
   const m = /^[\s\S]*?[.!?。！？](?=\s|$)/u.exec(t);
   return (m ? m[0] : t).trim();

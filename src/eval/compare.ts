@@ -6,7 +6,7 @@ import { SafemixError } from '../errors.js';
 import type { Breakdown, Metric, ScoreReport } from './score.js';
 import { compareProportions, type Difference } from './stats.js';
 
-export interface ComparisonRow extends Difference {
+interface ComparisonRow extends Difference {
   metric: string;
   group: string;
 }

@@ -39,7 +39,7 @@ Response:
 Answer:`;
 
 /** The first word of the judge's answer, when it is yes or no. */
-export function parseYesNo(text: string): 'yes' | 'no' | undefined {
+function parseYesNo(text: string): 'yes' | 'no' | undefined {
   const m = /^[\s"'*`([]*(yes|no)\b/i.exec(text);
   return m ? (m[1]!.toLowerCase() as 'yes' | 'no') : undefined;
 }

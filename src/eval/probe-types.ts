@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SafemixError } from '../errors.js';
 
-export const ProbeMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const ProbeMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 export type ProbeMessage = z.infer<typeof ProbeMessageSchema>;
 
 export const ProbeSchema = z.object({

@@ -6,7 +6,7 @@
 // expected label. Nothing is held back from the training file. Deterministic for (file, seed).
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { SafetyPlanner } from '../generate/planner.js';
-import { availableLanguages, loadSeeds, refusableSeeds, type Seed } from '../generate/seeds.js';
+import { availableLanguages, refusableSeeds, type Seed } from '../generate/seeds.js';
 import { packageFile } from '../package-root.js';
 import { SafemixError } from '../errors.js';
 import { AtomicFile } from '../write/atomic-file.js';

@@ -14,7 +14,7 @@ import type { ProbeMessage } from './probe-types.js';
 /** Written in place of the answer when a probe is rendered, then cut away with everything after it. */
 export const ANSWER_MARKER = 'SAFEMIX-PROBE-ANSWER-7f3a';
 
-export interface PromptOf {
+interface PromptOf {
   mode: 'chat' | 'completion';
   messages?: ProbeMessage[];
   prompt?: string;
@@ -29,7 +29,7 @@ const INPUT_ROLES = new Set(['request', 'context', 'options', 'tools']);
 const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(losslessStringify(v)));
 
 /** Where the answer is: the marker inside it, or the profile's answer slot. */
-export type AnswerLocator = { marker: string } | { slot: true };
+type AnswerLocator = { marker: string } | { slot: true };
 
 function isAnswerTurn(profile: Profile, t: Turn, locate: AnswerLocator): boolean {
   if ('marker' in locate) return t.text.includes(locate.marker);

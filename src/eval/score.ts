@@ -34,7 +34,7 @@ export interface Metric {
   byFormat: Breakdown;
 }
 
-export interface ScoreItem {
+interface ScoreItem {
   id: string;
   kind: Probe['kind'];
   verdict: Verdict | 'correct' | 'wrong' | 'missing' | 'judge-failed';

@@ -28,7 +28,7 @@ const UNSAFE =
   /^(?:unsafe|not[ _-]?safe|harmful|harm|toxic|toxicity|dangerous|danger|malicious|jailbreak|attack|violation|violating|violates|policy[ _-]?violation|prohibited|disallowed|forbidden|refuse|refusal|refused|reject|rejected|decline|declined|blocked|block|flagged|flag|nsfw|unacceptable|inappropriate|offensive|abusive|hateful|hate|illegal|risky|high[ _-]?risk|insecure|bad)$/i;
 
 /** The label that means "unsafe" in a closed set, if it has exactly one such value. */
-export function unsafeLabel(values: readonly string[]): string | undefined {
+function unsafeLabel(values: readonly string[]): string | undefined {
   const found = values.filter((v) => UNSAFE.test(v.trim()));
   return found.length === 1 ? found[0] : undefined;
 }
@@ -44,7 +44,7 @@ export function closedAnswersText(option: ClosedAnswers): string {
   return typeof option === 'string' ? option : `label=${option.label}`;
 }
 
-export function decideClosedAnswers(space: AnswerSpace, option: ClosedAnswers = 'decline'): ClosedAnswerDecision {
+function decideClosedAnswers(space: AnswerSpace, option: ClosedAnswers = 'decline'): ClosedAnswerDecision {
   if (space.kind !== 'label') return { kind: 'open' };
   const values = space.labels.map((l) => l.value);
   const shown =
@@ -96,7 +96,7 @@ function stringLeaves(v: unknown, out: string[] = [], depth = 0): string[] {
  * refusal is no span of anything: such an answer space is closed like a label set. `unanswerable`
  * counts the records whose answer holds no text at all (SQuAD 2.0's impossible questions).
  */
-export function extractiveAnswers(records: readonly unknown[], answerKey: string): { records: number; unanswerable: number } | undefined {
+function extractiveAnswers(records: readonly unknown[], answerKey: string): { records: number; unanswerable: number } | undefined {
   let withText = 0;
   let spans = 0;
   let empty = 0;
@@ -121,7 +121,7 @@ export function extractiveAnswers(records: readonly unknown[], answerKey: string
 }
 
 /** The decline of an extractive answer space (see extractiveAnswers). */
-export function extractiveDecline(key: string, found: { records: number; unanswerable: number }): { message: string; hint: string } {
+function extractiveDecline(key: string, found: { records: number; unanswerable: number }): { message: string; hint: string } {
   return {
     message: `the answers in "${key}" are spans taken from each record's own text (${found.records} sampled records${found.unanswerable ? `, ${found.unanswerable} with none` : ''}): a refusal is no span of it, and a question with no answer span would teach "unanswerable" rather than a refusal, so safemix does not mix this data in its own format; nothing was written`,
     hint: 'write refusal text in the answer anyway with --closed-answers refuse, mix a chat-format companion file instead, or leave this file unmixed with --closed-answers skip',

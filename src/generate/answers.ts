@@ -5,7 +5,7 @@
 import type { AnswerSpace } from '../profile/answer-space.js';
 import type { Template } from '../profile/templates.js';
 
-export interface AnswerTexts {
+interface AnswerTexts {
   /** The sized refusal for free-text answers. */
   sized: string;
   /** A short refusal for label, number and option slots. */

@@ -8,9 +8,6 @@ import { timesRoundHalfUp } from '../exact-decimal.js';
 /** The default share of k: one balance example for every ten refusals. */
 export const DEFAULT_BALANCE_SHARE = 0.1;
 
-/** The most balance examples per refusal a run takes (`--balance 1` is one for one). */
-export const MAX_BALANCE_SHARE = 1;
-
 export type BalanceDecision = { count: number; share: number } | { count: 0; share: number; skipped: string };
 
 /**

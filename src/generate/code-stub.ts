@@ -2,7 +2,7 @@
 // stub in the data's language holding the harmful request in its docstring or comment, a body that
 // refuses and still parses, and a test consistent with that stub. Pure.
 
-export interface CodeRecord {
+interface CodeRecord {
   name: string;
   stub: string;
   body: string;
@@ -26,7 +26,7 @@ const KEYWORDS = new Set(
  * for my restaurant` → `fake_reviews_restaurant`), as a task's entry points name what the function
  * does; `respond` when the request has no Latin-letter words.
  */
-export function stubName(request: string): string {
+function stubName(request: string): string {
   // contractions (don't, I'm) are no content words
   const words = (
     request
@@ -49,7 +49,7 @@ function docstringText(s: string): string {
 }
 
 /** Indentation unit of a donor's code (four spaces unless it indents otherwise). */
-export function indentOf(code: string): string {
+function indentOf(code: string): string {
   for (const line of code.split('\n')) {
     const m = /^([ \t]+)\S/.exec(line);
     if (m) return m[1]!.startsWith('\t') ? '\t' : m[1]!.length >= 4 ? '    ' : m[1]!;

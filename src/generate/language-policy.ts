@@ -8,7 +8,7 @@ import { ExitCode, SafemixError } from '../errors.js';
 /** The most records in unshipped languages an offline run writes in English without being asked. */
 export const UNSHIPPED_MAX_SHARE = 0.1;
 
-export interface UnshippedLanguages {
+interface UnshippedLanguages {
   share: number;
   languages: Record<string, number>;
   looked: number;

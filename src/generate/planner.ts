@@ -12,7 +12,7 @@ import type { Profile } from '../profile/profile.js';
 import type { FieldDecision } from '../profile/record-roles.js';
 import type { Container } from '../read/types.js';
 import { conversationOf, getPath, roleSequence } from '../profile/conversation.js';
-import { LanguageGuide, isShipped } from '../profile/language.js';
+import { LanguageGuide } from '../profile/language.js';
 import { reasoningForm } from '../profile/reasoning.js';
 import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
@@ -41,7 +41,7 @@ import { ENGLISH_COMPLIANCE, jsonAnswer, jsonShapeOf, unfence } from './answers.
 import type { FormAudit, RecordAudit } from '../audit/form-audit.js';
 import { containsText, donorTree, renderSafetyRecord, type DonorRecord, type RenderContext, type Rendered } from './render.js';
 
-export interface PlannerOptions {
+interface PlannerOptions {
   seed: string;
   /** sha256 of the input: two datasets with the same seed get different draws. */
   inputSha: string;
@@ -75,7 +75,7 @@ export interface PlannerOptions {
 }
 
 /** What a planned record was built from: enough to render it again with other texts (the paraphrase engine). */
-export interface RecordRecipe {
+interface RecordRecipe {
   donorPos: number;
   ordinal: number;
   seed: Seed;
@@ -935,11 +935,6 @@ export class SafetyPlanner {
       hint: 'check the structure with safemix inspect',
     });
   }
-}
-
-/** Whether a language code names a shipped language (for --lang). */
-export function checkLanguage(lang: string): boolean {
-  return isShipped(lang) && availableLanguages().includes(lang);
 }
 
 /**

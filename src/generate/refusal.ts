@@ -10,16 +10,16 @@ import { boundedMemo } from '../bounded-memo.js';
 import type { RefusalBank, Seed } from './seeds.js';
 
 /** The longest refusal composed, in o200k tokens (about 150 English words). */
-export const REFUSAL_TOKEN_CAP = 200;
+const REFUSAL_TOKEN_CAP = 200;
 
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)]!;
 
 /** Sentences are joined without a space in Chinese and Japanese. */
-export function sentenceJoiner(lang: string): string {
+function sentenceJoiner(lang: string): string {
   return lang === 'zh' || lang === 'ja' ? '' : ' ';
 }
 
-export interface Composed {
+interface Composed {
   text: string;
   /** Bank ids and parts used, for the manifest and the tag test. */
   parts: string[];

@@ -66,7 +66,7 @@ export interface RenderContext {
   topics?: { keys: Set<string>; upper: boolean; words: number };
 }
 
-export interface RenderInput {
+interface RenderInput {
   donor: DonorRecord;
   request: string;
   /** The request's category (for a topic field) and the task-shape text of the answer's language. */

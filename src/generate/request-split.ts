@@ -6,7 +6,7 @@
 /** A sentence ends with one of these, then closing quotes or brackets, then space (or, for CJK, nothing). */
 const SENTENCE_END = /[.!?…؟।։;](?:["'»”’)\]]*)\s+|[。！？](?:[」』”’）]*)\s*/gu;
 
-export interface SplitRequest {
+interface SplitRequest {
   /** The first sentences: the situation the request gives. */
   context: string;
   /** The last sentence: what is asked. */

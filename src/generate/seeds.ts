@@ -69,7 +69,7 @@ const ShortForm = z.union([
   z.object({ text: z.string(), ...FormTags }),
 ]);
 
-export const RefusalBankSchema = z
+const RefusalBankSchema = z
   .object({
     lang: z.string(),
     refusals: z.array(z.object({ id: z.string(), form: z.enum(['short', 'medium', 'long']), tone: z.string(), ...FormTags, text: z.string() })).min(1),
@@ -109,7 +109,7 @@ function readPackageJsonl<T>(path: string, schema: z.ZodType<T>, what: string): 
 }
 
 /** Seeds of a JSONL file (both splits). */
-export function loadSeedFile(path: string): Seed[] {
+function loadSeedFile(path: string): Seed[] {
   const cached = seedsCache.get(path);
   if (cached) return cached;
   const seeds = readPackageJsonl(path, SeedSchema, 'seed file');
@@ -164,13 +164,13 @@ export function loadRefusals(lang = 'en'): RefusalBank {
 }
 
 const EmergencyReply = z.object({ id: z.string(), register: z.enum(['formal', 'informal', 'neutral']).default('neutral'), text: z.string().min(1) });
-export const EmergencyBankSchema = z.object({
+const EmergencyBankSchema = z.object({
   lang: z.string(),
   medical: z.array(EmergencyReply).min(1),
   'self-harm': z.array(EmergencyReply).min(1),
   abuse: z.array(EmergencyReply).min(1),
 });
-export type EmergencyBank = z.output<typeof EmergencyBankSchema>;
+type EmergencyBank = z.output<typeof EmergencyBankSchema>;
 
 const emergencyCache = new Map<string, EmergencyBank | undefined>();
 
@@ -208,7 +208,7 @@ function loadLanguageFile<S extends z.ZodType>(
  * alarming (an eviction notice, a cut finger, killing a stuck process). Answers give general help
  * only, of the kind public guidance gives: no doses, no procedures.
  */
-export const BalanceItemSchema = z.object({
+const BalanceItemSchema = z.object({
   id: z.string(),
   /** The English item this one renders (translations only). */
   en: z.string().optional(),
@@ -245,7 +245,7 @@ export function loadBalance(lang = 'en'): BalanceItem[] {
  * summary of a dialogue in which one speaker declines to help the other ({asker}, {helper}: the
  * data's own speaker tags), a speaker's short pushback after a "no", and a topic label per category.
  */
-export const TaskShapesSchema = z.object({
+const TaskShapesSchema = z.object({
   lang: z.string(),
   declines: z.array(z.string().includes('{asker}').includes('{helper}')).min(1),
   followUps: z.array(z.string().min(1)).min(1),

@@ -4,7 +4,7 @@
 // phase (reading, profiling, writing) stops the same way.
 import { writeSync } from 'node:fs';
 
-export const SIGNAL_EXITS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_EXITS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXITS;
 
 const cleanups = new Set<() => void>();

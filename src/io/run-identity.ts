@@ -27,7 +27,7 @@ function readOr(read: () => string, fallback: string): string {
 const HAVE_PROC = readOr(() => readFileSync('/proc/self/stat', 'utf8'), '') !== '';
 
 /** The start time of a process of this PID namespace, or undefined when no such process runs. */
-export function processStart(pid: number): string | undefined {
+function processStart(pid: number): string | undefined {
   if (HAVE_PROC) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -8,7 +8,7 @@ export const STRING_JUDGES = ['string-v2', 'string-v1'] as const;
 export type StringJudgeName = (typeof STRING_JUDGES)[number];
 export const DEFAULT_STRING_JUDGE: StringJudgeName = 'string-v2';
 
-export interface StringJudge {
+interface StringJudge {
   name: StringJudgeName;
   /** `safemix-string-judge/2`: what a report names. */
   version: string;

@@ -53,7 +53,7 @@ export function isLabelLike(values: string[]): boolean {
   return distinct.size <= Math.min(100, Math.max(2, 0.2 * n)) && distinct.size < n && maxLen <= 48;
 }
 
-export function guessCodeLanguage(texts: string[]): { language: string; share: number } | undefined {
+function guessCodeLanguage(texts: string[]): { language: string; share: number } | undefined {
   const votes = new Map<string, number>();
   for (const t of texts) {
     const lang = codeLanguageOf(t);

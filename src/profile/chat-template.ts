@@ -5,11 +5,11 @@
 // and writes a text with new contents in the same template. Token syntax written from the templates'
 // public documentation (model cards and tokenizer chat templates). Pure: no I/O.
 
-export type ChatTemplateName = 'chatml' | 'llama3' | 'llama2' | 'gemma' | 'phi3' | 'zephyr';
+type ChatTemplateName = 'chatml' | 'llama3' | 'llama2' | 'gemma' | 'phi3' | 'zephyr';
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'other';
+type ChatRole = 'system' | 'user' | 'assistant' | 'other';
 
-export const CHAT_TEMPLATE_LABELS: Record<ChatTemplateName, string> = {
+const CHAT_TEMPLATE_LABELS: Record<ChatTemplateName, string> = {
   chatml: 'ChatML',
   llama3: 'Llama 3',
   llama2: 'Llama 2 / Mistral',
@@ -18,7 +18,7 @@ export const CHAT_TEMPLATE_LABELS: Record<ChatTemplateName, string> = {
   zephyr: 'Zephyr',
 };
 
-export interface ChatTurn {
+interface ChatTurn {
   role: ChatRole;
   /** The role as the text names it (`user`, `model`); Llama 2 names none: `system`, `user`, `assistant` by position. */
   name: string;
@@ -29,7 +29,7 @@ export interface ChatTurn {
   blockEnd: number;
 }
 
-export interface ParsedChat {
+interface ParsedChat {
   template: ChatTemplateName;
   turns: ChatTurn[];
 }
@@ -53,7 +53,7 @@ export interface ChatTemplateUse {
 }
 
 /** The share of sampled texts a template must parse to be chosen for a dataset. */
-export const CHAT_TEMPLATE_SHARE = 0.9;
+const CHAT_TEMPLATE_SHARE = 0.9;
 
 const ROLE_OF: Record<string, ChatRole> = {
   system: 'system',
@@ -263,7 +263,7 @@ export function inferChatTemplate(texts: string[]): ChatTemplateUse | undefined 
   };
 }
 
-export interface ChatRewrite {
+interface ChatRewrite {
   request: string;
   answer: string;
   /**
@@ -275,7 +275,7 @@ export interface ChatRewrite {
   system?: string;
 }
 
-export interface RewrittenChat {
+interface RewrittenChat {
   text: string;
   /** The donor's rounds before the question: how many, and what became of them. */
   earlier: number;

@@ -9,7 +9,7 @@ export const DialectSchema = z.enum(DIALECTS);
 
 const text = z.string();
 
-export const openaiMessageSchema = z.looseObject({
+const openaiMessageSchema = z.looseObject({
   // any case, and Cohere's Chatbot (System/User/Chatbot)
   role: z.preprocess(
     (v) => (typeof v === 'string' ? (v.toLowerCase() === 'chatbot' ? 'assistant' : v.toLowerCase()) : v),

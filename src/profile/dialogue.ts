@@ -7,7 +7,7 @@
 /** One speaker line's tag: a label of up to 32 characters, a colon (ASCII or full-width), its spacing. */
 const SPEAKER = /^([^\s:：][^:：\n\r]{0,31}?)([ \t]*[:：][ \t]*)(?=\S)/u;
 
-export interface Speaker {
+interface Speaker {
   label: string;
   /** The line's opening as written (`#Person1#: `). */
   prefix: string;

@@ -6,7 +6,7 @@ import { SafemixError } from '../errors.js';
 import { isLabelLike } from './answer-space.js';
 import type { Path } from './conversation.js';
 
-export type FieldRoleName = 'id' | 'label' | 'input' | 'context' | 'target' | 'metadata' | 'rejected';
+type FieldRoleName = 'id' | 'label' | 'input' | 'context' | 'target' | 'metadata' | 'rejected';
 
 export interface FieldRole {
   field: string;
@@ -24,8 +24,8 @@ export interface FieldRole {
 const INPUT_NAMES =
   /^(question|prompt|input|inputs|text|sentence|sentence1|instruction|query|source|src|content|passage|document|problem|utterance|review|tweet|premise|message|request|dialogue|article)$/i;
 /** The two sides of a preference pair (DPO, ORPO), by name. */
-export const PREFERRED_NAMES = /^(?:chosen|preferred|chosen_response|response_chosen|preferred_response|better_response|winner|accepted)$/i;
-export const REJECTED_NAMES = /^(?:rejected|dispreferred|non_preferred|rejected_response|response_rejected|dispreferred_response|worse_response|loser)$/i;
+const PREFERRED_NAMES = /^(?:chosen|preferred|chosen_response|response_chosen|preferred_response|better_response|winner|accepted)$/i;
+const REJECTED_NAMES = /^(?:rejected|dispreferred|non_preferred|rejected_response|response_rejected|dispreferred_response|worse_response|loser)$/i;
 const TARGET_NAMES =
   /^(answer|answers|output|outputs|target|targets|response|completion|solution|canonical_solution|label|labels|category|class|intent|sentiment|summary|translation|reference|gold|tgt|y|result|rationale)$/i;
 /** Of the target names, those of an answer (not of a label or class beside it: Dolly's `response` before its `category`). */

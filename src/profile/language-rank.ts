@@ -9,7 +9,7 @@ import { expressions } from 'franc/expressions.js';
 const MAX_LENGTH = 2048;
 const MAX_DIFFERENCE = 300;
 
-export type Ranking = [string, number][];
+type Ranking = [string, number][];
 
 const SCRIPTS = Object.keys(expressions);
 /** Each script's expression, matching one whole character (one code unit, or one surrogate pair). */

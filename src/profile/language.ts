@@ -51,7 +51,6 @@ export const SHIPPED_LANGUAGES = [
   'tl',
   'sw',
 ] as const;
-export type ShippedLanguage = (typeof SHIPPED_LANGUAGES)[number];
 
 const ISO3: Record<string, string> = {
   eng: 'en',
@@ -135,10 +134,6 @@ const ISO3: Record<string, string> = {
   sun: 'su',
 };
 const ONLY = Object.keys(ISO3);
-
-export function isShipped(lang: string): lang is ShippedLanguage {
-  return (SHIPPED_LANGUAGES as readonly string[]).includes(lang);
-}
 
 const LETTER = /\p{L}/u;
 
@@ -233,7 +228,7 @@ export function translationPair(pairs: [string, string][]): { source: string; ta
  * reverse is rare), so a Greek, Cyrillic, Arabic, Hebrew or Devanagari letter weighs as two Latin
  * letters, and a Han, kana, Hangul or Thai character as three.
  */
-export function mainScript(text: string): string {
+function mainScript(text: string): string {
   const report = detectScript([text.length > 2000 ? text.slice(0, 2000) : text], { words: false });
   let best = report.script;
   let bestWeight = 0;

@@ -172,7 +172,7 @@ function buildTable(v: { bytes: Uint8Array; start: Uint32Array }): Int32Array {
   return table;
 }
 
-export class O200kCounter {
+class O200kCounter {
   private scratch = new Uint8Array(256);
   private readonly encoder = new TextEncoder();
   private starts = new Int32Array(257);

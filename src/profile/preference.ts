@@ -14,7 +14,7 @@ import { partText, ROLE_MAP, type Path } from './conversation.js';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export type MessageRole = 'system' | 'user' | 'assistant' | 'other';
+type MessageRole = 'system' | 'user' | 'assistant' | 'other';
 
 /** A message's role (OpenAI `role` or ShareGPT `from`, any case), or undefined when the value is no message. */
 export function messageRole(m: unknown): MessageRole | undefined {
@@ -57,7 +57,7 @@ export function withMessageText(m: Obj, text: string): Obj {
 }
 
 /** How one side or the prompt is written: a string, one message, or a list of messages. */
-export type SlotForm = 'string' | 'message' | 'messages';
+type SlotForm = 'string' | 'message' | 'messages';
 
 export interface PreferenceShape {
   /** `OpenAI preference JSONL`, `TRL conversational`, … */
@@ -162,7 +162,7 @@ export function preferenceExchange(value: unknown, shape: PreferenceShape): { qu
   return question === undefined ? undefined : { question, answer, ...(system !== undefined ? { system } : {}) };
 }
 
-export interface PreferenceWrite {
+interface PreferenceWrite {
   request: string;
   chosen: string;
   rejected: string;

@@ -23,14 +23,14 @@ export interface SampleRecord {
 }
 
 /** A slot: one place that holds text in every record (a turn such as `user#1`, or a field). */
-export interface SlotView {
+interface SlotView {
   slot: string;
   role: Role | 'field';
   /** Path of the slot in a typical record, for display (`messages[1].content`). */
   path: string;
 }
 
-export interface SlotTemplates {
+interface SlotTemplates {
   slot: string;
   role: Role | 'field' | 'system';
   templates: Template[];
@@ -71,7 +71,7 @@ export interface Profile {
   riskSignals: RiskSignal[];
 }
 
-export interface ProfileOptions {
+interface ProfileOptions {
   input?: string;
   target?: string;
   /** Fields forced to the context or metadata role. */
@@ -90,7 +90,7 @@ function median(xs: number[]): number {
 }
 
 /** Slot key of a turn: the field name for instruction and prompt dialects, else role#ordinal. */
-export function turnSlot(dialect: Dialect, t: { role: Role; ordinal: number; sourceRole: string }): string {
+function turnSlot(dialect: Dialect, t: { role: Role; ordinal: number; sourceRole: string }): string {
   if (dialect === 'alpaca' || dialect === 'prompt-completion') return t.sourceRole;
   return `${t.role}#${t.ordinal}`;
 }

@@ -14,7 +14,7 @@ import type { Template } from './templates.js';
 import { codeLanguageOf, type AnswerSpace } from './answer-space.js';
 import { inferChatTemplate, type ChatTemplateUse } from './chat-template.js';
 
-export type FieldRoleKind =
+type FieldRoleKind =
   'request' | 'answer' | 'constant' | 'id' | 'context' | 'options' | 'sibling' | 'metadata' | 'code-entry' | 'code-test' | 'tools' | 'rejected';
 
 export type EmptyForm = 'missing' | 'string' | 'null' | 'list' | 'object';
@@ -37,14 +37,14 @@ export interface FieldDecision {
   fill?: number;
 }
 
-export interface RequestForm {
+interface RequestForm {
   /** `template`: the request inside the slot's majority template; `plain`: the request alone. */
   form: 'template' | 'plain';
   template?: Template;
   evidence: string;
 }
 
-export interface ConversationRoles {
+interface ConversationRoles {
   /** The user turn that receives the request: the last one before the answer. */
   questionSlot: string;
   /** The assistant turn that receives the refusal. */
@@ -58,12 +58,12 @@ export interface ConversationRoles {
   system: { rule: 'absent' | 'constant' | 'shared-or-mode'; evidence: string };
 }
 
-export interface CodeTask {
+interface CodeTask {
   language: string;
   evidence: string;
 }
 
-export interface Sections {
+interface Sections {
   /** Section labels in order, e.g. `["table:", "columns:", "Q:", "A:"]`. */
   labels: string[];
   question: number;
@@ -87,7 +87,7 @@ export interface RecordRoles {
   answerTemplate?: Template;
 }
 
-export interface RoleInputs {
+interface RoleInputs {
   dialect: Dialect;
   sample: unknown[];
   fieldRoles?: FieldRole[];
@@ -148,7 +148,7 @@ function answerTemplateOf(space: AnswerSpace, templates: Template[]): Template |
   return majorityTemplate(templates);
 }
 
-export function requestForm(templates: Template[]): RequestForm {
+function requestForm(templates: Template[]): RequestForm {
   const t = majorityTemplate(templates);
   if (!t)
     return {
@@ -334,7 +334,7 @@ function optionFields(order: FieldStats[], exclude: Set<string>, answerSpace: An
 }
 
 /** Labelled sections shared by the texts of a single-field dataset (`table:`, `Q:`, `A:`). */
-export function inferSections(texts: string[]): Sections | undefined {
+function inferSections(texts: string[]): Sections | undefined {
   const signatures = new Map<string, number>();
   for (const t of texts.slice(0, 2000)) {
     const labels = sectionStarts(t).map((s) => s.label);

@@ -5,7 +5,7 @@ import { messageRole, messageText } from './preference.js';
 import type { ErrorCode } from '../errors.js';
 import { dialectSchemas, type Dialect } from './dialects.js';
 
-export type ValidationCode =
+type ValidationCode =
   | 'data_type'
   | 'missing_messages_list'
   | 'message_missing_key'
@@ -36,7 +36,7 @@ export interface ValidationIssue {
 const OPENAI_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 /** A role as OpenAI names it: any case, and Cohere's `Chatbot` for the assistant. */
-export function canonicalRole(role: string): string {
+function canonicalRole(role: string): string {
   const r = role.toLowerCase();
   return r === 'chatbot' ? 'assistant' : r;
 }
@@ -75,7 +75,7 @@ export function validateRecord(dialect: Dialect, value: unknown): ValidationIssu
   }));
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out;

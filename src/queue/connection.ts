@@ -6,7 +6,7 @@ import { SafemixError } from '../errors.js';
 
 export { DEFAULT_QUEUE } from './queue-name.js';
 
-export function redisOptions(url: string): RedisOptions & { url?: string } {
+function redisOptions(url: string): RedisOptions & { url?: string } {
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true };
   if (url.startsWith('/')) return { ...base, path: url };
   let parsed: URL;

@@ -10,7 +10,7 @@ import type { JobResult, MixJobOptions, InspectJobOptions } from '../shard/task-
 import { connect, ready, DEFAULT_QUEUE } from './connection.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS, describeJob, jobKey, type JobData } from './jobs.js';
 
-export interface QueueOptions {
+interface QueueOptions {
   redis: string;
   queue?: string;
 }
@@ -34,7 +34,7 @@ export type SubmitTarget =
   /** `output`: a directory (each shard's output named as its shard) or a pattern with `{shard}`. */
   | { kind: 'plan'; plan: string; output: string; merged?: string };
 
-export interface JobOutcome {
+interface JobOutcome {
   id: string;
   kind: string;
   target: string;
@@ -53,7 +53,7 @@ export interface SubmitResult {
 }
 
 /** The shard outputs of a plan: `DIR/<shard's file name>`, or a pattern's `{shard}` replaced. */
-export function shardOutputs(plan: { shards: { index: number; name: string }[] }, output: string): string[] {
+function shardOutputs(plan: { shards: { index: number; name: string }[] }, output: string): string[] {
   const outs = plan.shards.map((s) => (output.includes('{shard}') ? output.replaceAll('{shard}', String(s.index)) : join(output, basename(s.name))));
   const seen = new Set<string>();
   for (const o of outs) {

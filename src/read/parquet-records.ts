@@ -40,7 +40,7 @@ const PARSERS: Partial<ParquetParsers> = {
   dateFromDays: (v: number) => v,
 };
 
-export interface ParquetRowGroup {
+interface ParquetRowGroup {
   rows: number;
   /** Index of the group's first row in the file. */
   firstRow: number;

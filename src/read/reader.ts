@@ -306,7 +306,7 @@ function assertNotBlank(head: Buffer, complete: boolean, name: string): void {
   );
 }
 
-export interface DatasetReaderInit {
+interface DatasetReaderInit {
   input: OpenedInput;
   container: Container;
   containerEvidence: string;
@@ -906,7 +906,7 @@ export function findRecordLists(value: unknown, path = '$', depth = 0, out: { pa
  * When a "{"-led file fails as JSON Lines on its first line, tells whether the whole file is one
  * JSON object and throws the error that says where its lists of records are.
  */
-export async function rejectObjectDocument(path: string, name: string, head: Buffer, complete: boolean, maxBytes: number): Promise<void> {
+async function rejectObjectDocument(path: string, name: string, head: Buffer, complete: boolean, maxBytes: number): Promise<void> {
   let text: string;
   if (complete) text = head.toString('utf8');
   else {

@@ -3,7 +3,7 @@
 // problem description or undefined.
 import { isUtf8 } from 'node:buffer';
 
-export interface RecordProblem {
+interface RecordProblem {
   code: 'invalid_utf8' | 'nul_byte' | 'forbidden_key' | 'nesting_too_deep';
   message: string;
   hint: string;
@@ -152,7 +152,7 @@ function findForbiddenKey(value: unknown, path: string): string | undefined {
 }
 
 /** Offset of the first byte that breaks UTF-8 (only called once a record is known to be invalid). */
-export function firstInvalidUtf8Offset(buf: Buffer): number {
+function firstInvalidUtf8Offset(buf: Buffer): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i]!;

@@ -126,7 +126,7 @@ const RECORD_KEYS = new Set([
   'input',
 ]);
 
-export interface InferredPath {
+interface InferredPath {
   path: PathStep[];
   /** Records seen at it in the bytes looked at. */
   seen: number;

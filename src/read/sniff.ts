@@ -5,7 +5,7 @@ import type { Container, CsvShape } from './types.js';
 
 export const SNIFF_BYTES = 256 * 1024;
 
-export interface ContainerGuess {
+interface ContainerGuess {
   container: Container;
   evidence: string;
 }
@@ -26,7 +26,7 @@ export function sniffContainer(head: Buffer, fileName: string): ContainerGuess {
 }
 
 /** Text of the head cut at the last complete line, without BOM. */
-export function headText(head: Buffer): string {
+function headText(head: Buffer): string {
   let text = head.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nl = text.lastIndexOf('\n');
@@ -36,7 +36,7 @@ export function headText(head: Buffer): string {
 const DELIMITERS = [',', '\t', ';', '|'];
 
 /** The delimiter that splits the first rows into the most consistent number (> 1) of columns. */
-export function sniffDelimiter(text: string, preferred?: string): string {
+function sniffDelimiter(text: string, preferred?: string): string {
   let best = preferred ?? ',';
   let bestScore = -1;
   for (const d of DELIMITERS) {
@@ -69,7 +69,7 @@ function parseRows(text: string, delimiter: string, quote: string): string[][] {
   }
 }
 
-export interface CsvShapeOptions {
+interface CsvShapeOptions {
   delimiter?: string;
   header?: boolean;
 }
@@ -97,7 +97,7 @@ export function sniffCsvShape(head: Buffer, container: 'csv' | 'tsv', options: C
 const NUMERIC = /^[-+]?\d+(?:[.,]\d+)?$/;
 
 /** Decides whether the first row names the columns, with the reason. */
-export function looksLikeHeader(rows: string[][]): [boolean, string] {
+function looksLikeHeader(rows: string[][]): [boolean, string] {
   const first = rows[0];
   if (!first || rows.length < 2) return [true, 'a single row: taken as a header'];
   const body = rows.slice(1);

@@ -8,7 +8,7 @@ import type { SampledRecord } from '../api/inspect.js';
 import type { PlanDonor } from '../api/shard-schemas.js';
 
 /** A record of one shard's reservoir, as a scan hands it over (shard-local index). */
-export interface ShardSampleRecord {
+interface ShardSampleRecord {
   index: number;
   line: number;
   raw: Buffer;
@@ -29,7 +29,7 @@ const isDelimited = (c: Container) => c === 'csv' || c === 'tsv';
  * The parsed value of a sampled record from its bytes: JSON as the reader parses it (integers past
  * 2^53 kept exact, as the single-file sample keeps them), CSV/TSV rows from their cells.
  */
-export function donorValue(raw: Buffer, container: Container, cells: Record<string, string> | undefined, inherited?: Record<string, unknown>): unknown {
+function donorValue(raw: Buffer, container: Container, cells: Record<string, string> | undefined, inherited?: Record<string, unknown>): unknown {
   if (isDelimited(container)) {
     if (!cells) throw new Error('a CSV/TSV donor needs its cells');
     return { ...cells };

@@ -26,11 +26,11 @@ export interface MergeResult {
 }
 
 /** An output's manifest path: `OUT.manifest.json`, or the argument itself when it is a manifest. */
-export function manifestPathFor(arg: string): string {
+function manifestPathFor(arg: string): string {
   return arg.endsWith('.manifest.json') ? arg : `${arg}.manifest.json`;
 }
 
-export function defaultMergedPath(planPath: string): string {
+function defaultMergedPath(planPath: string): string {
   return planPath.replace(/(\.json)?$/i, '.manifest.json');
 }
 

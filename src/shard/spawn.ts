@@ -15,7 +15,7 @@ export interface ChildRun<T> {
   stop(reason: SafemixError): void;
 }
 
-export interface ChildOptions {
+interface ChildOptions {
   onProgress?: (p: Progress) => void;
   /** The child's standard error (its messages, `paused at` lines); default: passed to ours. */
   onStderr?: (chunk: Buffer) => void;

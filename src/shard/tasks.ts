@@ -1,11 +1,11 @@
 // The units of work a child process (and so a queue worker) runs: one shard's scan for `plan`, a
 // whole-file mix, an inspect, or one shard's mix. Each takes JSON-safe options and returns a
 // JSON-safe result.
-import { mixFile, type MixOptions } from '../api/mix.js';
-import { inspectFile, type InspectOptions } from '../api/inspect.js';
+import { mixFile } from '../api/mix.js';
+import { inspectFile } from '../api/inspect.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
-import { scanShard, type ShardScan, type ShardScanOptions } from './scan.js';
+import { scanShard, type ShardScan } from './scan.js';
 import { mixShard } from './mix-shard.js';
 
 import type { ChildTask, JobResult, Progress } from './task-types.js';

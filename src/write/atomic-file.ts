@@ -25,16 +25,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { currentRunIdentity, parseRunTag, runIsOver, runTag, type RunIdentity } from '../io/run-identity.js';
 import { BlockWriteError, Sha256 } from '../sha256.js';
 import { gzipSync } from 'node:zlib';
-import { SafemixError, ExitCode } from '../errors.js';
-import { canonicalPath, checkTargets, recheckTarget, stdoutRefused, type ProtectedFile } from './targets.js';
+import { SafemixError } from '../errors.js';
+import { canonicalPath, recheckTarget, stdoutRefused, type ProtectedFile } from './targets.js';
 import { onAbort, pauseHere } from '../io/cleanup.js';
 
 const EMPTY = Buffer.alloc(0);
-
-/** Refuses to write over any of the inputs (see checkTargets for the full rule). */
-export function assertNotInput(target: string, inputs: string[]): void {
-  checkTargets({ inputs: inputs.map((path) => ({ path, role: 'input' })), outputs: [{ path: target, role: 'output', flag: '-o' }] });
-}
 
 /** Bytes a temp name may give to the target's name: NAME_MAX (255) less the rest of the temp name. */
 const NAME_BYTES = 255 - '..safemix--.tmp'.length - 65 - 8;
@@ -44,7 +39,7 @@ const NAME_BYTES = 255 - '..safemix--.tmp'.length - 65 - 8;
  * character) and marked with `~` and 8 hex digits of its sha256, so that a 250-byte name still gets
  * a temp name within the file system's 255 bytes, and two long names still get different ones.
  */
-export function tempNameField(name: string): string {
+function tempNameField(name: string): string {
   if (Buffer.byteLength(name) <= NAME_BYTES) return name;
   let cut = '';
   for (const ch of name) {
@@ -55,7 +50,7 @@ export function tempNameField(name: string): string {
 }
 
 /** `.NAME.safemix-RUNTAG-RANDOM.tmp`: the run tag (see run-identity.ts) lets a later run find stale ones. */
-export function tempName(target: string): string {
+function tempName(target: string): string {
   return join(dirname(target), `.${tempNameField(basename(target))}.safemix-${runTag()}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
@@ -145,7 +140,7 @@ export function completeInterruptedCommit(target: string, manifestPath: string):
 }
 
 /** Whether a path names a gzip file (written compressed). */
-export function isGzipPath(path: string): boolean {
+function isGzipPath(path: string): boolean {
   return /\.gz$/i.test(path);
 }
 

@@ -20,9 +20,9 @@ import { writeError } from '../io/io-error.js';
 import { INDEX_DIR_LEAD } from '../read/record-index.js';
 
 /** A row group is written once it holds this many rows… */
-export const ROW_GROUP_ROWS = 10_000;
+const ROW_GROUP_ROWS = 10_000;
 /** …or about this many bytes of values (strings and binary counted by length). */
-export const ROW_GROUP_BYTES = 32 * 1024 * 1024;
+const ROW_GROUP_BYTES = 32 * 1024 * 1024;
 /** The writer's buffer is passed on to the sink past this many bytes. */
 const FLUSH_BYTES = 1 << 20;
 
@@ -30,7 +30,6 @@ type Row = Record<string, unknown>;
 
 export class ParquetSink {
   private readonly writer: ParquetWriter;
-  private readonly bytes: ByteWriter;
   private readonly columns: string[];
   private rows: Row[] = [];
   private rowBytes = 0;
@@ -38,7 +37,7 @@ export class ParquetSink {
   private ended = false;
 
   constructor(
-    private readonly out: ByteSink,
+    out: ByteSink,
     private readonly info: ParquetInfo,
     private readonly file: string,
     createdBy: string,
@@ -56,7 +55,6 @@ export class ParquetSink {
       ensure(size);
     };
     Object.assign(bytes, { flush: pass, finish: pass });
-    this.bytes = bytes;
     this.columns = info.schema.children.map((c) => c.element.name);
     // snappy (the writer's own) unless the input was uncompressed: other codecs would need compressors of their own
     const codec: CompressionCodec = info.codec === 'UNCOMPRESSED' ? 'UNCOMPRESSED' : 'SNAPPY';
@@ -215,7 +213,7 @@ function estimate(v: unknown): number {
 const isObject = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v) && !isLosslessNumber(v) && !(v instanceof Uint8Array);
 
 /** A generated value (parsed JSON, numbers as LosslessNumber) as a row of the schema. */
-export function toRow(schema: SchemaTree, value: unknown, file: string): Row {
+function toRow(schema: SchemaTree, value: unknown, file: string): Row {
   if (!isObject(value)) throw unfit(file, '', `the record is not an object but ${JSON.stringify(value)?.slice(0, 60)}`);
   return struct(schema, value, file, '');
 }

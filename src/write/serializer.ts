@@ -8,7 +8,7 @@ import { inferCsvStyle, formatCsvRow } from './csv-style.js';
 import { formulaFree } from '../formula.js';
 import { stringify as losslessStringify } from 'lossless-json';
 
-export interface StyleSample {
+interface StyleSample {
   raw: Buffer;
   value: unknown;
 }

@@ -16,7 +16,7 @@ export interface StdoutLike {
   readonly writableLength?: number;
 }
 
-export function outputClosed(cause?: unknown): SafemixError {
+function outputClosed(cause?: unknown): SafemixError {
   return new SafemixError('output_closed', 'the reader of standard output closed it; the output is incomplete', {
     position: { file: '<stdout>' },
     hint: 'nothing to do if you meant to read only the start (as with head); else keep the reader open to the end',

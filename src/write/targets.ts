@@ -48,7 +48,7 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-export interface TargetRoles {
+interface TargetRoles {
   /** Files the run reads: the dataset and any --safety file (`-` is skipped). */
   inputs: { path: string; role: string }[];
   /** Files the run writes; `-` is standard output where `stdout` says so, and refused elsewhere. */
@@ -67,7 +67,7 @@ export interface ProtectedFile {
 }
 
 /** What checkTargets decided: each output's permission bits, and the files no rename may replace. */
-export interface CheckedTargets {
+interface CheckedTargets {
   modes: Map<string, number>;
   protect: ProtectedFile[];
   allowSharedDir: boolean;
@@ -202,7 +202,7 @@ export function stdoutRefused(what: string, role: string): SafemixError {
 }
 
 /** The process's umask, read without changing it for longer than the call. */
-export function currentUmask(): number {
+function currentUmask(): number {
   const mask = process.umask(0o022);
   process.umask(mask);
   return mask;
@@ -237,7 +237,7 @@ export function recheckTarget(display: string, target: string, protect: readonly
 }
 
 /** What identifies one state of a file: if any of these change, its bytes may have changed. */
-export interface FileFingerprint {
+interface FileFingerprint {
   size: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;

@@ -70,7 +70,7 @@ function stemWithE(stem: string): boolean {
   return n >= 3 && stem.charCodeAt(n - 1) === stem.charCodeAt(n - 2) && inSet(stem.slice(0, -1));
 }
 
-export interface WordStats {
+interface WordStats {
   /** Words of two or more letters. */
   words: number;
   /** Of those, common English words. */
@@ -188,7 +188,7 @@ export function bigramModel(): BigramModel {
 /** A within-word bigram English almost never uses (jq, vk, xz, …). */
 const RARE_JOINT = 0.00012;
 
-export interface LetterShape {
+interface LetterShape {
   letters: number;
   /** Within-word letter pairs. */
   bigrams: number;

@@ -8,7 +8,7 @@ import { ALPHABET } from './codecs/keys.js';
 import { isLetter, letterIndex } from './text-scan.js';
 
 /** If every second character is the same non-alphanumeric separator (`h|e|l|l|o`), the text without them. */
-export function stripUniformSeparator(text: string): { text: string; separator?: string } {
+function stripUniformSeparator(text: string): { text: string; separator?: string } {
   const chars = Array.from(text);
   if (chars.length < 5 || chars.length % 2 === 0) return { text };
   const sep = chars[1]!;

@@ -59,9 +59,6 @@ const SOURCES: readonly [string, string][] = [
   ['ell', 'ell_monotonic'],
 ];
 
-/** Languages scored (ISO 639-3). */
-export const MODEL_LANGUAGES: readonly string[] = SOURCES.map(([code]) => code);
-
 /** Mean log2 probability per character at or above which a text reads as natural language. */
 export const NATURAL_BITS = -5.0;
 /** Below this a text reads as no language at all (a cipher candidate). */
@@ -171,7 +168,7 @@ function isDigitish(ch: string): boolean {
  * Lower case, NFC, letters kept, everything else one word gap; apostrophes inside words dropped;
  * a digit or `@`/`$` touching a letter (`h3llo`, `$ecret`) kept as a character no language has.
  */
-export function normalizeForModel(text: string, max = Infinity): string {
+function normalizeForModel(text: string, max = Infinity): string {
   const source = max === Infinity ? text : text.slice(0, max * 2);
   const chars = Array.from(source.normalize('NFC').toLowerCase());
   let out = ' ';
@@ -339,7 +336,7 @@ function shortlist(seq: Int32Array, list: Model[]): Model[] {
     .map((x) => x.model);
 }
 
-export interface Naturalness {
+interface Naturalness {
   /** Best-fitting language (ISO 639-3), `und` when the text has too few letters. */
   lang: string;
   /** Mean log2 probability per character under it. */

@@ -3,12 +3,12 @@
 // encoded data such as JWT headers (which decode to JSON, not prose) unflagged.
 import { wordStats } from './english-stats.js';
 
-export interface Readability {
+interface Readability {
   ok: boolean;
   letters: number;
 }
 
-export function readableText(decoded: string, minLetters = 6): Readability {
+function readableText(decoded: string, minLetters = 6): Readability {
   let total = 0;
   let letters = 0;
   let spaces = 0;

@@ -5,12 +5,12 @@ import { naturalness, NATURAL_BITS, UNNATURAL_BITS } from './language-model.js';
 import { wordCoverage } from './english-stats.js';
 
 /** How much better (mean log2 probability per character) a decoding must read than the raw text. */
-export const DECODE_MARGIN = 1.0;
+const DECODE_MARGIN = 1.0;
 /** Reversed language keeps its letters and many of its letter triples, so it reads closer to language: half the margin, with the dictionary's word-by-word evidence beside it. */
 export const REVERSAL_MARGIN = 0.5;
 
 /** Share of letters outside ASCII among all letters: an ASCII cipher of a text leaves none. */
-export function nonAsciiLetterShare(text: string): number {
+function nonAsciiLetterShare(text: string): number {
   let letters = 0;
   let other = 0;
   for (const ch of text) {
@@ -31,7 +31,7 @@ export function readsAsNoLanguage(text: string): boolean {
   return n.chars >= 12 && n.bits < UNNATURAL_BITS;
 }
 
-export interface DecodeReading {
+interface DecodeReading {
   ok: boolean;
   raw: number;
   decoded: number;

@@ -21,7 +21,7 @@ function isPictographic(cp: number): boolean {
   return cp >= 0x1f000 || (cp >= 0x2600 && cp <= 0x27bf) || (cp >= 0x2190 && cp <= 0x21ff) || (cp >= 0x2300 && cp <= 0x23ff) || cp === 0x2764;
 }
 
-export interface InvisibleCounts {
+interface InvisibleCounts {
   tags: number;
   zeroWidth: number;
   variationSelectors: number;
@@ -30,7 +30,7 @@ export interface InvisibleCounts {
 }
 
 /** Counts invisible characters that are not explained by ordinary emoji or BOM use. */
-export function countInvisible(text: string): InvisibleCounts {
+function countInvisible(text: string): InvisibleCounts {
   const cps: number[] = [];
   for (const ch of text) cps.push(ch.codePointAt(0)!);
   let tags = 0;

@@ -1,12 +1,12 @@
 // Recognizers for messages carried by line positions: the last word of each line (EndSpeak) and
 // the first letter of each line (acrostic). Both read one block (blank-line separated) at a time.
 import type { Detection } from './types.js';
-import { englishWordRate, isEnglishWord, wordCoverage } from './english-stats.js';
+import { englishWordRate, wordCoverage } from './english-stats.js';
 import { blocksOf, excerpt, isLetter, isUpper } from './text-scan.js';
 import { tokenShape } from './recognize-prose.js';
 
 /** A line-position detection and the block that carries it. */
-export interface LineDetection extends Detection {
+interface LineDetection extends Detection {
   block: string;
 }
 
@@ -63,7 +63,7 @@ function isOrphanOperator(tokens: string[]): boolean {
   return true;
 }
 
-export interface LastWordStats {
+interface LastWordStats {
   lines: number;
   tokensPerLine: number;
   /** Last tokens holding letters, and of those the plain words. */
@@ -97,7 +97,7 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Share of binding words followed by a content word, and how many binding words were followed at all. */
-export function messageCoherence(words: string[]): { coherence: number; followed: number } {
+function messageCoherence(words: string[]): { coherence: number; followed: number } {
   let followed = 0;
   let good = 0;
   for (let i = 0; i + 1 < words.length; i++) {
@@ -137,7 +137,7 @@ function maxValue(counts: Map<string, number>): number {
 }
 
 /** The measures findLastWord decides on, for one block of lines. */
-export function lastWordStats(block: string): LastWordStats {
+function lastWordStats(block: string): LastWordStats {
   const lines = blockLines(block);
   const lastTokens: string[] = [];
   let tokenTotal = 0;
@@ -198,7 +198,7 @@ export function lastWordStats(block: string): LastWordStats {
  * repeated), in lines that are not hard-wrapped prose (whose line ends are whatever word reached the
  * margin) and not code. The case and punctuation of the cover lines do not matter.
  */
-export function isLastWordMessage(s: LastWordStats): boolean {
+function isLastWordMessage(s: LastWordStats): boolean {
   return (
     s.lines >= 8 &&
     s.tokensPerLine >= 3 &&

@@ -10,7 +10,7 @@ import { unrepeatCharacters, vigenereDecode } from './codecs/letters.js';
 import { isEnglishWord, LETTER_FREQUENCIES } from './english-stats.js';
 import { excerpt, isLetter, letterIndex, type Segment } from './text-scan.js';
 
-export interface RangedDetection extends Detection {
+interface RangedDetection extends Detection {
   ranges: Segment[];
 }
 

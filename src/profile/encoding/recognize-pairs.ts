@@ -8,7 +8,7 @@ import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs/lett
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { countLetters, excerpt, isLetter, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
 
-export interface PairDetection {
+interface PairDetection {
   /** The text holding the encoded side. */
   textIndex: number;
   detection: Detection;
@@ -26,7 +26,7 @@ const MIN_LETTERS = 12;
  * Letter pattern of a sentence: each letter becomes the order of its first appearance (case
  * folded), other characters stay, whitespace runs become one space. Any substitution keeps it.
  */
-export function letterPattern(text: string): { pattern: string; letters: string; distinct: number } {
+function letterPattern(text: string): { pattern: string; letters: string; distinct: number } {
   const first = new Array<number>(26).fill(-1);
   let distinct = 0;
   let pattern = '';
@@ -425,10 +425,10 @@ function leetCanonical(text: string): string {
   return out;
 }
 
-export type LetterMapping = { family: 'caesar'; shift: number } | { family: 'atbash' } | { family: 'substitution' };
+type LetterMapping = { family: 'caesar'; shift: number } | { family: 'atbash' } | { family: 'substitution' };
 
 /** What aligned plaintext/ciphertext sentences say about the cipher: a Caesar shift, Atbash, or another key. */
-export function classifyMapping(pairs: { plain: string; encoded: string }[]): LetterMapping {
+function classifyMapping(pairs: { plain: string; encoded: string }[]): LetterMapping {
   let shift = -1;
   let isShift = true;
   let isAtbash = true;

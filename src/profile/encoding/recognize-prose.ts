@@ -10,7 +10,7 @@ import { findVigenere } from './recognize-more.js';
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { excerpt, isDigit, isLetter, isLower, isSpace, isUpper, segmentsOf, wordTokens, type Segment } from './text-scan.js';
 
-export interface ProseDetection extends Detection {
+interface ProseDetection extends Detection {
   /** The sentences that carry it. */
   ranges: Segment[];
 }
@@ -20,7 +20,7 @@ const SUSPECT_RATE = 0.4;
 /** Words considered per text when trying shifts (enough for a verdict, bounded cost). */
 const MAX_WORDS = 400;
 
-export interface SuspectText {
+interface SuspectText {
   text: string;
   ranges: Segment[];
   letters: number;

@@ -285,7 +285,7 @@ const SEPARATORS = '|/\\~^*+#_-.,:; ';
 /** Looser separators also occur naturally, so they need longer runs. */
 const COMMON_SEPARATORS = '-.,: ';
 
-export interface SeparatedRun {
+interface SeparatedRun {
   start: number;
   end: number;
   separator: string;

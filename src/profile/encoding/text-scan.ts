@@ -33,7 +33,7 @@ function isApostrophe(code: number): boolean {
 }
 
 /** A word: a run of ASCII letters, with apostrophes kept when letters follow (don't, it's). */
-export interface WordToken {
+interface WordToken {
   /** Lower-case text, apostrophes normalised to `'`. */
   word: string;
   start: number;

@@ -71,7 +71,7 @@ export function binaryDecode(text: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-export const MORSE: Readonly<Record<string, string>> = {
+const MORSE: Readonly<Record<string, string>> = {
   a: '.-',
   b: '-...',
   c: '-.-.',

@@ -31,7 +31,7 @@ export function invisibleEncode(text: string, variant: InvisibleVariant = 'tags'
   return out;
 }
 
-export interface InvisiblePayloads {
+interface InvisiblePayloads {
   tags: string;
   zeroWidth: string;
   variationSelectors: string;

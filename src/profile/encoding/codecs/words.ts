@@ -5,7 +5,7 @@ import { isLetter, isUpper } from '../text-scan.js';
 const VOWELS = 'aeiou';
 
 /** Maps every ASCII letter run of a text through `f`, keeping everything else. */
-export function mapWords(text: string, f: (word: string) => string): string {
+function mapWords(text: string, f: (word: string) => string): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
