@@ -121,6 +121,9 @@ describe('plan + mix-shard + merge-manifests on six corpus-built shards (JSON ar
       expect(output.texts.filter((_, j) => !injectedAt.has(j))).toEqual(recordsOf(s).texts);
       // generated records are Alpaca records of the shard's own container
       for (const j of injectedAt) expect(Object.keys(output.values[j] as object).sort(), `output record ${j}`).toEqual(['input', 'instruction', 'output']);
+      // and each passed the form audit, as mix's do (strict: the plan's default)
+      expect(plan.options.audit).toBe('strict');
+      if (injectedAt.size) expect(m.audit, `shard ${i}`).toMatchObject({ mode: 'strict', records: injectedAt.size, passed: injectedAt.size });
     }
   });
 

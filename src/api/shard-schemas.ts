@@ -105,6 +105,8 @@ export const PlanSchema = z.object({
     onEncoded: PolicySchema,
     detectEncoding: z.boolean(),
     maxRecordBytes: z.number().int().min(1),
+    /** The form audit's mode for every shard (see mix --audit); plans written before it had none: strict. */
+    audit: z.enum(['strict', 'warn']).default('strict'),
   }),
   shards: z.array(PlanShardSchema).min(1),
   /** The largest trailing number seen per top-level field across every shard (decimal text), for new ids. */

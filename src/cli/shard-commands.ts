@@ -51,6 +51,11 @@ export function addMixChoices(cmd: Command): Command {
     )
     .option('--skip-invalid', 'leave out records that fail the checks (listed in the manifests) instead of stopping')
     .addOption(
+      new Option('--audit <mode>', 'the form audit: strict (a safety record that fails is planned again; exit 4 when none passes) or warn (see mix --help)')
+        .choices(['strict', 'warn'])
+        .default('strict'),
+    )
+    .addOption(
       new Option('--on-encoded <policy>', 'when the data carries a covert encoding: fail (exit 3), warn, or mimic')
         .choices(['fail', 'warn', 'mimic'])
         .default('fail'),
@@ -75,6 +80,7 @@ export function mixChoices(o: Record<string, unknown>) {
     closedAnswers: o.closedAnswers as ClosedAnswers,
     skipInvalid: o.skipInvalid === true,
     onEncoded: o.onEncoded as 'fail' | 'warn' | 'mimic',
+    audit: o.audit as 'strict' | 'warn',
   };
 }
 

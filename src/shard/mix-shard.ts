@@ -26,7 +26,7 @@ import { openScan } from '../api/scan.js';
 import { TOOL } from '../package-root.js';
 import { RecordIndex } from '../read/record-index.js';
 import { writeShuffled } from '../blend/shuffled-pass.js';
-import { loadPlan, planIdMax, planProfile, sha256Hex } from './plan.js';
+import { loadPlan, planIdMax, planProfile, sha256Hex, uploadAudit } from './plan.js';
 import type { PlanShard, ShardManifest } from '../api/shard-schemas.js';
 
 export interface MixShardOptions {
@@ -116,6 +116,8 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   );
   const labelAnswer = closed.kind === 'label' ? closed.value : undefined;
   const total = shard.injected;
+  // every generated record is held to the user records' form, as mix holds it
+  const audit = total > 0 ? uploadAudit(profile, closed, !!scheme, donors, plan.options.audit) : undefined;
   const balanceCount = shard.balance ?? 0;
   const planner =
     total > 0
@@ -130,6 +132,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
           file,
           labelAnswer,
           unanswerable: closed.kind === 'unanswerable',
+          audit,
         })
       : undefined;
   planner?.setBalance({ safety: total, balance: balanceCount });
@@ -272,6 +275,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
         : {}),
       rejected: shard.rejected,
       encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
+      ...(audit ? { audit: audit.summary() } : {}),
       shard: {
         index,
         of: plan.shards.length,

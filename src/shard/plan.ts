@@ -4,8 +4,10 @@
 // is profiled and analysed for covert encodings as a whole; the global k is fixed and split across
 // the shards by largest remainder (splitInjected). Everything a shard's mix needs is in the plan, so
 // `mix-shard` is a pure function of (plan, shard).
+import { FormAudit, type AuditMode } from '../audit/form-audit.js';
+import { auditExemptions } from '../generate/audit-exemptions.js';
 import { unshippedDecline } from '../generate/language-policy.js';
-import { closedAnswersText, decideAnswerSlot, parseClosedAnswers, type ClosedAnswers } from '../generate/answer-policy.js';
+import { closedAnswersText, decideAnswerSlot, parseClosedAnswers, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -47,6 +49,8 @@ export interface PlanOptions extends ScanOptions {
   context?: string[];
   metadata?: string[];
   lang?: string;
+  /** The form audit's mode for every shard (default strict; see mix --audit). */
+  audit?: AuditMode;
   closedAnswers?: ClosedAnswers;
   /** Balance examples as a share of k (default DEFAULT_BALANCE_SHARE; see generate/balance-policy.ts). */
   balance?: number;
@@ -139,6 +143,12 @@ export function planProfile(plan: Pick<Plan, 'sample' | 'shards' | 'detection' |
     metadata: o.metadata,
   });
   return { donors, profile, profileJson: JSON.stringify(profile) };
+}
+
+/** The form audit of an upload's generated records: the sample's donors' form, with the dataset's exemptions. */
+export function uploadAudit(profile: Profile, closed: ClosedAnswerDecision, scheme: boolean, donors: readonly UploadDonor[], mode: AuditMode): FormAudit {
+  const values = donors.map((d) => d.value);
+  return new FormAudit(values, mode, auditExemptions(profile, closed, scheme, values));
 }
 
 /** The largest ids per field, as the planner takes them. */
@@ -316,6 +326,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     onEncoded: policy,
     detectEncoding: options.detectEncoding !== false,
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    audit: options.audit ?? 'strict',
   };
   const shardsBase = scans.map((s) => ({ container: s.container })) as PlanShard[];
   const dialect = first.detection.dialect;
@@ -371,11 +382,14 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   const safety: Seed[] | undefined = options.safety?.path ? await loadSafetySource(options.safety) : undefined;
   const lang = options.lang ?? (scheme ? 'en' : undefined);
   const total = scheme ? 2 * k : k;
+  // the form audit mix-shard holds every record to, so a record no shard can make fails now
+  const audit = total > 0 ? uploadAudit(profile, closed, !!scheme, values, planOptions.audit) : undefined;
   const planner =
     total > 0
       ? new SafetyPlanner(profile, values, idMax, first.container, {
           seed,
           inputSha: uploadSha,
+          audit,
           stream: `${seed}:${uploadSha}:shard-0`,
           lang,
           safety,
