@@ -5,7 +5,6 @@ import { auditExemptions } from '../generate/audit-exemptions.js';
 import { jsonLines, removeStaleSpools, spoolInput } from './spool.js';
 import { DiscardSink } from '../write/discard-sink.js';
 import { TOOL } from '../package-root.js';
-import { basename, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
@@ -38,7 +37,6 @@ import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
 import {
-  analyzeFiles,
   analyzeSample,
   applyEncodingPolicy,
   describeEncoding,
@@ -47,7 +45,7 @@ import {
   skippedEncoding,
   type OnEncoded,
 } from './encoding-check.js';
-import { releaseLanguageModels, type EncodingReport } from '../profile/encoding/index.js';
+import { releaseLanguageModels } from '../profile/encoding/index.js';
 
 export interface MixOptions extends ScanOptions {
   output: string;
@@ -117,10 +115,6 @@ export interface MixOptions extends ScanOptions {
   /** The paraphrase engine's endpoint, model and limits (engine paraphrase). */
   paraphrase?: ParaphraseOptions;
   /** Progress: bytes of the input (profile, write), or records done of all (paraphrase). */
-  /** A covert-encoding report decided over several files (mixFiles), and this file's position in it. */
-  sharedEncoding?: { report: EncodingReport; file: number };
-  /** Other files this run reads (mixFiles: the other inputs), which no output may replace. */
-  otherInputs?: string[];
   /** Write into a directory other users may write to (default false: refused). */
   allowSharedDir?: boolean;
   /** The most bytes read from standard input (`-`), which is spooled to a temp file (default 64 GiB). */
@@ -179,7 +173,6 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     inputs: [
       { path, role: 'input' },
       ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : []),
-      ...(options.otherInputs ?? []).map((p) => ({ path: p, role: 'input' })),
     ],
     outputs: [
       { path: options.output, role: 'output', flag: '-o', stdout: true },
@@ -223,16 +216,15 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
   // output); encoded rows never teach the profile or serve as donors
   const policy = options.onEncoded ?? 'fail';
-  const shared = options.sharedEncoding;
-  const encoding = shared ? shared.report : options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
   // the covert-encoding models are not needed past the analysis (see collectNow)
   releaseLanguageModels();
   collectNow();
-  const encodingNotes = applyEncodingPolicy(encoding, policy, shared ? 'the upload' : file);
+  const encodingNotes = applyEncodingPolicy(encoding, policy, file);
   const scheme = mimicScheme(encoding, policy);
   // structure is learned from the records judged plain; when every sampled record is encoded there
   // are none, and the encoded records' structure is all there is (said in the notes)
-  const plain = plainRecords(sample, encoding, shared?.file);
+  const plain = plainRecords(sample, encoding);
   const donors = plain.length ? plain : sample;
   if (!plain.length && sample.length)
     encodingNotes.push('every sampled record carries the encoding: safety records take their structure (system prompt, turns) from encoded records');
@@ -563,54 +555,6 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     balanceSpool?.close();
     paraphrase?.close();
   }
-}
-
-/**
- * Several files of one upload (a split dataset): the covert-encoding analysis judges them together
- * (3% in each of two files is 3% of the upload, not two clean files), then each file is mixed on its
- * own into DIR/<its name>, with that one verdict. Each file is read once more for the joint verdict.
- */
-export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'output' | 'manifest'> & { outputDir: string }): Promise<MixResult[]> {
-  const seed = options.seed ?? DEFAULT_SEED;
-  const samples = [];
-  for (const input of inputs) {
-    const { scan, sample } = await sampleDataset(input, { ...options, seed, validate: true, onProgress: undefined });
-    samples.push({ file: input, dialect: scan.detection.dialect, sample });
-  }
-  const report = options.detectEncoding === false ? undefined : analyzeFiles(samples);
-  if (report) applyEncodingPolicy(report, options.onEncoded ?? 'fail', `the upload (${inputs.length} files)`);
-  // every output and manifest of the run, checked against every input before the first write
-  const names = new Set<string>();
-  for (const input of inputs) {
-    const name = basename(input);
-    if (names.has(name))
-      throw new SafemixError('usage', `two inputs are named ${name}: their outputs would collide in ${options.outputDir}; nothing was written`, {
-        position: { file: input },
-        hint: 'rename one, or mix them in separate runs',
-      });
-    names.add(name);
-  }
-  const outputOf = (input: string) => join(options.outputDir, basename(input));
-  checkTargets({
-    inputs: [...inputs.map((p) => ({ path: p, role: 'input' })), ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : [])],
-    outputs: inputs.flatMap((p) => [
-      { path: outputOf(p), role: `output of ${p}`, flag: '-o' },
-      { path: `${outputOf(p)}.manifest.json`, role: `manifest of ${p}`, flag: '-o' },
-    ]),
-    allowSharedDir: options.allowSharedDir,
-  });
-  const results: MixResult[] = [];
-  for (const [i, input] of inputs.entries()) {
-    results.push(
-      await mixFile(input, {
-        ...options,
-        output: outputOf(input),
-        otherInputs: inputs.filter((_, j) => j !== i),
-        sharedEncoding: report && { report, file: i },
-      }),
-    );
-  }
-  return results;
 }
 
 /** The manifest's path: `--manifest`, else `OUTPUT.manifest.json`; none for `--no-manifest` or stdout. */

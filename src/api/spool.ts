@@ -13,6 +13,9 @@ import { onAbort, pausePoint } from '../io/cleanup.js';
 import { MANIFEST_SPOOL_LEAD } from '../write/injected-spool.js';
 import { INDEX_DIR_LEAD } from '../read/record-index.js';
 
+/** The name of the temp folder that holds the plan of a multi-file mix (shard/mix-files.ts). */
+export const PLAN_SPOOL_LEAD = 'safemix-plan-';
+
 /** The largest standard input mix spools by default (`--max-stdin-bytes`). */
 export const MAX_STDIN_BYTES = 64 * 1024 ** 3;
 
@@ -97,7 +100,7 @@ export function removeStaleSpools(): void {
     return;
   }
   for (const name of names) {
-    const lead = ['safemix-stdin-', INDEX_DIR_LEAD, MANIFEST_SPOOL_LEAD].find((l) => name.startsWith(l));
+    const lead = ['safemix-stdin-', PLAN_SPOOL_LEAD, INDEX_DIR_LEAD, MANIFEST_SPOOL_LEAD].find((l) => name.startsWith(l));
     const tag = lead === undefined ? undefined : parseRunTag(name.slice(lead.length));
     if (!tag || !runIsOver(tag.id)) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });

@@ -324,7 +324,7 @@ function buildProgram(): Command {
     if (files.length > 1) {
       // one upload in several files: one covert-encoding verdict, each file mixed into the directory
       if (files.includes('-')) throw new SafemixError('usage', 'standard input cannot be one of several inputs', { hint: 'give the files by name' });
-      const { mixFiles } = await import('../api/mix.js');
+      const { mixFiles } = await import('../shard/mix-files.js');
       const results = await mixFiles(files, { ...options, outputDir: o.output });
       progress?.done();
       if (!o.quiet) process.stderr.write(human(results.map(formatMix).join('\n\n')) + '\n');

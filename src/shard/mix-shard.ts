@@ -3,6 +3,8 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { DiscardSink } from '../write/discard-sink.js';
+import type { Profile } from '../profile/profile.js';
 import { decideAnswerSlot, parseClosedAnswers } from '../generate/answer-policy.js';
 import { manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { createReadStream, statSync } from 'node:fs';
@@ -38,11 +40,17 @@ export interface MixShardOptions {
   onProgress?: (bytesRead: number, size: number | undefined) => void;
   /** Write into a directory other users may write to. */
   allowSharedDir?: boolean;
+  /** Mix and write nothing: the manifest is the one a run would write (see mix --dry-run). */
+  dryRun?: boolean;
 }
 
 export interface MixShardResult {
   manifest: ShardManifest;
   manifestPath?: string;
+  /** The plan's profile of the upload. */
+  profile: Profile;
+  /** The first generated records as written (for a summary). */
+  examples: { index: number; text: string }[];
 }
 
 function mismatch(shard: PlanShard, file: string, what: string): SafemixError {
@@ -94,7 +102,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     allowSharedDir: options.allowSharedDir,
   });
   // a commit a killed run left half done (new manifest, old output) is finished first
-  if (manifestPath) completeInterruptedCommit(options.output, manifestPath);
+  if (manifestPath && !options.dryRun) completeInterruptedCommit(options.output, manifestPath);
   const before = fingerprint(path, file);
 
   // everything decided at plan time, recomputed exactly
@@ -148,8 +156,9 @@ export async function mixShard(planPath: string, index: number, options: MixShar
   });
   const layout = { prefix: Buffer.from(shard.layout.prefix, 'base64'), separator: Buffer.from(shard.layout.separator, 'base64') };
 
-  const out = new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
+  const out = options.dryRun ? new DiscardSink() : new AtomicFile(options.output, { ...modes.fileOptions(options.output), makeDirs: true });
   let manifestFile: AtomicFile | undefined;
+  const examples: MixShardResult['examples'] = [];
   const injected: ShardManifest['injected'] = [];
   const balanceRecords: ShardManifest['injected'] = [];
   let outputIndex = 0;
@@ -173,7 +182,9 @@ export async function mixShard(planPath: string, index: number, options: MixShar
     const blend = new BlendPlan(shard.usable, total + balanceCount, plan.order, shard.stream);
     const writeInjected = () => {
       const r = planner!.next();
-      sink.writeGenerated(serialize(r.value));
+      const bytes = serialize(r.value);
+      sink.writeGenerated(bytes);
+      if (examples.length < 3 && !r.balance) examples.push({ index: outputIndex, text: bytes.toString() });
       const { seedId, category, donor, ...rest } = recordEntry(r);
       (r.balance ? balanceRecords : injected).push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
       outputIndex++;
@@ -286,14 +297,18 @@ export async function mixShard(planPath: string, index: number, options: MixShar
         stream: shard.stream,
       },
     };
+    if (out instanceof DiscardSink) {
+      manifest.notes.push(`dry run: nothing was written; ${options.output} would hold ${outputIndex} records (sha256 ${manifest.output.sha256.slice(0, 12)}…)`);
+      return { manifest, profile, examples };
+    }
     if (manifestPath) {
       manifestFile = new AtomicFile(manifestPath, { ...modes.fileOptions(manifestPath), makeDirs: true });
       writeManifest(manifestFile, manifest);
     }
     commitTogether([...(manifestFile ? [manifestFile] : []), out]);
-    return { manifest, manifestPath };
+    return { manifest, manifestPath, profile, examples };
   } catch (e) {
-    out.abort();
+    if (out instanceof AtomicFile) out.abort();
     manifestFile?.abort();
     // a shard that changed can fail in many ways (framing, counts): say what really happened
     const writeSide = isSafemixError(e) && ['output_failed', 'disk_full', 'output_not_regular', 'input_is_output', 'shard_mismatch'].includes(e.code);

@@ -151,6 +151,15 @@ export function uploadAudit(profile: Profile, closed: ClosedAnswerDecision, sche
   return new FormAudit(values, mode, auditExemptions(profile, closed, scheme, values));
 }
 
+/**
+ * The name of a shard's random streams (donors, rendering, positions, shuffle). A one-shard upload is
+ * a file: its stream is the one `mix` gives that file (`seed:sha256`), so the two give the same bytes;
+ * a shard of a larger upload gets its own, named by the upload and its index.
+ */
+export function shardStream(seed: string, uploadSha: string, shardShas: string[], index: number): string {
+  return shardShas.length === 1 ? `${seed}:${shardShas[0]}` : `${seed}:${uploadSha}:shard-${index}`;
+}
+
 /** The largest ids per field, as the planner takes them. */
 export function planIdMax(plan: Pick<Plan, 'idMax'>): Map<string, number> {
   return new Map(Object.entries(plan.idMax).map(([k, v]) => [k, Number(v)]));
@@ -390,7 +399,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
           seed,
           inputSha: uploadSha,
           audit,
-          stream: `${seed}:${uploadSha}:shard-0`,
+          stream: shardStream(seed, uploadSha, scans.map((s) => s.sha256), 0),
           lang,
           safety,
           scheme,
@@ -429,7 +438,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
       injected,
       balance: bs[i]!,
       ordinalOffset: ordinal,
-      stream: `${seed}:${uploadSha}:shard-${i}`,
+      stream: shardStream(seed, uploadSha, scans.map((sc) => sc.sha256), i),
     };
     ordinal += injected + bs[i]!;
     return shard;
