@@ -6,6 +6,9 @@
 // own message of its kind so every key the data carries (`weight`, `name`, `content: null`) is kept.
 // Pure.
 import { newId, trailingNumber } from './ids.js';
+import { declaredTools as declaredToolList, type DeclaredTool } from '../profile/conversation.js';
+
+export type { DeclaredTool };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -19,36 +22,9 @@ export interface ToolRound {
   reply: string;
 }
 
-/** A tool the record declares: its name and its parameters' JSON schema (an object schema, or none). */
-export interface DeclaredTool {
-  name: string;
-  description?: string;
-  parameters?: Obj;
-}
-
-/** The tools of an OpenAI-style record (`tools: [{type: "function", function}]`, legacy `functions`, or either as a JSON string). */
+/** The tools of an OpenAI-style record (`tools`, or legacy `functions`). */
 export function declaredTools(record: unknown): DeclaredTool[] {
-  if (!isObj(record)) return [];
-  let list: unknown = record.tools ?? record.functions;
-  if (typeof list === 'string') {
-    try {
-      list = JSON.parse(list);
-    } catch {
-      return [];
-    }
-  }
-  if (!Array.isArray(list)) return [];
-  const out: DeclaredTool[] = [];
-  for (const t of list) {
-    const f = isObj(t) && isObj(t.function) ? t.function : t;
-    if (!isObj(f) || typeof f.name !== 'string') continue;
-    out.push({
-      name: f.name,
-      ...(typeof f.description === 'string' ? { description: f.description } : {}),
-      ...(isObj(f.parameters) ? { parameters: f.parameters } : {}),
-    });
-  }
-  return out;
+  return isObj(record) ? declaredToolList(record.tools ?? record.functions) : [];
 }
 
 /** What is wrong with a value against a (small subset of) JSON Schema: type, enum, required and known properties. */

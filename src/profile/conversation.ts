@@ -75,7 +75,15 @@ function contentPath(content: unknown, base: Path): Path {
   return base;
 }
 
-function toolNames(tools: unknown): string[] {
+/** A tool a record declares: its name and its parameters' JSON schema (an object schema, or none). */
+export interface DeclaredTool {
+  name: string;
+  description?: string;
+  parameters?: Obj;
+}
+
+/** The tools of a `tools` (or legacy `functions`) list: `[{type: "function", function}]` or `[{name, …}]`, or either as a JSON string. */
+export function declaredTools(tools: unknown): DeclaredTool[] {
   let list = tools;
   if (typeof tools === 'string') {
     try {
@@ -85,8 +93,20 @@ function toolNames(tools: unknown): string[] {
     }
   }
   if (!Array.isArray(list)) return [];
-  return list.map((t) => (isObj(t) ? (isObj(t.function) ? t.function.name : t.name) : undefined)).filter((n): n is string => typeof n === 'string');
+  const out: DeclaredTool[] = [];
+  for (const t of list) {
+    const f = isObj(t) && isObj(t.function) ? t.function : t;
+    if (!isObj(f) || typeof f.name !== 'string') continue;
+    out.push({
+      name: f.name,
+      ...(typeof f.description === 'string' ? { description: f.description } : {}),
+      ...(isObj(f.parameters) ? { parameters: f.parameters } : {}),
+    });
+  }
+  return out;
 }
+
+const toolNames = (tools: unknown): string[] => declaredTools(tools).map((t) => t.name);
 
 /** The conversation view of a record, or undefined for `fields` and `text` records. */
 export function conversationOf(dialect: Dialect, value: unknown): Conversation | undefined {
