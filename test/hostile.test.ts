@@ -285,7 +285,7 @@ describe('targets that are not files', () => {
   });
 });
 
-describe('item 6: k is capped at 10 × n unless --force', () => {
+describe('k is capped at 10 × n unless --force', () => {
   for (const [args, asked] of [
     [['--ratio', '1e9'], /--ratio 1000000000 asks for 60,000,000,000 safety records for 60 user records, more than 10× as many/],
     [['--count', '1000000000000'], /--count 1000000000000 asks for 1,000,000,000,000 safety records for 60 user records/],
@@ -325,7 +325,7 @@ describe('item 6: k is capped at 10 × n unless --force', () => {
   });
 });
 
-describe('item 18: numbers on the command line are parsed strictly', () => {
+describe('numbers on the command line are parsed strictly', () => {
   for (const [option, value] of [
     ['--ratio', ''],
     ['--ratio', '0x10'],
@@ -367,7 +367,7 @@ describe('item 18: numbers on the command line are parsed strictly', () => {
   });
 });
 
-describe('item 10: a later run removes the temp files of killed runs, and only those', () => {
+describe('a later run removes the temp files of killed runs, and only those', () => {
   const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
   // the run tag, read here from /proc as the kernel documents it: boot id (first 12 hex digits),
   // PID namespace inode, PID, start time in clock ticks (field 22 of /proc/PID/stat)
@@ -420,7 +420,7 @@ describe('item 10: a later run removes the temp files of killed runs, and only t
   });
 });
 
-describe("item 11: quirky CSV/TSV is read as Python's csv reads it, every byte kept", () => {
+describe("quirky CSV/TSV is read as Python's csv reads it, every byte kept", () => {
   const cases = [
     [
       'a TSV whose unquoted field holds stray quotes',
@@ -453,7 +453,7 @@ describe("item 11: quirky CSV/TSV is read as Python's csv reads it, every byte k
   }
 });
 
-describe('item 12: gzip is read and written; UTF-16, other compressions and binary files are refused by name', () => {
+describe('gzip is read and written; UTF-16, other compressions and binary files are refused by name', () => {
   it('a gzip input (by its magic bytes, whatever its name) is validated, and mixed from', async () => {
     const w = workspace();
     writeFileSync(join(w.dir, 'a.jsonl.gz'), gzipSync(DATA));
@@ -586,7 +586,7 @@ describe('item 12: gzip is read and written; UTF-16, other compressions and bina
   });
 });
 
-describe('item 13: template inference builds no regular expression from data and stays linear', () => {
+describe('template inference builds no regular expression from data and stays linear', () => {
   it('200 texts sharing a 50 KB prefix and suffix full of unbalanced regex syntax: inferred exactly (a RegExp built from them would throw)', () => {
     const prefix = '(((a+)+)+)*[\\'.repeat(5000);
     const suffix = '.*?{,}$^|+'.repeat(5000);
@@ -664,7 +664,7 @@ describe('item 13: template inference builds no regular expression from data and
   });
 });
 
-describe('item 14: nesting depth is capped, the same in validate and mix', () => {
+describe('nesting depth is capped, the same in validate and mix', () => {
   const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
   const record = (meta: string) => `{"question": "How do I reset my router?", "answer": "Hold the button.", "meta": ${meta}}`;
   const rows = (meta: string) => [record('1'), record(meta), record('2'), record('3')].join('\n') + '\n';
@@ -720,7 +720,7 @@ describe('item 14: nesting depth is capped, the same in validate and mix', () =>
   });
 });
 
-describe('item 15: a full disk or a file-size limit says so and leaves nothing', () => {
+describe('a full disk or a file-size limit says so and leaves nothing', () => {
   const BIG = Array.from({ length: 1500 }, (_, i) => chat(i)).join('\n') + '\n'; // ~200 KB
   let mountReason: string | undefined;
   const mounts: string[] = [];
@@ -822,7 +822,7 @@ describe('item 15: a full disk or a file-size limit says so and leaves nothing',
   });
 });
 
-describe('item 16: special-token text is counted as text', () => {
+describe('special-token text is counted as text', () => {
   const specials = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|fim_suffix|>', '<|fim_prefix|>', '<|endofprompt|>'];
   const rows = Array.from({ length: 30 }, (_, i) =>
     JSON.stringify({
@@ -847,7 +847,7 @@ describe('item 16: special-token text is counted as text', () => {
   }
 });
 
-describe('item 17: nothing to read is an error, not "valid, 0 records"', () => {
+describe('nothing to read is an error, not "valid, 0 records"', () => {
   const empties: [string, string | Buffer, (string | RegExp)[]][] = [
     ['ws.jsonl', '   \n\t \n  ', ['ws.jsonl: the file holds only whitespace', 'at least one record']],
     ['blank.jsonl', '\n\n\n\r\n', ['blank.jsonl: the file holds only whitespace (5 bytes, 4 blank lines)']],
@@ -872,7 +872,7 @@ describe('item 17: nothing to read is an error, not "valid, 0 records"', () => {
   }
 });
 
-describe('item 19: prototype keys are caught however they are spelled', () => {
+describe('prototype keys are caught however they are spelled', () => {
   it('an escaped "\\u005f_proto__" key: validate exit 1 and mix exit 1 naming the field', async () => {
     const w = workspace();
     const bad = '{"messages": [{"role": "user", "content": "x", "\\u005f_proto__": {"admin": true}}, {"role": "assistant", "content": "y"}]}';
@@ -913,7 +913,7 @@ describe('item 19: prototype keys are caught however they are spelled', () => {
   }
 });
 
-describe('item 20: mix -o - stops quietly when the reader goes away, and honours backpressure', () => {
+describe('mix -o - stops quietly when the reader goes away, and honours backpressure', () => {
   it('piped to a reader that closes after the first chunk (like head): exit 141, nothing on stderr, nothing left', async () => {
     const w = workspace();
     writeFileSync(w.input, Array.from({ length: 20_000 }, (_, i) => chat(i)).join('\n') + '\n'); // ~2.7 MB
@@ -976,7 +976,7 @@ describe('item 20: mix -o - stops quietly when the reader goes away, and honours
   });
 });
 
-describe('item 25: exit 70 only for a bug, and it says where to report it', () => {
+describe('exit 70 only for a bug, and it says where to report it', () => {
   const preload = join(ROOT, 'test/fixtures/crash-stdout.mjs');
   it('an unexpected exception: exit 70, "a bug in safemix", where to report it, the stack', async () => {
     const w = workspace();
@@ -1026,7 +1026,7 @@ describe('item 25: exit 70 only for a bug, and it says where to report it', () =
   });
 });
 
-describe('item 9 and 10: the stdin spool of a killed run is removed by the next run', () => {
+describe('the stdin spool of a killed run is removed by the next run', () => {
   it('SIGKILL while spooling leaves a spool; the next `mix -` on the same host removes it', async () => {
     const w = workspace();
     const { child, done } = await startPaused(['mix', '-', '-o', 'out.jsonl', '--count', '1'], 'stdin-spool', { cwd: w.dir, env: w.env, stdin: DATA });
@@ -1042,7 +1042,7 @@ describe('item 9 and 10: the stdin spool of a killed run is removed by the next 
   });
 });
 
-describe('issue 12: the shuffle index lives in a temp file, removed on every exit', () => {
+describe('the shuffle index lives in a temp file, removed on every exit', () => {
   it('a shuffled mix leaves no index behind, and sweeps the index a killed run left', async () => {
     const w = workspace();
     writeFileSync(w.input, DATA);
@@ -1060,7 +1060,7 @@ describe('issue 12: the shuffle index lives in a temp file, removed on every exi
   });
 });
 
-describe('item 20: mix -o - honours backpressure', () => {
+describe('mix -o - honours backpressure', () => {
   it('a reader that stops reading stalls the second pass instead of filling memory; reading on finishes the output', async () => {
     const w = workspace();
     const line = chat(1);
