@@ -130,7 +130,7 @@ try {
     if (input.kind === 'jsonl') await generateChatJsonl(input.path, input.mb * 1024 * 1024, 'bench');
     else await generateCsv(input.path, input.mb * 1024 * 1024, 'bench');
     const size = `${input.name} (${(statSync(input.path).size / 1e6).toFixed(0)} MB)`;
-    const mix = run('safemix mix --ratio 0.05', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05'], true);
+    const mix = run('safemix mix --ratio 0.05', size, [process.execPath, '--expose-gc', cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05'], true);
     if (input.kind === 'jsonl') {
       const check = spawnSync(process.execPath, [join(root, 'dist/bench/encoding-check.js'), input.path], { encoding: 'utf8' });
       if (check.status === 0) {
@@ -139,15 +139,15 @@ try {
           `${size}: the covert-encoding check on ${c.sampled} sampled records took ${c.seconds.toFixed(2)} s, ${((100 * c.seconds) / mix.wall).toFixed(1)}% of mix's time (goal: under 15%)`,
         );
       }
-      run('safemix inspect', size, [process.execPath, cli, 'inspect', input.path], true);
+      run('safemix inspect', size, [process.execPath, '--expose-gc', cli, 'inspect', input.path], true);
       // one safety record per user record: the cost of generating them shows (the smaller file only)
       if (input.mb === smallMB) {
-        const heavy = run('safemix mix --ratio 1', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '1'], true);
+        const heavy = run('safemix mix --ratio 1', size, [process.execPath, '--expose-gc', cli, 'mix', input.path, '-o', 'OUT', '--ratio', '1'], true);
         ratios.push(
           `${size}: --ratio 1 adds one safety record per user record: ${(((heavy.cpu - mix.cpu) / (0.95 * recordsOf(input.path))) * 1e6).toFixed(0)} µs of CPU per added record (against --ratio 0.05)`,
         );
       }
-      run('safemix mix --order shuffle', size, [process.execPath, cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
+      run('safemix mix --order shuffle', size, [process.execPath, '--expose-gc', cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
       const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
       ratios.push(`${size}: mix vs Node loop ${(node.wall / mix.wall).toFixed(2)}× wall, ${(node.cpu / mix.cpu).toFixed(2)}× CPU (goal ≥ 1.0×)`);
       if (python) {

@@ -20,7 +20,7 @@ const sock = join(dir, 'redis.sock');
 const spawned: ChildProcess[] = [];
 
 function run(args: string[]): string {
-  return execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return execFileSync(process.execPath, ['--expose-gc', cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 
 async function sha256(path: string): Promise<string> {
@@ -30,7 +30,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 function startWorker(queue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--redis', `unix://${sock}`, '--queue', queue], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', cli, 'worker', '--redis', `unix://${sock}`, '--queue', queue], { stdio: ['ignore', 'ignore', 'pipe'] });
   spawned.push(child);
   return new Promise((resolve, reject) => {
     let log = '';

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --expose-gc
 // The `safemix` command. In a development checkout (src/ present, tsx installed) it runs the
 // TypeScript source, so it can never run a stale build; an installed package runs dist/.
 import { existsSync } from 'node:fs';

@@ -5,9 +5,13 @@
 // collection) twice a second and, when they have grown by GROWTH_BYTES since the last collection,
 // runs a full one (about 30 ms for safemix's live heap). The CLI starts it for every
 // command; a library user decides for their own process (startGcPacer), since a full collection of a
-// large host heap costs more.
+// large host heap costs more. The collection is V8's `gc`, which exists when node was started with
+// `--expose-gc` (the bin's first line gives it; NODE_FLAGS for the processes safemix starts); no V8
+// flag is set at run time, and without it there is no pacer.
 import v8 from 'node:v8';
-import vm from 'node:vm';
+
+/** The node flags safemix's own processes start with (the bin's `#!` line says the same). */
+export const NODE_FLAGS = ['--expose-gc'];
 
 const INTERVAL_MS = 500;
 const GROWTH_BYTES = 16 * 1024 * 1024;
@@ -16,15 +20,11 @@ let gc: (() => void) | null | undefined;
 /** The collection of the running pacer, if one runs. */
 let running: (() => void) | undefined;
 
-/** The engine's full collection, exposed at run time (null where the engine refuses). */
+/** The engine's full collection, when node was started with --expose-gc (else null: no pacer). */
 function fullCollection(): (() => void) | null {
   if (gc === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      gc = vm.runInNewContext('gc') as () => void;
-    } catch {
-      gc = null;
-    }
+    const exposed = (globalThis as { gc?: unknown }).gc;
+    gc = typeof exposed === 'function' ? (exposed as () => void) : null;
   }
   return gc;
 }

@@ -37,7 +37,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { stdin?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return runCommand(process.execPath, [BIN, ...args], options);
+  return runCommand(process.execPath, ['--expose-gc', BIN, ...args], options);
 }
 
 /** The corpus files with what a careful reader states about them (README table). */
@@ -78,7 +78,7 @@ export const labelPolicy = (file: string) => (DECLINED_LABEL_FILES.has(file) ? {
  * then acts (signals it, changes its input) and resumes it with SIGUSR2 or awaits `done`.
  */
 export async function startPaused(args: string[], phase: string, options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, ['--expose-gc', BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env, SAFEMIX_PAUSE_AT: phase },

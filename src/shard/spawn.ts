@@ -1,6 +1,7 @@
 // Runs a task (tasks.ts) in a child process of safemix: `plan` scans shards in parallel this way,
 // and a queue worker runs every job this way, so that a job can be timed out or stopped (its temp
 // files are removed by the child) and several jobs use several cores.
+import { NODE_FLAGS } from '../gc-pacer.js';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,7 +33,7 @@ function childCommand(): string[] {
 }
 
 export function runChild<T>(task: ChildTask, options: ChildOptions = {}): ChildRun<T> {
-  const child = spawn(process.execPath, childCommand(), { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...childCommand()], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stopReason: SafemixError | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (reason: SafemixError) => {
