@@ -147,7 +147,12 @@ try {
           `${size}: --ratio 1 adds one safety record per user record: ${(((heavy.cpu - mix.cpu) / (0.95 * recordsOf(input.path))) * 1e6).toFixed(0)} µs of CPU per added record (against --ratio 0.05)`,
         );
       }
-      run('safemix mix --order shuffle', size, [process.execPath, '--expose-gc', cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'], true);
+      run(
+        'safemix mix --order shuffle',
+        size,
+        [process.execPath, '--expose-gc', cli, 'mix', input.path, '-o', 'OUT', '--ratio', '0.05', '--order', 'shuffle'],
+        true,
+      );
       const node = run('Node loop (readline + JSON.parse + write)', size, [process.execPath, nodeLoop, input.path, 'OUT'], false);
       ratios.push(`${size}: mix vs Node loop ${(node.wall / mix.wall).toFixed(2)}× wall, ${(node.cpu / mix.cpu).toFixed(2)}× CPU (goal ≥ 1.0×)`);
       if (python) {

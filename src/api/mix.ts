@@ -36,15 +36,7 @@ import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
 import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
-import {
-  analyzeSample,
-  applyEncodingPolicy,
-  describeEncoding,
-  mimicScheme,
-  plainRecords,
-  skippedEncoding,
-  type OnEncoded,
-} from './encoding-check.js';
+import { analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
 import { releaseLanguageModels } from '../profile/encoding/index.js';
 
 export interface MixOptions extends ScanOptions {
@@ -170,10 +162,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // every path this run writes, checked against every path it reads and against each other
   const manifestPath = manifestPathOf(options);
   const modes = checkTargets({
-    inputs: [
-      { path, role: 'input' },
-      ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : []),
-    ],
+    inputs: [{ path, role: 'input' }, ...(options.safety?.path ? [{ path: options.safety.path, role: '--safety file' }] : [])],
     outputs: [
       { path: options.output, role: 'output', flag: '-o', stdout: true },
       ...(manifestPath ? [{ path: manifestPath, role: 'manifest', flag: '--manifest' }] : []),

@@ -62,7 +62,14 @@ export async function mixFiles(inputs: string[], options: Omit<MixOptions, 'outp
       });
       const categories: Record<string, number> = {};
       for (const e of r.manifest.injected) categories[e.category] = (categories[e.category] ?? 0) + 1;
-      results.push({ manifest: r.manifest, manifestPath: r.manifestPath, profile: r.profile, examples: r.examples, categories, ...(options.dryRun ? { dryRun: true as const } : {}) });
+      results.push({
+        manifest: r.manifest,
+        manifestPath: r.manifestPath,
+        profile: r.profile,
+        examples: r.examples,
+        categories,
+        ...(options.dryRun ? { dryRun: true as const } : {}),
+      });
     }
     return results;
   } finally {

@@ -399,7 +399,12 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
           seed,
           inputSha: uploadSha,
           audit,
-          stream: shardStream(seed, uploadSha, scans.map((s) => s.sha256), 0),
+          stream: shardStream(
+            seed,
+            uploadSha,
+            scans.map((s) => s.sha256),
+            0,
+          ),
           lang,
           safety,
           scheme,
@@ -438,7 +443,12 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
       injected,
       balance: bs[i]!,
       ordinalOffset: ordinal,
-      stream: shardStream(seed, uploadSha, scans.map((sc) => sc.sha256), i),
+      stream: shardStream(
+        seed,
+        uploadSha,
+        scans.map((sc) => sc.sha256),
+        i,
+      ),
     };
     ordinal += injected + bs[i]!;
     return shard;
