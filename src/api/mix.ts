@@ -1,11 +1,11 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { writeBlended } from '../write/blended-pass.js';
 import { auditExemptions } from '../generate/audit-exemptions.js';
 import { jsonLines, removeStaleSpools, spoolInput } from './spool.js';
 import { DiscardSink } from '../write/discard-sink.js';
 import { TOOL } from '../package-root.js';
-import seedrandom from 'seedrandom';
 import { SafemixError, ExitCode } from '../errors.js';
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { serializerFor } from '../write/serializer.js';
@@ -16,12 +16,10 @@ import { writeError } from '../io/io-error.js';
 import { assertUnchanged, checkTargets, fingerprint, inputChanged } from '../write/targets.js';
 import { pausePoint } from '../io/cleanup.js';
 import { RecordSink, type ByteSink } from '../write/record-sink.js';
-import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
+import { checkOutputFormat, ParquetSink } from '../write/parquet-sink.js';
 import { StdoutSink } from '../write/stdout-sink.js';
 import { Interner, manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { InjectedSpool } from '../write/injected-spool.js';
-import { writeShuffled } from '../blend/shuffled-pass.js';
-import { RecordIndex } from '../read/record-index.js';
 import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
@@ -400,79 +398,35 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       outputIndex++;
     };
     let lastProgress = 0;
-    const progress = (index: number) => {
-      if (options.onProgress && index - lastProgress >= 10_000) {
-        lastProgress = index;
-        options.onProgress('write', pass2.reader.bytesRead, pass2.reader.size);
-      }
-    };
-    if (order === 'shuffle') {
-      // user records move too: their positions go to a temp file (12 bytes a record), then they are read back by position
-      removeStaleSpools();
-      const index = new RecordIndex();
-      // a Parquet row has no bytes in the file to read back by position: the decoded rows are spooled
-      const rowSpool = sink instanceof ParquetSink ? new ParquetRowSpool() : undefined;
-      try {
-        for await (const batch of pass2.batches) {
-          for (const record of batch) {
-            pass2Records++;
-            if (pass2Records === 2) await pausePoint('pass2');
-            if (rejectedAt.has(record.index)) continue;
-            if (rowSpool) index.add(...rowSpool.add(record.native!));
-            else index.add(record.offset, record.raw.length);
-          }
-          progress(pass2Records);
+    if (order === 'shuffle') removeStaleSpools();
+    pass2Records = await writeBlended({
+      path,
+      file,
+      batches: pass2.batches,
+      sink,
+      plan,
+      order,
+      stream: `${seed}:${inputSha}`,
+      rejectedAt,
+      planned: addedTotal,
+      written: () => added,
+      writeInjected,
+      userWritten: () => void outputIndex++,
+      pause: 'pass2',
+      progress: (seen) => {
+        pass2Records = seen;
+        if (options.onProgress && seen - lastProgress >= 10_000) {
+          lastProgress = seen;
+          options.onProgress('write', pass2.reader.bytesRead, pass2.reader.size);
         }
+      },
+      drained,
+      afterScan: (seen) => {
+        pass2Records = seen;
         checkPass2('between the two passes');
-        const permutation = index.permutation(seedrandom(`shuffle:${seed}:${inputSha}`));
-        // records are read back by offset: a gzip input is decompressed once to a temp file for that
-        await writeShuffled({
-          path,
-          file,
-          index,
-          permutation,
-          rowSpool,
-          placeDue: () => {
-            while (plan.next()) writeInjected();
-          },
-          write: (bytes) => {
-            if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
-            else sink.writeGenerated(bytes);
-            outputIndex++;
-          },
-          after: async (p) => {
-            await drained();
-            // the read-back is synchronous: let signals in now and then
-            if ((p & 0x3ff) === 0x3ff || p === 1) {
-              if (p === 1) await pausePoint('shuffle-write');
-              await new Promise((r) => setImmediate(r));
-            }
-          },
-        });
-      } finally {
-        index.close();
-        rowSpool?.close();
-      }
-      assertUnchanged(path, file, before, 'while the shuffled records were read back');
-    } else {
-      const skips = rejectedAt.size > 0;
-      for await (const batch of pass2.batches) {
-        for (const record of batch) {
-          pass2Records++;
-          if (pass2Records === 2) await pausePoint('pass2');
-          if (skips && rejectedAt.has(record.index)) continue; // listed by pass 1
-          while (plan.next()) writeInjected();
-          sink.writeUser(record);
-          outputIndex++;
-        }
-        progress(pass2Records);
-        await drained();
-      }
-    }
-    while (added < addedTotal) {
-      plan.next();
-      writeInjected();
-    }
+      },
+    });
+    if (order === 'shuffle') assertUnchanged(path, file, before, 'while the shuffled records were read back');
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');
     const notes = [...notesFor(profile, planner, closed, balance, paraphrase !== undefined), ...encodingNotes];

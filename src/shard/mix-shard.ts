@@ -3,6 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { writeBlended } from '../write/blended-pass.js';
 import { DiscardSink } from '../write/discard-sink.js';
 import type { Profile } from '../profile/profile.js';
 import { decideAnswerSlot, parseClosedAnswers } from '../generate/answer-policy.js';
@@ -10,7 +11,6 @@ import { manifestProfile, writeManifest } from '../write/manifest-file.js';
 import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import seedrandom from 'seedrandom';
 import { SafemixError, isSafemixError } from '../errors.js';
 import { BlendPlan } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
@@ -21,13 +21,10 @@ import { serializerFor } from '../write/serializer.js';
 import { AtomicFile, commitTogether, completeInterruptedCommit } from '../write/atomic-file.js';
 import { writeError } from '../io/io-error.js';
 import { assertUnchanged, checkTargets, fingerprint } from '../write/targets.js';
-import { pausePoint } from '../io/cleanup.js';
 import { RecordSink } from '../write/record-sink.js';
-import { checkOutputFormat, ParquetRowSpool, ParquetSink } from '../write/parquet-sink.js';
+import { checkOutputFormat, ParquetSink } from '../write/parquet-sink.js';
 import { openScan } from '../api/scan.js';
 import { TOOL } from '../package-root.js';
-import { RecordIndex } from '../read/record-index.js';
-import { writeShuffled } from '../blend/shuffled-pass.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex, uploadAudit } from './plan.js';
 import type { PlanShard, ShardManifest } from '../api/shard-schemas.js';
 
@@ -175,7 +172,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       hash: true,
       reuseBlocks: true,
     });
-    let seen = 0;
+    let seen: number;
     const rejectedAt = new Set(shard.rejected.map((r) => r.index));
     // a Parquet shard is written row by row in its own schema (write/parquet-sink.ts)
     const sink = shard.container === 'parquet' ? new ParquetSink(out, pass.reader.parquet!, file, TOOL) : new RecordSink(out, layout);
@@ -189,59 +186,31 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       (r.balance ? balanceRecords : injected).push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
       outputIndex++;
     };
-    const progress = (i: number) => {
-      if (options.onProgress && i % 10_000 === 0) options.onProgress(pass.reader.bytesRead, pass.reader.size);
-    };
-    if (plan.order === 'shuffle') {
-      const order = new RecordIndex();
-      // a Parquet row has no bytes in the file to read back by position: the decoded rows are spooled
-      const rowSpool = sink instanceof ParquetSink ? new ParquetRowSpool() : undefined;
-      try {
-        for await (const record of pass.records) {
-          seen++;
-          if (seen === 2) await pausePoint('mix-shard');
-          if (!rejectedAt.has(record.index)) {
-            if (rowSpool) order.add(...rowSpool.add(record.native!));
-            else order.add(record.offset, record.raw.length);
-          }
-          progress(seen);
+    let lastProgress = 0;
+    seen = await writeBlended({
+      path,
+      file,
+      batches: pass.batches,
+      sink,
+      plan: blend,
+      order: plan.order,
+      stream: shard.stream,
+      rejectedAt,
+      planned: total + balanceCount,
+      written: () => injected.length + balanceRecords.length,
+      writeInjected,
+      userWritten: () => void outputIndex++,
+      pause: 'mix-shard',
+      progress: (n) => {
+        if (options.onProgress && n - lastProgress >= 10_000) {
+          lastProgress = n;
+          options.onProgress(pass.reader.bytesRead, pass.reader.size);
         }
-        if (pass.reader.sha256() !== shard.sha256 || seen !== shard.records) throw mismatch(shard, file, "its bytes differ from the plan's sha256");
-        const permutation = order.permutation(seedrandom(`shuffle:${shard.stream}`));
-        await writeShuffled({
-          path,
-          file,
-          index: order,
-          permutation,
-          rowSpool,
-          placeDue: () => {
-            while (blend.next()) writeInjected();
-          },
-          write: (bytes) => {
-            if (sink instanceof ParquetSink) sink.writeSpooled(bytes);
-            else sink.writeGenerated(bytes);
-            outputIndex++;
-          },
-        });
-      } finally {
-        order.close();
-        rowSpool?.close();
-      }
-    } else {
-      for await (const record of pass.records) {
-        seen++;
-        if (seen === 2) await pausePoint('mix-shard');
-        progress(seen);
-        if (rejectedAt.has(record.index)) continue;
-        while (blend.next()) writeInjected();
-        sink.writeUser(record);
-        outputIndex++;
-      }
-    }
-    while (injected.length + balanceRecords.length < total + balanceCount) {
-      blend.next();
-      writeInjected();
-    }
+      },
+      afterScan: (n) => {
+        if (pass.reader.sha256() !== shard.sha256 || n !== shard.records) throw mismatch(shard, file, "its bytes differ from the plan's sha256");
+      },
+    });
     sink.end(Buffer.from(shard.layout.suffix, 'base64'));
     // the shard read is the shard planned: same bytes, same records, unchanged meanwhile
     if (pass.reader.sha256() !== shard.sha256) throw mismatch(shard, file, `its sha256 is ${pass.reader.sha256()}, the plan's ${shard.sha256}`);
