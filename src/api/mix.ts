@@ -1,6 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { buildManifest } from './manifest-build.js';
 import { writeBlended } from '../write/blended-pass.js';
 import { auditExemptions } from '../generate/audit-exemptions.js';
 import { jsonLines, removeStaleSpools, spoolInput } from './spool.js';
@@ -440,42 +441,40 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       notes.push(
         `warning: ${paraphrase.report.fallbacks} of ${paraphrase.report.records} paraphrased records (${Math.round(paraphrase.fallbackShare * 100)}%) fell back to the offline engine (their output indices are in the manifest); --max-fallback R makes this an error`,
       );
-    const manifest: Manifest = {
-      tool: TOOL,
+    const manifest: Manifest = buildManifest({
       input: { path: displayName, sha256: inputSha, bytes: inputBytes, records },
       output: { path: options.output === '-' ? '<stdout>' : options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
       container,
-      ...(layout.recordPath ? { recordPath: layout.recordPath } : {}),
+      recordPath: layout.recordPath,
       dialect,
       seed,
       ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
       count: total,
       order,
       engine,
-      ...(paraphrase ? { paraphrase: paraphrase.report } : {}),
+      paraphrase: paraphrase?.report,
       safetySource: safety
         ? { kind: 'file', path: options.safety!.path, requests: safety.length, split: 'all' }
         : { kind: 'builtin', requests: trainSeeds().length, split: 'train' },
       profile: manifestProfile(profile, sample.length),
       notes,
-      drawn: planner?.drawn ?? { categories: {}, languages: {}, languageFallbacks: 0 },
+      drawn: planner?.drawn,
       userRecords: usable,
       injected,
-      ...(balance.share > 0 && total > 0
-        ? {
-            balance: {
+      balance:
+        balance.share > 0 && total > 0
+          ? {
               share: balance.share,
               count: balance.count,
-              ...('skipped' in balance ? { skipped: balance.skipped } : {}),
-              drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 },
-            },
-            balanceRecords,
-          }
-        : {}),
+              skipped: 'skipped' in balance ? balance.skipped : undefined,
+              drawn: planner?.drawnBalance,
+              records: balanceRecords,
+            }
+          : undefined,
       rejected,
       encoding: { verdict: encoding.verdict, summary: describeEncoding(encoding), policy },
-      ...(audit ? { audit: audit.summary() } : {}),
-    };
+      audit: audit?.summary(),
+    });
     if (options.dryRun) {
       notes.push(
         `dry run: nothing was written; ${options.output === '-' ? 'standard output' : options.output} would hold ${outputIndex} records (sha256 ${manifest.output.sha256.slice(0, 12)}…)${options.engine === 'paraphrase' ? "; the paraphrase engine was not called, the records are the offline engine's" : ''}`,

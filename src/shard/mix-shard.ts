@@ -3,6 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { buildManifest } from '../api/manifest-build.js';
 import { writeBlended } from '../write/blended-pass.js';
 import { DiscardSink } from '../write/discard-sink.js';
 import type { Profile } from '../profile/profile.js';
@@ -221,41 +222,34 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       .map(([l, n]) => `${l} ${n}`)
       .join(', ');
     const manifest: ShardManifest = {
-      tool: TOOL,
-      input: { path: file, sha256: shard.sha256, bytes: shard.bytes, records: shard.records },
-      output: { path: options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
-      container: shard.container,
-      dialect: plan.dialect,
-      seed: plan.seed,
-      ratio: plan.ratio,
-      count: total,
-      order: plan.order,
-      engine: 'render',
-      safetySource: {
-        kind: plan.safety.kind,
-        ...(plan.safety.path ? { path: plan.safety.path } : {}),
-        requests: plan.safety.requests,
-        split: plan.safety.split,
-      },
-      profile: manifestProfile(profile, donors.length),
-      notes: [...plan.notes, ...(langs ? [`languages of this shard's safety records: ${langs}`] : [])],
-      drawn,
-      userRecords: shard.usable,
-      injected,
-      ...(plan.balance
-        ? {
-            balance: {
-              share: plan.balance.share,
-              count: balanceCount,
-              ...(plan.balance.skipped ? { skipped: plan.balance.skipped } : {}),
-              drawn: planner?.drawnBalance ?? { categories: {}, languages: {}, languageFallbacks: 0 },
-            },
-            balanceRecords,
-          }
-        : {}),
-      rejected: shard.rejected,
-      encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
-      ...(audit ? { audit: audit.summary() } : {}),
+      ...buildManifest({
+        input: { path: file, sha256: shard.sha256, bytes: shard.bytes, records: shard.records },
+        output: { path: options.output, sha256: out.sha256(), bytes: out.bytesWritten, records: outputIndex },
+        container: shard.container,
+        dialect: plan.dialect,
+        seed: plan.seed,
+        ratio: plan.ratio,
+        count: total,
+        order: plan.order,
+        engine: 'render',
+        safetySource: {
+          kind: plan.safety.kind,
+          ...(plan.safety.path ? { path: plan.safety.path } : {}),
+          requests: plan.safety.requests,
+          split: plan.safety.split,
+        },
+        profile: manifestProfile(profile, donors.length),
+        notes: [...plan.notes, ...(langs ? [`languages of this shard's safety records: ${langs}`] : [])],
+        drawn,
+        userRecords: shard.usable,
+        injected,
+        balance: plan.balance
+          ? { share: plan.balance.share, count: balanceCount, skipped: plan.balance.skipped, drawn: planner?.drawnBalance, records: balanceRecords }
+          : undefined,
+        rejected: shard.rejected,
+        encoding: { verdict: plan.encoding.verdict, summary: plan.encoding.summary, policy: plan.encoding.policy },
+        audit: audit?.summary(),
+      }),
       shard: {
         index,
         of: plan.shards.length,
