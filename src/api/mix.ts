@@ -1,6 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { mixChoices, recordedRatio } from './mix-options.js';
 import { buildManifest } from './manifest-build.js';
 import { writeBlended } from '../write/blended-pass.js';
 import { auditExemptions } from '../generate/audit-exemptions.js';
@@ -25,7 +26,7 @@ import { BlendPlan, injectedCount, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import { decideAnswerSlot, type ClosedAnswerDecision, type ClosedAnswers } from '../generate/answer-policy.js';
 import { unshippedDecline } from '../generate/language-policy.js';
-import { DEFAULT_BALANCE_SHARE, decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
+import { decideBalance, type BalanceDecision } from '../generate/balance-policy.js';
 import { FormAudit, type AuditMode } from '../audit/form-audit.js';
 import { releaseDonorBytes } from '../generate/render.js';
 // the paraphrase engine (and its HTTP client) loads only when a run asks for it
@@ -33,7 +34,7 @@ import type { ParaphraseOptions, ParaphraseRun } from '../engine/paraphrase.js';
 import { trainSeeds } from '../generate/seeds.js';
 import { loadSafetySource, type SafetySourceOptions } from './safety-source.js';
 import { openScan, type ScanOptions } from './scan.js';
-import { DEFAULT_SEED, SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
+import { SAMPLE_MAX_BYTES, sampleDataset } from './inspect.js';
 import type { Manifest } from './schemas.js';
 import { analyzeSample, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from './encoding-check.js';
 import { releaseLanguageModels } from '../profile/encoding/index.js';
@@ -156,8 +157,8 @@ export async function mixRecords(
 }
 
 async function mixPath(path: string, displayName: string, options: MixOptions): Promise<MixResult> {
-  const seed = options.seed ?? DEFAULT_SEED;
-  const order = options.order ?? 'interleave';
+  const choices = mixChoices(options);
+  const { seed, order } = choices;
   // every path this run writes, checked against every path it reads and against each other
   const manifestPath = manifestPathOf(options);
   const modes = checkTargets({
@@ -203,7 +204,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   checkOutputFormat(container, options.output, file);
   // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
   // output); encoded rows never teach the profile or serve as donors
-  const policy = options.onEncoded ?? 'fail';
+  const policy = choices.onEncoded;
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
   // the covert-encoding models are not needed past the analysis (see collectNow)
   releaseLanguageModels();
@@ -227,10 +228,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const closed = decideAnswerSlot(
     profile,
     donors.map((d) => d.value),
-    options.closedAnswers,
+    choices.closedAnswers,
   );
   const closedSkip = closed.kind === 'skip';
-  const k = closedSkip ? 0 : injectedCount(usable, { ratio: options.ratio, count: options.count, force: options.force, file });
+  const k = closedSkip ? 0 : injectedCount(usable, { ratio: choices.ratio, count: choices.count, force: options.force, file });
   if (k > 0 && closed.kind === 'decline')
     throw new SafemixError('declined_by_policy', closed.message, { position: { file }, hint: closed.hint, exitCode: ExitCode.declined });
   if (k > 0 && donors.length === 0)
@@ -253,7 +254,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     total > 0
       ? new FormAudit(
           donors.map((d) => d.value),
-          options.audit ?? 'strict',
+          choices.audit,
           auditExemptions(
             profile,
             closed,
@@ -277,10 +278,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         })
       : undefined;
   // never silently English: data in languages not shipped offline is declined unless asked for
-  const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: options.engine }, file);
+  const declined = planner && unshippedDecline(planner.unshippedLanguages(), { langFallback: options.langFallback, engine: choices.engine }, file);
   if (declined) throw declined;
   // balance examples beside the refusals, where the answer slot takes free text
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, {
+  const balance = decideBalance(k, choices.balance, profile.answerSpace, {
     scheme: !!scheme,
     jsonTextKey: planner?.jsonTextKey,
     summary: planner?.summarises,
@@ -294,7 +295,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     inheritedKeys: layout.inheritedKeys,
   });
   // the paraphrase engine: a model rewrites every planned record, spooled in order, before any output
-  const engine = options.dryRun ? 'render' : (options.engine ?? 'render');
+  const engine = options.dryRun ? 'render' : choices.engine;
   if (engine === 'paraphrase' && !options.paraphrase?.model)
     throw new SafemixError('usage', '--engine paraphrase needs --model NAME', {
       hint: 'name a model the endpoint serves, e.g. --endpoint http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct',
@@ -448,7 +449,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       recordPath: layout.recordPath,
       dialect,
       seed,
-      ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
+      ratio: recordedRatio(choices),
       count: total,
       order,
       engine,
@@ -477,7 +478,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
     });
     if (options.dryRun) {
       notes.push(
-        `dry run: nothing was written; ${options.output === '-' ? 'standard output' : options.output} would hold ${outputIndex} records (sha256 ${manifest.output.sha256.slice(0, 12)}…)${options.engine === 'paraphrase' ? "; the paraphrase engine was not called, the records are the offline engine's" : ''}`,
+        `dry run: nothing was written; ${options.output === '-' ? 'standard output' : options.output} would hold ${outputIndex} records (sha256 ${manifest.output.sha256.slice(0, 12)}…)${choices.engine === 'paraphrase' ? "; the paraphrase engine was not called, the records are the offline engine's" : ''}`,
       );
       return { manifest, profile, examples, categories, dryRun: true };
     }

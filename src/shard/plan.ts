@@ -4,6 +4,7 @@
 // is profiled and analysed for covert encodings as a whole; the global k is fixed and split across
 // the shards by largest remainder (splitInjected). Everything a shard's mix needs is in the plan, so
 // `mix-shard` is a pure function of (plan, shard).
+import { mixChoices, recordedRatio } from '../api/mix-options.js';
 import { FormAudit, type AuditMode } from '../audit/form-audit.js';
 import { auditExemptions } from '../generate/audit-exemptions.js';
 import { unshippedDecline } from '../generate/language-policy.js';
@@ -18,11 +19,10 @@ import type { DialectDetection } from '../profile/dialects.js';
 import type { Container } from '../read/types.js';
 import { injectedCount, splitInjected, type BlendOrder } from '../blend/plan.js';
 import { SafetyPlanner } from '../generate/planner.js';
-import { DEFAULT_BALANCE_SHARE, decideBalance } from '../generate/balance-policy.js';
+import { decideBalance } from '../generate/balance-policy.js';
 import { trainSeeds, type Seed } from '../generate/seeds.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
-import { DEFAULT_SAMPLE, DEFAULT_SEED } from '../api/inspect.js';
 import { TOOL } from '../package-root.js';
 import type { ScanOptions } from '../api/scan.js';
 import { loadSafetySource, type SafetySourceOptions } from '../api/safety-source.js';
@@ -228,10 +228,9 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   if (paths.length === 0) throw new SafemixError('usage', 'no shard given', { hint: 'safemix plan SHARD... -o PLAN.json' });
   if (paths.includes('-'))
     throw new SafemixError('usage', 'a shard cannot be standard input', { hint: 'give the shards as files on storage every worker can read' });
-  const seed = options.seed ?? DEFAULT_SEED;
-  const sample = options.sample ?? DEFAULT_SAMPLE;
-  const order = options.order ?? 'interleave';
-  const policy = options.onEncoded ?? 'fail';
+  const choices = mixChoices(options);
+  const { seed, sample, order } = choices;
+  const policy = choices.onEncoded;
   // no shard twice, and the plan never over a shard
   const seen = new Map<string, string>();
   for (const p of paths) {
@@ -329,13 +328,13 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     context: options.context ?? [],
     metadata: options.metadata ?? [],
     lang: options.lang,
-    closedAnswers: closedAnswersText(options.closedAnswers ?? 'decline'),
+    closedAnswers: closedAnswersText(choices.closedAnswers),
     skipInvalid: options.skipInvalid === true,
     force: options.force === true,
     onEncoded: policy,
     detectEncoding: options.detectEncoding !== false,
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    audit: options.audit ?? 'strict',
+    audit: choices.audit,
   };
   const shardsBase = scans.map((s) => ({ container: s.container })) as PlanShard[];
   const dialect = first.detection.dialect;
@@ -376,7 +375,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     parseClosedAnswers(planOptions.closedAnswers),
   );
   const closedSkip = closed.kind === 'skip';
-  const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: options.ratio, count: options.count, force: options.force, file: 'the upload' });
+  const k = closedSkip ? 0 : injectedCount(totalUsable, { ratio: choices.ratio, count: choices.count, force: options.force, file: 'the upload' });
   if (k > 0 && closed.kind === 'decline')
     throw new SafemixError('declined_by_policy', closed.message, { position: { file: first.name }, hint: closed.hint, exitCode: ExitCode.declined });
   if (k > 0 && values.length === 0)
@@ -413,7 +412,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
           unanswerable: closed.kind === 'unanswerable',
         })
       : undefined;
-  const balance = decideBalance(k, options.balance ?? DEFAULT_BALANCE_SHARE, profile.answerSpace, {
+  const balance = decideBalance(k, choices.balance, profile.answerSpace, {
     scheme: !!scheme,
     jsonTextKey: planner?.jsonTextKey,
     summary: planner?.summarises,
@@ -466,7 +465,7 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
     version: PLAN_VERSION,
     tool: TOOL,
     seed,
-    ratio: options.count !== undefined ? null : (options.ratio ?? 0.05),
+    ratio: recordedRatio(choices),
     k,
     injected: total,
     ...(balance.share > 0 && total > 0
