@@ -918,7 +918,7 @@ describe('mix -o - stops quietly when the reader goes away, and honours backpres
     const w = workspace();
     writeFileSync(w.input, Array.from({ length: 20_000 }, (_, i) => chat(i)).join('\n') + '\n'); // ~2.7 MB
     const check = guard(w);
-    const child = spawn(process.execPath, [BIN, 'mix', 'a.jsonl', '-o', '-', '--count', '3', '--manifest', 'm.json', '--quiet'], {
+    const child = spawn(process.execPath, ['--expose-gc', BIN, 'mix', 'a.jsonl', '-o', '-', '--count', '3', '--manifest', 'm.json', '--quiet'], {
       cwd: w.dir,
       env: { ...process.env, ...w.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -1069,7 +1069,7 @@ describe('mix -o - honours backpressure', () => {
     writeFileSync(big, (line + '\n').repeat(lines));
     const size = statSync(big).size;
     // the reference: the same mix written to a file, its peak RSS read from /proc until it exits
-    const reference = spawn(process.execPath, [BIN, 'mix', big, '-o', join(w.dir, 'ref.jsonl'), '--count', '0', '--quiet'], {
+    const reference = spawn(process.execPath, ['--expose-gc', BIN, 'mix', big, '-o', join(w.dir, 'ref.jsonl'), '--count', '0', '--quiet'], {
       cwd: w.dir,
       env: { ...process.env, ...w.env },
       stdio: 'ignore',
@@ -1085,7 +1085,7 @@ describe('mix -o - honours backpressure', () => {
       open = (await Promise.race([referenceDone.then(() => false), new Promise((r) => setTimeout(() => r(true), 50))])) as boolean;
     }
     expect(referencePeak).toBeGreaterThan(0);
-    const child = spawn(process.execPath, [BIN, 'mix', big, '-o', '-', '--count', '0', '--quiet'], {
+    const child = spawn(process.execPath, ['--expose-gc', BIN, 'mix', big, '-o', '-', '--count', '0', '--quiet'], {
       cwd: w.dir,
       env: { ...process.env, ...w.env },
       stdio: ['ignore', 'pipe', 'pipe'],

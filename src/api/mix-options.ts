@@ -26,7 +26,7 @@ const MixChoicesSchema = z.object({
   engine: z.enum(['render', 'paraphrase']).default('render'),
 });
 
-export type MixChoices = z.output<typeof MixChoicesSchema>;
+type MixChoices = z.output<typeof MixChoicesSchema>;
 
 /** The choices of `options` with every default filled in; a wrong type is a usage error. */
 export function mixChoices(options: Partial<Record<keyof MixChoices, unknown>>): MixChoices {
