@@ -11,6 +11,7 @@
 // and the goals of issue 12; exits 1 when a safemix task's peak RSS reaches 200 MB. Python rows are
 // left out when python3 is missing. BENCH_MB=50 is a quick smoke run. Each command runs BENCH_RUNS
 // times (default 3): the machine is shared, and one run's ratios move by ±20%.
+import { benchReportPage } from './report-page.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,6 +192,7 @@ try {
   };
   const growths = ['safemix mix --ratio 0.05', 'safemix inspect', 'safemix mix --order shuffle'].map(growth).filter(Boolean);
   if (growths.length) console.log(`\npeak RSS from ${smallMB} MB to ${sizeMB} MB:\n${growths.map((g) => `- ${g}`).join('\n')}`);
+  for (const line of await benchReportPage()) console.log(`\n${line}`);
   const over = rows.filter((r) => r.safemix && r.rssMB >= RSS_LIMIT_MB);
   if (over.length) {
     console.log(`\nFAIL: peak RSS at or over ${RSS_LIMIT_MB} MB: ${over.map((r) => `${r.task} on ${r.input} (${r.rssMB.toFixed(0)} MB)`).join('; ')}`);

@@ -1,6 +1,6 @@
 // The folders of src/ import one way only, down the flow read → profile → generate/blend → write →
 // engine → api → eval/shard → queue → cli, with the root's leaf modules (errors, hashes, …) and io/
-// (temp files, signals, write errors) below everything and src/index.ts (the package front) above
+// (temp files, signals, write errors) and the pure pages and judges below everything and src/index.ts (the package front) above
 // it; and no file imports itself through others. Read with this test's own import scanner (type
 // imports and dynamic imports count), so a change that breaks a layer or makes a circle fails here.
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ const RANK: Record<string, number> = {
   io: 1,
   judge: 1,
   audit: 1,
+  report: 1,
   read: 2,
   profile: 3,
   generate: 4,

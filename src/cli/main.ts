@@ -286,6 +286,7 @@ function buildProgram(): Command {
         '--dry-run',
         'plan, render and audit every safety record and read the input as a run does, and write nothing: the summary says what a run would write',
       )
+      .option('--report <file.html>', 'also write a review page: the run, charts, and every added record beside its donor (one self-contained HTML file)')
       .option('--quiet', 'no summary on standard error'),
   ).action(async (files: string[], o, cmd: Command) => {
     const file = files[0]!;
@@ -330,11 +331,34 @@ function buildProgram(): Command {
       if (!o.quiet) process.stderr.write(human(results.map(formatMix).join('\n\n')) + '\n');
       return;
     }
+    if (o.report && (o.dryRun || o.manifest === false || o.output === '-' || files.length > 1))
+      throw new SafemixError('usage', '--report reads one output and its manifest: it needs one input, a written output file and its manifest', {
+        hint: 'leave out --dry-run, --no-manifest and -o -, or write a page for each output later with safemix report OUTPUT.manifest.json -o PAGE.html',
+      });
     const { mixFile } = await import('../api/mix.js');
     const result = await mixFile(file, options);
     progress?.done();
     if (!o.quiet) process.stderr.write(human(formatMix(result)) + '\n');
+    if (o.report) {
+      const { writeReport } = await import('../api/report.js');
+      const page = await writeReport(result.manifestPath!, { output: o.report, allowSharedDir: o.allowSharedDir === true || undefined });
+      if (!o.quiet) process.stderr.write(`  report     ${page.path} (${page.records} added records)\n`);
+    }
   });
+
+  program
+    .command('report')
+    .description('write the review page of an earlier mix: the run, charts, and every added record beside its donor (one self-contained HTML file)')
+    .argument('<manifest>', 'the OUTPUT.manifest.json that safemix mix wrote')
+    .requiredOption('-o, --output <file.html>', 'the page to write')
+    .option('--mixed <path>', 'the mixed output, when it is not where the manifest says')
+    .option('--input <path>', 'the input, when it is not where the manifest says')
+    .option('--allow-shared-dir', 'write into a directory other users may write to')
+    .action(async (manifest: string, o) => {
+      const { writeReport } = await import('../api/report.js');
+      const page = await writeReport(manifest, { output: o.output, mixed: o.mixed, input: o.input, allowSharedDir: o.allowSharedDir === true || undefined });
+      process.stderr.write(`safemix report: ${page.path} (${page.records} added records)\n`);
+    });
 
   registerShardCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
   registerQueueCommands(program, addReadOptions, readOptions as (o: Record<string, unknown>) => Record<string, unknown>);
