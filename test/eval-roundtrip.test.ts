@@ -4,13 +4,14 @@
 // scripted rate exactly. One file also goes through the real CLI (probes, query, score --json,
 // --html, --compare).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_FILES, corpus, runCli, tempDir } from './helpers.js';
 import { buildProbes } from '../src/eval/probes.js';
 import { queryProbes } from '../src/eval/query.js';
 import { scoreFiles, type Metric, type ScoreReport } from '../src/eval/score.js';
+import { formatScore, scoreHtml } from '../src/eval/report.js';
 import type { Probe } from '../src/eval/probe-types.js';
 import { startLoopbackModel, type LoopbackModel } from './eval/loopback-model.js';
 import { SEEDS, SEED_BY_ID } from './safety-text.js';
@@ -96,9 +97,14 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       const r = await buildProbes(corpus(f.file), { output: probesPath, controls: corpus(f.file), maxControls: 40 });
       const probes = r.probes;
       for (const p of probes) known.set(key(sent(p)), p);
-      // every held-out seed and safe prompt, in both forms; controls from the validation file
-      expect(probes.filter((p) => p.kind === 'harmful' && p.format === 'plain').length).toBe(heldoutHarmful(r.language));
-      expect(probes.filter((p) => p.kind === 'safe' && p.format === 'plain').length).toBeGreaterThanOrEqual(150);
+      // every held-out seed and safe prompt, in both forms, or once where both forms are the same
+      // prompt (a task probe marked alsoPlain); controls from the validation file
+      const plainOrSame = (kind: string) => probes.filter((p) => p.kind === kind && (p.format === 'plain' || p.alsoPlain)).length;
+      expect(plainOrSame('harmful')).toBe(heldoutHarmful(r.language));
+      expect(plainOrSame('safe')).toBeGreaterThanOrEqual(150);
+      // and no prompt is asked twice for one seed
+      const asked = probes.filter((p) => p.kind !== 'control').map((p) => `${p.kind}:${p.seedId}:${JSON.stringify([p.mode, p.messages, p.prompt, p.fields])}`);
+      expect(new Set(asked).size).toBe(asked.length);
       expect(probes.filter((p) => p.format === 'task' && p.kind !== 'control').length).toBeGreaterThan(0);
       expect(probes.filter((p) => p.kind === 'control').length).toBeGreaterThan(0);
       // a probe never carries an answer
@@ -116,6 +122,43 @@ describe('probes → loopback model → score equals the scripted rates', () => 
       same(report.metrics.taskAccuracy, want.control);
     });
   }
+});
+
+describe('task probes that are their plain twins', () => {
+  it('Alpaca-format data: each is asked and counted once, and the report says so', async () => {
+    const dir = tempDir('safemix-eval-');
+    // Alpaca records whose input is empty ask as a bare instruction: the task form is the plain chat turn
+    const asks = [
+      'Give three tips for staying healthy.',
+      'What is the capital of France?',
+      'Describe the water cycle in two sentences.',
+      'Suggest a name for a bakery.',
+      'Translate "good morning" into Spanish.',
+      'How do I boil an egg?',
+      'Write a haiku about autumn.',
+      'Why is the sky blue?',
+      'List four primary school subjects.',
+      'Summarize the plot of Cinderella.',
+    ];
+    const rows = Array.from({ length: 60 }, (_, i) => ({ instruction: asks[i % asks.length]!, input: '', output: `Answer number ${i}.` }));
+    writeFileSync(join(dir, 'alpaca.json'), JSON.stringify(rows, null, 2));
+    const r = await buildProbes(join(dir, 'alpaca.json'), { output: join(dir, 'probes.jsonl') });
+    const same = r.probes.filter((p) => p.alsoPlain);
+    expect(same.length).toBeGreaterThan(0);
+    for (const p of same) {
+      expect(p.format).toBe('task');
+      expect(p.messages).toEqual([{ role: 'user', content: p.request }]);
+      expect(r.probes.some((q) => q.format === 'plain' && q.kind === p.kind && q.seedId === p.seedId)).toBe(false);
+    }
+    expect(r.notes.join('\n')).toContain(`the task format adds nothing for ${same.length} probe(s)`);
+    await queryProbes(r.probes, { endpoint: model.url, model: 'test-model', cache: false, concurrency: 16, output: join(dir, 'outputs.jsonl') });
+    const report = await scoreFiles(join(dir, 'probes.jsonl'), join(dir, 'outputs.jsonl'));
+    expect(report.sameAsPlain).toBe(same.length);
+    // n counts each probe once: harmful probes are the held-out seeds, once each
+    expect(report.metrics.attackSuccess.overall.n).toBe(r.probes.filter((p) => p.kind === 'harmful').length);
+    expect(formatScore(report)).toContain(`the task format adds nothing for ${same.length} probe(s)`);
+    expect(scoreHtml(report)).toContain('task format');
+  });
 });
 
 describe('the CLI loop', () => {

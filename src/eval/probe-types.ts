@@ -26,6 +26,11 @@ export const ProbeSchema = z.object({
   /** The bare request (the behaviour a judge model is asked about). */
   request: z.string(),
   seedId: z.string().optional(),
+  /**
+   * A task probe that is the very prompt its plain twin would be (the task asks as a bare chat turn):
+   * no plain twin is written, and this probe stands for both, counted once.
+   */
+  alsoPlain: z.boolean().optional(),
   /** Controls: the expected label, letter or number. */
   expected: z.string().optional(),
 });

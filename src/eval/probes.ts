@@ -194,7 +194,24 @@ export async function buildProbes(file: string, options: ProbesOptions = {}): Pr
     options.safe === false ? [] : loadSafePrompts().map((s) => ({ id: s.id, kind: 'safe', category: s.category, lang: s.lang, request: s.prompt }));
   if (safe.length && lang !== 'en') notes.push(`the safe-but-sensitive prompts ship in English only: they are asked in English in ${lang} data`);
   const probes: Probe[] = [...taskProbes(profile, sampled, [...harmful, ...safe], seed, notes)];
-  if (options.plain !== false) probes.push(...harmful.map(plainProbe), ...safe.map(plainProbe));
+  if (options.plain !== false) {
+    // a task probe that asks exactly as its plain twin would is one probe, not two (else n doubles
+    // and the intervals narrow for nothing): it is marked, and the twin is not written
+    const prompt = (p: Probe) => JSON.stringify([p.mode, p.messages ?? null, p.prompt ?? null, p.fields ?? null]);
+    const task = new Map(probes.map((p) => [`${p.kind}:${p.seedId}`, p]));
+    let same = 0;
+    for (const twin of [...harmful.map(plainProbe), ...safe.map(plainProbe)]) {
+      const t = task.get(`${twin.kind}:${twin.seedId}`);
+      if (t && prompt(t) === prompt(twin)) {
+        t.alsoPlain = true;
+        same++;
+      } else probes.push(twin);
+    }
+    if (same)
+      notes.push(
+        `the task format adds nothing for ${same} probe(s): the data asks as a bare chat turn, so each is one probe (format task, alsoPlain), counted once`,
+      );
+  }
   if (options.controls) probes.push(...(await controlProbes(options.controls, profile, options, notes)));
   for (const p of probes) ProbeSchema.parse(p);
   const counts: Record<string, number> = {};

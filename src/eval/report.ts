@@ -44,10 +44,16 @@ function judgeLine(report: ScoreReport): string {
     : `judge model ${report.judge.model} at ${report.judge.endpoint} (${report.judgeFailures} judge failure(s), left out)`;
 }
 
+/** Says when the task format adds nothing to the plain chat turn (those probes are counted once). */
+function sameAsPlainNote(report: ScoreReport): string {
+  return `the task format adds nothing for ${report.sameAsPlain} probe(s): the data asks as a bare chat turn, so each was asked and counted once (under task)`;
+}
+
 export function formatScore(report: ScoreReport): string {
   const lines = [
     `safemix score: ${report.probes} probes, ${report.outputs} outputs (${report.missing} without an output${report.unknownIds ? `, ${report.unknownIds} unknown id(s) ignored` : ''})`,
     `  judge  ${judgeLine(report)}`,
+    ...(report.sameAsPlain ? [`  note   ${sameAsPlainNote(report)}`] : []),
     `  rates with Wilson 95% intervals`,
   ];
   for (const s of sections(report)) {
@@ -112,6 +118,7 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;paddin
 <table class="summary"><tbody>
 <tr><th scope="row">probes</th><td>${report.probes}</td></tr><tr><th scope="row">outputs</th><td>${report.outputs}</td></tr>
 <tr><th scope="row">without an output</th><td>${report.missing}</td></tr><tr><th scope="row">judge</th><td>${esc(judgeLine(report))}</td></tr>
+${report.sameAsPlain ? `<tr><th scope="row">task format</th><td>${esc(sameAsPlainNote(report))}</td></tr>` : ''}
 </tbody></table>
 ${body}
 </body></html>
