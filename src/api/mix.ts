@@ -106,12 +106,16 @@ export interface MixOptions extends ScanOptions {
   engine?: 'render' | 'paraphrase';
   /** The paraphrase engine's endpoint, model and limits (engine paraphrase). */
   paraphrase?: ParaphraseOptions;
-  /** Progress: bytes of the input (profile, write), or records done of all (paraphrase). */
   /** Write into a directory other users may write to (default false: refused). */
   allowSharedDir?: boolean;
   /** The most bytes read from standard input (`-`), which is spooled to a temp file (default 64 GiB). */
   maxStdinBytes?: number;
-  onProgress?: (phase: 'profile' | 'write' | 'paraphrase', bytesRead: number, size: number | undefined) => void;
+  /**
+   * Progress of each step, done of total, ending at total: `profile` (the first pass, bytes),
+   * `check` (the covert-encoding analysis, sampled records), `paraphrase` (records), `write` (the
+   * second pass, bytes).
+   */
+  onProgress?: (phase: 'profile' | 'check' | 'write' | 'paraphrase', done: number, total: number | undefined) => void;
 }
 
 export interface MixResult {
@@ -187,6 +191,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   });
   const { scan, sample, records, rejected, idMax, sampleCapped } = pass1;
   const file = scan.reader.name;
+  // every step ends at its total (the reader reports every 10,000 records)
+  const inputSize = scan.reader.size ?? scan.reader.bytesRead;
+  options.onProgress?.('profile', inputSize, inputSize);
   await pausePoint('between-passes');
   assertUnchanged(path, file, before, 'during the first pass');
   if (rejected.length && !options.skipInvalid) {
@@ -205,7 +212,9 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
   // output); encoded rows never teach the profile or serve as donors
   const policy = choices.onEncoded;
+  options.onProgress?.('check', 0, sample.length);
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  options.onProgress?.('check', sample.length, sample.length);
   // the covert-encoding models are not needed past the analysis (see collectNow)
   releaseLanguageModels();
   collectNow();
@@ -428,6 +437,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
         checkPass2('between the two passes');
       },
     });
+    options.onProgress?.('write', pass2.reader.size ?? pass2.reader.bytesRead, pass2.reader.size ?? pass2.reader.bytesRead);
     if (order === 'shuffle') assertUnchanged(path, file, before, 'while the shuffled records were read back');
     sink.end(pass2.reader.layout.suffix);
     if (order !== 'shuffle') checkPass2('during the second pass');

@@ -110,7 +110,7 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
         cache: o.cache === false ? false : o.cache,
         maxTokens: o.maxTokens,
         output: o.output,
-        onProgress: progress && ((done, total) => progress.update('paraphrase', done, total)),
+        onProgress: progress && ((done, total) => progress.update('query', done, total)),
       });
       progress?.done();
       if (!o.quiet) {

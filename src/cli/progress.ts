@@ -37,7 +37,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr, no
       // the pace since the phase began (a resumed run starts past 0)
       const rate = (done - phaseFirst) / Math.max(1, t - phaseStart);
       const eta = finished ? 'done' : rate > 0 && t - phaseStart >= 500 ? `ETA ${formatEta((total - done) / rate / 1000)}` : 'ETA --:--';
-      const counts = phase === 'paraphrase' ? ` ${done}/${total}` : '';
+      const counts = phase === 'paraphrase' || phase === 'query' || phase === 'check' ? ` ${done}/${total}` : '';
       const line = `  ${phase.padEnd(10)} [${bar}] ${(share * 100).toFixed(0).padStart(3)}%${counts} ${eta}`;
       stream.write(`\r${line.padEnd(width)}`);
       width = Math.max(width, line.length);

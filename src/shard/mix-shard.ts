@@ -212,6 +212,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
         if (pass.reader.sha256() !== shard.sha256 || n !== shard.records) throw mismatch(shard, file, "its bytes differ from the plan's sha256");
       },
     });
+    options.onProgress?.(shard.bytes, shard.bytes);
     sink.end(Buffer.from(shard.layout.suffix, 'base64'));
     // the shard read is the shard planned: same bytes, same records, unchanged meanwhile
     if (pass.reader.sha256() !== shard.sha256) throw mismatch(shard, file, `its sha256 is ${pass.reader.sha256()}, the plan's ${shard.sha256}`);

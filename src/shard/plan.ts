@@ -195,6 +195,7 @@ async function scanAll(paths: string[], options: PlanOptions, sample: number, se
   if (jobs === 1) {
     const out: ShardScan[] = [];
     for (let i = 0; i < paths.length; i++) out.push(await scanShard(paths[i]!, i, scanOptions, (b) => progress(i, b)));
+    options.onProgress?.(totalSize, totalSize);
     return out;
   }
   const out: ShardScan[] = new Array(paths.length);
@@ -221,6 +222,7 @@ async function scanAll(paths: string[], options: PlanOptions, sample: number, se
   };
   await Promise.all(Array.from({ length: jobs }, lane));
   if (failed !== undefined) throw failed;
+  options.onProgress?.(totalSize, totalSize);
   return out;
 }
 
