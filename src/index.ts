@@ -18,6 +18,9 @@ export { openScan, type ScanOptions } from './api/scan.js';
 export { validateFile, type ValidateOptions } from './api/validate.js';
 export { inspectFile, type InspectOptions, type InspectResult } from './api/inspect.js';
 export { mixFile, mixRecords, type MixOptions, type MixResult } from './api/mix.js';
+export { mixFiles } from './shard/mix-files.js';
+export { writeReport, type ReportOptions } from './api/report.js';
+export { reportPage, type ReportData, type ReportRecord } from './report/page.js';
 // the paraphrase engine (`mix --engine paraphrase`) and the OpenAI-compatible endpoint client it and `query` use
 export { runParaphrase, buildPrompt, judgeAnswer, type ParaphraseOptions, type ParaphraseRun } from './engine/paraphrase.js';
 export {

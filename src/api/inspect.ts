@@ -1,5 +1,6 @@
 // `safemix inspect` as a library call: one streaming pass that counts records and keeps a seeded
 // reservoir sample (memory bounded by the sample size), then the pure profiler on that sample.
+import { progressGate } from '../progress-gate.js';
 import { pausePoint } from '../io/cleanup.js';
 import { mayHoldUnsafeNumber, preciseValue } from '../profile/precise-values.js';
 import { openScan, type ScanOptions } from './scan.js';
@@ -100,7 +101,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   let records = 0;
   const rejected: Rejection[] = [];
   const idMax = new Map<string, number>();
-  let lastProgress = 0;
+  const due = progressGate();
   const { reader } = scan;
   const csv = reader.container === 'csv' || reader.container === 'tsv';
   for await (const batch of scan.batches) {
@@ -129,8 +130,7 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
         raw: ownCopy(r.raw),
       }));
     }
-    if (options.onProgress && records - lastProgress >= 10_000) {
-      lastProgress = records;
+    if (options.onProgress && due(records)) {
       options.onProgress(reader.bytesRead, reader.size);
     }
   }

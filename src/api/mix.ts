@@ -1,6 +1,7 @@
 // `safemix mix` as a library call, the product's main job. Pass 1 samples and profiles the input;
 // pass 2 streams the user's records through unchanged while the blend plan places rendered safety
 // records among them; output and manifest are written atomically. Memory is bounded by the sample.
+import { progressGate } from '../progress-gate.js';
 import { mixChoices, recordedRatio } from './mix-options.js';
 import { buildManifest } from './manifest-build.js';
 import { writeBlended } from '../write/blended-pass.js';
@@ -408,7 +409,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       if (examples.length < 3) examples.push({ index: outputIndex, text: bytes });
       outputIndex++;
     };
-    let lastProgress = 0;
+    const due = progressGate();
     if (order === 'shuffle') removeStaleSpools();
     pass2Records = await writeBlended({
       path,
@@ -426,8 +427,7 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
       pause: 'pass2',
       progress: (seen) => {
         pass2Records = seen;
-        if (options.onProgress && seen - lastProgress >= 10_000) {
-          lastProgress = seen;
+        if (options.onProgress && due(seen)) {
           options.onProgress('write', pass2.reader.bytesRead, pass2.reader.size);
         }
       },

@@ -166,17 +166,24 @@ export function registerQueueCommands(program: Command, addReadOptions: AddReadO
       const counts = Object.entries(s.counts)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
+      const now = Date.now();
       const lines = s.jobs.map((j) => {
-        const p = j.progress as { percent?: number | null } | undefined;
+        const p = j.progress as { phase?: string; bytes?: number; size?: number | null; percent?: number | null } | undefined;
+        // the ETA from the running attempt's pace so far
+        const eta = (): string => {
+          if (!p?.bytes || !p.size || !j.processedOn || p.bytes >= p.size) return '';
+          const seconds = Math.round(((now - j.processedOn) / 1000) * ((p.size - p.bytes) / p.bytes));
+          return `, ETA ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+        };
         const extra =
           j.state === 'failed'
             ? ` — ${j.failedReason ?? j.error?.message ?? ''}`
             : j.state === 'completed' && j.result?.manifestPath
               ? ` — manifest ${j.result.manifestPath}`
               : j.state === 'active' && typeof p?.percent === 'number'
-                ? ` — ${p.percent}%`
+                ? ` — ${p.phase ? `${p.phase} ` : ''}${p.percent}%${eta()}`
                 : '';
-        return `  ${j.state.padEnd(9)} ${j.id}  ${j.kind}  ${j.target} (attempts ${j.attemptsMade})${extra}`;
+        return `  ${j.state.padEnd(9)} ${j.id}  ${j.kind}  ${j.target} (attempt ${Math.max(1, j.attemptsStarted)} of ${j.attempts})${extra}`;
       });
       process.stdout.write(human(`queue "${s.queue}": ${counts}\n${lines.join('\n')}`) + '\n');
     });

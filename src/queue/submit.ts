@@ -175,7 +175,16 @@ export async function submit(target: SubmitTarget, options: SubmitOptions): Prom
 export interface StatusResult {
   queue: string;
   counts: Record<string, number>;
-  jobs: (JobOutcome & { progress: unknown; attemptsMade: number; timestamp: number })[];
+  jobs: (JobOutcome & {
+    progress: unknown;
+    /** Attempts finished (BullMQ's count), attempts started (the one running included) and allowed. */
+    attemptsMade: number;
+    attemptsStarted: number;
+    attempts: number;
+    timestamp: number;
+    /** When the running attempt started (ms since the epoch), for the ETA. */
+    processedOn?: number;
+  })[];
 }
 
 export async function status(options: QueueOptions & { limit?: number }): Promise<StatusResult> {
@@ -192,7 +201,16 @@ export async function status(options: QueueOptions & { limit?: number }): Promis
     for (const state of states) {
       if (jobs.length >= limit) break;
       const list = (await queue.getJobs([state], 0, limit - jobs.length - 1, true)) as Job[];
-      for (const job of list) jobs.push({ ...outcome(job, job.id!, state), progress: job.progress, attemptsMade: job.attemptsMade, timestamp: job.timestamp });
+      for (const job of list)
+        jobs.push({
+          ...outcome(job, job.id!, state),
+          progress: job.progress,
+          attemptsMade: job.attemptsMade,
+          attemptsStarted: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
+          attempts: job.opts.attempts ?? 1,
+          timestamp: job.timestamp,
+          ...(job.processedOn ? { processedOn: job.processedOn } : {}),
+        });
     }
     return { queue: name, counts, jobs };
   } finally {

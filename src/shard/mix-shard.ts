@@ -3,6 +3,7 @@
 // so one streaming pass copies the shard's records byte for byte and places its k safety records;
 // the output is byte-identical on any machine, by any worker, in any order. A shard whose size or
 // sha256 differs from the plan's is refused, and nothing is written (output and manifest are atomic).
+import { progressGate } from '../progress-gate.js';
 import { buildManifest } from '../api/manifest-build.js';
 import { writeBlended } from '../write/blended-pass.js';
 import { DiscardSink } from '../write/discard-sink.js';
@@ -187,7 +188,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       (r.balance ? balanceRecords : injected).push({ index: outputIndex, seedId, category, donor, donorShard: donorShard.get(r.donor) ?? 0, ...rest });
       outputIndex++;
     };
-    let lastProgress = 0;
+    const due = progressGate();
     seen = await writeBlended({
       path,
       file,
@@ -203,8 +204,7 @@ export async function mixShard(planPath: string, index: number, options: MixShar
       userWritten: () => void outputIndex++,
       pause: 'mix-shard',
       progress: (n) => {
-        if (options.onProgress && n - lastProgress >= 10_000) {
-          lastProgress = n;
+        if (options.onProgress && due(n)) {
           options.onProgress(pass.reader.bytesRead, pass.reader.size);
         }
       },
