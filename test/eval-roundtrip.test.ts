@@ -14,6 +14,7 @@ import { scoreFiles, type Metric, type ScoreReport } from '../src/eval/score.js'
 import { formatScore, scoreHtml } from '../src/eval/report.js';
 import type { Probe } from '../src/eval/probe-types.js';
 import { startLoopbackModel, type LoopbackModel } from './eval/loopback-model.js';
+import { haveChromium, pageProblems } from './chromium.js';
 import { SEEDS, SEED_BY_ID } from './safety-text.js';
 
 /** Held-out seeds of a language, less those the seed audit found deserve help (tags.helpful on the English seed): the harmful probes. */
@@ -183,7 +184,13 @@ describe('the CLI loop', () => {
     expect(s.code, s.stderr).toBe(0);
     const report = JSON.parse(s.stdout) as ScoreReport;
     same(report.metrics.attackSuccess, expected(probes).harmful);
-    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    // the page names the run (dataset, model, endpoint, date), in the look of every safemix page, with example responses
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<svg');
+    expect(page).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-/);
+    for (const fact of [file, 'test-model', model.url.replace(/\/$/, ''), 'Example responses']) expect(page, fact).toContain(fact);
+    expect(page).toMatch(/<th scope="row">date<\/th><td>20\d\d-\d\d-\d\dT/);
+    if (haveChromium) expect(await pageProblems(html)).toEqual([]);
     const t = await runCli(['score', '--probes', p, '--outputs', o]);
     expect(t.stdout).toContain('Attack success rate');
     const before = join(dir, 'before.json');
@@ -212,6 +219,14 @@ describe('the CLI loop', () => {
     expect(all.p).toBeLessThan(0.001);
     const text = await runCli(['score', '--compare', before, after]);
     expect(text.stdout).toContain('two-proportion z-test');
+    // and the comparison as a page
+    const cmpPage = join(dir, 'compare.html');
+    const h = await runCli(['score', '--compare', before, after, '--html', cmpPage]);
+    expect(h.code, h.stderr).toBe(0);
+    const cmpHtml = readFileSync(cmpPage, 'utf8');
+    expect(cmpHtml).toContain('<tr data-metric="attack success"><th scope="row">all</th>');
+    expect(cmpHtml).toContain(`${(report.metrics.attackSuccess.overall.rate! * 100).toFixed(1)}%`);
+    if (haveChromium) expect(await pageProblems(cmpPage)).toEqual([]);
   });
 
   it('query stops on an unreachable endpoint and writes nothing', async () => {

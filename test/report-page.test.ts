@@ -6,13 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from './helpers.js';
-
-const CHROMIUM = process.env.SAFEMIX_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.SAFEMIX_REQUIRE_CHROMIUM === '1') throw new Error(`SAFEMIX_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium package`);
-  console.warn(`safemix tests: ${CHROMIUM} not found, the review page's browser tests are skipped (apt-get install chromium)`);
-}
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.js';
 
 const PAYLOAD = '</script><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
@@ -46,7 +40,7 @@ describe.skipIf(!haveChromium)('the review page in Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage();
     page.on('console', (m) => {

@@ -143,7 +143,17 @@ export function registerEvalCommands(program: Command, addReadOptions: AddReadOp
         if (o.compare.length !== 2)
           throw new SafemixError('usage', '--compare takes two reports: BEFORE.json AFTER.json', { hint: 'write each with safemix score --json > FILE' });
         const { compareFiles, formatComparison } = await import('../eval/compare.js');
+        const targets = o.html
+          ? checkTargets({
+              inputs: o.compare.map((path: string) => ({ path, role: 'score report' })),
+              outputs: [{ path: o.html, role: 'page', flag: '--html' }],
+            })
+          : undefined;
         const c = compareFiles(o.compare[0], o.compare[1]);
+        if (o.html) {
+          const { comparisonHtml } = await import('../eval/report.js');
+          writeText(o.html, comparisonHtml(c), targets?.fileOptions(o.html));
+        }
         process.stdout.write(o.json ? JSON.stringify(c, null, 2) + '\n' : formatComparison(c) + '\n');
         return;
       }

@@ -216,8 +216,24 @@ export async function buildProbes(file: string, options: ProbesOptions = {}): Pr
   for (const p of probes) ProbeSchema.parse(p);
   const counts: Record<string, number> = {};
   for (const p of probes) counts[`${p.kind}/${p.format}`] = (counts[`${p.kind}/${p.format}`] ?? 0) + 1;
-  if (options.output) writeJsonl(options.output, probes);
+  if (options.output) {
+    writeJsonl(options.output, probes);
+    // what the score page names: the dataset the probes were made from
+    writeJson(`${options.output}.meta.json`, { dataset: file, sha256: sampled.scan.reader.sha256(), language: lang, seed });
+  }
   return { probes, language: lang, notes, counts };
+}
+
+/** Writes a JSON file atomically. */
+export function writeJson(path: string, value: unknown): void {
+  const out = new AtomicFile(path, { makeDirs: true });
+  try {
+    out.write(JSON.stringify(value, null, 2) + '\n');
+    out.commit();
+  } catch (e) {
+    out.abort();
+    throw writeError(e, path);
+  }
 }
 
 /** Writes JSONL atomically (a temp file renamed into place). */

@@ -4,10 +4,10 @@
 // answer cache (a rerun resumes without asking again) and the same progress line. A probe the
 // endpoint rejects (a prompt too long for the model) gets `output: null` and its error; an endpoint
 // that is down, refuses the key or lacks the model stops the run with nothing written.
-import { EndpointClient, type ChatMessage, type EndpointOptions, type EndpointStats } from '../engine/endpoint-client.js';
+import { EndpointClient, displayEndpoint, resolveEndpoint, type ChatMessage, type EndpointOptions, type EndpointStats } from '../engine/endpoint-client.js';
 import { isSafemixError } from '../errors.js';
 import { ProbeSchema, readJsonl, type Output, type Probe } from './probe-types.js';
-import { writeJsonl } from './probes.js';
+import { writeJson, writeJsonl } from './probes.js';
 
 export interface QueryOptions extends EndpointOptions {
   output?: string;
@@ -53,7 +53,15 @@ export async function queryProbes(probes: Probe[], options: QueryOptions): Promi
         }
       }),
     );
-    if (options.output) writeJsonl(options.output, outputs);
+    if (options.output) {
+      writeJsonl(options.output, outputs);
+      // what the score page names: the model, where it was asked (address only), and when
+      writeJson(`${options.output}.meta.json`, {
+        model: options.model,
+        endpoint: displayEndpoint(resolveEndpoint(options.endpoint)),
+        date: new Date().toISOString(),
+      });
+    }
     return { outputs, stats: client.stats, completionAsChat: probes.filter((p) => p.mode === 'completion').length, rejected };
   } catch (e) {
     client.close();

@@ -1,7 +1,10 @@
-// How a score report is shown: a plain-text table for the terminal, and a self-contained HTML page
-// (inline CSS and SVG, no script, no external asset) with a table and a bar chart, with Wilson 95%
-// interval whiskers, for each metric and breakdown. Pure.
+// How a score report is shown: a plain-text table for the terminal, and a self-contained HTML page in
+// the look of every safemix page (inline CSS under a strict policy and SVG, no script, no external
+// asset): the run (dataset, model, endpoint, date), a table and a bar chart with Wilson 95% interval
+// whiskers for each metric and breakdown, and example responses; and the page of a comparison. Pure.
 import type { Metric, ScoreReport } from './score.js';
+import { staticPage } from '../report/page.js';
+import type { Comparison } from './compare.js';
 import type { Proportion } from './stats.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -102,25 +105,53 @@ function table(s: Section): string {
   return `<table class="metric" data-metric="${s.id}"><thead><tr><th scope="col">${esc(s.title.split(' by ')[1] ?? 'group')}</th><th scope="col">k</th><th scope="col">n</th><th scope="col">rate</th><th scope="col">Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const CHART_STYLE = `
+table.metric,table.summary{width:auto;table-layout:auto;margin:.5rem 0}table.metric td,table.metric th{text-align:right}table.metric th[scope=row],table.summary th{text-align:left}
+.chart{max-width:100%;height:auto}.chart .grid{stroke:var(--line)}.chart .tick{font-size:10px;text-anchor:middle;fill:var(--muted)}.chart .label{text-anchor:end;font-size:12px;fill:var(--fg)}
+.chart rect{fill:var(--bar)}.chart .ci{stroke:var(--fg);stroke-width:1.5}.chart .value{font-size:12px;fill:var(--fg)}
+`;
+
 export function scoreHtml(report: ScoreReport, title = 'safemix score'): string {
-  const body = sections(report)
+  const sectionsHtml = sections(report)
     .map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2><p class="counts">k counts ${esc(s.metric.counts)}.</p>${table(s)}${barChart(s)}</section>`)
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222;max-width:60rem}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.2rem .6rem;text-align:right}th[scope=row]{text-align:left}
-.chart .grid{stroke:#ddd}.chart .tick{font-size:10px;text-anchor:middle;fill:#666}.chart .label{text-anchor:end;font-size:12px}
-.chart rect{fill:#4a78b5}.chart .ci{stroke:#222;stroke-width:1.5}.chart .value{font-size:12px}
-</style></head>
-<body><h1>${esc(title)}</h1>
-<table class="summary"><tbody>
-<tr><th scope="row">probes</th><td>${report.probes}</td></tr><tr><th scope="row">outputs</th><td>${report.outputs}</td></tr>
-<tr><th scope="row">without an output</th><td>${report.missing}</td></tr><tr><th scope="row">judge</th><td>${esc(judgeLine(report))}</td></tr>
-${report.sameAsPlain ? `<tr><th scope="row">task format</th><td>${esc(sameAsPlainNote(report))}</td></tr>` : ''}
-</tbody></table>
-${body}
-</body></html>
-`;
+  const run = report.run ?? {};
+  const facts: [string, string | undefined][] = [
+    ['dataset', run.dataset],
+    ['model', run.model],
+    ['endpoint', run.endpoint],
+    ['date', run.date],
+    ['probes', String(report.probes)],
+    ['outputs', String(report.outputs)],
+    ['without an output', String(report.missing)],
+    ['judge', judgeLine(report)],
+    ['task format', report.sameAsPlain ? sameAsPlainNote(report) : undefined],
+  ];
+  const summary = `<section aria-labelledby="run-h"><h2 id="run-h">The run</h2><table class="summary"><tbody>${facts
+    .filter((f): f is [string, string] => f[1] !== undefined)
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`)
+    .join('')}</tbody></table></section>`;
+  const examples = report.examples?.length
+    ? `<section aria-labelledby="ex-h"><h2 id="ex-h">Example responses</h2><table><thead><tr><th scope="col">judged</th><th scope="col">request</th><th scope="col">response</th></tr></thead><tbody>${report.examples
+        .map((e) => `<tr><td>${esc(`${e.kind}: ${e.verdict}`)}</td><td><pre>${esc(e.request)}</pre></td><td><pre>${esc(e.output)}</pre></td></tr>`)
+        .join('')}</tbody></table></section>`
+    : '';
+  return staticPage(title, `${summary}\n${sectionsHtml || '<p>no probe had an output: nothing to score</p>'}\n${examples}`, CHART_STYLE);
+}
+
+/** The page of `score --compare BEFORE.json AFTER.json --html`: every rate before and after, its change, interval and p. */
+export function comparisonHtml(c: Comparison): string {
+  const pctc = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  const pp = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`);
+  let metric = '';
+  const rows = c.rows
+    .map((r) => {
+      const head = r.metric !== metric ? `<tr><th scope="rowgroup" colspan="6">${esc((metric = r.metric))}</th></tr>` : '';
+      const p = r.p === null ? '—' : r.p < 0.001 ? '&lt;0.001' : r.p.toFixed(3);
+      return `${head}<tr data-metric="${esc(r.metric)}"><th scope="row">${esc(r.group)}</th><td>${pctc(r.before.rate)} (${r.before.k}/${r.before.n})</td><td>${pctc(r.after.rate)} (${r.after.k}/${r.after.n})</td><td>${pp(r.diff)}</td><td>${pp(r.lo)} – ${pp(r.hi)}</td><td>${p}</td></tr>`;
+    })
+    .join('');
+  const body = `<section aria-labelledby="cmp-h"><h2 id="cmp-h">${esc(c.before)} → ${esc(c.after)}</h2><p class="muted">The change of every rate, with Newcombe's 95% interval of the difference and the p-value of a two-proportion z-test.</p>
+<table class="metric"><thead><tr><th scope="col">group</th><th scope="col">before</th><th scope="col">after</th><th scope="col">change</th><th scope="col">95% interval</th><th scope="col">p</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return staticPage('safemix score comparison', body, CHART_STYLE);
 }

@@ -38,7 +38,8 @@ export interface ReportData {
   cutAt: number;
 }
 
-const STYLE = `
+/** The look every safemix page shares (the review page, the score and comparison pages): light and dark. */
+export const PAGE_STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#51515c;--line:#d0d0d7;--card:#f5f5f8;--accent:#0b57d0;--bad:#b3261e;--good:#146c2e;--bar:#0b57d0;--bar2:#b06000}
 @media (prefers-color-scheme:dark){:root{--bg:#141418;--fg:#ececf1;--muted:#b4b4c0;--line:#3a3a44;--card:#1e1e24;--accent:#8ab4f8;--bad:#f2b8b5;--good:#7dd88f;--bar:#8ab4f8;--bar2:#f6c26b}}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
@@ -141,8 +142,35 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** A static page (no script) in the shared look: a strict policy that allows only its own style. */
+export function staticPage(title: string, body: string, extraStyle = ''): string {
+  const style = PAGE_STYLE + extraStyle;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-${sha(style)}'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<header><p class="muted">safemix</p><h1>${escapeHtml(title)}</h1></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** Text for HTML element content or attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 export function reportPage(data: ReportData): string {
-  const csp = `default-src 'none'; style-src 'sha256-${sha(STYLE)}'; script-src 'sha256-${sha(SCRIPT)}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const csp = `default-src 'none'; style-src 'sha256-${sha(PAGE_STYLE)}'; script-src 'sha256-${sha(SCRIPT)}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -150,7 +178,7 @@ export function reportPage(data: ReportData): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>safemix review</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header><p class="muted">safemix review page</p><h1 id="title"></h1></header>
