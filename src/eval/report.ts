@@ -3,7 +3,7 @@
 // asset): the run (dataset, model, endpoint, date), a table and a bar chart with Wilson 95% interval
 // whiskers for each metric and breakdown, and example responses; and the page of a comparison. Pure.
 import type { Metric, ScoreReport } from './score.js';
-import { staticPage } from '../report/page.js';
+import { escapeHtml, staticPage } from '../report/page.js';
 import type { Comparison } from './compare.js';
 import type { Proportion } from './stats.js';
 
@@ -67,7 +67,7 @@ export function formatScore(report: ScoreReport): string {
   return lines.join('\n');
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = escapeHtml;
 
 /** One horizontal bar per row, with a whisker for the Wilson interval; 0–100% axis. */
 function barChart(s: Section): string {

@@ -39,7 +39,7 @@ export interface ReportData {
 }
 
 /** The look every safemix page shares (the review page, the score and comparison pages): light and dark. */
-export const PAGE_STYLE = `
+const PAGE_STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1f;--muted:#51515c;--line:#d0d0d7;--card:#f5f5f8;--accent:#0b57d0;--bad:#b3261e;--good:#146c2e;--bar:#0b57d0;--bar2:#b06000}
 @media (prefers-color-scheme:dark){:root{--bg:#141418;--fg:#ececf1;--muted:#b4b4c0;--line:#3a3a44;--card:#1e1e24;--accent:#8ab4f8;--bad:#f2b8b5;--good:#7dd88f;--bar:#8ab4f8;--bar2:#f6c26b}}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
