@@ -154,6 +154,22 @@ describe('the review page of a run with an endpoint', () => {
     for (const secret of ['alice', 'sk-live-ABCDEFGH', 'sk-proj-XYZ', 'api_key', 'tok_123456789']) expect(html, secret).not.toContain(secret);
   });
 
+  it('--report with nothing to read back (standard input, -o -, --dry-run) is a usage error before anything is written', async () => {
+    const dir = tempDir('safemix-report-');
+    const input = fixture(dir);
+    for (const args of [
+      ['mix', '-', '-o', 'out.json', '--report', 'page.html'],
+      ['mix', input, '-o', '-', '--report', 'page.html'],
+      ['mix', input, '-o', 'out.json', '--dry-run', '--report', 'page.html'],
+    ]) {
+      const r = await runCli(args, { cwd: dir, stdin: readFileSync(input) });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('--report reads the input, the output and its manifest again');
+      expect(existsSync(join(dir, 'page.html'))).toBe(false);
+      expect(existsSync(join(dir, 'out.json'))).toBe(false);
+    }
+  });
+
   it('a manifest that is not one, or a missing mixed file, is a clear error', async () => {
     const dir = tempDir('safemix-report-');
     writeFileSync(join(dir, 'x.json'), '{"hello": 1}');

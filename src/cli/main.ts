@@ -331,10 +331,14 @@ function buildProgram(): Command {
       if (!o.quiet) process.stderr.write(human(results.map(formatMix).join('\n\n')) + '\n');
       return;
     }
-    if (o.report && (o.dryRun || o.manifest === false || o.output === '-' || files.length > 1))
-      throw new SafemixError('usage', '--report reads one output and its manifest: it needs one input, a written output file and its manifest', {
-        hint: 'leave out --dry-run, --no-manifest and -o -, or write a page for each output later with safemix report OUTPUT.manifest.json -o PAGE.html',
-      });
+    if (o.report && (o.dryRun || o.manifest === false || o.output === '-' || files.length > 1 || file === '-'))
+      throw new SafemixError(
+        'usage',
+        '--report reads the input, the output and its manifest again: it needs one input file, a written output file and its manifest',
+        {
+          hint: 'leave out --dry-run, --no-manifest and -o -, give the input by name, or write a page for each output later with safemix report OUTPUT.manifest.json -o PAGE.html',
+        },
+      );
     const { mixFile } = await import('../api/mix.js');
     const result = await mixFile(file, options);
     progress?.done();
