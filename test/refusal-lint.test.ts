@@ -169,7 +169,8 @@ describe('the refusal lint', () => {
       const manifest = JSON.parse(readFileSync(join(dir, 'out.json.manifest.json'), 'utf8')) as { injected: { index: number; seedId: string }[] };
       const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { output: string }[];
       const e = EMERGENCY.get(lang)!;
-      const replies = [...e.medical, ...e['self-harm'], ...e.abuse].map((x) => x.text.replace(/[.?!]+$/u, ''));
+      // a reply keeps its leading sentences, the first one at least, where the data's answers are short
+      const replies = [...e.medical, ...e['self-harm'], ...e.abuse].map((x) => /^[^.!?]+/u.exec(x.text)![0]);
       const seen = manifest.injected.filter((e) => tagged.has(e.seedId.replace(/^[a-z]{2}:/, '')));
       expect(seen.length, `${lang}: emergency seeds drawn`).toBeGreaterThan(0);
       for (const e of seen)

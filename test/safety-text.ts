@@ -68,7 +68,15 @@ const FRAGMENTS: string[] = (() => {
   }
   for (const s of SEEDS) out.add(s.reason);
   // the caring replies to requests that describe a person in danger (they point to help, they do not refuse)
-  for (const e of EMERGENCY.values()) for (const kind of ['medical', 'self-harm', 'abuse'] as const) for (const r of e[kind] ?? []) out.add(r.text);
+  // (cut to the data's answer length, a reply keeps its first sentences, the first one at least: the
+  // templates' README has every reply's first sentence point to help)
+  for (const e of EMERGENCY.values())
+    for (const kind of ['medical', 'self-harm', 'abuse'] as const)
+      for (const r of e[kind] ?? []) {
+        out.add(r.text);
+        const first = /^[^.!?。！？؟।]+[.!?。！？؟।]*/u.exec(r.text)?.[0];
+        if (first && first.trim().length >= 12) out.add(first.trim());
+      }
   return [...out];
 })();
 

@@ -198,6 +198,21 @@ const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(ran
 const FEEDBACK_KEY =
   /^(?:label|desirable|is_desirable|preferred|is_preferred|good|accepted|chosen|kto_label|completion_label|score|reward|rating|preference_score)$/i;
 const SCORE_KEY = /^(?:score|reward|rating|preference_score)$/i;
+/**
+ * A caring reply cut to the data's answer length: its first sentences while they fit in `target`
+ * tokens, the first one at least (every reply's first sentence already points to help, see
+ * templates/emergency/README.md), so that data with short answers does not get a paragraph.
+ */
+function leadingSentences(text: string, target: number): string {
+  const sentences = text.match(/[^.!?。！？؟।]+(?:[.!?。！？؟।]+|$)\s*/gu) ?? [text];
+  let out = sentences[0]!;
+  for (const s of sentences.slice(1)) {
+    if (countTextTokens(out + s) > target) break;
+    out += s;
+  }
+  return out.trim();
+}
+
 /** A preference pair's per-side scores (UltraFeedback's score_chosen / score_rejected). */
 const CHOSEN_SCORE_KEY = /^(?:(?:score|reward|rating)_chosen|chosen_(?:score|reward|rating))$/i;
 const REJECTED_SCORE_KEY = /^(?:(?:score|reward|rating)_rejected|rejected_(?:score|reward|rating))$/i;
@@ -523,13 +538,16 @@ export class SafetyPlanner {
     const bank = loadEmergencyReplies(this.available.has(lang) ? lang : 'en');
     const replies = bank?.[kind];
     if (!replies?.length) return undefined;
-    return pick(
+    const text = pick(
       fitting(
         replies.map((r) => ({ ...r, framing: false, writing: false })),
         fit,
       ),
       random,
     ).text;
+    // (the data's long answers: the 90th percentile, no random draw, so other records are unchanged;
+    // answers that are no free text (a list, a label) get the first sentence only)
+    return leadingSentences(text, this.answerTokens?.p90 ?? 0);
   }
 
   private bank(lang: string): RefusalBank {
