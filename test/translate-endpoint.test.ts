@@ -98,7 +98,13 @@ describe('a language not shipped offline, written by the model', () => {
     const server = await new ChatServer({
       maxRequests: 200,
       lifetimeMs: 60_000,
-      translator: { requests: REQUESTS, refusals: REFUSALS, english: "I'm sorry, but I can't help you with that." },
+      // (read back for every record: a refusal that also points to help, as a caring reply to a person
+      // in danger must: such a reply is held to name an emergency number, see engine/paraphrase.ts)
+      translator: {
+        requests: REQUESTS,
+        refusals: REFUSALS,
+        english: "I'm sorry, but I can't help you with that. If anyone is in danger, please call your local emergency number (112 or 911) now.",
+      },
     }).start();
     try {
       const { result, generated } = await run(server, 'translated');
