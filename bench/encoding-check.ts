@@ -1,6 +1,6 @@
 // The covert-encoding check alone, on the sample mix profiles (5,000 records by default): prints
 // {"seconds", "sampled", "verdict"} for bench/run.ts, which sets it against mix's time. Not a test.
-import { sampleDataset } from '../src/api/inspect.js';
+import { sampleDataset } from '../src/api/sample.js';
 import { analyzeSample } from '../src/api/encoding-check.js';
 
 const { scan, sample } = await sampleDataset(process.argv[2]!, {});

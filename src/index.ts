@@ -34,25 +34,20 @@ export {
   type EndpointOptions,
   type EndpointStats,
 } from './engine/endpoint-client.js';
-export { ParaphraseReportSchema, type ParaphraseReport } from './api/schemas.js';
+export { ParaphraseReportSchema, type ParaphraseReport } from './schemas/manifest.js';
 export { copyDataset } from './api/copy.js';
 // flat memory over a long run (the CLI starts it; a host process decides for itself)
 export { startGcPacer } from './gc-pacer.js';
-export {
-  ValidationReportSchema,
-  InspectReportSchema,
-  ManifestSchema,
-  type ValidationReport,
-  type ValidationError,
-  type InspectReport,
-  type Manifest,
-} from './api/schemas.js';
+export { ValidationReportSchema, type ValidationReport, type ValidationError } from './schemas/validation-report.js';
+export { InspectReportSchema, type InspectReport } from './schemas/inspect-report.js';
+export { ManifestSchema, type Manifest } from './schemas/manifest.js';
 export { jsonSchemas } from './api/json-schemas.js';
 export { splitInjected } from './blend/plan.js';
 export { planShards, loadPlan, uploadHash, type PlanOptions, type PlanResult } from './shard/plan.js';
 export { mixShard, type MixShardOptions, type MixShardResult } from './shard/mix-shard.js';
 export { mergeManifests, type MergeOptions, type MergeResult } from './shard/merge.js';
-export { PlanSchema, ShardManifestSchema, MergedManifestSchema, type Plan, type ShardManifest, type MergedManifest } from './api/shard-schemas.js';
+export { PlanSchema, type Plan } from './schemas/plan.js';
+export { ShardManifestSchema, MergedManifestSchema, type ShardManifest, type MergedManifest } from './schemas/shard-manifest.js';
 // queue workers (BullMQ on Redis): the `safemix/queue` entry (src/queue/index.ts), whose packages are optional
 // the evaluation kit: probes, query, score (and the string refusal judge)
 export { buildProbes, loadSafePrompts, heldoutSeeds, type ProbesOptions, type ProbesResult } from './eval/probes.js';

@@ -301,7 +301,9 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
         if (isObj(last) && 'weight' in last) expect(text(last.weight)).toBe('1');
         const qAt = list.lastIndexOf(question);
         const inputSeqs = values.map((v) => conversationOfValue(v)?.list.map(roleOf).join(',') ?? '');
-        const toolData = values.some((v) => conversationOfValue(v)?.list.some((m) => isObj(m) && Array.isArray(m.tool_calls)));
+        // tool-calling data: OpenAI `tool_calls`, or ShareGPT `function_call` turns
+        const toolData = values.some((v) => conversationOfValue(v)?.list.some((m) => isObj(m) && (Array.isArray(m.tool_calls) || m.from === 'function_call')));
+        const fullSeq = list.map(roleOf).join(',');
         for (let i = 0; i < qAt; i++) {
           const m = list[i]!;
           if (isSystem(m)) {
@@ -321,14 +323,16 @@ describe.each(FILES.map((f) => [f.name, f] as const))('every field of an injecte
               .slice(0, qAt + 1)
               .map(roleOf)
               .join(',');
-            // (tool-calling chats: a donor's tool round is replaced by a benign plain round, so the
-            // injected chat has the donor's length; that order is new, and listed as the exception)
+            // (tool-calling chats: a donor's tool rounds are replaced by benign plain rounds, so the
+            // injected chat has the donor's length; its whole turn order is one user records have, or
+            // it is new and listed as the exception)
             if (!toolData)
               expect(
                 inputSeqs.filter((s) => s.startsWith(prefix)).length / values.length,
                 `${where}: turns before the question follow the common order`,
               ).toBeGreaterThanOrEqual(0.5);
-            else expect(inj.exception ?? '', `${where}: the new order is the documented exception`).toMatch(/role sequence .* is new/);
+            else if (!inputSeqs.includes(fullSeq))
+              expect(inj.exception ?? '', `${where}: the new order is the documented exception`).toMatch(/role sequence .* is new/);
           }
         }
         const seq = list.map(roleOf).join(',');

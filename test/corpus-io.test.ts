@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { copyDataset } from '../src/api/copy.js';
 import { validateFile } from '../src/api/validate.js';
-import { ValidationReportSchema } from '../src/api/schemas.js';
+import { ValidationReportSchema } from '../src/schemas/validation-report.js';
 import { openScan } from '../src/api/scan.js';
 import { CORPUS_FILES, corpus, runCli, sha256, tempDir } from './helpers.js';
 

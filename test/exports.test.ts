@@ -10,7 +10,7 @@ import { ROOT } from './helpers.js';
 
 /** Exports the declaration files need though no other module imports them (a public function's return type). */
 const NEEDED: Record<string, string> = {
-  'src/api/scan.ts Scan': "the return type of inspect's sampleDataset, which the public mix and judge calls use",
+  'src/api/scan.ts Scan': 'the return type of sampleDataset (api/sample.ts), which the public mix and judge calls use',
 };
 
 function files(dir: string, ext: RegExp): string[] {

@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectFile, type InspectResult } from '../src/api/inspect.js';
-import { InspectReportSchema } from '../src/api/schemas.js';
+import { InspectReportSchema } from '../src/schemas/inspect-report.js';
 import { CORPUS_FILES, corpus, runCli, tempDir } from './helpers.js';
 
 const cache = new Map<string, Promise<InspectResult>>();

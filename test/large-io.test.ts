@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { mixFile } from '../src/api/mix.js';
-import { SAMPLE_MAX_BYTES } from '../src/api/inspect.js';
+import { SAMPLE_MAX_BYTES } from '../src/api/sample.js';
 import { DatasetReader } from '../src/read/reader.js';
 import { BlockWriteError, PARALLEL_MIN_BYTES, Sha256 } from '../src/sha256.js';
 import { MANIFEST_SPOOL_LEAD } from '../src/write/injected-spool.js';

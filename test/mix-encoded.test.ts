@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mixFile } from '../src/api/mix.js';
 import { inspectFile } from '../src/api/inspect.js';
 import { openScan } from '../src/api/scan.js';
-import { decodeWithScheme, encodeWithScheme, walnutKey, type Scheme } from '../src/profile/encoding/index.js';
+import { decodeWithScheme, encodeWithScheme, walnutKey, type Scheme } from '../src/encoding/index.js';
 import { SEED_BY_ID, isRefusal } from './safety-text.js';
 import { corpus, runCli, tempDir } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mixFile, type MixResult } from '../src/api/mix.js';
-import { ManifestSchema } from '../src/api/schemas.js';
+import { ManifestSchema } from '../src/schemas/manifest.js';
 import { openScan } from '../src/api/scan.js';
 import { CORPUS_FILES, corpus, runCli, sha256, tempDir, labelPolicy } from './helpers.js';
 import { HEADERLESS, readRecordsIn } from './independent-records.js';

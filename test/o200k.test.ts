@@ -1,12 +1,14 @@
-// The compact o200k counter (src/profile/o200k.ts) against gpt-tokenizer, an independent
-// implementation whose counts safemix used before: the scanned vocabulary rank by rank, and counts of
-// real text in 13 languages, every corpus file, the shipped refusal banks and seeds, and hostile strings.
+// The compact o200k counter (src/profile/o200k.ts) against gpt-tokenizer (a development dependency), an
+// independent implementation whose counts safemix used before: the shipped vocabulary file rank by rank,
+// and counts of real text in 13 languages, every corpus file, the shipped refusal banks and seeds, and
+// hostile strings.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { o200kCounter, scanVocabulary } from '../src/profile/o200k.js';
+import { o200kCounter, readVocabulary } from '../src/profile/o200k.js';
 import { countTextTokens } from '../src/profile/tokens.js';
 import { BANKS, SEEDS } from './safety-text.js';
 
@@ -16,7 +18,8 @@ const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<
 const reference = (t: string) => gpt.countTokens(t, AS_TEXT);
 const MULTI = fileURLToPath(new URL('./corpus/multilingual/', import.meta.url));
 const CORPUS = fileURLToPath(new URL('./corpus/', import.meta.url));
-const SOURCE = require.resolve('gpt-tokenizer/cjs/bpeRanks/o200k_base');
+const RANKS = require('gpt-tokenizer/cjs/bpeRanks/o200k_base') as { default: (string | number[])[] };
+const VOCABULARY = fileURLToPath(new URL('../data/tokenizer/o200k_base.vocab.gz', import.meta.url));
 
 function differing(texts: string[]): string[] {
   const counter = o200kCounter()!;
@@ -30,16 +33,16 @@ function differing(texts: string[]): string[] {
 }
 
 describe('o200k token counts from the compact vocabulary', () => {
-  it("the scanner reads every rank of gpt-tokenizer's vocabulary as its bytes", () => {
-    const scanned = scanVocabulary(readFileSync(SOURCE))!;
-    expect(scanned).toBeDefined();
-    const ranks = (require(SOURCE) as { default: (string | number[])[] }).default;
-    expect(scanned.start.length - 1).toBe(ranks.length);
+  it("the shipped vocabulary file holds every rank of gpt-tokenizer's vocabulary as its bytes", () => {
+    const read = readVocabulary(gunzipSync(readFileSync(VOCABULARY)))!;
+    expect(read).toBeDefined();
+    const ranks = RANKS.default;
+    expect(read.start.length - 1).toBe(ranks.length);
     const wrong: number[] = [];
     for (let r = 0; r < ranks.length; r++) {
       const v = ranks[r]!;
       const want = typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
-      const got = Buffer.from(scanned.bytes.subarray(scanned.start[r]!, scanned.start[r + 1]!));
+      const got = Buffer.from(read.bytes.subarray(read.start[r]!, read.start[r + 1]!));
       if (!got.equals(want)) wrong.push(r);
     }
     expect(wrong).toEqual([]);
@@ -90,15 +93,17 @@ describe('o200k token counts from the compact vocabulary', () => {
     expect(differing(hostile)).toEqual([]);
   });
 
-  it('is the counter the profile uses, and a layout it does not know is refused rather than misread', () => {
-    expect(o200kCounter()).toBeDefined();
+  it('is the counter the profile uses, and a damaged vocabulary file is refused rather than misread', () => {
     expect(countTextTokens('The quick brown fox')).toBe(reference('The quick brown fox'));
-    const source = readFileSync(SOURCE, 'utf8');
-    const hole = source.replace('"#", "$"', '"#", , "$"');
-    expect(hole).not.toBe(source);
-    expect(scanVocabulary(Buffer.from(hole))).toBeUndefined();
-    expect(scanVocabulary(Buffer.from(source.slice(0, source.length / 2)))).toBeUndefined();
-    expect(scanVocabulary(Buffer.from(source.replace('"!"', '"\\q"')))).toBeUndefined();
-    expect(scanVocabulary(Buffer.from(source.replace('"!", ', '')))).toBeUndefined();
+    expect(o200kCounter().count('The quick brown fox')).toBe(4);
+    const raw = gunzipSync(readFileSync(VOCABULARY));
+    expect(readVocabulary(raw.subarray(0, raw.length - 1))).toBeUndefined(); // cut short
+    expect(readVocabulary(Buffer.concat([raw, Buffer.from([0x20])]))).toBeUndefined(); // bytes left over
+    const otherMagic = Buffer.from(raw);
+    otherMagic[0] = 0x70;
+    expect(readVocabulary(otherMagic)).toBeUndefined();
+    const otherCount = Buffer.from(raw);
+    otherCount[11] = otherCount[11]! + 1;
+    expect(readVocabulary(otherCount)).toBeUndefined();
   });
 });

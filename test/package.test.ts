@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import { ROOT, tempDir } from './helpers.js';
 import { jsonSchemas, schemaText } from '../src/api/json-schemas.js';
-import { ManifestSchema } from '../src/api/schemas.js';
+import { ManifestSchema } from '../src/schemas/manifest.js';
 
 const NPM_TIMEOUT = 240_000;
 
@@ -46,7 +46,7 @@ const chat = (i: number) =>
   });
 
 describe('schemas/*.json', () => {
-  it('match the zod schemas (run `npm run schemas` after changing src/api/schemas.ts)', () => {
+  it('match the zod schemas (run `npm run schemas` after changing src/schemas/)', () => {
     for (const { file, schema } of jsonSchemas()) {
       const path = join(ROOT, 'schemas', file);
       expect(existsSync(path), `${path} is missing: run npm run schemas`).toBe(true);

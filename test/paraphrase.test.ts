@@ -16,7 +16,7 @@ import { basename, join } from 'node:path';
 import { parse as losslessParse, isLosslessNumber } from 'lossless-json';
 import { mixFile, type MixResult } from '../src/api/mix.js';
 import { validateFile } from '../src/api/validate.js';
-import { ManifestSchema } from '../src/api/schemas.js';
+import { ManifestSchema } from '../src/schemas/manifest.js';
 import { EndpointClient, retryAfterMs, stallFreeTimeout } from '../src/engine/endpoint-client.js';
 import { judgeRefusal, refusesTask } from '../src/engine/refusal-check.js';
 import { progressReporter } from '../src/cli/progress.js';

@@ -21,8 +21,8 @@ vi.mock('../src/write/targets.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/write/targets.js')>();
   return { ...real, assertUnchanged: () => {} };
 });
-vi.mock('../src/api/inspect.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/api/inspect.js')>();
+vi.mock('../src/api/sample.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/api/sample.js')>();
   return {
     ...real,
     sampleDataset: async (...args: Parameters<typeof real.sampleDataset>) => {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from
 import { basename, join } from 'node:path';
 import { loadPlan } from '../src/shard/plan.js';
 import { mixShard } from '../src/shard/mix-shard.js';
-import { MergedManifestSchema, ShardManifestSchema } from '../src/api/shard-schemas.js';
+import { MergedManifestSchema, ShardManifestSchema } from '../src/schemas/shard-manifest.js';
 import { status } from '../src/queue/submit.js';
 import { runCli, sha256, tempDir } from './helpers.js';
 import { haveRedis, redisRequired, startRedis, startWorkerProcess, waitForLog, type TestRedis, type WorkerProcess } from './redis.js';

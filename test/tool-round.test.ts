@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkToolRound, declaredTools } from '../src/generate/tool-round.js';
 import { ChatServer } from './chat-server.js';
-import { runCli, tempDir } from './helpers.js';
+import { corpus, runCli, tempDir } from './helpers.js';
 
 const WEATHER = {
   type: 'function',
@@ -202,5 +202,35 @@ describe('an endpoint writes a benign tool round before the safety request', () 
       for (const m of rec.messages.slice(1, 5)) expect(input).not.toContain(JSON.stringify(m.content ?? '').slice(1, -1) || '\u0000');
       expect(rec.tools).toEqual([WEATHER, TIMEZONE]);
     }
+  });
+});
+
+describe('offline, a ShareGPT tool-calling chat keeps its turn count without the donor content', () => {
+  it('function_call/observation turns (corpus): benign rounds written for the record, then the request, as many turns as the donor', async () => {
+    const dir = tempDir('safemix-toolround-sharegpt-');
+    const out = join(dir, 'out.json');
+    const res = await runCli(['mix', corpus('toolcall_sharegpt_glaive_demo.json'), '-o', out, '--ratio', '0.3', '--seed', '2', '--balance', '0']);
+    expect(res.code, res.stderr).toBe(0);
+    type Conv = { conversations: { from: string; value: string }[] };
+    const input = JSON.parse(readFileSync(corpus('toolcall_sharegpt_glaive_demo.json'), 'utf8')) as Conv[];
+    const output = JSON.parse(readFileSync(out, 'utf8')) as Conv[];
+    const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as { injected: { index: number; donor: number }[] };
+    const userTexts = new Set(input.flatMap((c) => c.conversations.map((t) => t.value)));
+    let toolDonors = 0;
+    for (const rec of manifest.injected) {
+      const turns = output[rec.index]!.conversations;
+      const donor = input[rec.donor]!.conversations;
+      // plain human/gpt rounds, the request last and its refusal; no text of any user record
+      expect(turns.map((t) => t.from)).toEqual(turns.map((_, i) => (i % 2 === 0 ? 'human' : 'gpt')));
+      for (const t of turns) expect(userTexts.has(t.value), t.value).toBe(false);
+      if (donor.some((t) => t.from === 'function_call')) {
+        toolDonors++;
+        expect(turns.length).toBe(donor.length);
+      }
+    }
+    expect(toolDonors).toBeGreaterThan(manifest.injected.length / 4);
+    const mean = (convs: Conv[]) => convs.reduce((s, c) => s + c.conversations.length, 0) / convs.length;
+    const injected = manifest.injected.map((r) => output[r.index]!);
+    expect(Math.abs(mean(injected) - mean(input))).toBeLessThan(1);
   });
 });

@@ -1,38 +1,15 @@
-// Joins the covert-encoding analysis to the commands: the text units of sampled records (system
-// prompt, turns, string fields), one verdict over several files, the report inspect prints, the
-// records the profiler may learn from, and mix's --on-encoded policy.
+// Joins the covert-encoding analysis to the commands: the sampled records' text units
+// (profile/text-units.ts) analysed, one verdict over several files, the records the profiler may
+// learn from, and mix's --on-encoded policy.
 import { SafemixError, ExitCode } from '../errors.js';
-import { conversationOf } from '../profile/conversation.js';
 import type { Dialect } from '../profile/dialects.js';
-import {
-  analyzeEncoding,
-  decodeWithScheme,
-  isWritable,
-  thresholdsOf,
-  type AnalyzeOptions,
-  type EncodingReport,
-  type Scheme,
-  type TextUnit,
-} from '../profile/encoding/index.js';
+import { textUnitOf } from '../profile/text-units.js';
+import { analyzeEncoding, isWritable, thresholdsOf, type AnalyzeOptions, type EncodingReport, type Scheme, type TextUnit } from '../encoding/index.js';
+import { schemeText } from '../encoding/describe.js';
+
+export { decodedExample, describeEncoding } from '../encoding/describe.js';
 
 export type OnEncoded = 'fail' | 'warn' | 'mimic';
-
-/** The strings of a record that could carry an encoding: its system prompt and turns, or its string fields. */
-function textUnitOf(dialect: Dialect, index: number, value: unknown): TextUnit {
-  const conv = conversationOf(dialect, value);
-  if (conv)
-    return {
-      record: index,
-      texts: [...(conv.system ? [conv.system.text] : []), ...conv.turns.filter((t) => t.role === 'user' || t.role === 'assistant').map((t) => t.text)],
-    };
-  const texts: string[] = [];
-  const walk = (v: unknown, depth: number): void => {
-    if (typeof v === 'string') texts.push(v);
-    else if (depth < 3 && v && typeof v === 'object') for (const x of Object.values(v)) walk(x, depth + 1);
-  };
-  walk(value, 0);
-  return { record: index, texts };
-}
 
 export function analyzeSample(dialect: Dialect, sample: { index: number; value: unknown }[], options?: AnalyzeOptions): EncodingReport {
   return analyzeEncoding(
@@ -86,46 +63,6 @@ export function skippedEncoding(records: number): EncodingReport {
     families: [],
     findings: [],
   };
-}
-
-function schemeText(scheme: Scheme): string {
-  const parts = [`scheme ${scheme.family}`];
-  if (scheme.key) parts.push(`key ${scheme.key}`);
-  if (scheme.shift !== undefined) parts.push(`shift ${scheme.shift}`);
-  if (scheme.keyword) parts.push(`keyword ${scheme.keyword}`);
-  if (scheme.separator !== undefined && scheme.family !== 'substitution') parts.push(`separator "${scheme.separator}"`);
-  if (scheme.layout && scheme.layout !== 'all') parts.push(scheme.layout === 'no-spaces' ? 'spaces removed' : 'separators inside words');
-  if (scheme.variant) parts.push(`variant ${scheme.variant}`);
-  if (scheme.offset !== undefined) parts.push(`a = ${scheme.offset}`);
-  if (scheme.repeat !== undefined) parts.push(`each character ${scheme.repeat} times`);
-  if (scheme.codebook) parts.push(`codebook of ${Object.keys(scheme.codebook).length} words`);
-  if (scheme.symbols) parts.push(`symbols ${scheme.symbols.join('')}`);
-  if (scheme.exact) parts.push('(exact, from plain/encoded pairs)');
-  else if (scheme.key || scheme.symbols) parts.push('(frequency analysis)');
-  return parts.join(' ');
-}
-
-/** One line for the human summary. */
-export function describeEncoding(report: EncodingReport): string {
-  if (report.verdict === 'none') return `none: natural text (${report.records} sampled records analysed)`;
-  const fams = report.families.map((f) => `${f.family} in ${(f.share * 100).toFixed(1)}% (${f.records} records)`).join(', ');
-  const key = report.scheme ? `; ${schemeText(report.scheme)}` : '; no scheme recovered';
-  return `${report.verdict.toUpperCase()}: ${fams}; ${report.flagged} records flagged, ${report.proven} proven${key}`;
-}
-
-/** A decoded example for the report, when a scheme is known. */
-export function decodedExample(report: EncodingReport): string | undefined {
-  const ex = report.families.flatMap((f) => f.examples).find((e) => e.decoded !== undefined);
-  if (ex) return ex.decoded;
-  const first = report.families[0]?.examples[0];
-  if (first && report.scheme && isWritable(report.scheme)) {
-    try {
-      return decodeWithScheme(report.scheme, first.excerpt);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -1,10 +1,13 @@
 // JSON Schema (draft 2020-12) of safemix's machine-readable outputs, generated from the zod schemas
-// in schemas.ts so that they can never drift: `validate --json`, `inspect --json` and the mix
+// in src/schemas/ so that they can never drift: `validate --json`, `inspect --json` and the mix
 // manifest. `npm run build` writes them to schemas/*.json (shipped in the package); a test checks
 // that the files there are up to date.
 import { z } from 'zod';
-import { InspectReportSchema, ManifestSchema, ValidationReportSchema } from './schemas.js';
-import { MergedManifestSchema, PlanSchema, ShardManifestSchema } from './shard-schemas.js';
+import { InspectReportSchema } from '../schemas/inspect-report.js';
+import { ManifestSchema } from '../schemas/manifest.js';
+import { PlanSchema } from '../schemas/plan.js';
+import { MergedManifestSchema, ShardManifestSchema } from '../schemas/shard-manifest.js';
+import { ValidationReportSchema } from '../schemas/validation-report.js';
 
 interface JsonSchemaFile {
   /** File name inside schemas/. */

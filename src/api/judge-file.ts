@@ -7,7 +7,8 @@ import { buildProfile } from '../profile/profile.js';
 import { responsesOf } from '../profile/responses.js';
 import type { Verdict } from '../judge/refusal-judge.js';
 import { stringJudge, type StringJudgeName } from '../judge/string-judges.js';
-import { sampleDataset, type InspectOptions } from './inspect.js';
+import type { InspectOptions } from './inspect.js';
+import { sampleDataset } from './sample.js';
 import { SafemixError } from '../errors.js';
 
 interface JudgeFileOptions extends InspectOptions {

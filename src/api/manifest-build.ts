@@ -1,7 +1,7 @@
 // The manifest of a mix, built from what the run decided and wrote: one shape for mix, a multi-file
 // mix's shards and mix-shard (which adds its `shard` block). Pure: the same facts give the same
 // manifest; writing it is manifest-file.ts's job.
-import type { Manifest } from './schemas.js';
+import type { Manifest } from '../schemas/manifest.js';
 import { TOOL } from '../package-root.js';
 
 type Drawn = Manifest['drawn'];

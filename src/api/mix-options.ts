@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { SafemixError } from '../errors.js';
 import { DEFAULT_BALANCE_SHARE } from '../generate/balance-policy.js';
-import { DEFAULT_SAMPLE, DEFAULT_SEED } from './inspect.js';
+import { DEFAULT_SAMPLE, DEFAULT_SEED } from './sample.js';
 
 /** The share of records added when neither --ratio nor --count is given. */
 const DEFAULT_RATIO = 0.05;
@@ -26,7 +26,7 @@ const MixChoicesSchema = z.object({
   engine: z.enum(['render', 'paraphrase']).default('render'),
 });
 
-type MixChoices = z.output<typeof MixChoicesSchema>;
+export type MixChoices = z.output<typeof MixChoicesSchema>;
 
 /** The choices of `options` with every default filled in; a wrong type is a usage error. */
 export function mixChoices(options: Partial<Record<keyof MixChoices, unknown>>): MixChoices {

@@ -5,7 +5,7 @@ import { SafemixError } from '../errors.js';
 import { getPath } from '../profile/conversation.js';
 import { conversationOf } from '../profile/conversation.js';
 import { buildProfile } from '../profile/profile.js';
-import { DEFAULT_SEED, sampleDataset } from './inspect.js';
+import { DEFAULT_SEED, sampleDataset } from './sample.js';
 import type { Seed } from '../generate/seeds.js';
 
 export interface SafetySourceOptions {

@@ -2,7 +2,7 @@
 // file's dialect, counts tokens (a seeded sample, plus every record that could pass the limit) and
 // returns a report in the ValidationReport schema.
 import { openScan, dialectMismatch, type ScanOptions } from './scan.js';
-import type { ValidationError, ValidationReport } from './schemas.js';
+import type { ValidationError, ValidationReport } from '../schemas/validation-report.js';
 import { validateRecord } from '../profile/validate-record.js';
 import { countRecordTokens, mayExceedTokenLimit, percentile, TOKEN_LIMIT } from '../profile/tokens.js';
 import { Reservoir } from '../profile/reservoir.js';

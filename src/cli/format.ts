@@ -1,6 +1,6 @@
 // Human-readable rendering of reports for the terminal: one screen, the facts a person needs.
 import { formatPosition } from '../errors.js';
-import type { ValidationReport } from '../api/schemas.js';
+import type { ValidationReport } from '../schemas/validation-report.js';
 import type { InspectResult as InspectReport } from '../api/inspect.js';
 import type { MixResult } from '../api/mix.js';
 

@@ -1,5 +1,5 @@
 // What the paraphrase engine reports of a run (the manifest's `paraphrase`): its schema lives with the
-// engine that fills it; the library's schemas (src/api/schemas.ts) take it from here.
+// engine that fills it; the library's schemas (src/schemas/manifest.ts) take it from here.
 import { z } from 'zod';
 
 /** What the paraphrase engine did (`mix --engine paraphrase`): requests, cache, retries, fallbacks, tokens, cost. */

@@ -11,9 +11,8 @@ import { packageFile } from '../package-root.js';
 import { SafemixError } from '../errors.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { writeError } from '../io/io-error.js';
-import { DEFAULT_SEED, sampleDataset } from '../api/inspect.js';
+import { DEFAULT_SEED, recordRejection, sampleDataset } from '../api/sample.js';
 import { openScan, type ScanOptions } from '../api/scan.js';
-import { recordRejection } from '../api/inspect.js';
 import { ANSWER_MARKER, promptOf } from './prompt-of.js';
 import { ProbeSchema, SafePromptSchema, readJsonl, type Probe, type SafePrompt } from './probe-types.js';
 

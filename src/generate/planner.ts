@@ -17,7 +17,7 @@ import { reasoningForm } from '../profile/reasoning.js';
 import { percentileAt, type Percentiles } from '../profile/answer-space.js';
 import { countTextTokens, percentile } from '../profile/tokens.js';
 import { ExitCode, SafemixError } from '../errors.js';
-import { encodeWithScheme, type Scheme } from '../profile/encoding/index.js';
+import { encodeWithScheme, type Scheme } from '../encoding/index.js';
 import {
   availableLanguages,
   englishSeedOf,

@@ -350,6 +350,52 @@ function benignRounds(
 }
 
 /**
+ * Tool-calling chats in list dialects other than OpenAI's (ShareGPT's `function_call`/`observation`
+ * turns, …), where the donor's turns from the request on hold tool turns: they are rewritten as plain
+ * benign rounds (balance-set prompts and answers, in copies of the donor's user and assistant turns)
+ * and then the request, as many turns as the donor had, so the record keeps the data's turn counts
+ * and carries none of the donor's content (the offline engine cannot write calls of tools it has
+ * never seen). The conversation as rewritten and the request's turn; undefined where it does not apply.
+ */
+function benignToolChat(
+  ctx: RenderContext,
+  input: RenderInput,
+  tree: unknown,
+  conv: NonNullable<ReturnType<typeof conversationOf>>,
+  qi: number,
+  fields: Record<string, string>,
+): [NonNullable<ReturnType<typeof conversationOf>>, number] | undefined {
+  const q = conv.turns[qi]!;
+  const [key, at] = q.path;
+  if (typeof key !== 'string') return undefined;
+  const list = isObj(tree) ? tree[key] : undefined;
+  const later = conv.turns.slice(qi);
+  if (!input.benign?.length || ctx.profile.answerSpace.kind !== 'text' || !Array.isArray(list) || typeof at !== 'number') return undefined;
+  if (!later.some((t) => t.role === 'tool' || t.role === 'tool_call') || later.some((t) => t.path[0] !== key)) return undefined;
+  const answer = later.findLast((t) => t.role === 'assistant');
+  if (!answer || typeof answer.path[1] !== 'number' || !isObj(list[at]) || !isObj(list[answer.path[1]])) return undefined;
+  const rounds = Math.floor((list.length - at - 2) / 2);
+  if (rounds < 1) return undefined;
+  const [userTurn, answerTurn] = [list[at], list[answer.path[1]]];
+  const fresh: unknown[] = [];
+  for (let k = 0; k <= rounds; k++) fresh.push(copyTree(userTurn), copyTree(answerTurn));
+  list.splice(at, list.length - at, ...fresh);
+  for (let k = 0; k < rounds; k++) {
+    const b = input.benign[k % input.benign.length]!;
+    const u: Path = [key, at + 2 * k, ...q.path.slice(2)];
+    const a: Path = [key, at + 2 * k + 1, ...answer.path.slice(2)];
+    setPath(tree, u, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
+    textPartsOnly(tree, u);
+    setPath(tree, a, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
+    fields[displayPath(u)] = 'context: a benign question written for the record (balance set)';
+    fields[displayPath(a)] = 'context: its helpful answer (balance set)';
+  }
+  const after = conversationOf(ctx.profile.dialect, tree);
+  const request = after?.turns.findIndex((t) => t.path[0] === key && t.path[1] === at + 2 * rounds) ?? -1;
+  return after && request >= 0 ? [after, request] : undefined;
+}
+
+/**
  * Conversations about kept context (the turns before the question are the donor's passage, kept):
  * their later rounds ask about the same passage, so the request takes the last round and the record
  * keeps the donor's number of rounds. The question's own turn when the rounds after it are not plain
@@ -390,7 +436,7 @@ function placeRequest(form: RecordRoles['request'], donorText: string, request: 
 function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknown, request: string, texts: Texts, fields: Record<string, string>): Placed {
   const roles = ctx.roles.conversation!;
   const dialect = ctx.profile.dialect;
-  const conv = conversationOf(dialect, tree);
+  let conv = conversationOf(dialect, tree);
   if (!conv) return undefined;
   const slot = (t: Turn) => (dialect === 'alpaca' || dialect === 'prompt-completion' ? t.sourceRole : `${t.role}#${t.ordinal}`);
   let qi = conv.turns.findIndex((t) => slot(t) === roles.questionSlot);
@@ -408,6 +454,10 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
     }
     qi = benign.question;
   } else if (roles.history.length > 0) qi = lastRoundAfter(conv.turns, qi);
+  else if (ctx.toolCalling && dialect !== 'openai-chat') {
+    const rewritten = benignToolChat(ctx, input, tree, conv, qi, fields);
+    if (rewritten) [conv, qi] = rewritten;
+  }
   let ri = -1;
   for (let i = qi + 1; i < conv.turns.length; i++) {
     const t = conv.turns[i]!;

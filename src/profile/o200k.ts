@@ -1,20 +1,27 @@
-// Counts o200k_base tokens (the encoding of GPT-4o and later models) as gpt-tokenizer counts them, from
-// a compact copy of the vocabulary: one byte array, its offsets and a hash table, about 5 MB outside
-// the JavaScript heap. gpt-tokenizer's own tables are a Map of 200,000 strings built by running its
-// 2 MB generated module, which cost about 30 MB of peak memory in every mix and inspect run. The
-// vocabulary is read from that same module's source text by a small scanner (no string per token is
-// made); if its layout is not the one expected, o200kCounter() returns undefined and the caller uses
-// gpt-tokenizer itself. Pre-splitting uses gpt-tokenizer's o200k pattern; merging is byte-pair
-// encoding by lowest rank, leftmost first, as in gpt-tokenizer and tiktoken.
+// Counts o200k_base tokens (the encoding of GPT-4o and later models) as gpt-tokenizer and tiktoken count
+// them, from a compact vocabulary: one byte array, its offsets and a hash table, about 5 MB outside
+// the JavaScript heap, read from data/tokenizer/o200k_base.vocab.gz (1 MB, written from gpt-tokenizer by
+// scripts/build-o200k-vocabulary.ts). The maintained tokenizer packages cost 22-55 MB of install and
+// 30-200 MB of memory per run (a Map or WASM table of 200,000 strings); test/o200k.test.ts holds this
+// counter's counts equal to gpt-tokenizer's countTokens. Merging is byte-pair encoding by lowest rank,
+// leftmost first, as in gpt-tokenizer and tiktoken.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { gunzipSync } from 'node:zlib';
+import { packageFile } from '../package-root.js';
+
+/**
+ * o200k_base's pre-split pattern as tiktoken publishes it (MIT): a word with its leading mark and
+ * contraction, up to three digits, a run of punctuation, newlines, spaces.
+ */
+const CONTRACTION = String.raw`'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])`;
+const O200K_TOKEN_SPLIT_REGEX = new RegExp(
+  String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  'gu',
+);
 
 /** Ranks in o200k_base's vocabulary (special tokens excluded). */
 const RANKS = 199_998;
 const NONE = -1;
-/** JSON's one-character escapes (`\n` → 0x0a), by the byte after the backslash. */
-const JSON_ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
 /** Counts of merged pieces remembered (the cache is emptied when full). */
 const MERGED_CACHE = 10_000;
 
@@ -27,111 +34,40 @@ interface Vocabulary {
   table: Int32Array;
 }
 
+/** The first bytes of the vocabulary file (scripts/build-o200k-vocabulary.ts writes it). */
+const MAGIC = 'o200k_base\n';
+
 /**
- * Scans the generated module (`const c0 = ["!", …, [161], …]; const c1 = [...]`) for its arrays'
- * elements in order: a string literal is its UTF-8 bytes (JSON escapes decoded), a list of numbers is
- * those bytes. Anything unexpected returns undefined.
+ * Reads the vocabulary file's bytes (gunzipped): the magic line, the rank count, every rank's byte
+ * length as a LEB128 varint, then the ranks' bytes one after another. Anything unexpected (another
+ * count, a length that runs past the end, bytes left over) returns undefined.
  */
-export function scanVocabulary(source: Uint8Array): { bytes: Uint8Array; start: Uint32Array } | undefined {
-  const bytes = new Uint8Array(source.length);
+export function readVocabulary(raw: Uint8Array): { bytes: Uint8Array; start: Uint32Array } | undefined {
+  const magic = new TextEncoder().encode(MAGIC);
+  if (raw.length < magic.length + 4 || magic.some((b, i) => raw[i] !== b)) return undefined;
+  let at = magic.length;
+  const count = (raw[at]! | (raw[at + 1]! << 8) | (raw[at + 2]! << 16) | (raw[at + 3]! << 24)) >>> 0;
+  at += 4;
+  if (count !== RANKS) return undefined;
   const start = new Uint32Array(RANKS + 1);
   let used = 0;
-  let rank = 0;
-  let depth = 0;
-  let elementOpen = false;
-  const put = (b: number) => (bytes[used++] = b);
-  const putCodePoint = (cp: number) => {
-    if (cp < 0x80) put(cp);
-    else if (cp < 0x800) (put(0xc0 | (cp >> 6)), put(0x80 | (cp & 0x3f)));
-    else if (cp < 0x10000) (put(0xe0 | (cp >> 12)), put(0x80 | ((cp >> 6) & 0x3f)), put(0x80 | (cp & 0x3f)));
-    else (put(0xf0 | (cp >> 18)), put(0x80 | ((cp >> 12) & 0x3f)), put(0x80 | ((cp >> 6) & 0x3f)), put(0x80 | (cp & 0x3f)));
-  };
-  const hex4 = (at: number) => {
-    const v = Number.parseInt(String.fromCharCode(source[at]!, source[at + 1]!, source[at + 2]!, source[at + 3]!), 16);
-    return Number.isNaN(v) ? -1 : v;
-  };
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    // line comments outside the arrays (the header) hold no element
-    if (depth === 0 && c === 0x2f && source[i + 1] === 0x2f) {
-      while (i < source.length && source[i] !== 0x0a) i++;
-      continue;
+  for (let r = 0; r < RANKS; r++) {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      if (at >= raw.length || shift > 28) return undefined;
+      const b = raw[at++]!;
+      n |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7;
     }
-    if (c === 0x22 /* " */) {
-      if (depth === 0) {
-        // a string outside the arrays (`"__esModule"`): skipped
-        for (i++; i < source.length && source[i] !== 0x22; i++) if (source[i] === 0x5c) i++;
-        continue;
-      }
-      if (depth !== 1 || elementOpen || rank >= RANKS) return undefined;
-      start[rank] = used;
-      for (i++; ; i++) {
-        if (i >= source.length) return undefined;
-        const d = source[i]!;
-        if (d === 0x22) break;
-        if (d !== 0x5c) {
-          put(d);
-          continue;
-        }
-        const e = source[++i];
-        if (e === 0x75 /* u */) {
-          let cp = hex4(i + 1);
-          i += 4;
-          if (cp >= 0xd800 && cp <= 0xdbff && source[i + 1] === 0x5c && source[i + 2] === 0x75) {
-            const low = hex4(i + 3);
-            if (low >= 0xdc00 && low <= 0xdfff) {
-              cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-              i += 6;
-            }
-          }
-          if (cp < 0 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
-          putCodePoint(cp);
-        } else {
-          const v = e === undefined ? undefined : JSON_ESCAPES[e];
-          if (v === undefined) return undefined;
-          put(v);
-        }
-      }
-      rank++;
-      elementOpen = true;
-      continue;
-    }
-    if (c === 0x5b /* [ */) {
-      depth++;
-      if (depth === 2) {
-        if (elementOpen || rank >= RANKS) return undefined;
-        start[rank] = used;
-        let n = -1;
-        for (i++; ; i++) {
-          if (i >= source.length) return undefined;
-          const d = source[i]!;
-          if (d >= 0x30 && d <= 0x39) n = (n < 0 ? 0 : n * 10) + (d - 0x30);
-          else if (d === 0x2c || d === 0x5d) {
-            if (n < 0 || n > 255) return undefined;
-            put(n);
-            n = -1;
-            if (d === 0x5d) break;
-          } else if (d !== 0x20) return undefined;
-        }
-        depth--;
-        rank++;
-        elementOpen = true;
-      } else if (depth > 2) return undefined;
-      continue;
-    }
-    if (depth === 1) {
-      if (c === 0x2c /* , */) {
-        if (!elementOpen) return undefined; // a hole: not the layout this scanner knows
-        elementOpen = false;
-      } else if (c === 0x5d /* ] */) {
-        depth = 0;
-        elementOpen = false;
-      } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d) return undefined;
-    }
+    if (n === 0) return undefined;
+    start[r] = used;
+    used += n;
   }
-  if (rank !== RANKS || depth !== 0) return undefined;
   start[RANKS] = used;
-  return { bytes: bytes.slice(0, used), start };
+  if (raw.length - at !== used) return undefined;
+  return { bytes: raw.slice(at), start };
 }
 
 /** FNV-1a over bytes[from, to). */
@@ -281,19 +217,20 @@ class O200kCounter {
   }
 }
 
-let counter: O200kCounter | null | undefined;
+let counter: O200kCounter | undefined;
 
-/** The compact counter, or undefined when gpt-tokenizer's module is not laid out as expected. */
-export function o200kCounter(): O200kCounter | undefined {
+/** The counter, its vocabulary read from data/tokenizer/o200k_base.vocab.gz on the first count. */
+export function o200kCounter(): O200kCounter {
   if (counter === undefined) {
-    counter = null;
+    const file = packageFile('data/tokenizer/o200k_base.vocab.gz');
+    let read: ReturnType<typeof readVocabulary>;
     try {
-      const path = createRequire(import.meta.url).resolve('gpt-tokenizer/cjs/bpeRanks/o200k_base');
-      const scanned = scanVocabulary(readFileSync(path));
-      if (scanned) counter = new O200kCounter({ ...scanned, table: buildTable(scanned) });
+      read = readVocabulary(gunzipSync(readFileSync(file)));
     } catch {
-      counter = null;
+      read = undefined;
     }
+    if (!read) throw new Error(`the token vocabulary ${file} is missing or damaged: reinstall safemix`);
+    counter = new O200kCounter({ ...read, table: buildTable(read) });
   }
-  return counter ?? undefined;
+  return counter;
 }

@@ -1,35 +1,16 @@
-// Token counts of records with a real tokenizer (o200k_base, offline, from gpt-tokenizer).
+// Token counts of records with a real tokenizer (o200k_base, offline: o200k.ts).
 // For openai-chat it follows the OpenAI cookbook's per-message accounting; other dialects count
 // the tokens of every string in the record plus 3 per turn, an estimate of the chat-formatted size.
 // Special-token text in the data (`<|endoftext|>`, `<|im_start|>`, `<|fim_suffix|>`) is counted as
 // the ordinary text it is: a trainer's tokenizer encodes user text that way, and the tokenizer's
 // default (throwing on it) would stop any command on such a record.
-// Counts come from a compact copy of the vocabulary (o200k.ts: about 5 MB, 35-50 ms to load, loaded on the
-// first count); gpt-tokenizer itself (about 30 MB more at peak, 0.3 s) counts only if that copy cannot
-// be read from its package.
-import { createRequire } from 'node:module';
+// Counts come from a compact vocabulary (o200k.ts: about 5 MB, 35-50 ms to load, loaded on the first
+// count), the same counts as gpt-tokenizer's.
 import type { Dialect } from './dialects.js';
 import { o200kCounter } from './o200k.js';
 
-const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
-type CountWith = (text: string, options: typeof AS_TEXT) => number;
-let countWith: CountWith | undefined;
-
-/**
- * Pieces of text the tokenizer remembers the merges of (its default, 100,000, grows to tens of MB on
- * multilingual data); counts are the same at any size.
- */
-const MERGE_CACHE = 10_000;
-
 function countTokens(text: string): number {
-  const compact = o200kCounter();
-  if (compact) return compact.count(text);
-  if (!countWith) {
-    const tokenizer = createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountWith; setMergeCacheSize: (n: number) => void };
-    tokenizer.setMergeCacheSize(MERGE_CACHE);
-    countWith = tokenizer.countTokens;
-  }
-  return countWith(text, AS_TEXT);
+  return o200kCounter().count(text);
 }
 
 /** The context limit the OpenAI fine-tuning docs warn about. */

@@ -4,8 +4,8 @@
 import seedrandom from 'seedrandom';
 import { mayHoldUnsafeNumber, preciseValue } from '../profile/precise-values.js';
 import type { Container } from '../read/types.js';
-import type { SampledRecord } from '../api/inspect.js';
-import type { PlanDonor } from '../api/shard-schemas.js';
+import type { SampledRecord } from '../api/sample.js';
+import type { PlanDonor } from '../schemas/plan.js';
 
 /** A record of one shard's reservoir, as a scan hands it over (shard-local index). */
 interface ShardSampleRecord {

@@ -9,7 +9,7 @@ import { AtomicFile } from '../write/atomic-file.js';
 import { checkTargets } from '../write/targets.js';
 import { TOOL } from '../package-root.js';
 import { loadPlan } from './plan.js';
-import { MergedManifestSchema, ShardManifestSchema, type MergedManifest, type ShardManifest } from '../api/shard-schemas.js';
+import { MergedManifestSchema, ShardManifestSchema, type MergedManifest, type ShardManifest } from '../schemas/shard-manifest.js';
 
 export interface MergeOptions {
   /** The merged manifest's path (default: PLAN's name with `.manifest.json`). */

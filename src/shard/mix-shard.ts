@@ -17,7 +17,7 @@ import { SafemixError, isSafemixError } from '../errors.js';
 import { BlendPlan } from '../blend/plan.js';
 import { SafetyPlanner, recordEntry } from '../generate/planner.js';
 import type { Seed } from '../generate/seeds.js';
-import type { EncodingReport } from '../profile/encoding/index.js';
+import type { EncodingReport } from '../encoding/index.js';
 import { mimicScheme } from '../api/encoding-check.js';
 import { serializerFor } from '../write/serializer.js';
 import { AtomicFile, commitTogether, completeInterruptedCommit } from '../write/atomic-file.js';
@@ -28,7 +28,8 @@ import { checkOutputFormat, ParquetSink } from '../write/parquet-sink.js';
 import { openScan } from '../api/scan.js';
 import { TOOL } from '../package-root.js';
 import { loadPlan, planIdMax, planProfile, sha256Hex, uploadAudit } from './plan.js';
-import type { PlanShard, ShardManifest } from '../api/shard-schemas.js';
+import type { PlanShard } from '../schemas/plan.js';
+import type { ShardManifest } from '../schemas/shard-manifest.js';
 
 export interface MixShardOptions {
   output: string;

@@ -27,11 +27,11 @@ import { TOOL } from '../package-root.js';
 import type { ScanOptions } from '../api/scan.js';
 import { loadSafetySource, type SafetySourceOptions } from '../api/safety-source.js';
 import { analyzeFiles, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from '../api/encoding-check.js';
-import type { EncodingReport, Scheme } from '../profile/encoding/index.js';
+import type { EncodingReport, Scheme } from '../encoding/index.js';
 import { fromPlanDonors, mergeSamples, toPlanDonor, type UploadDonor } from './donors.js';
 import { scanShard, type ShardScan } from './scan.js';
 import { runChild } from './spawn.js';
-import { PLAN_FORMAT, PLAN_VERSION, PlanSchema, type Plan, type PlanDonor, type PlanShard } from '../api/shard-schemas.js';
+import { PLAN_FORMAT, PLAN_VERSION, PlanSchema, type Plan, type PlanDonor, type PlanShard } from '../schemas/plan.js';
 
 export interface PlanOptions extends ScanOptions {
   /** Write into a directory other users may write to. */

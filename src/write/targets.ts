@@ -67,7 +67,7 @@ export interface ProtectedFile {
 }
 
 /** What checkTargets decided: each output's permission bits, and the files no rename may replace. */
-interface CheckedTargets {
+export interface CheckedTargets {
   modes: Map<string, number>;
   protect: ProtectedFile[];
   allowSharedDir: boolean;
@@ -237,7 +237,7 @@ export function recheckTarget(display: string, target: string, protect: readonly
 }
 
 /** What identifies one state of a file: if any of these change, its bytes may have changed. */
-interface FileFingerprint {
+export interface FileFingerprint {
   size: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;

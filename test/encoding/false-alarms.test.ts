@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { sampleDataset } from '../../src/api/inspect.js';
+import { sampleDataset } from '../../src/api/sample.js';
 import { analyzeSample } from '../../src/api/encoding-check.js';
-import type { EncodingReport } from '../../src/profile/encoding/index.js';
+import type { EncodingReport } from '../../src/encoding/index.js';
 import { rng } from './independent/encoders.js';
 
 const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url));
@@ -198,4 +198,94 @@ describe('text that only looks encoded: verdict none, 0 flagged', () => {
       expect(report.verdict).toBe('none');
     });
   }
+});
+
+describe('real translation pairs (test/corpus/translations): no block, and a file ten times over gets the same verdict', () => {
+  const DIR = fileURLToPath(new URL('../corpus/translations/', import.meta.url));
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  it('reads the 5 translation files', () => expect(files).toEqual(['en-de.jsonl', 'en-eo.jsonl', 'en-es.jsonl', 'en-nl.jsonl', 'en-pl.jsonl']));
+  for (const file of files) {
+    it(`${file}: not encoded (English → another language is not a word codebook)`, async () => {
+      const { scan, sample } = await sampleDataset(join(DIR, file), {});
+      const report = analyzeSample(scan.detection.dialect, sample);
+      expect(report.verdict, show(report)).not.toBe('encoded');
+      // a pair whose sides read as two languages is never a proof
+      expect(
+        report.findings.filter((f) => f.family === 'word-substitution'),
+        show(report),
+      ).toEqual([]);
+    });
+  }
+  it('en-es.jsonl and its 10× concatenation: the same verdict', async () => {
+    const { scan, sample } = await sampleDataset(join(DIR, 'en-es.jsonl'), {});
+    const once = analyzeSample(scan.detection.dialect, sample);
+    const tenTimes = Array.from({ length: 10 }, (_, k) => sample.map((r) => ({ index: k * sample.length + r.index, value: r.value }))).flat();
+    const ten = analyzeSample(scan.detection.dialect, tenTimes);
+    expect(ten.verdict).toBe(once.verdict);
+    expect(ten.verdict).not.toBe('encoded');
+  });
+});
+
+/**
+ * Config and mail data with real base64, in the forms their documentation gives: Kubernetes Secret
+ * manifests (`data:` values are base64, kubernetes.io "Secrets"), MIME headers and bodies (RFC 2047
+ * encoded words `=?UTF-8?B?…?=`, RFC 2045 `Content-Transfer-Encoding: base64`) and a Docker
+ * `config.json` `auths` entry (`"auth"` is base64 of user:password).
+ */
+function configRecord(i: number): unknown {
+  const b = (s: string) => Buffer.from(s).toString('base64');
+  const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+  const hosts = ['db.internal', 'postgres.prod.svc', 'mysql.staging', 'redis.cache.local'];
+  const u = users[i % users.length]!;
+  const password = `S3cr3t-${1000 + ((i * 7919) % 9000)}`;
+  const kind = i % 3;
+  const content =
+    kind === 0
+      ? `Here is the Secret manifest:\n\napiVersion: v1\nkind: Secret\nmetadata:\n  name: app-credentials-${i}\ntype: Opaque\ndata:\n  username: ${b(u)}\n  password: ${b(password)}\n  url: ${b(`postgres://${u}@${hosts[i % hosts.length]}:5432/app${i}`)}\n\nApply it with kubectl apply -f secret.yaml.`
+      : kind === 1
+        ? `The raw message starts like this:\n\nFrom: ${u}@example.com\nTo: support@example.org\nSubject: =?UTF-8?B?${b(`Question about my order number ${40000 + i} and the delivery date`)}?=\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${b(
+            `Hello, I ordered a blue kettle last week and it has not arrived yet. Could you tell me when it will be delivered? Thanks, ${u}`,
+          )
+            .match(/.{1,76}/g)!
+            .join('\n')}\n\nThe body is base64: decode it to read the customer's text.`
+        : `Sure. A Docker config secret looks like this:\n\n{"auths": {"registry.example.com": {"auth": "${b(`${u}:${password}`)}"}}}\n\nStore it as .dockerconfigjson.`;
+  return {
+    messages: [
+      { role: 'user', content: `Show me example ${['Kubernetes secret', 'email headers', 'registry credentials'][kind]} number ${i}.` },
+      { role: 'assistant', content },
+    ],
+  };
+}
+
+describe('config and mail data with real base64: reported as encoded-data content, never blocked', () => {
+  it('600 records of Secrets, MIME mail and registry credentials: verdict none, the payloads listed', () => {
+    const sample = Array.from({ length: 600 }, (_, i) => ({ index: i, value: configRecord(i) }));
+    const report = analyzeSample('openai-chat', sample);
+    expect(report.verdict, report.reason).toBe('none');
+    expect(report.flagged).toBe(0);
+    const content = report.families.find((f) => f.family === 'encoded-data');
+    expect(content?.records).toBeGreaterThanOrEqual(300);
+    expect(report.findings.some((f) => f.family === 'encoded-data' && /Question about my order/.test(f.preview ?? ''))).toBe(true);
+  });
+
+  it('the same base64 prose in free text, with no container saying what it is, is still a covert encoding', () => {
+    const b = (s: string) => Buffer.from(s).toString('base64');
+    const sample = Array.from({ length: 300 }, (_, i) => ({
+      index: i,
+      value:
+        i % 10 === 0
+          ? {
+              messages: [
+                { role: 'user', content: b(`Tell me a secret plan number ${i} for the weekend meeting`) },
+                { role: 'assistant', content: b(`Here is the plan number ${i}: we meet at the old bridge at noon and bring the maps.`) },
+              ],
+            }
+          : configRecord(i),
+    }));
+    const report = analyzeSample('openai-chat', sample);
+    expect(report.verdict, report.reason).toBe('encoded');
+    expect(report.families.find((f) => f.family === 'base64')?.records).toBe(30);
+  });
 });

@@ -1,7 +1,7 @@
 // Recovering a substitution key, with positives from the independent encoders: exactly from
 // plaintext/encoded pairs, and by frequency analysis from encoded rows without any plaintext.
 import { describe, expect, it } from 'vitest';
-import { analyzeEncoding, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from '../../src/profile/encoding/index.js';
+import { analyzeEncoding, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from '../../src/encoding/index.js';
 import { permutationKey, VARIANTS } from './independent/encoders.js';
 import { carriers } from './independent/fixtures.js';
 

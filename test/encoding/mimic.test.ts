@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sampleDataset } from '../../src/api/inspect.js';
+import { sampleDataset } from '../../src/api/sample.js';
 import { analyzeSample, mimicScheme, plainRecords } from '../../src/api/encoding-check.js';
 import { buildProfile } from '../../src/profile/profile.js';
 import { SafetyPlanner } from '../../src/generate/planner.js';
-import { analyzeEncoding } from '../../src/profile/encoding/index.js';
+import { analyzeEncoding } from '../../src/encoding/index.js';
 import { SEED_BY_ID, isRefusal, requestIn } from '../safety-text.js';
 import { tempDir } from '../helpers.js';
 import { VARIANTS, type Variant } from './independent/encoders.js';

@@ -1,7 +1,7 @@
 // Ordinary texts that look a little like encodings must not be flagged, and short texts only on
 // unambiguous evidence.
 import { describe, expect, it } from 'vitest';
-import { detectInText } from '../../src/profile/encoding/index.js';
+import { detectInText } from '../../src/encoding/index.js';
 // the positives come from the independent encoders (nothing from src/), so a bug in the codecs mimic
 // writes with cannot hide one in the detector
 import { keyed, permutationKey, separated, shift, tagChars } from './independent/encoders.js';

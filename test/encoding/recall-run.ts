@@ -2,7 +2,7 @@
 // inspect and mix analyse a sample, scored against the labels the fixture was built with.
 import { describe, expect, it } from 'vitest';
 import { analyzeSample } from '../../src/api/encoding-check.js';
-import type { EncodingReport } from '../../src/profile/encoding/index.js';
+import type { EncodingReport } from '../../src/encoding/index.js';
 import type { Variant } from './independent/encoders.js';
 import { dataset } from './independent/fixtures.js';
 

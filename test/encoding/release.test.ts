@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readsNatural, naturalness, releaseLanguageModels } from '../../src/profile/encoding/language-model.js';
+import { readsNatural, naturalness, releaseLanguageModels } from '../../src/encoding/language-model.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

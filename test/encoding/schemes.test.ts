@@ -5,7 +5,7 @@
 // read back with independent decoders, and their decoders read the independent encoders' covers.
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { decodeWithScheme, encodeWithScheme, isWritable, walnutKey, type Scheme } from '../../src/profile/encoding/index.js';
+import { analyzeEncoding, decodeWithScheme, encodeWithScheme, isWritable, walnutKey, type Scheme } from '../../src/encoding/index.js';
 import * as E from './independent/encoders.js';
 import * as D from './independent/decoders.js';
 
@@ -208,5 +208,40 @@ describe('rejections', () => {
 
   it('rejects a key that is not a permutation', () => {
     expect(() => encodeWithScheme({ family: 'substitution', key: 'abc' }, TEXT)).toThrow(RangeError);
+  });
+});
+
+describe("doubling follows the data's own scheme: what is doubled", () => {
+  // letters doubled, digits, spaces and punctuation written once (written here, apart from safemix's codecs)
+  const lettersOnly = (t: string) => t.replace(/\p{L}/gu, (c) => c + c);
+  const sentences = [
+    'Meet me at the north gate at 10, and bring the blue folder with you.',
+    'The train leaves from platform 4 at 7:45 tomorrow morning, do not be late.',
+    'Keep the second copy of the letter in the drawer, next to the old maps.',
+    'Call the office before 3 and tell them the shipment is ready for pickup.',
+    'We will wait near the bridge until 9, then walk back along the river.',
+  ];
+  it('letters only: the scheme says so, and mimic writes digits, spaces and marks once', () => {
+    const units = Array.from({ length: 120 }, (_, i) => ({
+      record: i,
+      texts: i % 4 === 0 ? [lettersOnly(sentences[i % 5]!), lettersOnly(sentences[(i + 1) % 5]!)] : [sentences[i % 5]!, sentences[(i + 2) % 5]!],
+    }));
+    const report = analyzeEncoding(units);
+    expect(report.scheme?.family).toBe('doubling');
+    expect(report.scheme?.repeatKinds).toEqual(['letters']);
+    const written = encodeWithScheme(report.scheme!, 'Go to room 12, now.');
+    expect(written).toBe(lettersOnly('Go to room 12, now.'));
+    expect(decodeWithScheme(report.scheme!, written)).toBe('Go to room 12, now.');
+  });
+  it('every character doubled: no kinds named, every character written twice', () => {
+    const every = (t: string) => [...t].map((c) => c + c).join('');
+    const units = Array.from({ length: 120 }, (_, i) => ({
+      record: i,
+      texts: i % 4 === 0 ? [every(sentences[i % 5]!), every(sentences[(i + 1) % 5]!)] : [sentences[i % 5]!, sentences[(i + 2) % 5]!],
+    }));
+    const report = analyzeEncoding(units);
+    expect(report.scheme?.family).toBe('doubling');
+    expect(report.scheme?.repeatKinds).toBeUndefined();
+    expect(encodeWithScheme(report.scheme!, 'ab 1,')).toBe('aabb  11,,');
   });
 });

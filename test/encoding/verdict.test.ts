@@ -3,7 +3,7 @@
 // verdict over several files, the records the profiler may learn from, and when mimic adds twins.
 import { describe, expect, it } from 'vitest';
 import { analyzeFiles, analyzeSample, applyEncodingPolicy, mimicScheme, plainRecords } from '../../src/api/encoding-check.js';
-import type { EncodingReport } from '../../src/profile/encoding/index.js';
+import type { EncodingReport } from '../../src/encoding/index.js';
 import { VARIANTS, type Variant } from './independent/encoders.js';
 import { carriers } from './independent/fixtures.js';
 
@@ -34,23 +34,43 @@ function records(total: number, encoded: Map<number, Variant>, offset = 0): { in
 
 const at = (positions: number[], v: Variant) => new Map(positions.map((p) => [p, v]));
 
-/** The documented defaults (README, "Covert encodings"): 5 proven records, or 5% of the sample flagged. */
-const DEFAULTS = { encodedShare: 0.05, provenRecords: 5 };
+/** The documented defaults (docs/covert-encodings.md): 5 proven records and 1% of the sample, or 5% of the sample flagged. */
+const DEFAULTS = { encodedShare: 0.05, provenRecords: 5, provenShare: 0.01 };
 
 describe('verdicts from evidence', () => {
-  it('proven records make it encoded at any share: 5 base64 records in 1,000', () => {
-    const report = analyzeSample('openai-chat', records(1000, at([10, 200, 400, 600, 800], base64)));
-    expect(report.proven).toBe(5);
-    expect(report.flagged).toBe(5);
+  it('proven records make it encoded at a small share: 10 base64 records in 1,000 (1%)', () => {
+    const sample = records(1000, at([10, 100, 200, 300, 400, 500, 600, 700, 800, 900], base64));
+    const report = analyzeSample('openai-chat', sample);
+    // records whose texts repeat another's (the carrier pool repeats) are counted once
+    const distinct = new Set(sample.map((r) => JSON.stringify(r.value))).size;
+    expect(report.proven).toBe(10);
+    expect(report.flagged).toBe(10);
     expect(report.verdict).toBe('encoded');
-    expect(report.reason).toMatch(/5 records carry proven evidence/);
+    expect(report.reason).toContain(`10 of ${distinct} records carry proven evidence`);
     expect(report.thresholds).toEqual(DEFAULTS);
+  });
+
+  it('the proof bar is a share of the records too: 5 proven records in 300 are encoded, the same 5 in 1,000 are not', () => {
+    expect(analyzeSample('openai-chat', records(300, at([10, 70, 130, 190, 250], base64))).verdict).toBe('encoded');
+    const big = analyzeSample('openai-chat', records(1000, at([10, 200, 400, 600, 800], base64)));
+    expect(big.proven).toBe(5);
+    expect(big.verdict).toBe('suspicious');
+    expect(big.reason).toMatch(/below 10\b/);
+    // a file and its 10× concatenation: the same share, the same verdict (5 proven of 300; 50 of 3,000)
+    const once = records(300, at([10, 70, 130, 190, 250], base64));
+    const tenTimes = Array.from({ length: 10 }, (_, k) => once.map((r) => ({ index: k * 300 + r.index, value: r.value }))).flat();
+    expect(analyzeSample('openai-chat', once).verdict).toBe('encoded');
+    expect(analyzeSample('openai-chat', tenTimes).verdict).toBe('encoded');
+    const fewer = records(300, at([10, 70], base64));
+    const fewerTen = Array.from({ length: 10 }, (_, k) => fewer.map((r) => ({ index: k * 300 + r.index, value: r.value }))).flat();
+    expect(analyzeSample('openai-chat', fewer).verdict).toBe('suspicious');
+    expect(analyzeSample('openai-chat', fewerTen).verdict).toBe('suspicious');
   });
 
   it('fewer proven records than the threshold are suspicious, and the threshold is an option', () => {
     const sample = records(1000, at([10, 500], base64));
     expect(analyzeSample('openai-chat', sample).verdict).toBe('suspicious');
-    expect(analyzeSample('openai-chat', sample, { provenRecords: 2 }).verdict).toBe('encoded');
+    expect(analyzeSample('openai-chat', sample, { provenRecords: 2, provenShare: 0 }).verdict).toBe('encoded');
   });
 
   it('the flagged share counts every family together: 3% base64 + 3% hex is 6%', () => {
@@ -68,7 +88,8 @@ describe('verdicts from evidence', () => {
     );
     expect(report.flagged).toBe(60);
     expect(report.verdict).toBe('encoded');
-    expect(report.reason).toMatch(/60 of 1000 records \(6\.0%\)/);
+    const distinct = new Set(sample.map((r) => JSON.stringify(r.value))).size;
+    expect(report.reason).toContain(`60 of ${distinct} records (6.0%)`);
     expect(analyzeSample('openai-chat', sample, { provenRecords: 10_000, encodedShare: 0.1 }).verdict).toBe('suspicious');
   });
 
@@ -142,5 +163,53 @@ describe('plain records and mimic', () => {
     expect(mimicScheme(report, 'mimic')).toBeUndefined();
     expect(() => applyEncodingPolicy(report, 'mimic', 'x.jsonl')).toThrow(/cannot write arbitrary text/);
     void words;
+  });
+});
+
+describe('strings inside tool calls and their results are read too', () => {
+  const walnut = VARIANTS.find((v) => v.name.startsWith('Walnut53'))!;
+  const sentences = [
+    'Please book a table for two at the harbour restaurant tomorrow evening at eight.',
+    'Find the cheapest train from the north station to the airport before noon on Friday.',
+    'Send the weekly report to the whole team and remind them about the meeting on Monday.',
+    'Look up the opening hours of the city library and the museum next to the park.',
+  ];
+  function chat(i: number, hide?: (t: string) => string): unknown {
+    const note = sentences[i % sentences.length]!;
+    return {
+      messages: [
+        { role: 'user', content: `Can you handle request number ${i} for me?` },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: `call_${i}`,
+              type: 'function',
+              function: { name: 'save_note', arguments: JSON.stringify({ title: `note ${i}`, body: hide ? hide(note) : note }) },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: `call_${i}`, content: JSON.stringify({ saved: true, echo: hide ? hide(`Saved: ${note}`) : `Saved: ${note}` }) },
+        { role: 'assistant', content: 'Done, the note is saved.' },
+      ],
+    };
+  }
+  for (const v of [base64, walnut]) {
+    it(`${v.name}: hidden in 5% of the calls' arguments and results, the verdict is encoded`, () => {
+      const sample = Array.from({ length: 400 }, (_, i) => ({ index: i, value: chat(i, i % 20 === 7 ? v.encode : undefined) }));
+      const report = analyzeSample('openai-chat', sample);
+      expect(report.verdict, report.reason).toBe('encoded');
+      const flagged = new Set(report.findings.map((f) => f.record));
+      expect([...flagged].every((r) => r % 20 === 7)).toBe(true);
+      expect(flagged.size).toBeGreaterThanOrEqual(15);
+    });
+  }
+  it('the same calls in plain text: nothing flagged', () => {
+    const report = analyzeSample(
+      'openai-chat',
+      Array.from({ length: 400 }, (_, i) => ({ index: i, value: chat(i) })),
+    );
+    expect(report.flagged, report.reason).toBe(0);
   });
 });

@@ -416,6 +416,117 @@ export const VARIANTS: Variant[] = [
   { family: 'doubling', name: 'every character three times', encode: repeat(3) },
 ];
 
+/** Mathematical bold letters and digits (U+1D400 A, U+1D41A a, U+1D7CE 0), other characters kept. */
+export function mathBold(t: string): string {
+  return [...t]
+    .map((c) => {
+      const p = c.codePointAt(0)!;
+      if (p >= 65 && p <= 90) return String.fromCodePoint(0x1d400 + p - 65);
+      if (p >= 97 && p <= 122) return String.fromCodePoint(0x1d41a + p - 97);
+      if (p >= 48 && p <= 57) return String.fromCodePoint(0x1d7ce + p - 48);
+      return c;
+    })
+    .join('');
+}
+
+/** Full-width forms (U+FF01..U+FF5E for ! .. ~, U+3000 for the space). */
+export function fullWidth(t: string): string {
+  return [...t].map((c) => (c === ' ' ? '\u3000' : c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
+}
+
+const TURNED: Record<string, string> = {
+  a: 'ɐ',
+  b: 'q',
+  c: 'ɔ',
+  d: 'p',
+  e: 'ǝ',
+  f: 'ɟ',
+  g: 'ƃ',
+  h: 'ɥ',
+  i: 'ᴉ',
+  j: 'ɾ',
+  k: 'ʞ',
+  m: 'ɯ',
+  n: 'u',
+  p: 'd',
+  q: 'b',
+  r: 'ɹ',
+  t: 'ʇ',
+  u: 'n',
+  v: 'ʌ',
+  w: 'ʍ',
+  y: 'ʎ',
+  '.': '˙',
+  '?': '¿',
+  '!': '¡',
+  ',': "'",
+};
+
+/** Upside-down text: lower-cased, each letter turned, the order reversed. */
+export function upsideDown(t: string): string {
+  return [...t.toLowerCase()]
+    .map((c) => TURNED[c] ?? c)
+    .reverse()
+    .join('');
+}
+
+/** Cyrillic lookalikes (а е о р с х у, А В Е К М Н О Р С Т Х) for their Latin letters. */
+export function cyrillicLookalikes(t: string): string {
+  const map: Record<string, string> = {
+    a: 'а',
+    e: 'е',
+    o: 'о',
+    p: 'р',
+    c: 'с',
+    x: 'х',
+    y: 'у',
+    A: 'А',
+    B: 'В',
+    E: 'Е',
+    K: 'К',
+    M: 'М',
+    H: 'Н',
+    O: 'О',
+    P: 'Р',
+    C: 'С',
+    T: 'Т',
+    X: 'Х',
+  };
+  return [...t].map((c) => map[c] ?? c).join('');
+}
+
+/** ROT47: ASCII 33..126 turned by 47. */
+export function rot47(t: string): string {
+  return [...t].map((c) => (c >= '!' && c <= '~' ? String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94)) : c)).join('');
+}
+
+/** RFC 4648 base32, padded. */
+export function base32(t: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...utf8(t)].map((b) => b.toString(2).padStart(8, '0')).join('');
+  let out = '';
+  for (let i = 0; i < bits.length; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)];
+  return out + '='.repeat((8 - (out.length % 8)) % 8);
+}
+
+/** Every UTF-8 byte as %XX. */
+export const percentAll = (t: string) => [...utf8(t)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+/** ROT13 of the letters. */
+export const rot13 = (t: string) => mapLetters(t, (i) => LOWER[(i + 13) % 26]!);
+
+VARIANTS.push(
+  { family: 'styled', name: 'mathematical bold letters and digits', encode: mathBold },
+  { family: 'styled', name: 'full-width letters, digits and marks', encode: fullWidth },
+  { family: 'styled', name: 'upside-down text (turned letters, reversed order)', encode: upsideDown },
+  { family: 'homoglyph', name: 'Cyrillic lookalikes for Latin letters', encode: cyrillicLookalikes },
+  { family: 'rot47', name: 'ROT47 over printable ASCII', encode: rot47 },
+  { family: 'base32', name: 'base32 (RFC 4648), padded', encode: base32 },
+  { family: 'percent-encoding', name: 'every byte as %XX', encode: percentAll },
+  { family: 'chained', name: 'ROT13, then base64', encode: (t) => base64(rot13(t)) },
+  { family: 'chained', name: 'base64, then base64 again', encode: (t) => base64(base64(t)) },
+);
+
 /** The first variant of each family. */
 export function mainVariants(): Variant[] {
   const seen = new Set<string>();

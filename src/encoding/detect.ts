@@ -9,6 +9,7 @@ import { findDoubling, findLetterNumbers, findPigLatin, findSeparatedWords } fro
 import { englishWordRate } from './english-stats.js';
 import { readsNatural } from './language-model.js';
 import { segmentedReads } from './reading.js';
+import { findBase32, findHomoglyphs, findPercentEncoded, findRot47, findStyled } from './recognize-glyphs.js';
 import { excerpt, type Segment } from './text-scan.js';
 
 /** A detection with the stretches of the text it covers (empty for invisible characters). */
@@ -92,13 +93,33 @@ export function analyzeText(input: string): TextAnalysis {
   const invisible = findInvisible(text);
   if (invisible) found.push({ ...invisible, ranges: [] });
 
-  const runs: RunDetection[] = [...findBase64(text), ...findHex(text), ...findBinary(text), ...findMorse(text)];
+  const styled = findStyled(text);
+  if (styled) {
+    const { start, end, ...rest } = styled;
+    found.push({ ...rest, ranges: [{ start, end }] });
+  }
+  const homoglyphs = findHomoglyphs(text);
+  if (homoglyphs) found.push({ ...homoglyphs, ranges: [] });
+  const runs: RunDetection[] = [
+    ...findBase64(text),
+    ...findBase32(text),
+    ...findPercentEncoded(text),
+    ...findHex(text),
+    ...findBinary(text),
+    ...findMorse(text),
+  ];
   const numbers = findLetterNumbers(maskRanges(text, runs));
   const separated = separatedDetection(maskRanges(text, [...runs, ...numbers.flatMap((n) => n.ranges)]));
   let masked = maskRanges(text, [...runs, ...numbers.flatMap((n) => n.ranges), ...(separated?.ranges ?? [])]);
   for (const r of runs) found.push(fromRun(r));
   found.push(...numbers);
   if (separated) found.push(separated);
+  if (styled) masked = maskRanges(masked, [styled]);
+  const turned = findRot47(masked);
+  if (turned) {
+    found.push({ ...turned, ranges: [{ start: 0, end: masked.length }] });
+    masked = ' '.repeat(masked.length);
+  }
   const doubling = findDoubling(masked);
   if (doubling) {
     found.push(doubling);

@@ -1,5 +1,6 @@
 // Letter-level codecs: keyed substitution (Caesar and Atbash are keys too), per-character
 // separators (Walnut53's `h|e|l|l|o`), leetspeak and reversal. Pure string functions.
+import type { CharacterKind } from '../types.js';
 import { invertKey } from './keys.js';
 import { isLetter, isLower, isUpper } from '../text-scan.js';
 
@@ -154,10 +155,18 @@ export function vigenereDecode(text: string, keyword: string): string {
 }
 
 /** Every character (code point) written `n` times: `hheelllloo`. */
-export function repeatCharacters(text: string, n: number): string {
+export function repeatCharacters(text: string, n: number, kinds?: readonly CharacterKind[]): string {
   let out = '';
-  for (const ch of text) out += ch.repeat(n);
+  for (const ch of text) out += !kinds || kinds.includes(characterKind(ch)) ? ch.repeat(n) : ch;
   return out;
+}
+
+/** A character's kind: a letter, a digit, white space, or any other mark. */
+export function characterKind(ch: string): CharacterKind {
+  if (/\p{L}|\p{M}/u.test(ch)) return 'letters';
+  if (/\p{N}/u.test(ch)) return 'digits';
+  if (/\s/u.test(ch)) return 'spaces';
+  return 'marks';
 }
 
 /** Undoes repeatCharacters: keeps the first of each group of `n` equal characters. */

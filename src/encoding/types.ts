@@ -22,7 +22,14 @@ export type EncodingFamily =
   | 'symbol-substitution'
   | 'doubling'
   | 'first-word'
-  | 'plain-encoded-pair';
+  | 'plain-encoded-pair'
+  | 'encoded-data'
+  | 'styled'
+  | 'homoglyph'
+  | 'rot47'
+  | 'base32'
+  | 'percent-encoding'
+  | 'chained';
 
 export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'substitution',
@@ -46,7 +53,23 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'doubling',
   'first-word',
   'plain-encoded-pair',
+  'encoded-data',
+  'styled',
+  'homoglyph',
+  'rot47',
+  'base32',
+  'percent-encoding',
+  'chained',
 ];
+
+/**
+ * Encoded content that says what it is (a MIME encoded word or base64 body, a Kubernetes Secret's
+ * data): reported for review, never counted toward the verdict.
+ */
+export const CONTENT_FAMILIES: ReadonlySet<EncodingFamily> = new Set(['encoded-data']);
+
+/** Kinds of character, for schemes that treat them apart (doubling). */
+export type CharacterKind = 'letters' | 'digits' | 'spaces' | 'marks';
 
 /** One record's text slots (request/response/system strings); record = 0-based input index. */
 export interface TextUnit {
@@ -104,6 +127,13 @@ export interface Scheme {
   layout?: 'all' | 'in-words' | 'no-spaces';
   /** doubling: how many times each character is written. */
   repeat?: number;
+  /**
+   * doubling: the kinds of character the data repeats (`letters`, `digits`, `spaces`, `marks`), as
+   * the data's own records show; absent: every character.
+   */
+  repeatKinds?: CharacterKind[];
+  /** styled: the letter style the data writes in. */
+  style?: 'math-bold' | 'full-width' | 'upside-down';
   /** False when the codec cannot write arbitrary text (a word codebook only knows the words it saw). */
   writable?: boolean;
 }
@@ -119,11 +149,17 @@ export interface FamilySummary {
 export interface EncodingThresholds {
   /** Flagged records (all families together) from this share of the analysed records make the verdict `encoded` (default 0.05). */
   encodedShare: number;
-  /** Records with proven evidence (pairs, or a decoding that reads as natural language) from this count make it `encoded` at any share (default 5). */
+  /**
+   * Records with proven evidence (pairs, or a decoding that reads as natural language) make it
+   * `encoded` from this count (default 5) and from `provenShare` of the analysed records, whichever
+   * is more: a bigger file of the same kind has more chance proofs, not a lower bar.
+   */
   provenRecords: number;
+  /** The share of the analysed records that proven records must also reach (default 0.01). */
+  provenShare: number;
 }
 
-export const DEFAULT_THRESHOLDS: EncodingThresholds = { encodedShare: 0.05, provenRecords: 5 };
+export const DEFAULT_THRESHOLDS: EncodingThresholds = { encodedShare: 0.05, provenRecords: 5, provenShare: 0.01 };
 
 export interface EncodingReport {
   /**

@@ -1,7 +1,7 @@
 // English statistics: letter frequencies, a letter-bigram model built from the embedded word list,
 // a dictionary test with common suffixes, and the text measures the recognizers share (pure).
 import { COMMON_WORDS } from './english-words.js';
-import { boundedMemo } from '../../bounded-memo.js';
+import { boundedMemo } from '../bounded-memo.js';
 import { isLetter, letterIndex, wordTokens } from './text-scan.js';
 
 /** Relative frequency (percent) of a..z in English running text. */

@@ -4,6 +4,7 @@
 // short texts with the dataset's schemes, marks each finding proven or not, and decides the verdict
 // from the evidence: proven records (any share) or the flagged share of all families together.
 import {
+  CONTENT_FAMILIES,
   DEFAULT_THRESHOLDS,
   type EncodingFamily,
   type EncodingReport,
@@ -24,7 +25,7 @@ import { ALPHABET, ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { invisiblePayloads } from './codecs/hidden.js';
 import { excerpt } from './text-scan.js';
 import { englishWordRate, indexOfCoincidence } from './english-stats.js';
-import { dominantLanguages, readsNatural } from './language-model.js';
+import { dominantLanguages, NATURAL_BITS, naturalness, readsNatural } from './language-model.js';
 import { decodingReads, segmentedReads } from './reading.js';
 import { symbolsToLetters, symbolText } from './recognize-more.js';
 
@@ -62,7 +63,27 @@ export function thresholdsOf(options?: AnalyzeOptions): EncodingThresholds {
   return {
     encodedShare: options?.encodedShare ?? options?.minShare ?? DEFAULT_THRESHOLDS.encodedShare,
     provenRecords: options?.provenRecords ?? DEFAULT_THRESHOLDS.provenRecords,
+    provenShare: options?.provenShare ?? DEFAULT_THRESHOLDS.provenShare,
   };
+}
+
+/**
+ * The record's text at `encodedIndex` reads as one natural language and another of its texts as a
+ * different one: a translation pair (English → Dutch reads the→de word for word), not a plaintext and
+ * its encoding. A code keeps the plain text's language (a word codebook) or reads as none (a cipher).
+ */
+function translationPair(unit: TextUnit, encodedIndex: number): boolean {
+  const reads = (t: string) => {
+    const r = naturalness(t);
+    return r.chars >= 20 && r.bits >= NATURAL_BITS ? r.lang : undefined;
+  };
+  const encoded = reads(unit.texts[encodedIndex]!);
+  if (!encoded) return false;
+  return unit.texts.some((t, i) => {
+    if (i === encodedIndex) return false;
+    const other = reads(t);
+    return other !== undefined && other !== encoded;
+  });
 }
 
 /** Symbols (emoji, signs) of texts written in them, as letters a..z by frequency: one table per dataset. */
@@ -82,8 +103,60 @@ function symbolTable(units: TextUnit[]): Map<string, string> | undefined {
   return new Map(ranked.map(([ch], i) => [ch, ALPHABET[i]!]));
 }
 
-/** The report and every record finding (the report's list is capped at 5000). */
+/**
+ * The report and every record finding (the report's list is capped at 5000). Records whose texts
+ * repeat an earlier record's are analysed and counted once (a file and its copy ten times over get
+ * the same verdict, and repeated text adds no evidence); each copy carries its original's findings,
+ * so it is left out of the plain records as its original is.
+ */
 export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOptions): { report: EncodingReport; allFindings: RecordFinding[] } {
+  const first = new Map<string, TextUnit>();
+  const copies: [TextUnit, TextUnit][] = [];
+  const distinct: TextUnit[] = [];
+  for (const u of units) {
+    const key = u.texts.join('\u0000');
+    const original = first.get(key);
+    if (original) copies.push([u, original]);
+    else {
+      first.set(key, u);
+      distinct.push(u);
+    }
+  }
+  const result = analyzeDistinct(distinct, options);
+  if (!copies.length) return result;
+  const byRecord = new Map<string, RecordFinding[]>();
+  for (const f of result.allFindings) byRecord.set(recordKey(f), [...(byRecord.get(recordKey(f)) ?? []), f]);
+  const copied = copies.flatMap(([u, original]) =>
+    (byRecord.get(recordKey(original)) ?? []).map((f) => {
+      const { file: _file, ...rest } = f;
+      return { ...rest, record: u.record, ...(u.file !== undefined ? { file: u.file } : {}) };
+    }),
+  );
+  const allFindings = [...result.allFindings, ...copied].sort((a, b) => (a.file ?? 0) - (b.file ?? 0) || a.record - b.record || b.score - a.score);
+  const report: EncodingReport = {
+    ...result.report,
+    reason: `${result.report.reason}; ${copies.length} record(s) repeat an earlier record's text and were counted once`,
+    records: units.length,
+    findings: allFindings.slice(0, MAX_FINDINGS),
+  };
+  if (result.report.files) {
+    // each file's own records, copies among them, and its records with findings
+    const flagged = new Set(allFindings.map(recordKey));
+    const proven = new Set(allFindings.filter((f) => f.proven).map(recordKey));
+    report.files = result.report.files.map((f) => {
+      const mine = units.filter((u) => (u.file ?? 0) === f.file);
+      return {
+        ...f,
+        records: mine.length,
+        flagged: mine.filter((u) => flagged.has(recordKey(u))).length,
+        proven: mine.filter((u) => proven.has(recordKey(u))).length,
+      };
+    });
+  }
+  return { report, allFindings };
+}
+
+function analyzeDistinct(units: TextUnit[], options?: AnalyzeOptions): { report: EncodingReport; allFindings: RecordFinding[] } {
   const thresholds = thresholdsOf(options);
   const hits: Hit[] = [];
   const cipherTexts: string[] = [];
@@ -125,6 +198,8 @@ export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOpti
       }
     });
     for (const p of pairs) {
+      // a translation pair (two texts in two natural languages, word for word) is no code
+      if (translationPair(unit, p.textIndex)) continue;
       const d = p.detection;
       hits.push({
         unit: u,
@@ -186,22 +261,24 @@ export function analyzeEncodingDetailed(units: TextUnit[], options?: AnalyzeOpti
   settleProof(hits, languages);
 
   const families = summarise(hits, units.length);
-  const flaggedRecords = new Set(hits.map((h) => recordKey(h)));
-  const provenRecords = new Set(hits.filter((h) => h.proven).map((h) => recordKey(h)));
+  // content in a standard encoding that says what it is is reported, never counted
+  const flaggedRecords = new Set(hits.filter((h) => !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
+  const provenRecords = new Set(hits.filter((h) => h.proven && !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
   const flagged = flaggedRecords.size;
   const proven = provenRecords.size;
   const share = units.length ? flagged / units.length : 0;
   let verdict: EncodingReport['verdict'] = 'none';
   let reason = `no record is flagged (${units.length} records analysed)`;
-  if (proven >= thresholds.provenRecords) {
+  const provenBar = Math.max(thresholds.provenRecords, Math.ceil(thresholds.provenShare * units.length));
+  if (proven >= provenBar) {
     verdict = 'encoded';
-    reason = `${proven} records carry proven evidence (plaintext/encoded pairs, or decodings that read as natural language), at least ${thresholds.provenRecords}`;
+    reason = `${proven} of ${units.length} records carry proven evidence (plaintext/encoded pairs, or decodings that read as natural language), at least ${provenBar} (${thresholds.provenRecords}, and ${pct(thresholds.provenShare)} of the records)`;
   } else if (flagged > 0 && share >= thresholds.encodedShare) {
     verdict = 'encoded';
     reason = `${flagged} of ${units.length} records (${pct(share)}) are flagged, all families together, at least ${pct(thresholds.encodedShare)}`;
   } else if (flagged > 0) {
     verdict = 'suspicious';
-    reason = `${flagged} record(s) flagged (${pct(share)}, below ${pct(thresholds.encodedShare)}), ${proven} with proven evidence (below ${thresholds.provenRecords})`;
+    reason = `${flagged} record(s) flagged (${pct(share)}, below ${pct(thresholds.encodedShare)}), ${proven} with proven evidence (below ${provenBar})`;
   }
   const scheme = pickScheme(families, hits, { key, symbolKey, codebook, table }, analysesByUnit, units);
   const allFindings: RecordFinding[] = hits
@@ -522,6 +599,7 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
     const list = hits.filter((h) => h.family === f.family);
     switch (f.family) {
       case 'plain-encoded-pair':
+      case 'encoded-data':
         continue;
       case 'substitution':
         if (keys.key) return { ...keys.key, family: 'substitution', separator: undefined };
@@ -558,6 +636,7 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
       case 'pig-latin':
       case 'letter-number':
       case 'doubling':
+      case 'styled':
       case 'reversed': {
         const detail = modeScheme(list);
         if (f.family === 'vigenere' && !detail?.keyword) continue;

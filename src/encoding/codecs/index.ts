@@ -1,6 +1,7 @@
 // The codecs mimic writes with, apart from the detector: encode and decode with a Scheme, one entry
 // point per direction over every family's codec. plain-encoded-pair is a record shape, not a codec.
 import type { InvisibleVariant, Scheme } from '../types.js';
+import { base32Decode, base32Encode, fromHomoglyphs, percentDecode, percentEncodeAll, rot47, styleLetters, toHomoglyphs, unstyleLetters } from './glyphs.js';
 import {
   substitute,
   unsubstitute,
@@ -64,7 +65,14 @@ function symbolsOf(scheme: Scheme): string[] {
 
 /** Whether mimic can write any text in this scheme (a word codebook knows only the words it saw). */
 export function isWritable(scheme: Scheme): boolean {
-  if (scheme.writable === false || scheme.family === 'plain-encoded-pair' || scheme.family === 'word-substitution') return false;
+  if (
+    scheme.writable === false ||
+    scheme.family === 'plain-encoded-pair' ||
+    scheme.family === 'word-substitution' ||
+    scheme.family === 'encoded-data' ||
+    scheme.family === 'chained'
+  )
+    return false;
   if ((scheme.family === 'substitution' || scheme.family === 'substitution-separated') && scheme.key === undefined) return false;
   if (scheme.family === 'vigenere' && !scheme.keyword) return false;
   if (scheme.family === 'symbol-substitution' && scheme.symbols?.length !== 26) return false;
@@ -127,9 +135,23 @@ export function encodeWithScheme(scheme: Scheme, text: string): string {
     case 'symbol-substitution':
       return symbolEncode(text, symbolsOf(scheme));
     case 'doubling':
-      return repeatCharacters(text, scheme.repeat ?? 2);
+      return repeatCharacters(text, scheme.repeat ?? 2, scheme.repeatKinds);
     case 'plain-encoded-pair':
       throw new RangeError('plain-encoded-pair is a record shape (plaintext next to its encoding), not a codec');
+    case 'encoded-data':
+      throw new RangeError('encoded-data is content in a standard container (MIME, a Secret), not a covert scheme');
+    case 'styled':
+      return styleLetters(text, scheme.style ?? 'math-bold');
+    case 'homoglyph':
+      return toHomoglyphs(text);
+    case 'rot47':
+      return rot47(text);
+    case 'base32':
+      return base32Encode(text);
+    case 'percent-encoding':
+      return percentEncodeAll(text);
+    case 'chained':
+      throw new RangeError('a chained encoding is reported with its decoding; it is not written again');
   }
 }
 
@@ -192,5 +214,19 @@ export function decodeWithScheme(scheme: Scheme, text: string): string {
       return unrepeatCharacters(text, scheme.repeat ?? 2);
     case 'plain-encoded-pair':
       throw new RangeError('plain-encoded-pair is a record shape (plaintext next to its encoding), not a codec');
+    case 'encoded-data':
+      throw new RangeError('encoded-data is content in a standard container (MIME, a Secret), not a covert scheme');
+    case 'styled':
+      return unstyleLetters(text);
+    case 'homoglyph':
+      return fromHomoglyphs(text);
+    case 'rot47':
+      return rot47(text);
+    case 'base32':
+      return base32Decode(text.trim());
+    case 'percent-encoding':
+      return percentDecode(text.trim()) ?? text;
+    case 'chained':
+      throw new RangeError('a chained encoding is reported with its decoding; it is not written again');
   }
 }

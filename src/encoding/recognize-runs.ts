@@ -3,6 +3,9 @@
 import type { Detection } from './types.js';
 import { base64Decode, binaryDecode, hexDecode, morseDecode, normalizeMorseSymbol, MORSE_DECODE } from './codecs/bytes.js';
 import { readableProse } from './readable.js';
+import { reverseText, unsubstitute } from './codecs/letters.js';
+import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
+import { rot47 } from './codecs/glyphs.js';
 import { excerpt, isDigit, isLetter, isSpace } from './text-scan.js';
 
 export interface RunDetection extends Detection {
@@ -44,7 +47,44 @@ function byteRun(
   };
 }
 
-/** Base64 runs of 16+ characters that decode to English prose. */
+/**
+ * The standard container a base64 run at `at` sits in, which says the text is base64 content: a MIME
+ * encoded word (`=?UTF-8?B?…?=`), a MIME body after `Content-Transfer-Encoding: base64`, the data of
+ * a Kubernetes Secret (`kind: Secret`, `key: value` lines) or a registry credential (`"auth": "…"`).
+ * Undefined for a run in free text.
+ */
+function declaredContainer(text: string, at: number): string | undefined {
+  const before = text.slice(Math.max(0, at - 64), at);
+  if (/=\?[A-Za-z0-9_-]{1,40}\?[Bb]\?$/.test(before)) return 'a MIME encoded word';
+  const head = text.slice(0, at);
+  if (/content-transfer-encoding:[ \t]*base64[ \t]*\r?\n(?:[^\n]*\S[^\n]*\r?\n)*?\r?\n/i.test(head) && /\n\s*$/.test(before))
+    return 'a MIME body (Content-Transfer-Encoding: base64)';
+  if (/\bkind["']?\s*:\s*["']?Secret\b/.test(text) && /(?:^|\n)\s*["']?[\w.-]+["']?\s*:\s*["']?$/.test(before)) return "a Kubernetes Secret's data";
+  if (/"auth"\s*:\s*"$/.test(before)) return 'a registry credential ("auth")';
+  return undefined;
+}
+
+/** Letter and byte codecs tried on a decoding that does not read yet (chained encodings, depth 2). */
+const SECOND_DECODERS: { name: string; decode: (t: string) => string | undefined }[] = [
+  { name: 'ROT13', decode: (t) => unsubstitute(t, caesarKey(13)) },
+  { name: 'Atbash', decode: (t) => unsubstitute(t, ATBASH_KEY) },
+  { name: 'reversal', decode: reverseText },
+  { name: 'ROT47', decode: rot47 },
+  { name: 'base64', decode: (t) => (/^[A-Za-z0-9+/=\s]{16,}$/.test(t) ? base64Decode(t.replace(/\s+/g, '')) : undefined) },
+  { name: 'hex', decode: (t) => (/^(?:[0-9a-fA-F]{2}\s?){8,}$/.test(t.trim()) ? Buffer.from(t.replace(/\s+/g, ''), 'hex').toString('utf8') : undefined) },
+];
+
+/** The second codec under which a printable first decoding reads as English prose. */
+function secondDecoding(first: string): { name: string; decoded: string } | undefined {
+  if (first.length < 12 || /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(first)) return undefined;
+  for (const d of SECOND_DECODERS) {
+    const decoded = d.decode(first);
+    if (decoded !== undefined && decoded.length >= 10 && readableProse(decoded).ok) return { name: d.name, decoded };
+  }
+  return undefined;
+}
+
+/** Base64 runs of 16+ characters that decode to English prose (as content when a container says so). */
 export function findBase64(text: string): RunDetection[] {
   const out: RunDetection[] = [];
   const n = text.length;
@@ -79,11 +119,26 @@ export function findBase64(text: string): RunDetection[] {
       const run = text.slice(i, end);
       const decoded = base64Decode(run);
       const r = readableProse(decoded);
-      if (r.ok && decoded.length >= 10) {
+      const container = declaredContainer(text, i);
+      const second = !r.ok && !container ? secondDecoding(decoded) : undefined;
+      if (second) {
         out.push({
-          family: 'base64',
-          score: Math.min(0.99, 0.75 + r.letters / 200),
-          evidence: `a ${length}-character base64 run decodes to English text ("${excerpt(decoded, 60)}")`,
+          family: 'chained',
+          score: 0.95,
+          evidence: `a ${length}-character base64 run decodes to text that is itself encoded: base64, then ${second.name}, reads as English ("${excerpt(second.decoded, 60)}")`,
+          excerpt: excerpt(run),
+          decoded: second.decoded,
+          proven: true,
+          start: i,
+          end,
+        });
+      } else if (r.ok && decoded.length >= 10) {
+        out.push({
+          family: container ? 'encoded-data' : 'base64',
+          score: container ? 0.5 : Math.min(0.99, 0.75 + r.letters / 200),
+          evidence: container
+            ? `a ${length}-character base64 payload of ${container} decodes to text ("${excerpt(decoded, 60)}"): content in a standard encoding, reported, not a covert message`
+            : `a ${length}-character base64 run decodes to English text ("${excerpt(decoded, 60)}")`,
           excerpt: excerpt(run),
           decoded,
           start: i,

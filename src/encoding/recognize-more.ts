@@ -2,11 +2,11 @@
 // character doubling, characters split by a separator inside words with the spaces kept, Vigenère
 // (key length by index of coincidence, then per-column shifts), and per-letter symbols. Each one
 // decodes, and the decoding must read as natural language better than the raw text.
-import type { Detection } from './types.js';
+import type { CharacterKind, Detection } from './types.js';
 import { decodingReads, readsAsNoLanguage } from './reading.js';
 import { pigLatinDecode } from './codecs/words.js';
 import { letterNumberDecode } from './codecs/bytes.js';
-import { unrepeatCharacters, vigenereDecode } from './codecs/letters.js';
+import { characterKind, unrepeatCharacters, vigenereDecode } from './codecs/letters.js';
 import { isEnglishWord, LETTER_FREQUENCIES } from './english-stats.js';
 import { excerpt, isLetter, letterIndex, type Segment } from './text-scan.js';
 
@@ -95,6 +95,31 @@ export function findLetterNumbers(text: string): RangedDetection[] {
   return out;
 }
 
+/**
+ * The kinds of character a doubled run repeats: each kind's runs of one character are counted as
+ * repeated (a multiple of n long) or not; a kind is repeated when most of its runs are. Every kind
+ * repeated (or a kind the run never shows) gives no field: every character.
+ */
+function repeatKindsOf(run: string, n: number): { repeatKinds?: CharacterKind[] } {
+  const tally = new Map<CharacterKind, { yes: number; no: number }>();
+  const chars = Array.from(run);
+  for (let i = 0; i < chars.length;) {
+    let j = i + 1;
+    while (j < chars.length && chars[j] === chars[i]) j++;
+    const kind = characterKind(chars[i]!);
+    const t = tally.get(kind) ?? { yes: 0, no: 0 };
+    if ((j - i) % n === 0) t.yes++;
+    else t.no++;
+    tally.set(kind, t);
+    i = j;
+  }
+  const kinds: CharacterKind[] = (['letters', 'digits', 'spaces', 'marks'] as const).filter((k) => {
+    const t = tally.get(k);
+    return !t || t.yes >= t.no;
+  });
+  return kinds.length === 4 ? {} : { repeatKinds: kinds };
+}
+
 /** Every character written twice (or three times): `hheelllloo`, decoding to language. */
 export function findDoubling(text: string): RangedDetection | undefined {
   const tokens = tokensOf(text).filter((x) => x.t.length >= 4);
@@ -138,7 +163,7 @@ export function findDoubling(text: string): RangedDetection | undefined {
       excerpt: excerpt(run),
       decoded,
       proven: true,
-      scheme: { family: 'doubling', repeat: n },
+      scheme: { family: 'doubling', repeat: n, ...repeatKindsOf(run, n) },
       ranges: [{ start, end }],
     };
   }

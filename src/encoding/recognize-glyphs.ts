@@ -1,0 +1,149 @@
+// Recognizers for encodings that hide letters in other characters or bytes: styled letters
+// (mathematical alphanumerics, full-width, circled, upside-down), Cyrillic and Greek homoglyphs
+// inside Latin words, ROT47, base32 runs and fully percent-encoded runs. Each decodes what it finds
+// and reports it only when the decoding reads as language (the same bar as base64's).
+import type { Detection } from './types.js';
+import type { RunDetection } from './recognize-runs.js';
+import { base32Decode, fromHomoglyphs, isStyled, latinOf, percentDecode, rot47, unstyleLetters, UPSIDE_DOWN_ONLY } from './codecs/glyphs.js';
+import { readableProse } from './readable.js';
+import { readsNatural } from './language-model.js';
+import { excerpt } from './text-scan.js';
+
+/** The decoding reads as language: English prose, or natural text in any language the models know. */
+function reads(decoded: string): boolean {
+  return readableProse(decoded).ok || readsNatural(decoded);
+}
+
+/** Styled letters: at least 12, and most of the text's letters. */
+export function findStyled(text: string): (Detection & { start: number; end: number }) | undefined {
+  let styled = 0;
+  let letters = 0;
+  let start = -1;
+  let end = -1;
+  let offset = 0;
+  for (const ch of text) {
+    if (isStyled(ch)) {
+      styled++;
+      if (start < 0) start = offset;
+      end = offset + ch.length;
+    } else if (/\p{L}/u.test(ch)) letters++;
+    offset += ch.length;
+  }
+  if (styled < 12 || styled < letters) return undefined;
+  const run = text.slice(start, end);
+  const decoded = unstyleLetters(run);
+  const counts = { 'math-bold': 0, 'full-width': 0, 'upside-down': 0 };
+  for (const ch of run) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x1d400 && c <= 0x1d7ff) counts['math-bold']++;
+    else if (c >= 0xff01 && c <= 0xff5e) counts['full-width']++;
+    else if (UPSIDE_DOWN_ONLY.has(ch)) counts['upside-down']++;
+  }
+  const style = (Object.keys(counts) as (keyof typeof counts)[]).sort((a, b) => counts[b] - counts[a])[0]!;
+  if (decoded === run || !reads(decoded)) return undefined;
+  return {
+    family: 'styled',
+    score: Math.min(0.98, 0.8 + styled / 500),
+    evidence: `${styled} letters written in a style (mathematical, full-width, circled or upside-down); read as plain letters they read as language ("${excerpt(decoded, 60)}")`,
+    excerpt: excerpt(run),
+    decoded,
+    proven: true,
+    scheme: { style },
+    start,
+    end,
+  };
+}
+
+/** Words that mix Latin letters with Cyrillic or Greek lookalikes: at least 3, and a tenth of the words. */
+export function findHomoglyphs(text: string): Detection | undefined {
+  const words = text.match(/[\p{L}\p{M}]+/gu);
+  if (!words || words.length < 6) return undefined;
+  let mixed = 0;
+  let latin = 0;
+  for (const w of words) {
+    let lat = false;
+    let look = false;
+    for (const ch of w) {
+      if (/[A-Za-z]/.test(ch)) lat = true;
+      else if (latinOf(ch) !== undefined) look = true;
+    }
+    if (lat) latin++;
+    if (lat && look) mixed++;
+  }
+  if (mixed < 3 || mixed < 0.1 * words.length || latin < 0.5 * words.length) return undefined;
+  const decoded = fromHomoglyphs(text);
+  if (!reads(decoded)) return undefined;
+  return {
+    family: 'homoglyph',
+    score: Math.min(0.97, 0.75 + mixed / 100),
+    evidence: `${mixed} of ${words.length} words mix Latin letters with Cyrillic or Greek lookalikes (no written language does); read as Latin they read as language`,
+    excerpt: excerpt(text),
+    decoded,
+    proven: true,
+  };
+}
+
+/** ROT47: printable ASCII turned by 47; the text is mostly digits, marks and capitals, and turned back it reads. */
+export function findRot47(text: string): Detection | undefined {
+  const visible = text.replace(/\s+/g, '');
+  if (visible.length < 24) return undefined;
+  const lower = (visible.match(/[a-z]/g) ?? []).length;
+  const digitsMarks = (visible.match(/[^A-Za-z]/g) ?? []).length;
+  // ROT47 writes a..z as 2..K: little lower case, many digits and marks
+  if (lower > 0.35 * visible.length || digitsMarks < 0.3 * visible.length) return undefined;
+  const decoded = rot47(text);
+  if (!readableProse(decoded).ok) return undefined;
+  return {
+    family: 'rot47',
+    score: 0.9,
+    evidence: `the text is ROT47 (printable ASCII turned by 47); turned back it reads as English ("${excerpt(decoded, 60)}")`,
+    excerpt: excerpt(text),
+    decoded,
+    proven: true,
+  };
+}
+
+/** Base32 runs (A-Z and 2-7, 16+ characters) that decode to language. */
+export function findBase32(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  for (const m of text.matchAll(/(?<![A-Za-z0-9+/])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/])/g)) {
+    const run = m[0];
+    if (!/[2-7]/.test(run) && run.length < 32) continue;
+    const decoded = base32Decode(run);
+    if (decoded.length < 10 || !reads(decoded)) continue;
+    out.push({
+      family: 'base32',
+      score: 0.95,
+      evidence: `a ${run.length}-character base32 run decodes to text that reads ("${excerpt(decoded, 60)}")`,
+      excerpt: excerpt(run),
+      decoded,
+      proven: true,
+      start: m.index,
+      end: m.index + run.length,
+    });
+  }
+  return out;
+}
+
+/** Runs written in `%XX` escapes (most of their letters escaped, not a URL's odd `%20`) that decode to language. */
+export function findPercentEncoded(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  for (const m of text.matchAll(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])+/g)) {
+    const run = m[0];
+    const escapes = (run.match(/%[0-9A-Fa-f]{2}/g) ?? []).length;
+    if (escapes < 12 || escapes * 3 < 0.6 * run.length) continue;
+    const decoded = percentDecode(run);
+    if (!decoded || decoded.length < 10 || !reads(decoded)) continue;
+    out.push({
+      family: 'percent-encoding',
+      score: 0.95,
+      evidence: `a run of ${escapes} %XX escapes decodes to text that reads ("${excerpt(decoded, 60)}")`,
+      excerpt: excerpt(run),
+      decoded,
+      proven: true,
+      start: m.index,
+      end: m.index + run.length,
+    });
+  }
+  return out;
+}
