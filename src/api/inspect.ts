@@ -2,7 +2,7 @@
 // reservoir sample, memory bounded by the sample size), then the pure profiler on that sample.
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { sampleDataset, type SampledRecord, type SampleScanOptions } from './sample.js';
-import { analyzeFiles, analyzeSample, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
+import { analyzeFiles, analyzeScreened, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
 import type { EncodingReport } from '../encoding/index.js';
 import { responsesOf } from '../profile/responses.js';
 import { refused } from '../judge/refusal-judge.js';
@@ -32,9 +32,12 @@ export interface InspectResult extends Profile {
 }
 
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
-  const { scan, sample, records, unusable, unusableExamples, seed } = await sampleDataset(path, options);
+  const { scan, sample, records, unusable, unusableExamples, seed, screened } = await sampleDataset(path, {
+    ...options,
+    screen: options.detectEncoding !== false,
+  });
   // encoded rows never teach the profile: it is built from the rows judged plain
-  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(scan.detection.dialect, sample);
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeScreened(scan.detection.dialect, sample, screened, records);
   const plain = plainRecords(sample, encoding);
   const profile = buildProfile(plain.length ? plain : sample, records, scan.detection, scan.reader.container, {
     seed,

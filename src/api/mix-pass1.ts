@@ -10,7 +10,7 @@ import { decideAnswerSlot, type ClosedAnswerDecision } from '../generate/answer-
 import { injectedCount } from '../blend/plan.js';
 import { checkOutputFormat } from '../write/parquet-sink.js';
 import { assertUnchanged } from '../write/targets.js';
-import { analyzeSample, applyEncodingPolicy, mimicScheme, plainRecords, skippedEncoding } from './encoding-check.js';
+import { analyzeScreened, applyEncodingPolicy, mimicScheme, plainRecords, skippedEncoding } from './encoding-check.js';
 import { sampleDataset, type SampledRecord } from './sample.js';
 import type { MixRun } from './mix-types.js';
 
@@ -49,6 +49,7 @@ export async function firstPass({ path, displayName, options, choices, before }:
     seed,
     validate: true,
     trackNumbers: true,
+    screen: options.detectEncoding !== false,
     onProgress: options.onProgress && ((b, s) => options.onProgress!('profile', b, s)),
   });
   const { scan, sample, records, rejected, idMax, sampleCapped } = pass1;
@@ -75,7 +76,7 @@ export async function firstPass({ path, displayName, options, choices, before }:
   // output); encoded rows never teach the profile or serve as donors
   const policy = choices.onEncoded;
   options.onProgress?.('check', 0, sample.length);
-  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeSample(dialect, sample);
+  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeScreened(dialect, sample, pass1.screened, records);
   options.onProgress?.('check', sample.length, sample.length);
   // the covert-encoding models are not needed past the analysis (see collectNow)
   releaseLanguageModels();

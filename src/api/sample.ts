@@ -10,7 +10,8 @@ import type { SampleRecord } from '../profile/profile.js';
 import type { Container, SourceRecord } from '../read/types.js';
 import type { Dialect } from '../profile/dialects.js';
 import { validateRecord } from '../profile/validate-record.js';
-import { trailingNumber } from '../generate/render.js';
+import { noteNumbers } from '../generate/id-max.js';
+import { screenBytes } from '../encoding/screen.js';
 
 export const DEFAULT_SAMPLE = 5000;
 /**
@@ -20,6 +21,9 @@ export const DEFAULT_SAMPLE = 5000;
  */
 export const SAMPLE_MAX_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_SEED = 'safemix';
+/** The screen's suspects analysed beside the sample: at most this many records and bytes. */
+const SUSPECTS_MAX = 1000;
+const SUSPECTS_MAX_BYTES = 4 * 1024 * 1024;
 
 /** What the sampling pass takes besides the scan's options (inspect's options hold these too). */
 export interface SampleScanOptions extends ScanOptions {
@@ -37,6 +41,11 @@ export interface SampledRecord extends SampleRecord {
 interface SampleOptions extends SampleScanOptions {
   /** Also apply the dialect checks: records that fail them are unusable (mix never writes them). */
   validate?: boolean;
+  /**
+   * Screen every usable record for the marks of a covert encoding (encoding/screen.ts) and keep a
+   * reservoir of the suspects beside the sample, seeded with the seed and SAFEMIX_SAMPLE_SECRET.
+   */
+  screen?: boolean;
   /** Track the largest trailing number of every top-level field (for new ids). */
   trackNumbers?: boolean;
 }
@@ -74,6 +83,14 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   const seed = options.seed ?? DEFAULT_SEED;
   // bounded by count and by bytes: a file of huge records cannot fill memory through its sample
   const reservoir = new Reservoir<SampledRecord>(options.sample ?? DEFAULT_SAMPLE, seed, { maxBytes: SAMPLE_MAX_BYTES, bytesOf: (s) => s.raw.length });
+  // the screen's suspects: their own reservoir, seeded with a secret an uploader cannot know
+  const suspects = options.screen
+    ? new Reservoir<SampledRecord>(SUSPECTS_MAX, `${seed}:suspects:${process.env.SAFEMIX_SAMPLE_SECRET ?? ''}`, {
+        maxBytes: SUSPECTS_MAX_BYTES,
+        bytesOf: (s) => s.raw.length,
+      })
+    : undefined;
+  let suspectCount = 0;
   let records = 0;
   const rejected: Rejection[] = [];
   const idMax = new Map<string, number>();
@@ -99,12 +116,17 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
       }
       if (options.trackNumbers && r.value && typeof r.value === 'object') noteNumbers(r.value as Record<string, unknown>, r.approximate === true, idMax);
       // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
-      reservoir.offer(() => ({
+      const make = () => ({
         index: r.index,
         line: r.line,
         value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r),
         raw: ownCopy(r.raw),
-      }));
+      });
+      reservoir.offer(make);
+      if (suspects && screenBytes(r.raw) !== undefined) {
+        suspectCount++;
+        suspects.offer(make);
+      }
     }
     if (options.onProgress && due(records)) {
       options.onProgress(reader.bytesRead, reader.size);
@@ -112,23 +134,8 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   }
   const sample = reservoir.items.sort((a, b) => a.index - b.index);
   const unusableExamples = rejected.slice(0, 10).map(({ line, row, code, message }) => ({ line, row, code, message }));
-  return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax, sampleCapped: reservoir.capped };
-}
-
-/** Ids: the largest trailing number of each top-level field (strings of up to 64 characters). */
-function noteNumbers(value: Record<string, unknown>, approximate: boolean, idMax: Map<string, number>): void {
-  for (const k in value) {
-    const v = value[k];
-    let num: number | undefined;
-    if (typeof v !== 'string') num = trailingNumber(v);
-    else if (v.length <= 64) num = trailingNumber(v);
-    // an approximate string counts bytes: its true length may still be 64 characters or fewer
-    else if (approximate && v.length <= 256) {
-      num = trailingNumber(v);
-      if (num !== undefined && Buffer.from(v, 'latin1').toString('utf8').length > 64) num = undefined;
-    }
-    if (num !== undefined && num > (idMax.get(k) ?? -1)) idMax.set(k, num);
-  }
+  const screened = suspects ? { suspects: suspects.items.sort((a, b) => a.index - b.index), count: suspectCount } : undefined;
+  return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax, sampleCapped: reservoir.capped, screened };
 }
 
 /** A copy that owns its memory: Buffer.from() of a small buffer would pin an 8 KiB pool slab. */

@@ -9,6 +9,8 @@ import { findDoubling, findLetterNumbers, findPigLatin, findSeparatedWords } fro
 import { englishWordRate } from './english-stats.js';
 import { readsNatural } from './language-model.js';
 import { segmentedReads } from './reading.js';
+import { findTransposition } from './recognize-transposition.js';
+import { findLetterWords } from './recognize-letter-words.js';
 import { findBase32, findHomoglyphs, findPercentEncoded, findRot47, findStyled } from './recognize-glyphs.js';
 import { excerpt, type Segment } from './text-scan.js';
 
@@ -129,6 +131,12 @@ export function analyzeText(input: string): TextAnalysis {
   if (pig) found.push(pig);
   const prose = pig ? undefined : findProseCipher(masked);
   if (prose) found.push(prose);
+  // letters English by count but in no word order: a transposition
+  const transposed = pig || prose || found.length ? undefined : findTransposition(masked);
+  if (transposed) found.push({ ...transposed, ranges: [{ start: 0, end: masked.length }] });
+  // a word for each letter (the NATO alphabet, or a private list)
+  const spelled = found.length ? undefined : findLetterWords(masked);
+  if (spelled) found.push({ ...spelled, ranges: [{ start: 0, end: masked.length }] });
   for (const line of [findLastWord(masked), findFirstWord(masked), findAcrostic(masked)]) {
     if (!line) continue;
     const { block, ...rest } = line;

@@ -29,7 +29,9 @@ export type EncodingFamily =
   | 'rot47'
   | 'base32'
   | 'percent-encoding'
-  | 'chained';
+  | 'chained'
+  | 'transposition'
+  | 'letter-word';
 
 export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'substitution',
@@ -60,6 +62,8 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'base32',
   'percent-encoding',
   'chained',
+  'transposition',
+  'letter-word',
 ];
 
 /**

@@ -70,7 +70,9 @@ export function isWritable(scheme: Scheme): boolean {
     scheme.family === 'plain-encoded-pair' ||
     scheme.family === 'word-substitution' ||
     scheme.family === 'encoded-data' ||
-    scheme.family === 'chained'
+    scheme.family === 'chained' ||
+    scheme.family === 'transposition' ||
+    scheme.family === 'letter-word'
   )
     return false;
   if ((scheme.family === 'substitution' || scheme.family === 'substitution-separated') && scheme.key === undefined) return false;
@@ -151,7 +153,9 @@ export function encodeWithScheme(scheme: Scheme, text: string): string {
     case 'percent-encoding':
       return percentEncodeAll(text);
     case 'chained':
-      throw new RangeError('a chained encoding is reported with its decoding; it is not written again');
+    case 'transposition':
+    case 'letter-word':
+      throw new RangeError(`a ${scheme.family} encoding is reported with its decoding; it is not written again`);
   }
 }
 
@@ -227,6 +231,8 @@ export function decodeWithScheme(scheme: Scheme, text: string): string {
     case 'percent-encoding':
       return percentDecode(text.trim()) ?? text;
     case 'chained':
-      throw new RangeError('a chained encoding is reported with its decoding; it is not written again');
+    case 'transposition':
+    case 'letter-word':
+      throw new RangeError(`a ${scheme.family} encoding is reported with its decoding; it is not written again`);
   }
 }

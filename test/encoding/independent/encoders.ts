@@ -515,6 +515,60 @@ export const percentAll = (t: string) => [...utf8(t)].map((b) => `%${b.toString(
 /** ROT13 of the letters. */
 export const rot13 = (t: string) => mapLetters(t, (i) => LOWER[(i + 13) % 26]!);
 
+/** Rail fence over every character: written along a zigzag of `rails` rails, read rail by rail. */
+export function railFence(rails: number): (t: string) => string {
+  return (t) => {
+    const rows: string[] = Array.from({ length: rails }, () => '');
+    let r = 0;
+    let step = 1;
+    for (const c of t) {
+      rows[r] += c;
+      if (r === 0) step = 1;
+      else if (r === rails - 1) step = -1;
+      r += step;
+    }
+    return rows.join('');
+  };
+}
+
+/** Columnar transposition: the text written row by row under a keyword, read column by column in the keyword's alphabetical order. */
+export function columnar(keyword: string): (t: string) => string {
+  const order = [...keyword]
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => (a.c < b.c ? -1 : a.c > b.c ? 1 : a.i - b.i))
+    .map((x) => x.i);
+  return (t) => {
+    const chars = [...t];
+    return order.map((col) => chars.filter((_, k) => k % keyword.length === col).join('')).join('');
+  };
+}
+
+const NATO =
+  'alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(
+    ' ',
+  );
+
+/** Each letter as its NATO word, the plain words' breaks as " / ", other characters left out. */
+export function natoWords(t: string): string {
+  return t
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) =>
+      [...w]
+        .filter((c) => c >= 'a' && c <= 'z')
+        .map((c) => NATO[c.charCodeAt(0) - 97])
+        .join(' '),
+    )
+    .filter(Boolean)
+    .join(' / ');
+}
+
+VARIANTS.push(
+  { family: 'letter-word', name: 'each letter as its NATO alphabet word, " / " between words', encode: natoWords },
+  { family: 'transposition', name: 'rail fence, 3 rails, every character', encode: railFence(3) },
+  { family: 'transposition', name: 'columnar transposition, keyword "zebra"', encode: columnar('zebra') },
+);
+
 VARIANTS.push(
   { family: 'styled', name: 'mathematical bold letters and digits', encode: mathBold },
   { family: 'styled', name: 'full-width letters, digits and marks', encode: fullWidth },
