@@ -4,10 +4,10 @@
 import { SafemixError, ExitCode } from '../errors.js';
 import type { Dialect } from '../profile/dialects.js';
 import { textUnitOf } from '../profile/text-units.js';
-import { analyzeEncoding, isWritable, thresholdsOf, type AnalyzeOptions, type EncodingReport, type Scheme, type TextUnit } from '../encoding/index.js';
+import { analyzeEncoding, isWritable, type AnalyzeOptions, type EncodingReport, type Scheme, type TextUnit } from '../encoding/index.js';
 import { schemeText } from '../encoding/describe.js';
 
-export { decodedExample, describeEncoding } from '../encoding/describe.js';
+export { decodedExample, describeEncoding, skippedEncoding } from '../encoding/describe.js';
 
 export type OnEncoded = 'fail' | 'warn' | 'mimic';
 
@@ -97,20 +97,6 @@ export function plainRecords<T extends { index: number }>(sample: T[], report: E
   if (report.verdict === 'none' || report.findings.length === 0) return sample;
   const flagged = new Set(report.findings.filter((f) => file === undefined || (f.file ?? 0) === file).map((f) => f.record));
   return sample.filter((r) => !flagged.has(r.index));
-}
-
-/** The report when the analysis is turned off (detectEncoding: false). */
-export function skippedEncoding(records: number): EncodingReport {
-  return {
-    verdict: 'none',
-    reason: 'the covert-encoding analysis was turned off',
-    thresholds: thresholdsOf(),
-    records,
-    flagged: 0,
-    proven: 0,
-    families: [],
-    findings: [],
-  };
 }
 
 /**

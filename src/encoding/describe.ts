@@ -1,7 +1,8 @@
 // The covert-encoding report in words: a scheme in one phrase, the one-line summary inspect and mix
-// print, and a decoded example for the report.
+// print, a decoded example for the report, and the report of an analysis turned off.
 import { decodeWithScheme, isWritable } from './codecs/index.js';
 import type { EncodingReport, Scheme } from './types.js';
+import { thresholdsOf } from './analyze.js';
 
 export function schemeText(scheme: Scheme): string {
   const parts = [`scheme ${scheme.family}`];
@@ -42,4 +43,18 @@ export function decodedExample(report: EncodingReport): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The report when the analysis is turned off (detectEncoding: false). */
+export function skippedEncoding(records: number): EncodingReport {
+  return {
+    verdict: 'none',
+    reason: 'the covert-encoding analysis was turned off',
+    thresholds: thresholdsOf(),
+    records,
+    flagged: 0,
+    proven: 0,
+    families: [],
+    findings: [],
+  };
 }
