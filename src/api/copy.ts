@@ -4,7 +4,7 @@
 import { SafemixError, ExitCode } from '../errors.js';
 import type { Container, SourceRecord } from '../read/types.js';
 import type { Dialect } from '../profile/dialects.js';
-import { recordRejection } from './sample.js';
+import { recordRejection } from './record-rejection.js';
 import { AtomicFile } from '../write/atomic-file.js';
 import { writeError } from '../io/io-error.js';
 import { checkTargets } from '../write/targets.js';

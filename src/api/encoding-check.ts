@@ -28,7 +28,7 @@ export function analyzeSample(dialect: Dialect, sample: { index: number; value: 
 export function analyzeScreened(
   dialect: Dialect,
   sample: { index: number; value: unknown }[],
-  screened: { suspects: { index: number; value: unknown }[]; count: number } | undefined,
+  screened: { suspects: { index: number; value: unknown }[]; count: number; inSample: number } | undefined,
   records: number,
   options?: AnalyzeOptions,
 ): EncodingReport {
@@ -46,8 +46,8 @@ export function analyzeScreened(
   const sampleProven = proven((i) => inSample.has(i));
   const sampleFlagged = flagged((i) => inSample.has(i));
   const extraProven = proven((i) => !inSample.has(i));
-  // the suspects outside the sample, estimated from the ones analysed
-  const outside = Math.max(extra.length, screened.count - sample.filter((r) => screened.suspects.some((x) => x.index === r.index)).length);
+  // the suspects outside the sample: all the screen counted but the sample's own
+  const outside = Math.max(extra.length, screened.count - screened.inSample);
   const estimate = Math.round((extraProven / extra.length) * outside);
   const provenBar = (units: number) => Math.max(t.provenRecords, Math.ceil(t.provenShare * units));
   const screen = `the screen of every record flagged ${screened.count} of ${records}; ${extra.length} beyond the sample analysed, ${extraProven} proven`;

@@ -4,12 +4,10 @@
 import { progressGate } from '../progress-gate.js';
 import { pausePoint } from '../io/cleanup.js';
 import { mayHoldUnsafeNumber, preciseValue } from '../profile/precise-values.js';
-import { dialectMismatch, openScan, type ScanOptions } from './scan.js';
+import { openScan, type ScanOptions } from './scan.js';
+import { recordRejection, type Rejection } from './record-rejection.js';
 import { Reservoir } from '../profile/reservoir.js';
 import type { SampleRecord } from '../profile/profile.js';
-import type { Container, SourceRecord } from '../read/types.js';
-import type { Dialect } from '../profile/dialects.js';
-import { validateRecord } from '../profile/validate-record.js';
 import { noteNumbers } from '../generate/id-max.js';
 import { screenBytes } from '../encoding/screen.js';
 
@@ -48,30 +46,6 @@ interface SampleOptions extends SampleScanOptions {
   screen?: boolean;
   /** Track the largest trailing number of every top-level field (for new ids). */
   trackNumbers?: boolean;
-}
-
-/** Why a record cannot be used, with its position; `undefined` when it can. */
-export function recordRejection(r: SourceRecord, dialect: Dialect, container: Container, validate: boolean): Rejection | undefined {
-  if (r.problem) return reject(r, r.problem.code, r.problem.field ?? '', r.problem.message);
-  if (!validate) return undefined;
-  const other = dialectMismatch(r.value, dialect, container);
-  if (other) return reject(r, 'dialect_mismatch', '', `this record is ${other}, but the file is ${dialect}`);
-  const issue = validateRecord(dialect, r.value).find((i) => i.severity === 'error');
-  return issue ? reject(r, issue.code, issue.field, issue.message) : undefined;
-}
-
-/** A record's rejection: its position and why. */
-function reject(r: SourceRecord, code: string, field: string, message: string): Rejection {
-  return { index: r.index, line: r.line, row: r.row, code, field, message };
-}
-
-export interface Rejection {
-  index: number;
-  line: number;
-  row?: number;
-  code: string;
-  field: string;
-  message: string;
 }
 
 /** One pass: counts records, keeps a seeded reservoir sample of the usable ones, lists the others. */
@@ -116,12 +90,15 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
       }
       if (options.trackNumbers && r.value && typeof r.value === 'object') noteNumbers(r.value as Record<string, unknown>, r.approximate === true, idMax);
       // big integers stay exact in the profiled sample (ids past 2^53 must not look constant)
-      const make = () => ({
-        index: r.index,
-        line: r.line,
-        value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r),
-        raw: ownCopy(r.raw),
-      });
+      // made once, shared by the sample and the suspects when both keep it
+      let made: SampledRecord | undefined;
+      const make = () =>
+        (made ??= {
+          index: r.index,
+          line: r.line,
+          value: !csv && mayHoldUnsafeNumber(r.raw) ? reader.withInherited(preciseValue(r.raw), r.inherited) : reader.exactValue(r),
+          raw: ownCopy(r.raw),
+        });
       reservoir.offer(make);
       if (suspects && screenBytes(r.raw) !== undefined) {
         suspectCount++;
@@ -134,7 +111,14 @@ export async function sampleDataset(path: string, options: SampleOptions = {}) {
   }
   const sample = reservoir.items.sort((a, b) => a.index - b.index);
   const unusableExamples = rejected.slice(0, 10).map(({ line, row, code, message }) => ({ line, row, code, message }));
-  const screened = suspects ? { suspects: suspects.items.sort((a, b) => a.index - b.index), count: suspectCount } : undefined;
+  // (the sample's own suspects, so the suspects outside it are known: the screen is cheap to run again on 5,000 records)
+  const screened = suspects
+    ? {
+        suspects: suspects.items.sort((a, b) => a.index - b.index),
+        count: suspectCount,
+        inSample: sample.filter((r) => screenBytes(r.raw) !== undefined).length,
+      }
+    : undefined;
   return { scan, sample, records, rejected, unusable: rejected.length, unusableExamples, seed, idMax, sampleCapped: reservoir.capped, screened };
 }
 

@@ -103,6 +103,20 @@ export function findRot47(text: string): Detection | undefined {
   };
 }
 
+/** A run that decodes to text that reads, as a proven detection at the run's place. */
+function decodedRun(family: 'base32' | 'percent-encoding', what: string, run: string, at: number, decoded: string): RunDetection {
+  return {
+    family,
+    score: 0.95,
+    evidence: `${what} decodes to text that reads ("${excerpt(decoded, 60)}")`,
+    excerpt: excerpt(run),
+    decoded,
+    proven: true,
+    start: at,
+    end: at + run.length,
+  };
+}
+
 /** Base32 runs (A-Z and 2-7, 16+ characters) that decode to language. */
 export function findBase32(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -110,17 +124,7 @@ export function findBase32(text: string): RunDetection[] {
     const run = m[0];
     if (!/[2-7]/.test(run) && run.length < 32) continue;
     const decoded = base32Decode(run);
-    if (decoded.length < 10 || !reads(decoded)) continue;
-    out.push({
-      family: 'base32',
-      score: 0.95,
-      evidence: `a ${run.length}-character base32 run decodes to text that reads ("${excerpt(decoded, 60)}")`,
-      excerpt: excerpt(run),
-      decoded,
-      proven: true,
-      start: m.index,
-      end: m.index + run.length,
-    });
+    if (decoded.length >= 10 && reads(decoded)) out.push(decodedRun('base32', `a ${run.length}-character base32 run`, run, m.index, decoded));
   }
   return out;
 }
@@ -133,17 +137,7 @@ export function findPercentEncoded(text: string): RunDetection[] {
     const escapes = (run.match(/%[0-9A-Fa-f]{2}/g) ?? []).length;
     if (escapes < 12 || escapes * 3 < 0.6 * run.length) continue;
     const decoded = percentDecode(run);
-    if (!decoded || decoded.length < 10 || !reads(decoded)) continue;
-    out.push({
-      family: 'percent-encoding',
-      score: 0.95,
-      evidence: `a run of ${escapes} %XX escapes decodes to text that reads ("${excerpt(decoded, 60)}")`,
-      excerpt: excerpt(run),
-      decoded,
-      proven: true,
-      start: m.index,
-      end: m.index + run.length,
-    });
+    if (decoded && decoded.length >= 10 && reads(decoded)) out.push(decodedRun('percent-encoding', `a run of ${escapes} %XX escapes`, run, m.index, decoded));
   }
   return out;
 }

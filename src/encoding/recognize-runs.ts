@@ -71,7 +71,7 @@ const SECOND_DECODERS: { name: string; decode: (t: string) => string | undefined
   { name: 'reversal', decode: reverseText },
   { name: 'ROT47', decode: rot47 },
   { name: 'base64', decode: (t) => (/^[A-Za-z0-9+/=\s]{16,}$/.test(t) ? base64Decode(t.replace(/\s+/g, '')) : undefined) },
-  { name: 'hex', decode: (t) => (/^(?:[0-9a-fA-F]{2}\s?){8,}$/.test(t.trim()) ? Buffer.from(t.replace(/\s+/g, ''), 'hex').toString('utf8') : undefined) },
+  { name: 'hex', decode: (t) => (/^(?:[0-9a-fA-F]{2}\s?){8,}$/.test(t.trim()) ? hexDecode(t) : undefined) },
 ];
 
 /** The second codec under which a printable first decoding reads as English prose. */

@@ -106,8 +106,9 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     const cls = CLS[c]!;
     if (cls & LATIN) {
       // the commonest byte: a letter
-      if (++run >= LONG_RUN && runCase + runDigit > 0) return 'long-run';
+      // a long run of both cases, or of letters and digits (base64, hex): one word of one case is not
       runCase |= cls & UPPER ? 1 : 2;
+      if (++run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return 'long-run';
       if (wordLen === 0) wordAfterHigh = (prevCls & HIGH) !== 0;
       else if (c === prev) repeats++;
       if (wordLen < 3) word = word * 27 + ((c | 0x20) - 96);
@@ -157,7 +158,7 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     if (cls & (DIGIT | B64X)) {
       run++;
       if (cls & DIGIT) runDigit = 1;
-      if (run >= LONG_RUN && (runCase === 3 || (runDigit > 0 && runCase > 0))) return 'long-run';
+      if (run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return 'long-run';
     } else run = runCase = runDigit = 0;
     if (cls & DIGIT) {
       digits++;

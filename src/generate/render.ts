@@ -349,6 +349,16 @@ function benignRounds(
   return { rounds: rounds.slice(0, -1), question: last[0] };
 }
 
+/** The k-th benign exchange of the balance set written into a round's request and answer turns, labelled. */
+function writeBenignRound(ctx: RenderContext, input: RenderInput, tree: unknown, k: number, user: Path, answer: Path, fields: Record<string, string>): void {
+  const b = input.benign![k % input.benign!.length]!;
+  setPath(tree, user, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
+  textPartsOnly(tree, user);
+  setPath(tree, answer, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
+  fields[displayPath(user)] = 'context: a benign question written for the record (balance set)';
+  fields[displayPath(answer)] = 'context: its helpful answer (balance set)';
+}
+
 /**
  * Tool-calling chats in list dialects other than OpenAI's (ShareGPT's `function_call`/`observation`
  * turns, …), where the donor's turns from the request on hold tool turns: they are rewritten as plain
@@ -380,16 +390,8 @@ function benignToolChat(
   const fresh: unknown[] = [];
   for (let k = 0; k <= rounds; k++) fresh.push(copyTree(userTurn), copyTree(answerTurn));
   list.splice(at, list.length - at, ...fresh);
-  for (let k = 0; k < rounds; k++) {
-    const b = input.benign[k % input.benign.length]!;
-    const u: Path = [key, at + 2 * k, ...q.path.slice(2)];
-    const a: Path = [key, at + 2 * k + 1, ...answer.path.slice(2)];
-    setPath(tree, u, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
-    textPartsOnly(tree, u);
-    setPath(tree, a, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
-    fields[displayPath(u)] = 'context: a benign question written for the record (balance set)';
-    fields[displayPath(a)] = 'context: its helpful answer (balance set)';
-  }
+  for (let k = 0; k < rounds; k++)
+    writeBenignRound(ctx, input, tree, k, [key, at + 2 * k, ...q.path.slice(2)], [key, at + 2 * k + 1, ...answer.path.slice(2)], fields);
   const after = conversationOf(ctx.profile.dialect, tree);
   const request = after?.turns.findIndex((t) => t.path[0] === key && t.path[1] === at + 2 * rounds) ?? -1;
   return after && request >= 0 ? [after, request] : undefined;
@@ -444,14 +446,7 @@ function renderConversation(ctx: RenderContext, input: RenderInput, tree: unknow
   if (conv.turns.slice(0, qi).map(slot).join(',') !== roles.history.join(',')) return undefined;
   const benign = benignRounds(ctx, input, conv, qi);
   if (benign) {
-    for (const [k, [u, a]] of benign.rounds.entries()) {
-      const b = input.benign![k % input.benign!.length]!;
-      setPath(tree, conv.turns[u]!.path, styled(ctx, b.prompt, ctx.requestStyle, input.requestLang, input.verbatim));
-      textPartsOnly(tree, conv.turns[u]!.path);
-      setPath(tree, conv.turns[a]!.path, styled(ctx, b.answer, ctx.answerStyle, input.answerLang, input.verbatim));
-      fields[displayPath(conv.turns[u]!.path)] = 'context: a benign question written for the record (balance set)';
-      fields[displayPath(conv.turns[a]!.path)] = 'context: its helpful answer (balance set)';
-    }
+    for (const [k, [u, a]] of benign.rounds.entries()) writeBenignRound(ctx, input, tree, k, conv.turns[u]!.path, conv.turns[a]!.path, fields);
     qi = benign.question;
   } else if (roles.history.length > 0) qi = lastRoundAfter(conv.turns, qi);
   else if (ctx.toolCalling && dialect !== 'openai-chat') {

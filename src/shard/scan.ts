@@ -1,7 +1,8 @@
 // One shard's part of `safemix plan`: a single streaming pass that hashes the shard, counts and
 // checks its records, tracks the largest id per field and keeps a seeded reservoir sample. The
 // result is plain data (it crosses a process boundary when shards are scanned in parallel).
-import { sampleDataset, type Rejection } from '../api/sample.js';
+import { sampleDataset } from '../api/sample.js';
+import type { Rejection } from '../api/record-rejection.js';
 import type { ScanOptions } from '../api/scan.js';
 import type { Dialect } from '../profile/dialects.js';
 import type { Container } from '../read/types.js';
