@@ -1,8 +1,7 @@
 // Why a record cannot be used (a reader's problem, another dialect, a failed check), with its
 // position: the first pass lists these, and copy and the probes ask the same of each record.
-import { dialectMismatch } from './scan.js';
 import type { Container, SourceRecord } from '../read/types.js';
-import type { Dialect } from '../profile/dialects.js';
+import { classifyRecord, type Dialect } from '../profile/dialects.js';
 import { validateRecord } from '../profile/validate-record.js';
 
 /** Why a record cannot be used, with its position; `undefined` when it can. */
@@ -27,4 +26,11 @@ export interface Rejection {
   code: string;
   field: string;
   message: string;
+}
+
+/** Whether a record's shape disagrees with the file's dialect. */
+export function dialectMismatch(value: unknown, dialect: Dialect, container: Container): Dialect | undefined {
+  const d = classifyRecord(value, container);
+  if (d === undefined || d === dialect || (dialect === 'text' && d === 'fields') || dialect === 'fields') return undefined;
+  return d;
 }

@@ -3,13 +3,19 @@
 import { SafemixError, ExitCode } from '../errors.js';
 import { DatasetReader, findRecordLists, objectDocumentError } from '../read/reader.js';
 import type { ReadOptions, SourceRecord } from '../read/types.js';
-import { classifyRecord, detectDialect, type Dialect, type DialectDetection } from '../profile/dialects.js';
+import { detectDialect, type Dialect, type DialectDetection } from '../profile/dialects.js';
 
 /** Records looked at before the dialect is decided. */
 const DETECT_RECORDS = 1000;
 
 export interface ScanOptions extends ReadOptions {
   format?: Dialect;
+  /**
+   * Worker threads that parse and check JSON records beside the reading (0: all in this thread).
+   * Default: one fewer than the cores, at most 3, for a file of 16 MB or more; none below. The
+   * result is the same whatever the number.
+   */
+  threads?: number;
 }
 
 export interface Scan {
@@ -96,11 +102,4 @@ function decideDialect(head: SourceRecord[], reader: DatasetReader, given: Diale
     );
   }
   return detection;
-}
-
-/** Whether a record's shape disagrees with the file's dialect. */
-export function dialectMismatch(value: unknown, dialect: Dialect, container: DatasetReader['container']): Dialect | undefined {
-  const d = classifyRecord(value, container);
-  if (d === undefined || d === dialect || (dialect === 'text' && d === 'fields') || dialect === 'fields') return undefined;
-  return d;
 }

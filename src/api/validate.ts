@@ -1,7 +1,8 @@
 // `safemix validate` as a library call: one streaming pass that checks every record against the
 // file's dialect, counts tokens (a seeded sample, plus every record that could pass the limit) and
 // returns a report in the ValidationReport schema.
-import { openScan, dialectMismatch, type ScanOptions } from './scan.js';
+import { openScan, type ScanOptions } from './scan.js';
+import { dialectMismatch } from './record-rejection.js';
 import type { ValidationError, ValidationReport } from '../schemas/validation-report.js';
 import { validateRecord } from '../profile/validate-record.js';
 import { countRecordTokens, mayExceedTokenLimit, percentile, TOKEN_LIMIT } from '../profile/tokens.js';

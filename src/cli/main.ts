@@ -23,13 +23,22 @@ import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands } from './eval-commands.js';
 import { DEFAULT_STRING_JUDGE, STRING_JUDGES } from '../judge/string-judges.js';
 
-function readOptions(o: { format?: Dialect; container?: Container; header?: boolean; delimiter?: string; maxRecordBytes?: number; records?: string }) {
+function readOptions(o: {
+  format?: Dialect;
+  container?: Container;
+  header?: boolean;
+  delimiter?: string;
+  maxRecordBytes?: number;
+  records?: string;
+  threads?: number;
+}) {
   return {
     format: o.format,
     container: o.container,
     header: o.header,
     delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
     maxRecordBytes: o.maxRecordBytes,
+    threads: o.threads,
     ...(o.records !== undefined ? { recordPath: o.records } : {}),
   };
 }
@@ -42,7 +51,12 @@ function addReadOptions(cmd: Command): Command {
     .option('--no-header', 'CSV/TSV: the first row is data')
     .option('--delimiter <char>', 'CSV/TSV: the field delimiter (\\t for tab)')
     .option('--records <path>', 'a JSON document whose records sit deeper: their path, e.g. data[].paragraphs[].qas[] (inferred when left out)')
-    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024);
+    .option('--max-record-bytes <n>', 'largest record accepted, in bytes', positiveInt, 64 * 1024 * 1024)
+    .option(
+      '--threads <n>',
+      'worker threads that parse and check records beside the reading (default: one fewer than the cores, at most 3, for 16 MB or more; 0: none)',
+      nonNegativeInt,
+    );
 }
 
 function collect(v: string, all: string[]): string[] {

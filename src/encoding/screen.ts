@@ -100,23 +100,38 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
   let wordAfterHigh = false;
   let prev = 0x20;
   let prevCls = BOUND;
-  // one step past the end: the record ends as a JSON string does (the sentinel byte is a quote)
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? b[i]! : 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
     const cls = CLS[c]!;
     if (cls & LATIN) {
-      // the commonest byte: a letter
+      // the commonest byte: a letter, and the word it starts read to its end at once
+      wordAfterHigh = (prevCls & HIGH) !== 0;
+      let last = c;
+      let code = (c | 0x20) - 96;
+      let len = 1;
+      let cases = cls & UPPER ? 1 : 2;
+      let k = i + 1;
+      for (; k < n; k++) {
+        const d = b[k]!;
+        const dc = CLS[d]!;
+        if (!(dc & LATIN)) break;
+        cases |= dc & UPPER ? 1 : 2;
+        if (d === last) repeats++;
+        if (len < 3) code = code * 27 + ((d | 0x20) - 96);
+        len++;
+        last = d;
+      }
       // a long run of both cases, or of letters and digits (base64, hex): one word of one case is not
-      runCase |= cls & UPPER ? 1 : 2;
-      if (++run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return 'long-run';
-      if (wordLen === 0) wordAfterHigh = (prevCls & HIGH) !== 0;
-      else if (c === prev) repeats++;
-      if (wordLen < 3) word = word * 27 + ((c | 0x20) - 96);
-      wordLen++;
-      letters++;
+      runCase |= cases;
+      run += len;
+      if (run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return 'long-run';
+      word = code;
+      wordLen = len;
+      letters += len;
       morse = morseLetter = 0;
-      prev = c;
-      prevCls = cls;
+      prev = last;
+      prevCls = CLS[last]!;
+      i = k - 1;
       continue;
     }
     if (wordLen > 0) {
@@ -131,6 +146,19 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       }
       word = 0;
       wordLen = 0;
+    }
+    if (c === 0x20) {
+      // the next commonest: a space ends runs, and maybe a Morse letter
+      run = runCase = runDigit = 0;
+      if (!(prevCls & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
+      if (morseLetter > 0) {
+        if (morseLetter <= 6 && ++morse >= MORSE_RUN) return 'morse';
+        if (morseLetter > 6) morse = 0;
+        morseLetter = 0;
+      }
+      prev = c;
+      prevCls = cls;
+      continue;
     }
     if (cls & HIGH) {
       const c1 = b[i + 1] ?? 0;
@@ -196,19 +224,48 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     } else morse = morseLetter = 0;
     // a JSON string ends at an unescaped quote: its words, then (where they stand out) its tokens
     if (c === 0x22 && prev !== 0x5c) {
-      if (shortWords >= 6 && commonWords < 0.15 * shortWords) return 'letters';
-      if (longWords >= 8 && ayWords >= 0.35 * longWords) return 'tokens';
-      const visible = letters + digits + marks;
-      if (visible >= 16 && (digits + marks >= 0.3 * visible || afterLetter >= 4 || repeats >= 0.25 * letters)) {
-        const mark = tokenShapes(b, strStart, Math.min(i, n));
-        if (mark) return mark;
-      }
+      const mark = stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+      if (mark) return mark;
       strStart = i + 1;
       letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = 0;
     }
     prev = c;
     prevCls = cls;
   }
+  // the record ends as a JSON string does: its last word, then its last string
+  if (wordLen > 0) {
+    if ((wordLen === 2 || wordLen === 3) && !wordAfterHigh) {
+      shortWords++;
+      commonWords += COMMON_SHORT[word]!;
+    }
+    if (wordLen >= 3) {
+      longWords++;
+      if ((b[n - 2]! | 0x20) === 0x61 && (prev | 0x20) === 0x79) ayWords++;
+    }
+  }
+  if (prev !== 0x5c) return stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+  return undefined;
+}
+
+/** The mark a JSON string's counts give (its words, then where they stand out its tokens' shapes). */
+function stringMark(
+  b: Uint8Array,
+  from: number,
+  to: number,
+  letters: number,
+  digits: number,
+  marks: number,
+  repeats: number,
+  afterLetter: number,
+  shortWords: number,
+  commonWords: number,
+  ayWords: number,
+  longWords: number,
+): ScreenMark | undefined {
+  if (shortWords >= 6 && commonWords < 0.15 * shortWords) return 'letters';
+  if (longWords >= 8 && ayWords >= 0.35 * longWords) return 'tokens';
+  const visible = letters + digits + marks;
+  if (visible >= 16 && (digits + marks >= 0.3 * visible || afterLetter >= 4 || repeats >= 0.25 * letters)) return tokenShapes(b, from, to);
   return undefined;
 }
 

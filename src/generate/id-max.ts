@@ -1,6 +1,6 @@
 // The largest trailing number of every top-level field of the user's records (`id-41` → 41), so that
 // new ids continue past the data's own.
-import { trailingNumber } from './render.js';
+import { trailingNumber } from './ids.js';
 
 /** Ids: the largest trailing number of each top-level field (strings of up to 64 characters). */
 export function noteNumbers(value: Record<string, unknown>, approximate: boolean, idMax: Map<string, number>): void {

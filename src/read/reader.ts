@@ -9,7 +9,7 @@ import { crc32, createGunzip } from 'node:zlib';
 import { PARALLEL_MIN_BYTES, Sha256 } from '../sha256.js';
 import { SafemixError, ExitCode } from '../errors.js';
 import { openReadable } from '../io/open-readable.js';
-import { checkForbiddenKeys, checkNesting, checkRecordBytes, walkRecord, FORBIDDEN_KEYS } from './record-checks.js';
+import { approximateValue, checkForbiddenKeys, checkNesting, checkRecordBytes, FORBIDDEN_KEYS } from './record-checks.js';
 import { classifyInput, inputKindError } from './input-kind.js';
 import { JsonlSplitter, type LineSlice } from './jsonl-splitter.js';
 import { JsonArrayScanner } from './json-array-scanner.js';
@@ -317,6 +317,7 @@ interface DatasetReaderInit {
   checksum?: boolean;
   parse?: boolean;
   exactRecords?: number;
+  deferParse?: boolean;
   /** A JSON document's record path, and why. */
   nested?: { path: PathStep[]; evidence: string };
 }
@@ -343,6 +344,7 @@ export class DatasetReader {
   private readonly maxRecordBytes: number;
   private readonly parse: boolean;
   private readonly exactRecords: number;
+  private readonly deferParse: boolean;
   private readonly nested?: { path: PathStep[]; evidence: string };
   private readonly inheritedKeys = new Set<string>();
   private readonly separators = new Map<string, number>();
@@ -364,6 +366,7 @@ export class DatasetReader {
     this.maxRecordBytes = init.maxRecordBytes;
     this.parse = init.parse ?? true;
     this.exactRecords = init.exactRecords ?? Number.POSITIVE_INFINITY;
+    this.deferParse = init.deferParse === true && init.parse !== false;
     this.nested = init.nested;
     // a large file is hashed on the worker thread, beside the parsing
     if (init.hash) this.hash = new Sha256((init.input.size ?? 0) >= PARALLEL_MIN_BYTES, { crc32: init.checksum });
@@ -482,6 +485,7 @@ export class DatasetReader {
       checksum: options.checksum,
       parse: options.parse,
       exactRecords: options.exactRecords,
+      deferParse: options.deferParse,
       nested,
     });
   }
@@ -640,7 +644,17 @@ export class DatasetReader {
     return out;
   }
 
-  private jsonRecord(slice: LineSlice & { inherited?: Record<string, unknown> }, index: number): SourceRecord {
+  /**
+   * A record read with `deferParse` (SourceRecord.deferred), read as it would have been without it:
+   * its approximate value, or the exact reading and its problem. Its bytes must still be valid.
+   */
+  readDeferred(record: SourceRecord): SourceRecord {
+    return this.jsonRecord({ line: record.line, offset: record.offset, raw: record.raw, sepBefore: record.sepBefore }, record.index, false);
+  }
+
+  private jsonRecord(slice: LineSlice & { inherited?: Record<string, unknown> }, index: number, defer = this.deferParse): SourceRecord {
+    if (defer && index >= this.exactRecords && slice.tooLong === undefined && !slice.inherited)
+      return { index, line: slice.line, offset: slice.offset, raw: slice.raw, sepBefore: slice.sepBefore, value: undefined, deferred: true };
     if (this.parse && index >= this.exactRecords && slice.tooLong === undefined) {
       // the fast reading: every check, no UTF-8 text; anything amiss is read again exactly for its message
       const value = approximateValue(slice.raw);
@@ -869,24 +883,6 @@ export class DatasetReader {
     }
     return this.withInherited(JSON.parse(record.raw.toString('utf8')), record.inherited);
   }
-}
-
-/**
- * A JSON record's value read for checking: parsed from its bytes as Latin-1 (each byte one
- * character: the same JSON structure, keys and ASCII text as the UTF-8 reading, since UTF-8 puts no
- * byte under 0x80 inside a multi-byte character), then walked once for nesting and forbidden keys.
- * Undefined when any check fails: the caller then reads the record exactly, for the exact message.
- */
-function approximateValue(raw: Buffer): object | undefined {
-  if (checkRecordBytes(raw)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('latin1'));
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return walkRecord(value) ? undefined : value;
 }
 
 /** Paths of arrays of objects inside a JSON document, for the "object, not a list" message. */

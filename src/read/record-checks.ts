@@ -105,7 +105,7 @@ export function checkForbiddenKeys(raw: Buffer | undefined, value: unknown): Rec
  * One walk over a parsed record: whether it nests deeper than `max` or holds a forbidden key
  * (`nesting` or `key`), else undefined. It stops at the cap, so it cannot run out of stack.
  */
-export function walkRecord(value: unknown, max = MAX_NESTING): 'nesting' | 'key' | undefined {
+function walkRecord(value: unknown, max = MAX_NESTING): 'nesting' | 'key' | undefined {
   return walk(value, 1, max);
 }
 
@@ -165,4 +165,22 @@ function firstInvalidUtf8Offset(buf: Buffer): number {
     i += need + 1;
   }
   return Math.max(0, buf.length - 1);
+}
+
+/**
+ * A JSON record's value read for checking: parsed from its bytes as Latin-1 (each byte one
+ * character: the same JSON structure, keys and ASCII text as the UTF-8 reading, since UTF-8 puts no
+ * byte under 0x80 inside a multi-byte character), then walked once for nesting and forbidden keys.
+ * Undefined when any check fails: the caller then reads the record exactly, for the exact message.
+ */
+export function approximateValue(raw: Buffer): object | undefined {
+  if (checkRecordBytes(raw)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('latin1'));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return walkRecord(value) ? undefined : value;
 }

@@ -45,6 +45,11 @@ export interface SourceRecord {
    * check the record. `DatasetReader.exactValue` gives the true value.
    */
   approximate?: boolean;
+  /**
+   * Set when the record was read with `ReadOptions.deferParse`: it has no value yet (`value` is
+   * undefined); `DatasetReader.readDeferred` reads it as it would have been read.
+   */
+  deferred?: boolean;
 }
 
 /** A problem with one record (bad JSON, bad bytes, bad shape). */
@@ -105,6 +110,11 @@ export interface ReadOptions {
    * Default: every value exact.
    */
   exactRecords?: number;
+  /**
+   * JSON Lines and JSON arrays: records past `exactRecords` are split but not parsed (see
+   * SourceRecord.deferred), for a pass that parses and checks them elsewhere (on worker threads).
+   */
+  deferParse?: boolean;
   /**
    * Read a plain JSONL, CSV or TSV file into a small ring of reused blocks (see
    * OpenedInput.reuseBlocks): for a pass that copies records through and keeps none of their bytes.
