@@ -9,6 +9,16 @@ import { readableProse } from './readable.js';
 import { readsNatural } from './language-model.js';
 import { excerpt } from './text-scan.js';
 
+const BEYOND_LATIN1 = /[^\u0000-\u00a0]/;
+const GREEK_CYRILLIC = /[\u0370-\u052f]/;
+
+/** White space past ASCII, as /\s/ has it. */
+function isSpace(c: number): boolean {
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
 /** The decoding reads as language: English prose, or natural text in any language the models know. */
 function reads(decoded: string): boolean {
   return readableProse(decoded).ok || readsNatural(decoded);
@@ -16,6 +26,8 @@ function reads(decoded: string): boolean {
 
 /** Styled letters: at least 12, and most of the text's letters. */
 export function findStyled(text: string): (Detection & { start: number; end: number }) | undefined {
+  // every styled letter lies past U+00A0 (the first are ¡ and ¿)
+  if (!BEYOND_LATIN1.test(text)) return undefined;
   let styled = 0;
   let letters = 0;
   let start = -1;
@@ -56,6 +68,8 @@ export function findStyled(text: string): (Detection & { start: number; end: num
 
 /** Words that mix Latin letters with Cyrillic or Greek lookalikes: at least 3, and a tenth of the words. */
 export function findHomoglyphs(text: string): Detection | undefined {
+  // every lookalike is Greek or Cyrillic
+  if (!GREEK_CYRILLIC.test(text)) return undefined;
   const words = text.match(/[\p{L}\p{M}]+/gu);
   if (!words || words.length < 6) return undefined;
   let mixed = 0;
@@ -85,12 +99,21 @@ export function findHomoglyphs(text: string): Detection | undefined {
 
 /** ROT47: printable ASCII turned by 47; the text is mostly digits, marks and capitals, and turned back it reads. */
 export function findRot47(text: string): Detection | undefined {
-  const visible = text.replace(/\s+/g, '');
-  if (visible.length < 24) return undefined;
-  const lower = (visible.match(/[a-z]/g) ?? []).length;
-  const digitsMarks = (visible.match(/[^A-Za-z]/g) ?? []).length;
+  // counted in UTF-16 units, white space (as /\s/ has it) left out
+  let visible = 0;
+  let lower = 0;
+  let upper = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0xa0 && isSpace(c))) continue;
+    visible++;
+    if (c >= 0x61 && c <= 0x7a) lower++;
+    else if (c >= 0x41 && c <= 0x5a) upper++;
+  }
+  if (visible < 24) return undefined;
+  const digitsMarks = visible - lower - upper;
   // ROT47 writes a..z as 2..K: little lower case, many digits and marks
-  if (lower > 0.35 * visible.length || digitsMarks < 0.3 * visible.length) return undefined;
+  if (lower > 0.35 * visible || digitsMarks < 0.3 * visible) return undefined;
   const decoded = rot47(text);
   if (!readableProse(decoded).ok) return undefined;
   return {
