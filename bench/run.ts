@@ -143,7 +143,8 @@ try {
         'mix without the covert-encoding check',
         size,
         [process.execPath, '--expose-gc', join(root, 'dist/bench/mix-without-check.js'), input.path, 'OUT'],
-        true,
+        // a measuring mode, not a command a user runs: left out of the peak-RSS ceiling
+        false,
       );
       ratios.push(
         `${size}: the covert-encoding check (every record screened, suspects and sample analysed) costs ${(mix.wall - bare.wall).toFixed(2)} s, ${((100 * (mix.wall - bare.wall)) / mix.wall).toFixed(1)}% of mix's wall (goal: ≤ 15%)`,

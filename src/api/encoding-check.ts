@@ -18,56 +18,8 @@ export function analyzeSample(dialect: Dialect, sample: { index: number; value: 
   );
 }
 
-/**
- * The sample and the screen's suspects (encoding/screen.ts: every record of the file was screened)
- * analysed together, one verdict: the sample's own rates as analyseSample gives them, or, where the
- * suspects beyond the sample hold proven records, their rate over the whole file (proven share of the
- * suspects analysed × the suspects the screen found), so an encoded row cannot hide by where it sits
- * or by how large the records are.
- */
-export function analyzeScreened(
-  dialect: Dialect,
-  sample: { index: number; value: unknown }[],
-  screened: { suspects: { index: number; value: unknown }[]; count: number; inSample: number } | undefined,
-  records: number,
-  options?: AnalyzeOptions,
-): EncodingReport {
-  const inSample = new Set(sample.map((r) => r.index));
-  const extra = (screened?.suspects ?? []).filter((r) => !inSample.has(r.index));
-  if (!screened || extra.length === 0) return analyzeSample(dialect, sample, options);
-  const union = analyzeSample(
-    dialect,
-    [...sample, ...extra].sort((a, b) => a.index - b.index),
-    options,
-  );
-  const t = union.thresholds;
-  const proven = (keep: (i: number) => boolean) => new Set(union.findings.filter((f) => f.proven && keep(f.record)).map((f) => f.record)).size;
-  const flagged = (keep: (i: number) => boolean) => new Set(union.findings.filter((f) => keep(f.record)).map((f) => f.record)).size;
-  const sampleProven = proven((i) => inSample.has(i));
-  const sampleFlagged = flagged((i) => inSample.has(i));
-  const extraProven = proven((i) => !inSample.has(i));
-  // the suspects outside the sample: all the screen counted but the sample's own
-  const outside = Math.max(extra.length, screened.count - screened.inSample);
-  const estimate = Math.round((extraProven / extra.length) * outside);
-  const provenBar = (units: number) => Math.max(t.provenRecords, Math.ceil(t.provenShare * units));
-  const screen = `the screen of every record flagged ${screened.count} of ${records}; ${extra.length} beyond the sample analysed, ${extraProven} proven`;
-  let verdict: EncodingReport['verdict'];
-  let reason: string;
-  if (sampleProven >= provenBar(sample.length) || (sampleFlagged > 0 && sampleFlagged >= t.encodedShare * sample.length)) {
-    verdict = 'encoded';
-    reason = `${sampleProven} of ${sample.length} sampled records carry proven evidence, ${sampleFlagged} flagged; ${screen}`;
-  } else if (sampleProven + estimate >= provenBar(records)) {
-    verdict = 'encoded';
-    reason = `about ${sampleProven + estimate} of ${records} records carry proven evidence (${screen}), at least ${provenBar(records)}`;
-  } else {
-    verdict = union.flagged > 0 ? 'suspicious' : 'none';
-    reason = `${sampleProven} of ${sample.length} sampled records and about ${estimate} more proven, below ${provenBar(records)}; ${screen}`;
-  }
-  return { ...union, verdict, reason };
-}
-
 /** One file's part of a multi-file analysis. */
-interface FileSample {
+export interface FileSample {
   /** The name shown in the report. */
   file: string;
   dialect: Dialect;

@@ -2,7 +2,8 @@
 // reservoir sample, memory bounded by the sample size), then the pure profiler on that sample.
 import { buildProfile, type Profile } from '../profile/profile.js';
 import { sampleDataset, type SampledRecord, type SampleScanOptions } from './sample.js';
-import { analyzeFiles, analyzeScreened, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
+import { analyzeFiles, decodedExample, describeEncoding, plainRecords, skippedEncoding } from './encoding-check.js';
+import { analyzeScreened } from './encoding-screened.js';
 import type { EncodingReport } from '../encoding/index.js';
 import { responsesOf } from '../profile/responses.js';
 import { refused } from '../judge/refusal-judge.js';

@@ -10,7 +10,8 @@ import { decideAnswerSlot, type ClosedAnswerDecision } from '../generate/answer-
 import { injectedCount } from '../blend/plan.js';
 import { checkOutputFormat } from '../write/parquet-sink.js';
 import { assertUnchanged } from '../write/targets.js';
-import { analyzeScreened, applyEncodingPolicy, mimicScheme, plainRecords, skippedEncoding } from './encoding-check.js';
+import { applyEncodingPolicy, mimicScheme, plainRecords, skippedEncoding } from './encoding-check.js';
+import { analyzeScreened } from './encoding-screened.js';
 import { sampleDataset, type SampledRecord } from './sample.js';
 import type { MixRun } from './mix-types.js';
 

@@ -3,7 +3,8 @@
 // or in-thread when every worker already has PER_WORKER groups, so the main thread and the workers
 // all keep working. Groups are handed back in the records' order, and applying them in that order
 // gives the sample, rejections, numbers and suspects of a single-threaded pass, byte for byte.
-// Memory is bounded: at most MAX_HELD groups are held at once (each a copy of its records' bytes).
+// Memory is bounded: a bounded number of groups is held at once, each in a block of shared memory
+// that is reused once the group is applied.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,8 @@ export class Pass1Checks {
   /** Groups checked on the workers so far. */
   sentToWorkers = 0;
   private readonly maxHeld: number;
+  /** Shared memory of groups already applied, reused: allocating it anew for every group let dead blocks pile up faster than they were collected. */
+  private readonly spare: Pick<CheckedGroup, 'bytes' | 'ends' | 'status'>[] = [];
 
   constructor(
     threads: number,
@@ -59,7 +62,7 @@ export class Pass1Checks {
       this.dispatch();
       g = undefined;
     }
-    g ??= this.open = newGroup(r.index, Math.max(GROUP_BYTES, r.raw.length));
+    g ??= this.open = this.newGroup(r.index, r.raw.length);
     g.bytes.set(r.raw, g.used);
     g.used += r.raw.length;
     g.ends[g.count] = g.used;
@@ -88,10 +91,25 @@ export class Pass1Checks {
     }
   }
 
+  /** Gives a group's memory back once its results are applied: the next groups reuse it. */
+  release(g: CheckedGroup): void {
+    if (g.bytes.length === GROUP_BYTES && this.spare.length <= this.maxHeld) this.spare.push({ bytes: g.bytes, ends: g.ends, status: g.status });
+  }
+
   /** Stops the workers. */
   async close(): Promise<void> {
     this.sent.clear();
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  /** A group with memory for records of `need` bytes: a spare block, or a new one (a larger record gets its own). */
+  private newGroup(firstIndex: number, need: number): HeldGroup {
+    const memory = (need <= GROUP_BYTES ? this.spare.pop() : undefined) ?? {
+      bytes: new Uint8Array(new SharedArrayBuffer(Math.max(GROUP_BYTES, need))),
+      ends: new Uint32Array(new SharedArrayBuffer(4 * GROUP_RECORDS)),
+      status: new Uint8Array(new SharedArrayBuffer(GROUP_RECORDS)),
+    };
+    return { firstIndex, count: 0, used: 0, ...memory, lines: [], offsets: [], done: false };
   }
 
   private dispatch(): void {
@@ -132,19 +150,8 @@ export class Pass1Checks {
   }
 }
 
-function newGroup(firstIndex: number, bytes: number): HeldGroup {
-  return {
-    firstIndex,
-    count: 0,
-    used: 0,
-    bytes: new Uint8Array(new SharedArrayBuffer(bytes)),
-    ends: new Uint32Array(new SharedArrayBuffer(4 * GROUP_RECORDS)),
-    status: new Uint8Array(new SharedArrayBuffer(GROUP_RECORDS)),
-    lines: [],
-    offsets: [],
-    done: false,
-  };
-}
+/** A worker's young generation kept small: it holds nothing past a group, and a large one only raised the peak RSS. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.SAFEMIX_WY ?? 8) };
 
 /**
  * The worker's script beside this module: compiled JavaScript, or in a checkout run from its
@@ -152,11 +159,11 @@ function newGroup(firstIndex: number, bytes: number): HeldGroup {
  * the worker registers first (a worker does not inherit the loader of the thread that starts it).
  */
 function startWorker(ctx: CheckContext): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pass1-worker.js', import.meta.url), { workerData: ctx });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pass1-worker.js', import.meta.url), { workerData: ctx, resourceLimits: WORKER_LIMITS });
   const require = createRequire(import.meta.url);
   const tsxPackage = require.resolve('tsx/package.json');
   const api = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import
     .default;
   const script = `import(${JSON.stringify(pathToFileURL(join(dirname(tsxPackage), api)).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pass1-worker.ts', import.meta.url).href)}); })`;
-  return new Worker(script, { eval: true, workerData: ctx });
+  return new Worker(script, { eval: true, workerData: ctx, resourceLimits: WORKER_LIMITS });
 }

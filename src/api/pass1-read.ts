@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { SourceRecord } from '../read/types.js';
-import { applyGroup, type CheckContext } from './pass1-check.js';
+import { applyGroup, type CheckContext, type CheckedGroup } from './pass1-check.js';
 import { Pass1Checks } from './pass1-pool.js';
 
 /** Inputs at least this large are checked on worker threads by default. */
@@ -38,6 +38,12 @@ export async function readChecked(
 ): Promise<{ groupsOnWorkers: number }> {
   let checks: Pass1Checks | undefined;
   const visit = { again: on.again, usable: on.usable };
+  const apply = async (groups: CheckedGroup[]) => {
+    for (const g of groups) {
+      await applyGroup(g, idMax, visit);
+      checks!.release(g);
+    }
+  };
   try {
     for await (const batch of batches) {
       for (const r of batch) {
@@ -48,13 +54,13 @@ export async function readChecked(
           continue;
         }
         // a record read here comes after every record held for checking
-        if (checks) for (const g of await checks.take(true)) await applyGroup(g, idMax, visit);
+        if (checks) await apply(await checks.take(true));
         await on.handle(r);
       }
-      if (checks) for (const g of await checks.take(false)) await applyGroup(g, idMax, visit);
+      if (checks) await apply(await checks.take(false));
       on.after();
     }
-    if (checks) for (const g of await checks.take(true)) await applyGroup(g, idMax, visit);
+    if (checks) await apply(await checks.take(true));
   } finally {
     await checks?.close();
   }

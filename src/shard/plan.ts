@@ -26,8 +26,10 @@ import { checkTargets } from '../write/targets.js';
 import { TOOL } from '../package-root.js';
 import type { ScanOptions } from '../api/scan.js';
 import { loadSafetySource, type SafetySourceOptions } from '../api/safety-source.js';
-import { analyzeFiles, applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from '../api/encoding-check.js';
+import { applyEncodingPolicy, describeEncoding, mimicScheme, plainRecords, skippedEncoding, type OnEncoded } from '../api/encoding-check.js';
 import type { EncodingReport, Scheme } from '../encoding/index.js';
+import { screenBytes } from '../encoding/screen.js';
+import { analyzeScreenedFiles } from '../api/encoding-screened.js';
 import { fromPlanDonors, mergeSamples, toPlanDonor, type UploadDonor } from './donors.js';
 import { scanShard, type ShardScan } from './scan.js';
 import { runChild } from './spawn.js';
@@ -191,7 +193,8 @@ async function scanAll(paths: string[], options: PlanOptions, sample: number, se
     );
   };
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), paths.length));
-  const scanOptions = { ...readOptions, sample, seed };
+  // shards scanned side by side already keep the cores busy: each reads in one thread
+  const scanOptions = { ...readOptions, sample, seed, screen: options.detectEncoding !== false, ...(jobs > 1 ? { threads: 0 } : {}) };
   if (jobs === 1) {
     const out: ShardScan[] = [];
     for (let i = 0; i < paths.length; i++) out.push(await scanShard(paths[i]!, i, scanOptions, (b) => progress(i, b)));
@@ -345,7 +348,20 @@ export async function planShards(paths: string[], options: PlanOptions): Promise
   // shard's sampled records), before anything is planned; flagged records are never donors
   const all = fromPlanDonors(donors, (i) => scans[i]!.container);
   const encoding: EncodingReport = planOptions.detectEncoding
-    ? analyzeFiles(scans.map((s, i) => ({ file: s.name, dialect, sample: all.filter((d) => d.shard === i) })))
+    ? analyzeScreenedFiles(
+        scans.map((s, i) => {
+          const sampled = all.filter((d) => d.shard === i);
+          const taken = new Set(sampled.map((d) => d.local));
+          const suspects = s.screened?.suspects ?? [];
+          const extra = fromPlanDonors(
+            suspects.filter((r) => !taken.has(r.index)).map((r) => toPlanDonor(i, offsets[i]!, { ...r, raw: Buffer.from(r.raw, 'base64') })),
+            () => s.container,
+          );
+          // the screen is cheap to run again on the merged sample: the suspects inside it
+          const inSample = sampled.filter((d) => screenBytes(d.raw) !== undefined).length;
+          return { file: s.name, dialect, sample: sampled, extra, count: s.screened?.count ?? 0, inSample, records: s.records };
+        }),
+      )
     : skippedEncoding(all.length);
   const notes = applyEncodingPolicy(encoding, policy, paths.length === 1 ? first.name : `the upload (${paths.length} shards)`);
   const scheme: Scheme | undefined = mimicScheme(encoding, policy);

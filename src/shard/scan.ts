@@ -12,6 +12,8 @@ export interface ShardScanOptions extends ScanOptions {
   sample: number;
   /** The plan's seed; the shard's reservoir uses `SEED:shard-INDEX`. */
   seed: string;
+  /** Screen every record for a covert encoding's marks and keep a reservoir of the suspects (see sampleDataset). */
+  screen?: boolean;
 }
 
 /** What the plan needs of one shard (JSON-safe: buffers are base64). */
@@ -28,8 +30,13 @@ export interface ShardScan {
   csv?: { delimiter: string; header: boolean; columns: string[] };
   layout: { prefix: string; suffix: string; separator: string; elementIndent: string; recordPath?: string; inheritedKeys?: string[] };
   /** The reservoir (shard-local indices), in index order. */
-  sample: { index: number; line: number; raw: string; cells?: Record<string, string>; inherited?: Record<string, unknown> }[];
+  sample: ShardSampleEntry[];
+  /** With `screen`: the records the screen flagged (how many), and a reservoir of them (shard-local indices, in index order). */
+  screened?: { count: number; suspects: ShardSampleEntry[] };
 }
+
+/** A kept record of a shard, JSON-safe. */
+type ShardSampleEntry = { index: number; line: number; raw: string; cells?: Record<string, string>; inherited?: Record<string, unknown> };
 
 /** A nested record's fields from the objects around it, as its value holds them. */
 function inheritedOf(value: unknown, keys: readonly string[]): Record<string, unknown> {
@@ -50,12 +57,20 @@ export async function scanShard(
     hash: true,
     validate: true,
     trackNumbers: true,
+    screen: options.screen === true,
     onProgress,
   });
-  const { scan, sample, records, rejected, idMax } = pass;
+  const { scan, sample, records, rejected, idMax, screened } = pass;
   const reader = scan.reader;
   const delimited = reader.container === 'csv' || reader.container === 'tsv';
   const layout = reader.layout;
+  const entry = (r: (typeof sample)[number]): ShardSampleEntry => ({
+    index: r.index,
+    line: r.line,
+    raw: r.raw.toString('base64'),
+    ...(delimited ? { cells: r.value as Record<string, string> } : {}),
+    ...(layout.inheritedKeys?.length ? { inherited: inheritedOf(r.value, layout.inheritedKeys) } : {}),
+  });
   return {
     index,
     name: reader.name,
@@ -75,12 +90,7 @@ export async function scanShard(
       elementIndent: layout.elementIndent,
       ...(layout.recordPath ? { recordPath: layout.recordPath, inheritedKeys: layout.inheritedKeys ?? [] } : {}),
     },
-    sample: sample.map((r) => ({
-      index: r.index,
-      line: r.line,
-      raw: r.raw.toString('base64'),
-      ...(delimited ? { cells: r.value as Record<string, string> } : {}),
-      ...(layout.inheritedKeys?.length ? { inherited: inheritedOf(r.value, layout.inheritedKeys) } : {}),
-    })),
+    sample: sample.map(entry),
+    ...(screened ? { screened: { count: screened.count, suspects: screened.suspects.map(entry) } } : {}),
   };
 }

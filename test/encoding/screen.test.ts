@@ -4,11 +4,13 @@
 // suspects is seeded with SAFEMIX_SAMPLE_SECRET too. The rows come from the independent encoders
 // (test/encoding/independent/, nothing from src/).
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleDataset } from '../../src/api/sample.js';
-import { analyzeSample, analyzeScreened } from '../../src/api/encoding-check.js';
+import { analyzeSample } from '../../src/api/encoding-check.js';
+import { analyzeScreened } from '../../src/api/encoding-screened.js';
 import { inspectFile } from '../../src/api/inspect.js';
+import { planShards } from '../../src/shard/plan.js';
 import { VARIANTS } from './independent/encoders.js';
 import { dataset } from './independent/fixtures.js';
 import { tempDir } from '../helpers.js';
@@ -57,5 +59,33 @@ describe('encoded rows placed outside the default sample', () => {
     expect(run.screened!.count).toBeLessThan(0.01 * TOTAL);
     const report = analyzeScreened('openai-chat', run.sample, run.screened, run.records);
     expect(report.verdict, report.reason).toBe('none');
+  });
+  it("a split upload: plan screens every shard's records, and rows placed outside each shard's sample are found", async () => {
+    const variant = VARIANTS.find((v) => v.name.startsWith('Walnut53: substitution'))!;
+    const dir = tempDir('safemix-screen-');
+    const per = TOTAL / 2;
+    const encoded = dataset(variant, 1, Math.round(TOTAL * 0.02), 5);
+    const paths: string[] = [];
+    let placed = 0;
+    for (const shard of [0, 1]) {
+      const path = join(dir, `part-${shard}.jsonl`);
+      const plain = dataset(variant, 0, per, 11 + shard);
+      writeFileSync(path, lines(plain));
+      // the uploader's computation: the records each shard's reservoir takes (seed "safemix:shard-N")
+      const { sample } = await sampleDataset(path, { seed: `safemix:shard-${shard}` });
+      const sampled = new Set(sample.map((r) => r.index));
+      const rows = [...plain];
+      for (let i = 0, n = 0; i < per && n < encoded.length / 2; i += 3) if (!sampled.has(i)) ((rows[i] = encoded[placed++]!), n++);
+      writeFileSync(path, lines(rows));
+      paths.push(path);
+    }
+    expect(placed).toBe(encoded.length);
+    const result = await planShards(paths, { output: join(dir, 'plan.json'), onEncoded: 'warn', jobs: 1 });
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { encoding: { verdict: string; report: { reason: string } } };
+    expect(plan.encoding.verdict, plan.encoding.report.reason).toBe('encoded');
+    expect(plan.encoding.report.reason).toMatch(/screen of every record/);
+    expect(result).toBeDefined();
+    // by default (--on-encoded fail) the plan is refused, as mix refuses
+    await expect(planShards(paths, { output: join(dir, 'plan-2.json'), jobs: 1 })).rejects.toMatchObject({ code: 'encoded_data' });
   });
 });
