@@ -150,20 +150,17 @@ export class Pass1Checks {
   }
 }
 
-/** A worker's young generation kept small: it holds nothing past a group, and a large one only raised the peak RSS. */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.SAFEMIX_WY ?? 8) };
-
 /**
  * The worker's script beside this module: compiled JavaScript, or in a checkout run from its
  * TypeScript sources (tests, the bench's sources) the .ts file, loaded through tsx's loader, which
  * the worker registers first (a worker does not inherit the loader of the thread that starts it).
  */
 function startWorker(ctx: CheckContext): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pass1-worker.js', import.meta.url), { workerData: ctx, resourceLimits: WORKER_LIMITS });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pass1-worker.js', import.meta.url), { workerData: ctx });
   const require = createRequire(import.meta.url);
   const tsxPackage = require.resolve('tsx/package.json');
   const api = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import
     .default;
   const script = `import(${JSON.stringify(pathToFileURL(join(dirname(tsxPackage), api)).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pass1-worker.ts', import.meta.url).href)}); })`;
-  return new Worker(script, { eval: true, workerData: ctx, resourceLimits: WORKER_LIMITS });
+  return new Worker(script, { eval: true, workerData: ctx });
 }
