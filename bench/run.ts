@@ -231,15 +231,7 @@ try {
       ? `${task}: ${small.rssMB.toFixed(0)} → ${large.rssMB.toFixed(0)} MB (${(large.rssMB - small.rssMB >= 0 ? '+' : '') + (large.rssMB - small.rssMB).toFixed(0)} MB; goal ≤ +20)`
       : undefined;
   };
-  const growths = [
-    'safemix mix --ratio 0.05',
-    'mix without the covert-encoding check',
-    'safemix mix --threads 0',
-    'safemix inspect',
-    'safemix mix --order shuffle',
-  ]
-    .map(growth)
-    .filter(Boolean);
+  const growths = ['safemix mix --ratio 0.05', 'safemix mix --threads 0', 'safemix inspect', 'safemix mix --order shuffle'].map(growth).filter(Boolean);
   if (growths.length) console.log(`\npeak RSS from ${smallMB} MB to ${sizeMB} MB:\n${growths.map((g) => `- ${g}`).join('\n')}`);
   for (const line of await benchReportPage()) console.log(`\n${line}`);
   const over = rows.filter((r) => r.safemix && r.rssMB >= RSS_LIMIT_MB);
