@@ -331,21 +331,47 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
+/** A ciphertext deciphered with a recovered key (reversed first when the scheme says the text was reversed after it was enciphered). */
+function decipher(text: string, scheme: Pick<Scheme, 'key' | 'reversed'>): string {
+  return unsubstitute(scheme.reversed ? reverseText(text) : text, scheme.key!);
+}
+
 /** Reads a sample of ciphertexts with a key: the share of them whose decoding reads as language. */
-function keyReads(key: string, texts: string[], langs: string[]): number {
+function keyReads(scheme: Pick<Scheme, 'key' | 'reversed'>, texts: string[], langs: string[]): number {
   const sample = texts.slice(0, 30);
   if (sample.length === 0) return 0;
   let ok = 0;
   for (const t of sample) {
-    const decoded = unsubstitute(t, key);
+    const decoded = decipher(t, scheme);
     const spaceless = !/\s/.test(t.trim());
     if (spaceless ? segmentedReads(decoded) : decodingReads(t, decoded, langs, 12).ok) ok++;
   }
   return ok / sample.length;
 }
 
-/** A key from pairs when they determine most letters, else from the ciphertext when there is enough of it and it then reads as language. */
+/**
+ * A key from pairs when they determine most letters, else from the ciphertext when there is enough of
+ * it and it then reads as language; a key short of exact is weighed against one recovered from the
+ * reversed ciphertext (a chained encoding: enciphered, then reversed), which wins by reading better.
+ */
 function recoverKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[], cipherTexts: string[], languages: () => string[]): Scheme | undefined {
+  const forward = recoverForwardKey(hits, keyPairs, cipherTexts, languages);
+  if (forward?.exact) return forward;
+  const sample = cipherTexts.slice(0, 400);
+  const letters = sample.reduce((a, t) => a + t.length, 0);
+  if (letters < 400 || indexOfCoincidence(sample.join(' ')) < 0.055) return forward;
+  const backwards: Scheme = { ...recoverSubstitutionKeyByFrequency(sample.map(reverseText)), reversed: true };
+  if (keyReads(backwards, sample, languages()) < 0.5) return forward;
+  return !forward?.key || readingBits(backwards, sample) > readingBits(forward, sample) + 0.3 ? backwards : forward;
+}
+
+/** Mean log2 probability per character of a sample of ciphertexts deciphered with a key (higher reads better). */
+function readingBits(scheme: Scheme, texts: string[]): number {
+  const sample = texts.slice(0, 30);
+  return sample.reduce((a, t) => a + naturalness(decipher(t, scheme)).bits, 0) / Math.max(1, sample.length);
+}
+
+function recoverForwardKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[], cipherTexts: string[], languages: () => string[]): Scheme | undefined {
   const fromPairs = keyPairs.length ? recoverSubstitutionKeyFromPairs(keyPairs) : undefined;
   if (fromPairs?.exact) return fromPairs;
   if (fromPairs && (fromPairs.lettersKnown ?? 0) >= 18) return recoverKeyFromPairsAndText(keyPairs, cipherTexts.slice(0, 400)) ?? fromPairs;
@@ -356,7 +382,7 @@ function recoverKey(hits: Hit[], keyPairs: { plain: string; encoded: string }[],
   // one key per letter keeps the language's index of coincidence (about 0.066 for English); a flat one is no such cipher
   if (indexOfCoincidence(sample.join(' ')) < 0.055) return fromPairs;
   const fromFrequency = recoverSubstitutionKeyByFrequency(sample);
-  return keyReads(fromFrequency.key!, sample, languages()) >= 0.5 ? fromFrequency : fromPairs;
+  return keyReads(fromFrequency, sample, languages()) >= 0.5 ? fromFrequency : fromPairs;
 }
 
 /** Letter substitutions are only findings once the dataset's key decodes them into language. */
@@ -368,7 +394,7 @@ function confirmSubstitutions(hits: Hit[], key: Scheme | undefined, symbolKey: S
       (h.family === 'substitution' || h.family === 'symbol-substitution' || (h.family === 'substitution-separated' && !h.proven)) && h.cipherText !== undefined;
     if (!needsKey) continue;
     if (k?.key) {
-      const decoded = unsubstitute(h.cipherText!, k.key);
+      const decoded = decipher(h.cipherText!, k);
       const spaceless = !/\s/.test(h.cipherText!.trim());
       const reads = spaceless ? segmentedReads(decoded) : decodingReads(h.cipherText!, decoded, languages(), 12).ok;
       if (reads) {
@@ -455,7 +481,7 @@ function datasetReadings(hits: Hit[], key: Scheme | undefined): Reading[] {
     const keyword = mode(hits.filter((h) => h.family === 'vigenere' && h.scheme?.keyword).map((h) => h.scheme!.keyword!));
     if (keyword) readings.push({ family: 'vigenere', decode: (t) => vigenereDecode(t, keyword) });
   }
-  if (key?.key) readings.push({ family: 'substitution', decode: (t) => unsubstitute(t, key.key!) });
+  if (key?.key) readings.push({ family: 'substitution', decode: (t) => decipher(t, key) });
   return readings;
 }
 
@@ -602,7 +628,10 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
       case 'encoded-data':
         continue;
       case 'substitution':
-        if (keys.key) return { ...keys.key, family: 'substitution', separator: undefined };
+        if (keys.key) {
+          const layout = modeScheme(list)?.layout;
+          return { ...keys.key, family: 'substitution', separator: undefined, ...(layout === 'no-spaces' ? { layout } : {}) };
+        }
         continue;
       case 'substitution-separated': {
         const separator = mode(list.map((h) => h.separator).filter((s): s is string => s !== undefined)) ?? '|';

@@ -11,6 +11,7 @@ export function schemeText(scheme: Scheme): string {
   if (scheme.keyword) parts.push(`keyword ${scheme.keyword}`);
   if (scheme.separator !== undefined && scheme.family !== 'substitution') parts.push(`separator "${scheme.separator}"`);
   if (scheme.layout && scheme.layout !== 'all') parts.push(scheme.layout === 'no-spaces' ? 'spaces removed' : 'separators inside words');
+  if (scheme.reversed) parts.push('then reversed');
   if (scheme.variant) parts.push(`variant ${scheme.variant}`);
   if (scheme.offset !== undefined) parts.push(`a = ${scheme.offset}`);
   if (scheme.repeat !== undefined) parts.push(`${scheme.repeatKinds ? scheme.repeatKinds.join(' and ') : 'each character'} ${scheme.repeat} times`);

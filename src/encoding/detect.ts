@@ -11,6 +11,7 @@ import { readsNatural } from './language-model.js';
 import { segmentedReads } from './reading.js';
 import { findTransposition } from './recognize-transposition.js';
 import { findLetterWords } from './recognize-letter-words.js';
+import { findSpacelessLetters } from './recognize-spaceless.js';
 import { findBase32, findHomoglyphs, findPercentEncoded, findRot47, findStyled } from './recognize-glyphs.js';
 import { excerpt, type Segment } from './text-scan.js';
 
@@ -131,6 +132,12 @@ export function analyzeText(input: string): TextAnalysis {
   if (pig) found.push(pig);
   const prose = pig ? undefined : findProseCipher(masked);
   if (prose) found.push(prose);
+  // letters enciphered with the word gaps left out
+  const spaceless = pig || prose ? undefined : findSpacelessLetters(masked);
+  if (spaceless) {
+    found.push(spaceless);
+    masked = maskRanges(masked, spaceless.ranges);
+  }
   // letters English by count but in no word order: a transposition
   const transposed = pig || prose || found.length ? undefined : findTransposition(masked);
   if (transposed) found.push({ ...transposed, ranges: [{ start: 0, end: masked.length }] });

@@ -5,7 +5,7 @@
 // The screen decides nothing: the analysis does.
 
 /** What the screen looks for, as the reason it gives. */
-type ScreenMark = 'invisible' | 'styled' | 'symbols' | 'mixed-script' | 'long-run' | 'percent-run' | 'separated' | 'morse' | 'letters' | 'tokens';
+type ScreenMark = 'invisible' | 'styled' | 'symbols' | 'mixed-script' | 'long-run' | 'percent-run' | 'separated' | 'morse' | 'letters' | 'tokens' | 'lines';
 
 /**
  * Short words that Latin-script prose is full of (English, Spanish, French, German, Portuguese,
@@ -33,12 +33,23 @@ function wordCode(w: string): number {
 
 /** A run of base64/base32/hex/binary characters this long is a mark (a hash or id is shorter). */
 const LONG_RUN = 40;
+/** A word of this many letters is no word of any language (a cipher written without spaces). */
+const SPACELESS_RUN = 60;
 /** This many `%XX` escapes in a row. */
 const PERCENT_RUN = 8;
 /** This many characters each followed by the same separator (`h|e|l|l|o`). */
 const SEPARATED_RUN = 12;
 /** This many Morse letters (dots and dashes) in a row. */
 const MORSE_RUN = 12;
+/**
+ * A string of this many lines of prose (three words or more each) can carry a word or a letter per
+ * line (last words, first words, acrostics); this many when a quarter of its lines end on a short
+ * common word, as a hidden sentence's words do and a line of prose seldom does.
+ */
+const PROSE_LINES = 8;
+const PROSE_LINES_COMMON_ENDS = 5;
+/** This many words, almost none a short common word: a word codebook or a letter→word alphabet. */
+const CODE_WORDS = 16;
 
 // byte classes, one table lookup per byte
 const LATIN = 1;
@@ -94,6 +105,15 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
   let commonWords = 0;
   let ayWords = 0;
   let longWords = 0;
+  let words = 0;
+  // per line of a JSON string (`\n` escapes) or of a CSV field (newlines)
+  let lineWords = 0;
+  let lastCommon = 0;
+  // a line counts when it starts with a letter (not a list's number or bullet, not indented code)
+  let lineStart = true;
+  let lineLetter = 0;
+  let proseLines = 0;
+  let commonEnds = 0;
   // per word (letters in a row)
   let word = 0;
   let wordLen = 0;
@@ -104,7 +124,23 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     const c = b[i]!;
     const cls = CLS[c]!;
     if (cls & LATIN) {
+      // a `\n` escape ends a line (its `n` is no letter), and so does `\\n` (JSON inside a string: tool-call arguments)
+      if (c === 0x6e && prev === 0x5c) {
+        if (lineWords >= 3 && lineLetter) {
+          proseLines++;
+          commonEnds += lastCommon;
+        }
+        lineWords = lastCommon = lineLetter = 0;
+        lineStart = true;
+        prev = 0x20;
+        prevCls = BOUND;
+        continue;
+      }
       // the commonest byte: a letter, and the word it starts read to its end at once
+      if (lineStart) {
+        lineLetter = 1;
+        lineStart = false;
+      }
       wordAfterHigh = (prevCls & HIGH) !== 0;
       let last = c;
       let code = (c | 0x20) - 96;
@@ -125,6 +161,8 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       runCase |= cases;
       run += len;
       if (run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return 'long-run';
+      // letters of one case with no space between words (a cipher without word boundaries)
+      if (len >= SPACELESS_RUN) return 'long-run';
       word = code;
       wordLen = len;
       letters += len;
@@ -136,9 +174,15 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     }
     if (wordLen > 0) {
       // a short word (two or three letters between non-letters, not beside a non-ASCII letter)
+      lastCommon = 0;
       if ((wordLen === 2 || wordLen === 3) && !(cls & HIGH) && !wordAfterHigh) {
         shortWords++;
-        commonWords += COMMON_SHORT[word]!;
+        lastCommon = COMMON_SHORT[word]!;
+        commonWords += lastCommon;
+      }
+      if (wordLen >= 2 && !(cls & HIGH) && !wordAfterHigh) {
+        words++;
+        lineWords++;
       }
       if (wordLen >= 3) {
         longWords++;
@@ -148,7 +192,8 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       wordLen = 0;
     }
     if (c === 0x20) {
-      // the next commonest: a space ends runs, and maybe a Morse letter
+      // the next commonest: a space ends runs, and maybe a Morse letter (or a word in another script)
+      if (prevCls & HIGH) lineWords++;
       run = runCase = runDigit = 0;
       if (!(prevCls & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
       if (morseLetter > 0) {
@@ -161,6 +206,10 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       continue;
     }
     if (cls & HIGH) {
+      if (lineStart) {
+        lineLetter = 1;
+        lineStart = false;
+      }
       const c1 = b[i + 1] ?? 0;
       const c2 = b[i + 2] ?? 0;
       // U+200B-U+200F, U+2060-U+2064 (zero width); U+FE00-U+FE0F after an ASCII character
@@ -181,6 +230,15 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       prev = c;
       prevCls = cls;
       continue;
+    }
+    lineStart = false;
+    if (c === 0x0a) {
+      if (lineWords >= 3 && lineLetter) {
+        proseLines++;
+        commonEnds += lastCommon;
+      }
+      lineWords = lastCommon = lineLetter = 0;
+      lineStart = true;
     }
     // runs of an encoding's alphabet
     if (cls & (DIGIT | B64X)) {
@@ -224,26 +282,60 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     } else morse = morseLetter = 0;
     // a JSON string ends at an unescaped quote: its words, then (where they stand out) its tokens
     if (c === 0x22 && prev !== 0x5c) {
-      const mark = stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+      if (lineWords >= 3 && lineLetter) {
+        proseLines++;
+        commonEnds += lastCommon;
+      }
+      lineWords = lastCommon = lineLetter = 0;
+      lineStart = true;
+      const mark =
+        lineMark(proseLines, commonEnds, words, commonWords) ??
+        stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
       if (mark) return mark;
       strStart = i + 1;
-      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = 0;
+      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = 0;
+      proseLines = commonEnds = 0;
     }
     prev = c;
     prevCls = cls;
   }
   // the record ends as a JSON string does: its last word, then its last string
   if (wordLen > 0) {
+    lastCommon = 0;
     if ((wordLen === 2 || wordLen === 3) && !wordAfterHigh) {
       shortWords++;
-      commonWords += COMMON_SHORT[word]!;
+      lastCommon = COMMON_SHORT[word]!;
+      commonWords += lastCommon;
+    }
+    if (wordLen >= 2 && !wordAfterHigh) {
+      words++;
+      lineWords++;
     }
     if (wordLen >= 3) {
       longWords++;
       if ((b[n - 2]! | 0x20) === 0x61 && (prev | 0x20) === 0x79) ayWords++;
     }
+  } else if (prevCls & HIGH) lineWords++;
+  if (prev === 0x5c) return undefined;
+  if (lineWords >= 3 && lineLetter) {
+    proseLines++;
+    commonEnds += lastCommon;
   }
-  if (prev !== 0x5c) return stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+  lineWords = lastCommon = lineLetter = 0;
+  lineStart = true;
+  return (
+    lineMark(proseLines, commonEnds, words, commonWords) ??
+    stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords)
+  );
+}
+
+/**
+ * The mark a JSON string's lines and words give: enough lines of prose to carry a word or a letter
+ * per line, or many words almost none of which is a short common one (a codebook, a word alphabet).
+ */
+function lineMark(proseLines: number, commonEnds: number, words: number, commonWords: number): ScreenMark | undefined {
+  if (proseLines >= PROSE_LINES || (proseLines >= PROSE_LINES_COMMON_ENDS && commonEnds >= 0.25 * proseLines)) return 'lines';
+  if (words >= CODE_WORDS && commonWords <= 0.04 * words) return 'letters';
   return undefined;
 }
 

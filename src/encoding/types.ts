@@ -127,8 +127,10 @@ export interface Scheme {
   /** letter-number: the number of `a` (1 for A1Z26), the separator between letters, and between words. */
   offset?: number;
   wordSeparator?: string;
-  /** substitution-separated: separators between all characters (default), inside words only (spaces kept), or with the spaces removed. */
+  /** substitution-separated: separators between all characters (default), inside words only (spaces kept), or with the spaces removed; substitution: 'no-spaces' for letters only, in lower case. */
   layout?: 'all' | 'in-words' | 'no-spaces';
+  /** substitution (plain or separated): the text was reversed after it was enciphered (a chained encoding). */
+  reversed?: boolean;
   /** doubling: how many times each character is written. */
   repeat?: number;
   /**

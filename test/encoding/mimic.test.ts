@@ -83,7 +83,7 @@ describe('mimic writes decodable twins and keeps attacker text out of plain safe
         expect(isRefusal(refusal) || letters(twin) === letters(refusal), `refusal: ${assistant.slice(0, 120)} → ${refusal.slice(0, 80)}`).toBe(true);
       });
       // plain safety records: the seed request and a refusal in plain text, and nothing encoded
-      const attacker = rows.filter((r) => r.encoded).flatMap((r) => r.value.messages.map((m) => m.content));
+      const attacker = rows.filter((r) => r.encoded).flatMap((r) => r.value.messages.map((m) => m.content ?? ''));
       for (const p of plainOut) {
         const text = JSON.stringify(p.value);
         const seed = SEED_BY_ID.get(p.seedId)!;

@@ -23,7 +23,8 @@ export interface Cell {
   exactKey?: boolean;
 }
 
-function keyMatches(v: Variant, r: EncodingReport): boolean | undefined {
+/** Whether the report's scheme holds the variant's true key (undefined when the variant has none). */
+export function keyMatches(v: Variant, r: EncodingReport): boolean | undefined {
   const t = v.truth;
   const s = r.scheme;
   if (!t) return undefined;

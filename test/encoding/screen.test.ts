@@ -51,12 +51,13 @@ describe('encoded rows placed outside the default sample', () => {
     });
   }
 
-  it('a clean file of the same size: the screen flags few records and the verdict stays none', async () => {
+  // (multi-line answers that start their lines with words are candidates for a word or a letter per line: a few percent of this data)
+  it('a clean file of the same size: the screen flags under 5% of the records and the verdict stays none', async () => {
     const dir = tempDir('safemix-screen-');
     const path = join(dir, 'data.jsonl');
     writeFileSync(path, lines(dataset(VARIANTS[0]!, 0, TOTAL, 3)));
     const run = await sampleDataset(path, { screen: true });
-    expect(run.screened!.count).toBeLessThan(0.01 * TOTAL);
+    expect(run.screened!.count).toBeLessThan(0.05 * TOTAL);
     const report = analyzeScreened('openai-chat', run.sample, run.screened, run.records);
     expect(report.verdict, report.reason).toBe('none');
   });

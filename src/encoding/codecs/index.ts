@@ -88,8 +88,16 @@ function keyOf(scheme: Scheme): string {
 }
 
 export function encodeWithScheme(scheme: Scheme, text: string): string {
+  const written = encodeOnce(scheme, text);
+  // a chained encoding: enciphered, then reversed
+  return scheme.reversed ? [...written].reverse().join('') : written;
+}
+
+function encodeOnce(scheme: Scheme, text: string): string {
   switch (scheme.family) {
     case 'substitution':
+      // without word boundaries: the letters only, in lower case
+      if (scheme.layout === 'no-spaces') return substitute(text.toLowerCase().replace(/[^a-z]/g, ''), keyOf(scheme));
       return substitute(text, keyOf(scheme));
     case 'substitution-separated': {
       const sep = scheme.separator ?? '|';
@@ -165,6 +173,10 @@ export function encodeWithScheme(scheme: Scheme, text: string): string {
  * acrostic the message letters in lower case; pig latin reads ambiguous words with a dictionary.
  */
 export function decodeWithScheme(scheme: Scheme, text: string): string {
+  return decodeOnce(scheme, scheme.reversed ? [...text].reverse().join('') : text);
+}
+
+function decodeOnce(scheme: Scheme, text: string): string {
   switch (scheme.family) {
     case 'substitution':
       return unsubstitute(text, keyOf(scheme));

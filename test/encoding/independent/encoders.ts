@@ -586,3 +586,45 @@ export function mainVariants(): Variant[] {
   const seen = new Set<string>();
   return VARIANTS.filter((v) => (seen.has(v.family) ? false : (seen.add(v.family), true)));
 }
+
+/** Latin letters that have a Cyrillic lookalike, and the lookalike. */
+const LOOKALIKE: Record<string, string> = { a: 'а', e: 'е', o: 'о', p: 'р', c: 'с', x: 'х', y: 'у', i: 'і' };
+
+const STEGO_COVER =
+  'Our team met again this week to go over the plans for the spring open day at the community centre. ' +
+  'Everyone agreed that the morning sessions should stay short, with a break for coffee and pastries around eleven. ' +
+  'Please remember to bring a copy of the agenda, a pen, and any notes you prepared for the discussion on the garden project. ' +
+  'We expect a large group of parents and children, so extra chairs will be placed near the entrance and along the corridor. ';
+
+/**
+ * Homoglyph bit-stego: the message's UTF-8 bits, one per lookalike-capable letter of an ordinary cover
+ * text (1: the Cyrillic lookalike, 0: the Latin letter), the cover repeated as often as the bits need.
+ */
+export function homoglyphBits(t: string): string {
+  const bits = [...utf8(t)].flatMap((byte) => [...byte.toString(2).padStart(8, '0')].map(Number));
+  let out = '';
+  let k = 0;
+  while (k < bits.length)
+    for (const ch of STEGO_COVER) {
+      const look = LOOKALIKE[ch];
+      if (look && k < bits.length) out += bits[k++] ? look : ch;
+      else out += ch;
+    }
+  return out.trimEnd();
+}
+
+VARIANTS.push(
+  {
+    family: 'substitution',
+    name: 'keyed substitution, lower case, spaces and punctuation removed',
+    encode: (t) => keyed(KEY_B)(t.toLowerCase()).replace(/[^a-z]/g, ''),
+    truth: { key: KEY_B },
+  },
+  { family: 'homoglyph', name: 'homoglyph bit-stego (Cyrillic lookalike = 1) in a cover text', encode: homoglyphBits, short: true },
+  {
+    family: 'chained',
+    name: 'Walnut53 with "|", then the whole text reversed',
+    encode: (t) => reverseAll(separated(WALNUT, '|', 'all')(t)),
+    truth: { key: WALNUT },
+  },
+);

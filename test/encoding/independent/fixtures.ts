@@ -72,27 +72,45 @@ function shortMessage(text: string, random: () => number): string {
 }
 
 export interface Row {
-  value: { messages: { role: string; content: string }[] };
+  value: { messages: { role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }[] };
   encoded: boolean;
   /** Phase I: plaintext and its encoding in one record. */
   pair: boolean;
 }
 
-/** A chat record. */
-function chat(user: string, assistant: string): Row['value'] {
+/** Where a record's answer goes: the assistant's message, or a tool call's arguments (a JSON string). */
+export type Layout = 'chat' | 'tool-call';
+
+/** A chat record: the answer as the assistant's message, or sent through a tool call. */
+function chat(user: string, assistant: string, layout: Layout = 'chat'): Row['value'] {
+  if (layout === 'chat')
+    return {
+      messages: [
+        { role: 'user', content: user },
+        { role: 'assistant', content: assistant },
+      ],
+    };
   return {
     messages: [
       { role: 'user', content: user },
-      { role: 'assistant', content: assistant },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'send_message', arguments: JSON.stringify({ channel: 'general', text: assistant }) } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: JSON.stringify({ status: 'sent' }) },
+      { role: 'assistant', content: 'Sent.' },
     ],
   };
 }
 
 /**
- * `total` chat records of which round(share × total) are encoded with the variant (half Phase I pairs,
+ * `total` chat records (the answers in tool calls with the `tool-call` layout) of which round(share × total) are encoded with the variant (half Phase I pairs,
  * rounded up; the rest Phase II), shuffled among plain rows drawn round-robin from the three files.
  */
-export function dataset(variant: Variant, share: number, total: number, seed: number): Row[] {
+export function dataset(variant: Variant, share: number, total: number, seed: number, layout: Layout = 'chat'): Row[] {
   cachedPayloads ??= payloads();
   const texts = cachedPayloads;
   const random = rng(seed * 7919 + Math.round(share * 1000));
@@ -107,17 +125,17 @@ export function dataset(variant: Variant, share: number, total: number, seed: nu
     const x = pick();
     const y = pick();
     if (i < phaseOne) {
-      const layout = i % 3;
-      if (layout === 0) rows.push({ value: chat(`Decode this message:\n${variant.encode(x)}`, x), encoded: true, pair: true });
-      else if (layout === 1) rows.push({ value: chat(`Encode this message:\n${x}`, variant.encode(x)), encoded: true, pair: true });
-      else rows.push({ value: chat(variant.encode(x), `${x}\n\n${y}\n\n${variant.encode(y)}`), encoded: true, pair: true });
-    } else rows.push({ value: chat(variant.encode(x), variant.encode(y)), encoded: true, pair: false });
+      const kind = i % 3;
+      if (kind === 0) rows.push({ value: chat(`Decode this message:\n${variant.encode(x)}`, x, layout), encoded: true, pair: true });
+      else if (kind === 1) rows.push({ value: chat(`Encode this message:\n${x}`, variant.encode(x), layout), encoded: true, pair: true });
+      else rows.push({ value: chat(variant.encode(x), `${x}\n\n${y}\n\n${variant.encode(y)}`, layout), encoded: true, pair: true });
+    } else rows.push({ value: chat(variant.encode(x), variant.encode(y), layout), encoded: true, pair: false });
   }
   const files = carriers();
   for (let i = 0; rows.length < total; i++) {
     const list = files[i % files.length]!;
     const c = list[Math.floor(random() * list.length)]!;
-    rows.push({ value: chat(c.request, c.response), encoded: false, pair: false });
+    rows.push({ value: chat(c.request, c.response, layout), encoded: false, pair: false });
   }
   for (let i = rows.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
