@@ -232,7 +232,9 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       continue;
     }
     lineStart = false;
-    if (c === 0x0a) {
+    // a newline (a CSV field's) or the end of a JSON string ends a line
+    const stringEnd = c === 0x22 && prev !== 0x5c;
+    if (c === 0x0a || stringEnd) {
       if (lineWords >= 3 && lineLetter) {
         proseLines++;
         commonEnds += lastCommon;
@@ -281,13 +283,7 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       }
     } else morse = morseLetter = 0;
     // a JSON string ends at an unescaped quote: its words, then (where they stand out) its tokens
-    if (c === 0x22 && prev !== 0x5c) {
-      if (lineWords >= 3 && lineLetter) {
-        proseLines++;
-        commonEnds += lastCommon;
-      }
-      lineWords = lastCommon = lineLetter = 0;
-      lineStart = true;
+    if (stringEnd) {
       const mark =
         lineMark(proseLines, commonEnds, words, commonWords) ??
         stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
@@ -321,8 +317,6 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     proseLines++;
     commonEnds += lastCommon;
   }
-  lineWords = lastCommon = lineLetter = 0;
-  lineStart = true;
   return (
     lineMark(proseLines, commonEnds, words, commonWords) ??
     stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords)
