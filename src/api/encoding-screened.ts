@@ -2,7 +2,7 @@
 // the suspects beyond the sample are analysed with it, for one file (mix, inspect) or several judged
 // as one dataset (plan, a multi-file mix), by one rule.
 import type { Dialect } from '../profile/dialects.js';
-import type { AnalyzeOptions, EncodingReport, RecordFinding } from '../encoding/index.js';
+import { countsTowardVerdict, type AnalyzeOptions, type EncodingReport, type RecordFinding } from '../encoding/index.js';
 import { analyzeFiles, analyzeSample, type FileSample } from './encoding-check.js';
 
 /**
@@ -41,9 +41,11 @@ function screenedVerdict(
 ): Pick<EncodingReport, 'verdict' | 'reason'> {
   const t = union.thresholds;
   const key = (f: RecordFinding) => `${f.file ?? 0}:${f.record}`;
-  const proven = (keep: boolean) => new Set(union.findings.filter((f) => f.proven && sampled(f) === keep).map(key)).size;
+  // content and unproven words-a-line findings are no evidence (countsTowardVerdict)
+  const counted = union.findings.filter(countsTowardVerdict);
+  const proven = (keep: boolean) => new Set(counted.filter((f) => f.proven && sampled(f) === keep).map(key)).size;
   const sampleProven = proven(true);
-  const sampleFlagged = new Set(union.findings.filter(sampled).map(key)).size;
+  const sampleFlagged = new Set(counted.filter(sampled).map(key)).size;
   const extraProven = proven(false);
   // the suspects outside the sample: all the screen counted but the sample's own
   const outside = Math.max(n.extra, n.count - n.inSample);

@@ -5,7 +5,9 @@
 // from the evidence: proven records (any share) or the flagged share of all families together.
 import {
   CONTENT_FAMILIES,
+  countsTowardVerdict,
   DEFAULT_THRESHOLDS,
+  LINE_WORD_FAMILIES,
   type EncodingFamily,
   type EncodingReport,
   type EncodingThresholds,
@@ -25,7 +27,8 @@ import { ALPHABET, ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { invisiblePayloads } from './codecs/hidden.js';
 import { excerpt } from './text-scan.js';
 import { englishWordRate, indexOfCoincidence } from './english-stats.js';
-import { dominantLanguages, NATURAL_BITS, naturalness, readsNatural } from './language-model.js';
+import { declarationOf, dominantLanguages, NATURAL_BITS, naturalness, readsNatural } from './language-model.js';
+import { beatsShuffles, readInOrder, WordPairs } from './word-order.js';
 import { decodingReads, segmentedReads } from './reading.js';
 import { symbolsToLetters, symbolText } from './recognize-more.js';
 
@@ -258,27 +261,33 @@ function analyzeDistinct(units: TextUnit[], options?: AnalyzeOptions): { report:
   const codebook = codebookOf(wordVotes);
   reconcileLetterCiphers(hits, key, languages);
   reread(units, analysesByUnit, hits, { key, symbolKey, codebook, table }, languages);
-  settleProof(hits, languages);
+  settleProof(hits, units, languages);
 
   const families = summarise(hits, units.length);
-  // content in a standard encoding that says what it is is reported, never counted
+  // content in a standard encoding that says what it is is reported, never counted; a word a line
+  // counts only when proven (see countsTowardVerdict), and otherwise makes a record suspicious only
   const flaggedRecords = new Set(hits.filter((h) => !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
+  const counted = new Set(hits.filter(countsTowardVerdict).map((h) => recordKey(h)));
   const provenRecords = new Set(hits.filter((h) => h.proven && !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
   const flagged = flaggedRecords.size;
   const proven = provenRecords.size;
-  const share = units.length ? flagged / units.length : 0;
+  const share = units.length ? counted.size / units.length : 0;
   let verdict: EncodingReport['verdict'] = 'none';
   let reason = `no record is flagged (${units.length} records analysed)`;
   const provenBar = Math.max(thresholds.provenRecords, Math.ceil(thresholds.provenShare * units.length));
   if (proven >= provenBar) {
     verdict = 'encoded';
     reason = `${proven} of ${units.length} records carry proven evidence (plaintext/encoded pairs, or decodings that read as natural language), at least ${provenBar} (${thresholds.provenRecords}, and ${pct(thresholds.provenShare)} of the records)`;
-  } else if (flagged > 0 && share >= thresholds.encodedShare) {
+  } else if (counted.size > 0 && share >= thresholds.encodedShare) {
     verdict = 'encoded';
-    reason = `${flagged} of ${units.length} records (${pct(share)}) are flagged, all families together, at least ${pct(thresholds.encodedShare)}`;
+    reason = `${counted.size} of ${units.length} records (${pct(share)}) are flagged, all families together, at least ${pct(thresholds.encodedShare)}`;
   } else if (flagged > 0) {
     verdict = 'suspicious';
-    reason = `${flagged} record(s) flagged (${pct(share)}, below ${pct(thresholds.encodedShare)}), ${proven} with proven evidence (below ${provenBar})`;
+    const unread = `${flagged - counted.size} record(s) carry words a line (last or first words) that do not read as sentences in their order, not counted`;
+    reason =
+      counted.size === 0
+        ? unread
+        : `${counted.size} record(s) flagged (${pct(share)}, below ${pct(thresholds.encodedShare)}), ${proven} with proven evidence (below ${provenBar})${flagged > counted.size ? `; ${unread}` : ''}`;
   }
   const scheme = pickScheme(families, hits, { key, symbolKey, codebook, table }, analysesByUnit, units);
   const allFindings: RecordFinding[] = hits
@@ -561,13 +570,38 @@ function reread(units: TextUnit[], analysesByUnit: TextAnalysis[][], hits: Hit[]
   });
 }
 
-/** Findings not yet settled: proven when their decoding reads as language in the records' languages. */
-function settleProof(hits: Hit[], languages: () => string[]): void {
+/** Line-word findings whose orders are weighed against shuffles, at most (the first ones, in record order). */
+const MAX_ORDER_TESTS = 400;
+
+/**
+ * Findings not yet settled: proven when their decoding reads as language in the records' languages.
+ * Words taken one a line (last or first words) must also read as sentences by their order, judged
+ * over the dataset's such findings together (see word-order.ts), against the other records' text and
+ * the declaration in the records' languages: the line ends of poems or dialogues are words of the
+ * language too, in no sentence's order.
+ */
+function settleProof(hits: Hit[], units: TextUnit[], languages: () => string[]): void {
+  const lineHits: Hit[] = [];
   for (const h of hits) {
     if (h.proven || h.decoded === undefined) continue;
     if (h.family === 'acrostic') h.proven = segmentedReads(h.decoded);
-    else if (HIDDEN.has(h.family) || ['base64', 'hex', 'binary', 'morse', 'letter-number'].includes(h.family)) h.proven = readsNatural(h.decoded, languages());
+    else if (LINE_WORD_FAMILIES.has(h.family)) {
+      if (readsNatural(h.decoded, languages())) lineHits.push(h);
+    } else if (HIDDEN.has(h.family) || ['base64', 'hex', 'binary', 'morse', 'letter-number'].includes(h.family))
+      h.proven = readsNatural(h.decoded, languages());
   }
+  if (lineHits.length === 0) return;
+  const reference = new WordPairs();
+  for (const lang of languages()) reference.add(declarationOf(lang) ?? '');
+  for (const unit of units) for (const t of unit.texts) reference.add(t);
+  const tested = lineHits.slice(0, MAX_ORDER_TESTS);
+  let beating = 0;
+  for (const h of tested) {
+    const own = new WordPairs();
+    for (const t of units[h.unit]!.texts) own.add(t);
+    if (beatsShuffles(h.decoded!, reference, own)) beating++;
+  }
+  if (readInOrder(beating, tested.length)) for (const h of lineHits) h.proven = true;
 }
 
 function summarise(hits: Hit[], units: number): FamilySummary[] {

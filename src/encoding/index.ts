@@ -11,7 +11,7 @@ export { encodeWithScheme, decodeWithScheme, isWritable } from './codecs/index.j
 export { recoverSubstitutionKeyFromPairs, recoverSubstitutionKeyByFrequency } from './key-recovery.js';
 export { walnutKey } from './codecs/keys.js';
 export { releaseLanguageModels } from './language-model.js';
-export { DEFAULT_THRESHOLDS, type EncodingThresholds, type SchemeVariant } from './types.js';
+export { countsTowardVerdict, DEFAULT_THRESHOLDS, type EncodingThresholds, type SchemeVariant } from './types.js';
 
 /** Families found in one text (a plaintext/encoding pair inside the text included), strongest first. */
 export function detectInText(text: string): { family: EncodingFamily; score: number; evidence: string }[] {

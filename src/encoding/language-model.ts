@@ -152,6 +152,12 @@ function declarationText(file: string): string {
   return parts.join('\n').replace(/&[a-z#0-9]+;/gi, ' ');
 }
 
+/** The Universal Declaration of Human Rights in a language (ISO 639-3), as plain text; undefined for a language not modelled. */
+export function declarationOf(lang: string): string | undefined {
+  const file = SOURCES.find(([l]) => l === lang)?.[1];
+  return file === undefined ? undefined : declarationText(file);
+}
+
 const LETTER_RE = /\p{L}|\p{M}/u;
 
 function isLetterChar(ch: string): boolean {

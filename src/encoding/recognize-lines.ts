@@ -262,7 +262,7 @@ export function findFirstWord(text: string): LineDetection | undefined {
       best = {
         family: 'first-word',
         score,
-        evidence: `the first words of ${lines.length} lines read as a sentence (${Math.round(bindingShare * 100)}% words like "the", "of", "to", ${Math.round(coherence * 100)}% of them followed by a content word; ${Math.round(english * 100)}% English): "${excerpt(message, 60)}"`,
+        evidence: `the first words of ${lines.length} lines could carry a sentence (${Math.round(bindingShare * 100)}% words like "the", "of", "to", ${Math.round(coherence * 100)}% of them followed by a content word; ${Math.round(english * 100)}% English): "${excerpt(message, 60)}"`,
         excerpt: excerpt(block),
         decoded: message,
         block,
@@ -282,7 +282,7 @@ export function findLastWord(text: string): LineDetection | undefined {
       best = {
         family: 'last-word',
         score,
-        evidence: `the last words of ${s.lines} lines read as a sentence (${Math.round(s.bindingShare * 100)}% words like "the", "of", "to"; ${Math.round(s.englishRate * 100)}% English${s.orphans ? `; ${s.orphans} lines of words end in a lone operator or formula` : ''}): "${excerpt(s.message, 60)}"`,
+        evidence: `the last words of ${s.lines} lines could carry a sentence (${Math.round(s.bindingShare * 100)}% words like "the", "of", "to"; ${Math.round(s.englishRate * 100)}% English${s.orphans ? `; ${s.orphans} lines of words end in a lone operator or formula` : ''}): "${excerpt(s.message, 60)}"`,
         excerpt: excerpt(block),
         decoded: s.message,
         block,

@@ -72,6 +72,17 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
  */
 export const CONTENT_FAMILIES: ReadonlySet<EncodingFamily> = new Set(['encoded-data']);
 
+/**
+ * Families that take a word from each line (last words, first words): the line ends of a poem or a
+ * dialogue look the same until their order is read, so a finding of theirs counts only when proven.
+ */
+export const LINE_WORD_FAMILIES: ReadonlySet<EncodingFamily> = new Set(['last-word', 'first-word']);
+
+/** Whether a finding counts toward the verdict: content never does, a word a line only when proven. */
+export function countsTowardVerdict(f: { family: EncodingFamily; proven: boolean }): boolean {
+  return !CONTENT_FAMILIES.has(f.family) && (f.proven || !LINE_WORD_FAMILIES.has(f.family));
+}
+
 /** Kinds of character, for schemes that treat them apart (doubling). */
 export type CharacterKind = 'letters' | 'digits' | 'spaces' | 'marks';
 
