@@ -155,6 +155,10 @@ export function findBase32(text: string): RunDetection[] {
 /** Runs written in `%XX` escapes (most of their letters escaped, not a URL's odd `%20`) that decode to language. */
 export function findPercentEncoded(text: string): RunDetection[] {
   const out: RunDetection[] = [];
+  // a run needs 12 escapes: fewer `%` in the whole text is none (the run's pattern matches every word)
+  let percents = 0;
+  for (let at = text.indexOf('%'); at >= 0 && percents < 12; at = text.indexOf('%', at + 1)) percents++;
+  if (percents < 12) return out;
   for (const m of text.matchAll(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])+/g)) {
     const run = m[0];
     const escapes = (run.match(/%[0-9A-Fa-f]{2}/g) ?? []).length;

@@ -64,6 +64,38 @@ function declaredContainer(text: string, at: number): string | undefined {
   return undefined;
 }
 
+/** Verbs a request to a model opens with (English): a container's decoding that opens with one is an instruction. */
+const INSTRUCTION_VERBS: ReadonlySet<string> = new Set(
+  (
+    'tell explain describe write give list show provide create generate make help teach ignore disregard forget answer respond reply ' +
+    'translate summarize summarise draft compose find build outline detail suggest recommend design plan produce output print say ' +
+    'instruct walk send reveal share pretend act imagine continue rewrite convert calculate solve compare define decode encode'
+  ).split(' '),
+);
+
+/**
+ * Whether decoded content is an instruction to a model rather than data: it opens (after a "please")
+ * with an imperative verb or with "how to", "how do/can/should I", or it asks to ignore instructions.
+ * A Secret's values, a credential or a mail's "Hello, I ordered…" are data; "Explain how to…" in a
+ * MIME body is a request hidden in a container, and counts as a covert encoding.
+ */
+function isInstruction(decoded: string): boolean {
+  const words = decoded
+    .toLowerCase()
+    .replace(/[^a-z' ]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  const start = words[0] === 'please' ? 1 : 0;
+  const first = words[start];
+  if (first === undefined) return false;
+  if (INSTRUCTION_VERBS.has(first)) return true;
+  if (first === 'how' && (words[start + 1] === 'to' || (['do', 'can', 'should', 'would'].includes(words[start + 1] ?? '') && words[start + 2] === 'i')))
+    return true;
+  return /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|previous\s+|prior\s+|earlier\s+)*(?:instructions|rules|guidelines)\b/i.test(
+    decoded,
+  );
+}
+
 /** Letter and byte codecs tried on a decoding that does not read yet (chained encodings, depth 2). */
 const SECOND_DECODERS: { name: string; decode: (t: string) => string | undefined }[] = [
   { name: 'ROT13', decode: (t) => unsubstitute(t, caesarKey(13)) },
@@ -133,12 +165,16 @@ export function findBase64(text: string): RunDetection[] {
           end,
         });
       } else if (r.ok && decoded.length >= 10) {
+        // content in a container is data, unless it is an instruction to the model
+        const content = container !== undefined && !isInstruction(decoded);
         out.push({
-          family: container ? 'encoded-data' : 'base64',
-          score: container ? 0.5 : Math.min(0.99, 0.75 + r.letters / 200),
-          evidence: container
+          family: content ? 'encoded-data' : 'base64',
+          score: content ? 0.5 : Math.min(0.99, 0.75 + r.letters / 200),
+          evidence: content
             ? `a ${length}-character base64 payload of ${container} decodes to text ("${excerpt(decoded, 60)}"): content in a standard encoding, reported, not a covert message`
-            : `a ${length}-character base64 run decodes to English text ("${excerpt(decoded, 60)}")`,
+            : container
+              ? `a ${length}-character base64 payload of ${container} decodes to an instruction ("${excerpt(decoded, 60)}"): a request hidden in a container is a covert message`
+              : `a ${length}-character base64 run decodes to English text ("${excerpt(decoded, 60)}")`,
           excerpt: excerpt(run),
           decoded,
           start: i,

@@ -1,9 +1,12 @@
-// Transpositions: the text's own characters in another order (rail fence, columnar with a short
-// keyword). They keep the letters' frequencies, so a text whose letters are English by count but
-// which reads as no language is tried with every rail count and every short column order; a
-// decoding that reads as English is the proof.
+// Transpositions: the text's own characters in another order (rail fence, columnar with a keyword).
+// They keep the letters' frequencies, so a text whose letters are English by count but which reads
+// as no language (under the letter models of 50 languages, so text in another language is never
+// tried) is tried with every rail count and every order of up to 5 columns; for 6 to 8 columns (720
+// to 40,320 orders), each order's first rows are scored by English letter pairs and the best few
+// decoded in full. A decoding that reads as English is the proof.
 import type { Detection } from './types.js';
-import { englishWordRate, LETTER_FREQUENCIES } from './english-stats.js';
+import { bigramModel, englishWordRate, LETTER_FREQUENCIES } from './english-stats.js';
+import { readsNatural } from './language-model.js';
 import { excerpt } from './text-scan.js';
 
 /** Rail counts tried. */
@@ -54,6 +57,65 @@ function permutations(k: number): number[][] {
 }
 
 const ORDERS = Array.from({ length: MAX_COLUMNS - 1 }, (_, i) => permutations(i + 2)).flat();
+/** Longer keywords: 6 to this many columns, searched by a letter-pair score of the first rows. */
+const MAX_SEARCHED_COLUMNS = 8;
+/** Decoded characters each order is scored on, and orders per column count decoded in full. */
+const SCORED_CHARS = 120;
+const BEST_ORDERS = 8;
+
+let longOrders: Map<number, number[][]> | undefined;
+
+/** Every order of k columns, made once (k ≤ MAX_SEARCHED_COLUMNS). */
+function ordersOf(k: number): number[][] {
+  longOrders ??= new Map();
+  let list = longOrders.get(k);
+  if (!list) longOrders.set(k, (list = permutations(k)));
+  return list;
+}
+
+/** The letter-pair index of a character: a..z as 0..25, anything else a word gap (26). */
+function pairIndex(ch: string): number {
+  const c = ch.charCodeAt(0) | 32;
+  return c >= 97 && c <= 122 ? c - 97 : 26;
+}
+
+/**
+ * The column orders of k columns whose first rows read best as English letter pairs (see the
+ * module's first lines): the text is split into columns as each order says, and only the first
+ * SCORED_CHARS characters of its decoding are scored.
+ */
+function bestColumnOrders(chars: string[], k: number): number[][] {
+  const n = chars.length;
+  const rows = Math.ceil(n / k);
+  const long = n % k === 0 ? k : n % k;
+  const ids = Int8Array.from(chars, pairIndex);
+  const log = bigramModel().logConditional;
+  const scoredRows = Math.min(rows, Math.ceil(SCORED_CHARS / k));
+  const start = new Int32Array(k);
+  const best: { order: number[]; score: number }[] = [];
+  for (const order of ordersOf(k)) {
+    let at = 0;
+    for (const col of order) {
+      start[col] = at;
+      at += col < long ? rows : rows - 1;
+    }
+    let score = 0;
+    let prev = 26;
+    for (let r = 0; r < scoredRows; r++)
+      for (let col = 0; col < k; col++) {
+        if (r === rows - 1 && col >= long) break;
+        const cur = ids[start[col]! + r]!;
+        score += log[prev * 27 + cur]!;
+        prev = cur;
+      }
+    if (best.length < BEST_ORDERS || score > best[best.length - 1]!.score) {
+      best.push({ order, score });
+      best.sort((a, b) => b.score - a.score);
+      if (best.length > BEST_ORDERS) best.pop();
+    }
+  }
+  return best.map((b) => b.order);
+}
 
 /** Chi-square of the text's letter counts against English's (lower is closer). */
 function englishLetterDistance(text: string): { letters: number; distance: number } {
@@ -76,22 +138,57 @@ function englishLetterDistance(text: string): { letters: number; distance: numbe
 
 /**
  * A transposed text: at least 40 letters, English by letter counts, almost no English words as
- * written, and a rail count or a column order of up to five columns under which it reads as English.
+ * written, and a rail count or a column order (of up to 8 columns) under which it reads as English.
  */
 export function findTransposition(text: string): Detection | undefined {
-  const t = text.trim();
-  const shape = englishLetterDistance(t);
+  const trimmed = text.trim();
+  const shape = englishLetterDistance(trimmed);
   // (a substitution's chi-square is about one per letter; English text's is a few dozen plus a fifth of that)
-  if (shape.letters < 40 || t.length > 4000 || shape.distance > 40 + 0.2 * shape.letters || englishWordRate(t) > 0.1) return undefined;
-  const reads = (d: string) => englishWordRate(d) >= 0.6;
+  if (shape.letters < 40 || trimmed.length > 4000 || shape.distance > 40 + 0.2 * shape.letters) return undefined;
+  // a few English words come by chance (a transposition makes some: "a", "in", "to"); a text that
+  // reads as some language (German has English letter counts and few English words) is no transposition
+  if (englishWordRate(trimmed) > 0.2 || readsNatural(trimmed)) return undefined;
+  // a space the transposition moved to either end is one of its characters: the text as given first
+  // (one or two; more is the text's own indentation or layout)
+  const edges = text.length - trimmed.length;
+  const candidates = edges === 0 || edges > 2 ? [trimmed] : [text, trimmed];
+  for (const t of candidates) {
+    const found = undoShortKeys(t);
+    if (found) return found;
+  }
+  for (const t of candidates) {
+    const chars = [...t];
+    for (let k = MAX_COLUMNS + 1; k <= MAX_SEARCHED_COLUMNS; k++) {
+      if (chars.length < 3 * k) break;
+      for (const order of bestColumnOrders(chars, k)) {
+        const found = columnar(t, order);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A decoding reads as English: its words are English words, and its letters read as language. */
+const reads = (d: string): boolean => englishWordRate(d) >= 0.6 && readsNatural(d);
+
+/** The columnar decoding of `t` by `order`, when it reads as English. */
+function columnar(t: string, order: number[]): Detection | undefined {
+  const decoded = columnarDecode(t, order);
+  return reads(decoded)
+    ? detection('columnar transposition', `${order.length} columns read in the order ${order.map((c) => c + 1).join('-')}`, t, decoded)
+    : undefined;
+}
+
+/** Every rail count, then every order of up to MAX_COLUMNS columns. */
+function undoShortKeys(t: string): Detection | undefined {
   for (const rails of RAILS) {
     const decoded = railFenceDecode(t, rails);
     if (reads(decoded)) return detection('rail fence', `${rails} rails`, t, decoded);
   }
   for (const order of ORDERS) {
-    const decoded = columnarDecode(t, order);
-    if (reads(decoded))
-      return detection('columnar transposition', `${order.length} columns read in the order ${order.map((c) => c + 1).join('-')}`, t, decoded);
+    const found = columnar(t, order);
+    if (found) return found;
   }
   return undefined;
 }

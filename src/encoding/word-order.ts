@@ -80,7 +80,7 @@ function generator(words: readonly string[]): () => number {
 }
 
 /** The order's pairs found, and the share of shuffles of the same words that find as many or more. */
-export function orderSignificance(words: readonly string[], reference: WordPairs, without?: WordPairs): { found: number; p: number } {
+function orderSignificance(words: readonly string[], reference: WordPairs, without?: WordPairs): { found: number; p: number } {
   const found = reference.found(words, without);
   const fit = reference.fit(words, without);
   if (words.length < 3) return { found, p: 1 };

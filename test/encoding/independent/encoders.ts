@@ -628,3 +628,5 @@ VARIANTS.push(
     truth: { key: WALNUT },
   },
 );
+
+VARIANTS.push({ family: 'transposition', name: 'columnar transposition, keyword "mountain" (8 columns)', encode: columnar('mountain') });
