@@ -21,7 +21,8 @@ import { analyzeText, type TextAnalysis } from './detect.js';
 import { findPairs, functionShare } from './recognize-pairs.js';
 import { recoverKeyFromPairsAndText, recoverSubstitutionKeyByFrequency, recoverSubstitutionKeyFromPairs } from './key-recovery.js';
 import { suspectSentences } from './recognize-prose.js';
-import { reverseText, reverseWords, unsubstitute, vigenereDecode } from './codecs/letters.js';
+import { reverseText, unsubstitute, vigenereDecode } from './codecs/letters.js';
+import { reversal } from './codecs/index.js';
 import { codebookDecode } from './codecs/words.js';
 import { ALPHABET, ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { invisiblePayloads } from './codecs/hidden.js';
@@ -29,6 +30,7 @@ import { excerpt } from './text-scan.js';
 import { englishWordRate, indexOfCoincidence } from './english-stats.js';
 import { declarationOf, dominantLanguages, NATURAL_BITS, naturalness, readsNatural } from './language-model.js';
 import { beatsShuffles, readInOrder, WordPairs } from './word-order.js';
+import { findWordOrderPair } from './recognize-word-order.js';
 import { decodingReads, segmentedReads } from './reading.js';
 import { symbolsToLetters, symbolText } from './recognize-more.js';
 
@@ -200,6 +202,22 @@ function analyzeDistinct(units: TextUnit[], options?: AnalyzeOptions): { report:
         else if (SUBSTITUTION_FAMILIES.has(d.family)) cipherTexts.push(d.cipherText);
       }
     });
+    // a text and its words in the reverse order
+    const turned = findWordOrderPair(unit.texts);
+    if (turned && !analyses[turned.textIndex]!.detections.some((d) => d.family === 'reversed'))
+      hits.push({
+        unit: u,
+        record: unit.record,
+        ...(unit.file !== undefined ? { file: unit.file } : {}),
+        family: 'reversed',
+        score: turned.detection.score,
+        evidence: turned.detection.evidence,
+        textIndex: turned.textIndex,
+        excerpt: turned.detection.excerpt,
+        decoded: turned.detection.decoded,
+        scheme: turned.detection.scheme,
+        proven: true,
+      });
     for (const p of pairs) {
       // a translation pair (two texts in two natural languages, word for word) is no code
       if (translationPair(unit, p.textIndex)) continue;
@@ -483,8 +501,7 @@ function datasetReadings(hits: Hit[], key: Scheme | undefined): Reading[] {
   }
   if (recordsOf(hits, 'atbash') >= 3) readings.push({ family: 'atbash', decode: (t) => unsubstitute(t, ATBASH_KEY) });
   if (recordsOf(hits, 'reversed') >= 3) {
-    const words = mode(hits.filter((h) => h.family === 'reversed').map((h) => h.scheme?.variant ?? 'text')) === 'words';
-    readings.push({ family: 'reversed', decode: words ? reverseWords : reverseText });
+    readings.push({ family: 'reversed', decode: reversal(mode(hits.filter((h) => h.family === 'reversed').map((h) => h.scheme?.variant ?? 'text'))) });
   }
   if (recordsOf(hits, 'vigenere') >= 3) {
     const keyword = mode(hits.filter((h) => h.family === 'vigenere' && h.scheme?.keyword).map((h) => h.scheme!.keyword!));

@@ -3,6 +3,7 @@
 import type { Detection, EncodingFamily } from './types.js';
 import { findInvisible } from './recognize-invisible.js';
 import { findBase64, findBinary, findHex, findMorse, findSeparatedRuns, maskRanges, type RunDetection } from './recognize-runs.js';
+import { findWordOrderReversal } from './recognize-word-order.js';
 import { findProseCipher } from './recognize-prose.js';
 import { findAcrostic, findFirstWord, findLastWord } from './recognize-lines.js';
 import { findDoubling, findLetterNumbers, findPigLatin, findSeparatedWords } from './recognize-more.js';
@@ -132,6 +133,9 @@ export function analyzeText(input: string): TextAnalysis {
   if (pig) found.push(pig);
   const prose = pig ? undefined : findProseCipher(masked);
   if (prose) found.push(prose);
+  // words of the language in the reverse order
+  const turnedOrder = pig || prose ? undefined : findWordOrderReversal(masked);
+  if (turnedOrder) found.push({ ...turnedOrder, ranges: [{ start: 0, end: masked.length }] });
   // letters enciphered with the word gaps left out
   const spaceless = pig || prose ? undefined : findSpacelessLetters(masked);
   if (spaceless) {

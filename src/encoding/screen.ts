@@ -5,7 +5,8 @@
 // The screen decides nothing: the analysis does.
 
 /** What the screen looks for, as the reason it gives. */
-type ScreenMark = 'invisible' | 'styled' | 'symbols' | 'mixed-script' | 'long-run' | 'percent-run' | 'separated' | 'morse' | 'letters' | 'tokens' | 'lines';
+type ScreenMark =
+  'invisible' | 'styled' | 'symbols' | 'mixed-script' | 'long-run' | 'percent-run' | 'separated' | 'morse' | 'letters' | 'tokens' | 'lines' | 'word-order';
 
 /**
  * Short words that Latin-script prose is full of (English, Spanish, French, German, Portuguese,
@@ -23,6 +24,17 @@ for (const code of (
   .split(' ')
   .map(wordCode))
   COMMON_SHORT[code] = 1;
+
+/**
+ * Short words English puts before "the" or "a" and never after them ("of the", never "the of"): after
+ * an article, one of these is a word pair turned round (the word order reversed).
+ */
+const AFTER_ARTICLE_TURNED = new Uint8Array(27 * 27 * 27);
+for (const code of 'of in to on and for at by is was are if all as'.split(' ').map(wordCode)) AFTER_ARTICLE_TURNED[code] = 1;
+const THE = wordCode('the');
+const A = wordCode('a');
+/** This many turned pairs in one string. */
+const TURNED_PAIRS = 1;
 
 /** A short lower-case word as a number (a..z as 1..26, base 27). */
 function wordCode(w: string): number {
@@ -106,6 +118,13 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
   let ayWords = 0;
   let longWords = 0;
   let words = 0;
+  // the last word was "the" or "a" with a space after it, and turned pairs ("the of") so far
+  let afterArticle = false;
+  let turnedPairs = 0;
+  // a string that opens with a word and a stop ("May? …") and closes on a capitalized word ("… Natalia"): a sentence turned round
+  let firstWordAt = -1;
+  let opensWithStop = false;
+  let lastWordUpper = false;
   // per line of a JSON string (`\n` escapes) or of a CSV field (newlines)
   let lineWords = 0;
   let lastCommon = 0;
@@ -142,6 +161,9 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
         lineStart = false;
       }
       wordAfterHigh = (prevCls & HIGH) !== 0;
+      lastWordUpper = (cls & UPPER) !== 0;
+      // the string's first word, right after its opening quote
+      if (i === strStart) firstWordAt = i;
       let last = c;
       let code = (c | 0x20) - 96;
       let len = 1;
@@ -179,7 +201,11 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
         shortWords++;
         lastCommon = COMMON_SHORT[word]!;
         commonWords += lastCommon;
+        // "the of", "a is": a pair turned round
+        if (afterArticle && AFTER_ARTICLE_TURNED[word] && ++turnedPairs >= TURNED_PAIRS) return 'word-order';
       }
+      afterArticle = c === 0x20 && ((wordLen === 3 && word === THE) || (wordLen === 1 && word === A));
+      if (firstWordAt >= 0 && i - wordLen === firstWordAt) opensWithStop = (c === 0x2e || c === 0x3f || c === 0x21) && b[i + 1] === 0x20;
       if (wordLen >= 2 && !(cls & HIGH) && !wordAfterHigh) {
         words++;
         lineWords++;
@@ -227,11 +253,13 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       // Cyrillic or Greek right beside a Latin letter, inside one word
       if ((c === 0xd0 || c === 0xd1 || c === 0xce || c === 0xcf) && ((prevCls & LATIN) !== 0 || (CLS[b[i + 2] ?? 0]! & LATIN) !== 0)) return 'mixed-script';
       run = runCase = runDigit = percent = sepRun = morse = morseLetter = 0;
+      afterArticle = false;
       prev = c;
       prevCls = cls;
       continue;
     }
     lineStart = false;
+    afterArticle = false;
     // a newline (a CSV field's) or the end of a JSON string ends a line
     const stringEnd = c === 0x22 && prev !== 0x5c;
     if (c === 0x0a || stringEnd) {
@@ -284,12 +312,15 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     } else morse = morseLetter = 0;
     // a JSON string ends at an unescaped quote: its words, then (where they stand out) its tokens
     if (stringEnd) {
+      if (opensWithStop && words >= 6 && prevCls & LATIN && lastWordUpper && (prevCls & UPPER) === 0) return 'word-order';
       const mark =
         lineMark(proseLines, commonEnds, words, commonWords) ??
         stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
       if (mark) return mark;
       strStart = i + 1;
-      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = 0;
+      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = turnedPairs = 0;
+      firstWordAt = -1;
+      opensWithStop = false;
       proseLines = commonEnds = 0;
     }
     prev = c;

@@ -112,8 +112,8 @@ export interface RecordFinding {
 
 export type InvisibleVariant = 'tags' | 'zero-width' | 'variation-selectors';
 
-/** Codec variants beyond the invisible ones: reversal of the whole text or of each word; pig latin's vowel suffix. */
-export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'way' | 'yay' | 'ay';
+/** Codec variants beyond the invisible ones: reversal of the whole text, of each word or of the word order; pig latin's vowel suffix. */
+export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'word-order' | 'way' | 'yay' | 'ay';
 
 export interface Scheme {
   family: EncodingFamily;

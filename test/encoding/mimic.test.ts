@@ -43,6 +43,7 @@ const CASES: Case[] = [
   { variant: 'one emoji per letter', share: 0.2, total: 200, decode: (t) => D.unsymbols(t, EMOJI) },
   { variant: 'every character twice', share: 0.05, total: 300, decode: (t) => D.unrepeat(t, 2) },
   { variant: 'whole text reversed', share: 0.05, total: 300, decode: D.unreverse },
+  { variant: 'word order reversed', share: 0.05, total: 300, decode: (t) => t.split(' ').reverse().join(' ') },
 ];
 
 const dir = tempDir('safemix-mimic-');

@@ -10,6 +10,7 @@ import {
   leetEncode,
   leetDecode,
   reverseText,
+  reverseWordOrder,
   reverseWords,
   vigenereEncode,
   vigenereDecode,
@@ -125,7 +126,7 @@ function encodeOnce(scheme: Scheme, text: string): string {
     case 'leetspeak':
       return leetEncode(text);
     case 'reversed':
-      return scheme.variant === 'words' ? reverseWords(text) : reverseText(text);
+      return reversal(scheme.variant)(text);
     case 'invisible':
       return invisibleEncode(text, invisibleVariant(scheme) ?? 'tags');
     case 'last-word':
@@ -207,7 +208,7 @@ function decodeOnce(scheme: Scheme, text: string): string {
     case 'leetspeak':
       return leetDecode(text, isEnglishWord);
     case 'reversed':
-      return scheme.variant === 'words' ? reverseWords(text) : reverseText(text);
+      return reversal(scheme.variant)(text);
     case 'invisible':
       return invisibleDecode(text, invisibleVariant(scheme));
     case 'last-word':
@@ -247,4 +248,9 @@ function decodeOnce(scheme: Scheme, text: string): string {
     case 'letter-word':
       throw new RangeError(`a ${scheme.family} encoding is reported with its decoding; it is not written again`);
   }
+}
+
+/** The reversal a scheme's variant names: each word's letters, the word order, or the whole text (its own inverse each). */
+export function reversal(variant: Scheme['variant']): (text: string) => string {
+  return variant === 'words' ? reverseWords : variant === 'word-order' ? reverseWordOrder : reverseText;
 }

@@ -118,6 +118,11 @@ export function reverseText(text: string): string {
   return Array.from(text).reverse().join('');
 }
 
+/** The space-separated tokens in the opposite order (each token as it is): its own inverse. */
+export function reverseWordOrder(text: string): string {
+  return text.split(' ').reverse().join(' ');
+}
+
 /** Each whitespace-separated token written backwards, in place (the word order is kept). */
 export function reverseWords(text: string): string {
   let out = '';

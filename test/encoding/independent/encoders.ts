@@ -630,3 +630,10 @@ VARIANTS.push(
 );
 
 VARIANTS.push({ family: 'transposition', name: 'columnar transposition, keyword "mountain" (8 columns)', encode: columnar('mountain') });
+
+/** The word order reversed, each word as it is (`split(' ').reverse().join(' ')`). */
+export function wordOrderReversed(t: string): string {
+  return t.split(' ').reverse().join(' ');
+}
+
+VARIANTS.push({ family: 'reversed', name: 'word order reversed, each word as it is', encode: wordOrderReversed });
