@@ -64,20 +64,22 @@ function declaredContainer(text: string, at: number): string | undefined {
   return undefined;
 }
 
-/** Verbs a request to a model opens with (English): a container's decoding that opens with one is an instruction. */
+/**
+ * Verbs a request to a model opens with (English), and not a mail: "Please find attached…", "Please send
+ * me…", "Please reply by…" open ordinary mails, so find, send, reply, share, help and the like are not here.
+ */
 const INSTRUCTION_VERBS: ReadonlySet<string> = new Set(
   (
-    'tell explain describe write give list show provide create generate make help teach ignore disregard forget answer respond reply ' +
-    'translate summarize summarise draft compose find build outline detail suggest recommend design plan produce output print say ' +
-    'instruct walk send reveal share pretend act imagine continue rewrite convert calculate solve compare define decode encode'
+    'explain describe write tell list give provide create generate summarize summarise translate ignore disregard forget pretend act ' +
+    'imagine teach outline detail compose draft rewrite decode encode reveal'
   ).split(' '),
 );
 
 /**
  * Whether decoded content is an instruction to a model rather than data: it opens (after a "please")
- * with an imperative verb or with "how to", "how do/can/should I", or it asks to ignore instructions.
- * A Secret's values, a credential or a mail's "Hello, I ordered…" are data; "Explain how to…" in a
- * MIME body is a request hidden in a container, and counts as a covert encoding.
+ * with one of those verbs or with "how to", or it asks to ignore instructions. A Secret's values, a
+ * credential or a mail's "Hello, I ordered…" are data; "Explain how to…" in a MIME body is a request
+ * hidden in a container, and counts as a covert encoding.
  */
 function isInstruction(decoded: string): boolean {
   const words = decoded
@@ -88,9 +90,7 @@ function isInstruction(decoded: string): boolean {
   const start = words[0] === 'please' ? 1 : 0;
   const first = words[start];
   if (first === undefined) return false;
-  if (INSTRUCTION_VERBS.has(first)) return true;
-  if (first === 'how' && (words[start + 1] === 'to' || (['do', 'can', 'should', 'would'].includes(words[start + 1] ?? '') && words[start + 2] === 'i')))
-    return true;
+  if (INSTRUCTION_VERBS.has(first) || (first === 'how' && words[start + 1] === 'to')) return true;
   return /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|previous\s+|prior\s+|earlier\s+)*(?:instructions|rules|guidelines)\b/i.test(
     decoded,
   );
