@@ -9,48 +9,98 @@ import { englishWordRate } from './english-stats.js';
 import { excerpt } from './text-scan.js';
 
 /** Pairs English writes in this order, whose reversal is no English (questions such as "is it" left out). */
-const ORDERED_PAIRS: ReadonlySet<string> = new Set(
-  (
-    'of the,in the,to the,on the,and the,for the,with the,at the,from the,by the,into the,about the,that the,is the,was the,are the,' +
-    'than the,if the,when the,what the,all the,of a,in a,for a,to a,with a,as a,is a,was a,a few,a little,a lot,lot of,' +
-    'the same,the most,the best,the other,the new,the two,' +
-    'of this,of their,of his,of her,of your,of my,number of,part of,out of,instead of,because of,according to,due to,at least,each other,' +
-    'more than,less than,fewer than,rather than,' +
-    'up to,going to,used to,has to,had to,able to,how to,will be,can be,should be,would be,could be,might be,must be,may be,' +
-    'has been,have been,had been,would have,could have,should have,does not,did not,is not,are not,was not,were not,will not'
-  ).split(','),
-);
+const ORDERED_PAIRS: readonly string[] = (
+  'of the,in the,to the,on the,and the,for the,with the,at the,from the,by the,into the,about the,that the,is the,was the,are the,' +
+  'than the,if the,when the,what the,all the,of a,in a,for a,to a,with a,as a,is a,was a,a few,a little,a lot,lot of,' +
+  'the same,the most,the best,the other,the new,the two,' +
+  'of this,of their,of his,of her,of your,of my,number of,part of,out of,instead of,because of,according to,due to,at least,each other,' +
+  'more than,less than,fewer than,rather than,' +
+  'up to,going to,used to,has to,had to,able to,how to,will be,can be,should be,would be,could be,might be,must be,may be,' +
+  'has been,have been,had been,would have,could have,should have,does not,did not,is not,are not,was not,were not,will not'
+).split(',');
+
+/** A word of letters as a number (a..z as 1..26, base 27, either case): no string is made per word. */
+function wordNumber(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 27 + ((text.charCodeAt(i) | 32) - 96);
+  return n;
+}
+
+/** The pairs' words (by wordNumber) as small ids, and the pairs as id pairs. */
+const WORD_IDS = new Map<number, number>();
+const PAIR_IDS = new Set<number>();
+/** Longest word of a pair: a longer word needs no lookup. */
+const LONGEST = 9;
+for (const pair of ORDERED_PAIRS) {
+  const [a, b] = pair.split(' ').map((w) => {
+    const n = wordNumber(w, 0, w.length);
+    if (!WORD_IDS.has(n)) WORD_IDS.set(n, WORD_IDS.size);
+    return WORD_IDS.get(n)!;
+  });
+  PAIR_IDS.add(a! * 256 + b!);
+}
 
 /** Backward pairs a text needs with no forward one; with forward ones, how many times (plus one) they must outnumber them. */
 const MIN_BACKWARD = 2;
 const RATIO = 3;
 
+const isWhite = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** A quote or bracket a word may open with, and the marks it may close with (a stop among them ends a clause). */
+const isOpener = (c: number): boolean => c === 34 || c === 39 || c === 40 || c === 91;
+const isCloser = (c: number): boolean => c === 34 || c === 39 || c === 41 || c === 93;
+const isStop = (c: number): boolean => c === 44 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63;
+
 /**
  * Forward and backward ordered pairs among a text's words: neighbouring tokens of letters only, the
  * first not ending a sentence or clause (a digit or a mark between words breaks their neighbourhood).
+ * One pass over the characters.
  */
 export function orderedPairs(text: string): { forward: number; backward: number } {
   let forward = 0;
   let backward = 0;
-  let prev = '';
-  for (const token of text.split(/\s+/)) {
-    const word = /^["'(\[]?([A-Za-z]+)[,.;:!?"')\]]*$/.exec(token)?.[1]?.toLowerCase() ?? '';
-    if (prev && word) {
-      if (ORDERED_PAIRS.has(`${prev} ${word}`)) forward++;
-      if (ORDERED_PAIRS.has(`${word} ${prev}`)) backward++;
+  let prev = -1;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isWhite(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    // one token: [opener] letters [closers and stops], else no word
+    let k = i;
+    if (isOpener(text.charCodeAt(k))) k++;
+    const from = k;
+    while (k < n && isAsciiLetter(text.charCodeAt(k))) k++;
+    const to = k;
+    let stop = false;
+    while (k < n && (isCloser(text.charCodeAt(k)) || isStop(text.charCodeAt(k)))) {
+      if (isStop(text.charCodeAt(k))) stop = true;
+      k++;
     }
-    prev = word && !/[,.;:!?]["')\]]*$/.test(token) ? word : '';
+    const word = to > from && (k >= n || isWhite(text.charCodeAt(k)));
+    const id = word && to - from <= LONGEST ? (WORD_IDS.get(wordNumber(text, from, to)) ?? -1) : -1;
+    if (prev >= 0 && id >= 0) {
+      if (PAIR_IDS.has(prev * 256 + id)) forward++;
+      if (PAIR_IDS.has(id * 256 + prev)) backward++;
+    }
+    prev = word && !stop ? id : -1;
+    while (k < n && !isWhite(text.charCodeAt(k))) k++;
+    i = k;
   }
   return { forward, backward };
 }
 
 /** The text opens with a sentence's last word ("May?") and closes on a capitalized word with no stop: a sentence turned round. */
 export function endsTurned(text: string): boolean {
-  const tokens = text.trim().split(/\s+/);
-  if (tokens.length < 6) return false;
-  const first = tokens[0]!;
-  const last = tokens[tokens.length - 1]!;
-  return /[a-z][.!?]+["')\]]*$/.test(first) && /^["'(]?[A-Z][a-z]*$/.test(last);
+  const { first, last } = edgeWords(text);
+  if (!/[a-z][.!?]+["')\]]*$/.test(first) || !/^["'(]?[A-Z][a-z]*$/.test(last)) return false;
+  // six words or more
+  let tokens = 0;
+  for (let i = 0, inToken = false; i < text.length && tokens < 6; i++) {
+    const white = isWhite(text.charCodeAt(i));
+    if (!white && !inToken) tokens++;
+    inToken = !white;
+  }
+  return tokens >= 6;
 }
 
 /** A text whose word order was reversed, read back; proven when the reading reads as language with its pairs forwards. */
@@ -84,12 +134,15 @@ const MIN_PAIR_WORDS = 6;
  * reversal side by side teach the reversal; the pair is its proof.
  */
 export function findWordOrderPair(texts: readonly string[]): { textIndex: number; detection: Detection } | undefined {
-  const tokens = texts.map((t) => t.trim().split(/\s+/).filter(Boolean));
+  // either way the encoded text's last word is the plain text's first: only such pairs are split into words
+  const ends = texts.map(edgeWords);
+  const tokens: (string[] | undefined)[] = [];
+  const tokensOf = (i: number): string[] => (tokens[i] ??= texts[i]!.trim().split(/\s+/).filter(Boolean));
   for (let e = 0; e < texts.length; e++)
     for (let p = 0; p < texts.length; p++) {
-      if (e === p) continue;
-      const plain = tokens[p]!;
-      const encoded = tokens[e]!;
+      if (e === p || !ends[e]!.last || ends[e]!.last !== ends[p]!.first) continue;
+      const plain = tokensOf(p);
+      const encoded = tokensOf(e);
       if (plain.length < MIN_PAIR_WORDS || encoded.length < MIN_PAIR_WORDS) continue;
       // the plain words reversed are the encoded text's last words, or the encoded text's words
       // (after a short instruction) reversed open the plain text (a plaintext followed by its answer)
@@ -124,4 +177,17 @@ function reversedAt(a: readonly string[], from: number, to: number, b: readonly 
   if (at < 0 || at + (to - from) > b.length) return false;
   for (let k = 0; k < to - from; k++) if (a[to - 1 - k] !== b[at + k]) return false;
   return true;
+}
+
+/** A text's first and last whitespace-separated tokens, read from its two ends only. */
+function edgeWords(t: string): { first: string; last: string } {
+  let a = 0;
+  while (a < t.length && isWhite(t.charCodeAt(a))) a++;
+  let b = a;
+  while (b < t.length && !isWhite(t.charCodeAt(b))) b++;
+  let z = t.length;
+  while (z > a && isWhite(t.charCodeAt(z - 1))) z--;
+  let y = z;
+  while (y > a && !isWhite(t.charCodeAt(y - 1))) y--;
+  return { first: t.slice(a, b), last: t.slice(y, z) };
 }
