@@ -286,7 +286,7 @@ function analyzeDistinct(units: TextUnit[], options?: AnalyzeOptions): { report:
   // counts only when proven (see countsTowardVerdict), and otherwise makes a record suspicious only
   const flaggedRecords = new Set(hits.filter((h) => !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
   const counted = new Set(hits.filter(countsTowardVerdict).map((h) => recordKey(h)));
-  const provenRecords = new Set(hits.filter((h) => h.proven && !CONTENT_FAMILIES.has(h.family)).map((h) => recordKey(h)));
+  const provenRecords = new Set(hits.filter((h) => h.proven && countsTowardVerdict(h)).map((h) => recordKey(h)));
   const flagged = flaggedRecords.size;
   const proven = provenRecords.size;
   const share = units.length ? counted.size / units.length : 0;

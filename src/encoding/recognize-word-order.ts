@@ -154,8 +154,8 @@ export function findWordOrderPair(texts: readonly string[]): { textIndex: number
           );
       if (!asSuffix && skip === undefined) continue;
       const turned = asSuffix ? encoded.slice(encoded.length - plain.length) : encoded.slice(skip);
-      if (turned.join(' ') === [...turned].reverse().join(' ')) continue;
       const decoded = [...turned].reverse().join(' ');
+      if (decoded === turned.join(' ')) continue;
       return {
         textIndex: e,
         detection: {

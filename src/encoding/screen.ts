@@ -33,8 +33,6 @@ const AFTER_ARTICLE_TURNED = new Uint8Array(27 * 27 * 27);
 for (const code of 'of in to on and for at by is was are if all as'.split(' ').map(wordCode)) AFTER_ARTICLE_TURNED[code] = 1;
 const THE = wordCode('the');
 const A = wordCode('a');
-/** This many turned pairs in one string. */
-const TURNED_PAIRS = 1;
 
 /** A short lower-case word as a number (a..z as 1..26, base 27). */
 function wordCode(w: string): number {
@@ -118,11 +116,9 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
   let ayWords = 0;
   let longWords = 0;
   let words = 0;
-  // the last word was "the" or "a" with a space after it, and turned pairs ("the of") so far
+  // the last word was "the" or "a" with a space after it
   let afterArticle = false;
-  let turnedPairs = 0;
   // a string that opens with a word and a stop ("May? …") and closes on a capitalized word ("… Natalia"): a sentence turned round
-  let firstWordAt = -1;
   let opensWithStop = false;
   let lastWordUpper = false;
   // per line of a JSON string (`\n` escapes) or of a CSV field (newlines)
@@ -162,8 +158,6 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
       }
       wordAfterHigh = (prevCls & HIGH) !== 0;
       lastWordUpper = (cls & UPPER) !== 0;
-      // the string's first word, right after its opening quote
-      if (i === strStart) firstWordAt = i;
       let last = c;
       let code = (c | 0x20) - 96;
       let len = 1;
@@ -202,10 +196,11 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
         lastCommon = COMMON_SHORT[word]!;
         commonWords += lastCommon;
         // "the of", "a is": a pair turned round
-        if (afterArticle && AFTER_ARTICLE_TURNED[word] && ++turnedPairs >= TURNED_PAIRS) return 'word-order';
+        if (afterArticle && AFTER_ARTICLE_TURNED[word]) return 'word-order';
       }
       afterArticle = c === 0x20 && ((wordLen === 3 && word === THE) || (wordLen === 1 && word === A));
-      if (firstWordAt >= 0 && i - wordLen === firstWordAt) opensWithStop = (c === 0x2e || c === 0x3f || c === 0x21) && b[i + 1] === 0x20;
+      // the string's first word (right after its opening quote), followed by a stop
+      if (i - wordLen === strStart) opensWithStop = (c === 0x2e || c === 0x3f || c === 0x21) && b[i + 1] === 0x20;
       if (wordLen >= 2 && !(cls & HIGH) && !wordAfterHigh) {
         words++;
         lineWords++;
@@ -318,8 +313,7 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
         stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
       if (mark) return mark;
       strStart = i + 1;
-      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = turnedPairs = 0;
-      firstWordAt = -1;
+      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = 0;
       opensWithStop = false;
       proseLines = commonEnds = 0;
     }

@@ -8,6 +8,7 @@
 // so the same words always get the same answer. One message's test is weak (a short reference
 // knows few pairs), so the dataset's messages are judged together: they read in order when far more
 // of them beat their shuffles than chance gives (a binomial tail).
+import seedrandom from 'seedrandom';
 
 /** Shuffles the test compares against, and the share of them the given order must beat. */
 const SHUFFLES = 400;
@@ -69,26 +70,12 @@ export class WordPairs {
   }
 }
 
-/** A small deterministic generator (mulberry32) seeded by the words, for the shuffles. */
-function generator(words: readonly string[]): () => number {
-  let h = 2166136261;
-  for (const w of words) for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619);
-  let s = h >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The order's pairs found, and the share of shuffles of the same words that find as many or more. */
 function orderSignificance(words: readonly string[], reference: WordPairs, without?: WordPairs): { found: number; p: number } {
   const found = reference.found(words, without);
   const fit = reference.fit(words, without);
   if (words.length < 3) return { found, p: 1 };
-  const random = generator(words);
+  const random = seedrandom(`word-order:${words.join(' ')}`);
   const shuffled = [...words];
   let asMany = 0;
   for (let k = 0; k < SHUFFLES; k++) {

@@ -91,7 +91,7 @@ function keyOf(scheme: Scheme): string {
 export function encodeWithScheme(scheme: Scheme, text: string): string {
   const written = encodeOnce(scheme, text);
   // a chained encoding: enciphered, then reversed
-  return scheme.reversed ? [...written].reverse().join('') : written;
+  return scheme.reversed ? reverseText(written) : written;
 }
 
 function encodeOnce(scheme: Scheme, text: string): string {
@@ -174,7 +174,7 @@ function encodeOnce(scheme: Scheme, text: string): string {
  * acrostic the message letters in lower case; pig latin reads ambiguous words with a dictionary.
  */
 export function decodeWithScheme(scheme: Scheme, text: string): string {
-  return decodeOnce(scheme, scheme.reversed ? [...text].reverse().join('') : text);
+  return decodeOnce(scheme, scheme.reversed ? reverseText(text) : text);
 }
 
 function decodeOnce(scheme: Scheme, text: string): string {
