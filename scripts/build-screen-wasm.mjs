@@ -1,0 +1,31 @@
+// Builds the screen's byte scan (src/encoding/screen-wasm/screen.ts, AssemblyScript) into
+// src/encoding/screen-wasm/binary.ts, the WebAssembly as base64 that src/encoding/screen.ts loads.
+// `npm run build:screen`; test/encoding/screen-wasm.test.ts checks that the committed binary is
+// this build of the committed source. With --check, prints the build and writes nothing.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
+
+const source = fileURLToPath(new URL('../src/encoding/screen-wasm/screen.ts', import.meta.url));
+const target = fileURLToPath(new URL('../src/encoding/screen-wasm/binary.ts', import.meta.url));
+
+/** The binary.ts text for the current source. */
+export async function buildScreenModule() {
+  let wasm;
+  const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'screen.wasm'], {
+    writeFile: (name, contents) => {
+      if (name.endsWith('.wasm')) wasm = contents;
+    },
+  });
+  if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
+  return (
+    '// Built from screen.ts by `npm run build:screen` (scripts/build-screen-wasm.mjs): do not edit.\n' +
+    `export const SCREEN_WASM =\n  '${Buffer.from(wasm).toString('base64')}';\n`
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = await buildScreenModule();
+  if (process.argv.includes('--check')) process.stdout.write(text);
+  else writeFileSync(target, text);
+}

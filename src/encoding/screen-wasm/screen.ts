@@ -1,0 +1,472 @@
+// The screen's byte scan (see ../screen.ts, which loads it), in AssemblyScript compiled to
+// WebAssembly: one pass over a record's bytes for the marks an encoding leaves on its surface. It runs
+// on every byte of every record, so it must run at one steady speed; the same scan in JavaScript ran
+// at half that speed or less whenever the engine compiled its loop from the middle (on-stack
+// replacement), which happened or not from run to run. Built by `npm run build:screen` into
+// binary.ts; a test checks that binary.ts is this file's build.
+//
+// The record lies at `at`, with 8 zero bytes before and after it (a byte read past either end reads
+// as 0, as an absent byte reads in the JavaScript it came from). The word tables are filled by the
+// host (see ../screen.ts) before the first call.
+
+// marks, in ScreenMark's order (0: none)
+const INVISIBLE: i32 = 1;
+const STYLED: i32 = 2;
+const SYMBOLS: i32 = 3;
+const MIXED_SCRIPT: i32 = 4;
+const LONG_RUN_MARK: i32 = 5;
+const PERCENT_RUN_MARK: i32 = 6;
+const SEPARATED: i32 = 7;
+const MORSE: i32 = 8;
+const LETTERS: i32 = 9;
+const TOKENS: i32 = 10;
+const LINES: i32 = 11;
+const WORD_ORDER: i32 = 12;
+
+/** A run of base64/base32/hex/binary characters this long is a mark (a hash or id is shorter). */
+const LONG_RUN: i32 = 40;
+/** A word of this many letters is no word of any language (a cipher written without spaces). */
+const SPACELESS_RUN: i32 = 60;
+/** This many `%XX` escapes in a row. */
+const PERCENT_RUN: i32 = 8;
+/** This many characters each followed by the same separator (`h|e|l|l|o`). */
+const SEPARATED_RUN: i32 = 12;
+/** This many Morse letters (dots and dashes) in a row. */
+const MORSE_RUN: i32 = 12;
+/** Lines of prose that can carry a word or a letter per line; fewer when a quarter end on a short common word. */
+const PROSE_LINES: i32 = 8;
+const PROSE_LINES_COMMON_ENDS: i32 = 5;
+/** This many words, almost none a short common word: a word codebook or a letter→word alphabet. */
+const CODE_WORDS: i32 = 16;
+
+// byte classes, one table lookup per byte
+const LATIN: i32 = 1;
+const DIGIT: i32 = 2;
+const HEXA: i32 = 4;
+const B64X: i32 = 8;
+const SEP: i32 = 16;
+const BOUND: i32 = 32;
+const HIGH: i32 = 64;
+const UPPER: i32 = 128;
+
+const CLS: usize = memory.data(256);
+/** Short common words as numbers (a..z as 1..26, base 27), filled by the host. */
+const COMMON_SHORT: usize = memory.data(27 * 27 * 27);
+/** Short words that never follow "the" or "a" in English, filled by the host. */
+const AFTER_ARTICLE_TURNED: usize = memory.data(27 * 27 * 27);
+const SEPARATORS = '|/\\~^*+#_-.,:;';
+
+for (let c: i32 = 0; c < 256; c++) {
+  let k: i32 = 0;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) k |= LATIN;
+  if (c >= 0x41 && c <= 0x5a) k |= UPPER;
+  if (c >= 0x30 && c <= 0x39) k |= DIGIT | HEXA;
+  if ((c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)) k |= HEXA;
+  if (c === 0x2b || c === 0x2f || c === 0x3d) k |= B64X;
+  for (let s = 0; s < SEPARATORS.length; s++) if (SEPARATORS.charCodeAt(s) === c) k |= SEP;
+  if (c === 0x20 || c === 0x22 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x5c) k |= BOUND;
+  if (c >= 0x80) k |= HIGH;
+  store<u8>(CLS + <usize>c, <u8>k);
+}
+
+// the input: a block the host writes each record into
+let block: usize = 0;
+let blockSize: i32 = 0;
+
+/** Where the host writes a record of `n` bytes (8 zero bytes before it and after it are the scan's). */
+export function input(n: i32): usize {
+  if (n + 16 > blockSize) {
+    blockSize = n + 16 > 65536 ? n + 16 : 65536;
+    block = heap.alloc(<usize>blockSize);
+  }
+  memory.fill(block, 0, 8);
+  memory.fill(block + 8 + <usize>n, 0, 8);
+  return block + 8;
+}
+
+/** Where the host writes the common-word table (27³ bytes, 1 for a common word's number). */
+export function commonTable(): usize {
+  return COMMON_SHORT;
+}
+
+/** Where the host writes the table of words turned round after an article (27³ bytes). */
+export function turnedTable(): usize {
+  return AFTER_ARTICLE_TURNED;
+}
+
+function cls(c: i32): i32 {
+  return <i32>load<u8>(CLS + <usize>c);
+}
+
+function at(b: usize, i: i32): i32 {
+  return <i32>load<u8>(b + <usize>i);
+}
+
+const THE: i32 = (20 * 27 + 8) * 27 + 5;
+const A: i32 = 1;
+
+// what readWord found besides the word's end
+let wordCode: i32 = 0;
+let wordCases: i32 = 0;
+let wordRepeats: i32 = 0;
+
+/** The end of the word of letters that starts at `i`; its first three letters as a number, its cases (1 upper, 2 lower), its letters repeated. */
+function readWord(b: usize, i: i32, n: i32): i32 {
+  let last = at(b, i);
+  let code = (last | 0x20) - 96;
+  let cases: i32 = cls(last) & UPPER ? 1 : 2;
+  let repeats: i32 = 0;
+  let k = i + 1;
+  for (; k < n; k++) {
+    const d = at(b, k);
+    const dc = cls(d);
+    if (!(dc & LATIN)) break;
+    cases |= dc & UPPER ? 1 : 2;
+    if (d === last) repeats++;
+    if (k - i < 3) code = code * 27 + ((d | 0x20) - 96);
+    last = d;
+  }
+  wordCode = code;
+  wordCases = cases;
+  wordRepeats = repeats;
+  return k;
+}
+
+/** The first mark of an encoding in the record of `n` bytes at `b` (see ../screen.ts), or 0. */
+export function screen(b: usize, n: i32): i32 {
+  // record-wide runs
+  let run: i32 = 0;
+  let runCase: i32 = 0;
+  let runDigit: i32 = 0;
+  let percent: i32 = 0;
+  let sepRun: i32 = 0;
+  let sepByte: i32 = -1;
+  let morse: i32 = 0;
+  let morseLetter: i32 = 0;
+  let escapes: i32 = 0;
+  let symbols: i32 = 0;
+  let turned: i32 = 0;
+  // per JSON string
+  let strStart: i32 = 0;
+  let letters: i32 = 0;
+  let digits: i32 = 0;
+  let marks: i32 = 0;
+  let repeats: i32 = 0;
+  let afterLetter: i32 = 0;
+  let shortWords: i32 = 0;
+  let commonWords: i32 = 0;
+  let ayWords: i32 = 0;
+  let longWords: i32 = 0;
+  let words: i32 = 0;
+  let afterArticle = false;
+  let opensWithStop = false;
+  let lastWordUpper = false;
+  // per line
+  let lineWords: i32 = 0;
+  let lastCommon: i32 = 0;
+  let lineStart = true;
+  let lineLetter: i32 = 0;
+  let proseLines: i32 = 0;
+  let commonEnds: i32 = 0;
+  // per word
+  let word: i32 = 0;
+  let wordLen: i32 = 0;
+  let wordAfterHigh = false;
+  let prev: i32 = 0x20;
+  let prevCls: i32 = BOUND;
+  for (let i: i32 = 0; i < n; i++) {
+    const c = at(b, i);
+    const k0 = cls(c);
+    if (k0 & LATIN) {
+      if (c === 0x6e && prev === 0x5c) {
+        if (lineWords >= 3 && lineLetter) {
+          proseLines++;
+          commonEnds += lastCommon;
+        }
+        lineWords = lastCommon = lineLetter = 0;
+        lineStart = true;
+        prev = 0x20;
+        prevCls = BOUND;
+        continue;
+      }
+      if (lineStart) {
+        lineLetter = 1;
+        lineStart = false;
+      }
+      wordAfterHigh = (prevCls & HIGH) !== 0;
+      lastWordUpper = (k0 & UPPER) !== 0;
+      const k = readWord(b, i, n);
+      const last = at(b, k - 1);
+      const len = k - i;
+      repeats += wordRepeats;
+      runCase |= wordCases;
+      run += len;
+      if (run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return LONG_RUN_MARK;
+      if (len >= SPACELESS_RUN) return LONG_RUN_MARK;
+      word = wordCode;
+      wordLen = len;
+      letters += len;
+      morse = morseLetter = 0;
+      prev = last;
+      prevCls = cls(last);
+      i = k - 1;
+      continue;
+    }
+    if (wordLen > 0) {
+      lastCommon = 0;
+      if ((wordLen === 2 || wordLen === 3) && !(k0 & HIGH) && !wordAfterHigh) {
+        shortWords++;
+        lastCommon = <i32>load<u8>(COMMON_SHORT + <usize>word);
+        commonWords += lastCommon;
+        if (afterArticle && load<u8>(AFTER_ARTICLE_TURNED + <usize>word)) return WORD_ORDER;
+      }
+      afterArticle = c === 0x20 && ((wordLen === 3 && word === THE) || (wordLen === 1 && word === A));
+      if (i - wordLen === strStart) opensWithStop = (c === 0x2e || c === 0x3f || c === 0x21) && at(b, i + 1) === 0x20;
+      if (wordLen >= 2 && !(k0 & HIGH) && !wordAfterHigh) {
+        words++;
+        lineWords++;
+      }
+      if (wordLen >= 3) {
+        longWords++;
+        if ((at(b, i - 2) | 0x20) === 0x61 && (prev | 0x20) === 0x79) ayWords++;
+      }
+      word = 0;
+      wordLen = 0;
+    }
+    if (c === 0x20) {
+      if (prevCls & HIGH) lineWords++;
+      run = runCase = runDigit = 0;
+      if (!(prevCls & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
+      if (morseLetter > 0) {
+        if (morseLetter <= 6 && ++morse >= MORSE_RUN) return MORSE;
+        if (morseLetter > 6) morse = 0;
+        morseLetter = 0;
+      }
+      prev = c;
+      prevCls = k0;
+      continue;
+    }
+    if (k0 & HIGH) {
+      if (lineStart) {
+        lineLetter = 1;
+        lineStart = false;
+      }
+      const c1 = at(b, i + 1);
+      const c2 = at(b, i + 2);
+      if (c === 0xe2 && ((c1 === 0x80 && c2 >= 0x8b && c2 <= 0x8f) || (c1 === 0x81 && c2 >= 0xa0 && c2 <= 0xa4))) return INVISIBLE;
+      if (c === 0xef && c1 === 0xb8 && c2 >= 0x80 && c2 <= 0x8f && prev < 0x80) return INVISIBLE;
+      if (c === 0xf3 && c1 === 0xa0 && c2 >= 0x80 && c2 <= 0x87) return INVISIBLE;
+      if (c === 0xf0 && c1 === 0x9d && c2 >= 0x90 && c2 <= 0x9f) return STYLED;
+      if (c === 0xef && ((c1 === 0xbc && c2 >= 0xa1 && c2 <= 0xba) || (c1 === 0xbd && c2 >= 0x81 && c2 <= 0x9a)) && fullWidthRun(b, i, n) >= 8) return STYLED;
+      if (((c === 0xf0 && c1 === 0x9f) || (c === 0xe2 && c1 >= 0x98 && c1 <= 0x9b)) && ++symbols >= 24) return SYMBOLS;
+      if (((c === 0xc9 && c1 >= 0x90) || (c === 0xca && c1 <= 0xaf) || (c === 0xc7 && c1 === 0x9d)) && ++turned >= 8) return STYLED;
+      if ((c === 0xd0 || c === 0xd1 || c === 0xce || c === 0xcf) && ((prevCls & LATIN) !== 0 || (cls(c2) & LATIN) !== 0)) return MIXED_SCRIPT;
+      run = runCase = runDigit = percent = sepRun = morse = morseLetter = 0;
+      afterArticle = false;
+      prev = c;
+      prevCls = k0;
+      continue;
+    }
+    lineStart = false;
+    afterArticle = false;
+    const stringEnd = c === 0x22 && prev !== 0x5c;
+    if (c === 0x0a || stringEnd) {
+      if (lineWords >= 3 && lineLetter) {
+        proseLines++;
+        commonEnds += lastCommon;
+      }
+      lineWords = lastCommon = lineLetter = 0;
+      lineStart = true;
+    }
+    if (k0 & (DIGIT | B64X)) {
+      run++;
+      if (k0 & DIGIT) runDigit = 1;
+      if (run >= LONG_RUN && (runCase === 3 || runDigit > 0)) return LONG_RUN_MARK;
+    } else run = runCase = runDigit = 0;
+    if (k0 & DIGIT) {
+      digits++;
+      if (prevCls & LATIN) afterLetter++;
+    } else if (!(k0 & BOUND) && c !== 0x20) marks++;
+    if (c === 0x25) {
+      if (cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA) {
+        if (++percent >= PERCENT_RUN) return PERCENT_RUN_MARK;
+      } else percent = 0;
+    } else if (!(k0 & DIGIT) && !(cls(prev) & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
+    if (c === 0x78 && prev === 0x5c && cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA && ++escapes >= 10) return LONG_RUN_MARK;
+    if (c === 0x5c && at(b, i + 1) === 0x75 && invisibleEscape(b, i + 2)) return INVISIBLE;
+    if (k0 & SEP) {
+      const before = i >= 2 ? at(b, i - 2) : 0x20;
+      const single = !(prevCls & (SEP | HIGH)) && (before === c || (prev !== 0x20 && before === 0x20));
+      if (single && c === sepByte) sepRun++;
+      else if (single) {
+        sepByte = c;
+        sepRun = 1;
+      } else sepRun = 0;
+      if (sepRun >= SEPARATED_RUN) return SEPARATED;
+    }
+    if (c === 0x2e || c === 0x2d) morseLetter++;
+    else if (c === 0x20 || c === 0x2f || c === 0x7c) {
+      if (morseLetter > 0) {
+        if (morseLetter <= 6 && ++morse >= MORSE_RUN) return MORSE;
+        if (morseLetter > 6) morse = 0;
+        morseLetter = 0;
+      }
+    } else morse = morseLetter = 0;
+    if (stringEnd) {
+      if (opensWithStop && words >= 6 && prevCls & LATIN && lastWordUpper && (prevCls & UPPER) === 0) return WORD_ORDER;
+      let mark = lineMark(proseLines, commonEnds, words, commonWords);
+      if (!mark) mark = stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+      if (mark) return mark;
+      strStart = i + 1;
+      letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = 0;
+      opensWithStop = false;
+      proseLines = commonEnds = 0;
+    }
+    prev = c;
+    prevCls = k0;
+  }
+  // the record ends as a JSON string does: its last word, then its last string
+  if (wordLen > 0) {
+    lastCommon = 0;
+    if ((wordLen === 2 || wordLen === 3) && !wordAfterHigh) {
+      shortWords++;
+      lastCommon = <i32>load<u8>(COMMON_SHORT + <usize>word);
+      commonWords += lastCommon;
+    }
+    if (wordLen >= 2 && !wordAfterHigh) {
+      words++;
+      lineWords++;
+    }
+    if (wordLen >= 3) {
+      longWords++;
+      if ((at(b, n - 2) | 0x20) === 0x61 && (prev | 0x20) === 0x79) ayWords++;
+    }
+  } else if (prevCls & HIGH) lineWords++;
+  if (prev === 0x5c) return 0;
+  if (lineWords >= 3 && lineLetter) {
+    proseLines++;
+    commonEnds += lastCommon;
+  }
+  const mark = lineMark(proseLines, commonEnds, words, commonWords);
+  return mark ? mark : stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+}
+
+/** The mark a JSON string's lines and words give (see ../screen.ts). */
+function lineMark(proseLines: i32, commonEnds: i32, words: i32, commonWords: i32): i32 {
+  if (proseLines >= PROSE_LINES || (proseLines >= PROSE_LINES_COMMON_ENDS && <f64>commonEnds >= 0.25 * <f64>proseLines)) return LINES;
+  if (words >= CODE_WORDS && <f64>commonWords <= 0.04 * <f64>words) return LETTERS;
+  return 0;
+}
+
+/** The mark a JSON string's counts give (its words, then where they stand out its tokens' shapes). */
+function stringMark(
+  b: usize,
+  from: i32,
+  to: i32,
+  letters: i32,
+  digits: i32,
+  marks: i32,
+  repeats: i32,
+  afterLetter: i32,
+  shortWords: i32,
+  commonWords: i32,
+  ayWords: i32,
+  longWords: i32,
+): i32 {
+  if (shortWords >= 6 && <f64>commonWords < 0.15 * <f64>shortWords) return LETTERS;
+  if (longWords >= 8 && <f64>ayWords >= 0.35 * <f64>longWords) return TOKENS;
+  const visible = letters + digits + marks;
+  if (visible >= 16 && (<f64>(digits + marks) >= 0.3 * <f64>visible || afterLetter >= 4 || <f64>repeats >= 0.25 * <f64>letters))
+    return tokenShapes(b, from, to);
+  return 0;
+}
+
+/** The shapes of one string's tokens (see ../screen.ts). */
+function tokenShapes(b: usize, from: i32, to: i32): i32 {
+  let hexRun: i32 = 0;
+  let binRun: i32 = 0;
+  let numRun: i32 = 0;
+  let joined: i32 = 0;
+  let doubled: i32 = 0;
+  let leet: i32 = 0;
+  let mixed: i32 = 0;
+  let words: i32 = 0;
+  let tokens: i32 = 0;
+  let i = from;
+  while (i < to) {
+    while (i < to && (at(b, i) === 0x20 || at(b, i) === 0x5c)) i += at(b, i) === 0x5c ? 2 : 1;
+    let end = i;
+    while (end < to && at(b, end) !== 0x20 && at(b, end) !== 0x5c) end++;
+    let last = end;
+    while (last > i && (at(b, last - 1) === 0x2c || at(b, last - 1) === 0x2e || at(b, last - 1) === 0x3a || at(b, last - 1) === 0x3b)) last--;
+    const len = last - i;
+    if (len > 0) {
+      tokens++;
+      let l: i32 = 0;
+      let d: i32 = 0;
+      let m: i32 = 0;
+      let hex: i32 = 0;
+      let bin: i32 = 0;
+      let seps: i32 = 0;
+      let high = false;
+      let inside = false;
+      let d2 = true;
+      let d3 = true;
+      for (let k = i; k < last; k++) {
+        const c = at(b, k);
+        const kc = cls(c);
+        if (kc & HIGH) high = true;
+        else if (kc & LATIN) l++;
+        else if (kc & DIGIT) {
+          d++;
+          if (k > i && k + 1 < last && cls(at(b, k - 1)) & LATIN && cls(at(b, k + 1)) & LATIN) inside = true;
+        } else {
+          m++;
+          if (c === 0x2d || c === 0x2e || c === 0x2c) seps++;
+        }
+        if (kc & HEXA) hex++;
+        if (c === 0x30 || c === 0x31) bin++;
+        const pos = k - i;
+        if (pos % 2 === 1 && c !== at(b, k - 1)) d2 = false;
+        if (pos % 3 !== 0 && c !== at(b, k - 1)) d3 = false;
+      }
+      if (high) hexRun = binRun = numRun = 0;
+      else {
+        hexRun = len === 2 && hex === 2 ? hexRun + 1 : 0;
+        binRun = len === 8 && bin === 8 ? binRun + 1 : 0;
+        numRun = len <= 2 && d === len ? numRun + 1 : len === 1 && m === 1 ? numRun : 0;
+        if (hexRun >= 12 || binRun >= 6 || numRun >= 15) return TOKENS;
+        if (d >= 3 && seps >= 2 && l === 0 && d + seps === len) joined++;
+        if (l >= 3) words++;
+        if (inside && l >= 2) leet++;
+        if (len >= 3 && l > 0 && d > 0 && m > 0) mixed++;
+        if (l >= 4 && l === len && ((d2 && len % 2 === 0) || (d3 && len % 3 === 0))) doubled++;
+      }
+    }
+    i = end;
+  }
+  if (joined >= 4) return TOKENS;
+  if (doubled >= 4 && <f64>doubled >= 0.5 * <f64>words) return TOKENS;
+  if (leet >= 4 && <f64>leet >= 0.2 * <f64>words) return TOKENS;
+  if (mixed >= 5 && <f64>mixed >= 0.3 * <f64>tokens) return TOKENS;
+  return 0;
+}
+
+/** Full-width characters in a row from `from` (3 bytes each). */
+function fullWidthRun(b: usize, from: i32, n: i32): i32 {
+  let k: i32 = 0;
+  for (let i = from; i + 2 < n && at(b, i) === 0xef && (at(b, i + 1) === 0xbc || at(b, i + 1) === 0xbd || at(b, i + 1) === 0x80); i += 3) k++;
+  return k;
+}
+
+/** `200b`..`200f`, `2060`..`2064`, `fe0X`, `db40` (a tag's high surrogate) after `\u`, either case. */
+function invisibleEscape(b: usize, from: i32): bool {
+  const h0 = at(b, from) | 0x20;
+  const h1 = at(b, from + 1) | 0x20;
+  const h2 = at(b, from + 2) | 0x20;
+  const h3 = at(b, from + 3) | 0x20;
+  if (h0 === 0x32 && h1 === 0x30 && h2 === 0x30) return h3 >= 0x62 && h3 <= 0x66;
+  if (h0 === 0x32 && h1 === 0x30 && h2 === 0x36) return h3 >= 0x30 && h3 <= 0x34;
+  if (h0 === 0x66 && h1 === 0x65 && h2 === 0x30) return true;
+  return h0 === 0x64 && h1 === 0x62 && h2 === 0x34 && h3 === 0x30;
+}

@@ -1,0 +1,53 @@
+// The screen's byte scan (src/encoding/screen-wasm/, WebAssembly loaded by src/encoding/screen.ts):
+// the committed binary is the build of the committed source, each mark is given for the surface it
+// names and none for plain prose, and a record is read with nothing of the record screened before it.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { screenBytes } from '../../src/encoding/screen.js';
+// @ts-expect-error: a plain JavaScript build script, without declarations
+import { buildScreenModule } from '../../scripts/build-screen-wasm.mjs';
+
+const screen = (text: string) => screenBytes(Buffer.from(text));
+
+describe('the screen scan', () => {
+  it('binary.ts is the build of screen-wasm/screen.ts (run `npm run build:screen` after editing it)', async () => {
+    const built = (await buildScreenModule()) as string;
+    expect(built).toBe(readFileSync(new URL('../../src/encoding/screen-wasm/binary.ts', import.meta.url), 'utf8'));
+  });
+
+  it('plain prose in several languages has no mark', () => {
+    expect(screen('{"text":"The shop is open on Sunday, and the repair of a chain takes a day."}')).toBeUndefined();
+    expect(screen('{"text":"Der Laden ist am Sonntag offen, und die Reparatur dauert einen Tag."}')).toBeUndefined();
+    expect(screen('{"text":"La tienda abre el domingo y la reparación de una cadena tarda un día."}')).toBeUndefined();
+    expect(screen('{"text":"Магазин открыт в воскресенье, ремонт цепи занимает день."}')).toBeUndefined();
+  });
+
+  it('gives the mark each surface leaves', () => {
+    expect(screen('{"text":"hello\u200bthere"}')).toBe('invisible');
+    expect(screen('{"text":"hello\\u200bthere"}')).toBe('invisible');
+    expect(screen('{"text":"\u{1d421}\u{1d41e}\u{1d425}\u{1d425}\u{1d428}"}')).toBe('styled');
+    expect(screen('{"text":"pаypal"}')).toBe('mixed-script'); // a Cyrillic а among Latin letters
+    expect(screen(`{"text":"${'aGVsbG8gd29ybGQ'.repeat(4)}"}`)).toBe('long-run');
+    expect(screen('{"text":"%68%6F%77%20%74%6F%20%6D%61%6B%65"}')).toBe('percent-run');
+    expect(screen('{"text":"h|e|l|l|o| |t|h|e|r|e| |f|r|i|e|n|d"}')).toBe('separated');
+    expect(screen('{"text":".... . .-.. .-.. --- / - .... . .-. . / ..-. .-. .. . -. -.."}')).toBe('morse');
+    expect(screen('{"text":"the of course went home"}')).toBe('word-order');
+    expect(screen('{"text":"68 65 6c 6c 6f 20 74 68 65 72 65 20 66 72 69 65 6e 64"}')).toBe('tokens');
+  });
+
+  it('reads nothing past a record: bytes the record before it left are not seen', () => {
+    expect(screen('"\\u200b"')).toBe('invisible');
+    // the same bytes cut before the escape's last digit: the `b` left in the scan's memory must not complete it
+    expect(screen('"\\u200')).toBeUndefined();
+    expect(screen('')).toBeUndefined();
+    expect(screen('a')).toBeUndefined();
+  });
+
+  it('a record larger than the scan keeps in memory is screened, and the next one too', () => {
+    const big = `{"text":"${'The shop is open on Sunday and the repair takes a day. '.repeat(100_000)}${'%41'.repeat(10)}"}`;
+    expect(big.length).toBeGreaterThan(4 << 20);
+    expect(screen(big)).toBe('percent-run');
+    expect(screen('{"text":"%68%6F%77%20%74%6F%20%6D%61%6B%65"}')).toBe('percent-run');
+    expect(screen('{"text":"The shop is open."}')).toBeUndefined();
+  });
+});
