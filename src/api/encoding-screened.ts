@@ -2,8 +2,24 @@
 // the suspects beyond the sample are analysed with it, for one file (mix, inspect) or several judged
 // as one dataset (plan, a multi-file mix), by one rule.
 import type { Dialect } from '../profile/dialects.js';
-import { countsTowardVerdict, type AnalyzeOptions, type EncodingReport, type RecordFinding } from '../encoding/index.js';
-import { analyzeFiles, analyzeSample, type FileSample } from './encoding-check.js';
+import { analyzeEncoding, countsTowardVerdict, type AnalyzeOptions, type EncodingReport, type RecordFinding, type TextUnit } from '../encoding/index.js';
+import { textUnitOf } from '../profile/text-units.js';
+import { analyzeFiles, type FileSample } from './encoding-check.js';
+import { startModuleWorker } from './worker-script.js';
+
+/** What the screen gave of one file: its suspects (a reservoir), how many it flagged, how many of those the sample holds. */
+interface Screened<R> {
+  suspects: R[];
+  count: number;
+  inSample: number;
+}
+
+/** One file's sample and the screen's suspects as text units (profile/text-units.ts): what the analysis reads of them. */
+export interface ScreenedUnits {
+  sample: TextUnit[];
+  screened: Screened<TextUnit> | undefined;
+  records: number;
+}
 
 /**
  * The sample and the screen's suspects (encoding/screen.ts: every record of the file was screened)
@@ -15,19 +31,76 @@ import { analyzeFiles, analyzeSample, type FileSample } from './encoding-check.j
 export function analyzeScreened(
   dialect: Dialect,
   sample: { index: number; value: unknown }[],
-  screened: { suspects: { index: number; value: unknown }[]; count: number; inSample: number } | undefined,
+  screened: Screened<{ index: number; value: unknown }> | undefined,
   records: number,
   options?: AnalyzeOptions,
 ): EncodingReport {
-  const inSample = new Set(sample.map((r) => r.index));
-  const extra = (screened?.suspects ?? []).filter((r) => !inSample.has(r.index));
-  if (!screened || extra.length === 0) return analyzeSample(dialect, sample, options);
-  const union = analyzeSample(
-    dialect,
-    [...sample, ...extra].sort((a, b) => a.index - b.index),
+  return analyzeScreenedUnits(screenedUnits(dialect, sample, screened, records), options);
+}
+
+function screenedUnits(
+  dialect: Dialect,
+  sample: { index: number; value: unknown }[],
+  screened: Screened<{ index: number; value: unknown }> | undefined,
+  records: number,
+): ScreenedUnits {
+  const unit = (r: { index: number; value: unknown }) => textUnitOf(dialect, r.index, r.value);
+  return { sample: sample.map(unit), screened: screened && { ...screened, suspects: screened.suspects.map(unit) }, records };
+}
+
+/** analyzeScreened on text units (what encoding-worker.ts runs). */
+export function analyzeScreenedUnits({ sample, screened, records }: ScreenedUnits, options?: AnalyzeOptions): EncodingReport {
+  const inSample = new Set(sample.map((u) => u.record));
+  const extra = (screened?.suspects ?? []).filter((u) => !inSample.has(u.record));
+  if (!screened || extra.length === 0) return analyzeEncoding(sample, options);
+  const union = analyzeEncoding(
+    [...sample, ...extra].sort((a, b) => a.record - b.record),
     options,
   );
   return { ...union, ...screenedVerdict(union, (f) => inSample.has(f.record), { sampled: sample.length, extra: extra.length, ...screened, records }) };
+}
+
+/** The analysis worker's young generation: V8's default for a thread lets it reach several times this, which a run's peak memory pays for. */
+const YOUNG_MB = 8;
+
+/**
+ * analyzeScreened on a worker thread (encoding-worker.ts), so the calling thread can go on meanwhile
+ * (mix writes its second pass). The report is analyzeScreened's; the records reach the worker as
+ * their text units only. Should the worker fail to start or stop without a report, the analysis
+ * runs on the calling thread instead.
+ */
+export function analyzeScreenedOffThread(
+  dialect: Dialect,
+  sample: { index: number; value: unknown }[],
+  screened: Screened<{ index: number; value: unknown }> | undefined,
+  records: number,
+): Promise<EncodingReport> {
+  const units = screenedUnits(dialect, sample, screened, records);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (report?: EncodingReport) => {
+      if (settled) return;
+      settled = true;
+      try {
+        resolve(report ?? analyzeScreenedUnits(units));
+      } catch (e) {
+        reject(e as Error);
+      }
+    };
+    let worker;
+    try {
+      worker = startModuleWorker('encoding-worker', units, { maxYoungGenerationSizeMb: YOUNG_MB });
+    } catch {
+      settle();
+      return;
+    }
+    worker.once('message', (report: EncodingReport) => {
+      settle(report);
+      void worker.terminate();
+    });
+    worker.once('error', () => settle());
+    worker.once('exit', () => settle());
+  });
 }
 
 /**

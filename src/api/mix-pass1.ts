@@ -1,6 +1,7 @@
-// mix's first pass and what it decides: the input sampled, profiled and checked (a record that cannot
-// be used stops the run unless --skip-invalid), the covert-encoding policy applied, the closed answer
-// slot's policy, and k, the number of safety records.
+// mix's first pass and what it decides, in three steps mix.ts joins: the input read, sampled and
+// checked (a record that cannot be used stops the run unless --skip-invalid); the covert-encoding
+// analysis (here, or on a worker beside pass 2); then, from its verdict, the policy applied, the
+// profile, the closed answer slot's policy, and k, the number of safety records.
 import { SafemixError, ExitCode } from '../errors.js';
 import { collectNow } from '../gc-pacer.js';
 import { pausePoint } from '../io/cleanup.js';
@@ -38,7 +39,16 @@ export interface FirstPass extends Sampled {
   inputBytes: number;
 }
 
-export async function firstPass({ path, displayName, options, choices, before }: MixRun): Promise<FirstPass> {
+/** Pass 1 read and checked, before the covert-encoding verdict. */
+export interface ReadPass extends Sampled {
+  file: string;
+  usable: number;
+  /** What the screen of every record gave (undefined with the check off). */
+  screened: Awaited<ReturnType<typeof sampleDataset>>['screened'];
+}
+
+/** The first pass read: sampled, counted, every record checked (a record that cannot be used stops the run unless --skip-invalid). */
+export async function readFirstPass({ path, displayName, options, choices, before }: MixRun): Promise<ReadPass> {
   const { seed } = choices;
   // pass 1: sample, profile, count
   const pass1 = await sampleDataset(path, {
@@ -69,19 +79,34 @@ export async function firstPass({ path, displayName, options, choices, before }:
     });
   }
   const usable = records - rejected.length;
-  const dialect = scan.detection.dialect;
-  const container = scan.reader.container;
   // the output is in the input's format (a Parquet input gives Parquet): a name that says otherwise is refused now
-  checkOutputFormat(container, options.output, file);
-  // covert encodings first: refuse, warn, or add safety examples in the same encoding (before any
-  // output); encoded rows never teach the profile or serve as donors
-  const policy = choices.onEncoded;
+  checkOutputFormat(scan.reader.container, options.output, file);
+  return { scan, sample, records, rejected, idMax, sampleCapped, file, usable, screened: pass1.screened };
+}
+
+/** The covert-encoding analysis of the sample and the screen's suspects, on this thread (mix's check, before any output). */
+export function analyzeFirstPass({ options }: MixRun, { scan, sample, screened, records }: ReadPass): EncodingReport {
+  if (options.detectEncoding === false) return skippedEncoding(sample.length);
   options.onProgress?.('check', 0, sample.length);
-  const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeScreened(dialect, sample, pass1.screened, records);
+  const encoding = analyzeScreened(scan.detection.dialect, sample, screened, records);
   options.onProgress?.('check', sample.length, sample.length);
   // the covert-encoding models are not needed past the analysis (see collectNow)
   releaseLanguageModels();
   collectNow();
+  return encoding;
+}
+
+/**
+ * What the first pass decides once the covert-encoding verdict is in: the policy applied (refuse,
+ * warn, or add safety examples in the same encoding), the profile learned from the records judged
+ * plain (encoded rows never teach the profile or serve as donors), the closed answer slot's policy,
+ * and k.
+ */
+export function settleFirstPass({ options, choices }: MixRun, read: ReadPass, encoding: EncodingReport): FirstPass {
+  const { seed } = choices;
+  const { scan, sample, records, rejected, idMax, sampleCapped, file, usable } = read;
+  const container = scan.reader.container;
+  const policy = choices.onEncoded;
   const encodingNotes = applyEncodingPolicy(encoding, policy, file);
   const scheme = mimicScheme(encoding, policy);
   // structure is learned from the records judged plain; when every sampled record is encoded there

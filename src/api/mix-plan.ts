@@ -31,7 +31,8 @@ export interface AddedPlan {
   paraphrase: ParaphraseRun | undefined;
 }
 
-export async function planAdded({ options, choices }: MixRun, first: FirstPass): Promise<AddedPlan> {
+/** `keepDonorBytes`: the sample's bytes stay (a run that may be written again from another verdict plans from them again). */
+export async function planAdded({ options, choices }: MixRun, first: FirstPass, keepDonorBytes = false): Promise<AddedPlan> {
   const { seed } = choices;
   const { scan, sample, idMax, file, scheme, donors, profile, closed, k, total, inputSha } = first;
   const container = scan.reader.container;
@@ -112,7 +113,7 @@ export async function planAdded({ options, choices }: MixRun, first: FirstPass):
 
   // most sampled records' bytes are not needed past this point: they need not stay in memory
   // through pass 2 (the paraphrase engine quotes donors' bytes: it keeps them); nor pass 1's blocks
-  if (!paraphrase) releaseDonorBytes(container, sample);
+  if (!paraphrase && !keepDonorBytes) releaseDonorBytes(container, sample);
   collectNow();
   return { safety, audit, planner, balance, addedTotal, serialize, engine, paraphrase };
 }

@@ -73,6 +73,14 @@ export interface MixOptions extends ScanOptions {
   safety?: SafetySourceOptions;
   /** Run the covert-encoding analysis (default true; the benchmark turns it off to measure its cost). */
   detectEncoding?: boolean;
+  /**
+   * Run the covert-encoding analysis on a worker thread while pass 2 writes, as if the data were
+   * plain; the output lands only when the verdict is `none`, and is written again from the verdict
+   * otherwise (output to a file, offline engine). Default false: the worker holds its own copy of
+   * the sampled texts and its own heap, about 40 MB more at the run's peak; on a 1 GB file it saves
+   * about the analysis's time, 1.5-2.5 s on two cores.
+   */
+  overlapCheck?: boolean;
   /** What to do when the data carries a covert encoding (default fail, exit 3). */
   onEncoded?: OnEncoded;
   /** `render` (default: offline) or `paraphrase` (a model rewrites each safety record; see engine/paraphrase.ts). */

@@ -8,7 +8,10 @@ import { checkTargets, fingerprint } from '../write/targets.js';
 import { writeError } from '../io/io-error.js';
 import { mixChoices } from './mix-options.js';
 import { jsonLines, spoolInput } from './spool.js';
-import { firstPass } from './mix-pass1.js';
+import { analyzeFirstPass, readFirstPass, settleFirstPass, type FirstPass, type ReadPass } from './mix-pass1.js';
+import { analyzeScreenedOffThread } from './encoding-screened.js';
+import { skippedEncoding } from './encoding-check.js';
+import type { EncodingReport } from '../encoding/index.js';
 import { planAdded } from './mix-plan.js';
 import { outputSink, secondPass } from './mix-pass2.js';
 import { AddedRecords } from './mix-added.js';
@@ -63,14 +66,79 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const recovered = manifestPath && options.output !== '-' && !options.dryRun ? completeInterruptedCommit(options.output, manifestPath) : undefined;
   // the input is read twice: its state now is checked after each pass
   const run: MixRun = { path, displayName, options, choices, before: fingerprint(path, displayName) };
-  const first = await firstPass(run);
-  const plan = await planAdded(run, first);
+  const read = await readFirstPass(run);
+  const targets: Targets = { modes, manifestPath, recovered };
+  if (!overlapsCheck(run, read)) return writeMix(run, settleFirstPass(run, read, analyzeFirstPass(run, read)), targets);
+  // the covert-encoding analysis on a worker thread while pass 2 writes as if the data were plain
+  // (the common case); when the verdict says otherwise, that output is let go before it lands and
+  // the run is written again from the verdict (or refused by it), as it would have been without
+  const checking = read.sample.length;
+  options.onProgress?.('check', 0, checking);
+  const verdict = analyzeScreenedOffThread(read.scan.detection.dialect, read.sample, read.screened, read.records);
+  // the suspects are the worker's now (settling the run never reads them)
+  read.screened = undefined;
+  const done = async () => {
+    const report = await verdict;
+    options.onProgress?.('check', checking, checking);
+    return report;
+  };
+  let written: MixResult | undefined;
+  try {
+    written = await writeMix(run, settleFirstPass(run, read, skippedEncoding(checking)), targets, done);
+  } catch (e) {
+    // an error the plain reading gives is the run's error only when the data is plain
+    if ((await done()).verdict === 'none') throw e;
+  }
+  return written ?? writeMix(run, settleFirstPass(run, read, await done()), targets);
+}
+
+/**
+ * Whether the analysis runs on a worker beside pass 2 (MixOptions.overlapCheck, off by default): only
+ * when the check is on, the output is a file (an output that cannot be let go, standard output, is
+ * written after the verdict), and nothing goes to a model endpoint before the verdict (the
+ * paraphrase engine).
+ */
+function overlapsCheck({ options, choices }: MixRun, read: ReadPass): boolean {
+  if (options.overlapCheck !== true || options.detectEncoding === false || options.output === '-' || options.dryRun || choices.engine !== 'render')
+    return false;
+  return read.sample.length > 0;
+}
+
+interface Targets {
+  modes: ReturnType<typeof checkTargets>;
+  manifestPath: string | undefined;
+  recovered: ReturnType<typeof completeInterruptedCommit>;
+}
+
+/**
+ * Plans the added records, writes pass 2 and commits the output with its manifest. With `verdict`
+ * (the analysis running beside it), `first` assumed the data plain: the output commits only when
+ * the verdict is `none`, and is let go otherwise (undefined is returned: the caller writes again).
+ */
+async function writeMix(run: MixRun, first: FirstPass, targets: Targets): Promise<MixResult>;
+async function writeMix(run: MixRun, first: FirstPass, targets: Targets, verdict: () => Promise<EncodingReport>): Promise<MixResult | undefined>;
+async function writeMix(
+  run: MixRun,
+  first: FirstPass,
+  { modes, manifestPath, recovered }: Targets,
+  verdict?: () => Promise<EncodingReport>,
+): Promise<MixResult | undefined> {
+  const { options } = run;
+  const plan = await planAdded(run, first, verdict !== undefined);
   // pass 2: stream the user records through, placing planned records by the blend plan
   const out = outputSink(options, modes, first);
   let manifestFile: AtomicFile | undefined;
   const added = new AddedRecords();
   try {
     const records = await secondPass(run, first, plan, out, added);
+    if (verdict) {
+      const report = await verdict();
+      if (report.verdict !== 'none') {
+        if (out instanceof AtomicFile) out.abort();
+        return undefined;
+      }
+      first = { ...first, encoding: report };
+    }
     const manifest = mixManifest(run, first, plan, { out, added, records, recovered });
     const { profile } = first;
     const { examples, categories } = added;

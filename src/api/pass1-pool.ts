@@ -5,13 +5,10 @@
 // gives the sample, rejections, numbers and suspects of a single-threaded pass, byte for byte.
 // Memory is bounded: a bounded number of groups is held at once, each in a block of shared memory
 // that is reused once the group is applied.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SourceRecord } from '../read/types.js';
 import { checkGroup, GROUP_RECORDS, type CheckContext, type CheckedGroup, type GroupNumbers } from './pass1-check.js';
+import { startModuleWorker } from './worker-script.js';
 
 /** A group closes at this many bytes of records (a larger record is a group by itself). */
 const GROUP_BYTES = 1 << 20;
@@ -43,7 +40,7 @@ export class Pass1Checks {
     private readonly ctx: CheckContext,
   ) {
     for (let i = 0; i < threads; i++) {
-      const worker = startWorker(ctx);
+      const worker = startModuleWorker('pass1-worker', ctx);
       const slot = { worker, busy: 0 };
       worker.on('message', (m: { id: number; numbers: GroupNumbers }) => this.answered(m));
       worker.on('error', (e) => this.fail(e));
@@ -148,19 +145,4 @@ export class Pass1Checks {
     for (const { group } of this.sent.values()) group.finish!();
     this.sent.clear();
   }
-}
-
-/**
- * The worker's script beside this module: compiled JavaScript, or in a checkout run from its
- * TypeScript sources (tests, the bench's sources) the .ts file, loaded through tsx's loader, which
- * the worker registers first (a worker does not inherit the loader of the thread that starts it).
- */
-function startWorker(ctx: CheckContext): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pass1-worker.js', import.meta.url), { workerData: ctx });
-  const require = createRequire(import.meta.url);
-  const tsxPackage = require.resolve('tsx/package.json');
-  const api = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import
-    .default;
-  const script = `import(${JSON.stringify(pathToFileURL(join(dirname(tsxPackage), api)).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pass1-worker.ts', import.meta.url).href)}); })`;
-  return new Worker(script, { eval: true, workerData: ctx });
 }

@@ -274,6 +274,10 @@ function buildProgram(): Command {
           .choices(['fail', 'warn', 'mimic'])
           .default('fail'),
       )
+      .option(
+        '--overlap-check',
+        'run the covert-encoding analysis on a worker thread while the output is written (kept only when the data is judged plain, else written again): faster, about 40 MB more memory',
+      )
       .addOption(
         new Option('--engine <engine>', 'render (offline) or paraphrase (a model at an OpenAI-compatible endpoint rewrites each safety record)')
           .choices(['render', 'paraphrase'])
@@ -329,6 +333,7 @@ function buildProgram(): Command {
       keepInjected: false,
       safety: o.safety ? { path: o.safety, request: o.safetyRequest, response: o.safetyResponse, where: o.safetyWhere } : undefined,
       onEncoded: o.onEncoded,
+      overlapCheck: o.overlapCheck === true || undefined,
       onProgress: progress?.update,
       engine: o.engine,
       paraphrase: paraphraseOptions(o, (name) => cmd.getOptionValueSource(name)),
