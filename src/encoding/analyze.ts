@@ -717,6 +717,7 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
       case 'letter-number':
       case 'doubling':
       case 'styled':
+      case 'base85':
       case 'reversed': {
         const detail = modeScheme(list);
         if (f.family === 'vigenere' && !detail?.keyword) continue;

@@ -13,7 +13,7 @@ import { segmentedReads } from './reading.js';
 import { findTransposition } from './recognize-transposition.js';
 import { findLetterWords } from './recognize-letter-words.js';
 import { findSpacelessLetters } from './recognize-spaceless.js';
-import { findBase32, findHomoglyphs, findPercentEncoded, findRot47, findStyled } from './recognize-glyphs.js';
+import { findBase32, findBase85, findHomoglyphs, findPercentEncoded, findRot47, findStyled } from './recognize-glyphs.js';
 import { excerpt, type Segment } from './text-scan.js';
 
 /** A detection with the stretches of the text it covers (empty for invisible characters). */
@@ -107,6 +107,7 @@ export function analyzeText(input: string): TextAnalysis {
   const runs: RunDetection[] = [
     ...findBase64(text),
     ...findBase32(text),
+    ...findBase85(text),
     ...findPercentEncoded(text),
     ...findHex(text),
     ...findBinary(text),

@@ -1,10 +1,11 @@
 // Recognizers for encodings that hide letters in other characters or bytes: styled letters
 // (mathematical alphanumerics, full-width, circled, upside-down), Cyrillic and Greek homoglyphs
-// inside Latin words, ROT47, base32 runs and fully percent-encoded runs. Each decodes what it finds
+// inside Latin words, ROT47, base32 and base85 runs and fully percent-encoded runs. Each decodes what it finds
 // and reports it only when the decoding reads as language (the same bar as base64's).
 import type { Detection } from './types.js';
 import type { RunDetection } from './recognize-runs.js';
 import { base32Decode, fromHomoglyphs, isStyled, latinOf, percentDecode, rot47, unstyleLetters, UPSIDE_DOWN_ONLY } from './codecs/glyphs.js';
+import { base85Decode, isBase85Char, type Base85Variant } from './codecs/base85.js';
 import { readableProse } from './readable.js';
 import { readsNatural } from './language-model.js';
 import { excerpt } from './text-scan.js';
@@ -127,7 +128,7 @@ export function findRot47(text: string): Detection | undefined {
 }
 
 /** A run that decodes to text that reads, as a proven detection at the run's place. */
-function decodedRun(family: 'base32' | 'percent-encoding', what: string, run: string, at: number, decoded: string): RunDetection {
+function decodedRun(family: 'base32' | 'base85' | 'percent-encoding', what: string, run: string, at: number, decoded: string): RunDetection {
   return {
     family,
     score: 0.95,
@@ -148,6 +149,52 @@ export function findBase32(text: string): RunDetection[] {
     if (!/[2-7]/.test(run) && run.length < 32) continue;
     const decoded = base32Decode(run);
     if (decoded.length >= 10 && reads(decoded)) out.push(decodedRun('base32', `a ${run.length}-character base32 run`, run, m.index, decoded));
+  }
+  return out;
+}
+
+/** The shortest base85 run tried (16 bytes of text). */
+const BASE85_MIN = 20;
+
+/**
+ * Base85 runs (Ascii85, also between `<~` and `~>`, or RFC 1924's alphabet) of 20+ characters, with
+ * letters and marks mixed as base85 writes them, that decode to language.
+ */
+export function findBase85(text: string): RunDetection[] {
+  const out: RunDetection[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // a run: printable ASCII without white space
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c > 126) {
+      i++;
+      continue;
+    }
+    let end = i;
+    let letters = 0;
+    let marks = 0;
+    while (end < n) {
+      const d = text.charCodeAt(end);
+      if (d <= 32 || d > 126) break;
+      if ((d | 32) >= 97 && (d | 32) <= 122) letters++;
+      else if (d < 48 || d > 57) marks++;
+      end++;
+    }
+    const start = i;
+    i = end;
+    if (end - start < BASE85_MIN || letters < 5 || marks < 2) continue;
+    const run = text.slice(start, end);
+    const body = run.startsWith('<~') ? run.slice(2, run.endsWith('~>') ? -2 : undefined) : run;
+    for (const variant of ['ascii85', 'rfc1924'] as Base85Variant[]) {
+      if (![...body].every((ch) => isBase85Char(variant, ch.charCodeAt(0)))) continue;
+      const decoded = base85Decode(body, variant);
+      if (decoded === undefined || decoded.length < 10 || /[\u0000-\u0008\u000e-\u001f]/.test(decoded) || !reads(decoded)) continue;
+      const name = variant === 'ascii85' ? 'Ascii85' : 'base85 (RFC 1924)';
+      const framed = body !== run;
+      out.push({ ...decodedRun('base85', `a ${run.length}-character ${name} run`, run, start, decoded), scheme: { variant, ...(framed ? { framed } : {}) } });
+      break;
+    }
   }
   return out;
 }

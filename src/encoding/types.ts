@@ -1,5 +1,6 @@
 // Public types of the encoding profiler: families, record findings, recovered schemes and the
 // dataset-level report. Kept apart so every module can import them without cycles.
+import type { Base85Variant } from './codecs/base85.js';
 
 export type EncodingFamily =
   | 'substitution'
@@ -28,6 +29,7 @@ export type EncodingFamily =
   | 'homoglyph'
   | 'rot47'
   | 'base32'
+  | 'base85'
   | 'percent-encoding'
   | 'chained'
   | 'transposition'
@@ -60,6 +62,7 @@ export const ENCODING_FAMILIES: readonly EncodingFamily[] = [
   'homoglyph',
   'rot47',
   'base32',
+  'base85',
   'percent-encoding',
   'chained',
   'transposition',
@@ -113,7 +116,7 @@ export interface RecordFinding {
 export type InvisibleVariant = 'tags' | 'zero-width' | 'variation-selectors';
 
 /** Codec variants beyond the invisible ones: reversal of the whole text, of each word or of the word order; pig latin's vowel suffix. */
-export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'word-order' | 'way' | 'yay' | 'ay';
+export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'word-order' | 'way' | 'yay' | 'ay' | Base85Variant;
 
 export interface Scheme {
   family: EncodingFamily;
@@ -127,7 +130,7 @@ export interface Scheme {
   exact?: boolean;
   /** Letters of the key backed by evidence (pairs, or cipher letters seen in the text). */
   lettersKnown?: number;
-  /** Which invisible-character code (default 'tags'); 'words' for word-by-word reversal; pig latin's vowel suffix. */
+  /** Which invisible-character code (default 'tags'); 'words' for word-by-word reversal; pig latin's vowel suffix; base85's alphabet. */
   variant?: SchemeVariant;
   /** Vigenère keyword (lower-case letters; the key advances on letters only). */
   keyword?: string;
@@ -149,6 +152,8 @@ export interface Scheme {
    * the data's own records show; absent: every character.
    */
   repeatKinds?: CharacterKind[];
+  /** base85 (Ascii85): the data writes each run between `<~` and `~>`. */
+  framed?: boolean;
   /** styled: the letter style the data writes in. */
   style?: 'math-bold' | 'full-width' | 'upside-down';
   /** False when the codec cannot write arbitrary text (a word codebook only knows the words it saw). */

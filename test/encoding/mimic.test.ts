@@ -23,6 +23,8 @@ interface Case {
   total: number;
   /** The true decoding, written apart from src/. */
   decode: (text: string) => string;
+  /** The form every encoded text of the data has (the twins must have it too). */
+  form?: RegExp;
 }
 
 const byName = (prefix: string): Variant => VARIANTS.find((v) => v.name.startsWith(prefix))!;
@@ -44,6 +46,7 @@ const CASES: Case[] = [
   { variant: 'every character twice', share: 0.05, total: 300, decode: (t) => D.unrepeat(t, 2) },
   { variant: 'whole text reversed', share: 0.05, total: 300, decode: D.unreverse },
   { variant: 'word order reversed', share: 0.05, total: 300, decode: (t) => t.split(' ').reverse().join(' ') },
+  { variant: 'Ascii85 (Adobe), between <~ and ~>', share: 0.05, total: 300, decode: D.unascii85, form: /^<~[!-uz]+~>$/ },
 ];
 
 const dir = tempDir('safemix-mimic-');
@@ -76,6 +79,7 @@ describe('mimic writes decodable twins and keeps attacker text out of plain safe
         const user = msgs.find((m) => m.role === 'user')!.content;
         const assistant = msgs.find((m) => m.role === 'assistant')!.content;
         const seed = SEED_BY_ID.get(p.seedId)!;
+        if (c.form) for (const t of [user, assistant]) expect(t).toMatch(c.form);
         expect(requestIn(c.decode(user), seed), `request of ${p.seedId}: ${user.slice(0, 120)}`).toBe(true);
         // the twin of the plain record before it: its refusal, decoded (letters only for codecs that drop punctuation)
         const refusal = c.decode(assistant);

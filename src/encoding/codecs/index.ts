@@ -1,6 +1,7 @@
 // The codecs mimic writes with, apart from the detector: encode and decode with a Scheme, one entry
 // point per direction over every family's codec. plain-encoded-pair is a record shape, not a codec.
 import type { InvisibleVariant, Scheme } from '../types.js';
+import { base85Decode, base85Encode } from './base85.js';
 import { base32Decode, base32Encode, fromHomoglyphs, percentDecode, percentEncodeAll, rot47, styleLetters, toHomoglyphs, unstyleLetters } from './glyphs.js';
 import {
   substitute,
@@ -159,6 +160,10 @@ function encodeOnce(scheme: Scheme, text: string): string {
       return rot47(text);
     case 'base32':
       return base32Encode(text);
+    case 'base85': {
+      const run = base85Encode(text, scheme.variant === 'rfc1924' ? 'rfc1924' : 'ascii85');
+      return scheme.framed ? `<~${run}~>` : run;
+    }
     case 'percent-encoding':
       return percentEncodeAll(text);
     case 'chained':
@@ -241,6 +246,8 @@ function decodeOnce(scheme: Scheme, text: string): string {
       return rot47(text);
     case 'base32':
       return base32Decode(text.trim());
+    case 'base85':
+      return base85Decode(text.trim(), scheme.variant === 'rfc1924' ? 'rfc1924' : 'ascii85') ?? text;
     case 'percent-encoding':
       return percentDecode(text.trim()) ?? text;
     case 'chained':

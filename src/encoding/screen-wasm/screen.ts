@@ -174,6 +174,13 @@ export function screen(b: usize, n: i32): i32 {
   let wordAfterHigh = false;
   let prev: i32 = 0x20;
   let prevCls: i32 = BOUND;
+  // a dense run: printable ASCII without white space inside one string (base85 writes letters of
+  // both cases, digits and marks so)
+  let dense: i32 = 0;
+  let denseLetters: i32 = 0;
+  let denseMarks: i32 = 0;
+  let denseDigits: i32 = 0;
+  let denseCases: i32 = 0;
   for (let i: i32 = 0; i < n; i++) {
     const c = at(b, i);
     const k0 = cls(c);
@@ -187,6 +194,8 @@ export function screen(b: usize, n: i32): i32 {
         lineStart = true;
         prev = 0x20;
         prevCls = BOUND;
+        if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
+        dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
         continue;
       }
       if (lineStart) {
@@ -206,6 +215,9 @@ export function screen(b: usize, n: i32): i32 {
       word = wordCode;
       wordLen = len;
       letters += len;
+      dense += len;
+      denseLetters += len;
+      denseCases |= wordCases;
       morse = morseLetter = 0;
       prev = last;
       prevCls = cls(last);
@@ -234,6 +246,8 @@ export function screen(b: usize, n: i32): i32 {
       wordLen = 0;
     }
     if (c === 0x20) {
+      if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
+      dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
       if (prevCls & HIGH) lineWords++;
       run = runCase = runDigit = 0;
       if (!(prevCls & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
@@ -247,6 +261,8 @@ export function screen(b: usize, n: i32): i32 {
       continue;
     }
     if (k0 & HIGH) {
+      if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
+      dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
       if (lineStart) {
         lineLetter = 1;
         lineStart = false;
@@ -270,6 +286,14 @@ export function screen(b: usize, n: i32): i32 {
     lineStart = false;
     afterArticle = false;
     const stringEnd = c === 0x22 && prev !== 0x5c;
+    if (stringEnd || c < 0x20) {
+      if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
+      dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
+    } else {
+      dense++;
+      if (k0 & DIGIT) denseDigits++;
+      else denseMarks++;
+    }
     if (c === 0x0a || stringEnd) {
       if (lineWords >= 3 && lineLetter) {
         proseLines++;
@@ -342,6 +366,7 @@ export function screen(b: usize, n: i32): i32 {
       if ((at(b, n - 2) | 0x20) === 0x61 && (prev | 0x20) === 0x79) ayWords++;
     }
   } else if (prevCls & HIGH) lineWords++;
+  if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
   if (prev === 0x5c) return 0;
   if (lineWords >= 3 && lineLetter) {
     proseLines++;
@@ -349,6 +374,15 @@ export function screen(b: usize, n: i32): i32 {
   }
   const mark = lineMark(proseLines, commonEnds, words, commonWords);
   return mark ? mark : stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+}
+
+/**
+ * A dense run long enough to carry base85: 40+ characters, letters of both cases for almost half of
+ * them, digits among them and marks for a sixth (a URL or a JSON text inside a string has one case
+ * or white space, and fewer digits and marks).
+ */
+function denseRun(dense: i32, letters: i32, marks: i32, digits: i32, cases: i32): bool {
+  return dense >= 40 && cases === 3 && digits > 0 && <f64>marks >= 0.15 * <f64>dense && <f64>letters >= 0.45 * <f64>dense;
 }
 
 /** The mark a JSON string's lines and words give (see ../screen.ts). */

@@ -70,6 +70,19 @@ export function unrepeat(text: string, n: number): string {
 
 export const unreverse = (text: string) => [...text].reverse().join('');
 
+/** Ascii85 (`!`..`u`, `z` for four zero bytes), `<~ ~>` taken off; a last group of n digits padded with `u` gives n - 1 bytes. */
+export function unascii85(text: string): string {
+  const body = text.trim().replace(/^<~/, '').replace(/~>$/, '').replace(/\s+/g, '').replace(/z/g, '!!!!!');
+  const out: number[] = [];
+  for (let at = 0; at < body.length; at += 5) {
+    const chunk = body.slice(at, at + 5);
+    const value = [...chunk.padEnd(5, 'u')].reduce((acc, ch) => acc * 85n + BigInt(ch.charCodeAt(0) - 33), 0n);
+    const bytes = [24n, 16n, 8n, 0n].map((shift) => Number((value >> shift) & 255n));
+    out.push(...bytes.slice(0, chunk.length - 1));
+  }
+  return Buffer.from(out).toString('utf8');
+}
+
 /** The last whitespace-separated word of each non-empty line (a last-word text's message). */
 export const lastWords = (text: string): string[] =>
   text

@@ -509,6 +509,46 @@ export function base32(t: string): string {
   return out + '='.repeat((8 - (out.length % 8)) % 8);
 }
 
+/**
+ * Base85 after the Adobe Ascii85 description: each 4-byte group, read as a big-endian number, is
+ * written as 5 base-85 digits from `!` (0) to `u` (84), a group of four zero bytes as `z`, and a last
+ * group of n bytes (padded with zeros) as its first n + 1 digits; with `<~` `~>` around it when asked.
+ */
+export function ascii85(delimited: boolean): (t: string) => string {
+  return (t) => {
+    const body = base85Groups(utf8(t), (d) => String.fromCharCode(33 + d), 'z');
+    return delimited ? `<~${body}~>` : body;
+  };
+}
+
+/** Base85 with RFC 1924's alphabet (0-9, A-Z, a-z, then 23 marks), as git's binary patches write it; no `z`. */
+export function base85Rfc1924(t: string): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~';
+  return base85Groups(utf8(t), (d) => alphabet[d]!);
+}
+
+function base85Groups(bytes: Uint8Array, digit: (d: number) => string, zeros?: string): string {
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.length; at += 4) {
+    const group = [0, 1, 2, 3].map((k) => bytes[at + k] ?? 0);
+    const taken = Math.min(4, bytes.length - at);
+    let n = BigInt(group.reduce((acc, b) => acc * 256 + b, 0));
+    if (zeros && taken === 4 && n === 0n) {
+      parts.push(zeros);
+      continue;
+    }
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++, n /= 85n) digits.push(digit(Number(n % 85n)));
+    parts.push(
+      digits
+        .reverse()
+        .slice(0, taken + 1)
+        .join(''),
+    );
+  }
+  return parts.join('');
+}
+
 /** Every UTF-8 byte as %XX. */
 export const percentAll = (t: string) => [...utf8(t)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
@@ -576,6 +616,8 @@ VARIANTS.push(
   { family: 'homoglyph', name: 'Cyrillic lookalikes for Latin letters', encode: cyrillicLookalikes },
   { family: 'rot47', name: 'ROT47 over printable ASCII', encode: rot47 },
   { family: 'base32', name: 'base32 (RFC 4648), padded', encode: base32 },
+  { family: 'base85', name: 'Ascii85 (Adobe), between <~ and ~>', encode: ascii85(true) },
+  { family: 'base85', name: 'base85, RFC 1924 alphabet', encode: base85Rfc1924 },
   { family: 'percent-encoding', name: 'every byte as %XX', encode: percentAll },
   { family: 'chained', name: 'ROT13, then base64', encode: (t) => base64(rot13(t)) },
   { family: 'chained', name: 'base64, then base64 again', encode: (t) => base64(base64(t)) },
