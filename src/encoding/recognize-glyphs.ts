@@ -144,6 +144,14 @@ function decodedRun(family: 'base32' | 'base85' | 'percent-encoding', what: stri
 /** Base32 runs (A-Z and 2-7, 16+ characters) that decode to language. */
 export function findBase32(text: string): RunDetection[] {
   const out: RunDetection[] = [];
+  // a run needs 16 characters of A-Z and 2-7 in a row: without one there is none
+  let longest = 0;
+  for (let i = 0, run = 0; i < text.length && longest < 16; i++) {
+    const c = text.charCodeAt(i);
+    run = (c >= 65 && c <= 90) || (c >= 50 && c <= 55) ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  if (longest < 16) return out;
   for (const m of text.matchAll(/(?<![A-Za-z0-9+/])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/])/g)) {
     const run = m[0];
     if (!/[2-7]/.test(run) && run.length < 32) continue;

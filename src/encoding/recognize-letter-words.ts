@@ -16,11 +16,18 @@ const BREAK = /\s*[/|]\s*|\s{2,}|\s*[.;]\s+/;
  * that read as English: with the breaks as word breaks, or segmented into words where there are none.
  */
 export function findLetterWords(text: string): Detection | undefined {
-  const words = text.match(/\p{L}+/gu);
-  if (!words || words.length < 12) return undefined;
-  const lower = words.map((w) => w.toLowerCase());
-  const distinct = new Set(lower);
-  if (distinct.size > 40 || distinct.size > 0.5 * lower.length || distinct.size < 5) return undefined;
+  // the words, lower-cased, counted as they come: past 40 distinct the text is no such alphabet
+  const lower: string[] = [];
+  const distinct = new Set<string>();
+  const re = /\p{L}+/gu;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const w = m[0].toLowerCase();
+    lower.push(w);
+    distinct.add(w);
+    if (distinct.size > 40) return undefined;
+  }
+  if (lower.length < 12) return undefined;
+  if (distinct.size > 0.5 * lower.length || distinct.size < 5) return undefined;
   // every code word stands for one letter, its first: one word per letter
   const initials = new Set([...distinct].map((w) => w[0]));
   if (initials.size < 0.9 * distinct.size) return undefined;

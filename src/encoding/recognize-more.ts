@@ -35,10 +35,27 @@ function tokensOf(text: string): readonly Token[] {
 
 /** Pig latin: most words end in `ay`, and moving the consonants back reads as language. */
 export function findPigLatin(text: string): RangedDetection | undefined {
-  const words = text.match(/[A-Za-z]{3,}/g);
-  if (!words || words.length < 5) return undefined;
-  const ay = words.filter((w) => w.toLowerCase().endsWith('ay')).length;
-  if (ay / words.length < 0.6) return undefined;
+  // runs of 3+ ASCII letters (/[A-Za-z]{3,}/g), and those ending in `ay` (either case), counted in one scan
+  let count = 0;
+  let ay = 0;
+  for (let i = 0, n = text.length; i < n;) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {
+      i++;
+      continue;
+    }
+    const at = i;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122))) break;
+      i++;
+    }
+    if (i - at < 3) continue;
+    count++;
+    if ((text.charCodeAt(i - 2) | 32) === 97 && (text.charCodeAt(i - 1) | 32) === 121) ay++;
+  }
+  if (count < 5) return undefined;
+  if (ay / count < 0.6) return undefined;
   let best: { decoded: string; suffix: 'way' | 'yay' | 'ay'; bits: number; ok: boolean } | undefined;
   for (const suffix of ['way', 'yay', 'ay'] as const) {
     const decoded = pigLatinDecode(text, isEnglishWord, suffix);
@@ -48,8 +65,8 @@ export function findPigLatin(text: string): RangedDetection | undefined {
   if (!best?.ok) return undefined;
   return {
     family: 'pig-latin',
-    score: Math.min(0.97, 0.7 + ay / words.length / 4),
-    evidence: `${ay} of ${words.length} words end in "ay"; moving their leading consonants back reads as language ("${excerpt(best.decoded, 60)}")`,
+    score: Math.min(0.97, 0.7 + ay / count / 4),
+    evidence: `${ay} of ${count} words end in "ay"; moving their leading consonants back reads as language ("${excerpt(best.decoded, 60)}")`,
     excerpt: excerpt(text),
     decoded: best.decoded,
     proven: true,

@@ -13,13 +13,28 @@ const MIN_RUN = 60;
 /** Runs of 60+ letters of one case: a cipher without word boundaries, unless they read as words already. */
 export function findSpacelessLetters(text: string): (Detection & { ranges: Segment[] }) | undefined {
   const runs: Segment[] = [];
-  for (const m of text.matchAll(/[a-z]{60,}|[A-Z]{60,}/g)) {
-    const at = m.index;
+  // maximal runs of one case (what /[a-z]{60,}|[A-Z]{60,}/g matches), by a scan of char codes
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    const lower = c >= 97 && c <= 122;
+    if (!lower && !(c >= 65 && c <= 90)) {
+      i++;
+      continue;
+    }
+    const at = i;
+    const lo = lower ? 97 : 65;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d < lo || d > lo + 25) break;
+      i++;
+    }
+    if (i - at < MIN_RUN) continue;
     // part of a longer token (digits, marks, other letters glued on) is an identifier or encoded bytes
     const before = at > 0 ? text[at - 1]! : ' ';
-    const after = text[at + m[0].length] ?? ' ';
+    const after = text[i] ?? ' ';
     if (/[\p{L}\p{N}_+/=-]/u.test(before) || /[\p{L}\p{N}_+/=-]/u.test(after)) continue;
-    runs.push({ start: at, end: at + m[0].length });
+    runs.push({ start: at, end: i });
   }
   if (runs.length === 0) return undefined;
   const letters = runs.map((r) => text.slice(r.start, r.end).toLowerCase());
