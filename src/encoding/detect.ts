@@ -5,7 +5,7 @@ import { findInvisible } from './recognize-invisible.js';
 import { findBase64, findBinary, findHex, findMorse, findSeparatedRuns, maskRanges, type RunDetection } from './recognize-runs.js';
 import { findWordOrderReversal } from './recognize-word-order.js';
 import { findProseCipher } from './recognize-prose.js';
-import { findAcrostic, findFirstWord, findLastWord } from './recognize-lines.js';
+import { findAcrostic, findFirstWord, findLastWord, findSentenceAcrostic } from './recognize-lines.js';
 import { findDoubling, findLetterNumbers, findPigLatin, findSeparatedWords } from './recognize-more.js';
 import { englishWordRate } from './english-stats.js';
 import { readsNatural } from './language-model.js';
@@ -149,7 +149,7 @@ export function analyzeText(input: string): TextAnalysis {
   // a word for each letter (the NATO alphabet, or a private list)
   const spelled = found.length ? undefined : findLetterWords(masked);
   if (spelled) found.push({ ...spelled, ranges: [{ start: 0, end: masked.length }] });
-  for (const line of [findLastWord(masked), findFirstWord(masked), findAcrostic(masked)]) {
+  for (const line of [findLastWord(masked), findFirstWord(masked), findAcrostic(masked), findSentenceAcrostic(masked)]) {
     if (!line) continue;
     const { block, ...rest } = line;
     found.push({ ...rest, ranges: blockRange(masked, block) });

@@ -1,5 +1,6 @@
 // Recognizers for messages carried by line positions: the last word of each line (EndSpeak) and
-// the first letter of each line (acrostic). Both read one block (blank-line separated) at a time.
+// the first letter of each line (acrostic), read one block (blank-line separated) at a time; and the
+// first letter of each sentence (an acrostic in running prose).
 import type { Detection } from './types.js';
 import { englishWordRate, wordCoverage } from './english-stats.js';
 import { blocksOf, excerpt, isLetter, isUpper } from './text-scan.js';
@@ -292,6 +293,49 @@ export function findLastWord(text: string): LineDetection | undefined {
   return best;
 }
 
+/** Whether the initials of a text's lines or sentences split into English words well enough to be a message. */
+function spellsWords(initials: string): number | undefined {
+  if (initials.length < 10) return undefined;
+  const coverage = wordCoverage(initials);
+  // Short strings split into words by chance more easily (natural line initials reach about 0.55).
+  return coverage >= (initials.length >= 30 ? 0.62 : 0.8) ? coverage : undefined;
+}
+
+/** The score of an acrostic of `letters` initials covered this well by English words. */
+function acrosticScore(coverage: number, letters: number): number {
+  return Math.min(0.97, 0.4 + coverage * 0.4 + Math.min(letters, 40) / 200);
+}
+
+/**
+ * Acrostic in running prose: the first letters of 10+ sentences (a sentence opens the text, or
+ * follows `.`, `!` or `?` and white space, and opens with a capital) split into English words.
+ */
+export function findSentenceAcrostic(text: string): LineDetection | undefined {
+  let initials = '';
+  let sentences = 0;
+  let opening = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (opening && isLetter(c)) {
+      opening = false;
+      if (!isUpper(c)) continue;
+      initials += String.fromCharCode(c | 32);
+      sentences++;
+    } else if ((c === 46 || c === 33 || c === 63) && /\s/.test(text[i + 1] ?? '')) opening = true;
+  }
+  if (sentences < 10) return undefined;
+  const coverage = spellsWords(initials);
+  if (coverage === undefined) return undefined;
+  return {
+    family: 'acrostic',
+    score: acrosticScore(coverage, initials.length),
+    evidence: `the first letters of ${sentences} sentences spell "${excerpt(initials, 60)}" (${Math.round(coverage * 100)}% of letters in English words)`,
+    excerpt: excerpt(text),
+    decoded: initials,
+    block: text,
+  };
+}
+
 /** Acrostic: the first letters of 10+ lines split into English words. */
 export function findAcrostic(text: string): LineDetection | undefined {
   let best: LineDetection | undefined;
@@ -308,11 +352,9 @@ export function findAcrostic(text: string): LineDetection | undefined {
         }
       }
     }
-    if (initials.length < 10) continue;
-    const coverage = wordCoverage(initials);
-    // Short strings split into words by chance more easily (natural line initials reach about 0.55).
-    if (coverage >= (initials.length >= 30 ? 0.62 : 0.8)) {
-      const score = Math.min(0.97, 0.4 + coverage * 0.4 + Math.min(initials.length, 40) / 200);
+    const coverage = spellsWords(initials);
+    if (coverage !== undefined) {
+      const score = acrosticScore(coverage, initials.length);
       if (!best || score > best.score) {
         best = {
           family: 'acrostic',

@@ -8,7 +8,19 @@ import { SCREEN_WASM } from './screen-wasm/binary.js';
 
 /** What the screen looks for, as the reason it gives. */
 type ScreenMark =
-  'invisible' | 'styled' | 'symbols' | 'mixed-script' | 'long-run' | 'percent-run' | 'separated' | 'morse' | 'letters' | 'tokens' | 'lines' | 'word-order';
+  | 'invisible'
+  | 'styled'
+  | 'symbols'
+  | 'mixed-script'
+  | 'long-run'
+  | 'percent-run'
+  | 'separated'
+  | 'morse'
+  | 'letters'
+  | 'tokens'
+  | 'lines'
+  | 'word-order'
+  | 'sentences';
 
 /**
  * Short words that Latin-script prose is full of (English, Spanish, French, German, Portuguese,
@@ -31,6 +43,16 @@ const COMMON_SHORT = (
  */
 const AFTER_ARTICLE_TURNED = 'of in to on and for at by is was are if all as'.split(' ').map(wordCode);
 
+/** English's commonest letter pairs (about 200): the initials of sentences that spell a message run through them. */
+const COMMON_PAIRS = (
+  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch' +
+  ' ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt' +
+  ' po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo' +
+  ' av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo'
+)
+  .split(' ')
+  .map(wordCode);
+
 /** A short lower-case word as a number (a..z as 1..26, base 27). */
 function wordCode(w: string): number {
   let code = 0;
@@ -52,6 +74,7 @@ const MARKS: ScreenMark[] = [
   'tokens',
   'lines',
   'word-order',
+  'sentences',
 ];
 /** A record this large grows the scan's memory; the grown instance is let go after it (a 64 MB record must not stay resident). */
 const KEEP_BYTES = 4 << 20;
@@ -68,6 +91,7 @@ interface ScanExports {
   input(n: number): number;
   commonTable(): number;
   turnedTable(): number;
+  pairTable(): number;
   screen(at: number, n: number): number;
 }
 
@@ -83,12 +107,13 @@ function instance(): ScanExports {
     throw new Error('the covert-encoding screen could not grow its memory');
   };
   const made = new wasm.Instance(compiled, { env: { abort } }).exports as unknown as ScanExports;
-  const fill = (table: number, codes: number[]) => {
-    const bytes = new Uint8Array(made.memory.buffer, table, 27 * 27 * 27);
+  const fill = (table: number, codes: number[], size = 27 * 27 * 27) => {
+    const bytes = new Uint8Array(made.memory.buffer, table, size);
     for (const code of codes) if (code < bytes.length) bytes[code] = 1;
   };
   fill(made.commonTable(), COMMON_SHORT);
   fill(made.turnedTable(), AFTER_ARTICLE_TURNED);
+  fill(made.pairTable(), COMMON_PAIRS, 27 * 27);
   return (scan = made);
 }
 

@@ -33,6 +33,15 @@ describe('the screen scan', () => {
     expect(screen('{"text":".... . .-.. .-.. --- / - .... . .-. . / ..-. .-. .. . -. -.."}')).toBe('morse');
     expect(screen('{"text":"the of course went home"}')).toBe('word-order');
     expect(screen('{"text":"68 65 6c 6c 6f 20 74 68 65 72 65 20 66 72 69 65 6e 64"}')).toBe('tokens');
+    // Ascii85 of "How do I return a bicycle I bought last week?" (both cases, digits and marks, a backslash inside)
+    expect(screenBytes(Buffer.from(JSON.stringify({ text: '88i\\pA8`S^+ED%8F`M@B@3B#n@sMR#AKXPe@W-C%BQPA5@<6N5G@b?$56' })))).toBe('long-run');
+    // one sentence a letter, spelling "meet near the old mill"
+    const openers = 'Many Every Each Then Now Even After Rarely The Here Every Only Later Do Most It Lately Later';
+    const paragraph = openers
+      .split(' ')
+      .map((w) => `${w} the staff checked the list twice.`)
+      .join(' ');
+    expect(screen(`{"text":"${paragraph}"}`)).toBe('sentences');
   });
 
   it('reads nothing past a record: bytes the record before it left are not seen', () => {

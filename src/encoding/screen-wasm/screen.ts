@@ -22,6 +22,7 @@ const LETTERS: i32 = 9;
 const TOKENS: i32 = 10;
 const LINES: i32 = 11;
 const WORD_ORDER: i32 = 12;
+const SENTENCES: i32 = 13;
 
 /** A run of base64/base32/hex/binary characters this long is a mark (a hash or id is shorter). */
 const LONG_RUN: i32 = 40;
@@ -38,6 +39,14 @@ const PROSE_LINES: i32 = 8;
 const PROSE_LINES_COMMON_ENDS: i32 = 5;
 /** This many words, almost none a short common word: a word codebook or a letter→word alphabet. */
 const CODE_WORDS: i32 = 16;
+/**
+ * This many sentences opening with a capital after a stop, in one string, whose initials run as
+ * English letters do (this share of their neighbouring pairs common English pairs): a letter each
+ * (an acrostic in prose). The initials of ordinary sentences run so in about a fifth of long texts,
+ * those of an English message in nine of ten.
+ */
+const SENTENCE_OPENINGS: i32 = 9;
+const INITIAL_PAIRS_SHARE: f64 = 0.7;
 
 // byte classes, one table lookup per byte
 const LATIN: i32 = 1;
@@ -54,6 +63,8 @@ const CLS: usize = memory.data(256);
 const COMMON_SHORT: usize = memory.data(27 * 27 * 27);
 /** Short words that never follow "the" or "a" in English, filled by the host. */
 const AFTER_ARTICLE_TURNED: usize = memory.data(27 * 27 * 27);
+/** Common English letter pairs (27 × first + second), filled by the host. */
+const COMMON_PAIRS: usize = memory.data(27 * 27);
 const SEPARATORS = '|/\\~^*+#_-.,:;';
 
 for (let c: i32 = 0; c < 256; c++) {
@@ -92,6 +103,11 @@ export function commonTable(): usize {
 /** Where the host writes the table of words turned round after an article (27³ bytes). */
 export function turnedTable(): usize {
   return AFTER_ARTICLE_TURNED;
+}
+
+/** Where the host writes the table of common English letter pairs (27² bytes). */
+export function pairTable(): usize {
+  return COMMON_PAIRS;
 }
 
 function cls(c: i32): i32 {
@@ -177,6 +193,13 @@ export function screen(b: usize, n: i32): i32 {
   // a dense run: printable ASCII without white space inside one string (base85 writes letters of
   // both cases, digits and marks so)
   let dense: i32 = 0;
+  // sentences: where the last stop (`.`, `!`, `?`) stood, whether white space followed it, openings counted
+  let stopAt: i32 = -9;
+  let afterStop = false;
+  let sentences: i32 = 0;
+  let lastInitial: i32 = 0;
+  let initialPairs: i32 = 0;
+  let commonInitialPairs: i32 = 0;
   let denseLetters: i32 = 0;
   let denseMarks: i32 = 0;
   let denseDigits: i32 = 0;
@@ -194,6 +217,7 @@ export function screen(b: usize, n: i32): i32 {
         lineStart = true;
         prev = 0x20;
         prevCls = BOUND;
+        afterStop = stopAt === i - 2;
         if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
         dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
         continue;
@@ -203,6 +227,16 @@ export function screen(b: usize, n: i32): i32 {
         lineStart = false;
       }
       wordAfterHigh = (prevCls & HIGH) !== 0;
+      if ((afterStop || i === strStart) && k0 & UPPER) {
+        sentences++;
+        const initial = c - 0x40;
+        if (lastInitial) {
+          initialPairs++;
+          commonInitialPairs += <i32>load<u8>(COMMON_PAIRS + <usize>(lastInitial * 27 + initial));
+        }
+        lastInitial = initial;
+      }
+      afterStop = false;
       lastWordUpper = (k0 & UPPER) !== 0;
       const k = readWord(b, i, n);
       const last = at(b, k - 1);
@@ -246,6 +280,7 @@ export function screen(b: usize, n: i32): i32 {
       wordLen = 0;
     }
     if (c === 0x20) {
+      afterStop = stopAt === i - 1;
       if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
       dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
       if (prevCls & HIGH) lineWords++;
@@ -285,6 +320,9 @@ export function screen(b: usize, n: i32): i32 {
     }
     lineStart = false;
     afterArticle = false;
+    afterStop = false;
+    // a stop after a digit numbers a list item (`2. Squats`), it ends no sentence
+    if ((c === 0x2e || c === 0x21 || c === 0x3f) && !(prevCls & DIGIT)) stopAt = i;
     const stringEnd = c === 0x22 && prev !== 0x5c;
     if (stringEnd || c < 0x20) {
       if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
@@ -341,6 +379,8 @@ export function screen(b: usize, n: i32): i32 {
       let mark = lineMark(proseLines, commonEnds, words, commonWords);
       if (!mark) mark = stringMark(b, strStart, i, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
       if (mark) return mark;
+      if (sentenceInitials(sentences, initialPairs, commonInitialPairs)) return SENTENCES;
+      sentences = lastInitial = initialPairs = commonInitialPairs = 0;
       strStart = i + 1;
       letters = digits = marks = repeats = afterLetter = shortWords = commonWords = ayWords = longWords = words = 0;
       opensWithStop = false;
@@ -372,8 +412,14 @@ export function screen(b: usize, n: i32): i32 {
     proseLines++;
     commonEnds += lastCommon;
   }
-  const mark = lineMark(proseLines, commonEnds, words, commonWords);
-  return mark ? mark : stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+  let mark = lineMark(proseLines, commonEnds, words, commonWords);
+  if (!mark) mark = stringMark(b, strStart, n, letters, digits, marks, repeats, afterLetter, shortWords, commonWords, ayWords, longWords);
+  return mark ? mark : sentenceInitials(sentences, initialPairs, commonInitialPairs) ? SENTENCES : 0;
+}
+
+/** Enough sentences whose initials run as English letters do (see SENTENCE_OPENINGS). */
+function sentenceInitials(sentences: i32, pairs: i32, common: i32): bool {
+  return sentences >= SENTENCE_OPENINGS && <f64>common >= INITIAL_PAIRS_SHARE * <f64>pairs;
 }
 
 /**

@@ -257,6 +257,49 @@ export function acrostic(t: string): string {
   return [...letters].map((c, i) => `${ACROSTIC_WORDS[c]![i % 2]} ${ACROSTIC_TAILS[i % ACROSTIC_TAILS.length]}`).join('\n');
 }
 
+const SENTENCE_OPENERS: Record<string, string> = {
+  a: 'After',
+  b: 'Before',
+  c: 'Clearly',
+  d: 'During',
+  e: 'Every',
+  f: 'For',
+  g: 'Gently',
+  h: 'However',
+  i: 'In',
+  j: 'Just',
+  k: 'Kindly',
+  l: 'Later',
+  m: 'Meanwhile',
+  n: 'Next',
+  o: 'Often',
+  p: 'Perhaps',
+  q: 'Quietly',
+  r: 'Rarely',
+  s: 'Still',
+  t: 'Then',
+  u: 'Usually',
+  v: 'Very',
+  w: 'While',
+  x: 'Xeroxed',
+  y: 'Yet',
+  z: 'Zealously',
+};
+const SENTENCE_TAILS = [
+  'the team reviewed the schedule for the week.',
+  'we checked the numbers twice before lunch.',
+  'the office stayed calm through the afternoon.',
+  'a short note went out to every customer.',
+  'the report was filed with the other papers.',
+  'nobody minded the small delay at the desk.',
+];
+
+/** Acrostic in running prose: one sentence a letter, in one paragraph, each opening with a word of that letter. */
+export function sentenceAcrostic(t: string): string {
+  const letters = t.toLowerCase().replace(/[^a-z]/g, '');
+  return [...letters].map((c, i) => `${SENTENCE_OPENERS[c]} ${SENTENCE_TAILS[i % SENTENCE_TAILS.length]}`).join(' ');
+}
+
 function randomWord(random: () => number): string {
   const n = 3 + Math.floor(random() * 6);
   let w = '';
@@ -403,6 +446,7 @@ export const VARIANTS: Variant[] = [
   { family: 'first-word', name: 'first word of each line, lines ending with "."', encode: firstWord(true), short: true },
   { family: 'first-word', name: 'first word of each line, no punctuation', encode: firstWord(false), short: true },
   { family: 'acrostic', name: 'first letter of each line', encode: acrostic, short: true },
+  { family: 'acrostic', name: 'first letter of each sentence, one paragraph', encode: sentenceAcrostic, short: true },
   { family: 'word-substitution', name: 'each word replaced by a fixed random string', encode: words1.encode, truth: { codebook: words1.book } },
   { family: 'word-substitution', name: 'each word replaced by a fixed different real word', encode: words2.encode, truth: { codebook: words2.book } },
   { family: 'pig-latin', name: 'pig latin, vowel words + "way"', encode: pigLatin('way') },
