@@ -1,6 +1,6 @@
 // Builds the screen's byte scan (src/encoding/screen-wasm/screen.ts, AssemblyScript) into
 // src/encoding/screen-wasm/binary.ts, the WebAssembly as base64 that src/encoding/screen.ts loads.
-// `npm run build:screen`; test/encoding/screen-wasm.test.ts checks that the committed binary is
+// `npm run build:screen`; test/encoding/screen-scan.test.ts checks that the committed binary is
 // this build of the committed source. With --check, prints the build and writes nothing.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mixFile, type MixOptions } from '../src/api/mix.js';
+import { offThreadAnalyses } from '../src/api/encoding-screened.js';
 import { VARIANTS } from './encoding/independent/encoders.js';
 import { dataset } from './encoding/independent/fixtures.js';
 import { corpus, tempDir } from './helpers.js';
@@ -37,7 +38,10 @@ async function run(input: string, overlapCheck: boolean, options: Partial<MixOpt
 /** The run both ways; returns the run beside pass 2. */
 async function same(input: string, options: Partial<MixOptions> = {}) {
   const first = await run(input, false, options);
+  const before = { ...offThreadAnalyses };
   const beside = await run(input, true, options);
+  // the analysis ran on the worker (not here after the worker failed)
+  expect(offThreadAnalyses).toEqual({ onWorker: before.onWorker + 1, here: before.here });
   // analysed first, the check ends before pass 2 begins (or the run ends at the check); beside it,
   // pass 2 begins before the check ends
   expect(first.phases.slice(first.phases.indexOf('check') + 1)).not.toContain('check');

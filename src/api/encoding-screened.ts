@@ -63,6 +63,9 @@ export function analyzeScreenedUnits({ sample, screened, records }: ScreenedUnit
 /** The analysis worker's young generation: V8's default for a thread lets it reach several times this, which a run's peak memory pays for. */
 const YOUNG_MB = 8;
 
+/** How the analyses asked of analyzeScreenedOffThread ran: on the worker, or here because the worker failed. */
+export const offThreadAnalyses = { onWorker: 0, here: 0 };
+
 /**
  * analyzeScreened on a worker thread (encoding-worker.ts), so the calling thread can go on meanwhile
  * (mix writes its second pass). The report is analyzeScreened's; the records reach the worker as
@@ -82,6 +85,8 @@ export function analyzeScreenedOffThread(
       if (settled) return;
       settled = true;
       try {
+        if (report) offThreadAnalyses.onWorker++;
+        else offThreadAnalyses.here++;
         resolve(report ?? analyzeScreenedUnits(units));
       } catch (e) {
         reject(e as Error);

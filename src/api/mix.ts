@@ -75,7 +75,10 @@ async function mixPath(path: string, displayName: string, options: MixOptions): 
   const checking = read.sample.length;
   options.onProgress?.('check', 0, checking);
   const verdict = analyzeScreenedOffThread(read.scan.detection.dialect, read.sample, read.screened, read.records);
-  // the suspects are the worker's now (settling the run never reads them)
+  // a failed analysis is the run's error when it is awaited, not an unhandled rejection meanwhile
+  verdict.catch(() => {});
+  // settling the run never reads the suspects' records (their texts went to the worker, and stay
+  // for the analysis here should the worker fail)
   read.screened = undefined;
   const done = async () => {
     const report = await verdict;

@@ -102,11 +102,7 @@ let scan: ScanExports | undefined;
 function instance(): ScanExports {
   if (scan) return scan;
   compiled ??= new wasm.Module(Buffer.from(SCREEN_WASM, 'base64'));
-  // its one import: the allocator's abort, when memory cannot grow
-  const abort = () => {
-    throw new Error('the covert-encoding screen could not grow its memory');
-  };
-  const made = new wasm.Instance(compiled, { env: { abort } }).exports as unknown as ScanExports;
+  const made = new wasm.Instance(compiled, {}).exports as unknown as ScanExports;
   const fill = (table: number, codes: number[], size = 27 * 27 * 27) => {
     const bytes = new Uint8Array(made.memory.buffer, table, size);
     for (const code of codes) if (code < bytes.length) bytes[code] = 1;
@@ -125,9 +121,16 @@ function instance(): ScanExports {
  */
 export function screenBytes(b: Uint8Array): ScreenMark | undefined {
   const s = instance();
-  const at = s.input(b.length);
-  new Uint8Array(s.memory.buffer, at, b.length).set(b);
-  const mark = s.screen(at, b.length);
-  if (b.length > KEEP_BYTES) scan = undefined;
-  return mark ? MARKS[mark - 1] : undefined;
+  let screened = false;
+  try {
+    const at = s.input(b.length) >>> 0;
+    if (at === 0) throw new Error(`the covert-encoding screen could not grow its memory to hold a record of ${b.length} bytes`);
+    new Uint8Array(s.memory.buffer, at, b.length).set(b);
+    const mark = s.screen(at, b.length);
+    screened = true;
+    return mark ? MARKS[mark - 1] : undefined;
+  } finally {
+    // an instance grown for a large record, or in whatever state a failure left it, is not used again
+    if (!screened || b.length > KEEP_BYTES) scan = undefined;
+  }
 }

@@ -52,6 +52,16 @@ describe('the screen scan', () => {
     expect(screen('a')).toBeUndefined();
   });
 
+  it('records that grow one after another reuse one block (a block a record would fill memory past 2 GB)', () => {
+    // each record opens with a zero-width space, so the scan stops at once: what is tested is the input block
+    for (let n = 3 << 20; n <= 4 << 20; n += 1024) {
+      const record = Buffer.alloc(n, 0x20);
+      record.write('\u200b');
+      expect(screenBytes(record)).toBe('invisible');
+    }
+    expect(screen('{"text":"The shop is open."}')).toBeUndefined();
+  });
+
   it('a record larger than the scan keeps in memory is screened, and the next one too', () => {
     const big = `{"text":"${'The shop is open on Sunday and the repair takes a day. '.repeat(100_000)}${'%41'.repeat(10)}"}`;
     expect(big.length).toBeGreaterThan(4 << 20);

@@ -80,16 +80,16 @@ for (let c: i32 = 0; c < 256; c++) {
   store<u8>(CLS + <usize>c, <u8>k);
 }
 
-// the input: a block the host writes each record into
-let block: usize = 0;
-let blockSize: i32 = 0;
-
-/** Where the host writes a record of `n` bytes (8 zero bytes before it and after it are the scan's). */
+/**
+ * Where the host writes a record of `n` bytes, with 8 zero bytes before it and after it: always the
+ * same place, past the static data, the memory grown to hold the largest record so far (nothing is
+ * allocated, so nothing is left behind). 0 when the memory cannot grow that far.
+ */
 export function input(n: i32): usize {
-  if (n + 16 > blockSize) {
-    blockSize = n + 16 > 65536 ? n + 16 : 65536;
-    block = heap.alloc(<usize>blockSize);
-  }
+  const block = (__heap_base + 15) & ~(<usize>15);
+  const end = block + 16 + <usize>n;
+  const size = (<usize>memory.size()) << 16;
+  if (end > size && memory.grow(<i32>((end - size + 0xffff) >>> 16)) < 0) return 0;
   memory.fill(block, 0, 8);
   memory.fill(block + 8 + <usize>n, 0, 8);
   return block + 8;
