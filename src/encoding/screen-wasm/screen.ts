@@ -309,7 +309,8 @@ export function screen(b: usize, n: i32): i32 {
       if (c === 0xf3 && c1 === 0xa0 && c2 >= 0x80 && c2 <= 0x87) return INVISIBLE;
       if (c === 0xf0 && c1 === 0x9d && c2 >= 0x90 && c2 <= 0x9f) return STYLED;
       if (c === 0xef && ((c1 === 0xbc && c2 >= 0xa1 && c2 <= 0xba) || (c1 === 0xbd && c2 >= 0x81 && c2 <= 0x9a)) && fullWidthRun(b, i, n) >= 8) return STYLED;
-      if (((c === 0xf0 && c1 === 0x9f) || (c === 0xe2 && c1 >= 0x98 && c1 <= 0x9b)) && ++symbols >= 24) return SYMBOLS;
+      // emoji, signs and dingbats, braille patterns (U+2800-U+28FF)
+      if (((c === 0xf0 && c1 === 0x9f) || (c === 0xe2 && ((c1 >= 0x98 && c1 <= 0x9b) || (c1 >= 0xa0 && c1 <= 0xa3)))) && ++symbols >= 24) return SYMBOLS;
       if (((c === 0xc9 && c1 >= 0x90) || (c === 0xca && c1 <= 0xaf) || (c === 0xc7 && c1 === 0x9d)) && ++turned >= 8) return STYLED;
       if ((c === 0xd0 || c === 0xd1 || c === 0xce || c === 0xcf) && ((prevCls & LATIN) !== 0 || (cls(c2) & LATIN) !== 0)) return MIXED_SCRIPT;
       run = runCase = runDigit = percent = sepRun = morse = morseLetter = 0;

@@ -368,6 +368,35 @@ export function letterNumbers(offset: number, sep: string, wordSep: string): (t:
 
 const EMOJI = [...'🍎🍌🍒🍇🍉🍋🍑🍍🥝🥥🥑🍆🥕🌽🥦🍄🌰🍞🧀🥚🍳🥞🥓🍔🍟🍕'];
 const SIGNS = [...'☀☁☂☃★☆☎☏☐☑☒☕☘☙☚☛☜☝☞☟☠☡☢☣☤☥'];
+/** Braille grade 1 letters as Unicode braille patterns (U+2800 + the dots raised: dot n is bit n - 1). */
+const BRAILLE = [
+  [1],
+  [1, 2],
+  [1, 4],
+  [1, 4, 5],
+  [1, 5],
+  [1, 2, 4],
+  [1, 2, 4, 5],
+  [1, 2, 5],
+  [2, 4],
+  [2, 4, 5],
+  [1, 3],
+  [1, 2, 3],
+  [1, 3, 4],
+  [1, 3, 4, 5],
+  [1, 3, 5],
+  [1, 2, 3, 4],
+  [1, 2, 3, 4, 5],
+  [1, 2, 3, 5],
+  [2, 3, 4],
+  [2, 3, 4, 5],
+  [1, 3, 6],
+  [1, 2, 3, 6],
+  [2, 4, 5, 6],
+  [1, 3, 4, 6],
+  [1, 3, 4, 5, 6],
+  [1, 3, 5, 6],
+].map((dots) => String.fromCharCode(0x2800 + dots.reduce((bits, d) => bits | (1 << (d - 1)), 0)));
 
 /** Each letter (case folded) written as its symbol: symbols[0] for a, symbols[25] for z. */
 export function symbolsFor(s: readonly string[]): (t: string) => string {
@@ -456,6 +485,7 @@ export const VARIANTS: Variant[] = [
   { family: 'letter-number', name: 'A0Z25, "." inside words', encode: letterNumbers(0, '.', ' ') },
   { family: 'symbol-substitution', name: 'one emoji per letter', encode: emoji.encode, truth: { symbols: emoji.symbols } },
   { family: 'symbol-substitution', name: 'one sign (☀☁☂…) per letter', encode: signs.encode, truth: { symbols: signs.symbols } },
+  { family: 'symbol-substitution', name: 'Braille letters (Unicode patterns, grade 1)', encode: symbolsFor(BRAILLE), truth: { symbols: BRAILLE } },
   { family: 'doubling', name: 'every character twice', encode: repeat(2) },
   { family: 'doubling', name: 'every character three times', encode: repeat(3) },
 ];
