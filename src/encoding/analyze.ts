@@ -718,6 +718,7 @@ function pickScheme(families: FamilySummary[], hits: Hit[], keys: Keys, analyses
       case 'doubling':
       case 'styled':
       case 'base85':
+      case 'percent-encoding':
       case 'reversed': {
         const detail = modeScheme(list);
         if (f.family === 'vigenere' && !detail?.keyword) continue;

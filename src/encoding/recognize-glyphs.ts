@@ -4,7 +4,17 @@
 // and reports it only when the decoding reads as language (the same bar as base64's).
 import type { Detection } from './types.js';
 import type { RunDetection } from './recognize-runs.js';
-import { base32Decode, fromHomoglyphs, isStyled, latinOf, percentDecode, rot47, unstyleLetters, UPSIDE_DOWN_ONLY } from './codecs/glyphs.js';
+import {
+  base32Decode,
+  fromHomoglyphs,
+  isStyled,
+  latinOf,
+  percentDecode,
+  quotedPrintableDecode,
+  rot47,
+  unstyleLetters,
+  UPSIDE_DOWN_ONLY,
+} from './codecs/glyphs.js';
 import { base85Decode, isBase85Char, type Base85Variant } from './codecs/base85.js';
 import { readableProse } from './readable.js';
 import { readsNatural } from './language-model.js';
@@ -209,17 +219,33 @@ export function findBase85(text: string): RunDetection[] {
 
 /** Runs written in `%XX` escapes (most of their letters escaped, not a URL's odd `%20`) that decode to language. */
 export function findPercentEncoded(text: string): RunDetection[] {
+  return [...escapeRuns(text, '%'), ...escapeRuns(text, '=')];
+}
+
+const ESCAPE_RUNS = {
+  '%': { run: /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])+/g, escape: /%[0-9A-Fa-f]{2}/g, decode: percentDecode, name: '%XX escapes' },
+  // quoted-printable (RFC 2045): upper-case hex, `=` at a line's end a soft break
+  '=': { run: /(?:=[0-9A-F]{2}|=\r?\n|[A-Za-z0-9._~+-])+/g, escape: /=[0-9A-F]{2}/g, decode: quotedPrintableDecode, name: 'quoted-printable =XX escapes' },
+};
+
+/** Runs written mostly in `%XX` or `=XX` escapes that decode to language. */
+function escapeRuns(text: string, mark: '%' | '='): RunDetection[] {
   const out: RunDetection[] = [];
-  // a run needs 12 escapes: fewer `%` in the whole text is none (the run's pattern matches every word)
-  let percents = 0;
-  for (let at = text.indexOf('%'); at >= 0 && percents < 12; at = text.indexOf('%', at + 1)) percents++;
-  if (percents < 12) return out;
-  for (const m of text.matchAll(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-])+/g)) {
+  // a run needs 12 escapes: fewer marks in the whole text is none (the run's pattern matches every word)
+  let marks = 0;
+  for (let at = text.indexOf(mark); at >= 0 && marks < 12; at = text.indexOf(mark, at + 1)) marks++;
+  if (marks < 12) return out;
+  const kind = ESCAPE_RUNS[mark];
+  for (const m of text.matchAll(kind.run)) {
     const run = m[0];
-    const escapes = (run.match(/%[0-9A-Fa-f]{2}/g) ?? []).length;
+    const escapes = (run.match(kind.escape) ?? []).length;
     if (escapes < 12 || escapes * 3 < 0.6 * run.length) continue;
-    const decoded = percentDecode(run);
-    if (decoded && decoded.length >= 10 && reads(decoded)) out.push(decodedRun('percent-encoding', `a run of ${escapes} %XX escapes`, run, m.index, decoded));
+    const decoded = kind.decode(run);
+    if (decoded && decoded.length >= 10 && reads(decoded))
+      out.push({
+        ...decodedRun('percent-encoding', `a run of ${escapes} ${kind.name}`, run, m.index, decoded),
+        ...(mark === '=' ? { scheme: { variant: 'quoted-printable' as const } } : {}),
+      });
   }
   return out;
 }

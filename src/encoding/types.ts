@@ -116,7 +116,7 @@ export interface RecordFinding {
 export type InvisibleVariant = 'tags' | 'zero-width' | 'variation-selectors';
 
 /** Codec variants beyond the invisible ones: reversal of the whole text, of each word or of the word order; pig latin's vowel suffix. */
-export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'word-order' | 'way' | 'yay' | 'ay' | Base85Variant;
+export type SchemeVariant = InvisibleVariant | 'text' | 'words' | 'word-order' | 'way' | 'yay' | 'ay' | Base85Variant | 'quoted-printable';
 
 export interface Scheme {
   family: EncodingFamily;
@@ -130,7 +130,7 @@ export interface Scheme {
   exact?: boolean;
   /** Letters of the key backed by evidence (pairs, or cipher letters seen in the text). */
   lettersKnown?: number;
-  /** Which invisible-character code (default 'tags'); 'words' for word-by-word reversal; pig latin's vowel suffix; base85's alphabet. */
+  /** Which invisible-character code (default 'tags'); 'words' for word-by-word reversal; pig latin's vowel suffix; base85's alphabet; percent-encoding's `=XX` form (quoted-printable). */
   variant?: SchemeVariant;
   /** Vigenère keyword (lower-case letters; the key advances on letters only). */
   keyword?: string;

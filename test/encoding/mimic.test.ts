@@ -47,6 +47,7 @@ const CASES: Case[] = [
   { variant: 'whole text reversed', share: 0.05, total: 300, decode: D.unreverse },
   { variant: 'word order reversed', share: 0.05, total: 300, decode: (t) => t.split(' ').reverse().join(' ') },
   { variant: 'Ascii85 (Adobe), between <~ and ~>', share: 0.05, total: 300, decode: D.unascii85, form: /^<~[!-uz]+~>$/ },
+  { variant: 'every byte as quoted-printable =XX', share: 0.05, total: 300, decode: D.unquoted, form: /^(?:=[0-9A-F]{2})+$/ },
 ];
 
 const dir = tempDir('safemix-mimic-');

@@ -218,3 +218,24 @@ export function percentDecode(run: string): string | undefined {
     return undefined;
   }
 }
+
+/** Every UTF-8 byte as quoted-printable's `=XX` (upper-case hex, RFC 2045), spaces too. */
+export function quotedPrintableAll(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
+/** Quoted-printable read as UTF-8 (`=XX` a byte, `=` at a line's end a soft break); undefined when the bytes are not valid UTF-8. */
+export function quotedPrintableDecode(run: string): string | undefined {
+  const bytes: number[] = [];
+  const text = run.replace(/=\r?\n/g, '');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 128) bytes.push(c);
+    else return undefined;
+  }
+  const decoded = Buffer.from(bytes).toString('utf8');
+  return decoded.includes('\ufffd') ? undefined : decoded;
+}

@@ -2,7 +2,19 @@
 // point per direction over every family's codec. plain-encoded-pair is a record shape, not a codec.
 import type { InvisibleVariant, Scheme } from '../types.js';
 import { base85Decode, base85Encode } from './base85.js';
-import { base32Decode, base32Encode, fromHomoglyphs, percentDecode, percentEncodeAll, rot47, styleLetters, toHomoglyphs, unstyleLetters } from './glyphs.js';
+import {
+  base32Decode,
+  base32Encode,
+  fromHomoglyphs,
+  percentDecode,
+  percentEncodeAll,
+  quotedPrintableAll,
+  quotedPrintableDecode,
+  rot47,
+  styleLetters,
+  toHomoglyphs,
+  unstyleLetters,
+} from './glyphs.js';
 import {
   substitute,
   unsubstitute,
@@ -165,7 +177,7 @@ function encodeOnce(scheme: Scheme, text: string): string {
       return scheme.framed ? `<~${run}~>` : run;
     }
     case 'percent-encoding':
-      return percentEncodeAll(text);
+      return scheme.variant === 'quoted-printable' ? quotedPrintableAll(text) : percentEncodeAll(text);
     case 'chained':
     case 'transposition':
     case 'letter-word':
@@ -249,7 +261,7 @@ function decodeOnce(scheme: Scheme, text: string): string {
     case 'base85':
       return base85Decode(text.trim(), scheme.variant === 'rfc1924' ? 'rfc1924' : 'ascii85') ?? text;
     case 'percent-encoding':
-      return percentDecode(text.trim()) ?? text;
+      return (scheme.variant === 'quoted-printable' ? quotedPrintableDecode(text.trim()) : percentDecode(text.trim())) ?? text;
     case 'chained':
     case 'transposition':
     case 'letter-word':

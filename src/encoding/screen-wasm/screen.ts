@@ -28,7 +28,7 @@ const SENTENCES: i32 = 13;
 const LONG_RUN: i32 = 40;
 /** A word of this many letters is no word of any language (a cipher written without spaces). */
 const SPACELESS_RUN: i32 = 60;
-/** This many `%XX` escapes in a row. */
+/** This many `%XX` (or quoted-printable `=XX`) escapes in a row. */
 const PERCENT_RUN: i32 = 8;
 /** This many characters each followed by the same separator (`h|e|l|l|o`). */
 const SEPARATED_RUN: i32 = 12;
@@ -155,6 +155,8 @@ export function screen(b: usize, n: i32): i32 {
   let runCase: i32 = 0;
   let runDigit: i32 = 0;
   let percent: i32 = 0;
+  // quoted-printable's `=XX` escapes in a row
+  let quoted: i32 = 0;
   let sepRun: i32 = 0;
   let sepByte: i32 = -1;
   let morse: i32 = 0;
@@ -286,6 +288,7 @@ export function screen(b: usize, n: i32): i32 {
       if (prevCls & HIGH) lineWords++;
       run = runCase = runDigit = 0;
       if (!(prevCls & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
+      if (!(prevCls & (HEXA | LATIN)) && prev !== 0x3d) quoted = 0;
       if (morseLetter > 0) {
         if (morseLetter <= 6 && ++morse >= MORSE_RUN) return MORSE;
         if (morseLetter > 6) morse = 0;
@@ -355,6 +358,11 @@ export function screen(b: usize, n: i32): i32 {
         if (++percent >= PERCENT_RUN) return PERCENT_RUN_MARK;
       } else percent = 0;
     } else if (!(k0 & DIGIT) && !(cls(prev) & (HEXA | LATIN)) && prev !== 0x25) percent = 0;
+    if (c === 0x3d) {
+      if (cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA) {
+        if (++quoted >= PERCENT_RUN) return PERCENT_RUN_MARK;
+      } else quoted = 0;
+    } else if (!(k0 & DIGIT) && !(cls(prev) & (HEXA | LATIN)) && prev !== 0x3d) quoted = 0;
     if (c === 0x78 && prev === 0x5c && cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA && ++escapes >= 10) return LONG_RUN_MARK;
     if (c === 0x5c && at(b, i + 1) === 0x75 && invisibleEscape(b, i + 2)) return INVISIBLE;
     if (k0 & SEP) {

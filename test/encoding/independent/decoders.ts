@@ -70,6 +70,13 @@ export function unrepeat(text: string, n: number): string {
 
 export const unreverse = (text: string) => [...text].reverse().join('');
 
+/** Quoted-printable: each `=XX` one byte, read as UTF-8. */
+export const unquoted = (text: string) =>
+  Buffer.from(
+    text.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
+
 /** Ascii85 (`!`..`u`, `z` for four zero bytes), `<~ ~>` taken off; a last group of n digits padded with `u` gives n - 1 bytes. */
 export function unascii85(text: string): string {
   const body = text.trim().replace(/^<~/, '').replace(/~>$/, '').replace(/\s+/g, '').replace(/z/g, '!!!!!');

@@ -623,6 +623,9 @@ function base85Groups(bytes: Uint8Array, digit: (d: number) => string, zeros?: s
   return parts.join('');
 }
 
+/** Every UTF-8 byte as quoted-printable's =XX (RFC 2045: an equals sign and two upper-case hex digits). */
+export const quotedAll = (t: string) => [...utf8(t)].map((b) => '=' + b.toString(16).toUpperCase().padStart(2, '0')).join('');
+
 /** Every UTF-8 byte as %XX. */
 export const percentAll = (t: string) => [...utf8(t)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
@@ -693,6 +696,7 @@ VARIANTS.push(
   { family: 'base85', name: 'Ascii85 (Adobe), between <~ and ~>', encode: ascii85(true) },
   { family: 'base85', name: 'base85, RFC 1924 alphabet', encode: base85Rfc1924 },
   { family: 'percent-encoding', name: 'every byte as %XX', encode: percentAll },
+  { family: 'percent-encoding', name: 'every byte as quoted-printable =XX', encode: quotedAll },
   { family: 'chained', name: 'ROT13, then base64', encode: (t) => base64(rot13(t)) },
   { family: 'chained', name: 'base64, then base64 again', encode: (t) => base64(base64(t)) },
 );
