@@ -27,8 +27,7 @@ async function run(input: string, overlapCheck: boolean, options: Partial<MixOpt
   };
   try {
     await mixFile(input, { output, manifest, ratio: 0.05, seed: '7', overlapCheck, onProgress, ...options });
-    const result = { output: readFileSync(output, 'utf8'), manifest: readFileSync(manifest, 'utf8'), phases };
-    return result;
+    return { output: readFileSync(output, 'utf8'), manifest: readFileSync(manifest, 'utf8'), phases };
   } catch (e) {
     const error = e as { code?: string; message: string };
     return { error: `${error.code}: ${error.message}`, outputExists: existsSync(output) || existsSync(manifest), phases };
