@@ -9,18 +9,25 @@ import asc from 'assemblyscript/asc';
 const source = fileURLToPath(new URL('../src/encoding/screen-wasm/screen.ts', import.meta.url));
 const target = fileURLToPath(new URL('../src/encoding/screen-wasm/binary.ts', import.meta.url));
 
-/** The binary.ts text for the current source. */
-export async function buildScreenModule() {
+/** One build of the source: with 128-bit vectors (`simd`) or without. */
+async function build(simd) {
   let wasm;
-  const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'screen.wasm'], {
+  const flags = simd ? ['--enable', 'simd'] : [];
+  const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', ...flags, '--outFile', 'screen.wasm'], {
     writeFile: (name, contents) => {
       if (name.endsWith('.wasm')) wasm = contents;
     },
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
+  return Buffer.from(wasm).toString('base64');
+}
+
+/** The binary.ts text for the current source: the vector build, and the build for engines without vectors. */
+export async function buildScreenModule() {
   return (
     '// Built from screen.ts by `npm run build:screen` (scripts/build-screen-wasm.mjs): do not edit.\n' +
-    `export const SCREEN_WASM =\n  '${Buffer.from(wasm).toString('base64')}';\n`
+    `export const SCREEN_WASM_SIMD =\n  '${await build(true)}';\n` +
+    `export const SCREEN_WASM =\n  '${await build(false)}';\n`
   );
 }
 

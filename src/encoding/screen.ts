@@ -4,7 +4,8 @@
 // encoded row sits in the file nor how large the records are can keep it out of the analysis.
 // The screen decides nothing: the analysis does. The scan itself is WebAssembly (screen-wasm/),
 // for one steady speed on every byte; this module loads it and gives it each record and its tables.
-import { SCREEN_WASM } from './screen-wasm/binary.js';
+// It loads the build with 128-bit vectors where the engine validates it, else the build without.
+import { SCREEN_WASM, SCREEN_WASM_SIMD } from './screen-wasm/binary.js';
 
 /** What the screen looks for, as the reason it gives. */
 type ScreenMark =
@@ -83,6 +84,7 @@ const KEEP_BYTES = 4 << 20;
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
 }
 const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
 
@@ -95,14 +97,26 @@ interface ScanExports {
   screen(at: number, n: number): number;
 }
 
-let compiled: object | undefined;
-let scan: ScanExports | undefined;
+/** The scan's two builds (see screen-wasm/screen.ts): with 128-bit vectors, and without. */
+type ScanBuild = 'simd' | 'scalar';
 
-/** An instance of the scan with its word tables filled (one per thread, made on first use). */
-function instance(): ScanExports {
-  if (scan) return scan;
-  compiled ??= new wasm.Module(Buffer.from(SCREEN_WASM, 'base64'));
-  const made = new wasm.Instance(compiled, {}).exports as unknown as ScanExports;
+const builds: Record<ScanBuild, { bytes: string; compiled?: object; scan?: ScanExports }> = {
+  simd: { bytes: SCREEN_WASM_SIMD },
+  scalar: { bytes: SCREEN_WASM },
+};
+
+/** The build this engine runs: the vector one where it validates (every current engine), else the other. */
+let preferred: ScanBuild | undefined;
+function preferredBuild(): ScanBuild {
+  return (preferred ??= wasm.validate(Buffer.from(SCREEN_WASM_SIMD, 'base64')) ? 'simd' : 'scalar');
+}
+
+/** An instance of the scan with its word tables filled (one per build and thread, made on first use). */
+function instance(kind: ScanBuild): ScanExports {
+  const build = builds[kind];
+  if (build.scan) return build.scan;
+  build.compiled ??= new wasm.Module(Buffer.from(build.bytes, 'base64'));
+  const made = new wasm.Instance(build.compiled, {}).exports as unknown as ScanExports;
   const fill = (table: number, codes: number[], size = 27 * 27 * 27) => {
     const bytes = new Uint8Array(made.memory.buffer, table, size);
     for (const code of codes) if (code < bytes.length) bytes[code] = 1;
@@ -110,7 +124,7 @@ function instance(): ScanExports {
   fill(made.commonTable(), COMMON_SHORT);
   fill(made.turnedTable(), AFTER_ARTICLE_TURNED);
   fill(made.pairTable(), COMMON_PAIRS, 27 * 27);
-  return (scan = made);
+  return (build.scan = made);
 }
 
 /**
@@ -118,9 +132,10 @@ function instance(): ScanExports {
  * with none. One pass, a table lookup a byte; each JSON string's words are counted on their own (so
  * a text beside its own encoding, a plain/encoded pair, does not hide it), and a string whose digits,
  * marks or repeated letters stand out has its tokens' shapes read in a second pass over it alone.
+ * `kind` picks a build of the scan (the one this engine runs best, unless a test asks for the other).
  */
-export function screenBytes(b: Uint8Array): ScreenMark | undefined {
-  const s = instance();
+export function screenBytes(b: Uint8Array, kind: ScanBuild = preferredBuild()): ScreenMark | undefined {
+  const s = instance(kind);
   let screened = false;
   try {
     const at = s.input(b.length) >>> 0;
@@ -131,6 +146,6 @@ export function screenBytes(b: Uint8Array): ScreenMark | undefined {
     return mark ? MARKS[mark - 1] : undefined;
   } finally {
     // an instance grown for a large record, or in whatever state a failure left it, is not used again
-    if (!screened || b.length > KEEP_BYTES) scan = undefined;
+    if (!screened || b.length > KEEP_BYTES) builds[kind].scan = undefined;
   }
 }

@@ -1,8 +1,9 @@
 // The screen's byte scan (src/encoding/screen-wasm/, WebAssembly loaded by src/encoding/screen.ts):
 // the committed binary is the build of the committed source, each mark is given for the surface it
 // names and none for plain prose, and a record is read with nothing of the record screened before it.
+// Its two builds (with 128-bit vectors and without) give the same marks.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { screenBytes } from '../../src/encoding/screen.js';
 // @ts-expect-error: a plain JavaScript build script, without declarations
 import { buildScreenModule } from '../../scripts/build-screen-wasm.mjs';
@@ -50,6 +51,38 @@ describe('the screen scan', () => {
     expect(screen('"\\u200')).toBeUndefined();
     expect(screen('')).toBeUndefined();
     expect(screen('a')).toBeUndefined();
+  });
+
+  it('a word read 16 letters at a time ends where the record ends, whatever a longer record left after it', () => {
+    // 64 letters in a row: no word of any language
+    expect(screen(`{"text":"${'abcdefgh'.repeat(8)}`)).toBe('long-run');
+    // the same memory, a shorter record ending in a word: were the word read on into the letters left
+    // there, it would be 60 letters long
+    for (const kind of ['simd', 'scalar'] as const) {
+      expect(screenBytes(Buffer.from(`{"text":"${'abcdefgh'.repeat(8)}`), kind)).toBe('long-run');
+      expect(screenBytes(Buffer.from('{"text":"abc'), kind)).toBeUndefined();
+      expect(screenBytes(Buffer.from(`{"text":"${'abcdefgh'.repeat(7)}`), kind)).toBeUndefined();
+    }
+  });
+
+  it('the build with vectors and the build without give the same mark on every corpus record', () => {
+    const dir = new URL('../corpus/', import.meta.url);
+    const marks = new Map<string, number>();
+    let records = 0;
+    for (const name of readdirSync(dir).filter((n) => /\.(jsonl|json|csv|tsv)$/.test(n))) {
+      for (const line of readFileSync(new URL(name, dir), 'utf8').split('\n')) {
+        if (!line) continue;
+        const bytes = Buffer.from(line);
+        const mark = screenBytes(bytes, 'simd');
+        expect(screenBytes(bytes, 'scalar'), `${name}: ${line.slice(0, 80)}`).toBe(mark);
+        marks.set(mark ?? 'none', (marks.get(mark ?? 'none') ?? 0) + 1);
+        records++;
+      }
+    }
+    expect(records).toBeGreaterThan(20_000);
+    // the corpus gives plain records and several marks: the comparison covers both
+    expect(marks.get('none')).toBeGreaterThan(records / 2);
+    expect(marks.size).toBeGreaterThanOrEqual(5);
   });
 
   it('records that grow one after another reuse one block (a block a record would fill memory past 2 GB)', () => {

@@ -8,6 +8,12 @@
 // The record lies at `at`, with 8 zero bytes before and after it (a byte read past either end reads
 // as 0, as an absent byte reads in the JavaScript it came from). The word tables are filled by the
 // host (see ../screen.ts) before the first call.
+//
+// Built twice: with WebAssembly's 128-bit vectors (`--enable simd`), a word's letters are read 16 at
+// a time; without them (an engine that lacks them), one at a time. Both builds give the same marks.
+// Plain prose, word after word with one space between, is counted in a loop of its own (proseRun):
+// most bytes of most records are such words, and that loop holds a few counts where the full scan
+// holds all of them.
 
 // marks, in ScreenMark's order (0: none)
 const INVISIBLE: i32 = 1;
@@ -87,7 +93,9 @@ for (let c: i32 = 0; c < 256; c++) {
  */
 export function input(n: i32): usize {
   const block = (__heap_base + 15) & ~(<usize>15);
-  const end = block + 16 + <usize>n;
+  // 16 more bytes: a vector read of a word's letters ending at the record's end reads past the zeros
+  // after it (what it reads there is not used: the zeros end the word)
+  const end = block + 32 + <usize>n;
   const size = (<usize>memory.size()) << 16;
   if (end > size && memory.grow(<i32>((end - size + 0xffff) >>> 16)) < 0) return 0;
   memory.fill(block, 0, 8);
@@ -128,8 +136,18 @@ let wordRepeats: i32 = 0;
 
 /** The end of the word of letters that starts at `i`; its first three letters as a number, its cases (1 upper, 2 lower), its letters repeated. */
 function readWord(b: usize, i: i32, n: i32): i32 {
+  const k = ASC_FEATURE_SIMD ? readLettersVector(b, i) : readLetters(b, i, n);
+  const len = k - i;
+  let code = (at(b, i) | 0x20) - 96;
+  if (len >= 2) code = code * 27 + ((at(b, i + 1) | 0x20) - 96);
+  if (len >= 3) code = code * 27 + ((at(b, i + 2) | 0x20) - 96);
+  wordCode = code;
+  return k;
+}
+
+/** readWord's letters one at a time: the word's end, its cases and repeated letters (into the globals). */
+function readLetters(b: usize, i: i32, n: i32): i32 {
   let last = at(b, i);
-  let code = (last | 0x20) - 96;
   let cases: i32 = cls(last) & UPPER ? 1 : 2;
   let repeats: i32 = 0;
   let k = i + 1;
@@ -139,13 +157,110 @@ function readWord(b: usize, i: i32, n: i32): i32 {
     if (!(dc & LATIN)) break;
     cases |= dc & UPPER ? 1 : 2;
     if (d === last) repeats++;
-    if (k - i < 3) code = code * 27 + ((d | 0x20) - 96);
     last = d;
   }
-  wordCode = code;
   wordCases = cases;
   wordRepeats = repeats;
   return k;
+}
+
+/**
+ * readWord's letters 16 at a time: one mask of the letters, one of the capitals, one of the bytes
+ * equal to the byte before; the word ends at the first byte that is no letter (the zeros after the
+ * record end it there).
+ */
+function readLettersVector(b: usize, i: i32): i32 {
+  let cases: i32 = 0;
+  let repeats: i32 = 0;
+  // the word's first letter has no letter before it to repeat
+  let notFirst: i32 = ~1;
+  let k = i;
+  for (;;) {
+    const v = v128.load(b + <usize>k);
+    const before = v128.load(b + <usize>k - 1);
+    const letters = i8x16.bitmask(i8x16.lt_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26)));
+    const capitals = i8x16.bitmask(i8x16.lt_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(26)));
+    const same = i8x16.bitmask(i8x16.eq(v, before));
+    const run = <i32>ctz<u32>(~letters);
+    const word = run >= 16 ? 0xffff : (1 << run) - 1;
+    if (capitals & word) cases |= 1;
+    if (letters & ~capitals & word) cases |= 2;
+    repeats += <i32>popcnt<u32>(same & word & notFirst);
+    notFirst = -1;
+    if (run < 16) {
+      k += run;
+      break;
+    }
+    k += 16;
+  }
+  wordCases = cases;
+  wordRepeats = repeats;
+  return k;
+}
+
+// what proseRun counted, for the caller to add to its own counts
+let proseLetters: i32 = 0;
+let proseRepeats: i32 = 0;
+let proseShort: i32 = 0;
+let proseCommon: i32 = 0;
+let proseLastCommon: i32 = 0;
+let proseWords: i32 = 0;
+let proseLong: i32 = 0;
+let proseAy: i32 = 0;
+let proseAfterArticle = false;
+let proseLastUpper = false;
+
+/**
+ * Plain prose, the common case, counted in a loop of its own: from the word at `i` (after a space, with
+ * no dense run, stop or line start pending), each word followed by one space and another word. Says
+ * where the next word the caller reads starts (`i` when the first word is not such a word), or -1 for
+ * a word pair turned round (see AFTER_ARTICLE_TURNED).
+ */
+function proseRun(b: usize, i: i32, n: i32, afterArticle: bool): i32 {
+  let letters: i32 = 0;
+  let repeats: i32 = 0;
+  let short: i32 = 0;
+  let common: i32 = 0;
+  let lastCommon: i32 = 0;
+  let words: i32 = 0;
+  let long: i32 = 0;
+  let ay: i32 = 0;
+  let lastUpper = false;
+  let article = afterArticle;
+  for (;;) {
+    const k = readWord(b, i, n);
+    const len = k - i;
+    if (len >= LONG_RUN || at(b, k) !== 0x20 || !(cls(at(b, k + 1)) & LATIN)) break;
+    const word = wordCode;
+    lastCommon = 0;
+    if (len === 2 || len === 3) {
+      short++;
+      lastCommon = <i32>load<u8>(COMMON_SHORT + <usize>word);
+      common += lastCommon;
+      if (article && load<u8>(AFTER_ARTICLE_TURNED + <usize>word)) return -1;
+    }
+    article = (len === 3 && word === THE) || (len === 1 && word === A);
+    if (len >= 2) words++;
+    if (len >= 3) {
+      long++;
+      if ((at(b, k - 2) | 0x20) === 0x61 && (at(b, k - 1) | 0x20) === 0x79) ay++;
+    }
+    letters += len;
+    repeats += wordRepeats;
+    lastUpper = (cls(at(b, i)) & UPPER) !== 0;
+    i = k + 1;
+  }
+  proseLetters = letters;
+  proseRepeats = repeats;
+  proseShort = short;
+  proseCommon = common;
+  proseLastCommon = lastCommon;
+  proseWords = words;
+  proseLong = long;
+  proseAy = ay;
+  proseAfterArticle = article;
+  proseLastUpper = lastUpper;
+  return i;
 }
 
 /** The first mark of an encoding in the record of `n` bytes at `b` (see ../screen.ts), or 0. */
@@ -210,6 +325,29 @@ export function screen(b: usize, n: i32): i32 {
     const c = at(b, i);
     const k0 = cls(c);
     if (k0 & LATIN) {
+      // a word after a space, nothing pending but the word counts: plain prose, counted by proseRun as
+      // the lines below would count it (its words' spaces reset the runs, and end no line or sentence)
+      if (prev === 0x20 && !lineStart && !afterStop && i !== strStart && dense === 0) {
+        const j = proseRun(b, i, n, afterArticle);
+        if (j < 0) return WORD_ORDER;
+        if (j > i) {
+          letters += proseLetters;
+          repeats += proseRepeats;
+          shortWords += proseShort;
+          commonWords += proseCommon;
+          lastCommon = proseLastCommon;
+          afterArticle = proseAfterArticle;
+          words += proseWords;
+          lineWords += proseWords;
+          longWords += proseLong;
+          ayWords += proseAy;
+          lastWordUpper = proseLastUpper;
+          morse = morseLetter = 0;
+          run = runCase = runDigit = 0;
+          i = j - 1;
+          continue;
+        }
+      }
       if (c === 0x6e && prev === 0x5c) {
         if (lineWords >= 3 && lineLetter) {
           proseLines++;
@@ -501,6 +639,8 @@ function tokenShapes(b: usize, from: i32, to: i32): i32 {
       let inside = false;
       let d2 = true;
       let d3 = true;
+      let phase2 = false;
+      let phase3: i32 = 0;
       for (let k = i; k < last; k++) {
         const c = at(b, k);
         const kc = cls(c);
@@ -515,9 +655,11 @@ function tokenShapes(b: usize, from: i32, to: i32): i32 {
         }
         if (kc & HEXA) hex++;
         if (c === 0x30 || c === 0x31) bin++;
-        const pos = k - i;
-        if (pos % 2 === 1 && c !== at(b, k - 1)) d2 = false;
-        if (pos % 3 !== 0 && c !== at(b, k - 1)) d3 = false;
+        // doubled (tripled) letters: each letter at an odd place (not at a multiple of three) repeats the one before
+        if (phase2 && c !== at(b, k - 1)) d2 = false;
+        if (phase3 && c !== at(b, k - 1)) d3 = false;
+        phase2 = !phase2;
+        phase3 = phase3 === 2 ? 0 : phase3 + 1;
       }
       if (high) hexRun = binRun = numRun = 0;
       else {
