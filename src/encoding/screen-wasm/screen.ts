@@ -208,13 +208,15 @@ let proseWords: i32 = 0;
 let proseLong: i32 = 0;
 let proseAy: i32 = 0;
 let proseAfterArticle = false;
-let proseLastUpper = false;
+/** The end of the word proseRun stopped at (its counts are in wordCode, wordCases, wordRepeats). */
+let proseEnd: i32 = 0;
 
 /**
  * Plain prose, the common case, counted in a loop of its own: from the word at `i` (after a space, with
  * no dense run, stop or line start pending), each word followed by one space and another word. Says
- * where the next word the caller reads starts (`i` when the first word is not such a word), or -1 for
- * a word pair turned round (see AFTER_ARTICLE_TURNED).
+ * where the first word not so followed starts (`i` when it is the first), which the caller counts
+ * itself from what this read of it (its end in proseEnd, the rest in readWord's globals), or -1 for a
+ * word pair turned round (see AFTER_ARTICLE_TURNED).
  */
 function proseRun(b: usize, i: i32, n: i32, afterArticle: bool): i32 {
   let letters: i32 = 0;
@@ -225,12 +227,14 @@ function proseRun(b: usize, i: i32, n: i32, afterArticle: bool): i32 {
   let words: i32 = 0;
   let long: i32 = 0;
   let ay: i32 = 0;
-  let lastUpper = false;
   let article = afterArticle;
   for (;;) {
     const k = readWord(b, i, n);
     const len = k - i;
-    if (len >= LONG_RUN || at(b, k) !== 0x20 || !(cls(at(b, k + 1)) & LATIN)) break;
+    if (len >= LONG_RUN || at(b, k) !== 0x20 || !(cls(at(b, k + 1)) & LATIN)) {
+      proseEnd = k;
+      break;
+    }
     const word = wordCode;
     lastCommon = 0;
     if (len === 2 || len === 3) {
@@ -247,7 +251,6 @@ function proseRun(b: usize, i: i32, n: i32, afterArticle: bool): i32 {
     }
     letters += len;
     repeats += wordRepeats;
-    lastUpper = (cls(at(b, i)) & UPPER) !== 0;
     i = k + 1;
   }
   proseLetters = letters;
@@ -259,7 +262,6 @@ function proseRun(b: usize, i: i32, n: i32, afterArticle: bool): i32 {
   proseLong = long;
   proseAy = ay;
   proseAfterArticle = article;
-  proseLastUpper = lastUpper;
   return i;
 }
 
@@ -325,6 +327,7 @@ export function screen(b: usize, n: i32): i32 {
     const c = at(b, i);
     const k0 = cls(c);
     if (k0 & LATIN) {
+      let k: i32;
       // a word after a space, nothing pending but the word counts: plain prose, counted by proseRun as
       // the lines below would count it (its words' spaces reset the runs, and end no line or sentence)
       if (prev === 0x20 && !lineStart && !afterStop && i !== strStart && dense === 0) {
@@ -341,44 +344,47 @@ export function screen(b: usize, n: i32): i32 {
           lineWords += proseWords;
           longWords += proseLong;
           ayWords += proseAy;
-          lastWordUpper = proseLastUpper;
           morse = morseLetter = 0;
           run = runCase = runDigit = 0;
-          i = j - 1;
+          i = j;
+        }
+        // the word proseRun stopped at (after a space, so it opens no line or sentence), as it read it
+        wordAfterHigh = false;
+        lastWordUpper = (cls(at(b, i)) & UPPER) !== 0;
+        k = proseEnd;
+      } else {
+        if (c === 0x6e && prev === 0x5c) {
+          if (lineWords >= 3 && lineLetter) {
+            proseLines++;
+            commonEnds += lastCommon;
+          }
+          lineWords = lastCommon = lineLetter = 0;
+          lineStart = true;
+          prev = 0x20;
+          prevCls = BOUND;
+          afterStop = stopAt === i - 2;
+          if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
+          dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
           continue;
         }
-      }
-      if (c === 0x6e && prev === 0x5c) {
-        if (lineWords >= 3 && lineLetter) {
-          proseLines++;
-          commonEnds += lastCommon;
+        if (lineStart) {
+          lineLetter = 1;
+          lineStart = false;
         }
-        lineWords = lastCommon = lineLetter = 0;
-        lineStart = true;
-        prev = 0x20;
-        prevCls = BOUND;
-        afterStop = stopAt === i - 2;
-        if (denseRun(dense, denseLetters, denseMarks, denseDigits, denseCases)) return LONG_RUN_MARK;
-        dense = denseLetters = denseMarks = denseDigits = denseCases = 0;
-        continue;
-      }
-      if (lineStart) {
-        lineLetter = 1;
-        lineStart = false;
-      }
-      wordAfterHigh = (prevCls & HIGH) !== 0;
-      if ((afterStop || i === strStart) && k0 & UPPER) {
-        sentences++;
-        const initial = c - 0x40;
-        if (lastInitial) {
-          initialPairs++;
-          commonInitialPairs += <i32>load<u8>(COMMON_PAIRS + <usize>(lastInitial * 27 + initial));
+        wordAfterHigh = (prevCls & HIGH) !== 0;
+        if ((afterStop || i === strStart) && k0 & UPPER) {
+          sentences++;
+          const initial = c - 0x40;
+          if (lastInitial) {
+            initialPairs++;
+            commonInitialPairs += <i32>load<u8>(COMMON_PAIRS + <usize>(lastInitial * 27 + initial));
+          }
+          lastInitial = initial;
         }
-        lastInitial = initial;
+        afterStop = false;
+        lastWordUpper = (k0 & UPPER) !== 0;
+        k = readWord(b, i, n);
       }
-      afterStop = false;
-      lastWordUpper = (k0 & UPPER) !== 0;
-      const k = readWord(b, i, n);
       const last = at(b, k - 1);
       const len = k - i;
       repeats += wordRepeats;
