@@ -2,7 +2,7 @@
 // a dictionary test with common suffixes, and the text measures the recognizers share (pure).
 import { COMMON_WORDS } from './english-words.js';
 import { boundedMemo } from '../bounded-memo.js';
-import { isLetter, letterIndex, wordTokens } from './text-scan.js';
+import { isLetter, letterIndex, scanWords } from './text-scan.js';
 
 /** Relative frequency (percent) of a..z in English running text. */
 export const LETTER_FREQUENCIES: readonly number[] = [
@@ -88,14 +88,31 @@ export function wordStats(text: string): WordStats {
   let englishWords = 0;
   let capitalized = 0;
   let letters = 0;
-  for (const t of wordTokens(text)) {
-    letters += t.stemLength;
-    if (t.stemLength < 2) continue;
+  scanWords(text, (word, _start, _end, stemLength, isCapitalized) => {
+    letters += stemLength;
+    if (stemLength < 2) return;
     words++;
-    if (t.capitalized) capitalized++;
-    if (isEnglishWord(t.word)) englishWords++;
-  }
+    if (isCapitalized) capitalized++;
+    if (isEnglishWord(word)) englishWords++;
+  });
   return { words, englishWords, englishRate: words ? englishWords / words : 0, capitalized, letters };
+}
+
+/**
+ * Whether the count of English words (of 2+ letters, as wordStats counts them) reaches what `enough`
+ * asks: the scan stops as soon as it does, so text that reads as English is read only in part.
+ */
+export function englishWordsReach(text: string, enough: (englishWords: number) => boolean): boolean {
+  let englishWords = 0;
+  let reached = false;
+  scanWords(text, (word, _start, _end, stemLength) => {
+    if (stemLength < 2 || !isEnglishWord(word)) return;
+    englishWords++;
+    if (!enough(englishWords)) return;
+    reached = true;
+    return false;
+  });
+  return reached;
 }
 
 /** Share of words (2+ letters) that are common English words. */

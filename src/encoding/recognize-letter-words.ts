@@ -17,19 +17,25 @@ const BREAK = /\s*[/|]\s*|\s{2,}|\s*[.;]\s+/;
  */
 export function findLetterWords(text: string): Detection | undefined {
   // the words, lower-cased, counted as they come: past 40 distinct the text is no such alphabet
+  // and once five words share their first letter with another, no vocabulary of 40 has one per letter
   const lower: string[] = [];
   const distinct = new Set<string>();
+  const initials = new Set<string>();
+  let sharedInitials = 0;
   const re = /\p{L}+/gu;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const w = m[0].toLowerCase();
     lower.push(w);
+    if (distinct.has(w)) continue;
     distinct.add(w);
     if (distinct.size > 40) return undefined;
+    if (initials.has(w[0]!)) {
+      if (++sharedInitials >= 5) return undefined;
+    } else initials.add(w[0]!);
   }
   if (lower.length < 12) return undefined;
   if (distinct.size > 0.5 * lower.length || distinct.size < 5) return undefined;
   // every code word stands for one letter, its first: one word per letter
-  const initials = new Set([...distinct].map((w) => w[0]));
   if (initials.size < 0.9 * distinct.size) return undefined;
   const groups = text
     .split(BREAK)

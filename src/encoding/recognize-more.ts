@@ -8,7 +8,7 @@ import { pigLatinDecode } from './codecs/words.js';
 import { letterNumberDecode } from './codecs/bytes.js';
 import { characterKind, unrepeatCharacters, vigenereDecode } from './codecs/letters.js';
 import { isEnglishWord, LETTER_FREQUENCIES } from './english-stats.js';
-import { excerpt, isLetter, letterIndex, type Segment } from './text-scan.js';
+import { excerpt, isLetter, isRegexSpace, letterIndex, type Segment } from './text-scan.js';
 
 interface RangedDetection extends Detection {
   ranges: Segment[];
@@ -31,6 +31,34 @@ function tokensOf(text: string): readonly Token[] {
   for (let m = re.exec(text); m; m = re.exec(text)) out.push({ t: m[0], start: m.index, end: m.index + m[0].length });
   lastTokens = { text, tokens: out };
   return out;
+}
+
+/**
+ * What findDoubling and findSeparatedWords first ask of a text's whitespace tokens, counted without
+ * making them (most texts have too few to go on): tokens of 4+ units, and of those the ones whose
+ * first two units are equal or a surrogate pair; tokens of 3+ units whose second is a separator.
+ */
+function tokenSigns(text: string): { long: number; doubledStart: number; separated: number } {
+  let long = 0;
+  let doubledStart = 0;
+  let separated = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (isRegexSpace(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && !isRegexSpace(text.charCodeAt(i))) i++;
+    const length = i - start;
+    if (length >= 3 && !isLetter(text.charCodeAt(start + 1)) && IN_WORD_SEPARATORS.includes(text[start + 1]!)) separated++;
+    if (length < 4) continue;
+    long++;
+    const c0 = text.charCodeAt(start);
+    if ((c0 >= 0xd800 && c0 <= 0xdfff) || c0 === text.charCodeAt(start + 1)) doubledStart++;
+  }
+  return { long, doubledStart, separated };
 }
 
 /** Pig latin: most words end in `ay`, and moving the consonants back reads as language. */
@@ -139,6 +167,9 @@ function repeatKindsOf(run: string, n: number): { repeatKinds?: CharacterKind[] 
 
 /** Every character written twice (or three times): `hheelllloo`, decoding to language. */
 export function findDoubling(text: string): RangedDetection | undefined {
+  // a repeated token starts with a character twice: without 4 of them, 70% of the tokens, none passes
+  const signs = tokenSigns(text);
+  if (signs.doubledStart < 4 || signs.doubledStart / signs.long < 0.7) return undefined;
   const tokens = tokensOf(text).filter((x) => x.t.length >= 4);
   if (tokens.length < 4) return undefined;
   for (const n of [2, 3]) {
@@ -191,6 +222,8 @@ const IN_WORD_SEPARATORS = '|/\\~^*+#_-.,:;·•';
 
 /** Characters split by one separator inside each word, the spaces between words kept: `h|e|l|l|o w|o|r|l|d`. */
 export function findSeparatedWords(text: string): { separator: string; joined: string; ranges: Segment[]; tokens: number } | undefined {
+  // no token with a separator second: no separator
+  if (tokenSigns(text).separated === 0) return undefined;
   const tokens = tokensOf(text);
   if (tokens.length < 4) return undefined;
   const counts = new Map<string, number>();

@@ -6,7 +6,7 @@ import type { TextAnalysis, TextDetection } from './detect.js';
 import { englishWordRate, letterShape } from './english-stats.js';
 import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs/letters.js';
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
-import { countLetters, excerpt, isLetter, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
+import { countLetters, excerpt, forEachLetterRun, isLetter, isRegexSpace, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
 
 interface PairDetection {
   /** The text holding the encoded side. */
@@ -49,6 +49,49 @@ function letterPattern(text: string): { pattern: string; letters: string; distin
     }
   }
   return { pattern: pattern.trimEnd(), letters, distinct };
+}
+
+/**
+ * A 32-bit hash (FNV-1a over UTF-16 units) of the sentence's letterPattern, made without building
+ * it: sentences with equal patterns have equal hashes. Undefined when the sentence has too few
+ * letters (MIN_LETTERS) or distinct letters (six) to be paired by its pattern.
+ */
+function letterPatternHash(text: string): number | undefined {
+  const first = new Int8Array(26).fill(-1);
+  let distinct = 0;
+  let letters = 0;
+  let hash = 0x811c9dc5;
+  let started = false;
+  let space = false;
+  // whitespace units of the pattern not yet hashed: the pattern's trailing ones are trimmed away
+  const pending: number[] = [];
+  let pendingCount = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let unit: number;
+    if (isLetter(c)) {
+      const k = (c | 32) - 97;
+      if (first[k] === -1) first[k] = distinct++;
+      unit = 65 + first[k]!;
+      letters++;
+    } else if (isSpace(c)) {
+      if (!space && started) pending[pendingCount++] = 32;
+      space = true;
+      continue;
+    } else if (isRegexSpace(c)) {
+      // white space isSpace leaves out stays in the pattern, but String.prototype.trimEnd trims it
+      pending[pendingCount++] = c;
+      space = false;
+      started = true;
+      continue;
+    } else unit = c;
+    for (let k = 0; k < pendingCount; k++) hash = Math.imul(hash ^ pending[k]!, 0x01000193);
+    pendingCount = 0;
+    hash = Math.imul(hash ^ unit, 0x01000193);
+    space = false;
+    started = true;
+  }
+  return letters < MIN_LETTERS || distinct < 6 ? undefined : hash >>> 0;
 }
 
 /** Share of positions where two equal-length letter strings differ (a cipher changes most letters). */
@@ -117,9 +160,18 @@ const DECODABLE: ReadonlySet<EncodingFamily> = new Set<EncodingFamily>([
   'doubling',
 ]);
 
-/** Lower-case words (ASCII letter runs) of a text. */
+/** Characters whose lower case holds an ASCII letter (İ → i̇, the Kelvin sign → k): such texts take the slow path. */
+const LOWERS_TO_ASCII = /[\u0130\u212a]/;
+
+/** Lower-case words (ASCII letter runs, as in the text lower-cased) of a text. */
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[a-z]+/g) ?? [];
+  if (LOWERS_TO_ASCII.test(text)) return text.toLowerCase().match(/[a-z]+/g) ?? [];
+  const out: string[] = [];
+  forEachLetterRun(text, (start, end, upper) => {
+    const word = text.slice(start, end);
+    out.push(upper ? word.toLowerCase() : word);
+  });
+  return out;
 }
 
 /** Word pattern: each word as the order of its first appearance; and the number of distinct words. */
@@ -143,36 +195,98 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
+/** A word of ASCII letters as a number (a..z as 1..26, base 27, either case), so no string is made to look it up. */
+function wordNumber(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 27 + ((text.charCodeAt(i) | 32) - 96);
+  return n;
+}
+
+/** The longest function word (a longer word is none), and the function words as wordNumbers. */
+const LONGEST_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS].map((w) => w.length));
+const FUNCTION_WORD_NUMBERS: ReadonlySet<number> = new Set([...FUNCTION_WORDS].map((w) => wordNumber(w, 0, w.length)));
+
+/** functionShare from wordCounts. */
+function shareOf(counts: { words: number; functionWords: number }): number {
+  return counts.words ? counts.functionWords / counts.words : 0;
+}
+
+/** How many words wordsOf finds in a text, and how many of them are function words, without making the words. */
+function wordCounts(text: string): { words: number; functionWords: number } {
+  if (LOWERS_TO_ASCII.test(text)) {
+    const words = wordsOf(text);
+    let functionWords = 0;
+    for (const w of words) if (FUNCTION_WORDS.has(w)) functionWords++;
+    return { words: words.length, functionWords };
+  }
+  let words = 0;
+  let functionWords = 0;
+  forEachLetterRun(text, (start, end) => {
+    words++;
+    if (end - start <= LONGEST_FUNCTION_WORD && FUNCTION_WORD_NUMBERS.has(wordNumber(text, start, end))) functionWords++;
+  });
+  return { words, functionWords };
+}
+
 /** Share of words that are English function words (the, of, and, …). */
 export function functionShare(words: string[]): number {
-  return words.length ? words.filter((w) => FUNCTION_WORDS.has(w)).length / words.length : 0;
+  if (words.length === 0) return 0;
+  let n = 0;
+  for (const w of words) if (FUNCTION_WORDS.has(w)) n++;
+  return n / words.length;
+}
+
+/** A whole text or one of its sentences, as words, with its share of function words. */
+interface WordUnit {
+  textIndex: number;
+  words: string[];
+  text: string;
+  share: number;
 }
 
 /** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
 function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDetection[] {
   const out: PairDetection[] = [];
   if (analyses.length + analyses.reduce((n, a) => n + (a.masked.includes('\n') ? 1 : 0), 0) < 2) return out;
-  const textWords = analyses.map((a) => wordsOf(a.masked));
+  // a text's words are its sentences' words (sentences end at marks and line breaks, never inside a word)
+  const sentenceCounts = sentences.map((list) => list.map(wordCounts));
+  const textCounts = sentenceCounts.map((list) => {
+    const sum = { words: 0, functionWords: 0 };
+    for (const c of list) {
+      sum.words += c.words;
+      sum.functionWords += c.functionWords;
+    }
+    return sum;
+  });
   // a coded side has (almost) no function words of its own: without such a text there is no pair
-  if (!textWords.some((w) => functionShare(w) <= 0.1)) return out;
-  // the units (whole texts, then their sentences) long enough to count; one of a length no other
-  // unit has cannot share a word pattern with any: its distinct words are not even counted
-  const units: { textIndex: number; words: string[]; text: string }[] = [];
-  const lengths = new Map<number, number>();
-  const unit = (textIndex: number, text: string, words: string[]) => {
-    if (words.length < 6) return;
-    units.push({ textIndex, words, text });
-    lengths.set(words.length, (lengths.get(words.length) ?? 0) + 1);
+  if (!textCounts.some((c) => shareOf(c) <= 0.1)) return out;
+  // the units (whole texts, then their sentences) long enough to count. A pair needs a plain side
+  // (function words 20%+) and a coded one (10% or fewer) of one length: a length without both has
+  // no pair, and its units' words and patterns are not even made (their words only counted)
+  const counted: { textIndex: number; text: string; count: number; share: number }[] = [];
+  const lengths = new Map<number, { plain: boolean; coded: boolean }>();
+  const unit = (textIndex: number, text: string, counts: { words: number; functionWords: number }) => {
+    const count = counts.words;
+    if (count < 6) return;
+    const share = shareOf(counts);
+    counted.push({ textIndex, text, count, share });
+    const sides = lengths.get(count);
+    if (sides) {
+      sides.plain ||= share >= 0.2;
+      sides.coded ||= share <= 0.1;
+    } else lengths.set(count, { plain: share >= 0.2, coded: share <= 0.1 });
   };
   analyses.forEach((a, i) => {
-    unit(i, a.masked, textWords[i]!);
-    for (const u of sentences[i]!) unit(i, u, wordsOf(u));
+    unit(i, a.masked, textCounts[i]!);
+    sentences[i]!.forEach((u, k) => unit(i, u, sentenceCounts[i]![k]!));
   });
   // the units that may pair, by word pattern (its length first); the pattern's ids also count the
   // unit's distinct words
-  const byPattern = new Map<string, { textIndex: number; words: string[]; text: string }[]>();
-  for (const e of units) {
-    if (lengths.get(e.words.length)! < 2) continue;
+  const byPattern = new Map<string, WordUnit[]>();
+  for (const c of counted) {
+    const sides = lengths.get(c.count)!;
+    if (!sides.plain || !sides.coded) continue;
+    const e: WordUnit = { textIndex: c.textIndex, words: wordsOf(c.text), text: c.text, share: c.share };
     const { pattern, distinct } = wordPattern(e.words);
     // a pattern of all-different words matches any sentence of that length: it needs repeats, or length
     if (distinct < 4 || e.words.length - distinct < 2) continue;
@@ -193,8 +307,8 @@ function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDet
         if (differ / a.words.length < 0.6) continue;
         // a letter substitution keeps the letter pattern: that is a letter pair, not a word pair
         if (letterPattern(a.text).pattern === letterPattern(b.text).pattern) continue;
-        const fa = functionShare(a.words);
-        const fb = functionShare(b.words);
+        const fa = a.share;
+        const fb = b.share;
         const [plain, coded] = fa > fb ? [a, b] : [b, a];
         // the plain side is a sentence (function words), the coded side has none of its own
         if (Math.max(fa, fb) < 0.2 || Math.min(fa, fb) > 0.1 || englishWordRate(plain.text) < 0.5) continue;
@@ -278,13 +392,23 @@ export function findPairs(analyses: TextAnalysis[]): PairDetection[] {
   };
   // each text's sentences, for the letter patterns here and the word patterns below
   const sentences = analyses.map((a) => sentencesOf(a.masked));
+  const candidates: { textIndex: number; sentence: string; hash: number }[] = [];
+  const hashCounts = new Map<number, number>();
+  const candidate = (textIndex: number, sentence: string): void => {
+    const hash = letterPatternHash(sentence);
+    if (hash === undefined) return;
+    candidates.push({ textIndex, sentence, hash });
+    hashCounts.set(hash, (hashCounts.get(hash) ?? 0) + 1);
+  };
   analyses.forEach((a, i) => {
-    for (const s of sentences[i]!) add(i, s);
+    for (const s of sentences[i]!) candidate(i, s);
     const sep = a.detections.find((d) => d.family === 'substitution-separated');
     if (sep?.separator) {
-      for (const r of sep.ranges) for (const s of sentencesOf(joinSeparatedCharacters(a.text.slice(r.start, r.end), sep.separator))) add(i, s);
+      for (const r of sep.ranges) for (const s of sentencesOf(joinSeparatedCharacters(a.text.slice(r.start, r.end), sep.separator))) candidate(i, s);
     }
   });
+  // a sentence whose pattern no other sentence shares pairs with none: only the others are compared
+  for (const c of candidates) if (hashCounts.get(c.hash)! > 1) add(c.textIndex, c.sentence);
   // Separated runs without word gaps (Walnut53 with the spaces removed): letters against the record's plain letters.
   analyses.forEach((a, i) => {
     const sep = a.detections.find((d) => d.family === 'substitution-separated' && d.cipherText !== undefined && !/\s/.test(d.cipherText.trim()));

@@ -2,13 +2,13 @@
 // general substitution. Works on the sentences whose words are not English, so plaintext next to
 // ciphertext in one record does not hide it.
 import type { Detection } from './types.js';
-import { englishWordRate, indexOfCoincidence, isEnglishWord, letterShape, vowelRatio, wordStats } from './english-stats.js';
+import { englishWordRate, englishWordsReach, indexOfCoincidence, isEnglishWord, letterShape, vowelRatio, wordStats } from './english-stats.js';
 import { LEET_DECODE, leetDecode, reverseText, reverseWords, substitute, unsubstitute } from './codecs/letters.js';
 import { decodingReads, readsAsNoLanguage, REVERSAL_MARGIN } from './reading.js';
 import { naturalness, readsNatural } from './language-model.js';
 import { findVigenere } from './recognize-more.js';
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
-import { excerpt, isDigit, isLetter, isLower, isSpace, isUpper, segmentsOf, wordTokens, type Segment } from './text-scan.js';
+import { countWords, excerpt, isDigit, isLetter, isLower, isSpace, isUpper, segmentsOf, wordTokens, type Segment } from './text-scan.js';
 
 interface ProseDetection extends Detection {
   /** The sentences that carry it. */
@@ -35,14 +35,14 @@ export function suspectSentences(text: string): SuspectText {
   let words = 0;
   for (const seg of segmentsOf(text)) {
     const slice = text.slice(seg.start, seg.end);
+    // English sentences (most) are told by their first words; only the others are measured in full
+    const count = countWords(slice);
+    if (count >= 1 ? englishWordsReach(slice, (english) => english / count >= SUSPECT_RATE) : countLeetish(slice) < 4) continue;
     const ws = wordStats(slice);
-    const alnum = countLeetish(slice);
-    if ((ws.words >= 1 && ws.englishRate < SUSPECT_RATE) || (ws.words === 0 && alnum >= 4)) {
-      parts.push(slice);
-      ranges.push(seg);
-      letters += ws.letters;
-      words += ws.words;
-    }
+    parts.push(slice);
+    ranges.push(seg);
+    letters += ws.letters;
+    words += ws.words;
   }
   return { text: parts.join('\n'), ranges, letters, words };
 }

@@ -116,6 +116,17 @@ function secondDecoding(first: string): { name: string; decoded: string } | unde
   return undefined;
 }
 
+/** The run at `at` follows a data URI's `base64,`. */
+function inDataUri(text: string, at: number): boolean {
+  return (
+    at >= 7 &&
+    text
+      .slice(Math.max(0, at - 8), at)
+      .toLowerCase()
+      .endsWith('base64,')
+  );
+}
+
 /** Base64 runs of 16+ characters that decode to English prose (as content when a container says so). */
 export function findBase64(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -141,13 +152,7 @@ export function findBase64(text: string): RunDetection[] {
     while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
     const length = j - i;
     // a data URI (`data:text/plain;base64,…`) says what it is: content, not a covert message
-    const dataUri =
-      i >= 7 &&
-      text
-        .slice(Math.max(0, i - 8), i)
-        .toLowerCase()
-        .endsWith('base64,');
-    if (!dataUri && length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2)) {
+    if (length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2) && !inDataUri(text, i)) {
       const run = text.slice(i, end);
       const decoded = base64Decode(run);
       const r = readableProse(decoded);
@@ -241,6 +246,9 @@ function stretches(groups: Group[], fits: (g: Group) => boolean): Group[][] {
   return out;
 }
 
+/** A hex group of whole bytes. */
+const wholeBytes = (g: Group): boolean => g.digits.length % 2 === 0;
+
 /** Hex byte sequences (8+ bytes) that decode to English prose. */
 export function findHex(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -254,7 +262,12 @@ export function findHex(text: string): RunDetection[] {
       continue;
     }
     const { groups, end } = readGroups(text, i, isHexDigit, true);
-    for (const stretch of stretches(groups, (g) => g.digits.length % 2 === 0)) {
+    // (most items are words that merely start with a hex digit: no group)
+    if (groups.length === 0) {
+      i++;
+      continue;
+    }
+    for (const stretch of stretches(groups, wholeBytes)) {
       const digits = stretch.reduce((a, g) => a + g.digits.length, 0);
       if (digits < 16 || (stretch.length === 1 && digits < 20)) continue;
       const start = stretch[0]!.start;
@@ -304,6 +317,24 @@ function isMorseSymbol(c: number): boolean {
   return c === 46 || c === 45 || c === 0xb7 || c === 0x2022 || c === 0x2219 || c === 0x2212 || c === 0x2013 || c === 0x2014 || c === 95;
 }
 
+/** The codes (runs of Morse symbols between gaps) of the stretch findMorse reads from `start`, and its last symbol. */
+function countMorseCodes(text: string, start: number): { codes: number; lastSymbol: number } {
+  const n = text.length;
+  let codes = 0;
+  let lastSymbol = start;
+  let inCode = false;
+  for (let j = start; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (isMorseSymbol(c)) {
+      if (!inCode) codes++;
+      inCode = true;
+      lastSymbol = j;
+    } else if (c === 47 || c === 124 || isSpace(c)) inCode = false;
+    else break;
+  }
+  return { codes, lastSymbol };
+}
+
 /** Morse: a stretch of 8+ dot/dash codes (with `/` word gaps) that are nearly all valid and decode to letters. */
 export function findMorse(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -312,6 +343,12 @@ export function findMorse(text: string): RunDetection[] {
   while (i < n) {
     if (!isMorseSymbol(text.charCodeAt(i))) {
       i++;
+      continue;
+    }
+    // most stretches (a full stop, a dash) hold too few codes to be read
+    const counted = countMorseCodes(text, i);
+    if (counted.codes < 8) {
+      i = Math.max(counted.lastSymbol + 1, i + 1);
       continue;
     }
     let j = i;
@@ -373,6 +410,10 @@ export function findMorse(text: string): RunDetection[] {
 }
 
 const SEPARATORS = '|/\\~^*+#_-.,:; ';
+/** SEPARATORS by char code (all ASCII): 1 for a separator. */
+const SEPARATOR_CODES = new Uint8Array(128);
+for (const ch of SEPARATORS) SEPARATOR_CODES[ch.charCodeAt(0)] = 1;
+const isSeparator = (c: number): boolean => c < 128 && SEPARATOR_CODES[c] === 1;
 /** Looser separators also occur naturally, so they need longer runs. */
 const COMMON_SEPARATORS = '-.,: ';
 
@@ -390,13 +431,14 @@ export function findSeparatedRuns(text: string): SeparatedRun[] {
   const n = text.length;
   let i = 0;
   while (i + 2 < n) {
-    const sep = text[i + 1]!;
-    if (!SEPARATORS.includes(sep) || text[i] === sep) {
+    const code = text.charCodeAt(i + 1);
+    if (!isSeparator(code) || text.charCodeAt(i) === code) {
       i++;
       continue;
     }
+    const sep = text[i + 1]!;
     let j = i;
-    while (j + 2 < n && text[j + 1] === sep) j += 2;
+    while (j + 2 < n && text.charCodeAt(j + 1) === code) j += 2;
     const count = (j - i) / 2 + 1;
     const minCount = COMMON_SEPARATORS.includes(sep) ? 20 : 12;
     if (count < minCount) {

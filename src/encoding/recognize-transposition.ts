@@ -5,9 +5,9 @@
 // to 40,320 orders), each order's first rows are scored by English letter pairs and the best few
 // decoded in full. A decoding that reads as English is the proof.
 import type { Detection } from './types.js';
-import { bigramModel, englishWordRate, LETTER_FREQUENCIES } from './english-stats.js';
+import { bigramModel, englishWordRate, englishWordsReach, LETTER_FREQUENCIES } from './english-stats.js';
 import { readsNatural } from './language-model.js';
-import { excerpt } from './text-scan.js';
+import { countWords, excerpt, letterIndex } from './text-scan.js';
 
 /** Rail counts tried. */
 const RAILS = [2, 3, 4, 5, 6, 7, 8];
@@ -121,9 +121,11 @@ function bestColumnOrders(chars: string[], k: number): number[][] {
 function englishLetterDistance(text: string): { letters: number; distance: number } {
   const counts = new Array<number>(26).fill(0);
   let letters = 0;
-  for (const ch of text.toLowerCase()) {
-    const c = ch.charCodeAt(0) - 97;
-    if (c >= 0 && c < 26) {
+  for (let i = 0; i < text.length; i++) {
+    // a..z of the text in lower case: İ lower-cases to i and a dot, the Kelvin sign to k
+    const code = text.charCodeAt(i);
+    const c = code === 0x130 ? 8 : code === 0x212a ? 10 : letterIndex(code);
+    if (c >= 0) {
       counts[c]!++;
       letters++;
     }
@@ -147,7 +149,8 @@ export function findTransposition(text: string): Detection | undefined {
   if (shape.letters < 40 || trimmed.length > 4000 || shape.distance > 40 + 0.2 * shape.letters) return undefined;
   // a few English words come by chance (a transposition makes some: "a", "in", "to"); a text that
   // reads as some language (German has English letter counts and few English words) is no transposition
-  if (englishWordRate(trimmed) > 0.2 || readsNatural(trimmed)) return undefined;
+  const words = countWords(trimmed);
+  if ((words > 0 && englishWordsReach(trimmed, (english) => english / words > 0.2)) || readsNatural(trimmed)) return undefined;
   // a space the transposition moved to either end is one of its characters: the text as given first
   // (one or two; more is the text's own indentation or layout)
   const edges = text.length - trimmed.length;

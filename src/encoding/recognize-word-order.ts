@@ -40,6 +40,16 @@ for (const pair of ORDERED_PAIRS) {
   PAIR_IDS.add(a! * 256 + b!);
 }
 
+/** By word length, the first letters (a bit each) of the pairs' words of that length: other words need no lookup. */
+const FIRST_LETTERS = new Int32Array(LONGEST + 1);
+for (const pair of ORDERED_PAIRS) for (const w of pair.split(' ')) FIRST_LETTERS[w.length]! |= 1 << (w.charCodeAt(0) - 97);
+
+/** The id of the word text[from..to) among the pairs' words, or -1. */
+function wordId(text: string, from: number, to: number): number {
+  if (to - from > LONGEST || (FIRST_LETTERS[to - from]! & (1 << ((text.charCodeAt(from) | 32) - 97))) === 0) return -1;
+  return WORD_IDS.get(wordNumber(text, from, to)) ?? -1;
+}
+
 /** Backward pairs a text needs with no forward one; with forward ones, how many times (plus one) they must outnumber them. */
 const MIN_BACKWARD = 2;
 const RATIO = 3;
@@ -77,7 +87,7 @@ export function orderedPairs(text: string): { forward: number; backward: number 
       k++;
     }
     const word = to > from && (k >= n || isWhite(text.charCodeAt(k)));
-    const id = word && to - from <= LONGEST ? (WORD_IDS.get(wordNumber(text, from, to)) ?? -1) : -1;
+    const id = word ? wordId(text, from, to) : -1;
     if (prev >= 0 && id >= 0) {
       if (PAIR_IDS.has(prev * 256 + id)) forward++;
       if (PAIR_IDS.has(id * 256 + prev)) backward++;

@@ -21,6 +21,22 @@ export function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
 }
 
+/** White space or a line break as /\s/ has it (isSpace's and the other Unicode spaces). */
+export function isRegexSpace(code: number): boolean {
+  if (code < 0x80) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
 /** Index 0..25 of an ASCII letter (either case), or -1. */
 export function letterIndex(code: number): number {
   if (code >= 97 && code <= 122) return code - 97;
@@ -45,6 +61,14 @@ interface WordToken {
 
 export function wordTokens(text: string): WordToken[] {
   const out: WordToken[] = [];
+  scanWords(text, (word, start, end, stemLength, capitalized) => {
+    out.push({ word, start, end, stemLength, capitalized });
+  });
+  return out;
+}
+
+/** The words of wordTokens, handed to `visit` one by one as they are read (no token list is made); `visit` returning false stops the scan. */
+export function scanWords(text: string, visit: (word: string, start: number, end: number, stemLength: number, capitalized: boolean) => boolean | void): void {
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -72,9 +96,53 @@ export function wordTokens(text: string): WordToken[] {
     let word = text.slice(start, i);
     if (upper) word = word.toLowerCase();
     if (curly) word = word.replace(/\u2019/g, "'");
-    out.push({ word, start, end: i, stemLength: stemLength < 0 ? word.length : stemLength, capitalized: isUpper(c) });
+    if (visit(word, start, i, stemLength < 0 ? word.length : stemLength, isUpper(c)) === false) return;
   }
-  return out;
+}
+
+/** Each run of ASCII letters in a text, in order: where it starts and ends, and whether it holds a capital. */
+export function forEachLetterRun(text: string, visit: (start: number, end: number, upper: boolean) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let upper = false;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (!isLetter(c)) break;
+      if (c < 97) upper = true;
+    }
+    visit(start, i, upper);
+  }
+}
+
+/** How many words of two or more letters (before any apostrophe) wordTokens finds: the words wordStats counts. */
+export function countWords(text: string): number {
+  const n = text.length;
+  let words = 0;
+  let i = 0;
+  while (i < n) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let stemLength = -1;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (isLetter(d)) i++;
+      else if (isApostrophe(d) && i + 1 < n && isLetter(text.charCodeAt(i + 1))) {
+        if (stemLength < 0) stemLength = i - start;
+        i++;
+      } else break;
+    }
+    if ((stemLength < 0 ? i - start : stemLength) >= 2) words++;
+  }
+  return words;
 }
 
 export interface Segment {
