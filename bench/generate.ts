@@ -29,8 +29,8 @@ function wordPairs(): { openers: string[]; after: Map<string, string[]> } {
   return { openers, after };
 }
 
-/** A word that ends a sentence. */
-const SENTENCE_END = /[.!?]["')]*$/;
+/** A word that ends a sentence (not a list number such as `5.`). */
+const SENTENCE_END = /[A-Za-z][.!?]["')]*$/;
 
 /**
  * Texts of about `n` words from the seeded source, each word one that follows the word before it in
@@ -96,8 +96,9 @@ export async function generateCsv(path: string, bytes: number, seed: string): Pr
   return writeLines(path, bytes, 'id,text,label,response\n', (record) => {
     const lines = 1 + Math.floor(random() * 4);
     const text: string[] = [];
-    for (let l = 0; l < lines; l++) text.push(sentence(5 + Math.floor(random() * 30)) + (random() < 0.3 ? ', said the "customer"' : '.'));
+    // (some lines quote the customer: quotes and commas for the CSV's quoting)
+    for (let l = 0; l < lines; l++) text.push(sentence(5 + Math.floor(random() * 30)) + (random() < 0.3 ? ' "Thanks," said the customer.' : ''));
     const label = random() < 0.5 ? 'question' : 'complaint';
-    return `${record + 1},${quote(text.join('\n'))},${label},${quote(sentence(20 + Math.floor(random() * 120)) + '.')}\n`;
+    return `${record + 1},${quote(text.join('\n'))},${label},${quote(sentence(20 + Math.floor(random() * 120)))}\n`;
   });
 }

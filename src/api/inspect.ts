@@ -40,8 +40,7 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   });
   // encoded rows never teach the profile: it is built from the rows judged plain
   const encoding = options.detectEncoding === false ? skippedEncoding(sample.length) : analyzeScreened(scan.detection.dialect, sample, screened, records);
-  // the covert-encoding models and the analysis's garbage go before the profile is built (see collectNow):
-  // on 100 MB of prose, inspect's peak RSS fell from 266-269 MB to 226-229 MB
+  // the covert-encoding models and the analysis's garbage go before the profile is built (see collectNow)
   releaseLanguageModels();
   collectNow();
   const plain = plainRecords(sample, encoding);

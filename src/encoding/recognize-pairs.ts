@@ -6,7 +6,7 @@ import type { TextAnalysis, TextDetection } from './detect.js';
 import { englishWordRate, letterShape } from './english-stats.js';
 import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs/letters.js';
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
-import { countLetters, excerpt, forEachLetterRun, isLetter, isRegexSpace, isSpace, lettersOnly, segmentsOf } from './text-scan.js';
+import { countLetters, excerpt, forEachLetterRun, isLetter, isRegexSpace, isSpace, lettersOnly, segmentsOf, wordNumber } from './text-scan.js';
 
 interface PairDetection {
   /** The text holding the encoded side. */
@@ -194,13 +194,6 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
-
-/** A word of ASCII letters as a number (a..z as 1..26, base 27, either case), so no string is made to look it up. */
-function wordNumber(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 27 + ((text.charCodeAt(i) | 32) - 96);
-  return n;
-}
 
 /** The longest function word (a longer word is none), and the function words as wordNumbers. */
 const LONGEST_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS].map((w) => w.length));

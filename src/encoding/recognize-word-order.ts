@@ -6,7 +6,7 @@ import type { Detection } from './types.js';
 import { reverseWordOrder } from './codecs/letters.js';
 import { readsNatural } from './language-model.js';
 import { englishWordRate } from './english-stats.js';
-import { excerpt } from './text-scan.js';
+import { excerpt, wordNumber } from './text-scan.js';
 
 /** Pairs English writes in this order, whose reversal is no English (questions such as "is it" left out). */
 const ORDERED_PAIRS: readonly string[] = (
@@ -18,13 +18,6 @@ const ORDERED_PAIRS: readonly string[] = (
   'up to,going to,used to,has to,had to,able to,how to,will be,can be,should be,would be,could be,might be,must be,may be,' +
   'has been,have been,had been,would have,could have,should have,does not,did not,is not,are not,was not,were not,will not'
 ).split(',');
-
-/** A word of letters as a number (a..z as 1..26, base 27, either case): no string is made per word. */
-function wordNumber(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 27 + ((text.charCodeAt(i) | 32) - 96);
-  return n;
-}
 
 /** The pairs' words (by wordNumber) as small ids, and the pairs as id pairs. */
 const WORD_IDS = new Map<number, number>();

@@ -5,7 +5,7 @@
 // The screen decides nothing: the analysis does. The scan itself is WebAssembly (screen-wasm/),
 // for one steady speed on every byte; this module loads it and gives it each record and its tables.
 // It loads the build with 128-bit vectors where the engine validates it, else the build without.
-import { SCREEN_WASM, SCREEN_WASM_SIMD } from './screen-wasm/binary.js';
+import { SCREEN_WASM_SCALAR, SCREEN_WASM_SIMD } from './screen-wasm/binary.js';
 
 /** What the screen looks for, as the reason it gives. */
 type ScreenMark =
@@ -97,34 +97,56 @@ interface ScanExports {
   screen(at: number, n: number): number;
 }
 
+/** A screen over one build of the scan: a record's bytes to its first mark (see screenBytes). */
+type Screen = (b: Uint8Array) => ScreenMark | undefined;
+
+/**
+ * The screen of a build of the scan (its WebAssembly): an instance made on first use, with its word
+ * tables filled, and made anew after a record that grew its memory past KEEP_BYTES or a failure.
+ */
+export function screenOf(build: Uint8Array): Screen {
+  let compiled: object | undefined;
+  let scan: ScanExports | undefined;
+  const instance = (): ScanExports => {
+    if (scan) return scan;
+    compiled ??= new wasm.Module(build);
+    const made = new wasm.Instance(compiled, {}).exports as unknown as ScanExports;
+    const fill = (table: number, codes: number[], size = 27 * 27 * 27) => {
+      const bytes = new Uint8Array(made.memory.buffer, table, size);
+      for (const code of codes) if (code < bytes.length) bytes[code] = 1;
+    };
+    fill(made.commonTable(), COMMON_SHORT);
+    fill(made.turnedTable(), AFTER_ARTICLE_TURNED);
+    fill(made.pairTable(), COMMON_PAIRS, 27 * 27);
+    return (scan = made);
+  };
+  return (b) => {
+    const s = instance();
+    let screened = false;
+    try {
+      const at = s.input(b.length) >>> 0;
+      if (at === 0) throw new Error(`the covert-encoding screen could not grow its memory to hold a record of ${b.length} bytes`);
+      new Uint8Array(s.memory.buffer, at, b.length).set(b);
+      const mark = s.screen(at, b.length);
+      screened = true;
+      return mark ? MARKS[mark - 1] : undefined;
+    } finally {
+      // an instance grown for a large record, or in whatever state a failure left it, is not used again
+      if (!screened || b.length > KEEP_BYTES) scan = undefined;
+    }
+  };
+}
+
 /** The scan's two builds (see screen-wasm/screen.ts): with 128-bit vectors, and without. */
 type ScanBuild = 'simd' | 'scalar';
 
-const builds: Record<ScanBuild, { bytes: string; compiled?: object; scan?: ScanExports }> = {
-  simd: { bytes: SCREEN_WASM_SIMD },
-  scalar: { bytes: SCREEN_WASM },
-};
+const BUILDS: Record<ScanBuild, string> = { simd: SCREEN_WASM_SIMD, scalar: SCREEN_WASM_SCALAR };
+const screens: Partial<Record<ScanBuild, Screen>> = {};
 
 /** The build this engine runs: the vector one where it validates (every current engine), else the other. */
 let preferred: ScanBuild | undefined;
 function preferredBuild(): ScanBuild {
   return (preferred ??= wasm.validate(Buffer.from(SCREEN_WASM_SIMD, 'base64')) ? 'simd' : 'scalar');
-}
-
-/** An instance of the scan with its word tables filled (one per build and thread, made on first use). */
-function instance(kind: ScanBuild): ScanExports {
-  const build = builds[kind];
-  if (build.scan) return build.scan;
-  build.compiled ??= new wasm.Module(Buffer.from(build.bytes, 'base64'));
-  const made = new wasm.Instance(build.compiled, {}).exports as unknown as ScanExports;
-  const fill = (table: number, codes: number[], size = 27 * 27 * 27) => {
-    const bytes = new Uint8Array(made.memory.buffer, table, size);
-    for (const code of codes) if (code < bytes.length) bytes[code] = 1;
-  };
-  fill(made.commonTable(), COMMON_SHORT);
-  fill(made.turnedTable(), AFTER_ARTICLE_TURNED);
-  fill(made.pairTable(), COMMON_PAIRS, 27 * 27);
-  return (build.scan = made);
 }
 
 /**
@@ -135,17 +157,5 @@ function instance(kind: ScanBuild): ScanExports {
  * `kind` picks a build of the scan (the one this engine runs best, unless a test asks for the other).
  */
 export function screenBytes(b: Uint8Array, kind: ScanBuild = preferredBuild()): ScreenMark | undefined {
-  const s = instance(kind);
-  let screened = false;
-  try {
-    const at = s.input(b.length) >>> 0;
-    if (at === 0) throw new Error(`the covert-encoding screen could not grow its memory to hold a record of ${b.length} bytes`);
-    new Uint8Array(s.memory.buffer, at, b.length).set(b);
-    const mark = s.screen(at, b.length);
-    screened = true;
-    return mark ? MARKS[mark - 1] : undefined;
-  } finally {
-    // an instance grown for a large record, or in whatever state a failure left it, is not used again
-    if (!screened || b.length > KEEP_BYTES) builds[kind].scan = undefined;
-  }
+  return (screens[kind] ??= screenOf(Buffer.from(BUILDS[kind], 'base64')))(b);
 }

@@ -100,6 +100,13 @@ export function scanWords(text: string, visit: (word: string, start: number, end
   }
 }
 
+/** A word of ASCII letters (text[from..to)) as a number (a..z as 1..26, base 27, either case): no string is made per word. */
+export function wordNumber(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 27 + ((text.charCodeAt(i) | 32) - 96);
+  return n;
+}
+
 /** Each run of ASCII letters in a text, in order: where it starts and ends, and whether it holds a capital. */
 export function forEachLetterRun(text: string, visit: (start: number, end: number, upper: boolean) => void): void {
   const n = text.length;

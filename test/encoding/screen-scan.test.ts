@@ -1,14 +1,102 @@
 // The screen's byte scan (src/encoding/screen-wasm/, WebAssembly loaded by src/encoding/screen.ts):
 // the committed binary is the build of the committed source, each mark is given for the surface it
 // names and none for plain prose, and a record is read with nothing of the record screened before it.
-// Its two builds (with 128-bit vectors and without) give the same marks.
+// Its two builds (with 128-bit vectors and without) give the same marks, and so does the scan built
+// without its shortcuts (the vector read, the prose loop), on every line of the corpus and on fuzz.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { screenBytes } from '../../src/encoding/screen.js';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { screenBytes, screenOf } from '../../src/encoding/screen.js';
 // @ts-expect-error: a plain JavaScript build script, without declarations
-import { buildScreenModule } from '../../scripts/build-screen-wasm.mjs';
+import { buildScan, buildScreenModule } from '../../scripts/build-screen-wasm.mjs';
 
 const screen = (text: string) => screenBytes(Buffer.from(text));
+
+/** Every line of every corpus file, subfolders included (a pretty-printed JSON array's lines too: the scan reads any bytes). */
+function corpusLines(dir = fileURLToPath(new URL('../corpus/', import.meta.url))): Buffer[] {
+  const out: Buffer[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...corpusLines(path));
+    else if (/\.(jsonl|json|csv|tsv|txt)$/.test(name)) for (const line of readFileSync(path, 'utf8').split('\n')) if (line) out.push(Buffer.from(line));
+  }
+  return out;
+}
+
+/**
+ * Seeded records that go through every branch of the scan: words, spaces, commas, stops, escapes,
+ * digits, separators, Morse, base64, non-Latin letters, invisible characters, inside JSON strings.
+ */
+function fuzzRecords(count: number): Buffer[] {
+  const pieces = [
+    'the',
+    'a',
+    'of',
+    'The',
+    'cat',
+    'sat',
+    'on',
+    'hello',
+    'Zyx',
+    'qqq',
+    'aabbcc',
+    'ay',
+    'ygolonhcet',
+    'AbCdEfGhIj',
+    ' ',
+    ' ',
+    ' ',
+    '  ',
+    '.',
+    '. ',
+    '!',
+    '?',
+    ',',
+    ', ',
+    '-',
+    '|',
+    '/',
+    '\\n',
+    '\\"',
+    '"',
+    '\\u200b',
+    '\\x41',
+    '%41',
+    '=4A',
+    '12',
+    '7',
+    '0101',
+    'QUJD',
+    'ab+c/d=',
+    'é',
+    'ж',
+    'α',
+    '😀',
+    '⠁',
+    '𝐀',
+    'Ａ',
+    'ɐ',
+    '\u200b',
+    ':',
+    ';',
+    '#',
+    '.-',
+    '-..',
+  ];
+  let seed = 20261208;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < count; r++) {
+    let text = '';
+    for (let k = 1 + next(next(10) === 0 ? 400 : 60); k > 0; k--) text += pieces[next(pieces.length)];
+    out.push(Buffer.from(next(2) ? `{"text":"${text}","more":"${text.slice(0, 20)}"}` : `{"m":[{"c":"${text}"}]}`));
+  }
+  return out;
+}
 
 describe('the screen scan', () => {
   it('binary.ts is the build of screen-wasm/screen.ts (run `npm run build:screen` after editing it)', async () => {
@@ -34,6 +122,8 @@ describe('the screen scan', () => {
     expect(screen('{"text":".... . .-.. .-.. --- / - .... . .-. . / ..-. .-. .. . -. -.."}')).toBe('morse');
     expect(screen('{"text":"the of course went home"}')).toBe('word-order');
     expect(screen('{"text":"68 65 6c 6c 6f 20 74 68 65 72 65 20 66 72 69 65 6e 64"}')).toBe('tokens');
+    // byte escapes written in the text (`\x68` in the JSON: the backslash escaped)
+    expect(screenBytes(Buffer.from(JSON.stringify({ text: '\\x68\\x6f\\x77\\x20\\x74\\x6f\\x20\\x6d\\x61\\x6b\\x65' })))).toBe('long-run');
     // Ascii85 of "How do I return a bicycle I bought last week?" (both cases, digits and marks, a backslash inside)
     expect(screenBytes(Buffer.from(JSON.stringify({ text: '88i\\pA8`S^+ED%8F`M@B@3B#n@sMR#AKXPe@W-C%BQPA5@<6N5G@b?$56' })))).toBe('long-run');
     // one sentence a letter, spelling "meet near the old mill"
@@ -57,7 +147,7 @@ describe('the screen scan', () => {
     // 64 letters in a row: no word of any language
     expect(screen(`{"text":"${'abcdefgh'.repeat(8)}`)).toBe('long-run');
     // the same memory, a shorter record ending in a word: were the word read on into the letters left
-    // there, it would be 60 letters long
+    // there (past the zeros after the record), it would be 64 letters long
     for (const kind of ['simd', 'scalar'] as const) {
       expect(screenBytes(Buffer.from(`{"text":"${'abcdefgh'.repeat(8)}`), kind)).toBe('long-run');
       expect(screenBytes(Buffer.from('{"text":"abc'), kind)).toBeUndefined();
@@ -65,25 +155,36 @@ describe('the screen scan', () => {
     }
   });
 
-  it('the build with vectors and the build without give the same mark on every corpus record', () => {
-    const dir = new URL('../corpus/', import.meta.url);
+  it('the build with vectors and the build without give the same mark on every line of the corpus', () => {
     const marks = new Map<string, number>();
-    let records = 0;
-    for (const name of readdirSync(dir).filter((n) => /\.(jsonl|json|csv|tsv)$/.test(n))) {
-      for (const line of readFileSync(new URL(name, dir), 'utf8').split('\n')) {
-        if (!line) continue;
-        const bytes = Buffer.from(line);
-        const mark = screenBytes(bytes, 'simd');
-        expect(screenBytes(bytes, 'scalar'), `${name}: ${line.slice(0, 80)}`).toBe(mark);
-        marks.set(mark ?? 'none', (marks.get(mark ?? 'none') ?? 0) + 1);
-        records++;
-      }
+    const lines = corpusLines();
+    for (const line of lines) {
+      const mark = screenBytes(line, 'simd');
+      expect(screenBytes(line, 'scalar'), line.toString().slice(0, 80)).toBe(mark);
+      marks.set(mark ?? 'none', (marks.get(mark ?? 'none') ?? 0) + 1);
     }
-    expect(records).toBeGreaterThan(20_000);
+    expect(lines.length).toBeGreaterThan(60_000);
     // the corpus gives plain records and several marks: the comparison covers both
-    expect(marks.get('none')).toBeGreaterThan(records / 2);
+    expect(marks.get('none')).toBeGreaterThan(lines.length / 2);
     expect(marks.size).toBeGreaterThanOrEqual(5);
   });
+
+  it('the shortcuts change no mark: the scan built without them (every byte in the main loop) agrees on the corpus and on fuzz', async () => {
+    const source = readFileSync(new URL('../../src/encoding/screen-wasm/screen.ts', import.meta.url), 'utf8');
+    const text = source.replace('const SHORTCUTS: bool = true;', 'const SHORTCUTS: bool = false;');
+    expect(text).not.toBe(source);
+    const withoutShortcuts = screenOf((await buildScan({ simd: false, text })) as Uint8Array);
+    const records = [...corpusLines(), ...fuzzRecords(40_000)];
+    const marks = new Map<string, number>();
+    let differ = 0;
+    for (const record of records) {
+      const mark = screenBytes(record);
+      if (withoutShortcuts(record) !== mark) differ++;
+      marks.set(mark ?? 'none', (marks.get(mark ?? 'none') ?? 0) + 1);
+    }
+    expect(differ).toBe(0);
+    expect(marks.size).toBeGreaterThanOrEqual(9);
+  }, 120_000);
 
   it('records that grow one after another reuse one block (a block a record would fill memory past 2 GB)', () => {
     // each record opens with a zero-width space, so the scan stops at once: what is tested is the input block

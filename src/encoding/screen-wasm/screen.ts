@@ -13,7 +13,11 @@
 // a time; without them (an engine that lacks them), one at a time. Both builds give the same marks.
 // Plain prose, word after word with one space between, is counted in a loop of its own (proseRun):
 // most bytes of most records are such words, and that loop holds a few counts where the full scan
-// holds all of them.
+// holds all of them. Both are shortcuts (SHORTCUTS): the scan without them reads every byte in the
+// main loop, and a test checks that it gives the same marks.
+
+/** The vector read of a word's letters and the prose loop; false only in a test's build, which checks they change no mark. */
+const SHORTCUTS: bool = true;
 
 // marks, in ScreenMark's order (0: none)
 const INVISIBLE: i32 = 1;
@@ -136,7 +140,7 @@ let wordRepeats: i32 = 0;
 
 /** The end of the word of letters that starts at `i`; its first three letters as a number, its cases (1 upper, 2 lower), its letters repeated. */
 function readWord(b: usize, i: i32, n: i32): i32 {
-  const k = ASC_FEATURE_SIMD ? readLettersVector(b, i) : readLetters(b, i, n);
+  const k = ASC_FEATURE_SIMD && SHORTCUTS ? readLettersVector(b, i) : readLetters(b, i, n);
   const len = k - i;
   let code = (at(b, i) | 0x20) - 96;
   if (len >= 2) code = code * 27 + ((at(b, i + 1) | 0x20) - 96);
@@ -329,8 +333,10 @@ export function screen(b: usize, n: i32): i32 {
     if (k0 & LATIN) {
       let k: i32;
       // a word after a space, nothing pending but the word counts: plain prose, counted by proseRun as
-      // the lines below would count it (its words' spaces reset the runs, and end no line or sentence)
-      if (prev === 0x20 && !lineStart && !afterStop && i !== strStart && dense === 0) {
+      // the lines below would count it (its words' spaces reset the runs, and end no line or sentence).
+      // After a space no dense run is open and no string starts (a `\n` escape also leaves prev a space,
+      // with a line opened).
+      if (SHORTCUTS && prev === 0x20 && !lineStart && !afterStop) {
         const j = proseRun(b, i, n, afterArticle);
         if (j < 0) return WORD_ORDER;
         if (j > i) {
@@ -353,6 +359,8 @@ export function screen(b: usize, n: i32): i32 {
         lastWordUpper = (cls(at(b, i)) & UPPER) !== 0;
         k = proseEnd;
       } else {
+        // `\xHH`, a byte escape written in the text (after a backslash, so never in proseRun): ten are a mark
+        if (c === 0x78 && prev === 0x5c && cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA && ++escapes >= 10) return LONG_RUN_MARK;
         if (c === 0x6e && prev === 0x5c) {
           if (lineWords >= 3 && lineLetter) {
             proseLines++;
@@ -507,7 +515,6 @@ export function screen(b: usize, n: i32): i32 {
         if (++quoted >= PERCENT_RUN) return PERCENT_RUN_MARK;
       } else quoted = 0;
     } else if (!(k0 & DIGIT) && !(cls(prev) & (HEXA | LATIN)) && prev !== 0x3d) quoted = 0;
-    if (c === 0x78 && prev === 0x5c && cls(at(b, i + 1)) & HEXA && cls(at(b, i + 2)) & HEXA && ++escapes >= 10) return LONG_RUN_MARK;
     if (c === 0x5c && at(b, i + 1) === 0x75 && invisibleEscape(b, i + 2)) return INVISIBLE;
     if (k0 & SEP) {
       const before = i >= 2 ? at(b, i - 2) : 0x20;
