@@ -4,8 +4,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * The test files that run longest (two to three minutes each on a 2-core machine). On a fresh clone
  * vitest knows no file's duration and starts the larger files first; these are small files that
- * import their cases, so they started last and one worker ran on alone at the end (about 50 s of the
- * CI's wall). They start first; every other file keeps vitest's order.
+ * import their cases, so they started last and one worker ran on alone at the end (up to about 50 s
+ * of the CI's wall: its files' times summed, halved, against its wall). They start first; every other
+ * file keeps vitest's order.
  */
 const LONGEST = ['test/encoding/placement-chat-b.test.ts', 'test/encoding/placement-chat-a.test.ts', 'test/hostile.test.ts', 'test/format-commands.test.ts'];
 

@@ -151,9 +151,10 @@ function preferredBuild(): ScanBuild {
 
 /**
  * The first mark of an encoding in a record's bytes (UTF-8, as stored), or undefined for a record
- * with none. One pass, a table lookup a byte; each JSON string's words are counted on their own (so
- * a text beside its own encoding, a plain/encoded pair, does not hide it), and a string whose digits,
- * marks or repeated letters stand out has its tokens' shapes read in a second pass over it alone.
+ * with none. One pass (a word's letters 16 at a time where the engine has vectors); each JSON
+ * string's words are counted on their own (so a text beside its own encoding, a plain/encoded pair,
+ * does not hide it), and a string whose digits, marks or repeated letters stand out has its tokens'
+ * shapes read in a second pass over it alone.
  * `kind` picks a build of the scan (the one this engine runs best, unless a test asks for the other).
  */
 export function screenBytes(b: Uint8Array, kind: ScanBuild = preferredBuild()): ScreenMark | undefined {
