@@ -76,19 +76,35 @@ export function thresholdsOf(options?: AnalyzeOptions): EncodingThresholds {
  * The record's text at `encodedIndex` reads as one natural language and another of its texts as a
  * different one: a translation pair (English → Dutch reads the→de word for word), not a plaintext and
  * its encoding. A code keeps the plain text's language (a word codebook) or reads as none (a cipher).
+ * Each pair of texts is read without the words both hold unchanged: names, identifiers, numbers and
+ * placeholders are left as they are by a translation (and by no code, which changes every word), and
+ * say nothing of either side's language (a message of a program's interface, translated, still
+ * holds its English option names).
  */
 function translationPair(unit: TextUnit, encodedIndex: number): boolean {
   const reads = (t: string) => {
     const r = naturalness(t);
     return r.chars >= 20 && r.bits >= NATURAL_BITS ? r.lang : undefined;
   };
-  const encoded = reads(unit.texts[encodedIndex]!);
-  if (!encoded) return false;
+  const encodedText = unit.texts[encodedIndex]!;
   return unit.texts.some((t, i) => {
     if (i === encodedIndex) return false;
-    const other = reads(t);
-    return other !== undefined && other !== encoded;
+    const [encoded, other] = withoutSharedWords(encodedText, t);
+    const a = reads(encoded);
+    if (!a) return false;
+    const b = reads(other);
+    return b !== undefined && b !== a;
   });
+}
+
+/** Two texts, each without the words (runs of letters, digits and marks between white space) the other holds too. */
+function withoutSharedWords(a: string, b: string): [string, string] {
+  const wordsOf = (t: string) => t.split(/\s+/).filter(Boolean);
+  const wa = wordsOf(a);
+  const wb = wordsOf(b);
+  const inA = new Set(wa);
+  const inB = new Set(wb);
+  return [wa.filter((w) => !inB.has(w)).join(' '), wb.filter((w) => !inA.has(w)).join(' ')];
 }
 
 /** Symbols (emoji, signs) of texts written in them, as letters a..z by frequency: one table per dataset. */

@@ -18,7 +18,8 @@ import {
 import { base85Decode, isBase85Char, type Base85Variant } from './codecs/base85.js';
 import { readableProse } from './readable.js';
 import { readsNatural } from './language-model.js';
-import { excerpt } from './text-scan.js';
+import { decodingReads } from './reading.js';
+import { excerpt, wordTokenShare } from './text-scan.js';
 
 const BEYOND_LATIN1 = /[^\u0000-\u00a0]/;
 const GREEK_CYRILLIC = /[\u0370-\u052f]/;
@@ -114,19 +115,25 @@ export function findRot47(text: string): Detection | undefined {
   let visible = 0;
   let lower = 0;
   let upper = 0;
+  let other = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0xa0 && isSpace(c))) continue;
     visible++;
     if (c >= 0x61 && c <= 0x7a) lower++;
     else if (c >= 0x41 && c <= 0x5a) upper++;
+    else if (c > 0x7e) other++;
   }
-  if (visible < 24) return undefined;
+  // ROT47 turns printable ASCII only: a text of another script is none (turned, its ASCII words
+  // garble while the rest still reads)
+  if (visible < 24 || other > 0.1 * visible) return undefined;
   const digitsMarks = visible - lower - upper;
   // ROT47 writes a..z as 2..K: little lower case, many digits and marks
   if (lower > 0.35 * visible || digitsMarks < 0.3 * visible) return undefined;
   const decoded = rot47(text);
-  if (!readableProse(decoded).ok) return undefined;
+  // prose: most of its tokens words (not a few short words cut out of codes: `<TFA07>` turns to
+  // `k%up_f`), and language by its letters too
+  if (!readableProse(decoded).ok || wordTokenShare(decoded) < 0.5 || !decodingReads(text, decoded).ok) return undefined;
   return {
     family: 'rot47',
     score: 0.9,

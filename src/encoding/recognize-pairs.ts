@@ -237,6 +237,21 @@ interface WordUnit {
   share: number;
 }
 
+/** A fifth or more of the text's letter runs touch a digit: they are parts of codes (`U0001222A`, `x86_64`), not words. */
+function partOfCodes(text: string): boolean {
+  let runs = 0;
+  let glued = 0;
+  const digit = (i: number) => {
+    const c = text.charCodeAt(i);
+    return c >= 48 && c <= 57;
+  };
+  forEachLetterRun(text, (start, end) => {
+    runs++;
+    if ((start > 0 && digit(start - 1)) || (end < text.length && digit(end))) glued++;
+  });
+  return glued >= 0.2 * runs;
+}
+
 /** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
 function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDetection[] {
   const out: PairDetection[] = [];
@@ -305,6 +320,8 @@ function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDet
         const [plain, coded] = fa > fb ? [a, b] : [b, a];
         // the plain side is a sentence (function words), the coded side has none of its own
         if (Math.max(fa, fb) < 0.2 || Math.min(fa, fb) > 0.1 || englishWordRate(plain.text) < 0.5) continue;
+        // words cut out of codes (`U0001222A` gives "u" and "a") stand for nothing
+        if (partOfCodes(plain.text) || partOfCodes(coded.text)) continue;
         const key = `${coded.textIndex}:${coded.words.join(' ')}`;
         if (seen.has(key)) continue;
         seen.add(key);

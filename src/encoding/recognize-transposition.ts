@@ -7,7 +7,7 @@
 import type { Detection } from './types.js';
 import { bigramModel, englishWordRate, englishWordsReach, LETTER_FREQUENCIES } from './english-stats.js';
 import { readsNatural } from './language-model.js';
-import { countWords, excerpt, letterIndex } from './text-scan.js';
+import { countWords, excerpt, letterIndex, wordTokenShare } from './text-scan.js';
 
 /** Rail counts tried. */
 const RAILS = [2, 3, 4, 5, 6, 7, 8];
@@ -172,8 +172,11 @@ export function findTransposition(text: string): Detection | undefined {
   return undefined;
 }
 
-/** A decoding reads as English: its words are English words, and its letters read as language. */
-const reads = (d: string): boolean => englishWordRate(d) >= 0.6 && readsNatural(d);
+/**
+ * A decoding reads as English: most of its tokens are words (a table of marks and emoji has a few
+ * letters between them, not words), its words are English words, and its letters read as language.
+ */
+const reads = (d: string): boolean => englishWordRate(d) >= 0.6 && readsNatural(d) && wordTokenShare(d) >= 0.6;
 
 /** The columnar decoding of `t` by `order`, when it reads as English. */
 function columnar(t: string, order: number[]): Detection | undefined {

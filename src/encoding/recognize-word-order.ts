@@ -63,6 +63,8 @@ export function orderedPairs(text: string): { forward: number; backward: number 
   let forward = 0;
   let backward = 0;
   let prev = -1;
+  // the next word opens the text, a sentence or a clause
+  let opening = true;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -80,12 +82,16 @@ export function orderedPairs(text: string): { forward: number; backward: number 
       k++;
     }
     const word = to > from && (k >= n || isWhite(text.charCodeAt(k)));
-    const id = word ? wordId(text, from, to) : -1;
+    // a capital standing alone inside a sentence names a letter ("LETTER A WITH", "vitamin A is"),
+    // it is no article
+    const letterName = to === from + 1 && text.charCodeAt(from) < 97 && !opening;
+    const id = word && !letterName ? wordId(text, from, to) : -1;
     if (prev >= 0 && id >= 0) {
       if (PAIR_IDS.has(prev * 256 + id)) forward++;
       if (PAIR_IDS.has(id * 256 + prev)) backward++;
     }
     prev = word && !stop ? id : -1;
+    opening = stop;
     while (k < n && !isWhite(text.charCodeAt(k))) k++;
     i = k;
   }

@@ -251,3 +251,12 @@ export function excerpt(text: string, max = 160): string {
   }
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
+
+/** Share of a text's tokens (between white space) that are words: letters, with quotes, brackets and stops around them. */
+export function wordTokenShare(text: string): number {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return 0;
+  let words = 0;
+  for (const t of tokens) if (/^["'(\[]?[A-Za-z]+(?:['\u2019-][A-Za-z]+)*[.,;:!?"')\]]*$/.test(t)) words++;
+  return words / tokens.length;
+}

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sampleDataset } from '../../src/api/sample.js';
 import { analyzeSample } from '../../src/api/encoding-check.js';
+import { analyzeScreened } from '../../src/api/encoding-screened.js';
 import type { EncodingReport } from '../../src/encoding/index.js';
 import { rng } from './independent/encoders.js';
 
@@ -205,15 +206,17 @@ describe('real translation pairs (test/corpus/translations): no block, and a fil
   const files = readdirSync(DIR)
     .filter((f) => f.endsWith('.jsonl'))
     .sort();
-  it('reads the 5 translation files', () => expect(files).toEqual(['en-de.jsonl', 'en-eo.jsonl', 'en-es.jsonl', 'en-nl.jsonl', 'en-pl.jsonl']));
+  it('reads the 7 translation files', () =>
+    expect(files).toEqual(['en-de.jsonl', 'en-eo.jsonl', 'en-es-postgres.jsonl', 'en-es.jsonl', 'en-nl.jsonl', 'en-pl.jsonl', 'en-ru-binutils.jsonl']));
   for (const file of files) {
-    it(`${file}: not encoded (English → another language is not a word codebook)`, async () => {
+    it(`${file}: not encoded, nothing proven (English → another language is not a word codebook)`, async () => {
       const { scan, sample } = await sampleDataset(join(DIR, file), {});
       const report = analyzeSample(scan.detection.dialect, sample);
       expect(report.verdict, show(report)).not.toBe('encoded');
-      // a pair whose sides read as two languages is never a proof
+      // a pair whose sides read as two languages is never a proof, nor is a program's messages'
+      // ASCII (`sh_offset`, `0x%lx`) turned by ROT47 inside Cyrillic text
       expect(
-        report.findings.filter((f) => f.family === 'word-substitution'),
+        report.findings.filter((f) => f.proven),
         show(report),
       ).toEqual([]);
     });
@@ -226,6 +229,22 @@ describe('real translation pairs (test/corpus/translations): no block, and a fil
     expect(ten.verdict).toBe(once.verdict);
     expect(ten.verdict).not.toBe('encoded');
   });
+});
+
+describe('real configuration files as chat (test/corpus/config), read as mix reads them: verdict none, 0 flagged', () => {
+  const DIR = fileURLToPath(new URL('../corpus/config/', import.meta.url));
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  it('reads the 2 config files', () => expect(files).toEqual(['glibc-collation.jsonl', 'x11-compose.jsonl']));
+  for (const file of files) {
+    it(file, async () => {
+      const { scan, sample, screened, records } = await sampleDataset(join(DIR, file), { screen: true });
+      const report = analyzeScreened(scan.detection.dialect, sample, screened, records);
+      expect(report.flagged, show(report)).toBe(0);
+      expect(report.verdict).toBe('none');
+    });
+  }
 });
 
 /**

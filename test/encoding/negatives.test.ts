@@ -19,6 +19,12 @@ const NOT_ENCODED: [string, string][] = [
   ['a data URI', 'img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="'],
   ['GSM8K math', 'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day at the farmer\u2019s market.\n#### 18'],
   ['tokenized lower-case sentence', " it 's a charming and often affecting journey . "],
+  [
+    'Unicode character names (a capital A names a letter, it is no article)',
+    'LATIN CAPITAL LETTER A WITH ACUTE\nLATIN SMALL LETTER A WITH GRAVE\nLATIN SMALL LETTER A WITH RING ABOVE\nCYRILLIC CAPITAL LETTER A WITH BREVE',
+  ],
+  ['Russian program messages with ASCII names and formats (ROT47 turns ASCII only)', 'Раздел %s содержит неверное sh_entsize, равное 0x%lx\n'],
+  ['Russian message with several ASCII formats', 'Секция %s: неверное значение sh_link 0x%lx (ожидалось 0x%lx), смещение 0x%lx'],
   ['Chinese', '请解释一下机器学习和深度学习之间的区别，并给出一些实际应用的例子。'],
   ['JSON string', '{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}'],
   [
