@@ -363,14 +363,23 @@ export function symbolText(text: string): { symbols: string[]; share: number } |
   let symbols = 0;
   let letters = 0;
   const list: string[] = [];
+  // symbols in runs of three or more of the same: the lines of a drawing (`━━━━┳━━━━`, a table or
+  // a keyboard drawn in box characters), which no language writes with its letters
+  let drawn = 0;
+  let last = '';
+  let run = 0;
   for (const ch of text) {
+    run = ch === last ? run + 1 : 1;
+    last = ch;
     if (/\p{L}/u.test(ch)) letters++;
     else if (isSymbol(ch)) {
       symbols++;
       list.push(ch);
+      if (run === 3) drawn += 3;
+      else if (run > 3) drawn++;
     }
   }
-  if (symbols < 15 || symbols < letters) return undefined;
+  if (symbols < 15 || symbols < letters || drawn > 0.2 * symbols) return undefined;
   const distinct = new Set(list).size;
   if (distinct < 6 || distinct > 40) return undefined;
   return { symbols: list, share: symbols / (symbols + letters) };

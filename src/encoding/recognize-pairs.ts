@@ -4,6 +4,7 @@
 import type { Detection, EncodingFamily } from './types.js';
 import type { TextAnalysis, TextDetection } from './detect.js';
 import { englishWordRate, letterShape } from './english-stats.js';
+import { readsNatural } from './language-model.js';
 import { joinSeparatedCharacters, leetEncode, unsubstitute } from './codecs/letters.js';
 import { ATBASH_KEY, caesarKey } from './codecs/keys.js';
 import { countLetters, excerpt, forEachLetterRun, isLetter, isRegexSpace, isSpace, lettersOnly, segmentsOf, wordNumber } from './text-scan.js';
@@ -221,6 +222,13 @@ function wordCounts(text: string): { words: number; functionWords: number } {
   return { words, functionWords };
 }
 
+/** How many different English function words a list of words holds. */
+function distinctFunctionWords(words: string[]): number {
+  const seen = new Set<string>();
+  for (const w of words) if (FUNCTION_WORDS.has(w)) seen.add(w);
+  return seen.size;
+}
+
 /** Share of words that are English function words (the, of, and, …). */
 export function functionShare(words: string[]): number {
   if (words.length === 0) return 0;
@@ -322,6 +330,9 @@ function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDet
         if (Math.max(fa, fb) < 0.2 || Math.min(fa, fb) > 0.1 || englishWordRate(plain.text) < 0.5) continue;
         // words cut out of codes (`U0001222A` gives "u" and "a") stand for nothing
         if (partOfCodes(plain.text) || partOfCodes(coded.text)) continue;
+        // the plain side is a sentence (two function words or more, and it reads as language), not a
+        // list of names (`key <AC01> { [ a, A, aring, Aring ] };`)
+        if (distinctFunctionWords(plain.words) < 2 || !readsNatural(plain.text)) continue;
         const key = `${coded.textIndex}:${coded.words.join(' ')}`;
         if (seen.has(key)) continue;
         seen.add(key);

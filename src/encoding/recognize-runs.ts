@@ -127,6 +127,19 @@ function inDataUri(text: string, at: number): boolean {
   );
 }
 
+/** The line from `from` is base64 and nothing else (4 characters or more, padding at its end). */
+function base64Line(text: string, from: number): boolean {
+  let k = from;
+  while (k < text.length && isBase64Char(text.charCodeAt(k))) k++;
+  if (k - from < 4) return false;
+  let pad = 0;
+  while (k < text.length && text.charCodeAt(k) === 61 && pad < 2) {
+    k++;
+    pad++;
+  }
+  return k >= text.length || text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13;
+}
+
 /** Base64 runs of 16+ characters that decode to English prose (as content when a container says so). */
 export function findBase64(text: string): RunDetection[] {
   const out: RunDetection[] = [];
@@ -141,16 +154,27 @@ export function findBase64(text: string): RunDetection[] {
     let digits = 0;
     let upper = 0;
     let lower = 0;
-    while (j < n && isBase64Char(text.charCodeAt(j))) {
-      const c = text.charCodeAt(j);
-      if (isDigit(c)) digits++;
-      else if (c >= 65 && c <= 90) upper++;
-      else if (c >= 97 && c <= 122) lower++;
-      j++;
+    let length = 0;
+    for (;;) {
+      const lineStart = j;
+      while (j < n && isBase64Char(text.charCodeAt(j))) {
+        const c = text.charCodeAt(j);
+        if (isDigit(c)) digits++;
+        else if (c >= 65 && c <= 90) upper++;
+        else if (c >= 97 && c <= 122) lower++;
+        j++;
+      }
+      length += j - lineStart;
+      // a base64 stream wrapped into lines (PEM and MIME write 64 or 76 characters a line) is one run,
+      // decoded whole: one line of a certificate can decode to a few words of its policy text, the
+      // whole is binary. A full line (a multiple of 4, no padding) is followed by more of the stream.
+      const lineLength = j - lineStart;
+      const next = text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10 ? j + 2 : text.charCodeAt(j) === 10 ? j + 1 : -1;
+      if (lineLength < 40 || lineLength % 4 !== 0 || next < 0 || !base64Line(text, next)) break;
+      j = next;
     }
     let end = j;
     while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
-    const length = j - i;
     // a data URI (`data:text/plain;base64,…`) says what it is: content, not a covert message
     if (length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2) && !inDataUri(text, i)) {
       const run = text.slice(i, end);
@@ -425,6 +449,8 @@ interface SeparatedRun {
   joined: string;
 }
 
+const LETTER = /\p{L}/u;
+
 /** Runs where one separator sits between every pair of characters: `h|e|l|l|o| |w|o|r|l|d`. */
 export function findSeparatedRuns(text: string): SeparatedRun[] {
   const out: SeparatedRun[] = [];
@@ -452,7 +478,8 @@ export function findSeparatedRuns(text: string): SeparatedRun[] {
     for (let k = 0; k < joined.length; k++) {
       const c = joined.charCodeAt(k);
       if (!isSpace(c)) nonSpace++;
-      if (isLetter(c) || c > 0x7f) letters++;
+      // a letter of any script; box-drawing lines and mathematical signs (a keyboard drawn in text) are none
+      if (isLetter(c) || (c > 0x7f && LETTER.test(joined[k]!))) letters++;
     }
     const distinct = new Set(joined.toLowerCase()).size;
     const minLetterShare = COMMON_SEPARATORS.includes(sep) ? 0.6 : 0.3;

@@ -166,6 +166,15 @@ function prettyJson(random: () => number, i: number): string {
   return JSON.stringify(obj, null, i % 2 ? 2 : 4);
 }
 
+/** A keyboard layout drawn in box characters, a sign on each key (as keyboard files draw them in comments). */
+function drawnKeyboard(random: () => number, i: number): string {
+  const signs = '⊂⊃∩∪⊥⊤∇∆∘⍺⌈⌊⎕⍝⍀⌿≤≥≠×÷←→↑↓◊○⋄∊⍴⍳'.split('');
+  const cells = 8 + (i % 5);
+  const rule = (l: string, m: string, r: string) => `// ${l}${Array.from({ length: cells }, () => '━━━━━').join(m)}${r}`;
+  const row = () => `// ┃${Array.from({ length: cells }, () => ` ${signs[Math.floor(random() * signs.length)]}   `).join('│')}┃`;
+  return [`Here is layout ${i}:`, rule('┏', '┳', '┓'), row(), row(), rule('┣', '╋', '┫'), row(), row(), rule('┗', '┻', '┛')].join('\n');
+}
+
 interface Kind {
   name: string;
   answer: (random: () => number, i: number) => string;
@@ -178,6 +187,7 @@ const KINDS: Kind[] = [
   { name: 'minified JS', answer: (_r, i) => `Minified build:\n\n${MINIFIED[i % MINIFIED.length]}` },
   { name: 'SMILES', answer: (_r, i) => `The SMILES string is ${SMILES[i % SMILES.length]} and for comparison ${SMILES[(i + 3) % SMILES.length]}.` },
   { name: 'pretty-printed JSON answers', answer: prettyJson },
+  { name: 'keyboards drawn in box characters, a sign on each key', answer: drawnKeyboard },
 ];
 
 describe('text that only looks encoded: verdict none, 0 flagged', () => {
@@ -236,7 +246,7 @@ describe('real configuration files as chat (test/corpus/config), read as mix rea
   const files = readdirSync(DIR)
     .filter((f) => f.endsWith('.jsonl'))
     .sort();
-  it('reads the 2 config files', () => expect(files).toEqual(['glibc-collation.jsonl', 'x11-compose.jsonl']));
+  it('reads the 3 config files', () => expect(files).toEqual(['ca-certificates.jsonl', 'glibc-collation.jsonl', 'x11-compose.jsonl']));
   for (const file of files) {
     it(file, async () => {
       const { scan, sample, screened, records } = await sampleDataset(join(DIR, file), { screen: true });

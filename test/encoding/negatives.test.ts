@@ -86,6 +86,33 @@ describe('short texts', () => {
   });
 });
 
+describe('base64 wrapped into lines', () => {
+  const b64 = (t: string) => Buffer.from(t).toString('base64');
+  it('is read as one stream: a message wrapped at 64 characters, with a line of text after it, is still found', () => {
+    const message = b64('Meet me by the old mill after dark and bring the two keys you were given last week by the baker.');
+    const wrapped = message.match(/.{1,64}/g)!.join('\n');
+    expect(wrapped.split('\n').length).toBeGreaterThanOrEqual(2);
+    expect(detectInText(`Decode this:\n${wrapped}\nThanks a lot`).map((d) => d.family)).toContain('base64');
+  });
+  it('a line of a binary stream that decodes to a few words is no message when the stream is read whole', () => {
+    // bytes as a certificate holds them: binary fields around a policy text, wrapped as PEM wraps them
+    const bytes = Buffer.concat([
+      Buffer.from([0x30, 0x82, 0x05, 0xb0, 0x30, 0x82, 0x03, 0x98, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x14, 0x44, 0x57, 0x34, 0x24, 0x5b]),
+      Buffer.from('Any use of this Certificate constitutes acceptance of the Root CA Certificate Policy'),
+      Buffer.from([
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00, 0x03, 0x82, 0x02, 0x01, 0x00, 0x8a, 0x9c, 0xf1, 0x02,
+      ]),
+    ]);
+    const pem = bytes
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join('\n');
+    // one of its lines alone decodes to English words
+    expect(pem.split('\n').some((line) => /Certificate/.test(Buffer.from(line, 'base64').toString('latin1')))).toBe(true);
+    expect(detectInText(`-----BEGIN CERTIFICATE-----\n${pem}\n-----END CERTIFICATE-----`)).toEqual([]);
+  });
+});
+
 describe('a record holding plaintext and its encoding', () => {
   it('is a plain-encoded-pair within one text', () => {
     const plain = 'The farmer sold twelve baskets of apples at the market on Saturday morning.';
