@@ -188,7 +188,9 @@ function leetTokens(text: string): { hits: number; tokens: number } {
       } else break;
       j++;
     }
-    if (letters > 0 && j - i >= 2) {
+    // a markup tag's name (`<h3>`, `</h1>`: h3 reads "he") is no word of the text
+    const tag = i > 0 && (text.charCodeAt(i - 1) === 60 || (text.charCodeAt(i - 1) === 47 && i > 1 && text.charCodeAt(i - 2) === 60));
+    if (letters > 0 && j - i >= 2 && !tag) {
       tokens++;
       if (leet > 0 && !isEnglishWord(plain) && (isEnglishWord(asI) || isEnglishWord(asL))) hits++;
     }

@@ -299,12 +299,26 @@ export function findHex(text: string): RunDetection[] {
       const run = text.slice(start, stop);
       const decoded = hexDecode(run);
       const r = readableProse(decoded);
-      if (!r.ok) continue;
+      if (!r.ok || dumpLine(text, stop, decoded)) continue;
       out.push(byteRun('hex', 0.75, r.letters, digits / 2, run, decoded, start, stop));
     }
     i = Math.max(end, i + 1);
   }
   return out;
+}
+
+/**
+ * A hex dump's line (`xxd`, `hexdump -C`): the bytes are shown as characters too, after the hex on
+ * the same line, so what they decode to stands beside them in plain sight. Compared by letters and
+ * digits (a dump shows other bytes as `.`).
+ */
+function dumpLine(text: string, stop: number, decoded: string): boolean {
+  const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
+  const want = alnum(decoded);
+  if (want.length < 4) return false;
+  let lineEnd = text.indexOf('\n', stop);
+  if (lineEnd < 0) lineEnd = text.length;
+  return alnum(text.slice(stop, lineEnd)) === want;
 }
 
 const isBit = (c: number): boolean => c === 48 || c === 49;

@@ -25,6 +25,20 @@ const NOT_ENCODED: [string, string][] = [
   ],
   ['Russian program messages with ASCII names and formats (ROT47 turns ASCII only)', 'Раздел %s содержит неверное sh_entsize, равное 0x%lx\n'],
   ['Russian message with several ASCII formats', 'Секция %s: неверное значение sh_link 0x%lx (ожидалось 0x%lx), смещение 0x%lx'],
+  [
+    'a hex dump with its characters beside the bytes (xxd -c 12)',
+    [
+      '0000000: 5468 6520 6d61 6e75 616c 2070  The manual p',
+      '000000c: 6167 6520 666f 7220 7468 6973  age for this',
+      '0000018: 2074 6f6f 6c20 7761 7320 7772   tool was wr',
+      '0000024: 6974 7465 6e20 6279 2061 2076  itten by a v',
+      '0000030: 6f6c 756e 7465 6572 2e         olunteer.',
+    ].join('\n'),
+  ],
+  [
+    'HTML headings (h3 is no leetspeak "he")',
+    '<!-- <h3 id="sparc">SPARC</h3> -->\n<h2 id="os">Operating Systems</h2>\n<!-- <h3 id="aix">AIX</h3> --> <h1>Ports</h1> <h3>Tile</h3> <h3>MIPS</h3>',
+  ],
   ['Chinese', '请解释一下机器学习和深度学习之间的区别，并给出一些实际应用的例子。'],
   ['JSON string', '{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}'],
   [
