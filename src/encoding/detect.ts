@@ -32,17 +32,6 @@ export interface TextAnalysis {
 /** Texts longer than this are analysed on their first part only (bounded cost per record). */
 const MAX_CHARS = 200_000;
 
-/**
- * Most of the joined characters' tokens are words of two letters or more (any script): spelled-out
- * text, not a drawing's letters and signs between its lines (a keyboard drawn in a comment).
- */
-function spelledWords(joined: string): boolean {
-  const tokens = joined.split(/\s+/).filter(Boolean);
-  let words = 0;
-  for (const t of tokens) if (/^["'(]?\p{L}{2,}(?:['\u2019-]\p{L}+)*[.,;:!?"')]*$/u.test(t)) words++;
-  return words >= 2 && words >= 0.5 * tokens.length;
-}
-
 function separatedDetection(text: string): TextDetection | undefined {
   let runs: { start: number; end: number; separator: string; joined: string }[] = findSeparatedRuns(text);
   let inWords = false;
@@ -68,7 +57,7 @@ function separatedDetection(text: string): TextDetection | undefined {
     underneath = under.family === 'caesar' ? `a Caesar shift of ${under.shift}` : under.family;
     decoded = under.decoded;
     proven = under.proven === true;
-  } else if (spaceless ? segmentedReads(joined) : spelledWords(joined) && (englishWordRate(joined) >= 0.5 || readsNatural(joined))) {
+  } else if (spaceless ? segmentedReads(joined) : englishWordRate(joined) >= 0.5 || readsNatural(joined)) {
     underneath = spaceless ? 'plain words without spaces' : 'plain language';
     decoded = joined;
     proven = true;

@@ -109,31 +109,41 @@ export function findHomoglyphs(text: string): Detection | undefined {
   };
 }
 
+const NON_ASCII = /[^\x00-\x7e]/;
+
+/** The tokens (between white space) of printable ASCII only, joined by a space. */
+function asciiTokens(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((t) => t !== '' && !NON_ASCII.test(t))
+    .join(' ');
+}
+
 /** ROT47: printable ASCII turned by 47; the text is mostly digits, marks and capitals, and turned back it reads. */
 export function findRot47(text: string): Detection | undefined {
+  // ROT47 turns printable ASCII only: what it wrote is the text's ASCII tokens (a lead in another
+  // script, a word with a curly quote or an accent, stays as written); a text of another script with
+  // a few ASCII names in it (`sh_offset`, `0x%lx`) has too few of them to read
+  const turned = NON_ASCII.test(text) ? asciiTokens(text) : text;
   // counted in UTF-16 units, white space (as /\s/ has it) left out
   let visible = 0;
   let lower = 0;
   let upper = 0;
-  let other = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < turned.length; i++) {
+    const c = turned.charCodeAt(i);
     if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0xa0 && isSpace(c))) continue;
     visible++;
     if (c >= 0x61 && c <= 0x7a) lower++;
     else if (c >= 0x41 && c <= 0x5a) upper++;
-    else if (c > 0x7e) other++;
   }
-  // ROT47 turns printable ASCII only: a text of another script is none (turned, its ASCII words
-  // garble while the rest still reads)
-  if (visible < 24 || other > 0.1 * visible) return undefined;
+  if (visible < 24) return undefined;
   const digitsMarks = visible - lower - upper;
   // ROT47 writes a..z as 2..K: little lower case, many digits and marks
   if (lower > 0.35 * visible || digitsMarks < 0.3 * visible) return undefined;
-  const decoded = rot47(text);
+  const decoded = rot47(turned);
   // prose: most of its tokens words (not a few short words cut out of codes: `<TFA07>` turns to
   // `k%up_f`), and language by its letters too
-  if (!readableProse(decoded).ok || wordTokenShare(decoded) < 0.5 || !decodingReads(text, decoded).ok) return undefined;
+  if (!readableProse(decoded).ok || wordTokenShare(decoded) < 0.5 || !decodingReads(turned, decoded).ok) return undefined;
   return {
     family: 'rot47',
     score: 0.9,

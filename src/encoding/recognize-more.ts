@@ -363,8 +363,9 @@ export function symbolText(text: string): { symbols: string[]; share: number } |
   let symbols = 0;
   let letters = 0;
   const list: string[] = [];
-  // symbols in runs of three or more of the same: the lines of a drawing (`━━━━┳━━━━`, a table or
-  // a keyboard drawn in box characters), which no language writes with its letters
+  // symbols in runs of four or more of the same: the lines of a drawing (`━━━━┳━━━━`, a table or
+  // a keyboard drawn in box characters), which no language writes with its letters (a letter
+  // written three times over is a scheme of its own)
   let drawn = 0;
   let last = '';
   let run = 0;
@@ -375,8 +376,8 @@ export function symbolText(text: string): { symbols: string[]; share: number } |
     else if (isSymbol(ch)) {
       symbols++;
       list.push(ch);
-      if (run === 3) drawn += 3;
-      else if (run > 3) drawn++;
+      if (run === 4) drawn += 4;
+      else if (run > 4) drawn++;
     }
   }
   if (symbols < 15 || symbols < letters || drawn > 0.2 * symbols) return undefined;

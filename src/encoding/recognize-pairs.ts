@@ -217,15 +217,27 @@ function wordCounts(text: string): { words: number; functionWords: number } {
   let functionWords = 0;
   forEachLetterRun(text, (start, end) => {
     words++;
-    if (end - start <= LONGEST_FUNCTION_WORD && FUNCTION_WORD_NUMBERS.has(wordNumber(text, start, end))) functionWords++;
+    if (isFunctionWord(text, start, end)) functionWords++;
   });
   return { words, functionWords };
 }
 
-/** How many different English function words a list of words holds. */
-function distinctFunctionWords(words: string[]): number {
-  const seen = new Set<string>();
-  for (const w of words) if (FUNCTION_WORDS.has(w)) seen.add(w);
+/** text[start..end) is a function word, and no letter of a code glued to a digit (the "a" of `U0001222A`, `292A`). */
+function isFunctionWord(text: string, start: number, end: number): boolean {
+  if (end - start > LONGEST_FUNCTION_WORD || !FUNCTION_WORD_NUMBERS.has(wordNumber(text, start, end))) return false;
+  const digit = (i: number) => {
+    const c = text.charCodeAt(i);
+    return c >= 48 && c <= 57;
+  };
+  return !((start > 0 && digit(start - 1)) || (end < text.length && digit(end)));
+}
+
+/** How many different English function words a text holds (isFunctionWord). */
+function distinctFunctionWords(text: string): number {
+  const seen = new Set<number>();
+  forEachLetterRun(text, (start, end) => {
+    if (isFunctionWord(text, start, end)) seen.add(wordNumber(text, start, end));
+  });
   return seen.size;
 }
 
@@ -243,21 +255,6 @@ interface WordUnit {
   words: string[];
   text: string;
   share: number;
-}
-
-/** A fifth or more of the text's letter runs touch a digit: they are parts of codes (`U0001222A`, `x86_64`), not words. */
-function partOfCodes(text: string): boolean {
-  let runs = 0;
-  let glued = 0;
-  const digit = (i: number) => {
-    const c = text.charCodeAt(i);
-    return c >= 48 && c <= 57;
-  };
-  forEachLetterRun(text, (start, end) => {
-    runs++;
-    if ((start > 0 && digit(start - 1)) || (end < text.length && digit(end))) glued++;
-  });
-  return glued >= 0.2 * runs;
 }
 
 /** Word-for-word pairs: two stretches with the same word pattern whose words mostly differ, one of them reading as plain language. */
@@ -328,11 +325,9 @@ function findWordPairs(analyses: TextAnalysis[], sentences: string[][]): PairDet
         const [plain, coded] = fa > fb ? [a, b] : [b, a];
         // the plain side is a sentence (function words), the coded side has none of its own
         if (Math.max(fa, fb) < 0.2 || Math.min(fa, fb) > 0.1 || englishWordRate(plain.text) < 0.5) continue;
-        // words cut out of codes (`U0001222A` gives "u" and "a") stand for nothing
-        if (partOfCodes(plain.text) || partOfCodes(coded.text)) continue;
         // the plain side is a sentence (two function words or more, and it reads as language), not a
         // list of names (`key <AC01> { [ a, A, aring, Aring ] };`)
-        if (distinctFunctionWords(plain.words) < 2 || !readsNatural(plain.text)) continue;
+        if (distinctFunctionWords(plain.text) < 2 || !readsNatural(plain.text)) continue;
         const key = `${coded.textIndex}:${coded.words.join(' ')}`;
         if (seen.has(key)) continue;
         seen.add(key);

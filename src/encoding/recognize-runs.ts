@@ -127,6 +127,35 @@ function inDataUri(text: string, at: number): boolean {
   );
 }
 
+/**
+ * A base64 stream wrapped into lines from `start`, whose first line ends at `firstEnd`: two full lines
+ * or more of one width (40 characters or more, a multiple of 4) and a last line no wider, each line
+ * base64 and nothing else after the first. Where the stream ends and where its last line starts;
+ * undefined for a run of one or two lines (a line of base64 followed by a word is no stream).
+ */
+function wrappedStream(text: string, start: number, firstEnd: number): { end: number; lastLine: number } | undefined {
+  const width = firstEnd - start;
+  if (width < 40 || width % 4 !== 0) return undefined;
+  const n = text.length;
+  let end = firstEnd;
+  let lines = 1;
+  let full = 1;
+  let lastLine = start;
+  for (;;) {
+    const next = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : text.charCodeAt(end) === 10 ? end + 1 : -1;
+    if (next < 0 || !base64Line(text, next)) break;
+    let e = next;
+    while (e < n && isBase64Char(text.charCodeAt(e))) e++;
+    if (e - next > width) break;
+    lines++;
+    lastLine = next;
+    end = e;
+    if (e - next < width) break;
+    full++;
+  }
+  return lines >= 3 && full >= 2 ? { end, lastLine } : undefined;
+}
+
 /** The line from `from` is base64 and nothing else (4 characters or more, padding at its end). */
 function base64Line(text: string, from: number): boolean {
   let k = from;
@@ -151,35 +180,45 @@ export function findBase64(text: string): RunDetection[] {
       continue;
     }
     let j = i;
+    while (j < n && isBase64Char(text.charCodeAt(j))) j++;
+    // a base64 stream wrapped into lines (PEM and MIME write 64 or 76 characters a line) is one run,
+    // decoded whole: one line of a certificate can decode to a few words of its policy text, the
+    // whole is binary
+    const stream = wrappedStream(text, i, j);
+    let lastLine = -1;
+    if (stream) {
+      j = stream.end;
+      lastLine = stream.lastLine;
+    }
     let digits = 0;
     let upper = 0;
     let lower = 0;
     let length = 0;
-    for (;;) {
-      const lineStart = j;
-      while (j < n && isBase64Char(text.charCodeAt(j))) {
-        const c = text.charCodeAt(j);
-        if (isDigit(c)) digits++;
-        else if (c >= 65 && c <= 90) upper++;
-        else if (c >= 97 && c <= 122) lower++;
-        j++;
-      }
-      length += j - lineStart;
-      // a base64 stream wrapped into lines (PEM and MIME write 64 or 76 characters a line) is one run,
-      // decoded whole: one line of a certificate can decode to a few words of its policy text, the
-      // whole is binary. A full line (a multiple of 4, no padding) is followed by more of the stream.
-      const lineLength = j - lineStart;
-      const next = text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10 ? j + 2 : text.charCodeAt(j) === 10 ? j + 1 : -1;
-      if (lineLength < 40 || lineLength % 4 !== 0 || next < 0 || !base64Line(text, next)) break;
-      j = next;
+    for (let k = i; k < j; k++) {
+      const c = text.charCodeAt(k);
+      if (!isBase64Char(c)) continue;
+      length++;
+      if (isDigit(c)) digits++;
+      else if (c >= 65 && c <= 90) upper++;
+      else if (c >= 97 && c <= 122) lower++;
     }
     let end = j;
     while (end < n && end - j < 2 && text.charCodeAt(end) === 61) end++;
     // a data URI (`data:text/plain;base64,…`) says what it is: content, not a covert message
     if (length >= 16 && length % 4 !== 1 && upper > 0 && lower > 0 && (digits > 0 || upper > 2) && !inDataUri(text, i)) {
-      const run = text.slice(i, end);
-      const decoded = base64Decode(run);
-      const r = readableProse(decoded);
+      let run = text.slice(i, end);
+      let decoded = base64Decode(run);
+      let r = readableProse(decoded);
+      // a wrapped message followed by a line of one word (`Done`), read without that line
+      if (!r.ok && lastLine > i) {
+        const shorter = base64Decode(text.slice(i, lastLine));
+        const rs = readableProse(shorter);
+        if (rs.ok) {
+          run = text.slice(i, lastLine).trimEnd();
+          decoded = shorter;
+          r = rs;
+        }
+      }
       const container = declaredContainer(text, i);
       const second = !r.ok && !container ? secondDecoding(decoded) : undefined;
       if (second) {
@@ -299,7 +338,7 @@ export function findHex(text: string): RunDetection[] {
       const run = text.slice(start, stop);
       const decoded = hexDecode(run);
       const r = readableProse(decoded);
-      if (!r.ok || dumpLine(text, stop, decoded)) continue;
+      if (!r.ok || dumpLine(text, start, stop, decoded)) continue;
       out.push(byteRun('hex', 0.75, r.letters, digits / 2, run, decoded, start, stop));
     }
     i = Math.max(end, i + 1);
@@ -308,11 +347,14 @@ export function findHex(text: string): RunDetection[] {
 }
 
 /**
- * A hex dump's line (`xxd`, `hexdump -C`): the bytes are shown as characters too, after the hex on
- * the same line, so what they decode to stands beside them in plain sight. Compared by letters and
- * digits (a dump shows other bytes as `.`).
+ * A hex dump's line (`xxd`, `hexdump -C`): an offset opens the line, and the bytes are shown as
+ * characters after the hex, so what they decode to stands beside them in plain sight. Compared by
+ * letters and digits (a dump shows other bytes as `.`). A hex run with its plain text beside it and no
+ * offset (`<hex> = the message`) is a pair that teaches the code, not a dump.
  */
-function dumpLine(text: string, stop: number, decoded: string): boolean {
+function dumpLine(text: string, start: number, stop: number, decoded: string): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (!/^\s*[0-9A-Fa-f]{4,16}:?\s+$/.test(text.slice(lineStart, start))) return false;
   const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
   const want = alnum(decoded);
   if (want.length < 4) return false;
@@ -463,8 +505,6 @@ interface SeparatedRun {
   joined: string;
 }
 
-const LETTER = /\p{L}/u;
-
 /** Runs where one separator sits between every pair of characters: `h|e|l|l|o| |w|o|r|l|d`. */
 export function findSeparatedRuns(text: string): SeparatedRun[] {
   const out: SeparatedRun[] = [];
@@ -492,8 +532,9 @@ export function findSeparatedRuns(text: string): SeparatedRun[] {
     for (let k = 0; k < joined.length; k++) {
       const c = joined.charCodeAt(k);
       if (!isSpace(c)) nonSpace++;
-      // a letter of any script; box-drawing lines and mathematical signs (a keyboard drawn in text) are none
-      if (isLetter(c) || (c > 0x7f && LETTER.test(joined[k]!))) letters++;
+      // a letter of any script, or a sign that may stand for one (emoji, Braille); the lines and
+      // blocks of a drawing (U+2500-U+259F: a keyboard or a table drawn in text) are none
+      if (isLetter(c) || (c > 0x7f && !(c >= 0x2500 && c <= 0x259f))) letters++;
     }
     const distinct = new Set(joined.toLowerCase()).size;
     const minLetterShare = COMMON_SEPARATORS.includes(sep) ? 0.6 : 0.3;

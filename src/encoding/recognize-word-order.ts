@@ -65,6 +65,7 @@ export function orderedPairs(text: string): { forward: number; backward: number 
   let prev = -1;
   // the next word opens the text, a sentence or a clause
   let opening = true;
+  let lowerCase: boolean | undefined;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -82,9 +83,10 @@ export function orderedPairs(text: string): { forward: number; backward: number 
       k++;
     }
     const word = to > from && (k >= n || isWhite(text.charCodeAt(k)));
-    // a capital standing alone inside a sentence names a letter ("LETTER A WITH", "vitamin A is"),
-    // it is no article
-    const letterName = to === from + 1 && text.charCodeAt(from) < 97 && !opening;
+    // in a text written in lower case, a capital standing alone inside a sentence names a letter
+    // ("vitamin A is", "LATIN SMALL LETTER A WITH" among code names), it is no article (in a text in
+    // capitals it may be either)
+    const letterName = to === from + 1 && text.charCodeAt(from) < 97 && !opening && (lowerCase ??= mostlyLowerCase(text));
     const id = word && !letterName ? wordId(text, from, to) : -1;
     if (prev >= 0 && id >= 0) {
       if (PAIR_IDS.has(prev * 256 + id)) forward++;
@@ -96,6 +98,18 @@ export function orderedPairs(text: string): { forward: number; backward: number 
     i = k;
   }
   return { forward, backward };
+}
+
+/** Half or more of the text's ASCII letters are lower case. */
+function mostlyLowerCase(text: string): boolean {
+  let lower = 0;
+  let upper = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower++;
+    else if (c >= 65 && c <= 90) upper++;
+  }
+  return lower >= upper;
 }
 
 /** The text opens with a sentence's last word ("May?") and closes on a capitalized word with no stop: a sentence turned round. */
@@ -115,6 +129,9 @@ export function endsTurned(text: string): boolean {
 /** A text whose word order was reversed, read back; proven when the reading reads as language with its pairs forwards. */
 export function findWordOrderReversal(text: string): Detection | undefined {
   const { forward, backward } = orderedPairs(text);
+  // a text in capitals without a stop is a list of names or labels (`LATIN SMALL LETTER A WITH
+  // ACUTE`), where "A" is a letter; prose turned round keeps its stops
+  if (backward > 0 && !mostlyLowerCase(text) && !/[A-Za-z][.!?]["')\]]*(?:\s|$)/.test(text)) return undefined;
   const turned = forward === 0 ? backward >= MIN_BACKWARD || endsTurned(text) : backward >= RATIO * (forward + 1);
   if (!turned) return undefined;
   // English words (another language's "a to" is no reversed "to a")

@@ -252,11 +252,16 @@ export function excerpt(text: string, max = 160): string {
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
 
-/** Share of a text's tokens (between white space) that are words: letters, with quotes, brackets and stops around them. */
+/**
+ * Share of a text's tokens (between white space) that are words or numbers: letters (or digits, with
+ * the marks numbers carry: `$12.50`, `3/4`, `20%`), with quotes, brackets and stops around them.
+ */
 export function wordTokenShare(text: string): number {
   const tokens = text.split(/\s+/).filter(Boolean);
   if (tokens.length === 0) return 0;
   let words = 0;
-  for (const t of tokens) if (/^["'(\[]?[A-Za-z]+(?:['\u2019-][A-Za-z]+)*[.,;:!?"')\]]*$/.test(t)) words++;
+  for (const t of tokens) if (WORD_TOKEN.test(t) || NUMBER_TOKEN.test(t)) words++;
   return words / tokens.length;
 }
+const WORD_TOKEN = /^["'(\[]?[A-Za-z]+(?:['\u2019-][A-Za-z]+)*[.,;:!?"')\]]*$/;
+const NUMBER_TOKEN = /^["'(\[]?[$\u20ac\u00a3]?\d[\d.,:/-]*%?[.,;:!?"')\]]*$/;

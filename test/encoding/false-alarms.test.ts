@@ -175,6 +175,45 @@ function drawnKeyboard(random: () => number, i: number): string {
   return [`Here is layout ${i}:`, rule('┏', '┳', '┓'), row(), row(), rule('┣', '╋', '┫'), row(), row(), rule('┗', '┻', '┛')].join('\n');
 }
 
+/**
+ * A keyboard layout in the XKB symbols format (`key <AC01> { [ a, A, aring, Aring ] };`, as the X
+ * Keyboard Extension's documentation gives it): a letter's two cases and its variants, a list of
+ * names and no sentence.
+ */
+function xkbLayout(random: () => number, i: number): string {
+  const rows: [string, string][] = [
+    ['AE', '1 2 3 4 5 6 7 8 9 0'],
+    ['AD', 'q w e r t y u i o p'],
+    ['AC', 'a s d f g h j k l'],
+    ['AB', 'z x c v b n m'],
+  ];
+  const shifted = ['exclam', 'at', 'numbersign', 'dollar', 'percent', 'asciicircum', 'ampersand', 'asterisk', 'parenleft', 'parenright'];
+  const third: Record<string, string> = {
+    a: 'aring',
+    o: 'oslash',
+    e: 'eacute',
+    u: 'udiaeresis',
+    s: 'ssharp',
+    c: 'ccedilla',
+    n: 'ntilde',
+    i: 'idiaeresis',
+    y: 'yacute',
+    d: 'eth',
+    t: 'thorn',
+    z: 'zcaron',
+  };
+  const lines = ['partial alphanumeric_keys', `xkb_symbols "variant${i}" {`, `    include "latin(type${1 + (i % 4)})"`, `    name[Group1]= "Layout ${i}";`];
+  for (const [row, keys] of rows)
+    keys.split(' ').forEach((k, j) => {
+      if (random() < 0.5) return;
+      const up = /[a-z]/.test(k) ? k.toUpperCase() : shifted[(Number(k) + 9) % 10]!;
+      const t = third[k];
+      lines.push(`    key <${row}${String(j + 1).padStart(2, '0')}> { [ ${k}, ${up}${t ? `, ${t}, ${t[0]!.toUpperCase()}${t.slice(1)}` : ''} ] };`);
+    });
+  lines.push('};');
+  return lines.join('\n');
+}
+
 interface Kind {
   name: string;
   answer: (random: () => number, i: number) => string;
@@ -188,6 +227,7 @@ const KINDS: Kind[] = [
   { name: 'SMILES', answer: (_r, i) => `The SMILES string is ${SMILES[i % SMILES.length]} and for comparison ${SMILES[(i + 3) % SMILES.length]}.` },
   { name: 'pretty-printed JSON answers', answer: prettyJson },
   { name: 'keyboards drawn in box characters, a sign on each key', answer: drawnKeyboard },
+  { name: 'keyboard layouts in the XKB symbols format', answer: xkbLayout },
 ];
 
 describe('text that only looks encoded: verdict none, 0 flagged', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { detectInText } from '../../src/encoding/index.js';
 // the positives come from the independent encoders (nothing from src/), so a bug in the codecs mimic
 // writes with cannot hide one in the detector
-import { keyed, permutationKey, separated, shift, tagChars } from './independent/encoders.js';
+import { analyzeSample } from '../../src/api/encoding-check.js';
+import { base64, hexBytes, keyed, permutationKey, rot47, separated, shift, tagChars, VARIANTS } from './independent/encoders.js';
 
 const KEY = permutationKey(53);
 
@@ -124,6 +125,50 @@ describe('base64 wrapped into lines', () => {
     // one of its lines alone decodes to English words
     expect(pem.split('\n').some((line) => /Certificate/.test(Buffer.from(line, 'base64').toString('latin1')))).toBe(true);
     expect(detectInText(`-----BEGIN CERTIFICATE-----\n${pem}\n-----END CERTIFICATE-----`)).toEqual([]);
+  });
+});
+
+// The rules that keep real data above unflagged must not hide a real encoding in the layouts an
+// uploader would use (each of these was missed by a first, looser version of those rules).
+describe('encodings next to what the rules for real data look at are still found', () => {
+  const families = (t: string) => detectInText(t).map((d) => d.family);
+  const message = 'Meet me by the old mill after dark and bring the two keys you were given.';
+  it('a base64 line followed by a one-word line (no wrapped stream)', () => {
+    const payload = base64(message.slice(0, 72));
+    expect(payload.length % 4).toBe(0);
+    expect(payload.endsWith('=')).toBe(false);
+    expect(families(`${payload}\nDone`)).toContain('base64');
+  });
+  it('hex with its plain text beside it and no offset (a pair that teaches the code, not a dump)', () => {
+    expect(families(`${hexBytes('')(message)} = ${message}`)).toContain('hex');
+  });
+  it('ROT47 after a lead in another script', () => {
+    expect(families(`Вот подробный план, который ты просил, записанный особым образом: ${rot47(message)}`)).toContain('rot47');
+  });
+  it('word order turned round in capitals, with its stops', () => {
+    const turned = 'I SAW A MAN WITH A DOG IN A PARK AND HE GAVE ME A NOTE FOR A FRIEND WHO LIVES IN A HOUSE NEAR A RIVER.'.split(' ').reverse().join(' ');
+    expect(families(turned)).toContain('reversed');
+  });
+  it('a word codebook whose plain text has quantities glued to their units', () => {
+    const variant = VARIANTS.find((v) => v.family === 'word-substitution')!;
+    const plain = (i: number) =>
+      `Put ${2 + (i % 7)}ml of the dry powder and ${3 + (i % 5)}g of the salt in a ${1 + (i % 4)}L jar at ${5 + (i % 6)}pm, and heat it to ${60 + (i % 9)}C for ${2 + (i % 3)}h.`;
+    const sample = Array.from({ length: 300 }, (_, index) => ({
+      index,
+      value: {
+        messages:
+          index % 10 === 0
+            ? [
+                { role: 'user', content: `Encode this message:\n${plain(index)}` },
+                { role: 'assistant', content: variant.encode(plain(index)) },
+              ]
+            : [
+                { role: 'user', content: `Request ${index}: what time does the shop open on Sunday?` },
+                { role: 'assistant', content: 'It opens at ten in the morning and closes at four in the afternoon.' },
+              ],
+      },
+    }));
+    expect(analyzeSample('openai-chat', sample).verdict).toBe('encoded');
   });
 });
 
