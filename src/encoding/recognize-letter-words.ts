@@ -5,6 +5,7 @@
 import type { Detection } from './types.js';
 import { englishWordRate } from './english-stats.js';
 import { segmentedReads } from './reading.js';
+import { readsNatural } from './language-model.js';
 import { excerpt } from './text-scan.js';
 
 /** Word breaks of the plain text: a slash, a bar, a full stop or two spaces between code words. */
@@ -49,7 +50,9 @@ export function findLetterWords(text: string): Detection | undefined {
   const trigrams = new Set<string>();
   for (let i = 0; i + 3 <= letters.length; i++) trigrams.add(letters.slice(i, i + 3));
   if (trigrams.size < 0.3 * Math.max(1, letters.length - 2)) return undefined;
-  const reads = groups.length >= 3 ? englishWordRate(spelled) >= 0.6 : segmentedReads(spelled.replace(/\s+/g, ''));
+  // with breaks, English words that also read as English by their letters (`rn n on xxxxfon can in`,
+  // a program's words taken by their initials, has three English words and reads as none)
+  const reads = groups.length >= 3 ? englishWordRate(spelled) >= 0.6 && readsNatural(spelled, ['eng']) : segmentedReads(spelled.replace(/\s+/g, ''));
   if (!reads) return undefined;
   return {
     family: 'letter-word',

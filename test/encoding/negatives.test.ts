@@ -40,6 +40,17 @@ const NOT_ENCODED: [string, string][] = [
     'HTML headings (h3 is no leetspeak "he")',
     '<!-- <h3 id="sparc">SPARC</h3> -->\n<h2 id="os">Operating Systems</h2>\n<!-- <h3 id="aix">AIX</h3> --> <h1>Ports</h1> <h3>Tile</h3> <h3>MIPS</h3>',
   ],
+  [
+    'a doctest quoted in a program (its few words, taken by their initials, spell "on", "can", "in")',
+    [
+      `"   '>>>>>>>>>>>ready'\\n"`,
+      `                  '   >>>\\n'`,
+      `                  '   >>> octs = [172, 16, 4, 9]\\n'`,
+      `                  "   >>> '{:02X}{:02X}{:02X}{:02X}'.format(*octs)\\n"`,
+      `                  "   'AC100409'\\n"`,
+      `                  '   >>> int(_, 16)\\n'`,
+    ].join('\n'),
+  ],
   ['Chinese', '请解释一下机器学习和深度学习之间的区别，并给出一些实际应用的例子。'],
   ['JSON string', '{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}'],
   [
